@@ -45,6 +45,8 @@ export interface SysMemory {
   sysUnused(v: number, n: number): void;
   /** any → None: munmap. Uncharges `stat` and mappedReady. */
   sysFree(v: number, n: number, stat: SysMemStat): void;
+  /** munmap without accounting (sysFreeOS): for reservations that were never charged. */
+  sysFreeOS(v: number, n: number): void;
   /** Ready → Reserved: mprotect(PROT_NONE) + madvise(MADV_DONTNEED). */
   sysFault(v: number, n: number): void;
   /** madvise(MADV_HUGEPAGE) on the huge-page-aligned interior of [v, v+n). */

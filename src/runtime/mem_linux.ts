@@ -1,0 +1,154 @@
+// The sys* layer on Linux (mem.go + mem_linux.go): each region transition
+// as the mmap / madvise / mprotect / munmap call Go 1.23 makes, with the
+// same flags, on the kernel model's process, and the accounting the
+// wrappers in mem.go do (the stat, gcController.mappedReady).
+//
+// Transitions (see mem.ts for the state diagram):
+//   sysAlloc    None → Ready      mmap(NULL, n, RW, PRIVATE|ANON)
+//   sysReserve  None → Reserved   mmap(v, n, PROT_NONE, PRIVATE|ANON)   v is a hint
+//   sysMap      Reserved → Prepared  mmap(v, n, RW, PRIVATE|ANON|FIXED)
+//   sysUsed     Prepared → Ready  nothing (harddecommit: RW FIXED re-mmap)
+//   sysUnused   Ready → Prepared  madvise(MADV_DONTNEED), or MADV_FREE with madvdontneed=0
+//   sysFault    Ready → Reserved  mprotect(PROT_NONE) + madvise(MADV_DONTNEED)
+//   sysFree     any → None        munmap
+
+import {
+  MADV_COLLAPSE,
+  MADV_DONTNEED,
+  MADV_FREE,
+  MADV_HUGEPAGE,
+  MADV_NOHUGEPAGE,
+  MAP_ANONYMOUS,
+  MAP_FIXED,
+  MAP_PRIVATE,
+  PROT_NONE,
+  PROT_READ,
+  PROT_WRITE,
+  ENOMEM,
+  type Process,
+} from '../kernel/index.ts';
+import { type SysMemStat, type SysMemory, physHugePageSize, physPageSize } from './mem.ts';
+import { goThrow } from './panic.ts';
+
+/** GODEBUG settings that change how the runtime talks to the OS. */
+export interface MemDebug {
+  /** madvdontneed=1 (default on Linux): release with MADV_DONTNEED instead of MADV_FREE. */
+  madvdontneed: number;
+  /** harddecommit=1: also remap released memory PROT_NONE. */
+  harddecommit: number;
+  /** disablethp=1: MADV_NOHUGEPAGE on every heap mapping. */
+  disablethp: number;
+}
+
+const RW = PROT_READ | PROT_WRITE;
+const ANON = MAP_ANONYMOUS | MAP_PRIVATE;
+
+export class LinuxMem implements SysMemory {
+  /** gcController.mappedReady: bytes in the Ready state. */
+  mappedReady = 0;
+  /** adviseUnused: MADV_FREE until it fails, then MADV_DONTNEED. */
+  private adviseUnused = MADV_FREE;
+
+  constructor(
+    private readonly proc: Process,
+    private readonly debug: MemDebug,
+  ) {}
+
+  sysAlloc(n: number, stat: SysMemStat): number {
+    stat.add(n);
+    this.mappedReady += n;
+    return this.sysAllocOS(n);
+  }
+
+  sysAllocOS(n: number): number {
+    const p = this.proc.mmap(0, n, RW, ANON, -1, 0);
+    return p < 0 ? 0 : p;
+  }
+
+  sysReserve(v: number, n: number): number {
+    const p = this.proc.mmap(v, n, PROT_NONE, ANON, -1, 0);
+    return p < 0 ? 0 : p;
+  }
+
+  sysMap(v: number, n: number, stat: SysMemStat): void {
+    stat.add(n);
+    const p = this.proc.mmap(v, n, RW, ANON | MAP_FIXED, -1, 0);
+    if (p === -ENOMEM) goThrow('runtime: out of memory');
+    if (p !== v) {
+      goThrow('runtime: cannot map pages in arena address space', [`runtime: mmap(${hex(v)}, ${n}) returned ${hex(Math.max(p, 0))}, ${p < 0 ? -p : 0}`]);
+    }
+    if (this.debug.disablethp !== 0) this.proc.madvise(v, n, MADV_NOHUGEPAGE);
+  }
+
+  sysUsed(v: number, n: number, prepared: number): void {
+    this.mappedReady += prepared;
+    if (this.debug.harddecommit > 0) {
+      const p = this.proc.mmap(v, n, RW, ANON | MAP_FIXED, -1, 0);
+      if (p === -ENOMEM) goThrow('runtime: out of memory');
+      if (p !== v) goThrow('runtime: cannot remap pages in address space');
+    }
+  }
+
+  sysUnused(v: number, n: number): void {
+    this.mappedReady -= n;
+    if (v % physPageSize !== 0 || n % physPageSize !== 0) goThrow('unaligned sysUnused');
+    let advise = this.adviseUnused;
+    if (this.debug.madvdontneed !== 0) advise = MADV_DONTNEED;
+    if (advise === MADV_FREE) {
+      if (this.proc.madvise(v, n, MADV_FREE) !== 0) {
+        this.adviseUnused = MADV_DONTNEED;
+        this.proc.madvise(v, n, MADV_DONTNEED);
+      }
+    } else {
+      this.proc.madvise(v, n, MADV_DONTNEED);
+    }
+    if (this.debug.harddecommit > 0) {
+      const p = this.proc.mmap(v, n, PROT_NONE, ANON | MAP_FIXED, -1, 0);
+      if (p !== v) goThrow('runtime: cannot disable permissions in address space');
+    }
+  }
+
+  sysFree(v: number, n: number, stat: SysMemStat): void {
+    stat.add(-n);
+    this.mappedReady -= n;
+    this.proc.munmap(v, n);
+  }
+
+  sysFreeOS(v: number, n: number): void {
+    this.proc.munmap(v, n);
+  }
+
+  sysFault(v: number, n: number): void {
+    this.mappedReady -= n;
+    this.proc.mprotect(v, n, PROT_NONE);
+    this.proc.madvise(v, n, MADV_DONTNEED);
+  }
+
+  sysHugePage(v: number, n: number): void {
+    const beg = Math.ceil(v / physHugePageSize) * physHugePageSize;
+    const end = Math.floor((v + n) / physHugePageSize) * physHugePageSize;
+    if (beg < end) this.proc.madvise(beg, end - beg, MADV_HUGEPAGE);
+  }
+
+  sysNoHugePage(v: number, n: number): void {
+    if (v % physPageSize !== 0) goThrow('unaligned sysNoHugePageOS');
+    this.proc.madvise(v, n, MADV_NOHUGEPAGE);
+  }
+
+  sysHugePageCollapse(v: number, n: number): void {
+    if (v % physPageSize !== 0) goThrow('unaligned sysHugePageCollapseOS');
+    this.proc.madvise(v, n, MADV_COLLAPSE);
+  }
+
+  touch(v: number, n: number): void {
+    this.proc.write(v, n);
+  }
+
+  touchRead(v: number, n: number): void {
+    this.proc.read(v, n);
+  }
+}
+
+function hex(n: number): string {
+  return `0x${n.toString(16)}`;
+}

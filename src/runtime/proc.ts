@@ -1,0 +1,379 @@
+// The scheduler (proc.go), in virtual time. GOMAXPROCS Ps each keep a
+// position in time; goroutines are generators that run on a P until they
+// block (park), yield (Gosched) or are preempted, and their work advances
+// that P's time. Parallelism is modelled, not executed: the host runs one
+// goroutine step at a time, always the one that can start earliest.
+//
+// The policy, deterministic by construction:
+//   1. Timers due before the earliest possible start fire first; each
+//      readies its goroutine on the P it last ran on.
+//   2. A P runs, in Go's order: runnext, its local queue, the global
+//      queue (first every 61st tick, as Go does for fairness), then steals
+//      from the P with the longest queue. An idle P picks up a goroutine no
+//      earlier than the time the goroutine became runnable.
+//   3. Among Ps, the one that can start earliest runs; ties go to the
+//      lower P id. A goroutine keeps its P until it blocks.
+//   4. newproc and goready put the goroutine in the current P's runnext
+//      (the previous runnext goes to the tail of the local queue).
+// When no goroutine is runnable and no timer is pending while main is
+// blocked, the program dies like Go: "all goroutines are asleep - deadlock!".
+
+import type { Clock } from '../sim/clock.ts';
+import { goThrow } from './panic.ts';
+import type { Runtime } from './runtime.ts';
+import {
+  type Frame,
+  G,
+  type GoroutineBody,
+  type P,
+  YieldGosched,
+  YieldPark,
+  YieldPreempt,
+  _Gdead,
+  _Grunnable,
+  _Grunning,
+  _Gwaiting,
+} from './runtime2.ts';
+import { fixedStack, type StackAllocator } from './stack.ts';
+
+/** forcePreemptNS: sysmon preempts a goroutine that ran this long (10 ms). */
+export const forcePreemptNS = 10_000_000;
+
+interface Timer {
+  when: number;
+  seq: number;
+  g: G;
+}
+
+/** What newproc needs from the world above the scheduler (allocation of g structs, costs). */
+export interface ProcHooks {
+  /** malg's `new(g)`: a heap-allocated g struct; returns its address. */
+  allocG(): number;
+  /** allgadd: registering a new G (the allgs slice grows on the heap). */
+  allgadd(g: G): void;
+  /** Virtual-time cost of creating a goroutine. */
+  goroutineCreateCost(): number;
+}
+
+export class Sched {
+  readonly allgs: G[] = [];
+  /** Dead Gs with their stacks, ready for reuse (gfget / gfput). */
+  private readonly gFree: G[] = [];
+  readonly globrunq: G[] = [];
+  private readonly timers: Timer[] = [];
+  private timerSeq = 0;
+  private goidgen = 0;
+  /** The running goroutine, or null between steps. */
+  curG: G | null = null;
+  mainG: G | null = null;
+  /** Set when main returns or os.Exit is called. */
+  exitCode: number | null = null;
+  /** OS threads (Ms): m0, sysmon, and one per P that has run a goroutine. */
+  threads = 1;
+  private readonly mStarted = new Set<number>();
+
+  constructor(
+    private readonly rt: Runtime,
+    private readonly clock: Clock,
+    private readonly stacks: StackAllocator,
+    private readonly hooks: ProcHooks,
+  ) {}
+
+  get ps(): P[] {
+    return this.rt.allp;
+  }
+
+  /** runtime.NumGoroutine: live goroutines that are not the runtime's own. */
+  numGoroutine(): number {
+    let n = 0;
+    for (const g of this.allgs) if (g.status !== _Gdead && !g.system) n++;
+    return n;
+  }
+
+  // ── goroutine creation and exit ──────────────────────────────────────
+
+  /** newproc: a new goroutine running `body`, placed in the current P's runnext. */
+  newproc(name: string, body: GoroutineBody, opts: { system?: boolean } = {}): G {
+    let g = this.gFree.pop() ?? null;
+    if (g === null) {
+      // malg(stackMin): a fresh g struct and a 2 KiB stack.
+      g = new G(0, name);
+      g.addr = this.hooks.allocG();
+      g.stack = this.stacks.stackalloc(fixedStack);
+      g.status = _Gdead;
+      this.allgs.push(g);
+      this.hooks.allgadd(g);
+    }
+    g.goid = ++this.goidgen;
+    g.name = name;
+    g.system = opts.system ?? false;
+    g.body = body;
+    g.stackUsed = 0;
+    g.frames.length = 0;
+    g.gcAssistBytes = 0;
+    this.clock.advance(this.hooks.goroutineCreateCost());
+    // The goroutine's first frame is written at the top of its stack.
+    this.rt.sys.touch(g.stack.hi - 8, 8);
+    this.ready(g);
+    return g;
+  }
+
+  /** goexit0 + gfput: the goroutine ends; its G (and standard-size stack) is kept for reuse. */
+  private goexit(g: G): void {
+    g.status = _Gdead;
+    g.body = null;
+    g.frames.length = 0;
+    g.stackUsed = 0;
+    if (g.stack.hi - g.stack.lo !== fixedStack) {
+      // Non-standard stacks are freed; the G gets a fresh one when reused (gfget).
+      this.stacks.stackfree(g.stack);
+      g.stack = this.stacks.stackalloc(fixedStack);
+    }
+    this.gFree.push(g);
+  }
+
+  // ── readying and parking ─────────────────────────────────────────────
+
+  /** goready: make g runnable on the current P (runnext), at the current time. */
+  ready(g: G): void {
+    g.status = _Grunnable;
+    g.readyAt = this.clock.now;
+    const p = this.rt.curP ?? this.ps[g.lastP] ?? this.ps[0]!;
+    if (p.runnext !== null) p.runq.push(p.runnext);
+    p.runnext = g;
+  }
+
+  /** gopark: the running goroutine stops until someone readies it. Yield YieldPark after this. */
+  park(reason: string): typeof YieldPark {
+    const g = this.curG!;
+    g.status = _Gwaiting;
+    g.waitreason = reason;
+    return YieldPark;
+  }
+
+  /** A timer that readies g at `when` (time.Sleep, timers). */
+  addTimer(when: number, g: G): void {
+    const t: Timer = { when, seq: this.timerSeq++, g };
+    // Binary heap on (when, seq).
+    const h = this.timers;
+    h.push(t);
+    let i = h.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (timerLess(h[parent]!, h[i]!)) break;
+      [h[parent], h[i]] = [h[i]!, h[parent]!];
+      i = parent;
+    }
+  }
+
+  private popTimer(): Timer {
+    const h = this.timers;
+    const top = h[0]!;
+    const last = h.pop()!;
+    if (h.length > 0) {
+      h[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < h.length && timerLess(h[l]!, h[m]!)) m = l;
+        if (r < h.length && timerLess(h[r]!, h[m]!)) m = r;
+        if (m === i) break;
+        [h[m], h[i]] = [h[i]!, h[m]!];
+        i = m;
+      }
+    }
+    return top;
+  }
+
+  /** time.Sleep(ns) for the running goroutine. */
+  *sleep(ns: number): GoroutineBody {
+    if (ns <= 0) return;
+    this.addTimer(this.clock.now + ns, this.curG!);
+    yield this.park('sleep');
+  }
+
+  /** runtime.Gosched. */
+  *gosched(): GoroutineBody {
+    yield YieldGosched;
+  }
+
+  /**
+   * CPU work that allocates nothing, preemptible every 10 ms like Go's
+   * async preemption when other goroutines wait.
+   */
+  *work(ns: number): GoroutineBody {
+    while (ns > 0) {
+      const slice = Math.min(ns, forcePreemptNS);
+      this.clock.advance(slice);
+      ns -= slice;
+      if (ns > 0 && this.othersRunnable()) yield YieldPreempt;
+    }
+  }
+
+  private othersRunnable(): boolean {
+    if (this.globrunq.length > 0) return true;
+    for (const p of this.ps) if (p.hasLocalWork()) return true;
+    return false;
+  }
+
+  // ── frames ───────────────────────────────────────────────────────────
+
+  /** Pushes a frame on the running goroutine's stack, growing the stack by copying if needed. */
+  pushFrame(frame: Frame): void {
+    const g = this.curG!;
+    g.frames.push(frame);
+    g.stackUsed += frame.size;
+    this.growIfNeeded(g);
+    this.rt.sys.touch(g.stack.hi - g.stackUsed, frame.size);
+  }
+
+  popFrame(): void {
+    const g = this.curG!;
+    const f = g.frames.pop();
+    if (f) g.stackUsed -= f.size;
+  }
+
+  /** newstack/copystack: double the stack until the frames fit with the guard (928 bytes) to spare. */
+  private growIfNeeded(g: G): void {
+    const stackGuard = 928;
+    let size = g.stack.hi - g.stack.lo;
+    if (g.stackUsed + stackGuard <= size) return;
+    while (g.stackUsed + stackGuard > size) size *= 2;
+    if (size > 1_000_000_000) goThrow('stack overflow', [`runtime: goroutine stack exceeds 1000000000-byte limit`]);
+    const old = g.stack;
+    const neu = this.stacks.stackalloc(size);
+    // copystack copies the used part to the top of the new stack.
+    const used = Math.min(g.stackUsed, old.hi - old.lo);
+    this.rt.sys.touch(neu.hi - used, used);
+    this.rt.gcController.maxStackScan += size - (old.hi - old.lo);
+    g.stack = neu;
+    this.stacks.stackfree(old);
+  }
+
+  // ── the run loop ─────────────────────────────────────────────────────
+
+  /** Runs until main returns (or the program exits). */
+  run(): void {
+    while (this.exitCode === null) {
+      const pick = this.pickNext();
+      if (pick === null) {
+        if (this.timers.length > 0) {
+          this.fireTimer();
+          continue;
+        }
+        goThrow('all goroutines are asleep - deadlock!');
+      }
+      const { p, g, start } = pick;
+      // A timer due before this start fires first: it may make something earlier runnable.
+      if (this.timers.length > 0 && this.timers[0]!.when <= start) {
+        this.fireTimer();
+        continue;
+      }
+      this.runStep(p, g, start);
+    }
+  }
+
+  private fireTimer(): void {
+    const t = this.popTimer();
+    this.clock.set(Math.max(this.clock.now, t.when));
+    const saved = this.rt.curP;
+    this.rt.curP = null;
+    const g = t.g;
+    g.status = _Grunnable;
+    g.readyAt = t.when;
+    const p = this.ps[g.lastP] ?? this.ps[0]!;
+    if (p.runnext !== null) p.runq.push(p.runnext);
+    p.runnext = g;
+    this.rt.curP = saved;
+  }
+
+  /** The (P, G) pair that can start earliest. */
+  private pickNext(): { p: P; g: G; start: number } | null {
+    let best: { p: P; start: number; from: 'local' | 'global' | 'steal'; victim?: P } | null = null;
+    for (const p of this.ps) {
+      let cand: { start: number; from: 'local' | 'global' | 'steal'; victim?: P } | null = null;
+      const local = p.runnext ?? p.runq[0] ?? null;
+      if (local !== null && !(p.schedtick % 61 === 60 && this.globrunq.length > 0)) {
+        cand = { start: Math.max(p.time, local.readyAt), from: 'local' };
+      } else if (this.globrunq.length > 0) {
+        cand = { start: Math.max(p.time, this.globrunq[0]!.readyAt), from: 'global' };
+      } else {
+        let victim: P | null = null;
+        for (const q of this.ps) if (q !== p && q.runq.length > 0 && (victim === null || q.runq.length > victim.runq.length)) victim = q;
+        if (victim !== null) cand = { start: Math.max(p.time, victim.runq[0]!.readyAt), from: 'steal', victim };
+      }
+      if (cand !== null && (best === null || cand.start < best.start)) best = { p, ...cand };
+    }
+    if (best === null) return null;
+    const p = best.p;
+    let g: G;
+    if (best.from === 'local') {
+      if (p.runnext !== null) {
+        g = p.runnext;
+        p.runnext = null;
+      } else g = p.runq.shift()!;
+    } else if (best.from === 'global') {
+      g = this.globrunq.shift()!;
+    } else {
+      g = best.victim!.runq.shift()!;
+    }
+    return { p, g, start: best.start };
+  }
+
+  private runStep(p: P, g: G, start: number): void {
+    if (!this.mStarted.has(p.id)) {
+      this.mStarted.add(p.id);
+      if (p.id !== 0) this.threads++;
+    }
+    p.schedtick++;
+    this.clock.set(start);
+    this.rt.curP = p;
+    this.curG = g;
+    g.status = _Grunning;
+    g.lastP = p.id;
+    let done = false;
+    let yielded: number | undefined;
+    try {
+      const r = g.body!.next();
+      done = r.done === true;
+      yielded = r.value as number | undefined;
+    } finally {
+      this.curG = null;
+      p.busyTime += this.clock.now - start;
+      p.time = this.clock.now;
+    }
+    if (done) {
+      if (g === this.mainG) {
+        this.exitCode = 0;
+        return;
+      }
+      this.goexit(g);
+    } else if (yielded === YieldGosched) {
+      g.status = _Grunnable;
+      g.readyAt = this.clock.now;
+      this.globrunq.push(g);
+    } else if (yielded === YieldPreempt) {
+      g.status = _Grunnable;
+      g.readyAt = this.clock.now;
+      p.runq.push(g);
+    } else if (yielded !== YieldPark) {
+      throw new Error(`goroutine ${g.goid} yielded ${String(yielded)}; expected a scheduler token`);
+    }
+    this.rt.curP = null;
+  }
+
+  /** The virtual time the program has run (the latest P time). */
+  elapsed(): number {
+    let t = this.clock.now;
+    for (const p of this.ps) t = Math.max(t, p.time);
+    return t;
+  }
+}
+
+function timerLess(a: Timer, b: Timer): boolean {
+  return a.when < b.when || (a.when === b.when && a.seq < b.seq);
+}
+
+export { _Grunnable };

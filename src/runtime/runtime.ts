@@ -1,0 +1,140 @@
+// The runtime's global state — what Go keeps in package variables
+// (mheap_, memstats, gcController, allp, mcache0, debug) — as one object,
+// so that several simulated processes can live side by side. Functions
+// mirroring Go's free functions take it as their first argument
+// (mallocgc(rt, …)).
+
+import type { Clock } from '../sim/clock.ts';
+import type { MCache } from './mcache.ts';
+import type { MemDebug } from './mem_linux.ts';
+import type { SysMemory } from './mem.ts';
+import { GcControllerState, maxInt64 } from './mgcpacer.ts';
+import type { MHeap } from './mheap.ts';
+import type { MSpan } from './mspan.ts';
+import { MemStats } from './mstats.ts';
+import { goThrow, GoPanic } from './panic.ts';
+import { PersistentAllocator } from './persistentalloc.ts';
+import type { P } from './runtime2.ts';
+
+/** gcphase values (mgc.go). */
+export const _GCoff = 0;
+export const _GCmark = 1;
+export const _GCmarktermination = 2;
+
+/** The garbage collector as the allocator sees it; installed by the GC. */
+export interface Collector {
+  /** gcTrigger{kind: gcTriggerHeap}.test() then gcStart. */
+  maybeStartHeapGC(): void;
+  gcmarknewobject(span: MSpan, x: number): void;
+  deductAssistCredit(size: number): void;
+  chargeAssistTail(bytes: number): void;
+  /** Sweep a span that was cached before the current sweep began. */
+  sweepStale(s: MSpan): void;
+  deductSweepCredit(spanBytes: number, callerSweepPages: number): void;
+  reclaim(npages: number): void;
+  isSweepDone(): boolean;
+}
+
+/** Virtual-time charges for allocator work; installed by the cost model. */
+export interface AllocCosts {
+  malloc(size: number, noscan: boolean): void;
+  zeroing(bytes: number): void;
+}
+
+export interface RuntimeOptions {
+  sys: SysMemory;
+  clock: Clock;
+  debug: MemDebug;
+  gcPercent?: number;
+  memoryLimit?: bigint;
+}
+
+export class Runtime {
+  readonly sys: SysMemory;
+  readonly clock: Clock;
+  readonly debug: MemDebug;
+  readonly memstats = new MemStats();
+  readonly gcController: GcControllerState;
+  readonly persistent: PersistentAllocator;
+  /** Set by mallocinit. */
+  mheap!: MHeap;
+  /** The bootstrap mcache, used before Ps exist; given to allp[0] by procresize. */
+  mcache0: MCache | null = null;
+  readonly allp: P[] = [];
+  /** The P held by the running goroutine's M, or null (bootstrap, no P). */
+  curP: P | null = null;
+
+  gcphase = _GCoff;
+  gcBlackenEnabled = false;
+  /** Set by mallocgc's slow paths: this allocation took a new span. */
+  shouldhelpgc = false;
+  /** Address every zero-size allocation returns (&zerobase, in the binary's bss). */
+  zerobase = 0;
+  /** runtime.MemProfileRate; 0 unless the program can read heap profiles. */
+  memProfileRate = 0;
+
+  collector: Collector | null = null;
+  costs: AllocCosts | null = null;
+  /** Stack-cache flush hook (stack.go stackcache_clear), installed by the stack allocator. */
+  stackcacheClearHook: ((c: MCache) => void) | null = null;
+
+  constructor(opts: RuntimeOptions) {
+    this.sys = opts.sys;
+    this.clock = opts.clock;
+    this.debug = opts.debug;
+    this.persistent = new PersistentAllocator(opts.sys, this.memstats);
+    this.gcController = new GcControllerState(() => opts.sys.mappedReady);
+  }
+
+  // ── hooks the allocator calls; no-ops until the GC and cost model exist ──
+
+  maybeStartGC(): void {
+    this.collector?.maybeStartHeapGC();
+  }
+  gcmarknewobject(span: MSpan, x: number): void {
+    this.collector?.gcmarknewobject(span, x);
+  }
+  deductAssistCredit(size: number): void {
+    this.collector?.deductAssistCredit(size);
+  }
+  chargeAssistTail(bytes: number): void {
+    this.collector?.chargeAssistTail(bytes);
+  }
+  sweepStale(s: MSpan): void {
+    if (!this.collector) throw new Error('stale span without a sweeper');
+    this.collector.sweepStale(s);
+  }
+  deductSweepCredit(spanBytes: number, callerSweepPages: number): void {
+    this.collector?.deductSweepCredit(spanBytes, callerSweepPages);
+  }
+  reclaim(npages: number): void {
+    this.collector?.reclaim(npages);
+  }
+  isSweepDone(): boolean {
+    return this.collector ? this.collector.isSweepDone() : true;
+  }
+  chargeMalloc(size: number, noscan: boolean): void {
+    this.costs?.malloc(size, noscan);
+  }
+  chargeZeroing(bytes: number): void {
+    this.costs?.zeroing(bytes);
+  }
+  stackcacheClear(c: MCache): void {
+    this.stackcacheClearHook?.(c);
+  }
+
+  throwOutOfMemory(): never {
+    goThrow('out of memory', this.mheap.outOfMemoryMessage ? [this.mheap.outOfMemoryMessage] : []);
+  }
+
+  panicAllocSize(): never {
+    throw new GoPanic('runtime error: makeslice: len out of range');
+  }
+
+  /** The mcache of the running code. */
+  mcache(): MCache {
+    return this.curP !== null ? this.curP.mcache : this.mcache0!;
+  }
+}
+
+export const defaultMemoryLimit = maxInt64;

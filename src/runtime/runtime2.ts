@@ -1,0 +1,113 @@
+// The runtime's core structures (runtime2.go): G (a goroutine), and the
+// per-P state — the memory system's half (mcache, page cache, mspan cache,
+// persistentalloc region) and the scheduler's half (run queues, the P's
+// position in virtual time). M (threads) are only counted: gomem runs one
+// host thread and models parallelism through per-P virtual clocks.
+
+import type { MCache } from './mcache.ts';
+import type { PageCache } from './mpagecache.ts';
+import type { MSpan } from './mspan.ts';
+import { PersistentAlloc } from './persistentalloc.ts';
+import type { Stack } from './stack.ts';
+
+/** unsafe.Sizeof of runtime structures on linux/amd64, Go 1.23.5 (from the DWARF of a real binary). */
+export const sizeofG = 432;
+export const sizeofM = 1760;
+export const sizeofP = 8944;
+export const sizeofSudog = 88;
+export const sizeofTimer = 88;
+export const sizeofDefer = 48;
+
+/** p.mspancache: up to 128 mspans, refilled 64 at a time. */
+export const mspanCacheCap = 128;
+
+// G status (runtime2.go).
+export const _Gidle = 0;
+export const _Grunnable = 1;
+export const _Grunning = 2;
+export const _Gsyscall = 3;
+export const _Gwaiting = 4;
+export const _Gdead = 6;
+export const gStatusNames: Record<number, string> = {
+  0: '_Gidle',
+  1: '_Grunnable',
+  2: '_Grunning',
+  3: '_Gsyscall',
+  4: '_Gwaiting',
+  6: '_Gdead',
+};
+
+/** What a goroutine's body yields to the scheduler. */
+export const YieldPark = 1; // parked: someone else will ready it
+export const YieldGosched = 2; // runtime.Gosched: to the global run queue
+export const YieldPreempt = 3; // preempted at a safe point: back to its P's queue
+export type YieldValue = typeof YieldPark | typeof YieldGosched | typeof YieldPreempt;
+
+/** A goroutine body: a generator that yields when it blocks. */
+export type GoroutineBody = Generator<YieldValue, void, unknown>;
+
+/** One stack frame: its size and the pointer-holding slots that make it a GC root. */
+export interface Frame {
+  readonly fn: string;
+  /** Frame size in bytes (locals, spills, outgoing args). */
+  readonly size: number;
+  /** Slot name → current value (addresses of heap objects, or 0/null). */
+  readonly slots: Map<string, unknown>;
+}
+
+export class G {
+  status = _Gidle;
+  stack: Stack = { lo: 0, hi: 0 };
+  /** Bytes of stack in use, measured down from stack.hi. */
+  stackUsed = 0;
+  readonly frames: Frame[] = [];
+  /** Address of the g struct (heap-allocated by malg), 0 for g0 stacks on OS threads. */
+  addr = 0;
+  body: GoroutineBody | null = null;
+  waitreason = '';
+  /** Virtual time at which it last became runnable. */
+  readyAt = 0;
+  /** The P it last ran on (timers fire there). */
+  lastP = 0;
+  /** Runtime-internal goroutine (not counted by NumGoroutine). */
+  system = false;
+  /** Value handed over by whoever readied it (a channel element, …). */
+  param: unknown = undefined;
+  /** Debt (< 0) or credit of GC assist work, in bytes. */
+  gcAssistBytes = 0;
+
+  constructor(
+    public goid: number,
+    public name: string,
+  ) {}
+}
+
+export class P {
+  mcache: MCache;
+  pcache: PageCache;
+  readonly mspancache: MSpan[] = [];
+  readonly palloc = new PersistentAlloc();
+
+  /** Next G to run before the queue (newproc and goready put it here). */
+  runnext: G | null = null;
+  readonly runq: G[] = [];
+  /** This P's position in virtual time (ns): it is busy until then. */
+  time = 0;
+  /** Virtual ns this P spent running goroutines. */
+  busyTime = 0;
+  /** Number of goroutine switches on this P (schedtick). */
+  schedtick = 0;
+
+  constructor(
+    readonly id: number,
+    mcache: MCache,
+    pcache: PageCache,
+  ) {
+    this.mcache = mcache;
+    this.pcache = pcache;
+  }
+
+  hasLocalWork(): boolean {
+    return this.runnext !== null || this.runq.length > 0;
+  }
+}
