@@ -68,9 +68,10 @@ export class Sched {
   mainG: G | null = null;
   /** Set when main returns or os.Exit is called. */
   exitCode: number | null = null;
-  /** OS threads (Ms): m0, sysmon, and one per P that has run a goroutine. */
+  /** OS threads (Ms); newm adds one. */
   threads = 1;
-  private readonly mStarted = new Set<number>();
+  /** Per-P goid caches: goids are handed out in batches of 16 per P (_GoidCacheBatch). */
+  private readonly goidcache = new Map<number, { next: number; end: number }>();
 
   constructor(
     private readonly rt: Runtime,
@@ -92,8 +93,25 @@ export class Sched {
 
   // ── goroutine creation and exit ──────────────────────────────────────
 
-  /** newproc: a new goroutine running `body`, placed in the current P's runnext. */
-  newproc(name: string, body: GoroutineBody, opts: { system?: boolean } = {}): G {
+  /** The next goid, from the current P's batch of 16 (proc.go newproc1). */
+  private nextGoid(): number {
+    const pid = this.rt.curP?.id ?? 0;
+    let c = this.goidcache.get(pid);
+    if (c === undefined || c.next === c.end) {
+      const base = this.goidgen;
+      this.goidgen += 16;
+      c = { next: base + 1, end: base + 17 };
+      this.goidcache.set(pid, c);
+    }
+    return c.next++;
+  }
+
+  /**
+   * newproc: a new goroutine running `body`, placed in the current P's
+   * runnext — or, with `parked`, already blocked for that reason (the
+   * runtime's own goroutines, which park as soon as they start).
+   */
+  newproc(name: string, body: GoroutineBody, opts: { system?: boolean; parked?: string } = {}): G {
     let g = this.gFree.pop() ?? null;
     if (g === null) {
       // malg(stackMin): a fresh g struct and a 2 KiB stack.
@@ -104,7 +122,7 @@ export class Sched {
       this.allgs.push(g);
       this.hooks.allgadd(g);
     }
-    g.goid = ++this.goidgen;
+    g.goid = this.nextGoid();
     g.name = name;
     g.system = opts.system ?? false;
     g.body = body;
@@ -114,7 +132,13 @@ export class Sched {
     this.clock.advance(this.hooks.goroutineCreateCost());
     // The goroutine's first frame is written at the top of its stack.
     this.rt.sys.touch(g.stack.hi - 8, 8);
-    this.ready(g);
+    if (opts.parked !== undefined) {
+      g.status = _Gwaiting;
+      g.waitreason = opts.parked;
+      g.lastP = this.rt.curP?.id ?? 0;
+    } else {
+      this.ready(g);
+    }
     return g;
   }
 
@@ -323,10 +347,6 @@ export class Sched {
   }
 
   private runStep(p: P, g: G, start: number): void {
-    if (!this.mStarted.has(p.id)) {
-      this.mStarted.add(p.id);
-      if (p.id !== 0) this.threads++;
-    }
     p.schedtick++;
     this.clock.set(start);
     this.rt.curP = p;
@@ -376,4 +396,3 @@ function timerLess(a: Timer, b: Timer): boolean {
   return a.when < b.when || (a.when === b.when && a.seq < b.seq);
 }
 
-export { _Grunnable };

@@ -1,0 +1,3 @@
+module gomem/bench/calibrate
+
+go 1.23

@@ -1,0 +1,298 @@
+// From benchmark samples to the model's constants (src/sim/costs.json
+// "costs"), for bench/calibrate.ts. Each constant is either read straight
+// off one benchmark (the median over its chosen samples, see
+// chooseSamples) or derived from several (a fit, a difference), computed
+// from their medians. Also checks the model against measurements it was not
+// given. Pure: no I/O.
+
+import { CostModel } from '../../../src/sim/cost.ts';
+import { chooseSamples, leastSquares, median, roundSig, spread, type Sample, type Series } from './results.ts';
+
+export interface Cost {
+  ns: number;
+  unit: string;
+  source: string;
+  note: string;
+  /** (max − min) / median over the samples used; for a derived constant, the largest spread among its inputs. */
+  spread: number;
+}
+
+/** A measurement that is not a model constant, against what the model predicts for it. */
+export interface Check {
+  what: string;
+  measuredNs: number;
+  modelNs: number;
+  /** model / measured − 1. */
+  error: number;
+}
+
+export interface ReduceOptions {
+  /** Background load (cores) below which a sample counts as quiet. */
+  threshold: number;
+  /** Quiet samples wanted per benchmark. */
+  want: number;
+}
+
+type Metric = string | ((s: Sample) => number);
+
+/** The chosen samples of every benchmark, and medians over them. */
+export class View {
+  constructor(
+    readonly series: ReadonlyMap<string, Series>,
+    private readonly opts: ReduceOptions,
+  ) {}
+
+  has(name: string): boolean {
+    return this.series.has(name);
+  }
+
+  /** Indexes of the samples used for `name`. */
+  used(name: string): number[] {
+    const s = this.series.get(name);
+    if (!s || s.samples.length === 0) throw new Error(`calibrate: no samples of ${name}`);
+    return chooseSamples(
+      s.samples.map((x) => x.bg),
+      this.opts.threshold,
+      this.opts.want,
+    );
+  }
+
+  values(name: string, metric: Metric): number[] {
+    const s = this.series.get(name)!;
+    return this.used(name).map((i) => {
+      const smp = s.samples[i]!;
+      const v = typeof metric === 'string' ? smp.values[metric] : metric(smp);
+      if (v === undefined || !Number.isFinite(v)) throw new Error(`calibrate: ${name} has no "${String(metric)}"`);
+      return v;
+    });
+  }
+
+  value(name: string, metric: Metric): number {
+    return median(this.values(name, metric));
+  }
+
+  spread(name: string, metric: Metric): number {
+    return spread(this.values(name, metric));
+  }
+}
+
+/** GC mark CPU of a cycle with time spent descheduled removed (the runtime measures its workers in wall time). */
+const markCPU = (s: Sample) => s.values['mark-ns']! * Math.min(1, s.values['cpu/wall']!);
+const cpu = 'cpu-ns/op';
+
+export function reduce(view: View): { costs: Record<string, Cost>; warnings: string[]; checks: Check[] } {
+  const warnings: string[] = [];
+  const costs: Record<string, Cost> = {};
+
+  const store = (key: string, ns: number, spr: number, unit: string, source: string, note: string) => {
+    let v = roundSig(ns);
+    if (!(v >= 0)) {
+      // A small cost lost in the noise of the costs subtracted to get it.
+      warnings.push(`${key}: ${v} ns is not ≥ 0; stored as 0`);
+      v = 0;
+    }
+    costs[key] = { ns: v, unit, source, note, spread: roundSig(spr, 2) };
+  };
+  /** A constant read off one benchmark. */
+  const direct = (key: string, name: string, metric: Metric, unit: string, note: string) =>
+    store(key, view.value(name, metric), view.spread(name, metric), unit, `Benchmark${name}`, note);
+  /** The largest spread among the inputs of a derived constant. */
+  const spreadOf = (...inputs: [string, Metric][]) => Math.max(...inputs.map(([n, m]) => view.spread(n, m)));
+
+  // mallocgc: exactly one allocation per op, or the benchmark measured something else.
+  for (const [name, s] of view.series) {
+    if (!name.startsWith('Malloc')) continue;
+    const bad = s.samples.map((x) => x.values['allocs/op']).filter((a) => a !== 1);
+    if (bad.length > 0) warnings.push(`${name}: allocs/op ${bad.join(',')}, expected 1`);
+  }
+  direct('malloc.tiny', 'MallocSteady/tiny8', cpu, 'ns per op',
+    'new(uint64): 8-byte noscan through the tiny allocator (half the ops start a new 16-byte block); steady-state heap (span reuse after GC, GC outside the timed part)');
+  for (const n of [16, 64, 1024, 8192, 32768]) {
+    direct(`malloc.noscan.${n}`, `MallocSteady/noscan${n}`, cpu, 'ns per op',
+      `new([${n}]byte): small noscan, size class ${n}; steady state, so the reused slot is zeroed (memclr of ${n} bytes, L3-warm) inside the op`);
+  }
+  for (const n of [16, 64, 512, 1024, 8192]) {
+    direct(`malloc.scan.${n}`, `MallocSteady/scan${n}`, cpu, 'ns per op',
+      `new([${n / 8}]*byte): small scan` +
+        (n > 512 ? ` with an 8-byte malloc header (size class ${n === 1024 ? 1152 : 9472})` : `, heap bits in the span (size class ${n})`) +
+        '; steady state, zeroing of the reused slot and heapSetType included');
+  }
+  direct('malloc.large.5', 'MallocFresh/large40k', cpu, 'ns per op',
+    'new([40960]byte): 5-page large span from a heap that only grows (GOGC=off, one process, no reuse): span allocation alone, no zeroing, memory untouched; heap growth (sysMap of new arenas) amortised');
+  direct('malloc.large.128', 'MallocFresh/large1m', cpu, 'ns per op', 'new([1<<20]byte): 128-page large span, as malloc.large.5');
+
+  for (const [name, how, n] of [
+    ['MemclrWarm/8KiB', 'L3-warm (chunks of an 8 MiB buffer)', 8192],
+    ['MemclrWarm/40KiB', 'L3-warm (chunks of an 8 MiB buffer)', 40960],
+    ['MemclrWarm/1MiB', 'L3-warm (chunks of an 8 MiB buffer)', 1 << 20],
+    ['MemclrHot/16MiB', 'one 16 MiB buffer again and again: L3-resident', 16 << 20],
+    ['MemclrHot/64MiB', '64 MiB, beyond the L3: non-temporal stores (memclr_amd64.s, ≥ 32 MiB)', 64 << 20],
+  ] as const) {
+    direct(`zeroing.${n}`, name, cpu, `ns per call of ${n} bytes`, `memclrNoHeapPointers of resident memory, ${how}`);
+  }
+
+  direct('fault.page4k', 'PageFault/4KiB', cpu, 'ns per 4 KiB page',
+    'first write to a never-touched anonymous page (fault, allocate, zero, map), one byte per page of a fresh 64 MiB mapping');
+  const huge = view.values('PageFault/2MiB', 'huge-%');
+  if (huge.some((h) => h < 90)) warnings.push(`PageFault/2MiB: only ${huge.join(',')}% became huge pages`);
+  direct('fault.page2m', 'PageFault/2MiB', cpu, 'ns per 2 MiB huge page',
+    `first write per 2 MiB of a MADV_HUGEPAGE mapping (THP madvise mode): one huge-page fault, allocating and zeroing 2 MiB; ${median(huge)}% of the region became AnonHugePages`);
+
+  reduceGC(view, direct, store, spreadOf, warnings);
+
+  direct('sched.goroutineCreate', 'GoroutineCreate', cpu, 'ns per goroutine',
+    'go f() with f doing one wg.Done(), run to completion: newproc, one schedule, goexit, gfput (g reused)');
+  direct('sched.chanBuffered', 'ChanBuffered', cpu, 'ns per send+receive pair', 'send then receive on a buffered channel in one goroutine: no blocking, no switch');
+  direct('sched.chanHandoff', 'ChanHandoff', cpu, 'ns per send+receive pair',
+    'unbuffered channel between two goroutines at GOMAXPROCS=1: the pair includes about one goroutine switch');
+  direct('sched.gosched', 'Gosched', cpu, 'ns per call', 'runtime.Gosched() with nothing else runnable');
+  direct('sched.switch', 'GoschedPingPong', 'cpu-ns/switch', 'ns per switch', 'two goroutines alternating through runtime.Gosched(): one switch each call');
+  for (const [label, d] of [['0s', 0], ['1µs', 1e3], ['100µs', 1e5], ['1ms', 1e6], ['10ms', 1e7]] as const) {
+    const used = d === 0 || d === 1e6 || d === 1e7;
+    direct(`sleep.idle.${d}`, `Sleep/${label}`, 'ns/op', 'ns of wall time per call',
+      `time.Sleep(${label}) in a process with nothing else to run: total wall time of the call (the idle M waits in netpoll with a timeout in whole milliseconds, so shorter sleeps take about 1 ms)` +
+        (used ? '' : '; a check, not read by the model (sleepIdle uses the 1 ms case for every d ≤ 1 ms)'));
+  }
+
+  direct('syscall.mmap', 'Syscall/mmap/64KiB', cpu, 'ns per call', 'sysAlloc: mmap(nil, 64 KiB, RW, PRIVATE|ANON)');
+  direct('syscall.mmapReserve', 'Syscall/mmapReserve/64MiB', cpu, 'ns per call', 'sysReserve: mmap(nil, 64 MiB, PROT_NONE)');
+  direct('syscall.mmapFixed', 'Syscall/mmapFixed/4MiB', cpu, 'ns per call', 'sysMap: mmap(FIXED, 4 MiB, RW) inside a PROT_NONE reservation (splits the VMA)');
+  direct('syscall.munmap', 'Syscall/munmap/64KiB', cpu, 'ns per call', 'munmap of 64 KiB never touched');
+  direct('syscall.madviseDontneed', 'Syscall/madviseDontneed/64KiB', cpu, 'ns per call', 'sysUnused: MADV_DONTNEED of 64 KiB never touched');
+  direct('syscall.madviseHugepage', 'Syscall/madviseHuge/4MiB', cpu, 'ns per call', 'sysHugePage/sysNoHugePage: MADV_(NO)HUGEPAGE on 4 MiB, splitting or merging VMAs');
+  for (const name of ['munmapResident', 'madviseDontneedResident']) {
+    // Two sizes with every page resident: a line, per call + per page.
+    const a = `Syscall/${name}/64KiB`;
+    const b = `Syscall/${name}/2MiB`;
+    const perPage = (view.value(b, cpu) - view.value(a, cpu)) / (512 - 16);
+    const spr = spreadOf([a, cpu], [b, cpu]);
+    const src = `Benchmark${a} and ${b}`;
+    store(`syscall.${name}.call`, view.value(a, cpu) - 16 * perPage, spr, 'ns per call', src,
+      'fixed part of the call when pages are resident (includes the TLB flush), from the line through the 64 KiB (16 pages) and 2 MiB (512 pages) cases');
+    store(`syscall.${name}.page`, perPage, spr, 'ns per resident 4 KiB page', src, 'per resident page freed: slope of the same line');
+  }
+
+  // The model interpolates these tables and flattens any dip; say so here.
+  const rising = (keys: string[]) => {
+    for (let i = 1; i < keys.length; i++) {
+      const [lo, hi] = [costs[keys[i - 1]!]!.ns, costs[keys[i]!]!.ns];
+      if (hi < lo) warnings.push(`${keys[i]} (${hi} ns) is below ${keys[i - 1]} (${lo} ns): noise? cost.ts will flatten it`);
+    }
+  };
+  rising([16, 64, 1024, 8192, 32768].map((n) => `malloc.noscan.${n}`));
+  rising([16, 64, 512, 1024, 8192].map((n) => `malloc.scan.${n}`));
+  rising(['malloc.large.5', 'malloc.large.128']);
+  rising([8192, 40960, 1 << 20, 16 << 20, 64 << 20].map((n) => `zeroing.${n}`));
+  return { costs, warnings, checks: checkModel(view, costs) };
+}
+
+type Direct = (key: string, name: string, metric: Metric, unit: string, note: string) => void;
+type Store = (key: string, ns: number, spread: number, unit: string, source: string, note: string) => void;
+type SpreadOf = (...inputs: [string, Metric][]) => number;
+
+function reduceGC(view: View, direct: Direct, store: Store, spreadOf: SpreadOf, warnings: string[]): void {
+  direct('gc.mark.cycle', 'GCEmpty', markCPU, 'ns per cycle',
+    'mark CPU of a cycle over an almost empty heap: roots (globals, a few stacks), worker start-up and termination');
+  const empty = view.value('GCEmpty', markCPU);
+
+  // Per object and per pointer word: mark − cycle = N·(object + W·word) over
+  // the sequential graphs (slot 0 greys the next object, the other slots hit
+  // marked objects), fitted on the per-object cost so every case weighs the
+  // same: (mark − cycle)/N = object + word·W.
+  const seq = [...view.series.keys()]
+    .map((n) => /^GCMark\/seq\/n=(\d+)\/w=(\d+)$/.exec(n))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ name: m[0], n: Number(m[1]), w: Number(m[2]) }))
+    .filter((c) => c.w <= 32); // w=128 (malloc header) is kept as a check
+  const [object, word] = leastSquares(
+    seq.map((c) => [1, c.w]),
+    seq.map((c) => (view.value(c.name, markCPU) - empty) / c.n),
+  ) as [number, number];
+  const fitSpread = spreadOf(['GCEmpty', markCPU], ...seq.map((c) => [c.name, markCPU] as [string, Metric]));
+  const fitSrc = 'fit over BenchmarkGCMark/seq/* and BenchmarkGCEmpty';
+  store('gc.mark.object', object, fitSpread, 'ns per object', fitSrc,
+    'greying, queueing and scanning one object, beyond its pointer words: least-squares fit of (mark CPU − gc.mark.cycle)/N = object + word·W over N = 25k–400k objects of W = 1–32 pointer words (allocation-order graph)');
+  store('gc.mark.pointerWord', word, fitSpread, 'ns per pointer word', fitSrc,
+    'one non-nil pointer word scanned: findObject + mark-bit test (target already marked, in cache); see gc.mark.randomFactor for cache-missing targets');
+  const n = 100_000;
+  const nilName = 'GCMark/nil/n=100000/w=16';
+  store('gc.mark.nilWord', (view.value(nilName, markCPU) - empty - n * (object + word)) / (15 * n), spreadOf([nilName, markCPU]),
+    'ns per nil pointer word', `Benchmark${nilName}`, 'a pointer-typed word holding nil: loaded, tested, skipped');
+  const noscanName = 'GCMark/noscan/n=100000/w=2';
+  store('gc.mark.noscanObject', (view.value(noscanName, markCPU) - empty - n * (object + 2 * word)) / n, spreadOf([noscanName, markCPU]),
+    'ns per object', `Benchmark${noscanName}`,
+    'extra cost when a pointer word greys a pointer-free object (marked, counted, never queued or scanned), beyond gc.mark.pointerWord');
+  const rndName = 'GCMark/random/n=100000/w=16';
+  store('gc.mark.randomFactor', (view.value(rndName, markCPU) - empty - n * object) / (16 * n * word), spreadOf([rndName, markCPU]), 'ratio', `Benchmark${rndName}`,
+    'pointer-word cost when targets are scattered over a 12.8 MB graph (cache misses), as a multiple of gc.mark.pointerWord; not applied by the model');
+  const w128 = view.value('GCMark/seq/n=100000/w=128', markCPU);
+  const err128 = (empty + n * (object + 128 * word)) / w128 - 1;
+  if (Math.abs(err128) > 0.3) warnings.push(`mark fit predicts the 1 KiB (malloc-header) objects ${(err128 * 100).toFixed(0)}% off`);
+
+  // Stack scan: 100 goroutines × depth {0,100,400} × frame {small,big}.
+  // Per byte: slope of mark CPU over the bytes scanned; per goroutine: what
+  // the depth-0 cases cost beyond the empty cycle and their bytes.
+  const stk = [...view.series.keys()].filter((k) => k.startsWith('GCStackScan/'));
+  const stkB = (k: string) => view.value(k, 'scan-stack-B');
+  const perByte = leastSquares(
+    stk.map((k) => [1, stkB(k)]),
+    stk.map((k) => view.value(k, markCPU)),
+  )[1]!;
+  const stkSpread = spreadOf(...stk.map((k) => [k, markCPU] as [string, Metric]));
+  store('gc.stack.byte', perByte, stkSpread, 'ns per byte of stack', 'fit over BenchmarkGCStackScan/*',
+    "scanning goroutine stacks, per byte in use (hi − sp, the runtime's /gc/scan/stack:bytes): frame walk + pointer slots; frames of 4 and 64 pointer slots give about the same rate");
+  const g = 100;
+  const depth0 = ['GCStackScan/g=100/depth=0/frame=small', 'GCStackScan/g=100/depth=0/frame=big'];
+  const perG = depth0.map((k) => (view.value(k, markCPU) - empty - perByte * (stkB(k) - view.value('GCEmpty', 'scan-stack-B'))) / g);
+  store('gc.stack.goroutine', (perG[0]! + perG[1]!) / 2, spreadOf(['GCEmpty', markCPU], ...depth0.map((k) => [k, markCPU] as [string, Metric])), 'ns per goroutine',
+    'BenchmarkGCStackScan/g=100/depth=0/* vs BenchmarkGCEmpty', 'fixed cost of scanning one parked goroutine (suspend, unwinder set-up), beyond its bytes');
+
+  // Sweep per span (the Go side already subtracted the clean-heap baseline).
+  direct('gc.sweep.spanFreed', 'GCSweep/dead/64B', 'sweep-b-ns/span', 'ns per span',
+    'sweeping a small-object span in which every object died: freed to the heap (8192 spans of 128 × 64 B)');
+  direct('gc.sweep.spanPartial', 'GCSweep/sparse/64B', 'sweep-b-ns/span', 'ns per span', 'sweeping a span where 127 of 128 objects died: bits swapped, span kept (needzero set)');
+  direct('gc.sweep.spanUnchanged', 'GCSweep/sparse/64B', 'sweep-c-ns/span', 'ns per span', 'sweeping a span where nothing died since the last cycle');
+  direct('gc.sweep.largeSpanFreed', 'GCSweep/dead/64KiB', 'sweep-b-ns/span', 'ns per span', 'sweeping a dead 8-page large object: span freed to the heap');
+
+  // STW pauses from gctrace (calibrate.ts adds each run's medians to the sample).
+  for (const [p, name] of [[1, 'GCSmallHeap'], [2, 'GCSmallHeap@p2']] as const) {
+    direct(`gc.stw.sweepTermination.p${p}`, name, 'gctrace-sweepterm-ns', 'ns per cycle',
+      `first "clock" number of GODEBUG=gctrace=1 (sweep termination STW) at GOMAXPROCS=${p}: median over the forced cycles of a run over a ~1 MiB heap (gctrace prints µs steps)`);
+    direct(`gc.stw.markTermination.p${p}`, name, 'gctrace-markterm-ns', 'ns per cycle',
+      `third "clock" number of gctrace (mark termination STW) at GOMAXPROCS=${p}, as above`);
+  }
+}
+
+/**
+ * How well the model's interpolations and compositions predict measurements
+ * it was not given: small sizes between the measured ones, large
+ * allocations as span + zeroing, 1 KiB objects with a malloc header in the
+ * mark, sub-millisecond sleeps.
+ */
+function checkModel(view: View, costs: Record<string, Cost>): Check[] {
+  const m = new CostModel({ costs: Object.fromEntries(Object.entries(costs).map(([k, c]) => [k, c.ns])) });
+  const out: Check[] = [];
+  const check = (what: string, measured: number, model: number) =>
+    out.push({ what, measuredNs: roundSig(measured), modelNs: roundSig(model), error: roundSig(model / measured - 1, 2) });
+  for (const [name, size, noscan] of [
+    ['noscan256', 256, true],
+    ['noscan4096', 4096, true],
+    ['scan256', 256, false],
+    ['scan4096', 4096, false],
+  ] as const) {
+    if (!view.has(`MallocSteady/${name}`)) continue;
+    check(`mallocSmall(${size}, ${noscan ? 'noscan' : 'scan'}) vs BenchmarkMallocSteady/${name}`, view.value(`MallocSteady/${name}`, cpu), m.mallocSmall(size, noscan));
+  }
+  check('mallocLarge(5) + zeroing(40960) vs BenchmarkMallocSteady/large40k (reused span, delayed zeroing)', view.value('MallocSteady/large40k', cpu), m.mallocLarge(5) + m.zeroing(40960));
+  check('mallocLarge(128) + zeroing(1 MiB) vs BenchmarkMallocSteady/large1m', view.value('MallocSteady/large1m', cpu), m.mallocLarge(128) + m.zeroing(1 << 20));
+  check('mallocLarge(5) + zeroing(40960) vs BenchmarkMallocSteady/scanlarge40k (scan: zeroed inline)', view.value('MallocSteady/scanlarge40k', cpu), m.mallocLarge(5) + m.zeroing(40960));
+  const n = 100_000;
+  check('markCycle + N·(markObject + 128·markPointerWord) vs BenchmarkGCMark/seq/n=100000/w=128 (1 KiB objects with malloc headers)',
+    view.value('GCMark/seq/n=100000/w=128', markCPU), m.markCycle() + n * (m.markObject() + 128 * m.markPointerWord()));
+  check('markCycle + N·(markObject + 16·markPointerWord) vs BenchmarkGCMark/random/n=100000/w=16 (scattered targets)',
+    view.value('GCMark/random/n=100000/w=16', markCPU), m.markCycle() + n * (m.markObject() + 16 * m.markPointerWord()));
+  for (const [label, d] of [['1µs', 1e3], ['100µs', 1e5]] as const) {
+    check(`sleepIdle(${label}) vs BenchmarkSleep/${label}`, view.value(`Sleep/${label}`, 'ns/op'), m.sleepIdle(d));
+  }
+  return out;
+}

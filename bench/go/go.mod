@@ -1,0 +1,3 @@
+module gomem/benchgo
+
+go 1.23

@@ -1,0 +1,99 @@
+// Page allocator speed: ns per alloc+free pair of 1, 8 and 64 pages on a
+// 64 MiB heap that is half allocated in scattered runs, ns per
+// pageCache.alloc(1), and ns per allocToCache+flush (a page-cache refill).
+// `npm run bench -- pagealloc`; one JSON line per case.
+//
+// Baseline: real Go's page allocator through its export_test.go API
+// (bench/go/pagealloc/pagealloc_bench_test.go; it pays a systemstack switch
+// and a lock per call, a few ns, like mheap does). It runs only when
+// GOMEM_GOROOT names a writable copy of GOROOT (cp -rL /usr/lib/go-1.23 DIR),
+// because Go's runtime test hooks build only inside GOROOT/src/runtime.
+
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { SysMemStat } from '../src/runtime/mem.ts';
+import { PageAlloc } from '../src/runtime/mpagealloc.ts';
+import { PageCache, allocToCache } from '../src/runtime/mpagecache.ts';
+import { TestSysMemory } from '../src/runtime/export_test.ts';
+import { Rand } from '../src/sim/rand.ts';
+import { nsPerOp, printResult } from './timing.ts';
+
+const heapBase = 0xc000000000;
+const pageSize = 8192;
+
+/** A 64 MiB heap with about half its pages allocated in random runs of 1–16 pages. */
+function fragmentedHeap(): PageAlloc {
+  const p = new PageAlloc();
+  p.init(new TestSysMemory(), new SysMemStat('gcMiscSys'), false);
+  p.grow(heapBase, 64 << 20);
+  const r = new Rand(11);
+  const live: [number, number][] = [];
+  for (;;) {
+    const n = 1 + r.intn(16);
+    const [a] = p.alloc(n);
+    if (a === 0) break;
+    live.push([a, n]);
+  }
+  for (const [a, n] of live) if (r.intn(2) === 0) p.free(a, n);
+  return p;
+}
+
+function goBaseline(): Record<string, number> | null {
+  const goroot = process.env.GOMEM_GOROOT;
+  if (!goroot || !existsSync(`${goroot}/src/runtime/export_test.go`)) return null;
+  const src = fileURLToPath(new URL('./go/pagealloc/pagealloc_bench_test.go', import.meta.url));
+  copyFileSync(src, `${goroot}/src/runtime/gomem_pagealloc_bench_test.go`);
+  const out = execFileSync(`${goroot}/bin/go`, ['test', 'runtime', '-run', '^$', '-bench', 'GomemPage', '-count', '1'], {
+    env: { ...process.env, GOROOT: goroot },
+    encoding: 'utf8',
+  });
+  const res: Record<string, number> = {};
+  for (const m of out.matchAll(/^BenchmarkGomemPage(\w+)-\d+\s+\d+\s+([\d.]+) ns\/op/gm)) res[m[1]!] = Number(m[2]);
+  return res;
+}
+
+export function run(): void {
+  const go = goBaseline();
+  const emit = (name: string, goName: string, ns: number) => {
+    const g = go?.[goName];
+    printResult({ bench: 'pagealloc', case: name, ns_per_op: Number(ns.toFixed(1)), ...(g ? { go_ns_per_op: g, ratio: Number((ns / g).toFixed(2)) } : {}) });
+  };
+
+  for (const npages of [1, 8, 64]) {
+    const p = fragmentedHeap();
+    const ns = nsPerOp((n) => {
+      for (let i = 0; i < n; i++) {
+        const [a] = p.alloc(npages);
+        p.free(a, npages);
+      }
+    });
+    emit(`alloc+free ${npages} page${npages > 1 ? 's' : ''}`, `AllocFree${npages}`, ns);
+  }
+
+  {
+    const c = new PageCache();
+    c.base = heapBase;
+    const ns = nsPerOp((n) => {
+      for (let i = 0; i < n; i++) {
+        if (c.empty()) c.cacheLo = c.cacheHi = -1;
+        c.alloc(1);
+      }
+    });
+    emit('pageCache.alloc(1)', 'CacheAlloc1', ns);
+  }
+
+  {
+    const p = fragmentedHeap();
+    const c = new PageCache();
+    const ns = nsPerOp((n) => {
+      for (let i = 0; i < n; i++) {
+        allocToCache(p, c);
+        c.flush(p);
+      }
+    });
+    emit('allocToCache+flush', 'CacheRefillFlush', ns);
+  }
+  if (go === null) printResult({ bench: 'pagealloc', case: 'go baseline', skipped: 'set GOMEM_GOROOT to a writable GOROOT copy' });
+  void pageSize;
+}

@@ -1,0 +1,3 @@
+module gomem/reality
+
+go 1.23

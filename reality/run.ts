@@ -1,0 +1,130 @@
+// The comparator's command line: `npx tsx reality/run.ts [case…] [options]`
+// (later `npm run reality`). For each case: run `node bin/gomem.js run <case>
+// --json` with the case's environment (GOGC, GOMEMLIMIT, GOMAXPROCS, GODEBUG
+// as Go reads them), parse its CHECKPOINT lines and compare them with the
+// case's recording of real Go (reality/compare.ts). A case gomem cannot run
+// yet is reported in one line and the run goes on. Exits 1 if any value is
+// OUT, 2 on bad usage.
+//
+// Options:
+//   --record            record real Go instead (delegates to record.ts; other args pass through)
+//   --only-keys a,b     compare only these keys (exact, section prefix, or '*' glob)
+//   --json              machine-readable: one JSON object per row (and per case status)
+//   --failures          print only rows that are not ok
+//   --gomem "<cmd>"     the gomem command (default: node bin/gomem.js)
+
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_DATA_DIR, loadCase, loadRecording, selectCases } from './cases.ts';
+import { parseCheckpoints, type Checkpoint } from './checkpoint.ts';
+import { compareCase, formatTable, summarizeRows, type Row, type Summary } from './compare.ts';
+import { main as recordMain } from './record.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const GO_SETTINGS = ['GOGC', 'GOMEMLIMIT', 'GOMAXPROCS', 'GODEBUG'];
+
+interface Options {
+  cases: string[];
+  onlyKeys?: string[];
+  json: boolean;
+  failures: boolean;
+  gomem: string[];
+}
+
+type GomemResult = { ok: true; checkpoints: Checkpoint[] } | { ok: false; reason: string };
+
+/** Runs gomem for a case with exactly the case's Go settings (none inherited from this shell). */
+export function runGomem(cmd: string[], name: string, caseEnv: Record<string, string>): GomemResult {
+  const env: Record<string, string | undefined> = { ...process.env };
+  for (const k of GO_SETTINGS) delete env[k];
+  Object.assign(env, caseEnv, { REALITY_DATA: process.env.REALITY_DATA ?? DEFAULT_DATA_DIR });
+  const r = spawnSync(cmd[0]!, [...cmd.slice(1), 'run', name, '--json'], { cwd: ROOT, env, encoding: 'utf8', maxBuffer: 256 << 20 });
+  if (r.error) return { ok: false, reason: r.error.message };
+  const { checkpoints } = parseCheckpoints(r.stdout ?? '');
+  if (r.status !== 0 || checkpoints.length === 0) {
+    const why = (r.stderr ?? '').split('\n').find((l) => l.trim() !== '') ?? `exit status ${r.status}, no CHECKPOINT lines`;
+    return { ok: false, reason: why.trim() };
+  }
+  return { ok: true, checkpoints };
+}
+
+function parseArgs(argv: string[]): Options | string {
+  const o: Options = { cases: [], json: false, failures: false, gomem: ['node', 'bin/gomem.js'] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--json') o.json = true;
+    else if (a === '--failures') o.failures = true;
+    else if (a === '--only-keys') {
+      const v = argv[++i];
+      if (!v) return '--only-keys needs a comma-separated list of keys';
+      o.onlyKeys = v.split(',').filter((s) => s !== '');
+    } else if (a === '--gomem') {
+      const v = argv[++i];
+      if (!v) return '--gomem needs a command';
+      o.gomem = v.split(' ').filter((s) => s !== '');
+    } else if (a.startsWith('-')) return `unknown option ${a} (accepted: --record, --only-keys a,b, --json, --failures, --gomem "<cmd>")`;
+    else o.cases.push(a);
+  }
+  return o;
+}
+
+function summaryLine(name: string, s: Summary): string {
+  return `${name.padEnd(20)} ok ${String(s.ok).padStart(5)}   OUT ${String(s.OUT).padStart(5)}   missing ${String(s.missing).padStart(5)}   info ${String(s.info).padStart(4)}`;
+}
+
+export function main(argv: string[]): number {
+  if (argv.includes('--record')) return recordMain(argv.filter((a) => a !== '--record'));
+  const o = parseArgs(argv);
+  if (typeof o === 'string') {
+    console.error(`reality: ${o}`);
+    return 2;
+  }
+  let names: string[];
+  try {
+    names = selectCases(o.cases);
+  } catch (e) {
+    console.error(`reality: ${(e as Error).message}`);
+    return 2;
+  }
+  const summaries: string[] = [];
+  let anyOut = false;
+  for (const name of names) {
+    const rec = loadRecording(name);
+    if (!rec) {
+      const msg = `not recorded: run npx tsx reality/record.ts ${name}`;
+      if (o.json) console.log(JSON.stringify({ case: name, status: 'not-recorded', reason: msg }));
+      else console.log(`== ${name}: ${msg}`);
+      summaries.push(`${name.padEnd(20)} not recorded`);
+      continue;
+    }
+    const g = runGomem(o.gomem, name, loadCase(name).env);
+    if (!g.ok) {
+      if (o.json) console.log(JSON.stringify({ case: name, status: 'cannot-run', reason: g.reason }));
+      else console.log(`== ${name}: gomem cannot run this case yet (${g.reason})`);
+      summaries.push(`${name.padEnd(20)} gomem cannot run it yet`);
+      continue;
+    }
+    const rows: Row[] = compareCase(rec, g.checkpoints, { onlyKeys: o.onlyKeys });
+    const s = summarizeRows(rows);
+    anyOut ||= s.OUT > 0;
+    const shown = o.failures ? rows.filter((r) => r.verdict === 'OUT' || r.verdict === 'missing') : rows;
+    if (o.json) {
+      for (const r of shown) console.log(JSON.stringify(r));
+    } else {
+      console.log(`== ${name} (real Go: ${rec.recorded.runs} runs, ${rec.recorded.go_version.replace(/^go version /, '')}, recorded ${rec.recorded.date.slice(0, 10)})`);
+      if (shown.length > 0) console.log(formatTable(shown));
+      console.log('');
+    }
+    summaries.push(summaryLine(name, s));
+  }
+  if (!o.json) {
+    console.log('== summary');
+    for (const l of summaries) console.log(l);
+  }
+  return anyOut ? 1 : 0;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  process.exitCode = main(process.argv.slice(2));
+}

@@ -1,0 +1,6 @@
+//go:build stopcp
+
+package main
+
+func probe()      {}
+func afterStart() { raise(sigSTOP) }

@@ -1,0 +1,6 @@
+//go:build stop
+
+package main
+
+func probe()      { raise(sigSTOP) }
+func afterStart() {}

@@ -1,0 +1,1 @@
+../../probe/stop_raise.go

@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+// A stand-in for `node bin/gomem.js` in reality/compare.test.ts: for
+// `run <case> --json` it prints testdata/<case>-run.txt (CHECKPOINT lines of
+// a real Go run not among the recorded ones) if there is one; otherwise it
+// fails the way a gomem without that scenario would, naming the Go settings
+// it was given (so a test can check what run.ts passes).
+import { existsSync, readFileSync } from 'node:fs';
+
+const [cmd, name] = process.argv.slice(2);
+const file = new URL(`./${name}-run.txt`, import.meta.url);
+if (cmd !== 'run' || !existsSync(file)) {
+  const env = ['GOGC', 'GOMEMLIMIT', 'GOMAXPROCS', 'GODEBUG'].map((k) => `${k}=${process.env[k] ?? ''}`).join(' ');
+  process.stderr.write(`gomem: unknown scenario "${name}" [${env}]\n`);
+  process.exit(2);
+}
+process.stdout.write(readFileSync(file, 'utf8'));

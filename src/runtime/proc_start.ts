@@ -1,0 +1,213 @@
+// The runtime's start-up (asm_amd64.s rt0_go → proc.go schedinit,
+// newproc(runtime.main), runtime.main up to the package inits), as the
+// sequence of runtime operations Go 1.23.5 performs on linux/amd64 —
+// every allocation is a real mallocgc / stackalloc / persistentalloc of the
+// model, so the heap, stacks and metadata at main come out of the model.
+// Measured and explained step by step in reality/startup/README.md.
+//
+//   A. schedinit (M0's g0, no P): mallocinit; cpuinit's option slice;
+//      mcommoninit(m0) (gsignal: malg(32 KiB)); modulesinit (and the data
+//      and bss pointer masks, BuckHashSys); goargs; goenvs; parsedebugvars;
+//      gcinit; the gcrash stack (16 KiB); mProfStackInit; procresize.
+//   B. newproc(runtime.main): g1 with a 2 KiB stack (P0's stack cache).
+//   C. runtime.main: newm(sysmon) (M1); runtime init tasks: go
+//      forcegchelper(), whose wakep starts M2 for the idle P1; gcenable: a
+//      channel, go bgsweep, go bgscavenge; g1 (locked to M0) blocks, so P0 is
+//      handed to a new M3; the scavenger's timer; main_init_done.
+//
+// The schedule is real Go's most common one (reality/startup §8): g1
+// resumes on P1 after gcenable, the runtime goroutines ran on P0.
+
+import { mallocgc } from './malloc.ts';
+import { allocmcache } from './mcache.ts';
+import { PageCache } from './mpagecache.ts';
+import type { Sched } from './proc.ts';
+import { closure1Type, cpuOptionType, gType, mType, pType, pointerType, stringType, sudogType, timerType } from './rtypes.ts';
+import type { Runtime } from './runtime.ts';
+import { type G, P } from './runtime2.ts';
+import { growsliceCap } from './slice.ts';
+import type { Stack, StackAllocator } from './stack.ts';
+
+/** What the start-up needs to know about the process and its binary. */
+export interface StartupOptions {
+  argv: readonly string[];
+  envv: readonly string[];
+  gomaxprocs: number;
+  gcPercent: number;
+  memoryLimit: bigint;
+  /** Sizes of the binary's .data and .bss sections (modulesinit's pointer masks). */
+  dataSize: number;
+  bssSize: number;
+}
+
+/** An M (OS thread) as far as memory goes: its m struct, signal stack and g0 stack. */
+export interface M {
+  id: number;
+  addr: number;
+  gsignal: Stack;
+  g0: Stack | null;
+}
+
+const profStackBytes = 1072; // 134 PCs: debug.profstackdepth 128 + 6 (mProfStackInit)
+const uintptrNoscan = null;
+
+export class Startup {
+  readonly ms: M[] = [];
+  /** allgs: the runtime's slice of every G (len, cap), grown by append. */
+  private allgsLen = 0;
+  private allgsCap = 0;
+
+  constructor(
+    private readonly rt: Runtime,
+    private readonly sched: Sched,
+    private readonly stacks: StackAllocator,
+  ) {}
+
+  /** allgadd's append to allgs: a new backing array whenever it is full. */
+  allgadd(): void {
+    if (this.allgsLen === this.allgsCap) {
+      const g = growsliceCap(this.allgsCap, this.allgsLen + 1, pointerType);
+      mallocgc(this.rt, g.memBytes, pointerType, true);
+      this.allgsCap = g.newcap;
+    }
+    this.allgsLen++;
+  }
+
+  /** malg for an M's g: a g struct and a stack of n bytes. */
+  private malg(n: number): Stack {
+    mallocgc(this.rt, gType.size, gType, true);
+    const stk = this.stacks.stackalloc(n);
+    // The top of the stack is written when the g first runs on it.
+    this.rt.sys.touch(stk.hi - 4096, 4096);
+    return stk;
+  }
+
+  /** mProfStackInit: the M's two profiling stacks (134 PCs each). */
+  private mProfStackInit(): void {
+    mallocgc(this.rt, profStackBytes, uintptrNoscan, true);
+    mallocgc(this.rt, profStackBytes, uintptrNoscan, true);
+  }
+
+  /** newm → allocm: an m struct, a 32 KiB signal stack, profiling stacks, a 16 KiB g0 stack; then clone. */
+  newm(): M {
+    const addr = mallocgc(this.rt, mType.size, mType, true);
+    const gsignal = this.malg(32 << 10);
+    this.mProfStackInit();
+    const g0 = this.malg(16 << 10);
+    const m: M = { id: this.ms.length, addr, gsignal, g0 };
+    this.ms.push(m);
+    this.sched.threads++;
+    return m;
+  }
+
+  /** The runtime's appends of the options slice in internal/cpu.doinit (three growths of 32-byte options). */
+  private cpuinit(): void {
+    mallocgc(this.rt, 6 * cpuOptionType.size, cpuOptionType, true);
+    mallocgc(this.rt, 12 * cpuOptionType.size, cpuOptionType, true);
+    mallocgc(this.rt, 27 * cpuOptionType.size, cpuOptionType, true);
+  }
+
+  /** A: schedinit, up to and including procresize. Leaves P0 acquired. */
+  schedinit(opts: StartupOptions, mallocinit: (rt: Runtime) => void): void {
+    const rt = this.rt;
+    rt.curP = null;
+    mallocinit(rt);
+    this.cpuinit();
+    // mcommoninit(m0) → mpreinit: the main thread's signal stack.
+    const m0: M = { id: 0, addr: 0, gsignal: this.malg(32 << 10), g0: null };
+    this.ms.push(m0);
+    // modulesinit: activeModules and the GC pointer masks of data and bss (BuckHashSys).
+    mallocgc(rt, 24, pointerType, true);
+    mallocgc(rt, 8, null, true);
+    const mask = (n: number): number => Math.floor((Math.floor(n / 8) + 7) / 8) + 1;
+    const md = rt.persistent.alloc(mask(opts.dataSize), 1, rt.memstats.buckhash_sys, null);
+    rt.sys.touch(md, mask(opts.dataSize));
+    const mb = rt.persistent.alloc(mask(opts.bssSize), 1, rt.memstats.buckhash_sys, null);
+    rt.sys.touch(mb, mask(opts.bssSize));
+    // goargs and goenvs: a string header per argument / variable, and each variable's bytes.
+    if (opts.argv.length > 0) mallocgc(rt, 16 * opts.argv.length, stringType, true);
+    if (opts.envv.length > 0) mallocgc(rt, 16 * opts.envv.length, stringType, true);
+    for (const e of opts.envv) mallocgc(rt, Buffer.byteLength(e), null, false);
+    // parsedebugvars: p := new(string).
+    mallocgc(rt, 16, stringType, true);
+    rt.gcController.init(opts.gcPercent, opts.memoryLimit);
+    // gcrash.stack = stackalloc(16384): no P yet, so straight from the order-3 pool.
+    this.stacks.stackalloc(16 << 10);
+    this.mProfStackInit();
+    this.procresize(opts.gomaxprocs);
+  }
+
+  /** procresize(n) from zero Ps: allp, the idle and timer masks, a p struct and an mcache per P. */
+  procresize(n: number): void {
+    const rt = this.rt;
+    mallocgc(rt, 8 * n, pointerType, true);
+    const maskBytes = 4 * Math.ceil(n / 32);
+    mallocgc(rt, maskBytes, null, true); // idlepMask
+    mallocgc(rt, maskBytes, null, true); // timerpMask
+    for (let i = 0; i < n; i++) {
+      mallocgc(rt, pType.size, pType, true);
+      const c = i === 0 && rt.mcache0 !== null ? rt.mcache0 : allocmcache(rt);
+      rt.allp.push(new P(i, c, new PageCache()));
+    }
+    rt.mcache0 = null;
+    rt.curP = rt.allp[0]!;
+    // stealOrder.reset(n): append the coprimes of n to a []uint32.
+    const u32 = { size: 4, ptrdata: 0, gcdata: null, gcprog: false, str: 'uint32' } as const;
+    let len = 0;
+    let cap = 0;
+    for (let i = 1; i <= n; i++) {
+      if (gcd(i, n) !== 1) continue;
+      if (len === cap) {
+        const g = growsliceCap(cap, len + 1, u32);
+        mallocgc(rt, g.memBytes, null, false);
+        cap = g.newcap;
+      }
+      len++;
+    }
+  }
+
+  /**
+   * B and C: the main goroutine and runtime.main's work before the package
+   * inits. `mainBody` continues runtime.main (package inits, main.main).
+   * Returns g1, runnable on P1 (or P0 with GOMAXPROCS=1).
+   */
+  startMain(mainBody: G['body']): G {
+    const rt = this.rt;
+    const sched = this.sched;
+    const p0 = rt.allp[0]!;
+    const pMain = rt.allp[1] ?? p0;
+    // B: newproc(runtime.main), parked until mstart schedules it.
+    const g1 = sched.newproc('runtime.main', mainBody!, { parked: 'start' });
+    sched.mainG = g1;
+    // C: runtime.main on M0 with P0.
+    this.newm(); // sysmon (M1)
+    sched.newproc('runtime.forcegchelper', parkForever(), { system: true, parked: 'force gc (idle)' });
+    if (rt.allp.length > 1) this.newm(); // wakep: P1 is idle and no M is → M2
+    // gcenable: c := make(chan int, 2); go bgsweep(c); go bgscavenge(c); <-c; <-c
+    mallocgc(rt, 104 + 2 * 8, null, true);
+    mallocgc(rt, closure1Type.size, closure1Type, true);
+    sched.newproc('runtime.bgsweep', parkForever(), { system: true, parked: 'GC sweep wait' });
+    mallocgc(rt, closure1Type.size, closure1Type, true);
+    sched.newproc('runtime.bgscavenge', parkForever(), { system: true, parked: 'GC scavenge wait' });
+    mallocgc(rt, sudogType.size, sudogType, true); // g1 blocks in <-c
+    this.newm(); // stoplockedm → handoffp(P0) → startm: M3
+    // bgscavenge (on P0): scavengerState.init's sleep timer.
+    mallocgc(rt, timerType.size, timerType, true);
+    // g1 resumes on the idle P: main_init_done = make(chan bool).
+    rt.curP = pMain;
+    mallocgc(rt, 104, null, true);
+    g1.lastP = pMain.id;
+    rt.curP = null;
+    return g1;
+  }
+}
+
+function gcd(a: number, b: number): number {
+  while (b !== 0) [a, b] = [b, a % b];
+  return a;
+}
+
+/** The body of a runtime goroutine that waits until the collector needs it. */
+function* parkForever(): Generator<1, void, unknown> {
+  for (;;) yield 1;
+}
