@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { UsageError } from './errors.ts';
 import { registerSizeclasses } from './sizeclasses.ts';
+import { registerDemo } from './demo.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
     .exitOverride();
   program.configureOutput({ outputError: (str, write) => write(str.split('\n')[0]!.replace(/^error: /, 'gomem: ') + '\n') });
   registerSizeclasses(program);
+  registerDemo(program);
   return program;
 }
 

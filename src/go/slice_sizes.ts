@@ -17,51 +17,12 @@
 // Exact: capacities and request sizes for every element size.
 // Not modelled here: the copy, the memclr, and the write barriers.
 
-import { roundupsize } from '../runtime/msize.ts';
+import { growsliceCap, type GrowResult } from '../runtime/slice.ts';
 import { maxAlloc, runtimeError, typedAlloc } from './alloc.ts';
 import type { Alloc } from './alloc.ts';
 import type { GoType } from './types.ts';
 
-/** Below this capacity growslice doubles. */
-const threshold = 256;
-
-/** The capacity growslice aims for before size-class rounding (slice.go nextslicecap). */
-export function nextslicecap(newLen: number, oldCap: number): number {
-  const doublecap = oldCap + oldCap;
-  if (newLen > doublecap) return newLen;
-  if (oldCap < threshold) return doublecap;
-  // Step at least once, then until newLen fits.
-  let newcap = oldCap;
-  do newcap += Math.floor((newcap + 3 * threshold) / 4);
-  while (newcap < newLen);
-  return newcap;
-}
-
-export interface GrowResult {
-  /** cap() of the new slice. */
-  readonly newcap: number;
-  /** Bytes growslice asks mallocgc for (capmem): newcap·elemSize. 0 for zero-size elements. */
-  readonly memBytes: number;
-}
-
-/**
- * The capacity and request size growslice picks when a slice of capacity
- * `oldCap` must hold `newLen` elements of `elem` (newLen > oldCap).
- */
-export function growsliceCap(oldCap: number, newLen: number, elem: GoType): GrowResult {
-  if (newLen < 0 || !Number.isSafeInteger(newLen)) throw runtimeError('growslice: len out of range');
-  if (elem.size === 0) return { newcap: newLen, memBytes: 0 };
-  const want = nextslicecap(newLen, oldCap);
-  const noscan = !elem.pointers;
-  const size = elem.size;
-  // Go checks want·size for overflow before rounding; maxAlloc is the bound either way.
-  if (want * size > maxAlloc) throw runtimeError('growslice: len out of range');
-  const rounded = roundupsize(want * size, noscan);
-  const newcap = Math.floor(rounded / size);
-  const memBytes = newcap * size;
-  if (memBytes > maxAlloc) throw runtimeError('growslice: len out of range');
-  return { newcap, memBytes };
-}
+export { growsliceCap, nextslicecap, type GrowResult } from '../runtime/slice.ts';
 
 export interface GrowsliceAllocs extends GrowResult {
   readonly allocs: readonly Alloc[];

@@ -259,6 +259,15 @@ export class Sched {
     if (f) g.stackUsed -= f.size;
   }
 
+  /** copystack to a stack of at least `size` bytes (a measured growth during package init). */
+  growStackTo(g: G, size: number): void {
+    if (g.stack.hi - g.stack.lo >= size) return;
+    const used = g.stackUsed;
+    g.stackUsed = Math.max(used, size - 928 - 1);
+    this.growIfNeeded(g);
+    g.stackUsed = used;
+  }
+
   /** newstack/copystack: double the stack until the frames fit with the guard (928 bytes) to spare. */
   private growIfNeeded(g: G): void {
     const stackGuard = 928;

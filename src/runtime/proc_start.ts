@@ -25,6 +25,7 @@ import type { Sched } from './proc.ts';
 import { closure1Type, cpuOptionType, gType, mType, pType, pointerType, stringType, sudogType, timerType } from './rtypes.ts';
 import type { Runtime } from './runtime.ts';
 import { type G, P } from './runtime2.ts';
+import type { RType } from './type.ts';
 import { growsliceCap } from './slice.ts';
 import type { Stack, StackAllocator } from './stack.ts';
 
@@ -48,6 +49,13 @@ export interface M {
   g0: Stack | null;
 }
 
+/** new(T) of a runtime structure: allocated, then every field is initialised (written). */
+function newInit(rt: Runtime, t: RType): number {
+  const x = mallocgc(rt, t.size, t, true);
+  rt.sys.touch(x, t.size);
+  return x;
+}
+
 const profStackBytes = 1072; // 134 PCs: debug.profstackdepth 128 + 6 (mProfStackInit)
 const uintptrNoscan = null;
 
@@ -56,6 +64,7 @@ export class Startup {
   /** allgs: the runtime's slice of every G (len, cap), grown by append. */
   private allgsLen = 0;
   private allgsCap = 0;
+  private allgsArray = 0;
 
   constructor(
     private readonly rt: Runtime,
@@ -67,15 +76,18 @@ export class Startup {
   allgadd(): void {
     if (this.allgsLen === this.allgsCap) {
       const g = growsliceCap(this.allgsCap, this.allgsLen + 1, pointerType);
-      mallocgc(this.rt, g.memBytes, pointerType, true);
+      const a = mallocgc(this.rt, g.memBytes, pointerType, true);
+      if (this.allgsLen > 0) this.rt.sys.touch(a, this.allgsLen * 8); // the old elements are copied
+      this.allgsArray = a;
       this.allgsCap = g.newcap;
     }
+    this.rt.sys.touch(this.allgsArray + this.allgsLen * 8, 8);
     this.allgsLen++;
   }
 
   /** malg for an M's g: a g struct and a stack of n bytes. */
   private malg(n: number): Stack {
-    mallocgc(this.rt, gType.size, gType, true);
+    newInit(this.rt, gType);
     const stk = this.stacks.stackalloc(n);
     // The top of the stack is written when the g first runs on it.
     this.rt.sys.touch(stk.hi - 4096, 4096);
@@ -90,7 +102,7 @@ export class Startup {
 
   /** newm → allocm: an m struct, a 32 KiB signal stack, profiling stacks, a 16 KiB g0 stack; then clone. */
   newm(): M {
-    const addr = mallocgc(this.rt, mType.size, mType, true);
+    const addr = newInit(this.rt, mType);
     const gsignal = this.malg(32 << 10);
     this.mProfStackInit();
     const g0 = this.malg(16 << 10);
@@ -102,9 +114,8 @@ export class Startup {
 
   /** The runtime's appends of the options slice in internal/cpu.doinit (three growths of 32-byte options). */
   private cpuinit(): void {
-    mallocgc(this.rt, 6 * cpuOptionType.size, cpuOptionType, true);
-    mallocgc(this.rt, 12 * cpuOptionType.size, cpuOptionType, true);
-    mallocgc(this.rt, 27 * cpuOptionType.size, cpuOptionType, true);
+    // Each growth copies the options so far into the new array and appends more.
+    for (const n of [6, 12, 27]) this.rt.sys.touch(mallocgc(this.rt, n * cpuOptionType.size, cpuOptionType, true), n * cpuOptionType.size);
   }
 
   /** A: schedinit, up to and including procresize. Leaves P0 acquired. */
@@ -145,7 +156,7 @@ export class Startup {
     mallocgc(rt, maskBytes, null, true); // idlepMask
     mallocgc(rt, maskBytes, null, true); // timerpMask
     for (let i = 0; i < n; i++) {
-      mallocgc(rt, pType.size, pType, true);
+      newInit(rt, pType);
       const c = i === 0 && rt.mcache0 !== null ? rt.mcache0 : allocmcache(rt);
       rt.allp.push(new P(i, c, new PageCache()));
     }
@@ -189,10 +200,10 @@ export class Startup {
     sched.newproc('runtime.bgsweep', parkForever(), { system: true, parked: 'GC sweep wait' });
     mallocgc(rt, closure1Type.size, closure1Type, true);
     sched.newproc('runtime.bgscavenge', parkForever(), { system: true, parked: 'GC scavenge wait' });
-    mallocgc(rt, sudogType.size, sudogType, true); // g1 blocks in <-c
+    newInit(rt, sudogType); // g1 blocks in <-c
     this.newm(); // stoplockedm → handoffp(P0) → startm: M3
     // bgscavenge (on P0): scavengerState.init's sleep timer.
-    mallocgc(rt, timerType.size, timerType, true);
+    newInit(rt, timerType);
     // g1 resumes on the idle P: main_init_done = make(chan bool).
     rt.curP = pMain;
     mallocgc(rt, 104, null, true);

@@ -1,0 +1,121 @@
+// runtime, runtime/debug and runtime/metrics as programs call them.
+// Until the garbage collector lands (its own issue), runtime.GC frees
+// nothing: gomem says so once on stderr, and debug.FreeOSMemory still
+// returns every free heap page to the OS (scavengeAll), as Go's does after
+// its GC.
+
+import { readMetrics, type MetricValue } from '../../runtime/metrics.ts';
+import { type MemStatsSnapshot, readMemStats } from '../../runtime/mstats.ts';
+import type { GoroutineBody } from '../../runtime/runtime2.ts';
+import type { GoProcess } from '../process.ts';
+
+export class RuntimePkg {
+  private warnedGC = false;
+  /** Finalizer specials set so far (SetFinalizer). */
+  finalizers = 0;
+
+  constructor(private readonly p: GoProcess) {}
+
+  /** runtime.GC(). */
+  GC(): void {
+    const c = this.p.rt.collector;
+    if (c && 'forceGC' in c) {
+      (c as unknown as { forceGC(): void }).forceGC();
+      return;
+    }
+    if (!this.warnedGC) {
+      this.warnedGC = true;
+      this.p.stderr('gomem: runtime.GC(): the garbage collector is not modelled yet; nothing is freed\n');
+    }
+  }
+
+  /** runtime.ReadMemStats. */
+  ReadMemStats(): MemStatsSnapshot {
+    return readMemStats(this.p.rt);
+  }
+
+  NumGoroutine(): number {
+    return this.p.sched.numGoroutine();
+  }
+
+  /** runtime.GOMAXPROCS(0) reads it; changing it at run time is not modelled. */
+  GOMAXPROCS(n = 0): number {
+    if (n > 0 && n !== this.p.gomaxprocs) throw new Error('gomem: changing GOMAXPROCS at run time is not modelled; use --gomaxprocs');
+    return this.p.gomaxprocs;
+  }
+
+  NumCPU(): number {
+    return this.p.machine.ncpu;
+  }
+
+  /** runtime.KeepAlive(x): x stays reachable until here (a use of the value). */
+  KeepAlive(_x: unknown): void {}
+
+  /** runtime.Gosched. */
+  Gosched(): GoroutineBody {
+    return this.p.sched.gosched();
+  }
+
+  /** runtime.SetFinalizer's memory side: a finalizer special record (the first starts the finalizer goroutine). */
+  noteFinalizer(): void {
+    this.finalizers++;
+    this.p.go.createfing();
+  }
+}
+
+export class Debug {
+  constructor(private readonly p: GoProcess) {}
+
+  /** debug.SetGCPercent: returns the previous setting; negative disables the GC. */
+  SetGCPercent(pct: number): number {
+    const gc = this.p.rt.gcController;
+    const out = gc.setGCPercent(pct);
+    gc.commit(this.p.rt.isSweepDone());
+    return out;
+  }
+
+  /** debug.SetMemoryLimit: returns the previous limit; a negative input only reads it. */
+  SetMemoryLimit(limit: bigint | number): bigint {
+    const gc = this.p.rt.gcController;
+    const out = gc.setMemoryLimit(BigInt(limit));
+    gc.commit(this.p.rt.isSweepDone());
+    return out;
+  }
+
+  /** debug.FreeOSMemory: a forced GC, then every free page back to the OS (mheap.scavengeAll). */
+  FreeOSMemory(): void {
+    this.p.go.runtime.GC();
+    const rt = this.p.rt;
+    // The GC's mark termination flushes the page caches of idle Ps (the running one keeps its own).
+    for (const pp of rt.allp) if (pp !== rt.curP) pp.pcache.flush(rt.mheap.pages);
+    const released = rt.mheap.pages.scavenge(Number.MAX_SAFE_INTEGER, null, true);
+    if (this.p.debug.scavtrace > 0) {
+      const gc = rt.gcController;
+      const inUse = gc.heapInUse.bytes;
+      const util = inUse + gc.heapFree.bytes === 0 ? 0 : Math.floor((inUse * 100) / (inUse + gc.heapFree.bytes));
+      this.p.stderr(`scav 0 KiB work (bg), ${released >> 10} KiB work (eager), ${gc.heapReleased.bytes >> 10} KiB now, ${util}% util (forced)\n`);
+    }
+  }
+
+  /** debug.ReadGCStats: the GC history (empty until the collector exists). */
+  ReadGCStats(): { NumGC: number; PauseTotal: number; LastGC: bigint } {
+    const ms = this.p.rt.memstats;
+    return { NumGC: ms.numgc, PauseTotal: ms.pause_total_ns, LastGC: ms.last_gc_unix };
+  }
+}
+
+export class Metrics {
+  constructor(private readonly p: GoProcess) {}
+
+  /** metrics.Read for the named metrics (every supported one when omitted). */
+  Read(names?: readonly string[]): Map<string, MetricValue> {
+    const all = readMetrics(this.p.rt, {
+      gomaxprocs: this.p.gomaxprocs,
+      gcount: Math.max(1, this.p.sched.numGoroutine()),
+      startingStackSize: 2048,
+      limiterLastEnabledCycle: 0,
+    });
+    if (!names) return all;
+    return new Map(names.map((n) => [n, all.get(n) ?? 0]));
+  }
+}

@@ -1,0 +1,312 @@
+// A simulated Go process from exec to exit: the kernel model's machine and
+// process, the runtime on top of it, the start-up (runtime/proc_start.ts),
+// the package inits, main.main as goroutine 1, and the way the process ends
+// — normally, by a Go fatal error or panic (exit status 2, Go's message on
+// stderr), or killed by the kernel (OOM: status 137 and the kernel's log).
+
+import { Machine, OomKilled, SegmentationFault, type Cgroup, type Process, type ThpMode } from '../kernel/index.ts';
+import { Clock } from '../sim/clock.ts';
+import { Rand } from '../sim/rand.ts';
+import { mallocgc } from '../runtime/malloc.ts';
+import { mallocinit } from '../runtime/malloc_init.ts';
+import { LinuxMem } from '../runtime/mem_linux.ts';
+import { readMetrics } from '../runtime/metrics.ts';
+import { readMemStats } from '../runtime/mstats.ts';
+import { GoFatalError, GoPanic } from '../runtime/panic.ts';
+import { Sched } from '../runtime/proc.ts';
+import { Startup } from '../runtime/proc_start.ts';
+import { gType } from '../runtime/rtypes.ts';
+import { Runtime } from '../runtime/runtime.ts';
+import { type DebugVars, MalformedGOMEMLIMIT, defaultDebugVars, parsegodebug, readGOGC, readGOMAXPROCS, readGOMEMLIMIT } from '../runtime/runtime1.ts';
+import { type GoroutineBody, YieldPark } from '../runtime/runtime2.ts';
+import { StackAllocator } from '../runtime/stack.ts';
+import { Go } from './api.ts';
+import { type GoBinary, binaryFromJson, globalsSize, runtimeStartOSTouches, runtimeStartTouches } from './binary.ts';
+import { type CheckpointInput, type ExtraValue, checkpointJson } from './checkpoint.ts';
+import { renderSmaps, renderStatus } from '../kernel/index.ts';
+import { type InitStep, checkpointHelperInits, fmtProgramInits } from './pkginit.ts';
+import type { Program } from './program.ts';
+import helloBinary from '../scenarios/binaries/hello.json' with { type: 'json' };
+
+export interface RunOptions {
+  /** The process environment as Go reads it: GOGC, GOMEMLIMIT, GOMAXPROCS, GODEBUG (others are passed through). */
+  env?: Record<string, string>;
+  /** os.Args[1:], overriding the program's own. */
+  args?: readonly string[];
+  /** Program options (--opt key=value). */
+  options?: Record<string, string>;
+  seed?: number;
+  thp?: ThpMode;
+  /** memory.max of the cgroup the process runs in (bytes); none by default. */
+  cgroupMemoryMax?: number;
+  /** CPUs the machine has (GOMAXPROCS defaults to this); default 2, as on the machine the recordings come from. */
+  ncpu?: number;
+  stdout?: (s: string) => void;
+  stderr?: (s: string) => void;
+  /** Called at each checkpoint with the CHECKPOINT JSON and the process, after the runtime read its stats. */
+  onCheckpoint?: (json: string, name: string, p: GoProcess) => void;
+}
+
+export interface RunResult {
+  /** The exit status a shell sees: 0, 2 (Go fatal error / panic), 137 (SIGKILL). */
+  status: number;
+  outcome: 'exit' | 'fatal error' | 'panic' | 'oom-kill' | 'segv';
+  /** Lines the kernel logged (the OOM killer). */
+  kernelLog: string[];
+  /** Virtual nanoseconds the process ran. */
+  elapsedNs: number;
+}
+
+/** Thrown by os.Exit to unwind the simulation with a status. */
+export class GoExit extends Error {
+  constructor(readonly code: number) {
+    super(`exit status ${code}`);
+  }
+}
+
+const defaultBinary = binaryFromJson(helloBinary, '/usr/local/bin/hello');
+
+export class GoProcess {
+  readonly clock = new Clock();
+  readonly machine: Machine;
+  readonly cgroup: Cgroup | null = null;
+  readonly proc: Process;
+  readonly rt: Runtime;
+  readonly stacks: StackAllocator;
+  readonly sched: Sched;
+  readonly startup: Startup;
+  readonly debug: DebugVars;
+  readonly binary: GoBinary;
+  readonly rand: Rand;
+  readonly go: Go;
+  readonly argv: string[];
+  readonly envv: string[];
+  readonly gomaxprocs: number;
+  readonly options: Record<string, string>;
+  readonly stdout: (s: string) => void;
+  readonly stderr: (s: string) => void;
+  private readonly gcPercent: number;
+  private readonly memoryLimit: bigint;
+  private readonly onCheckpoint: RunOptions['onCheckpoint'];
+  private seq = 0;
+  /** Virtual time of the checkpoint helper's init (its t0), or of the start of main. */
+  t0 = 0;
+  private readonly pendingExtra: [string, ExtraValue][] = [];
+
+  constructor(
+    readonly program: Program,
+    opts: RunOptions = {},
+  ) {
+    const env = opts.env ?? {};
+    this.stdout = opts.stdout ?? ((s) => process.stdout.write(s));
+    this.stderr = opts.stderr ?? ((s) => process.stderr.write(s));
+    this.onCheckpoint = opts.onCheckpoint;
+    this.rand = new Rand(opts.seed ?? 1);
+    this.binary = program.binary ?? defaultBinary;
+    const ncpu = opts.ncpu ?? 2;
+    this.machine = new Machine({ clock: this.clock, thp: opts.thp ?? 'madvise', ncpu });
+    if (opts.cgroupMemoryMax !== undefined) this.cgroup = this.machine.createCgroup('/gomem', { memoryMax: opts.cgroupMemoryMax });
+    for (const f of program.files ?? []) {
+      // Created and read once beforehand, as the recordings' files are: every page is in the page cache.
+      const file = this.machine.fs.create(f.path, f.size);
+      const fc = this.machine.pageCache.of(file);
+      for (let i = 0; i < Math.ceil(f.size / 4096); i++) this.machine.pageCache.add(fc, i, 0, false);
+    }
+    this.options = {};
+    for (const [k, spec] of Object.entries(program.options ?? {})) this.options[k] = opts.options?.[k] ?? spec.default;
+    for (const k of Object.keys(opts.options ?? {})) {
+      if (!(k in (program.options ?? {}))) throw new Error(`unknown option "${k}" for ${program.name}`);
+    }
+    this.argv = [this.binary.exec.path, ...(opts.args ?? program.args ?? [])];
+    this.envv = Object.entries(env).map(([k, v]) => `${k}=${v}`);
+    this.proc = this.machine.spawn({
+      comm: this.binary.exec.path.split('/').pop()!.slice(0, 15),
+      exe: this.binary.exec,
+      argv: this.argv,
+      env: this.envv,
+      ...(this.cgroup ? { cgroup: this.cgroup } : {}),
+    });
+    this.debug = defaultDebugVars();
+    const parsed = parsegodebug(env.GODEBUG ?? '', this.debug);
+    this.gcPercent = readGOGC(env.GOGC);
+    this.memoryLimit = readGOMEMLIMIT(env.GOMEMLIMIT); // may throw MalformedGOMEMLIMIT (reported by run)
+    this.gomaxprocs = readGOMAXPROCS(env.GOMAXPROCS, ncpu);
+    const sys = new LinuxMem(this.proc, this.debug);
+    this.rt = new Runtime({ sys, clock: this.clock, debug: this.debug });
+    if (parsed.memprofilerate !== undefined) this.rt.memProfileRate = parsed.memprofilerate;
+    this.stacks = new StackAllocator(this.rt);
+    let startup: Startup | null = null;
+    this.sched = new Sched(this.rt, this.clock, this.stacks, {
+      allocG: () => {
+        const x = mallocgc(this.rt, gType.size, gType, true);
+        this.rt.sys.touch(x, gType.size);
+        return x;
+      },
+      allgadd: () => startup!.allgadd(),
+      goroutineCreateCost: () => 0,
+    });
+    this.startup = startup = new Startup(this.rt, this.sched, this.stacks);
+    this.go = new Go(this);
+  }
+
+  /** Runs the program to its end. */
+  run(): RunResult {
+    try {
+      this.start();
+      this.sched.run();
+      return this.result('exit', this.sched.exitCode ?? 0);
+    } catch (e) {
+      return this.die(e);
+    }
+  }
+
+  private start(): void {
+    const b = this.binary;
+    runtimeStartTouches(b, this.proc);
+    runtimeStartOSTouches(this.proc);
+    this.startup.schedinit(
+      {
+        argv: this.argv,
+        envv: this.envv,
+        gomaxprocs: this.gomaxprocs,
+        gcPercent: this.gcPercent,
+        memoryLimit: this.memoryLimit,
+        dataSize: b.sections.data,
+        bssSize: b.sections.bss,
+      },
+      mallocinit,
+    );
+    this.rt.gcController.globalsScan = globalsSize(b);
+    this.rt.zerobase = b.exec.segments[b.exec.segments.length - 1]!.vaddr; // &runtime.zerobase lies in the bss
+    const g1 = this.startup.startMain(this.runtimeMain());
+    this.rt.curP = this.rt.allp[g1.lastP]!;
+    this.sched.ready(g1);
+    this.rt.curP = null;
+  }
+
+  /** runtime.main after gcenable: the package inits, then main.main, then exit. */
+  private *runtimeMain(): GoroutineBody {
+    this.t0 = this.clock.now;
+    const inits = this.program.inits ?? [...fmtProgramInits, ...(this.program.checkpointHelper ? checkpointHelperInits : [])];
+    for (const step of inits) this.initStep(step);
+    yield* this.program.main(this.go);
+    this.checkpoint('exit');
+  }
+
+  private initStep(step: InitStep): void {
+    const rt = this.rt;
+    const g = this.sched.curG!;
+    if ('alloc' in step) {
+      // Package init code initialises what it allocates.
+      const x = mallocgc(rt, step.alloc, step.noscan ? null : this.go.opaqueType(step.type, step.alloc), true);
+      rt.sys.touch(x, step.alloc);
+    } else if ('allocPerEnv' in step) {
+      const n = step.allocPerEnv * this.envv.length;
+      if (n > 0) mallocgc(rt, n, step.noscan ? null : this.go.opaqueType(step.type, n), true);
+    } else if ('allocPerArg' in step) {
+      const n = step.allocPerArg * this.argv.length;
+      if (n > 0) mallocgc(rt, n, step.noscan ? null : this.go.opaqueType(step.type, n), true);
+    } else if (step.action === 'createfing') {
+      this.go.createfing();
+    } else if (step.action === 'SetFinalizer') {
+      this.go.runtime.noteFinalizer();
+    } else if (step.action === 'ReadMemStats') {
+      readMemStats(rt);
+      if (step.pkg === 'gomem/reality/checkpoint') this.t0 = this.clock.now;
+    } else if (step.action === 'stackgrow') {
+      this.sched.growStackTo(g, step.to);
+    } else if (step.action === 'onP') {
+      rt.curP = rt.allp[step.p] ?? rt.curP;
+    } else if (step.action === 'newproc') {
+      this.sched.newproc(step.name, parkedBody(), { parked: 'IO wait' });
+    }
+  }
+
+  /** A checkpoint: ReadMemStats (flushing the mcaches, as the Go helper's does), metrics, /proc. */
+  checkpoint(name: string): void {
+    const ms = readMemStats(this.rt);
+    const input: CheckpointInput = {
+      name,
+      seq: ++this.seq,
+      elapsedNs: this.clock.now - this.t0,
+      goroutines: this.sched.numGoroutine(),
+      memstats: ms,
+      metrics: readMetrics(this.rt, {
+        gomaxprocs: this.gomaxprocs,
+        gcount: Math.max(1, this.sched.numGoroutine()),
+        startingStackSize: 2048,
+        limiterLastEnabledCycle: 0,
+      }),
+      statusText: this.statusText(),
+      smapsText: renderSmaps(this.proc),
+      extra: this.pendingExtra.splice(0),
+    };
+    this.onCheckpoint?.(checkpointJson(input), name, this);
+  }
+
+  /** /proc/PID/status of the process, with the runtime's thread count. */
+  statusText(): string {
+    this.proc.threads = this.sched.threads;
+    return renderStatus(this.proc);
+  }
+
+  /** Scalar values the program stored and may read back, by address ("memory contents", sparse). */
+  readonly heapValues = new Map<number, unknown>();
+
+  /** Virtual time for writing n bytes in a loop (the cost model, once installed). */
+  chargeBytesWritten(n: number): void {
+    this.rt.chargeZeroing(n);
+  }
+
+  /** Values for the next checkpoint's `extra` object. */
+  addExtra(key: string, value: ExtraValue): void {
+    this.pendingExtra.push([key, value]);
+  }
+
+  private result(outcome: RunResult['outcome'], status: number, kernelLog: string[] = []): RunResult {
+    return { status, outcome, kernelLog, elapsedNs: this.sched.elapsed() };
+  }
+
+  /** How the process ends when something unwinds the simulation. */
+  private die(e: unknown): RunResult {
+    if (e instanceof GoExit) return this.result('exit', e.code);
+    if (e instanceof OomKilled) return this.result('oom-kill', 137, [...e.kernelLog]);
+    if (e instanceof MalformedGOMEMLIMIT) {
+      this.stderr(`GOMEMLIMIT=${e.value}\nfatal error: ${e.message}\n`);
+      return this.result('fatal error', 2);
+    }
+    if (e instanceof GoFatalError) {
+      for (const l of e.preamble) this.stderr(l + '\n');
+      this.stderr(`fatal error: ${e.reason}\n\n${this.goroutineHeader()}\n`);
+      return this.result('fatal error', 2);
+    }
+    if (e instanceof GoPanic) {
+      this.stderr(`panic: ${e.value}\n\n${this.goroutineHeader()}\n`);
+      return this.result('panic', 2);
+    }
+    if (e instanceof SegmentationFault) {
+      this.stderr(
+        `unexpected fault address 0x${e.addr.toString(16)}\nfatal error: fault\n[signal SIGSEGV: segmentation violation code=0x${e.code.toString(16)} addr=0x${e.addr.toString(16)} pc=0x0]\n\n${this.goroutineHeader()}\n`,
+      );
+      return this.result('segv', 2);
+    }
+    throw e;
+  }
+
+  private goroutineHeader(): string {
+    const g = this.sched.curG ?? this.sched.mainG;
+    return `goroutine ${g?.goid ?? 1} [running]:\n${g?.name === 'runtime.main' ? 'main.main' : (g?.name ?? 'main.main')}()`;
+  }
+
+  /** An exit status a shell would print for the result ("exit status 2", "Killed"). */
+  static describe(r: RunResult): string {
+    if (r.outcome === 'oom-kill') return 'Killed';
+    return `exit status ${r.status}`;
+  }
+}
+
+function* parkedBody(): GoroutineBody {
+  for (;;) yield YieldPark;
+}
+
+export type { ExtraValue };

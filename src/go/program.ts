@@ -1,0 +1,35 @@
+// A gomem program: the twin of a Go program. It names the binary it
+// stands for (the executable's layout and its package inits are facts of
+// that binary) and its main function, written against the Go API (api.ts)
+// as a generator: a goroutine yields when it blocks (yield* go.time.Sleep).
+
+import type { GoroutineBody } from '../runtime/runtime2.ts';
+import type { Go } from './api.ts';
+import type { GoBinary } from './binary.ts';
+import type { InitStep } from './pkginit.ts';
+
+export interface Program {
+  /** Short name (`hello`, `big-slice`). */
+  name: string;
+  /** One line: what the program does and what it shows. */
+  description: string;
+  /** The executable it is the twin of; default: a fmt hello-world binary. */
+  binary?: GoBinary;
+  /** Its package-init allocations, in order; default: those of a fmt program. */
+  inits?: readonly InitStep[];
+  /** Command-line arguments after the program name (os.Args[1:]). */
+  args?: readonly string[];
+  /** Files the program expects, created in the model's file system (all in the page cache). */
+  files?: readonly { path: string; size: number }[];
+  /** The Go side prints its checkpoints through the reality helper (it is linked and initialised). */
+  checkpointHelper?: boolean;
+  /** Behaviour that depends on the garbage collector, which gomem does not model yet. */
+  needsGC?: boolean;
+  /** Named options a user may set with --opt key=value (e.g. a sleep length). */
+  options?: Record<string, { default: string; help: string }>;
+  main(go: Go): GoroutineBody;
+}
+
+export function defineProgram(p: Program): Program {
+  return p;
+}
