@@ -4,6 +4,8 @@
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { UsageError } from './errors.ts';
+import { registerRun } from './run.ts';
+import { registerScenarios } from './scenarios.ts';
 import { registerSizeclasses } from './sizeclasses.ts';
 import { registerDemo } from './demo.ts';
 
@@ -16,15 +18,21 @@ export function buildProgram(): Command {
     .showHelpAfterError(false)
     .exitOverride();
   program.configureOutput({ outputError: (str, write) => write(str.split('\n')[0]!.replace(/^error: /, 'gomem: ') + '\n') });
+  registerRun(program, (code) => {
+    exitCode = code;
+  });
+  registerScenarios(program);
   registerSizeclasses(program);
   registerDemo(program);
   return program;
 }
 
+let exitCode = 0;
+
 async function main(argv: string[]): Promise<number> {
   try {
     await buildProgram().parseAsync(argv);
-    return 0;
+    return exitCode;
   } catch (e) {
     if (e instanceof CommanderError) {
       // --help and --version arrive here as "errors" with exit code 0.

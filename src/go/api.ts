@@ -99,13 +99,11 @@ export class Go {
     return out;
   }
 
-  /** A call that uses `frameSize` bytes of stack while `body` runs (stack growth by copying). */
-  *call<R>(fn: string, frameSize: number, body: () => Generator<never, R, unknown> | R): Generator<never, R, unknown> {
+  /** A call that uses `frameSize` bytes of stack while `body` runs (the stack grows by copying if needed). */
+  call<R>(fn: string, frameSize: number, body: () => R): R {
     this.p.sched.pushFrame({ fn, size: frameSize, slots: new Map() });
     try {
-      const r = body();
-      if (r && typeof (r as Generator).next === 'function') return yield* r as Generator<never, R, unknown>;
-      return r as R;
+      return body();
     } finally {
       this.p.sched.popFrame();
     }

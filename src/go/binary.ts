@@ -41,10 +41,13 @@ export function binaryFromJson(j: BinaryJson, path: string): GoBinary {
   };
 }
 
-/** Total size of the data and bss sections: gcController.globalsScan. */
+/**
+ * gcController.globalsScan: what modulesinit adds for each module,
+ * edata − data + ebss − bss — the .data and .bss sections, the ones that
+ * may hold pointers (.noptrdata and .noptrbss are not scanned).
+ */
 export function globalsSize(b: GoBinary): number {
-  const s = b.sections;
-  return s.data + s.noptrdata + s.bss + s.noptrbss;
+  return b.sections.data + b.sections.bss;
 }
 
 /**

@@ -86,7 +86,7 @@ export class GoProcess {
   readonly stdout: (s: string) => void;
   readonly stderr: (s: string) => void;
   private readonly gcPercent: number;
-  private readonly memoryLimit: bigint;
+  private readonly memlimitEnv: string | undefined;
   private readonly onCheckpoint: RunOptions['onCheckpoint'];
   private seq = 0;
   /** Virtual time of the checkpoint helper's init (its t0), or of the start of main. */
@@ -129,7 +129,7 @@ export class GoProcess {
     this.debug = defaultDebugVars();
     const parsed = parsegodebug(env.GODEBUG ?? '', this.debug);
     this.gcPercent = readGOGC(env.GOGC);
-    this.memoryLimit = readGOMEMLIMIT(env.GOMEMLIMIT); // may throw MalformedGOMEMLIMIT (reported by run)
+    this.memlimitEnv = env.GOMEMLIMIT; // read by gcinit at start-up, where a malformed value is fatal
     this.gomaxprocs = readGOMAXPROCS(env.GOMAXPROCS, ncpu);
     const sys = new LinuxMem(this.proc, this.debug);
     this.rt = new Runtime({ sys, clock: this.clock, debug: this.debug });
@@ -170,7 +170,7 @@ export class GoProcess {
         envv: this.envv,
         gomaxprocs: this.gomaxprocs,
         gcPercent: this.gcPercent,
-        memoryLimit: this.memoryLimit,
+        memoryLimit: readGOMEMLIMIT(this.memlimitEnv),
         dataSize: b.sections.data,
         bssSize: b.sections.bss,
       },

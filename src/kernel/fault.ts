@@ -161,6 +161,9 @@ function faultAround(mm: Mm, v: Vma, t: PteTable, i: number, fc: FileCache, idx:
     mapFilePage(mm, v, t, j, fc, pidx, false);
     mapped++;
   }
+  // filemap_map_pages: every page mapped from the cache is a hit against mmap_miss.
+  const ra = v.vmFile!.ra;
+  ra.mmapMiss = mapped >= ra.mmapMiss ? 0 : ra.mmapMiss - mapped;
   return mapped;
 }
 
@@ -174,6 +177,7 @@ function getPage(proc: Process, mm: Mm, v: Vma, fc: FileCache, idx: number): boo
   const cg = proc.cgroup;
   const f = fc.flags(idx);
   if (f & PG_CACHED) {
+    if (of.ra.mmapMiss > 0) of.ra.mmapMiss--; // do_async_mmap_readahead: a hit
     if (f & PG_READAHEAD) {
       asyncReadahead(mm.machine, of, fc, idx, 1, cg);
       // Linux holds the folio; here reclaim during the readahead may have taken it.

@@ -47,6 +47,8 @@ export class ReadaheadState {
   asyncSize = 0;
   /** Last read position, bytes (−1: none). */
   prevPos = -1;
+  /** mmap faults that missed the cache minus fault-around hits; read-around stops above 100 (MMAP_LOTSAMISS). */
+  mmapMiss = 0;
 
   constructor(
     /** Maximum readahead, pages (bdi->ra_pages: read_ahead_kb / 4). */

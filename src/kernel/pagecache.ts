@@ -123,7 +123,7 @@ export class PageCache {
     c.cached--;
     fc.nrPages--;
     this.totalPages--;
-    if (c.cached === 0) fc.chunks.delete(k);
+    // An emptied chunk is kept: a page evicted under pressure is often read again soon.
     return cg;
   }
 

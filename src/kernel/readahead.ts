@@ -18,8 +18,7 @@
 // 1536); the model uses the order-0 ramp (4, 20, 84, 340, 1364, …) — see
 // docs/fidelity/kernel.md.
 //
-// Simplified: no mmap_miss accounting (read-around is never switched off),
-// no VM_SEQ_READ / VM_RAND_READ, I/O completes instantly.
+// Simplified: no VM_SEQ_READ / VM_RAND_READ, I/O completes instantly.
 
 import type { Cgroup } from './cgroup.ts';
 import type { OpenFile } from './fs.ts';
@@ -80,10 +79,19 @@ function chargePage(machine: Machine, fc: FileCache, cg: Cgroup, proc: Process |
   return ok;
 }
 
-/** do_sync_mmap_readahead's read-around for a fault on missing page `idx`. */
+/** MMAP_LOTSAMISS: more net misses than this on one open file turn read-around off. */
+const MMAP_LOTSAMISS = 100;
+
+/**
+ * do_sync_mmap_readahead's read-around for a fault on missing page `idx`.
+ * A file whose mmap faults keep missing (mmap_miss > 100: fault-around
+ * finds nothing cached, e.g. when the cache is thrashing) gets no read-around.
+ */
 export function mmapReadAround(machine: Machine, of: OpenFile, fc: FileCache, idx: number, cg: Cgroup): void {
   const ra = of.ra;
   if (ra.raPages === 0) return;
+  if (ra.mmapMiss < MMAP_LOTSAMISS * 10) ra.mmapMiss++;
+  if (ra.mmapMiss > MMAP_LOTSAMISS) return;
   ra.start = Math.max(0, idx - Math.floor(ra.raPages / 2));
   ra.size = ra.raPages;
   ra.asyncSize = Math.floor(ra.raPages / 4);

@@ -1,0 +1,59 @@
+// gomem against real Go: the cases and keys the model must already match
+// (issue 4's bar, before the garbage collector exists). gomem runs in
+// process with each case's own environment; its CHECKPOINT lines go through
+// the same comparator and tolerances as `npm run reality`.
+
+import { describe, expect, it } from 'vitest';
+import { GoProcess } from '../src/go/process.ts';
+import { scenarios } from '../src/scenarios/index.ts';
+import { parseCheckpoints } from './checkpoint.ts';
+import { loadCase, loadRecording } from './cases.ts';
+import { compareCase, type Row } from './compare.ts';
+
+function runCase(name: string): string {
+  const program = scenarios.get(name);
+  if (!program) throw new Error(`no scenario ${name}`);
+  const out: string[] = [];
+  const p = new GoProcess(program, {
+    env: loadCase(name).env,
+    stdout: (s) => void out.push(s),
+    stderr: () => {},
+    onCheckpoint: (json) => void out.push(`CHECKPOINT ${json}\n`),
+  });
+  const r = p.run();
+  expect(r.status).toBe(0);
+  return out.join('');
+}
+
+function bad(rows: Row[]): string[] {
+  return rows
+    .filter((r) => r.verdict === 'OUT' || r.verdict === 'missing')
+    .map((r) => `${r.checkpoint} ${r.key}: real ${r.real ? `${r.real.median} (${r.real.min}–${r.real.max})` : '—'}, gomem ${r.gomem ?? '—'} (${r.verdict})`);
+}
+
+/** Cases and the keys they must match (globs as in `npm run reality -- --only-keys`). */
+const bar: [string, string[]][] = [
+  ['hello', ['proc.VmSize_kB', 'proc.VmRSS_kB', 'memstats.Sys', 'memstats.HeapSys', 'memstats.StackInuse']],
+  ['busy-loop', ['proc.VmSize_kB', 'proc.VmRSS_kB', 'memstats.Sys', 'memstats.HeapSys', 'memstats.StackInuse']],
+  // The heap's mappings (below 0x7f…; the 0x7f… metadata mappings change when a GC runs), RSS and HeapAlloc.
+  ['big-slice', ['smaps_anon_ge1MiB[c0*', 'proc.VmRSS_kB', 'proc.RssAnon_kB', 'memstats.HeapAlloc']],
+  ['mmap-file', ['proc.*', 'memstats.*', 'smaps_summary.*', 'smaps_anon_ge1MiB*']],
+  // The workloads' own outputs. Real Go runs GCs during them (GOGC=100): heap totals after
+  // that, and the allocations the first GC cycle itself makes, wait for the collector.
+  ['append-growth', ['extra.*']],
+  ['size-rounding', ['extra.size', 'extra.heapalloc_delta']],
+  ['size-rounding-scan', ['extra.size', 'extra.obj_size', 'extra.heapalloc_delta']],
+];
+
+describe('gomem matches real Go 1.23 (reality recordings)', () => {
+  for (const [name, keys] of bar) {
+    it(`${name}: ${keys.join(', ')}`, () => {
+      const rec = loadRecording(name);
+      expect(rec, `reality/cases/${name}/recorded.json is missing`).not.toBeNull();
+      const { checkpoints } = parseCheckpoints(runCase(name));
+      const rows = compareCase(rec!, checkpoints, { onlyKeys: keys });
+      expect(rows.length).toBeGreaterThan(0);
+      expect(bad(rows)).toEqual([]);
+    });
+  }
+});

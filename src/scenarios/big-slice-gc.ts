@@ -1,0 +1,58 @@
+// big-slice-gc and big-slice-freeos (Efficient Go, Example 5-6): after a
+// 600 MiB slice is dropped, runtime.GC() frees it but RSS stays (the pages
+// go back to the OS only as the scavenger gets to them), while
+// debug.FreeOSMemory() releases them at once. A later 300 MiB slice reuses
+// the freed address space.
+//
+// Go:   b := make([]byte, 600<<20); for i := range b { b[i] = 1 }; b = nil; runtime.GC() (or debug.FreeOSMemory())
+//       time.Sleep(time.Second); b = make([]byte, 300<<20); for i := range b { b[i] = 1 }; time.Sleep(time.Second)
+
+import type { Go } from '../go/api.ts';
+import { defineProgram, type Program } from '../go/program.ts';
+import type { GoroutineBody } from '../runtime/runtime2.ts';
+import { binaryOf } from './binaries.ts';
+
+function* bigSliceGC(go: Go, release: () => void): GoroutineBody {
+  const T = go.T;
+  go.checkpoint('start');
+  const v = go.locals('main.main', { b: T.slice(T.byte) });
+  let b = go.make(T.slice(T.byte), 600 << 20);
+  v.b = b;
+  go.fill(b);
+  go.checkpoint('after_full_touch');
+  v.b = null;
+  release();
+  go.checkpoint('after_gc');
+  yield* go.time.Sleep(go.time.Second);
+  go.checkpoint('after_gc_sleep1s');
+  b = go.make(T.slice(T.byte), 300 << 20);
+  v.b = b;
+  go.checkpoint('after_make_300mb');
+  go.fill(b);
+  go.checkpoint('after_300mb');
+  yield* go.time.Sleep(go.time.Second);
+  go.checkpoint('after_300mb_sleep1s');
+  go.runtime.KeepAlive(b);
+}
+
+export const bigSliceGc: Program = defineProgram({
+  name: 'big-slice-gc',
+  description: 'Example 5-6: drop a touched 600 MiB slice, runtime.GC(), sleep, then a 300 MiB one',
+  binary: binaryOf('big-slice-gc'),
+  checkpointHelper: true,
+  needsGC: true,
+  *main(go) {
+    yield* bigSliceGC(go, () => go.runtime.GC());
+  },
+});
+
+export const bigSliceFreeos: Program = defineProgram({
+  name: 'big-slice-freeos',
+  description: 'Example 5-6 with debug.FreeOSMemory() in place of runtime.GC(): RSS drops at once',
+  binary: binaryOf('big-slice-freeos'),
+  checkpointHelper: true,
+  needsGC: true,
+  *main(go) {
+    yield* bigSliceGC(go, () => go.debug.FreeOSMemory());
+  },
+});

@@ -1,0 +1,69 @@
+// size-rounding and size-rounding-scan: 1000 live objects of each of the
+// sizes 1, 8, 9, 17, 33, 100, 1025, 4097, 32769 and 40000 bytes. HeapAlloc
+// grows by the size class, not the size: 9 bytes take 16, 1025 take 1152,
+// 32769 take a whole 40 KiB span; tiny noscan objects share 16-byte blocks;
+// pointerful objects over 512 bytes carry an 8-byte malloc header.
+//
+// Go:   for i := range keep[si] { keep[si][i] = make([]byte, size) }   (noscan)
+//       for i := range k { k[i] = new(sN) }  with sN = struct{ p *int; pad [N-8]byte }   (scan)
+
+import type { Go } from '../go/api.ts';
+import { defineProgram } from '../go/program.ts';
+import type { GoType } from '../go/types.ts';
+import { binaryOf } from './binaries.ts';
+
+const sizes = [1, 8, 9, 17, 33, 100, 1025, 4097, 32769, 40000];
+
+function step(go: Go, size: number, alloc: () => void, objSize?: number): void {
+  let ms = go.runtime.ReadMemStats();
+  const heap0 = ms.HeapAlloc;
+  const total0 = ms.TotalAlloc;
+  const mallocs0 = ms.Mallocs;
+  for (let i = 0; i < 1000; i++) alloc();
+  ms = go.runtime.ReadMemStats();
+  go.extra('size', size);
+  if (objSize !== undefined) go.extra('obj_size', objSize);
+  go.extra('heapalloc_delta', ms.HeapAlloc - heap0);
+  go.extra('totalalloc_delta', ms.TotalAlloc - total0);
+  go.extra('mallocs_delta', ms.Mallocs - mallocs0);
+  go.checkpoint(`after_${size}`);
+}
+
+export const sizeRounding = defineProgram({
+  name: 'size-rounding',
+  description: '1000 live noscan objects of each of 10 sizes: HeapAlloc grows by the size class',
+  binary: binaryOf('size-rounding'),
+  checkpointHelper: true,
+  *main(go) {
+    const byteSlice = go.T.slice(go.T.byte);
+    go.checkpoint('start');
+    for (const size of sizes) {
+      // keep[si][i] = make([]byte, size): the holders are globals, the arrays heap objects.
+      step(go, size, () => void go.make(byteSlice, size));
+    }
+  },
+});
+
+/** struct { p *int; pad [n-8]byte } (8 bytes: struct { p *int }). */
+function scanStruct(go: Go, n: number): GoType {
+  const T = go.T;
+  const fields: [string, GoType][] = [['p', T.pointer(T.int)]];
+  if (n > 8) fields.push(['pad', T.array(T.byte, n - 8)]);
+  return T.named(T.struct(fields), `main.s${n}`);
+}
+
+export const sizeRoundingScan = defineProgram({
+  name: 'size-rounding-scan',
+  description: 'the same with pointerful objects: the 8-byte malloc header shows above 512 bytes',
+  binary: binaryOf('size-rounding-scan'),
+  checkpointHelper: true,
+  *main(go) {
+    go.checkpoint('start');
+    // Below 8 bytes a pointerful object is still 8 (s8); 9 and 17 round up to 16 and 24; the rest hold a pointer and pad to size+(-size mod 8).
+    const objSizes: Record<number, number> = { 1: 8, 8: 8, 9: 16, 17: 24, 33: 40, 100: 104, 1025: 1032, 4097: 4104, 32769: 32776, 40000: 40000 };
+    for (const size of sizes) {
+      const t = scanStruct(go, objSizes[size]!);
+      step(go, size, () => void go.new(t), t.size);
+    }
+  },
+});
