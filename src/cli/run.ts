@@ -143,6 +143,7 @@ export async function runCommand(spec: string, flags: RunFlags): Promise<number>
     if (flags.ps) {
       if (!psHeader) process.stdout.write(`# ps aux at each checkpoint\n${renderPsHeader()}\n`);
       psHeader = true;
+      p.syncProcFields();
       process.stdout.write(`${renderPsRow(p.proc)}    # ${name}\n`);
     }
     if (flags.status) process.stdout.write(`# /proc/${p.proc.pid}/status at ${name}\n${p.statusText()}`);

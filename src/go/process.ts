@@ -26,7 +26,7 @@ import { type CheckpointInput, type ExtraValue, checkpointJson } from './checkpo
 import { renderSmaps, renderStatus } from '../kernel/index.ts';
 import { type InitStep, checkpointHelperInits, fmtProgramInits } from './pkginit.ts';
 import type { Program } from './program.ts';
-import helloBinary from '../scenarios/binaries/hello.json' with { type: 'json' };
+import helloBinary from './default_binary.json' with { type: 'json' };
 
 export interface RunOptions {
   /** The process environment as Go reads it: GOGC, GOMEMLIMIT, GOMAXPROCS, GODEBUG (others are passed through). */
@@ -126,6 +126,9 @@ export class GoProcess {
       env: this.envv,
       ...(this.cgroup ? { cgroup: this.cgroup } : {}),
     });
+    // The Go runtime installs its signal handlers: a bad access becomes Go's own fatal error.
+    this.proc.handlesSigsegv = true;
+    this.proc.statusExtras.sigCgt = 'fffffffd7fc1feff';
     this.debug = defaultDebugVars();
     const parsed = parsegodebug(env.GODEBUG ?? '', this.debug);
     this.gcPercent = readGOGC(env.GOGC);
@@ -246,8 +249,16 @@ export class GoProcess {
 
   /** /proc/PID/status of the process, with the runtime's thread count. */
   statusText(): string {
-    this.proc.threads = this.sched.threads;
+    this.syncProcFields();
     return renderStatus(this.proc);
+  }
+
+  /** What ps and /proc read from the process that the runtime knows: threads and CPU time. */
+  syncProcFields(): void {
+    this.proc.threads = this.sched.threads;
+    let busy = 0;
+    for (const p of this.rt.allp) busy += p.busyTime;
+    this.proc.cpuTimeNs = busy;
   }
 
   /** Scalar values the program stored and may read back, by address ("memory contents", sparse). */

@@ -1,0 +1,84 @@
+// The command line as a user meets it: help, version, the scenario list,
+// and user errors as one line with exit status 2 (never a stack trace).
+
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+function gomem(args: string[], env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['bin/gomem.js', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, ...env } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('gomem CLI', () => {
+  it('prints its version and help', () => {
+    expect(gomem(['--version']).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    const h = gomem(['--help']);
+    expect(h.status).toBe(0);
+    expect(h.stdout).toContain('run [options] <scenario-or-file>');
+  });
+
+  it('lists the scenarios, one line each', () => {
+    const lines = gomem(['scenarios']).stdout.trim().split('\n');
+    expect(lines.map((l) => l.split(/\s+/)[0])).toEqual(
+      expect.arrayContaining(['hello', 'busy-loop', 'gin-idle', 'blahdo', 'read-file', 'mmap-file', 'big-slice', 'big-slice-gc', 'big-slice-freeos', 'append-growth', 'size-rounding', 'size-rounding-scan', 'bonus']),
+    );
+  });
+
+  it('runs hello and prints its checkpoints with --json', () => {
+    const r = gomem(['run', 'hello', '--json', '--opt', 'sleep=1s']);
+    expect(r.status).toBe(0);
+    const names = r.stdout.split('\n').filter((l) => l.startsWith('CHECKPOINT ')).map((l) => JSON.parse(l.slice(11)).name);
+    expect(names).toEqual(['start', 'after_println', 'after_sleep_1s', 'exit']);
+    expect(r.stdout).toContain('hi\n');
+  });
+
+  const usageErrors: [string[], RegExp][] = [
+    [['run', 'no-such-scenario'], /unknown scenario "no-such-scenario"/],
+    [['run', './missing.ts'], /no such file/],
+    [['run', 'package.json'], /unknown scenario/],
+    [['run', 'hello', '--gogc', 'lots'], /--gogc: "lots" is not an integer or "off"/],
+    [['run', 'hello', '--memlimit', '1GB'], /--memlimit: "1GB" is not a byte count/],
+    [['run', 'hello', '--gomaxprocs', '0'], /--gomaxprocs: "0" is not a positive integer/],
+    [['run', 'hello', '--thp', 'sometimes'], /--thp: "sometimes" is not always, madvise or never/],
+    [['run', 'hello', '--cgroup-memory-max', 'lots'], /--cgroup-memory-max: bad size "lots"/],
+    [['run', 'hello', '--opt', 'nap=1s'], /hello has no option "nap"/],
+    [['run', 'hello', '--bogus'], /unknown option '--bogus'/],
+    [['nonsense'], /unknown command 'nonsense'/],
+  ];
+  for (const [args, msg] of usageErrors) {
+    it(`gomem ${args.join(' ')}: one line, exit 2`, () => {
+      const r = gomem(args);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(msg);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    });
+  }
+
+  it('a module that does not export a program is a usage error', () => {
+    const r = gomem(['run', 'test/cli/fixtures/not-a-program.ts']);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toBe('gomem: test/cli/fixtures/not-a-program.ts: does not export a program (export default defineProgram({ name, description, main }))');
+  });
+
+  it('a program file runs', () => {
+    const r = gomem(['run', 'test/cli/fixtures/tiny-program.ts', '--json']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('allocated 3 objects\n');
+  });
+
+  it('a malformed GOMEMLIMIT in the environment is fatal at start-up, as in Go', () => {
+    const r = gomem(['run', 'hello'], { GOMEMLIMIT: '12MB' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe('GOMEMLIMIT=12MB\nfatal error: malformed GOMEMLIMIT; see `go doc runtime/debug.SetMemoryLimit`\n');
+  });
+
+  it('a malformed GOGC in the environment means 100, as in Go', () => {
+    const r = gomem(['run', 'hello', '--json', '--opt', 'sleep=1ms'], { GOGC: 'lots' });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('"/gc/gogc:percent":100');
+  });
+});

@@ -1,0 +1,59 @@
+// The layer rule of DESIGN.md: sim ← kernel ← runtime ← go ← scenarios ← cli.
+// An import from a lower layer into a higher one fails this test, and the
+// runtime reaches the kernel only through mem_linux.ts (plus type imports).
+
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const src = fileURLToPath(new URL('../src', import.meta.url));
+const order = ['sim', 'kernel', 'runtime', 'go', 'scenarios', 'cli'];
+
+function files(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+    d.isDirectory() ? files(join(dir, d.name)) : d.name.endsWith('.ts') ? [join(dir, d.name)] : [],
+  );
+}
+
+function layerOf(path: string): string {
+  return relative(src, path).split('/')[0]!;
+}
+
+describe('layers', () => {
+  const all = files(src);
+
+  it('finds the source files', () => {
+    expect(all.length).toBeGreaterThan(50);
+  });
+
+  it('no file imports from a higher layer', () => {
+    const bad: string[] = [];
+    for (const f of all) {
+      const from = order.indexOf(layerOf(f));
+      const text = readFileSync(f, 'utf8');
+      for (const m of text.matchAll(/^import\s[^;]*?from\s+'(\.[^']+)'/gms)) {
+        const target = join(f, '..', m[1]!);
+        const to = order.indexOf(layerOf(target));
+        if (to > from) bad.push(`${relative(src, f)} imports ${m[1]}`);
+      }
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it('the runtime reaches the kernel only through mem_linux.ts (and type-only imports)', () => {
+    const bad: string[] = [];
+    for (const f of all.filter((x) => layerOf(x) === 'runtime')) {
+      const text = readFileSync(f, 'utf8');
+      for (const m of text.matchAll(/^import\s+(type\s)?[^;]*?from\s+'(\.\.\/kernel[^']*)'/gms)) {
+        if (m[1] === undefined && !f.endsWith('mem_linux.ts') && !f.endsWith('boot.ts')) bad.push(relative(src, f));
+      }
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it('nothing in src reads the host clock or Math.random', () => {
+    const bad = all.filter((f) => /\b(Date\.now|performance\.now|process\.hrtime|Math\.random)\s*\(/.test(readFileSync(f, 'utf8')));
+    expect(bad.map((f) => relative(src, f))).toEqual([]);
+  });
+});
