@@ -13,6 +13,8 @@ import type { GoroutineBody } from '../runtime/runtime2.ts';
 import { growsliceCap } from '../runtime/slice.ts';
 import type { RType } from '../runtime/type.ts';
 import { Chan } from './chan.ts';
+import { GoMap } from './map.ts';
+import { bytesToString, stringToBytes } from './string_sizes.ts';
 import { Fmt, Log } from './pkg/fmt.ts';
 import { Os, Syscall } from './pkg/os.ts';
 import { Debug, Metrics, RuntimePkg } from './pkg/runtime.ts';
@@ -135,6 +137,47 @@ export class Go {
     if (cap < len || !Number.isSafeInteger(cap) || elem.size * cap > 2 ** 48) throw new GoPanic('runtime error: makeslice: cap out of range');
     const ptr = mallocgc(this.p.rt, elem.size * cap, elem, true);
     return new Slice(sliceType, ptr, len, cap);
+  }
+
+  /** make(map[K]V, hint). */
+  makeMap<K = unknown, V = unknown>(mapType: GoType, hint = 0): GoMap<K, V> {
+    return new GoMap<K, V>(this.p, mapType, hint);
+  }
+
+  /** string(b): a copy of the bytes (none for 0 or 1 byte: "" and the static one-byte strings). */
+  bytesToString(b: Slice, text = ''): GoString {
+    let ptr = 0;
+    for (const a of bytesToString(b.len)) {
+      ptr = mallocgc(this.p.rt, a.size, null, false);
+      this.p.rt.sys.touchRead(b.ptr, b.len);
+      this.p.rt.sys.touch(ptr, b.len);
+    }
+    return new GoString(text, ptr, b.len);
+  }
+
+  /** []byte(s): a copy, its capacity rounded up to the size class (a 33-byte string gets cap 48). */
+  stringToBytes(s: GoString): Slice {
+    const { cap, allocs } = stringToBytes(s.len);
+    let ptr = 0;
+    for (const a of allocs) {
+      ptr = mallocgc(this.p.rt, a.size, null, false);
+      this.p.rt.sys.touch(ptr, a.size);
+    }
+    return new Slice(T.slice(T.byte), ptr, s.len, cap);
+  }
+
+  /**
+   * Package-level variables holding pointers: globals in .data/.bss, GC
+   * roots for the whole run. Returns an object whose properties read and write them.
+   */
+  globals<S extends Record<string, GoType>>(slots: S): Locals<S> {
+    const out = {} as Locals<S>;
+    for (const k of Object.keys(slots)) {
+      let v: unknown = null;
+      this.p.globalRoots.add(() => v);
+      Object.defineProperty(out, k, { enumerable: true, get: () => v, set: (x: unknown) => void (v = x) });
+    }
+    return out;
   }
 
   /** make(chan T, size). */

@@ -261,6 +261,9 @@ export class GoProcess {
     this.proc.cpuTimeNs = busy;
   }
 
+  /** Readers of the program's pointer-holding globals (GC roots). */
+  readonly globalRoots = new Set<() => unknown>();
+
   /** Scalar values the program stored and may read back, by address ("memory contents", sparse). */
   readonly heapValues = new Map<number, unknown>();
 
