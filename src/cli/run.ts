@@ -9,7 +9,7 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { renderPsHeader, renderPsRow, renderSmaps } from '../kernel/index.ts';
+import { StraceWriter, renderPsHeader, renderPsRow, renderSmaps } from '../kernel/index.ts';
 import { GoProcess, type RunOptions } from '../go/process.ts';
 import type { Program } from '../go/program.ts';
 import { atoi32, parseByteCount } from '../runtime/runtime1.ts';
@@ -28,6 +28,7 @@ export interface RunFlags {
   ps?: boolean;
   status?: boolean;
   smaps?: boolean;
+  strace?: boolean;
   opt?: string[];
 }
 
@@ -156,6 +157,7 @@ export async function runCommand(spec: string, flags: RunFlags): Promise<number>
     if (e instanceof Error && /^unknown option/.test(e.message)) throw new UsageError(e.message);
     throw e;
   }
+  if (flags.strace) new StraceWriter(p.machine.events, { sink: (line) => process.stderr.write(`${line}\n`) });
   const r = p.run();
   for (const line of r.kernelLog) process.stderr.write(`${line}\n`);
   if (r.outcome === 'oom-kill') process.stderr.write('Killed\n');
@@ -178,6 +180,7 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
     .option('--ps', 'print a ps aux row at each checkpoint')
     .option('--status', 'print /proc/PID/status at each checkpoint')
     .option('--smaps', 'print /proc/PID/smaps at each checkpoint')
+    .option('--strace', 'log the memory system calls on stderr, as strace -e trace=memory prints them')
     .option('--opt <key=value>', "set a program option (repeatable)", (v: string, prev: string[] = []) => [...prev, v])
     .action(async (spec: string, flags: RunFlags) => {
       setExit(await runCommand(spec, flags));

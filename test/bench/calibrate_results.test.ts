@@ -84,13 +84,17 @@ describe('reductions', () => {
 });
 
 describe('chooseSamples', () => {
+  const q = { threshold: 0.35, probeBest: 0.4, probeSlack: 1.3 }; // quiet: bg < 0.35 and probe ≤ 0.52
+  const at = (bg: number, probe = 0.4) => ({ bg, probe });
   it('takes the quiet samples when there are enough of them', () => {
-    // background load (cores) of six runs; quiet below 0.35
-    expect(chooseSamples([1.2, 0.1, 0.3, 1.5, 0.0, 0.34], 0.35, 3)).toEqual([1, 2, 4, 5]);
+    expect(chooseSamples([at(1.2), at(0.1), at(0.3), at(1.5), at(0), at(0.34)], q, 3)).toEqual([1, 2, 4, 5]);
   });
-  it('otherwise the quietest half, at least `want`', () => {
-    expect(chooseSamples([1.2, 0.1, 1.3, 1.5, 0.9, 1.1], 0.35, 3)).toEqual([1, 4, 5]);
-    expect(chooseSamples([1.2, 0.8], 0.35, 3)).toEqual([0, 1]);
-    expect(chooseSamples([2, 1, 3, 4, 5, 6, 7, 8], 0.35, 3)).toEqual([0, 1, 2, 3]);
+  it('counts a slow probe as contention even when /proc/stat shows no load', () => {
+    expect(chooseSamples([at(0, 0.9), at(0, 0.41), at(0, 0.45), at(0, 0.8), at(0.1, 0.5)], q, 3)).toEqual([1, 2, 4]);
+  });
+  it('otherwise takes the least contended half, at least `want`', () => {
+    expect(chooseSamples([at(1.2), at(0.1), at(1.3), at(1.5), at(0.9), at(1.1)], q, 3)).toEqual([1, 4, 5]);
+    expect(chooseSamples([at(1.2), at(0.8)], q, 3)).toEqual([0, 1]);
+    expect(chooseSamples([at(2), at(1), at(3), at(4), at(5), at(6), at(7), at(8)], q, 3)).toEqual([0, 1, 2, 3]);
   });
 });
