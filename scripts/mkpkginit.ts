@@ -65,8 +65,11 @@ export function build(): Record<string, InitStep[]> {
   }
   data['runtime/metrics'] = steps(byPhase('sysmix', 'init runtime/metrics'));
   // The reality harness's checkpoint helper (reality/checkpoint): its buffers and its dry-run checkpoint.
-  // Its init ends with a dry-run checkpoint, whose ReadMemStats flushes every mcache.
-  data['gomem/reality/checkpoint'] = [...steps(byPhase('hellocp', 'init gomem/reality/checkpoint')), { action: 'ReadMemStats' }];
+  // Its init makes its four buffers, then a dry-run checkpoint: ReadMemStats (which flushes
+  // every mcache), then the first metrics.Read, which builds the runtime's metric table.
+  const helper = steps(byPhase('hellocp', 'init gomem/reality/checkpoint'));
+  const afterBuffers = helper.findIndex((s) => 'type' in s && s.type === 'metrics.Sample') + 1;
+  data['gomem/reality/checkpoint'] = [...helper.slice(0, afterBuffers), { action: 'ReadMemStats' }, ...helper.slice(afterBuffers)];
   // First use of fmt's printer pool (sync.Pool registration, poolLocal array, a pp, its buffer).
   data['fmt.firstPrint'] = steps(byPhase('hello', 'main.main'));
   // The first time.Sleep of a goroutine: its timer and the P's timer heap entry.

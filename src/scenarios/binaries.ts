@@ -1,8 +1,11 @@
 // The binaries of the seed programs' real twins (reality/cases/*), as
 // `go build` made them on the recording machine: layout facts the kernel
-// model loads (scripts/sync-binaries.ts copies them from the recordings).
+// model loads (scripts/sync-binaries.ts copies them from the recordings),
+// and what their package inits allocate (scripts/mkinits.ts, from uprobe
+// traces of the real binaries: reality/startup §11).
 
 import { type GoBinary, binaryFromJson, type BinaryJson } from '../go/binary.ts';
+import type { InitStep } from '../go/pkginit.ts';
 import alloc_churn from './binaries/alloc-churn.json' with { type: 'json' };
 import append_growth from './binaries/append-growth.json' with { type: 'json' };
 import big_slice from './binaries/big-slice.json' with { type: 'json' };
@@ -18,6 +21,40 @@ import mmap_file from './binaries/mmap-file.json' with { type: 'json' };
 import read_file from './binaries/read-file.json' with { type: 'json' };
 import size_rounding from './binaries/size-rounding.json' with { type: 'json' };
 import size_rounding_scan from './binaries/size-rounding-scan.json' with { type: 'json' };
+
+import init_alloc_churn from './inits/alloc-churn.json' with { type: 'json' };
+import init_append_growth from './inits/append-growth.json' with { type: 'json' };
+import init_big_slice from './inits/big-slice.json' with { type: 'json' };
+import init_big_slice_freeos from './inits/big-slice-freeos.json' with { type: 'json' };
+import init_big_slice_gc from './inits/big-slice-gc.json' with { type: 'json' };
+import init_blahdo from './inits/blahdo.json' with { type: 'json' };
+import init_bonus from './inits/bonus.json' with { type: 'json' };
+import init_busy_loop from './inits/busy-loop.json' with { type: 'json' };
+import init_gin_idle from './inits/gin-idle.json' with { type: 'json' };
+import init_hello from './inits/hello.json' with { type: 'json' };
+import init_live_heap_steady from './inits/live-heap-steady.json' with { type: 'json' };
+import init_mmap_file from './inits/mmap-file.json' with { type: 'json' };
+import init_read_file from './inits/read-file.json' with { type: 'json' };
+import init_size_rounding from './inits/size-rounding.json' with { type: 'json' };
+import init_size_rounding_scan from './inits/size-rounding-scan.json' with { type: 'json' };
+
+const inits: Record<string, { steps: InitStep[] }> = {
+  'alloc-churn': init_alloc_churn as { steps: InitStep[] },
+  'append-growth': init_append_growth as { steps: InitStep[] },
+  'big-slice': init_big_slice as { steps: InitStep[] },
+  'big-slice-freeos': init_big_slice_freeos as { steps: InitStep[] },
+  'big-slice-gc': init_big_slice_gc as { steps: InitStep[] },
+  'blahdo': init_blahdo as { steps: InitStep[] },
+  'bonus': init_bonus as { steps: InitStep[] },
+  'busy-loop': init_busy_loop as { steps: InitStep[] },
+  'gin-idle': init_gin_idle as { steps: InitStep[] },
+  'hello': init_hello as { steps: InitStep[] },
+  'live-heap-steady': init_live_heap_steady as { steps: InitStep[] },
+  'mmap-file': init_mmap_file as { steps: InitStep[] },
+  'read-file': init_read_file as { steps: InitStep[] },
+  'size-rounding': init_size_rounding as { steps: InitStep[] },
+  'size-rounding-scan': init_size_rounding_scan as { steps: InitStep[] },
+};
 
 const raw: Record<string, BinaryJson> = {
   'alloc-churn': alloc_churn,
@@ -42,4 +79,11 @@ export function binaryOf(name: string): GoBinary {
   const j = raw[name];
   if (j === undefined) throw new Error(`no binary layout for ${name}`);
   return binaryFromJson(j, `/usr/local/bin/${name}`);
+}
+
+/** The package-init steps of a seed program's twin binary, in order. */
+export function initsOf(name: string): InitStep[] {
+  const d = inits[name];
+  if (d === undefined) throw new Error(`no init trace for ${name}`);
+  return d.steps;
 }

@@ -8,7 +8,7 @@
 
 import type { Go } from '../go/api.ts';
 import { defineProgram } from '../go/program.ts';
-import { binaryOf } from './binaries.ts';
+import { binaryOf, initsOf } from './binaries.ts';
 
 function printMem(go: Go): void {
   const m = go.runtime.ReadMemStats();
@@ -22,7 +22,7 @@ export default defineProgram({
   name: 'blahdo',
   description: 'ten 100 MB []byte allocations returned as pointers and dropped (TotalAlloc vs HeapSys)',
   binary: binaryOf('blahdo'),
-  checkpointHelper: true,
+  inits: initsOf('blahdo'),
   needsGC: true,
   *main(go) {
     const T = go.T;

@@ -6,7 +6,7 @@
 // Go:   var john = Employee{"John", 5000, 5, 0}; john.bonus = findEmployeeBonus(john.salary, john.sales); fmt.Println(john.bonus)
 
 import { defineProgram } from '../go/program.ts';
-import { binaryOf } from './binaries.ts';
+import { binaryOf, initsOf } from './binaries.ts';
 
 const BONUS_PERCENTAGE = 10;
 
@@ -14,7 +14,7 @@ export default defineProgram({
   name: 'bonus',
   description: 'the Employee/bonus program: values on the stack, one boxed int for fmt.Println',
   binary: binaryOf('bonus'),
-  checkpointHelper: true,
+  inits: initsOf('bonus'),
   *main(go) {
     const T = go.T;
     const Employee = T.named(

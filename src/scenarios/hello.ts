@@ -8,13 +8,13 @@
 //       time.Sleep(2 * time.Second); checkpoint.Mark("after_sleep_2s")
 
 import { defineProgram } from '../go/program.ts';
-import { binaryOf } from './binaries.ts';
+import { binaryOf, initsOf } from './binaries.ts';
 
 export default defineProgram({
   name: 'hello',
   description: 'fmt.Println("hi"), then sleep: what an idle Go process costs (VSZ vs RSS)',
   binary: binaryOf('hello'),
-  checkpointHelper: true,
+  inits: initsOf('hello'),
   options: { sleep: { default: '2s', help: 'how long to sleep after printing (the article sleeps 30s)' } },
   *main(go) {
     go.checkpoint('start');

@@ -8,7 +8,7 @@
 //       fmt.Println("Reading 5000 index", b[5000]) … syscall.Munmap(b); f.Close()
 
 import { defineProgram } from '../go/program.ts';
-import { binaryOf } from './binaries.ts';
+import { binaryOf, initsOf } from './binaries.ts';
 
 const file = '/data/file600m';
 
@@ -16,7 +16,7 @@ export default defineProgram({
   name: 'mmap-file',
   description: 'Example 5-3: mmap 600 MiB of a file, read three bytes, munmap (VSZ vs RssFile)',
   binary: binaryOf('mmap-file'),
-  checkpointHelper: true,
+  inits: initsOf('mmap-file'),
   args: [file],
   files: [{ path: file, size: 600 << 20 }],
   *main(go) {

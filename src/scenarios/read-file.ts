@@ -6,7 +6,7 @@
 //       fmt.Println("Reading 5000 index", b[5000]) …; f.Close(); runtime.GC()
 
 import { defineProgram } from '../go/program.ts';
-import { binaryOf } from './binaries.ts';
+import { binaryOf, initsOf } from './binaries.ts';
 
 const file = '/data/file600m';
 
@@ -14,7 +14,7 @@ export default defineProgram({
   name: 'read-file',
   description: 'Example 5-2: read a 600 MiB file into a []byte (RSS grows by all of it)',
   binary: binaryOf('read-file'),
-  checkpointHelper: true,
+  inits: initsOf('read-file'),
   needsGC: true,
   args: [file],
   files: [{ path: file, size: 600 << 20 }],
