@@ -7,6 +7,7 @@
 
 import type { MemStatsSnapshot } from '../runtime/mstats.ts';
 import type { MetricValue } from '../runtime/metrics.ts';
+import { formatFloat } from './strconv.ts';
 
 export type ExtraValue = number | bigint | string | number[] | boolean;
 
@@ -33,20 +34,10 @@ export interface CheckpointInput {
 
 /** A JSON number or string for a value Go prints with strconv. */
 function num(v: number | bigint): string {
-  return typeof v === 'bigint' ? v.toString() : Number.isInteger(v) ? String(v) : goFloat(v);
-}
-
-/** strconv.AppendFloat(v, 'g', -1, 64) for the values checkpoints hold. */
-function goFloat(v: number): string {
-  if (!Number.isFinite(v)) return 'null';
-  if (v === 0) return '0';
-  const exp = Math.floor(Math.log10(Math.abs(v)));
-  if (exp < -4 || exp >= 21) {
-    const [m, e] = v.toExponential().split('e');
-    const n = Number(e);
-    return `${m}e${n < 0 ? '-' : '+'}${String(Math.abs(n)).padStart(2, '0')}`;
-  }
-  return String(v);
+  if (typeof v === 'bigint') return v.toString();
+  if (Number.isInteger(v)) return String(v);
+  // The helper writes NaN and ±Inf as null (JSON has no such numbers).
+  return Number.isFinite(v) ? formatFloat(v) : 'null';
 }
 
 /** Fields of "Key:   value kB" lines. */

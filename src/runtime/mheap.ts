@@ -438,21 +438,17 @@ export class MHeap {
     const hs = this.env.memstats.heapStats;
     hs.committed += scav;
     hs.released -= scav;
-    switch (typ) {
-      case spanAllocHeap:
-        hs.inHeap += nbytes;
-        break;
-      case spanAllocStack:
-        hs.inStacks += nbytes;
-        break;
-      case spanAllocPtrScalarBits:
-        hs.inPtrScalarBits += nbytes;
-        break;
-      case spanAllocWorkBuf:
-        hs.inWorkBufs += nbytes;
-        break;
-    }
+    this.chargeSpanType(typ, nbytes);
     return s;
+  }
+
+  /** The consistent stat a span of this type is counted in (inHeap, inStacks, …). */
+  private chargeSpanType(typ: number, bytes: number): void {
+    const hs = this.env.memstats.heapStats;
+    if (typ === spanAllocHeap) hs.inHeap += bytes;
+    else if (typ === spanAllocStack) hs.inStacks += bytes;
+    else if (typ === spanAllocPtrScalarBits) hs.inPtrScalarBits += bytes;
+    else if (typ === spanAllocWorkBuf) hs.inWorkBufs += bytes;
   }
 
   /** scavenge.gcPercentGoal (mgcscavenge.go); Infinity = disabled (^uint64(0)). */
@@ -574,21 +570,7 @@ export class MHeap {
     const nbytes = s.npages * pageSize;
     gc.heapFree.add(nbytes);
     if (typ === spanAllocHeap) gc.heapInUse.add(-nbytes);
-    const hs = this.env.memstats.heapStats;
-    switch (typ) {
-      case spanAllocHeap:
-        hs.inHeap -= nbytes;
-        break;
-      case spanAllocStack:
-        hs.inStacks -= nbytes;
-        break;
-      case spanAllocPtrScalarBits:
-        hs.inPtrScalarBits -= nbytes;
-        break;
-      case spanAllocWorkBuf:
-        hs.inWorkBufs -= nbytes;
-        break;
-    }
+    this.chargeSpanType(typ, -nbytes);
     this.pages.free(s.startAddr, s.npages);
     s.state = mSpanDead;
     this.freeMSpanLocked(s);

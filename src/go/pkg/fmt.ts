@@ -7,6 +7,7 @@ import type { Alloc } from '../alloc.ts';
 import { type FmtArg, fmtAllocs } from '../fmt_allocs.ts';
 import { firstUse } from '../pkginit.ts';
 import type { GoProcess } from '../process.ts';
+import { formatFloat } from '../strconv.ts';
 import { T } from '../types.ts';
 import { GoString, Ptr, Slice } from '../values.ts';
 
@@ -14,25 +15,12 @@ import { GoString, Ptr, Slice } from '../values.ts';
 export function formatValue(v: unknown): string {
   if (v === null || v === undefined) return '<nil>';
   if (typeof v === 'string') return v;
-  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : goFloat(v);
+  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : formatFloat(v);
   if (typeof v === 'bigint' || typeof v === 'boolean') return String(v);
   if (v instanceof GoString) return v.text;
   if (v instanceof Ptr) return `0x${v.addr.toString(16)}`;
   // Element values a program never stored read as zero.
   if (v instanceof Slice) return `[${Array.from({ length: v.len }, () => '0').join(' ')}]`;
-  return String(v);
-}
-
-/** strconv.FormatFloat(f, 'g', -1, 64) for the values programs print. */
-function goFloat(v: number): string {
-  if (Number.isNaN(v)) return 'NaN';
-  if (!Number.isFinite(v)) return v > 0 ? '+Inf' : '-Inf';
-  const exp = Math.floor(Math.log10(Math.abs(v)));
-  if (exp < -4 || exp >= 21) {
-    const [m, e] = v.toExponential().split('e');
-    const n = Number(e);
-    return `${m}e${n < 0 ? '-' : '+'}${String(Math.abs(n)).padStart(2, '0')}`;
-  }
   return String(v);
 }
 
