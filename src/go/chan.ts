@@ -58,10 +58,12 @@ export class Chan {
     if (r) {
       r.g.param = v;
       this.p.sched.ready(r.g);
+      this.p.charger.charge(this.p.costs.chanOp(true));
       return;
     }
     if (this.buf.length < this.size) {
       this.buf.push(v);
+      this.p.charger.charge(this.p.costs.chanOp(false));
       return;
     }
     const g = this.p.sched.curG!;

@@ -6,6 +6,7 @@
 
 import { Machine, OomKilled, SegmentationFault, type Cgroup, type Process, type ThpMode } from '../kernel/index.ts';
 import { Clock } from '../sim/clock.ts';
+import { ClockCharger, CostModel, allocCharges } from '../sim/cost.ts';
 import { Rand } from '../sim/rand.ts';
 import { mallocgc } from '../runtime/malloc.ts';
 import { mallocinit } from '../runtime/malloc_init.ts';
@@ -92,6 +93,9 @@ export class GoProcess {
   /** Virtual time of the checkpoint helper's init (its t0), or of the start of main. */
   t0 = 0;
   private readonly pendingExtra: [string, ExtraValue][] = [];
+  /** The virtual-time cost model (src/sim/costs.json, calibrated against real Go here). */
+  readonly costs = new CostModel();
+  readonly charger = new ClockCharger(this.clock);
 
   constructor(
     readonly program: Program,
@@ -135,7 +139,12 @@ export class GoProcess {
     this.memlimitEnv = env.GOMEMLIMIT; // read by gcinit at start-up, where a malformed value is fatal
     this.gomaxprocs = readGOMAXPROCS(env.GOMAXPROCS, ncpu);
     const sys = new LinuxMem(this.proc, this.debug);
+    sys.costs = {
+      faults: (n) => this.charger.charge(this.costs.pageFault(n)),
+      syscall: (name, resident) => this.charger.charge(this.costs.syscall(name, resident)),
+    };
     this.rt = new Runtime({ sys, clock: this.clock, debug: this.debug });
+    this.rt.costs = allocCharges(this.costs, this.charger);
     if (parsed.memprofilerate !== undefined) this.rt.memProfileRate = parsed.memprofilerate;
     this.stacks = new StackAllocator(this.rt);
     let startup: Startup | null = null;
@@ -146,7 +155,9 @@ export class GoProcess {
         return x;
       },
       allgadd: () => startup!.allgadd(),
-      goroutineCreateCost: () => 0,
+      goroutineCreateCost: () => this.costs.goroutineCreate(),
+      switchCost: () => this.costs.goroutineSwitch(),
+      sleepWall: (d) => this.costs.sleepIdle(d),
     });
     this.startup = startup = new Startup(this.rt, this.sched, this.stacks);
     this.go = new Go(this);

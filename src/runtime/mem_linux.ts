@@ -43,9 +43,18 @@ export interface MemDebug {
 const RW = PROT_READ | PROT_WRITE;
 const ANON = MAP_ANONYMOUS | MAP_PRIVATE;
 
+/** Virtual-time charges for what the OS does on the runtime's behalf; installed by the cost model. */
+export interface OSCosts {
+  /** n first-touch page faults happened. */
+  faults(n: number): void;
+  /** One memory system call; `residentPages` resident pages it freed (munmap, MADV_DONTNEED). */
+  syscall(name: 'mmap' | 'mmapReserve' | 'mmapFixed' | 'munmap' | 'madviseDontneed' | 'madviseHugepage' | 'madviseNohugepage', residentPages: number): void;
+}
+
 export class LinuxMem implements SysMemory {
   /** gcController.mappedReady: bytes in the Ready state. */
   mappedReady = 0;
+  costs: OSCosts | null = null;
   /** adviseUnused: MADV_FREE until it fails, then MADV_DONTNEED. */
   private adviseUnused = MADV_FREE;
 
@@ -61,17 +70,20 @@ export class LinuxMem implements SysMemory {
   }
 
   sysAllocOS(n: number): number {
+    this.charge('mmap');
     const p = this.proc.mmap(0, n, RW, ANON, -1, 0);
     return p < 0 ? 0 : p;
   }
 
   sysReserve(v: number, n: number): number {
+    this.charge('mmapReserve');
     const p = this.proc.mmap(v, n, PROT_NONE, ANON, -1, 0);
     return p < 0 ? 0 : p;
   }
 
   sysMap(v: number, n: number, stat: SysMemStat): void {
     stat.add(n);
+    this.charge('mmapFixed');
     const p = this.proc.mmap(v, n, RW, ANON | MAP_FIXED, -1, 0);
     if (p === -ENOMEM) goThrow('runtime: out of memory');
     if (p !== v) {
@@ -92,6 +104,7 @@ export class LinuxMem implements SysMemory {
   sysUnused(v: number, n: number): void {
     this.mappedReady -= n;
     if (v % physPageSize !== 0 || n % physPageSize !== 0) goThrow('unaligned sysUnused');
+    const rss0 = this.proc.vmRss / 4096;
     let advise = this.adviseUnused;
     if (this.debug.madvdontneed !== 0) advise = MADV_DONTNEED;
     if (advise === MADV_FREE) {
@@ -102,6 +115,7 @@ export class LinuxMem implements SysMemory {
     } else {
       this.proc.madvise(v, n, MADV_DONTNEED);
     }
+    this.charge('madviseDontneed', rss0);
     if (this.debug.harddecommit > 0) {
       const p = this.proc.mmap(v, n, PROT_NONE, ANON | MAP_FIXED, -1, 0);
       if (p !== v) goThrow('runtime: cannot disable permissions in address space');
@@ -111,11 +125,13 @@ export class LinuxMem implements SysMemory {
   sysFree(v: number, n: number, stat: SysMemStat): void {
     stat.add(-n);
     this.mappedReady -= n;
-    this.proc.munmap(v, n);
+    this.sysFreeOS(v, n);
   }
 
   sysFreeOS(v: number, n: number): void {
+    const rss0 = this.proc.vmRss / 4096;
     this.proc.munmap(v, n);
+    this.charge('munmap', rss0);
   }
 
   sysFault(v: number, n: number): void {
@@ -127,11 +143,15 @@ export class LinuxMem implements SysMemory {
   sysHugePage(v: number, n: number): void {
     const beg = Math.ceil(v / physHugePageSize) * physHugePageSize;
     const end = Math.floor((v + n) / physHugePageSize) * physHugePageSize;
-    if (beg < end) this.proc.madvise(beg, end - beg, MADV_HUGEPAGE);
+    if (beg < end) {
+      this.charge('madviseHugepage');
+      this.proc.madvise(beg, end - beg, MADV_HUGEPAGE);
+    }
   }
 
   sysNoHugePage(v: number, n: number): void {
     if (v % physPageSize !== 0) goThrow('unaligned sysNoHugePageOS');
+    this.charge('madviseNohugepage');
     this.proc.madvise(v, n, MADV_NOHUGEPAGE);
   }
 
@@ -141,11 +161,19 @@ export class LinuxMem implements SysMemory {
   }
 
   touch(v: number, n: number): void {
+    const f0 = this.proc.minflt;
     this.proc.write(v, n);
+    if (this.proc.minflt !== f0) this.costs?.faults(this.proc.minflt - f0);
   }
 
   touchRead(v: number, n: number): void {
+    const f0 = this.proc.minflt;
     this.proc.read(v, n);
+    if (this.proc.minflt !== f0) this.costs?.faults(this.proc.minflt - f0);
+  }
+
+  private charge(name: Parameters<OSCosts['syscall']>[0], residentBefore = 0): void {
+    if (this.costs) this.costs.syscall(name, Math.max(0, residentBefore - this.proc.vmRss / 4096));
   }
 }
 

@@ -53,6 +53,10 @@ export interface ProcHooks {
   allgadd(g: G): void;
   /** Virtual-time cost of creating a goroutine. */
   goroutineCreateCost(): number;
+  /** Virtual-time cost of switching to another goroutine on a P. */
+  switchCost(): number;
+  /** How long a sleep of d ns really lasts (timer granularity, the idle M's wake-up). */
+  sleepWall(d: number): number;
 }
 
 export class Sched {
@@ -214,7 +218,7 @@ export class Sched {
   /** time.Sleep(ns) for the running goroutine. */
   *sleep(ns: number): GoroutineBody {
     if (ns <= 0) return;
-    this.addTimer(this.clock.now + ns, this.curG!);
+    this.addTimer(this.clock.now + Math.round(this.hooks.sleepWall(ns)), this.curG!);
     yield this.park('sleep');
   }
 
@@ -358,6 +362,8 @@ export class Sched {
   private runStep(p: P, g: G, start: number): void {
     p.schedtick++;
     this.clock.set(start);
+    if (p.lastG !== g && p.lastG !== null) this.clock.advance(Math.round(this.hooks.switchCost()));
+    p.lastG = g;
     this.rt.curP = p;
     this.curG = g;
     g.status = _Grunning;

@@ -97,6 +97,8 @@ export class P {
   busyTime = 0;
   /** Number of goroutine switches on this P (schedtick). */
   schedtick = 0;
+  /** The goroutine this P ran last (a switch costs time). */
+  lastG: G | null = null;
 
   constructor(
     readonly id: number,

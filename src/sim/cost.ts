@@ -74,6 +74,10 @@ export const COST_KEYS = [
   'gc.stw.sweepTermination.p2',
   'gc.stw.markTermination.p1',
   'gc.stw.markTermination.p2',
+  'gc.stw.forced.sweepTermination.p1',
+  'gc.stw.forced.sweepTermination.p2',
+  'gc.stw.forced.markTermination.p1',
+  'gc.stw.forced.markTermination.p2',
   'sched.goroutineCreate',
   'sched.chanBuffered',
   'sched.chanHandoff',
@@ -289,12 +293,15 @@ export class CostModel {
   }
   /**
    * One stop-the-world pause of a cycle over a small heap (gctrace's first or
-   * third clock number) at `gomaxprocs` Ps: measured at 1 and 2 Ps; above 2,
+   * third clock number) at `gomaxprocs` Ps, for a cycle started by
+   * allocation or `forced` by runtime.GC() (which pauses much longer at 2 Ps:
+   * the other P must be woken). Measured at 1 and 2 Ps; above 2,
    * extrapolated by the same increase per P (this machine has 2 CPUs).
    */
-  stwPause(phase: StwPhase, gomaxprocs: number): number {
-    const p1 = this.c[`gc.stw.${phase}.p1`];
-    const p2 = this.c[`gc.stw.${phase}.p2`];
+  stwPause(phase: StwPhase, gomaxprocs: number, forced = false): number {
+    const k = forced ? 'forced.' : '';
+    const p1 = this.c[`gc.stw.${k}${phase}.p1`];
+    const p2 = this.c[`gc.stw.${k}${phase}.p2`];
     if (gomaxprocs <= 1) return p1;
     return p2 + Math.max(0, p2 - p1) * (gomaxprocs - 2);
   }
