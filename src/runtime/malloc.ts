@@ -44,11 +44,17 @@ export function nextFreeFast(s: MSpan): number {
   return 0;
 }
 
-/** The object was written from x to x+n: fault its pages, skipping what is known resident. */
+/**
+ * The object was written from x to x+n: fault its pages in. The kernel
+ * makes whole 4 KiB pages resident, so the span remembers the resident
+ * prefix up to the end of the last page written, and slots allocated in
+ * address order reach the kernel model once per page, not once per object.
+ */
 function zeroSlot(rt: Runtime, s: MSpan, x: number, n: number): void {
-  if (x + n <= s.touchedTo) return;
+  const end = x + n;
+  if (end <= s.touchedTo) return;
   rt.sys.touch(x, n);
-  if (x <= s.touchedTo) s.touchedTo = x + n;
+  if (x <= s.touchedTo) s.touchedTo = Math.ceil(end / 4096) * 4096;
 }
 
 function smallSlot(rt: Runtime, c: MCache, spc: number): number {

@@ -102,9 +102,9 @@ export class MSpan {
   /** The span holding a large object's unrolled GC-program bitmap, if any. */
   progSpan: MSpan | null = null;
   /**
-   * Bytes from the span base that have certainly been written (faulted in):
-   * lets hot paths skip the kernel call for memory already resident.
-   * Reset when the span is (re)initialised. Not a Go field.
+   * End address of the prefix of the span [startAddr, touchedTo) known to
+   * be resident (written since the span was initialised): lets hot paths
+   * skip the kernel call for memory already faulted in. Not a Go field.
    */
   touchedTo = 0;
 
@@ -137,7 +137,7 @@ export class MSpan {
     this.cacheLo = 0;
     this.cacheHi = 0;
     this.manualFreeList = [];
-    this.touchedTo = 0;
+    this.touchedTo = base;
     this.heapBits = null;
     this.headerTypes = null;
     this.progSpan = null;
