@@ -5,25 +5,34 @@
 //
 //   npm run bench -- calibrate                      rewrite src/sim/costs.json
 //   npm run bench -- calibrate --out=/tmp/c.json    write elsewhere (to compare runs)
-//   options: --rounds=N (3)  --want=N (3)  --budget=SECONDS (900)  --threshold=CORES (0.35)
+//   options: --rounds=N (3)  --want=N (3)  --budget=SECONDS (900)
+//            --threshold=CORES (0.35)  --slack=RATIO (1.3)
 //
 // The machine is shared (2 vCPUs; other people's tests and builds run on
 // it), and a busy neighbour inflates even the CPU time we measure: it
 // evicts our data from the shared L3 and takes memory bandwidth
 // (BenchmarkMallocSteady/noscan64: 14.6 ns of CPU per op on a quiet machine,
-// 29.9 ns beside a busy one). So every benchmark meters the other
-// processes' CPU use while it runs (bench/go/calibrate/meter_test.go), and:
+// 29.9 ns beside a busy one), and so, in phases of seconds to minutes,
+// does something outside this VM that /proc/stat does not show (the same
+// benchmark at 8.6 or 17.4 ns with the machine otherwise idle). So every
+// benchmark meters the other processes' CPU use while it runs, and times a
+// fixed probe loop before and after (bench/go/calibrate/meter_test.go). A
+// sample is quiet when the background load was below --threshold cores and
+// its probe ran at most --slack times slower than the fastest probe of the
+// calibration. The probe does not catch every slow phase (it slowed less
+// than memory-heavy benchmarks did), and interference only ever slows a
+// benchmark, by about 2× when it does: so a sample is used only if it is
+// also within --slack of the benchmark's fastest sample. Then:
 //
 //   1. Every group runs --rounds times (-test.count=1 each time, so a burst
 //      of load spoils one sample of a few benchmarks, not all of one).
-//   2. Each benchmark with fewer than --want quiet samples (background load
-//      below --threshold cores) is run again, alone, each time after waiting
-//      (up to 20 s) for the machine to look quiet, until it has them or the
-//      --budget of seconds runs out.
-//   3. A constant is the median over the benchmark's quiet samples (or, if
-//      there are too few, over its quietest half); its spread
-//      ((max − min)/median) is kept beside it, and every sample's raw values
-//      and background load stay in "measurements".
+//   2. Each benchmark with fewer than --want quiet samples is run again,
+//      each time after waiting (up to 20 s) for the machine to look quiet,
+//      until it has them or the --budget of seconds runs out.
+//   3. A constant is the median over the benchmark's usable samples (see
+//      usableSamples); its spread ((max − min)/median) is kept beside it,
+//      and every sample's raw values, background load and probe stay in
+//      "measurements", with the samples used.
 //
 // Run without a name (`npm run bench`, every benchmark), it only prints a
 // line saying how to run it: calibration takes many minutes and rewrites a
@@ -37,7 +46,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { reduce, View } from './go/calibrate/reduce.ts';
-import { median, parseBenchOutput, parseGctrace, roundSig, type Series } from './go/calibrate/results.ts';
+import { contention, fastCluster, median, parseBenchOutput, parseGctrace, primaryValue, roundSig, type Quietness, type Series } from './go/calibrate/results.ts';
 
 const goDir = fileURLToPath(new URL('./go/calibrate/', import.meta.url));
 const defaultOut = fileURLToPath(new URL('../src/sim/costs.json', import.meta.url));
@@ -50,8 +59,8 @@ interface Group {
   env: Record<string, string>;
   /** Appended to benchmark names ("GCSmallHeap@p2") when a benchmark runs in two groups. */
   tag?: string;
-  /** Its output carries GODEBUG=gctrace=1 lines to summarise into its one benchmark's sample. */
-  gctrace?: boolean;
+  /** Its output carries GODEBUG=gctrace=1 lines (of forced or of heap-triggered cycles) to summarise into its one benchmark's sample. */
+  gctrace?: 'forced' | 'natural';
   /** Re-run as a whole (one benchmark per process), not by benchmark name. */
   whole?: boolean;
 }
@@ -90,8 +99,26 @@ const groups: Group[] = [
   { id: 'sleep', bench: '^BenchmarkSleep$', benchtime: '200ms', env: calm },
   { id: 'gc', bench: '^BenchmarkGC(Mark|Empty|StackScan)$', benchtime: '300ms', env: calm },
   { id: 'sweep', bench: '^BenchmarkGCSweep$', benchtime: '100ms', env: calm },
-  { id: 'stw-p1', bench: '^BenchmarkGCSmallHeap$', benchtime: '200ms', env: { ...calm, GODEBUG: 'gctrace=1' }, gctrace: true, whole: true },
-  { id: 'stw-p2', bench: '^BenchmarkGCSmallHeap$', benchtime: '200ms', env: { ...calm, GOMAXPROCS: '2', GODEBUG: 'gctrace=1' }, tag: '@p2', gctrace: true, whole: true },
+  ...[1, 2].flatMap((p): Group[] => [
+    {
+      id: `stw-forced-p${p}`,
+      bench: '^BenchmarkGCSmallHeap$',
+      benchtime: '200ms',
+      env: { ...calm, GOMAXPROCS: String(p), GODEBUG: 'gctrace=1' },
+      tag: `@p${p}`,
+      gctrace: 'forced',
+      whole: true,
+    },
+    {
+      id: `stw-natural-p${p}`,
+      bench: '^BenchmarkGCNatural$',
+      benchtime: '200ms',
+      env: { GOGC: '100', GOMAXPROCS: String(p), GODEBUG: 'gctrace=1', CALIBRATE_NO_BALLAST: '1' },
+      tag: `@p${p}`,
+      gctrace: 'natural',
+      whole: true,
+    },
+  ]),
   ...Object.entries(freshCounts).map(([c, n]) => ({ id: `fresh/${c}`, bench: `^BenchmarkMallocFresh$/^${c}$`, benchtime: `${n}x`, env: calm, whole: true })),
 ];
 
@@ -100,20 +127,31 @@ interface Options {
   want: number;
   budget: number;
   threshold: number;
+  slack: number;
   out: string;
   named: boolean;
 }
 
+/** The probe's speed on this machine at full speed (meter_test.go), to say when a whole calibration ran slowed. */
+const probeFullSpeedNs = 0.45;
+
 function options(): Options {
-  const o: Options = { rounds: 3, want: 3, budget: 900, threshold: 0.35, out: defaultOut, named: false };
+  const o: Options = { rounds: 3, want: 3, budget: 900, threshold: 0.35, slack: 1.3, out: defaultOut, named: false };
   for (const a of process.argv.slice(2)) {
     if (a === 'calibrate') o.named = true;
-    const m = /^--(rounds|want|budget|threshold|out)=(.+)$/.exec(a);
+    const m = /^--(rounds|want|budget|threshold|slack|out)=(.+)$/.exec(a);
     if (!m) continue;
     if (m[1] === 'out') o.out = m[2]!;
-    else o[m[1] as 'rounds' | 'want' | 'budget' | 'threshold'] = Number(m[2]);
+    else o[m[1] as 'rounds' | 'want' | 'budget' | 'threshold' | 'slack'] = Number(m[2]);
   }
   return o;
+}
+
+/** The quietness rule with the fastest probe seen so far. */
+function quietness(series: Map<string, Series>, opts: Options): Quietness {
+  let best = Infinity;
+  for (const s of series.values()) for (const x of s.samples) best = Math.min(best, x.probe);
+  return { threshold: opts.threshold, probeBest: best, probeSlack: opts.slack };
 }
 
 export async function run(): Promise<void> {
@@ -147,8 +185,12 @@ export async function run(): Promise<void> {
     }
     const topUps = await topUp(binary, series, opts);
 
-    const view = new View(series, { threshold: opts.threshold, want: opts.want });
+    const q = quietness(series, opts);
+    const view = new View(series, { ...q, want: opts.want });
     const { costs, warnings, checks } = reduce(view);
+    if (q.probeBest > probeFullSpeedNs * opts.slack) {
+      warnings.unshift(`the machine never ran at full speed during this calibration (fastest probe ${roundSig(q.probeBest)} ns, full speed ≤ ${probeFullSpeedNs} ns): every constant is inflated; calibrate again later`);
+    }
     const file = {
       generated: 'by bench/calibrate.ts (npm run bench -- calibrate); do not edit',
       measuredOn: {
@@ -164,9 +206,11 @@ export async function run(): Promise<void> {
         rounds: opts.rounds,
         want: opts.want,
         quietBelowCores: opts.threshold,
+        probeBestNs: roundSig(q.probeBest),
+        probeSlack: opts.slack,
         topUpRuns: topUps,
         commands: Object.fromEntries(groups.map((g) => [g.id, command(g, g.bench)])),
-        note: 'cpu-ns: process CPU time (CLOCK_PROCESS_CPUTIME_ID); bg: other processes\' CPU use meanwhile, in cores; used: the samples each constant was computed from (1-based)',
+        note: 'cpu-ns: process CPU time (CLOCK_PROCESS_CPUTIME_ID); bg: other processes\' CPU use meanwhile, in cores; probe: meter_test.go probe loop, ns per iteration; used: the samples each constant was computed from (1-based)',
       },
       warnings,
       checks,
@@ -179,6 +223,7 @@ export async function run(): Promise<void> {
             {
               group: s.group,
               bg: s.samples.map((x) => roundSig(x.bg, 2)),
+              probe: s.samples.map((x) => roundSig(x.probe, 3)),
               used: view.used(s.name).map((i) => i + 1),
               ...Object.fromEntries(units.map((u) => [u, s.samples.map((x) => roundSig(x.values[u] ?? Number.NaN, 4))])),
             },
@@ -204,7 +249,7 @@ function runGroup(binary: string, g: Group, bench: string | null, series: Map<st
   const argv = ['-test.run=^$', `-test.bench=${bench ?? g.bench}`, '-test.benchmem', `-test.benchtime=${g.benchtime}`, '-test.count=1'];
   console.error(`gomem bench calibrate: ${label}`);
   const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const k of ['GOGC', 'GOMEMLIMIT', 'GODEBUG', 'GOMAXPROCS']) delete env[k];
+  for (const k of ['GOGC', 'GOMEMLIMIT', 'GODEBUG', 'GOMAXPROCS', 'CALIBRATE_NO_BALLAST']) delete env[k];
   const s0 = machineBusy();
   const t0 = performance.now();
   const r = spawnSync(binary, argv, { cwd: goDir, encoding: 'utf8', env: { ...env, ...g.env }, maxBuffer: 256 << 20 });
@@ -220,7 +265,7 @@ function runGroup(binary: string, g: Group, bench: string | null, series: Map<st
     const name = line.name + (g.tag ?? '');
     const values: Record<string, number> = { ...line.metrics, iterations: line.iterations };
     if (g.gctrace) {
-      const cycles = parseGctrace(r.stderr).filter((c) => c.forced);
+      const cycles = parseGctrace(r.stderr).filter((c) => c.forced === (g.gctrace === 'forced'));
       if (cycles.length === 0) throw new Error(`calibrate: ${g.id}: no gctrace lines on stderr`);
       values['gctrace-sweepterm-ns'] = median(cycles.map((c) => c.sweepTermNs));
       values['gctrace-mark-ns'] = median(cycles.map((c) => c.markNs));
@@ -229,7 +274,9 @@ function runGroup(binary: string, g: Group, bench: string | null, series: Map<st
     }
     // A benchmark metered long enough speaks for itself; otherwise the run's figure.
     const metered = (line.metrics['bg-s'] ?? 0) >= 0.1;
-    const sample = { values, bg: metered ? line.metrics['bg-cores']! : runBg, metered };
+    const probe = line.metrics['probe-ns'];
+    if (probe === undefined) throw new Error(`calibrate: ${name} did not report probe-ns (meter missing?)`);
+    const sample = { values, bg: metered ? line.metrics['bg-cores']! : runBg, metered, probe };
     const s = series.get(name) ?? { name, group: g.id, samples: [] };
     s.samples.push(sample);
     series.set(name, s);
@@ -244,7 +291,11 @@ function runGroup(binary: string, g: Group, bench: string | null, series: Map<st
  */
 async function topUp(binary: string, series: Map<string, Series>, opts: Options): Promise<number> {
   const deadline = performance.now() + opts.budget * 1e3;
-  const quietCount = (s: Series) => s.samples.filter((x) => x.bg < opts.threshold).length;
+  const quietCount = (s: Series) => {
+    const q = quietness(series, opts); // the fastest probe so far
+    const fast = new Set(fastCluster(s.samples.map(primaryValue), opts.slack));
+    return s.samples.filter((x, i) => contention(x, q) < 1 && fast.has(i)).length;
+  };
   let runs = 0;
   for (;;) {
     const all = [...series.values()];

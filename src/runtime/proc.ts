@@ -133,7 +133,7 @@ export class Sched {
     g.stackUsed = 0;
     g.frames.length = 0;
     g.gcAssistBytes = 0;
-    this.clock.advance(this.hooks.goroutineCreateCost());
+    this.clock.advance(Math.round(this.hooks.goroutineCreateCost()));
     // The goroutine's first frame is written at the top of its stack.
     this.rt.sys.touch(g.stack.hi - 8, 8);
     if (opts.parked !== undefined) {

@@ -35,13 +35,13 @@ export interface CostEntry {
   /** The benchmark (bench/go/calibrate) or fit it came from. */
   source: string;
   note: string;
-  /** Run-to-run spread over the calibration rounds used: (max − min) / median. */
+  /** Run-to-run spread over the samples used: (max − min) / median. */
   spread?: number;
 }
 
 /** The small-object sizes measured for mallocgc, by noscan / scan. */
-export const NOSCAN_SIZES = [16, 64, 1024, 8192, 32768] as const;
-export const SCAN_SIZES = [16, 64, 512, 1024, 8192] as const;
+export const NOSCAN_SIZES = [16, 64, 256, 1024, 4096, 8192, 32768] as const;
+export const SCAN_SIZES = [16, 64, 256, 512, 1024, 4096, 8192] as const;
 /** Large-object span sizes measured, in 8 KiB pages (40 KiB and 1 MiB). */
 export const LARGE_PAGES = [5, 128] as const;
 /** Block sizes measured for memclr (zeroing). */
@@ -163,8 +163,9 @@ export class CostModel {
    * up to 32760 bytes → small size classes, above → a large span. Small and
    * tiny costs are steady-state costs: they include zeroing the reused slot.
    * Large costs are the span allocation only; callers add zeroing(bytes)
-   * when the span needs zeroing (Go's delayed zeroing for noscan, inline
-   * memclr for scan objects). Zero-size allocations cost nothing here.
+   * when the span needs zeroing (Go 1.23 zeroes every large object after
+   * taking its span, in memclrNoHeapPointersChunked, scan or not).
+   * Zero-size allocations cost nothing here.
    */
   malloc(size: number, noscan: boolean): number {
     if (size <= 0) return 0;
@@ -389,6 +390,7 @@ function interpolate(t: Table, x: number): number {
   if (x <= xs[0]!) return ys[0]!;
   let i = 1;
   while (i < n - 1 && x > xs[i]!) i++;
+  if (x === xs[i]) return ys[i]!; // measured points exactly, without rounding
   const x0 = xs[i - 1]!;
   const y0 = ys[i - 1]!;
   return y0 + ((ys[i]! - y0) * (x - x0)) / (xs[i]! - x0);

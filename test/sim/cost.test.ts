@@ -40,13 +40,17 @@ function handTable(): Record<CostKey, number> {
     'malloc.tiny': 9,
     'malloc.noscan.16': 10,
     'malloc.noscan.64': 20,
+    'malloc.noscan.256': 40,
     'malloc.noscan.1024': 100,
+    'malloc.noscan.4096': 300,
     'malloc.noscan.8192': 500,
     'malloc.noscan.32768': 2000,
     'malloc.scan.16': 30,
     'malloc.scan.64': 40,
+    'malloc.scan.256': 80,
     'malloc.scan.512': 120,
     'malloc.scan.1024': 140,
+    'malloc.scan.4096': 500,
     'malloc.scan.8192': 800,
     'malloc.large.5': 1000,
     'malloc.large.128': 4690, // 30 ns per page on the line through both
@@ -61,6 +65,8 @@ function handTable(): Record<CostKey, number> {
     'gc.stw.sweepTermination.p2': 9000,
     'gc.stw.markTermination.p1': 3000,
     'gc.stw.markTermination.p2': 2000,
+    'gc.stw.forced.sweepTermination.p1': 4000,
+    'gc.stw.forced.sweepTermination.p2': 130_000,
     'sleep.idle.0': 5,
     'sleep.idle.1000000': 1_100_000,
     'sleep.idle.10000000': 10_300_000,
@@ -132,6 +138,10 @@ describe('CostModel on the checked-in file', () => {
     expect(m.stwPause('sweepTermination', 2)).toBe(ns('gc.stw.sweepTermination.p2'));
     expect(m.stwPause('markTermination', 1)).toBe(ns('gc.stw.markTermination.p1'));
     expect(m.stwPause('markTermination', 2)).toBe(ns('gc.stw.markTermination.p2'));
+    expect(m.stwPause('sweepTermination', 1, true)).toBe(ns('gc.stw.forced.sweepTermination.p1'));
+    expect(m.stwPause('sweepTermination', 2, true)).toBe(ns('gc.stw.forced.sweepTermination.p2'));
+    expect(m.stwPause('markTermination', 1, true)).toBe(ns('gc.stw.forced.markTermination.p1'));
+    expect(m.stwPause('markTermination', 2, true)).toBe(ns('gc.stw.forced.markTermination.p2'));
     expect(m.goroutineCreate()).toBe(ns('sched.goroutineCreate'));
     expect(m.chanOp()).toBe(ns('sched.chanBuffered'));
     expect(m.chanOp(true)).toBe(ns('sched.chanHandoff'));
@@ -192,9 +202,9 @@ describe('CostModel worked examples (hand-made table)', () => {
 
   it('interpolates small sizes linearly, flat below the first point, along the last segment above', () => {
     expect(m.mallocSmall(40, true)).toBe(15); // halfway between 16 (10) and 64 (20)
-    expect(m.mallocSmall(544, true)).toBe(60); // halfway between 64 (20) and 1024 (100)
+    expect(m.mallocSmall(640, true)).toBe(70); // halfway between 256 (40) and 1024 (100)
     expect(m.mallocSmall(8, false)).toBe(30); // below 16: flat
-    expect(m.mallocSmall(16384, false)).toBeCloseTo(800 + (660 / 7168) * 8192, 9); // beyond 8192 along 1024→8192
+    expect(m.mallocSmall(16384, false)).toBe(1400); // beyond 8192 along 4096→8192: 800 + (300/4096)·8192
   });
 
   it('dispatches mallocgc as Go does: tiny, small up to 32760 bytes, then large spans', () => {
@@ -225,6 +235,8 @@ describe('CostModel worked examples (hand-made table)', () => {
   it('extrapolates STW pauses beyond 2 Ps by the 1→2 P increase, never decreasing', () => {
     expect(m.stwPause('sweepTermination', 4)).toBe(9000 + 2 * 3000);
     expect(m.stwPause('markTermination', 8)).toBe(2000); // 2 Ps measured faster than 1: no growth assumed
+    expect(m.stwPause('sweepTermination', 2, true)).toBe(130_000); // forced cycles have their own constants
+    expect(m.stwPause('sweepTermination', 3, true)).toBe(130_000 + 126_000);
   });
 
   it('rounds idle sleeps up to the 1 ms netpoll timeout', () => {

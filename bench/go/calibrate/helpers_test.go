@@ -22,11 +22,11 @@ const batchBytes = 8 << 20
 
 // allocSteady allocates b.N objects of type T. Every batchBytes it stops the
 // timer and runs runtime.GC() (testing ran one before the first batch),
-// which also finishes the sweep, so the next
-// batch reuses swept spans and freed pages: the timed part is mallocgc in a
-// steady-state heap (span.needzero set, so small objects are zeroed on
-// allocation and large ones by delayed zeroing), with no GC work inside it
-// (the binary runs with GOGC=off, so no cycle starts by itself).
+// which also finishes the sweep, so the next batch reuses swept spans and
+// freed pages: the timed part is mallocgc in a steady-state heap
+// (span.needzero set, so small objects are zeroed on allocation and large
+// ones by delayed zeroing), with no GC work inside it (the binary runs with
+// GOGC=off, so no cycle starts by itself).
 func allocSteady[T any](b *testing.B) {
 	size := int(unsafe.Sizeof(*(*T)(nil)))
 	batch := max(batchBytes/max(size, 16), 1)
@@ -76,6 +76,15 @@ func allocFresh[T any](b *testing.B) {
 func cpuNow() int64 {
 	var ts syscall.Timespec
 	if _, _, e := syscall.RawSyscall(syscall.SYS_CLOCK_GETTIME, 2 /* CLOCK_PROCESS_CPUTIME_ID */, uintptr(unsafe.Pointer(&ts)), 0); e != 0 {
+		panic("clock_gettime: " + e.Error())
+	}
+	return ts.Nano()
+}
+
+// threadCPUNow is the calling thread's CPU time in ns (CLOCK_THREAD_CPUTIME_ID).
+func threadCPUNow() int64 {
+	var ts syscall.Timespec
+	if _, _, e := syscall.RawSyscall(syscall.SYS_CLOCK_GETTIME, 3 /* CLOCK_THREAD_CPUTIME_ID */, uintptr(unsafe.Pointer(&ts)), 0); e != 0 {
 		panic("clock_gettime: " + e.Error())
 	}
 	return ts.Nano()

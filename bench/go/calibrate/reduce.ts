@@ -1,12 +1,12 @@
 // From benchmark samples to the model's constants (src/sim/costs.json
 // "costs"), for bench/calibrate.ts. Each constant is either read straight
-// off one benchmark (the median over its chosen samples, see
-// chooseSamples) or derived from several (a fit, a difference), computed
-// from their medians. Also checks the model against measurements it was not
-// given. Pure: no I/O.
+// off one benchmark (the median over its usable samples, see usableSamples
+// in results.ts) or derived from several (a fit, a difference), computed
+// from their medians. Also checks the model against measurements it was
+// not given. Pure: no I/O.
 
-import { CostModel } from '../../../src/sim/cost.ts';
-import { chooseSamples, leastSquares, median, roundSig, spread, type Sample, type Series } from './results.ts';
+import { CostModel, NOSCAN_SIZES, SCAN_SIZES } from '../../../src/sim/cost.ts';
+import { leastSquares, median, primaryValue, roundSig, spread, usableSamples, type Quietness, type Sample, type Series } from './results.ts';
 
 export interface Cost {
   ns: number;
@@ -26,9 +26,7 @@ export interface Check {
   error: number;
 }
 
-export interface ReduceOptions {
-  /** Background load (cores) below which a sample counts as quiet. */
-  threshold: number;
+export interface ReduceOptions extends Quietness {
   /** Quiet samples wanted per benchmark. */
   want: number;
 }
@@ -46,21 +44,25 @@ export class View {
     return this.series.has(name);
   }
 
-  /** Indexes of the samples used for `name`. */
-  used(name: string): number[] {
-    const s = this.series.get(name);
-    if (!s || s.samples.length === 0) throw new Error(`calibrate: no samples of ${name}`);
-    return chooseSamples(
-      s.samples.map((x) => x.bg),
-      this.opts.threshold,
-      this.opts.want,
-    );
+  /** Indexes of the samples used for `name`, judged by `metric` (its primary value by default). */
+  used(name: string, metric: Metric = primaryValue): number[] {
+    return usableSamples(this.samples(name), this.all(name, metric), this.opts, this.opts.want);
   }
 
   values(name: string, metric: Metric): number[] {
-    const s = this.series.get(name)!;
-    return this.used(name).map((i) => {
-      const smp = s.samples[i]!;
+    const all = this.all(name, metric);
+    return this.used(name, metric).map((i) => all[i]!);
+  }
+
+  private samples(name: string): Sample[] {
+    const s = this.series.get(name);
+    if (!s || s.samples.length === 0) throw new Error(`calibrate: no samples of ${name}`);
+    return s.samples;
+  }
+
+  /** `metric` of every sample of `name`. */
+  private all(name: string, metric: Metric): number[] {
+    return this.samples(name).map((smp) => {
       const v = typeof metric === 'string' ? smp.values[metric] : metric(smp);
       if (v === undefined || !Number.isFinite(v)) throw new Error(`calibrate: ${name} has no "${String(metric)}"`);
       return v;
@@ -107,14 +109,15 @@ export function reduce(view: View): { costs: Record<string, Cost>; warnings: str
   }
   direct('malloc.tiny', 'MallocSteady/tiny8', cpu, 'ns per op',
     'new(uint64): 8-byte noscan through the tiny allocator (half the ops start a new 16-byte block); steady-state heap (span reuse after GC, GC outside the timed part)');
-  for (const n of [16, 64, 1024, 8192, 32768]) {
+  for (const n of NOSCAN_SIZES) {
     direct(`malloc.noscan.${n}`, `MallocSteady/noscan${n}`, cpu, 'ns per op',
       `new([${n}]byte): small noscan, size class ${n}; steady state, so the reused slot is zeroed (memclr of ${n} bytes, L3-warm) inside the op`);
   }
-  for (const n of [16, 64, 512, 1024, 8192]) {
+  const headerClass: Record<number, number> = { 1024: 1152, 2048: 2304, 4096: 4864, 8192: 9472 };
+  for (const n of SCAN_SIZES) {
     direct(`malloc.scan.${n}`, `MallocSteady/scan${n}`, cpu, 'ns per op',
       `new([${n / 8}]*byte): small scan` +
-        (n > 512 ? ` with an 8-byte malloc header (size class ${n === 1024 ? 1152 : 9472})` : `, heap bits in the span (size class ${n})`) +
+        (n > 512 ? ` with an 8-byte malloc header (size class ${headerClass[n]})` : `, heap bits in the span (size class ${n})`) +
         '; steady state, zeroing of the reused slot and heapSetType included');
   }
   direct('malloc.large.5', 'MallocFresh/large40k', cpu, 'ns per op',
@@ -179,8 +182,8 @@ export function reduce(view: View): { costs: Record<string, Cost>; warnings: str
       if (hi < lo) warnings.push(`${keys[i]} (${hi} ns) is below ${keys[i - 1]} (${lo} ns): noise? cost.ts will flatten it`);
     }
   };
-  rising([16, 64, 1024, 8192, 32768].map((n) => `malloc.noscan.${n}`));
-  rising([16, 64, 512, 1024, 8192].map((n) => `malloc.scan.${n}`));
+  rising(NOSCAN_SIZES.map((n) => `malloc.noscan.${n}`));
+  rising(SCAN_SIZES.map((n) => `malloc.scan.${n}`));
   rising(['malloc.large.5', 'malloc.large.128']);
   rising([8192, 40960, 1 << 20, 16 << 20, 64 << 20].map((n) => `zeroing.${n}`));
   return { costs, warnings, checks: checkModel(view, costs) };
@@ -255,11 +258,16 @@ function reduceGC(view: View, direct: Direct, store: Store, spreadOf: SpreadOf, 
   direct('gc.sweep.largeSpanFreed', 'GCSweep/dead/64KiB', 'sweep-b-ns/span', 'ns per span', 'sweeping a dead 8-page large object: span freed to the heap');
 
   // STW pauses from gctrace (calibrate.ts adds each run's medians to the sample).
-  for (const [p, name] of [[1, 'GCSmallHeap'], [2, 'GCSmallHeap@p2']] as const) {
-    direct(`gc.stw.sweepTermination.p${p}`, name, 'gctrace-sweepterm-ns', 'ns per cycle',
-      `first "clock" number of GODEBUG=gctrace=1 (sweep termination STW) at GOMAXPROCS=${p}: median over the forced cycles of a run over a ~1 MiB heap (gctrace prints µs steps)`);
-    direct(`gc.stw.markTermination.p${p}`, name, 'gctrace-markterm-ns', 'ns per cycle',
-      `third "clock" number of gctrace (mark termination STW) at GOMAXPROCS=${p}, as above`);
+  for (const p of [1, 2]) {
+    for (const [kind, name, how] of [
+      ['', `GCNatural@p${p}`, 'cycles started by allocation (GOGC=100, ~1 MiB live heap)'],
+      ['forced.', `GCSmallHeap@p${p}`, 'cycles forced by runtime.GC() in a program doing nothing else (~1 MiB live heap)'],
+    ] as const) {
+      direct(`gc.stw.${kind}sweepTermination.p${p}`, name, 'gctrace-sweepterm-ns', 'ns per cycle',
+        `first "clock" number of GODEBUG=gctrace=1 (sweep termination STW) at GOMAXPROCS=${p}: median over the ${how} of a run (gctrace prints µs steps)`);
+      direct(`gc.stw.${kind}markTermination.p${p}`, name, 'gctrace-markterm-ns', 'ns per cycle',
+        `third "clock" number of gctrace (mark termination STW) at GOMAXPROCS=${p}, ${how}`);
+    }
   }
 }
 
@@ -275,17 +283,17 @@ function checkModel(view: View, costs: Record<string, Cost>): Check[] {
   const check = (what: string, measured: number, model: number) =>
     out.push({ what, measuredNs: roundSig(measured), modelNs: roundSig(model), error: roundSig(model / measured - 1, 2) });
   for (const [name, size, noscan] of [
-    ['noscan256', 256, true],
-    ['noscan4096', 4096, true],
-    ['scan256', 256, false],
-    ['scan4096', 4096, false],
+    ['noscan128', 128, true],
+    ['noscan2048', 2048, true],
+    ['scan128', 128, false],
+    ['scan2048', 2048, false],
   ] as const) {
     if (!view.has(`MallocSteady/${name}`)) continue;
     check(`mallocSmall(${size}, ${noscan ? 'noscan' : 'scan'}) vs BenchmarkMallocSteady/${name}`, view.value(`MallocSteady/${name}`, cpu), m.mallocSmall(size, noscan));
   }
   check('mallocLarge(5) + zeroing(40960) vs BenchmarkMallocSteady/large40k (reused span, delayed zeroing)', view.value('MallocSteady/large40k', cpu), m.mallocLarge(5) + m.zeroing(40960));
   check('mallocLarge(128) + zeroing(1 MiB) vs BenchmarkMallocSteady/large1m', view.value('MallocSteady/large1m', cpu), m.mallocLarge(128) + m.zeroing(1 << 20));
-  check('mallocLarge(5) + zeroing(40960) vs BenchmarkMallocSteady/scanlarge40k (scan: zeroed inline)', view.value('MallocSteady/scanlarge40k', cpu), m.mallocLarge(5) + m.zeroing(40960));
+  check('mallocLarge(5) + zeroing(40960) vs BenchmarkMallocSteady/scanlarge40k (scan: delayed zeroing too)', view.value('MallocSteady/scanlarge40k', cpu), m.mallocLarge(5) + m.zeroing(40960));
   const n = 100_000;
   check('markCycle + N·(markObject + 128·markPointerWord) vs BenchmarkGCMark/seq/n=100000/w=128 (1 KiB objects with malloc headers)',
     view.value('GCMark/seq/n=100000/w=128', markCPU), m.markCycle() + n * (m.markObject() + 128 * m.markPointerWord()));

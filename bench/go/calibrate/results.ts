@@ -130,6 +130,8 @@ export interface Sample {
   bg: number;
   /** Whether bg was metered over this benchmark alone (else: its whole process run). */
   metered: boolean;
+  /** CPU ns per iteration of meter_test.go's probe loop: how fast the machine ran. */
+  probe: number;
 }
 
 /** Every run of one benchmark, and the group (environment) it runs in. */
@@ -139,19 +141,58 @@ export interface Series {
   samples: Sample[];
 }
 
+export interface Quietness {
+  /** Background load (cores) below which a sample can be quiet. */
+  threshold: number;
+  /** The fastest probe seen in the calibration, ns. */
+  probeBest: number;
+  /** A quiet sample's probe is at most probeBest × probeSlack. */
+  probeSlack: number;
+}
+
+/** How far a sample is from quiet: ≤ 1 when quiet, larger the more contended. */
+export function contention(s: { bg: number; probe: number }, q: Quietness): number {
+  return Math.max(s.bg / q.threshold, s.probe / (q.probeBest * q.probeSlack));
+}
+
 /**
- * Which samples to use: those taken with less than `threshold` cores of
- * background load if there are at least `want` of them; otherwise the
- * quietest ⌈n/2⌉ (at least `want`, at most n). Indexes in sample order.
+ * Which samples to use: the quiet ones (contention below 1) if there are
+ * at least `want` of them; otherwise the least contended ⌈n/2⌉ (at least
+ * `want`, at most n). Indexes in sample order.
  */
-export function chooseSamples(bgs: readonly number[], threshold: number, want: number): number[] {
-  const quiet = bgs.map((b, i) => [b, i] as const).filter(([b]) => b < threshold);
+export function chooseSamples(samples: readonly { bg: number; probe: number }[], q: Quietness, want: number): number[] {
+  const scored = samples.map((s, i) => [contention(s, q), i] as const);
+  const quiet = scored.filter(([c]) => c < 1);
   const pick =
     quiet.length >= want
       ? quiet
-      : bgs
-          .map((b, i) => [b, i] as const)
-          .sort((a, b) => a[0] - b[0] || a[1] - b[1])
-          .slice(0, Math.min(bgs.length, Math.max(want, Math.ceil(bgs.length / 2))));
+      : [...scored].sort((a, b) => a[0] - b[0] || a[1] - b[1]).slice(0, Math.min(samples.length, Math.max(want, Math.ceil(samples.length / 2))));
   return pick.map(([, i]) => i).sort((a, b) => a - b);
+}
+
+/**
+ * Indexes of the values within `slack` × the smallest (all of them when the
+ * smallest is not positive, e.g. a pause gctrace printed as 0). Interference
+ * here only ever slows a benchmark, and slows it by about 2× when it does,
+ * so the values cluster around the uncontended cost and around twice that.
+ */
+export function fastCluster(values: readonly number[], slack: number): number[] {
+  const min = Math.min(...values);
+  return values.map((v, i) => [v, i] as const).filter(([v]) => !(min > 0) || v <= min * slack).map(([, i]) => i);
+}
+
+/** The value a benchmark is about: CPU ns per op, else mark CPU, else wall ns per op. */
+export function primaryValue(s: Sample): number {
+  return s.values['cpu-ns/op'] ?? s.values['mark-ns'] ?? s.values['ns/op'] ?? Number.NaN;
+}
+
+/**
+ * The samples a constant is computed from: the quiet ones (chooseSamples)
+ * that are also in the fast cluster of `values`; if none is both, the fast
+ * cluster alone.
+ */
+export function usableSamples(samples: readonly Sample[], values: readonly number[], q: Quietness, want: number): number[] {
+  const fast = new Set(fastCluster(values, q.probeSlack));
+  const both = chooseSamples(samples, q, want).filter((i) => fast.has(i));
+  return both.length > 0 ? both : [...fast].sort((a, b) => a - b);
 }
