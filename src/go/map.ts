@@ -10,7 +10,6 @@ import type { Alloc } from './alloc.ts';
 import { MapModel } from './map_model.ts';
 import type { GoProcess } from './process.ts';
 import type { GoType } from './types.ts';
-import { pointerOf } from './values.ts';
 
 /** FNV-1a over the key's text, mixed with the map's seed: a 32-bit hash. */
 function hashKey(key: unknown, seed: number): number {
@@ -52,7 +51,6 @@ export class GoMap<K = unknown, V = unknown> {
   set(k: K, v: V): void {
     if (!this.entries.has(k)) for (const a of this.model.insertHash(hashKey(k, this.seed))) this.allocate(a);
     this.entries.set(k, v);
-    void pointerOf(v);
   }
 
   /** v, ok := m[k] */
