@@ -8,6 +8,7 @@
 // Blocking operations are generators: `yield* go.time.Sleep(2 * go.time.Second)`.
 
 import { mallocgc, newobject } from '../runtime/malloc.ts';
+import { parkForever } from '../runtime/proc.ts';
 import { scanType } from '../runtime/rtypes.ts';
 import type { GoroutineBody } from '../runtime/runtime2.ts';
 import { growsliceCap } from '../runtime/slice.ts';
@@ -298,8 +299,4 @@ export class Go {
     this.fing = true;
     this.p.sched.newproc('runtime.runfinq', parkForever(), { system: true, parked: 'finalizer wait' });
   }
-}
-
-function* parkForever(): GoroutineBody {
-  for (;;) yield 1;
 }

@@ -11,15 +11,15 @@ import { Rand } from '../sim/rand.ts';
 import { mallocgc } from '../runtime/malloc.ts';
 import { mallocinit } from '../runtime/malloc_init.ts';
 import { LinuxMem } from '../runtime/mem_linux.ts';
-import { readMetrics } from '../runtime/metrics.ts';
+import { type MetricValue, readMetrics } from '../runtime/metrics.ts';
 import { readMemStats } from '../runtime/mstats.ts';
 import { GoFatalError, GoPanic } from '../runtime/panic.ts';
-import { Sched } from '../runtime/proc.ts';
+import { Sched, parkForever } from '../runtime/proc.ts';
 import { Startup } from '../runtime/proc_start.ts';
 import { gType } from '../runtime/rtypes.ts';
 import { Runtime } from '../runtime/runtime.ts';
 import { type DebugVars, MalformedGOMEMLIMIT, defaultDebugVars, parsegodebug, readGOGC, readGOMAXPROCS, readGOMEMLIMIT } from '../runtime/runtime1.ts';
-import { type GoroutineBody, YieldPark } from '../runtime/runtime2.ts';
+import type { GoroutineBody } from '../runtime/runtime2.ts';
 import { StackAllocator } from '../runtime/stack.ts';
 import { Go } from './api.ts';
 import { type GoBinary, binaryFromJson, globalsSize, runtimeStartOSTouches, runtimeStartTouches } from './binary.ts';
@@ -212,8 +212,7 @@ export class GoProcess {
     const g = this.sched.curG!;
     if ('alloc' in step) {
       // Package init code initialises what it allocates.
-      const x = mallocgc(rt, step.alloc, step.noscan ? null : this.go.opaqueType(step.type, step.alloc), true);
-      rt.sys.touch(x, step.alloc);
+      rt.sys.touch(this.allocStep(step), step.alloc);
     } else if ('allocPerEnv' in step) {
       const n = step.allocPerEnv * this.envv.length;
       if (n > 0) mallocgc(rt, n, step.noscan ? null : this.go.opaqueType(step.type, n), true);
@@ -232,7 +231,7 @@ export class GoProcess {
     } else if (step.action === 'onP') {
       rt.curP = rt.allp[step.p] ?? rt.curP;
     } else if (step.action === 'newproc') {
-      this.sched.newproc(step.name, parkedBody(), { parked: 'IO wait' });
+      this.sched.newproc(step.name, parkForever(), { parked: 'IO wait' });
     }
   }
 
@@ -245,17 +244,27 @@ export class GoProcess {
       elapsedNs: this.clock.now - this.t0,
       goroutines: this.sched.numGoroutine(),
       memstats: ms,
-      metrics: readMetrics(this.rt, {
-        gomaxprocs: this.gomaxprocs,
-        gcount: Math.max(1, this.sched.numGoroutine()),
-        startingStackSize: 2048,
-        limiterLastEnabledCycle: 0,
-      }),
+      metrics: this.readMetrics(),
       statusText: this.statusText(),
       smapsText: renderSmaps(this.proc),
       extra: this.pendingExtra.splice(0),
     };
     this.onCheckpoint?.(checkpointJson(input), name, this);
+  }
+
+  /** runtime/metrics.Read of every supported metric, with the scheduler's counts. */
+  readMetrics(): Map<string, MetricValue> {
+    return readMetrics(this.rt, {
+      gomaxprocs: this.gomaxprocs,
+      gcount: Math.max(1, this.sched.numGoroutine()),
+      startingStackSize: 2048,
+      limiterLastEnabledCycle: 0,
+    });
+  }
+
+  /** The mallocgc an allocation step of the traced data stands for (package inits, first uses); returns the address. */
+  allocStep(step: { alloc: number; noscan: boolean; type: string }): number {
+    return mallocgc(this.rt, step.alloc, step.noscan ? null : this.go.opaqueType(step.type, step.alloc), true);
   }
 
   /** /proc/PID/status of the process, with the runtime's thread count. */
@@ -328,10 +337,6 @@ export class GoProcess {
     if (r.outcome === 'oom-kill') return 'Killed';
     return `exit status ${r.status}`;
   }
-}
-
-function* parkedBody(): GoroutineBody {
-  for (;;) yield YieldPark;
 }
 
 export type { ExtraValue };

@@ -116,7 +116,6 @@ export class MHeap {
 
   constructor(private readonly env: MHeapEnv) {
     const { memstats, persistent } = env;
-    const palloc = (): PersistentAlloc | null => env.currentP()?.palloc ?? null;
     this.spanalloc = new FixAlloc(mspanSize, memstats.mspan_sys, persistent, (p) => this.recordspan(p));
     // mspan records are not zeroed on reuse: sweepgen must survive (mheap.init).
     this.spanalloc.zero = false;
@@ -124,7 +123,7 @@ export class MHeap {
     this.arenaHintAlloc = new FixAlloc(arenaHintSize, memstats.other_sys, persistent);
     this.gcBits = new GCBitsArenas(env.sys, memstats);
     const setMem: SpanSetMemory = {
-      persistentalloc: (size, align, stat) => persistent.alloc(size, align, stat, palloc()),
+      persistentalloc: (size, align, stat) => persistent.alloc(size, align, stat, this.palloc()),
       touch: (a, n) => env.sys.touch(a, n),
       gcMiscSys: memstats.gcMiscSys,
     };
@@ -139,7 +138,7 @@ export class MHeap {
     for (let i = 0; i < numSpanClasses; i++) this.central.push(new MCentral(i, centralEnv, this.spanSetBlockPool, setMem));
     this.pages = new PageAlloc();
     this.pages.init(env.sys, memstats.gcMiscSys, false, {
-      persistentalloc: (size, align, stat) => void persistent.alloc(size, align, stat, palloc()),
+      persistentalloc: (size, align, stat) => void persistent.alloc(size, align, stat, this.palloc()),
       arenaMapped: (addr) => this.arenas.has(arenaIndex(addr)),
     });
     // What scavengeOne does to the heap statistics after each sysUnused.

@@ -407,6 +407,11 @@ export class Sched {
   }
 }
 
+/** The body of a goroutine that blocks until something (later, the collector) needs it. */
+export function* parkForever(): GoroutineBody {
+  for (;;) yield YieldPark;
+}
+
 function timerLess(a: Timer, b: Timer): boolean {
   return a.when < b.when || (a.when === b.when && a.seq < b.seq);
 }

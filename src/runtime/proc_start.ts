@@ -21,7 +21,7 @@
 import { mallocgc } from './malloc.ts';
 import { allocmcache } from './mcache.ts';
 import { PageCache } from './mpagecache.ts';
-import type { Sched } from './proc.ts';
+import { type Sched, parkForever } from './proc.ts';
 import { closure1Type, cpuOptionType, gType, mType, pType, pointerType, stringType, sudogType, timerType } from './rtypes.ts';
 import type { Runtime } from './runtime.ts';
 import { type G, P } from './runtime2.ts';
@@ -216,9 +216,4 @@ export class Startup {
 function gcd(a: number, b: number): number {
   while (b !== 0) [a, b] = [b, a % b];
   return a;
-}
-
-/** The body of a runtime goroutine that waits until the collector needs it. */
-function* parkForever(): Generator<1, void, unknown> {
-  for (;;) yield 1;
 }

@@ -52,7 +52,7 @@ export class Fmt {
     this.poolWarm = true;
     if (!this.poolRegistered) {
       this.poolRegistered = true;
-      for (const s of firstUse('fmt.firstPrint')) if ('alloc' in s) mallocgc(this.p.rt, s.alloc, s.noscan ? null : this.p.go.opaqueType(s.type, s.alloc), true);
+      for (const s of firstUse('fmt.firstPrint')) if ('alloc' in s) this.p.allocStep(s);
       return;
     }
     // After a GC cleared the pool: a new pp and its buffer.

@@ -4,7 +4,7 @@
 // returns every free heap page to the OS (scavengeAll), as Go's does after
 // its GC.
 
-import { readMetrics, type MetricValue } from '../../runtime/metrics.ts';
+import type { MetricValue } from '../../runtime/metrics.ts';
 import { type MemStatsSnapshot, readMemStats } from '../../runtime/mstats.ts';
 import type { GoroutineBody } from '../../runtime/runtime2.ts';
 import type { GoProcess } from '../process.ts';
@@ -109,12 +109,7 @@ export class Metrics {
 
   /** metrics.Read for the named metrics (every supported one when omitted). */
   Read(names?: readonly string[]): Map<string, MetricValue> {
-    const all = readMetrics(this.p.rt, {
-      gomaxprocs: this.p.gomaxprocs,
-      gcount: Math.max(1, this.p.sched.numGoroutine()),
-      startingStackSize: 2048,
-      limiterLastEnabledCycle: 0,
-    });
+    const all = this.p.readMetrics();
     if (!names) return all;
     return new Map(names.map((n) => [n, all.get(n) ?? 0]));
   }

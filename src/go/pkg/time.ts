@@ -2,7 +2,6 @@
 // allocates its timer and the P's timer-heap entry), Now and Since on the
 // virtual clock.
 
-import { mallocgc } from '../../runtime/malloc.ts';
 import type { GoroutineBody } from '../../runtime/runtime2.ts';
 import { firstUse } from '../pkginit.ts';
 import type { GoProcess } from '../process.ts';
@@ -23,7 +22,7 @@ export class Time {
     const g = this.p.sched.curG!;
     if (!this.timers.has(g)) {
       this.timers.add(g);
-      for (const s of firstUse('time.firstSleep')) if ('alloc' in s) mallocgc(this.p.rt, s.alloc, this.p.go.opaqueType(s.type, s.alloc), true);
+      for (const s of firstUse('time.firstSleep')) if ('alloc' in s) this.p.allocStep(s);
     }
     yield* this.p.sched.sleep(d);
   }
