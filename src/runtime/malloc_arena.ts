@@ -13,7 +13,6 @@
 //   │ 65536 B              │ 1024 B    │ 1024 B    │ 1024 B       │ 8 B  │ 8 B      │
 //   └──────────────────────┴───────────┴───────────┴──────────────┴──────┴──────────┘
 
-import type { MSpan } from './mspan.ts';
 import { pageSize } from './sizeclasses_const.ts';
 
 export const heapArenaBytes = 64 << 20;
@@ -40,8 +39,13 @@ export function arenaBase(i: number): number {
 
 /** A heapArena: per-arena metadata. */
 export class HeapArena {
-  /** Page → span. Free spans keep only first and last page entries meaningful. */
-  readonly spans: (MSpan | null)[] = new Array<MSpan | null>(pagesPerArena).fill(null);
+  /**
+   * Page → span, as the id of the span (MSpan.id; 0 = none): Go's
+   * `spans [pagesPerArena]*mspan`, kept as integers so that the address →
+   * span lookup on the allocation and mark paths is typed-array arithmetic.
+   * Free spans keep only their first and last page entries meaningful.
+   */
+  readonly spans = new Int32Array(pagesPerArena);
   /** Bit per page: the first page of an mSpanInUse span. */
   readonly pageInUse = new Uint8Array(pagesPerArena / 8);
   /** Bit per page: the first page of a span with marked objects. */
@@ -70,6 +74,44 @@ export class HeapArena {
   zeroedBaseAddr(): number {
     return this.addr + zeroedBaseOffset;
   }
+}
+
+/**
+ * The arena map (Go's mheap_.arenas, one L2 array of 2^22 entries on
+ * amd64) as two levels of plain arrays, so that a heap spread over many
+ * arenas costs a few small arrays instead of a 4M-entry table, and a lookup
+ * is two array reads.
+ */
+const arenaMapL2Bits = 11;
+const arenaMapL2Size = 1 << arenaMapL2Bits;
+
+export class ArenaMap {
+  private readonly l1: ((HeapArena | null)[] | undefined)[] = [];
+
+  get(ri: number): HeapArena | null {
+    const l2 = this.l1[ri >>> arenaMapL2Bits];
+    return l2 === undefined ? null : l2[ri & (arenaMapL2Size - 1)]!;
+  }
+
+  set(ri: number, ha: HeapArena): void {
+    const i = ri >>> arenaMapL2Bits;
+    let l2 = this.l1[i];
+    if (l2 === undefined) {
+      while (this.l1.length < i) this.l1.push(undefined);
+      l2 = this.l1[i] = new Array<HeapArena | null>(arenaMapL2Size).fill(null);
+    }
+    l2[ri & (arenaMapL2Size - 1)] = ha;
+  }
+
+  /** The arena holding address p, or null. */
+  of(p: number): HeapArena | null {
+    return this.get(arenaIndex(p));
+  }
+}
+
+/** The page's index inside its arena (p mod 64 MiB, in 8 KiB pages). */
+export function arenaPageIndex(p: number): number {
+  return Math.floor(p / pageSize) % pagesPerArena;
 }
 
 /** An arena hint: where to try the next arena reservation. */

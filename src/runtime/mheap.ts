@@ -13,7 +13,7 @@
 //   4. initSpan; if the pages were scavenged, sysUsed them.
 //   5. Move the bytes from heapFree/heapReleased to heapInUse (or stacks…).
 
-import { type ArenaHint, HeapArena, arenaIndex, arenaL2MapBytes, heapArenaBytes, heapArenaSize, initialArenaHints, pageIndexOf, pagesPerArena } from './malloc_arena.ts';
+import { type ArenaHint, ArenaMap, HeapArena, arenaIndex, arenaL2MapBytes, arenaPageIndex, heapArenaBytes, heapArenaSize, initialArenaHints, pageIndexOf, pagesPerArena } from './malloc_arena.ts';
 import { MCentral, type MCentralEnv } from './mcentral.ts';
 import type { SysMemory } from './mem.ts';
 import { physPageSize } from './mem.ts';
@@ -84,7 +84,7 @@ export class MHeap {
   reclaimCredit = 0;
 
   /** Arena index → metadata (Go: the single L2 array, arenas[0]). */
-  readonly arenas = new Map<number, HeapArena>();
+  readonly arenas = new ArenaMap();
   /** Simulated address of the 32 MiB arena L2 map, once created. */
   arenaL2Addr = 0;
   arenasHugePages = false;
@@ -99,7 +99,7 @@ export class MHeap {
   /** The part of the current arena not yet handed to the page allocator. */
   readonly curArena = { base: 0, end: 0 };
 
-  /** Every mspan ever created (h.allspans), and its backing array. */
+  /** Every mspan ever created (h.allspans), and its backing array; span id i is allspans[i − 1]. */
   readonly allspans: MSpan[] = [];
   private allspansCap = 0;
   private allspansAddr = 0;
@@ -110,9 +110,12 @@ export class MHeap {
   readonly arenaHintAlloc: FixAlloc;
   readonly gcBits: GCBitsArenas;
   readonly spanSetBlockPool: SpanSetBlockPool;
-  /** mspan records by address, so that a freed record is reused with its MSpan object. */
-  private readonly spanByAddr = new Map<number, MSpan>();
-  private nextSpanId = 1;
+  /**
+   * The MSpan objects of freed mspan records, in the order spanalloc's free
+   * list holds the records (both LIFO), so that a reused record comes back
+   * with its own MSpan.
+   */
+  private readonly freeSpanObjs: MSpan[] = [];
 
   constructor(private readonly env: MHeapEnv) {
     const { memstats, persistent } = env;
@@ -139,7 +142,7 @@ export class MHeap {
     this.pages = new PageAlloc();
     this.pages.init(env.sys, memstats.gcMiscSys, false, {
       persistentalloc: (size, align, stat) => void persistent.alloc(size, align, stat, this.palloc()),
-      arenaMapped: (addr) => this.arenas.has(arenaIndex(addr)),
+      arenaMapped: (addr) => this.arenas.of(addr) !== null,
     });
     // What scavengeOne does to the heap statistics after each sysUnused.
     this.pages.accounting = {
@@ -180,25 +183,34 @@ export class MHeap {
       this.allspansCap = n;
     }
     const s = new MSpan();
-    s.id = this.nextSpanId++;
     s.addr = p;
-    this.spanByAddr.set(p, s);
     this.env.sys.touch(this.allspansAddr + this.allspans.length * 8, 8);
     this.allspans.push(s);
+    s.id = this.allspans.length;
   }
 
-  private spanFromRecord(addr: number): MSpan {
-    const s = this.spanByAddr.get(addr);
-    if (!s) throw new Error(`no mspan record at ${addr.toString(16)}`);
-    return s;
+  /** The span with this id (HeapArena.spans entries), or null for 0. */
+  spanById(id: number): MSpan | null {
+    return id === 0 ? null : this.allspans[id - 1]!;
+  }
+
+  /** spanalloc.alloc, returning the MSpan object of the record. */
+  private spanRecord(palloc: PersistentAlloc | null): MSpan {
+    const reused = this.freeSpanObjs.pop();
+    const p = this.spanalloc.alloc(palloc);
+    if (reused !== undefined) {
+      if (reused.addr !== p) throw new Error(`mspan record ${p.toString(16)} reused out of order`);
+      return reused;
+    }
+    return this.allspans[this.allspans.length - 1]!;
   }
 
   allocMSpanLocked(): MSpan {
     const pp = this.env.currentP();
-    if (pp === null) return this.spanFromRecord(this.spanalloc.alloc(null));
+    if (pp === null) return this.spanRecord(null);
     if (pp.mspancache.length === 0) {
       const refillCount = mspanCacheCap / 2;
-      for (let i = 0; i < refillCount; i++) pp.mspancache.push(this.spanFromRecord(this.spanalloc.alloc(pp.palloc)));
+      for (let i = 0; i < refillCount; i++) pp.mspancache.push(this.spanRecord(pp.palloc));
     }
     return pp.mspancache.pop()!;
   }
@@ -210,6 +222,7 @@ export class MHeap {
       return;
     }
     this.spanalloc.free(s.addr);
+    this.freeSpanObjs.push(s);
   }
 
   tryAllocMSpan(): MSpan | null {
@@ -265,7 +278,7 @@ export class MHeap {
         else sys.sysNoHugePage(l2, arenaL2MapBytes);
         this.arenaL2Addr = l2;
       }
-      if (this.arenas.has(ri)) throw new Error('arena already initialized');
+      if (this.arenas.get(ri) !== null) throw new Error('arena already initialized');
       const addr = this.env.persistent.alloc(heapArenaSize, 8, this.env.memstats.gcMiscSys, this.palloc());
       const ha = new HeapArena(ri, addr);
       if (register) {
@@ -297,15 +310,16 @@ export class MHeap {
     return { v: pAligned, size };
   }
 
-  arenaOf(p: number): HeapArena | undefined {
-    return this.arenas.get(arenaIndex(p));
+  arenaOf(p: number): HeapArena | null {
+    return this.arenas.of(p);
   }
 
   /** spanOf: the span containing p, or null (any state; check before use). */
   spanOf(p: number): MSpan | null {
-    const ha = this.arenas.get(arenaIndex(p));
-    if (ha === undefined) return null;
-    return ha.spans[Math.floor((p % heapArenaBytes) / pageSize)] ?? null;
+    const ha = this.arenas.of(p);
+    if (ha === null) return null;
+    const id = ha.spans[arenaPageIndex(p)]!;
+    return id === 0 ? null : this.allspans[id - 1]!;
   }
 
   /** spanOfHeap: the in-use heap span containing p, or null. */
@@ -504,13 +518,13 @@ export class MHeap {
   }
 
   setSpans(base: number, npage: number, s: MSpan | null): void {
-    let ha: HeapArena | undefined;
-    let first = Math.floor((base % heapArenaBytes) / pageSize);
+    let first = arenaPageIndex(base);
     let n = 0;
+    const id = s === null ? 0 : s.id;
     while (n < npage) {
-      ha = this.arenas.get(arenaIndex(base + n * pageSize))!;
+      const ha = this.arenas.of(base + n * pageSize)!;
       const count = Math.min(npage - n, pagesPerArena - first);
-      for (let i = 0; i < count; i++) ha.spans[first + i] = s;
+      ha.spans.fill(id, first, first + count);
       this.env.sys.touch(ha.spansEntryAddr(first), count * 8);
       n += count;
       first = 0;
@@ -524,7 +538,7 @@ export class MHeap {
   allocNeedsZero(base: number, npage: number): boolean {
     let needZero = false;
     while (npage > 0) {
-      const ha = this.arenas.get(arenaIndex(base))!;
+      const ha = this.arenas.of(base)!;
       const zeroedBase = ha.zeroedBase;
       const arenaBase = base % heapArenaBytes;
       if (arenaBase < zeroedBase) needZero = true;
