@@ -22,4 +22,8 @@ process.stdout.on('error', (e) => {
 
 const { register } = await import('tsx/esm/api');
 register();
+// Registered after tsx's hooks, so they run before them: user program files
+// load as ES modules from any directory and `import … from 'gomem'` works there.
+const { register: registerHooks } = await import('node:module');
+registerHooks('../src/cli/program_hooks.mjs', import.meta.url);
 await import('../src/cli/main.ts');

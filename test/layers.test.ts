@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const src = fileURLToPath(new URL('../src', import.meta.url));
-const order = ['sim', 'kernel', 'runtime', 'go', 'scenarios', 'cli'];
+// src/index.ts, the public entry a program imports as 'gomem', sits on top of everything.
+const order = ['sim', 'kernel', 'runtime', 'go', 'scenarios', 'cli', 'index.ts'];
 
 function files(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>

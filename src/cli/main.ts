@@ -3,7 +3,7 @@
 
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
-import { UsageError } from './errors.ts';
+import { SourceError, UsageError } from './errors.ts';
 import { registerRun } from './run.ts';
 import { registerScenarios } from './scenarios.ts';
 import { registerSizeclasses } from './sizeclasses.ts';
@@ -39,7 +39,7 @@ async function main(argv: string[]): Promise<number> {
       return e.exitCode === 0 ? 0 : 2;
     }
     if (e instanceof UsageError) {
-      process.stderr.write(`gomem: ${e.message}\n`);
+      process.stderr.write(e instanceof SourceError ? `${e.message}\n` : `gomem: ${e.message}\n`);
       return 2;
     }
     throw e;

@@ -6,15 +6,19 @@
 // adds a `CHECKPOINT {json}` line at each checkpoint and at exit.
 
 import type { Command } from 'commander';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { StraceWriter, renderPsHeader, renderPsRow, renderSmaps } from '../kernel/index.ts';
+import { existsSync, statSync } from 'node:fs';
+import { extname, isAbsolute, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { OomKilled, StraceWriter, renderPsHeader, renderPsRow, renderSmaps } from '../kernel/index.ts';
 import { GoProcess, type RunOptions } from '../go/process.ts';
 import type { Program } from '../go/program.ts';
-import { atoi32, parseByteCount } from '../runtime/runtime1.ts';
+import { optionValueError } from '../go/program_options.ts';
+import { programExtensions, syntaxMarker } from '../go/program_source.mjs';
+import { parseDuration, parseInteger, parseSize as parseByteSize, shortDuration } from '../go/units.ts';
+import { defaultMaxTimeNs } from '../runtime/deadline.ts';
+import { atoi32, atoi64, defaultDebugVars, parseByteCount } from '../runtime/runtime1.ts';
 import { scenarios } from '../scenarios/index.ts';
-import { UsageError } from './errors.ts';
+import { SourceError, UsageError } from './errors.ts';
 
 export interface RunFlags {
   gogc?: string;
@@ -22,6 +26,9 @@ export interface RunFlags {
   gomaxprocs?: string;
   godebug?: string;
   cgroupMemoryMax?: string;
+  memTotal?: string;
+  ncpu?: string;
+  maxTime?: string;
   thp?: string;
   seed?: string;
   json?: boolean;
@@ -32,15 +39,22 @@ export interface RunFlags {
   opt?: string[];
 }
 
-/** A size with an optional binary or decimal suffix (4G, 512MiB, 100000000); "max" means no limit. */
+/**
+ * The most Ps (and CPUs) gomem models. Go itself sets no limit, but the
+ * scheduler model visits every P at each step, and GOMAXPROCS=100000000
+ * would exhaust the host's memory before the program starts.
+ */
+export const maxProcs = 1024;
+
+const pageSize = 4096;
+/** x86-64 Linux addresses at most 4 PiB of physical memory (52 bits). */
+const maxMemTotal = 2 ** 52;
+
+/** A size with an optional binary suffix (4G, 512MiB, 100000000). */
 export function parseSize(s: string, what: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*([kmgt]i?)?b?$/i.exec(s.trim());
-  if (!m) throw new UsageError(`${what}: bad size "${s}" (use bytes or a suffix: 512M, 4GiB, 2G)`);
-  const n = Number(m[1]);
-  const unit = (m[2] ?? '').toLowerCase();
-  const pow = { '': 0, k: 1, m: 2, g: 3, t: 4, ki: 1, mi: 2, gi: 3, ti: 4 }[unit]!;
-  const base = unit.endsWith('i') || unit.length === 1 ? 1024 : 1000;
-  return Math.round(n * base ** pow);
+  const n = parseByteSize(s);
+  if (n === null) throw new UsageError(`${what}: "${s}" is not a size (bytes, or with a suffix: 512M, 4GiB)`);
+  return n;
 }
 
 /** Go-syntax settings from flags, checked; the environment's values are passed through as Go reads them. */
@@ -48,7 +62,11 @@ export function settingsEnv(flags: RunFlags, env: NodeJS.ProcessEnv): Record<str
   const out: Record<string, string> = {};
   for (const k of ['GOGC', 'GOMEMLIMIT', 'GOMAXPROCS', 'GODEBUG']) if (env[k] !== undefined) out[k] = env[k]!;
   if (flags.gogc !== undefined) {
-    if (flags.gogc !== 'off' && atoi32(flags.gogc) === null) throw new UsageError(`--gogc: "${flags.gogc}" is not an integer or "off"`);
+    if (flags.gogc !== 'off' && atoi32(flags.gogc) === null) {
+      throw new UsageError(
+        atoi64(flags.gogc) !== null ? `--gogc: "${flags.gogc}" is out of range (GOGC is an int32)` : `--gogc: "${flags.gogc}" is not an integer or "off"`,
+      );
+    }
     out.GOGC = flags.gogc;
   }
   if (flags.memlimit !== undefined) {
@@ -58,52 +76,155 @@ export function settingsEnv(flags: RunFlags, env: NodeJS.ProcessEnv): Record<str
     out.GOMEMLIMIT = flags.memlimit;
   }
   if (flags.gomaxprocs !== undefined) {
-    const n = atoi32(flags.gomaxprocs);
+    const n = parseInteger(flags.gomaxprocs);
     if (n === null || n < 1) throw new UsageError(`--gomaxprocs: "${flags.gomaxprocs}" is not a positive integer`);
+    if (n > maxProcs) throw new UsageError(`--gomaxprocs: ${n} is more Ps than gomem models (at most ${maxProcs})`);
     out.GOMAXPROCS = String(n);
+  } else if (out.GOMAXPROCS !== undefined) {
+    // Go ignores a GOMAXPROCS that is not a positive int32; one it takes must fit the model.
+    const n = atoi32(out.GOMAXPROCS);
+    if (n !== null && n > maxProcs) throw new UsageError(`GOMAXPROCS=${out.GOMAXPROCS}: more Ps than gomem models (at most ${maxProcs})`);
   }
   if (flags.godebug !== undefined) {
+    // Go skips unknown keys (they belong to other packages) and fields it cannot parse;
+    // a flag is held to the syntax, and to integers for the runtime's own keys.
+    const known = defaultDebugVars() as unknown as Record<string, number>;
     for (const f of flags.godebug.split(',')) {
-      if (!/^[a-z0-9_]+=[^,=]*$/i.test(f)) throw new UsageError(`--godebug: "${f}" is not key=value`);
+      if (f === '') continue;
+      const m = /^([a-z0-9_.]+)=([^=]*)$/i.exec(f);
+      if (!m) throw new UsageError(`--godebug: "${f}" is not key=value`);
+      const [, key, value] = m as unknown as [string, string, string];
+      if (key === 'memprofilerate' ? atoi64(value) === null : key in known && atoi32(value) === null) {
+        throw new UsageError(`--godebug: ${key}="${value}" is not an integer`);
+      }
     }
     out.GODEBUG = flags.godebug;
   }
   return out;
 }
 
+/** The machine, the cgroup and the run's limits from flags (--seed, --thp, --cgroup-memory-max, --mem-total, --ncpu, --max-time). */
+export function machineOptions(flags: RunFlags): RunOptions {
+  const o: RunOptions = {};
+  if (flags.seed !== undefined) {
+    const n = parseInteger(flags.seed);
+    if (n === null) throw new UsageError(`--seed: "${flags.seed}" is not an integer (at most 2^53-1 either way)`);
+    o.seed = n;
+  }
+  if (flags.thp !== undefined) {
+    if (!['always', 'madvise', 'never'].includes(flags.thp)) throw new UsageError(`--thp: "${flags.thp}" is not always, madvise or never`);
+    o.thp = flags.thp as RunOptions['thp'];
+  }
+  if (flags.cgroupMemoryMax !== undefined && flags.cgroupMemoryMax !== 'max') {
+    // Any size is a memory.max Linux accepts: it rounds the bytes down to
+    // pages, so 1 (or 0) means a limit of 0 pages, and the process is
+    // OOM-killed at the first page it faults. That is a result to show (the
+    // kernel's OOM report and the shell's "Killed", exit 137), not an input
+    // error; only what is not a size at all (-5, lots) is refused.
+    o.cgroupMemoryMax = parseSize(flags.cgroupMemoryMax, '--cgroup-memory-max');
+  }
+  if (flags.memTotal !== undefined) {
+    const n = parseSize(flags.memTotal, '--mem-total');
+    // RAM comes in whole pages; a machine with none cannot boot.
+    const bytes = Math.floor(n / pageSize) * pageSize;
+    if (bytes === 0) throw new UsageError(`--mem-total: "${flags.memTotal}" is less than a page (${pageSize} bytes)`);
+    if (bytes > maxMemTotal) throw new UsageError(`--mem-total: "${flags.memTotal}" is more RAM than x86-64 Linux addresses (at most 4PiB)`);
+    o.memTotal = bytes;
+  }
+  if (flags.ncpu !== undefined) {
+    const n = parseInteger(flags.ncpu);
+    if (n === null || n < 1) throw new UsageError(`--ncpu: "${flags.ncpu}" is not a positive integer`);
+    if (n > maxProcs) throw new UsageError(`--ncpu: ${n} is more CPUs than gomem models (at most ${maxProcs})`);
+    o.ncpu = n;
+  }
+  if (flags.maxTime !== undefined) {
+    const d = parseDuration(flags.maxTime);
+    if (!('ns' in d)) throw new UsageError(`--max-time: "${flags.maxTime}" is not a duration (Go's syntax: 1h, 90s, 500ms, 2h30m)`);
+    if (d.ns <= 0) throw new UsageError(`--max-time: "${flags.maxTime}" is not a positive duration`);
+    // The virtual clock counts nanoseconds in a float64, exactly up to 2^53.
+    if (d.ns > Number.MAX_SAFE_INTEGER) throw new UsageError(`--max-time: "${flags.maxTime}" is longer than the virtual clock counts (at most 2501h)`);
+    o.maxTimeNs = d.ns;
+  }
+  return o;
+}
+
+/** A path to show the user: as they wrote it for the program file, else relative to the working directory when below it. */
+function userPath(abs: string, spec: string, specPath: string): string {
+  if (abs === specPath) return spec;
+  const rel = relative(process.cwd(), abs);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : abs;
+}
+
+const exportHint = 'export default { name, description, *main(go) { … } }';
+
 /** Loads a scenario by name or a program from a .ts/.js module exporting one (default export or `program`). */
 export async function loadProgram(spec: string): Promise<Program> {
   const builtin = scenarios.get(spec);
   if (builtin) return builtin;
-  if (!/\.[cm]?[jt]s$/.test(spec) && !spec.includes('/')) {
+  const ext = extname(spec);
+  if (ext === '.go') {
+    throw new UsageError(`${spec}: gomem does not read Go source yet; write the program against its API in a .ts or .js file (docs/programs.md)`);
+  }
+  if (!programExtensions.includes(ext) && !['.cjs', '.cts'].includes(ext) && !spec.includes('/')) {
     throw new UsageError(`unknown scenario "${spec}" (gomem scenarios lists them; a file must end in .ts or .js)`);
   }
   const path = resolve(spec);
   if (!existsSync(path)) throw new UsageError(`${spec}: no such file`);
+  if (statSync(path).isDirectory()) throw new UsageError(`${spec}: is a directory, not a program file`);
+  if (ext === '.cjs' || ext === '.cts') throw new UsageError(`${spec}: is a CommonJS file; a program file is an ES module: ${exportHint}`);
+  if (!programExtensions.includes(ext)) throw new UsageError(`${spec}: a program file ends in ${programExtensions.join(', ')}`);
   let mod: Record<string, unknown>;
   try {
     mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
   } catch (e) {
-    throw new UsageError(`${spec}: cannot load module: ${(e as Error).message.split('\n')[0]}`);
+    const line = loadErrorLine(e, spec, path);
+    throw e instanceof Error && e.message.startsWith(syntaxMarker) ? new SourceError(line) : new UsageError(line);
   }
   const p = (mod.default ?? mod.program) as Program | undefined;
   if (!p || typeof p !== 'object' || typeof p.main !== 'function' || typeof p.name !== 'string') {
     throw new UsageError(`${spec}: does not export a program (export default defineProgram({ name, description, main }))`);
   }
+  if (p.main.constructor.name !== 'GeneratorFunction') {
+    throw new UsageError(`${spec}: main is not a generator function (write *main(go) { … }: blocking calls are yield* go.time.Sleep(…))`);
+  }
   return p;
+}
+
+/** One line for a program file that does not load: a syntax error as file:line:col: message, CommonJS named as such. */
+function loadErrorLine(e: unknown, spec: string, specPath: string): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  if (msg.startsWith(syntaxMarker)) {
+    // "gomem-syntax-error: /abs/file.ts:3:7: message" from the load hook.
+    const line = msg.slice(syntaxMarker.length);
+    const m = /^(.*?):(\d+:\d+: .*)$/s.exec(line) ?? /^(.*?): (.*)$/s.exec(line);
+    return m ? `${userPath(m[1]!, spec, specPath)}:${m[2]!.split('\n')[0]}` : line.split('\n')[0]!;
+  }
+  const cjs = /^(module|exports|require|__filename|__dirname) is not defined in ES module scope/.exec(msg);
+  if (cjs) {
+    const at = e instanceof Error ? /\((file:\/\/[^)]*?):\d+:\d+\)|at (file:\/\/\S*?):\d+:\d+/.exec(e.stack ?? '') : null;
+    const url = at?.[1] ?? at?.[2];
+    const file = url !== undefined ? userPath(fileURLToPath(url), spec, specPath) : spec;
+    return `${file}: is a CommonJS module (it uses ${cjs[1]}); a program file is an ES module: ${exportHint}`;
+  }
+  return `${spec}: cannot load module: ${msg.split('\n')[0]}`;
 }
 
 function parseOpts(opts: string[] | undefined, program: Program): Record<string, string> {
   const out: Record<string, string> = {};
+  const spec = program.options ?? {};
   for (const o of opts ?? []) {
     const i = o.indexOf('=');
     if (i <= 0) throw new UsageError(`--opt: "${o}" is not key=value`);
     const k = o.slice(0, i);
-    if (!(k in (program.options ?? {}))) {
-      const known = Object.keys(program.options ?? {});
+    const v = o.slice(i + 1);
+    const option = spec[k];
+    if (option === undefined) {
+      const known = Object.keys(spec);
       throw new UsageError(`--opt: ${program.name} has no option "${k}"${known.length ? ` (options: ${known.join(', ')})` : ''}`);
     }
-    out[k] = o.slice(i + 1);
+    const why = optionValueError(option.kind, v);
+    if (why !== null) throw new UsageError(`--opt ${k}: "${v}" ${why}`);
+    out[k] = v;
   }
   return out;
 }
@@ -115,26 +236,17 @@ export function goEnvironment(): NodeJS.ProcessEnv {
 }
 
 export async function runCommand(spec: string, flags: RunFlags): Promise<number> {
-  const program = await loadProgram(spec);
+  // Flags first: they are cheap to check, and loading a program file runs its top-level code.
   const env = settingsEnv(flags, goEnvironment());
+  const machine = machineOptions(flags);
+  const program = await loadProgram(spec);
   const runOpts: RunOptions = {
+    ...machine,
     env,
     options: parseOpts(flags.opt, program),
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),
   };
-  if (flags.seed !== undefined) {
-    const n = atoi32(flags.seed);
-    if (n === null) throw new UsageError(`--seed: "${flags.seed}" is not an integer`);
-    runOpts.seed = n;
-  }
-  if (flags.thp !== undefined) {
-    if (!['always', 'madvise', 'never'].includes(flags.thp)) throw new UsageError(`--thp: "${flags.thp}" is not always, madvise or never`);
-    runOpts.thp = flags.thp as RunOptions['thp'];
-  }
-  if (flags.cgroupMemoryMax !== undefined && flags.cgroupMemoryMax !== 'max') {
-    runOpts.cgroupMemoryMax = parseSize(flags.cgroupMemoryMax, '--cgroup-memory-max');
-  }
   if (program.needsGC && env.GOGC !== 'off') {
     process.stderr.write(`gomem: ${program.name} depends on the garbage collector, which gomem does not model yet: it runs as if GOGC=off\n`);
   }
@@ -154,26 +266,42 @@ export async function runCommand(spec: string, flags: RunFlags): Promise<number>
   try {
     p = new GoProcess(program, runOpts);
   } catch (e) {
-    if (e instanceof Error && /^unknown option/.test(e.message)) throw new UsageError(e.message);
+    // A cgroup too small for the new image: the kernel kills it while exec maps it in.
+    if (e instanceof OomKilled) return killed(e.kernelLog);
     throw e;
   }
   if (flags.strace) new StraceWriter(p.machine.events, { sink: (line) => process.stderr.write(`${line}\n`) });
   const r = p.run();
+  if (r.outcome === 'time-limit') {
+    const limit = flags.maxTime ?? shortDuration(program.maxTimeNs ?? defaultMaxTimeNs);
+    process.stderr.write(`gomem: ${program.name} did not finish within --max-time ${limit} of virtual time (raise it with --max-time)\n`);
+    return 2;
+  }
+  if (r.outcome === 'oom-kill') return killed(r.kernelLog);
   for (const line of r.kernelLog) process.stderr.write(`${line}\n`);
-  if (r.outcome === 'oom-kill') process.stderr.write('Killed\n');
   return r.status;
+}
+
+/** The kernel's OOM report (dmesg), then what the shell prints for a job killed by SIGKILL; status 137. */
+function killed(kernelLog: readonly string[]): number {
+  for (const line of kernelLog) process.stderr.write(`${line}\n`);
+  process.stderr.write('Killed\n');
+  return 137;
 }
 
 export function registerRun(program: Command, setExit: (code: number) => void): void {
   program
     .command('run')
     .description('run a built-in scenario or a program file on the model')
-    .argument('<scenario-or-file>', 'a scenario name (gomem scenarios) or a .ts/.js module exporting a program')
+    .argument('<scenario-or-file>', 'a scenario name (gomem scenarios) or a .ts/.js file exporting a program, from any directory')
     .option('--gogc <N|off>', 'GOGC (overrides the environment)')
     .option('--memlimit <SIZE|off>', 'GOMEMLIMIT, in Go syntax (512MiB, 4GiB, bytes)')
-    .option('--gomaxprocs <N>', 'GOMAXPROCS')
-    .option('--godebug <k=v,...>', 'GODEBUG (gctrace=1, scavtrace=1, madvdontneed=0, …)')
-    .option('--cgroup-memory-max <SIZE>', "run in a cgroup with this memory.max (the container's limit)")
+    .option('--gomaxprocs <N>', `GOMAXPROCS (default: the machine's CPUs; at most ${maxProcs})`)
+    .option('--godebug <k=v,...>', 'GODEBUG (gctrace=1, scavtrace=1, madvdontneed=0, …; unknown keys are ignored, as Go does)')
+    .option('--cgroup-memory-max <SIZE>', "run in a cgroup with this memory.max (the container's limit; 512M, 4GiB, or max)")
+    .option('--mem-total <SIZE>', "the machine's RAM (MemTotal; default 24GiB)")
+    .option('--ncpu <N>', `the machine's CPUs (default 2; GOMAXPROCS defaults to it, as in Go; at most ${maxProcs})`)
+    .option('--max-time <DURATION>', 'stop a program still running after this much virtual time (Go syntax: 1h, 90s, 2h30m; default 1h)')
     .option('--thp <always|madvise|never>', 'transparent huge pages mode of the machine', undefined)
     .option('--seed <N>', 'seed for everything random in the run (map hash seeds, …)')
     .option('--json', 'print a CHECKPOINT {json} line at each checkpoint and at exit')
@@ -181,7 +309,23 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
     .option('--status', 'print /proc/PID/status at each checkpoint')
     .option('--smaps', 'print /proc/PID/smaps at each checkpoint')
     .option('--strace', 'log the memory system calls on stderr, as strace -e trace=memory prints them')
-    .option('--opt <key=value>', "set a program option (repeatable)", (v: string, prev: string[] = []) => [...prev, v])
+    .option('--opt <key=value>', 'set a program option (repeatable; checked against its kind: duration, integer, size, …)', (v: string, prev: string[] = []) => [...prev, v])
+    .addHelpText(
+      'after',
+      `
+A program file is an ES module, .ts or .js, in any directory:
+  export default { name: 'p', description: '…', *main(go) { go.fmt.Println('hi'); yield* go.time.Sleep(1e9); } }
+It may import the API as: import { defineProgram, T } from 'gomem'
+
+--max-time stops a program the next time the scheduler gets control after
+that much virtual time: at a sleep, a slice of go.work, a blocking channel
+operation. A JavaScript loop that never yields to it (for (;;) {} with no
+yield*, even one that allocates) cannot be stopped by virtual time; interrupt
+it with Ctrl-C.
+
+An exception the program throws ends it as a Go panic does: "panic: …", the
+goroutine's frames in the program's files, exit status 2.`,
+    )
     .action(async (spec: string, flags: RunFlags) => {
       setExit(await runCommand(spec, flags));
     });

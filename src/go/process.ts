@@ -13,6 +13,7 @@ import { mallocinit } from '../runtime/malloc_init.ts';
 import { LinuxMem } from '../runtime/mem_linux.ts';
 import { type MetricValue, readMetrics } from '../runtime/metrics.ts';
 import { readMemStats } from '../runtime/mstats.ts';
+import { VirtualTimeLimit, defaultMaxTimeNs } from '../runtime/deadline.ts';
 import { GoFatalError, GoPanic } from '../runtime/panic.ts';
 import { Sched, parkForever } from '../runtime/proc.ts';
 import { Startup } from '../runtime/proc_start.ts';
@@ -27,6 +28,7 @@ import { type CheckpointInput, type ExtraValue, checkpointJson } from './checkpo
 import { renderSmaps, renderStatus } from '../kernel/index.ts';
 import { type InitStep, checkpointHelperInits, fmtProgramInits } from './pkginit.ts';
 import type { Program } from './program.ts';
+import { programPanicReport } from './panic_trace.ts';
 import helloBinary from './default_binary.json' with { type: 'json' };
 
 export interface RunOptions {
@@ -42,6 +44,10 @@ export interface RunOptions {
   cgroupMemoryMax?: number;
   /** CPUs the machine has (GOMAXPROCS defaults to this); default 2, as on the machine the recordings come from. */
   ncpu?: number;
+  /** RAM of the machine (MemTotal), bytes; default 24 GiB, as on the machine the recordings come from. */
+  memTotal?: number;
+  /** Virtual time after which a program that has not ended is stopped (outcome 'time-limit'); default the program's maxTimeNs, else 1h. */
+  maxTimeNs?: number;
   stdout?: (s: string) => void;
   stderr?: (s: string) => void;
   /** Called at each checkpoint with the CHECKPOINT JSON and the process, after the runtime read its stats. */
@@ -51,7 +57,7 @@ export interface RunOptions {
 export interface RunResult {
   /** The exit status a shell sees: 0, 2 (Go fatal error / panic), 137 (SIGKILL). */
   status: number;
-  outcome: 'exit' | 'fatal error' | 'panic' | 'oom-kill' | 'segv';
+  outcome: 'exit' | 'fatal error' | 'panic' | 'oom-kill' | 'segv' | 'time-limit';
   /** Lines the kernel logged (the OOM killer). */
   kernelLog: string[];
   /** Virtual nanoseconds the process ran. */
@@ -108,7 +114,7 @@ export class GoProcess {
     this.rand = new Rand(opts.seed ?? 1);
     this.binary = program.binary ?? defaultBinary;
     const ncpu = opts.ncpu ?? 2;
-    this.machine = new Machine({ clock: this.clock, thp: opts.thp ?? 'madvise', ncpu });
+    this.machine = new Machine({ clock: this.clock, thp: opts.thp ?? 'madvise', ncpu, memTotal: opts.memTotal });
     if (opts.cgroupMemoryMax !== undefined) this.cgroup = this.machine.createCgroup('/gomem', { memoryMax: opts.cgroupMemoryMax });
     for (const f of program.files ?? []) {
       // Created and read once beforehand, as the recordings' files are: every page is in the page cache.
@@ -159,6 +165,7 @@ export class GoProcess {
       switchCost: () => this.costs.goroutineSwitch(),
       sleepWall: (d) => this.costs.sleepIdle(d),
     });
+    this.sched.maxTimeNs = opts.maxTimeNs ?? program.maxTimeNs ?? defaultMaxTimeNs;
     this.startup = startup = new Startup(this.rt, this.sched, this.stacks);
     this.go = new Go(this);
   }
@@ -323,6 +330,12 @@ export class GoProcess {
         `unexpected fault address 0x${e.addr.toString(16)}\nfatal error: fault\n[signal SIGSEGV: segmentation violation code=0x${e.code.toString(16)} addr=0x${e.addr.toString(16)} pc=0x0]\n\n${this.goroutineHeader()}\n`,
       );
       return this.result('segv', 2);
+    }
+    if (e instanceof VirtualTimeLimit) return this.result('time-limit', 2);
+    const report = programPanicReport(e, this.sched.curG?.goid ?? 1);
+    if (report !== null) {
+      this.stderr(report);
+      return this.result('panic', 2);
     }
     throw e;
   }

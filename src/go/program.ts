@@ -7,6 +7,7 @@ import type { GoroutineBody } from '../runtime/runtime2.ts';
 import type { Go } from './api.ts';
 import type { GoBinary } from './binary.ts';
 import type { InitStep } from './pkginit.ts';
+import type { OptionKind } from './program_options.ts';
 
 export interface Program {
   /** Short name (`hello`, `big-slice`). */
@@ -25,8 +26,10 @@ export interface Program {
   checkpointHelper?: boolean;
   /** Behaviour that depends on the garbage collector, which gomem does not model yet. */
   needsGC?: boolean;
-  /** Named options a user may set with --opt key=value (e.g. a sleep length). */
-  options?: Record<string, { default: string; help: string }>;
+  /** Named options a user may set with --opt key=value (e.g. a sleep length); a value must be of the option's kind (default 'string'). */
+  options?: Record<string, { default: string; help: string; kind?: OptionKind }>;
+  /** Virtual time after which the run stops the program if it has not ended (default 1h; --max-time overrides). */
+  maxTimeNs?: number;
   main(go: Go): GoroutineBody;
 }
 

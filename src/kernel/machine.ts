@@ -105,7 +105,9 @@ export class Machine {
     const parent = this.cgroups.find((c) => c.path === parentPath);
     if (parent === undefined) throw new Error(`cgroup: parent ${parentPath} of ${path} does not exist`);
     const max = opts.memoryMax ?? Infinity;
-    if (!(max > 0)) throw new Error(`cgroup: memory.max must be positive, got ${max}`);
+    // 0 is a legal memory.max (so is anything under a page, which the kernel
+    // rounds down to 0 pages): every charge fails and the OOM killer runs.
+    if (!(max >= 0)) throw new Error(`cgroup: memory.max must not be negative, got ${max}`);
     const c = new Cgroup(this.cgroups.length, path, parent, max);
     parent.children.push(c);
     this.cgroups.push(c);

@@ -19,6 +19,7 @@
 // blocked, the program dies like Go: "all goroutines are asleep - deadlock!".
 
 import type { Clock } from '../sim/clock.ts';
+import { VirtualTimeLimit } from './deadline.ts';
 import { goThrow } from './panic.ts';
 import type { Runtime } from './runtime.ts';
 import {
@@ -72,6 +73,8 @@ export class Sched {
   mainG: G | null = null;
   /** Set when main returns or os.Exit is called. */
   exitCode: number | null = null;
+  /** Virtual time after which run() stops a program that has not ended (VirtualTimeLimit). */
+  maxTimeNs = Infinity;
   /** OS threads (Ms); newm adds one. */
   threads = 1;
   /** Per-P goid caches: goids are handed out in batches of 16 per P (_GoidCacheBatch). */
@@ -236,7 +239,8 @@ export class Sched {
       const slice = Math.min(ns, forcePreemptNS);
       this.clock.advance(slice);
       ns -= slice;
-      if (ns > 0 && this.othersRunnable()) yield YieldPreempt;
+      // Past the time limit, a busy loop hands back to run(), which stops it.
+      if ((ns > 0 && this.othersRunnable()) || this.clock.now > this.maxTimeNs) yield YieldPreempt;
     }
   }
 
@@ -294,6 +298,7 @@ export class Sched {
   /** Runs until main returns (or the program exits). */
   run(): void {
     while (this.exitCode === null) {
+      if (this.clock.now > this.maxTimeNs) throw new VirtualTimeLimit(this.maxTimeNs);
       const pick = this.pickNext();
       if (pick === null) {
         if (this.timers.length > 0) {
@@ -375,10 +380,12 @@ export class Sched {
       done = r.done === true;
       yielded = r.value as number | undefined;
     } finally {
-      this.curG = null;
       p.busyTime += this.clock.now - start;
       p.time = this.clock.now;
     }
+    // Only a step that returns clears curG: a goroutine whose step throws dies
+    // running, and the panic report names it.
+    this.curG = null;
     if (done) {
       if (g === this.mainG) {
         this.exitCode = 0;

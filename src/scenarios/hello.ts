@@ -15,7 +15,7 @@ export default defineProgram({
   description: 'fmt.Println("hi"), then sleep: what an idle Go process costs (VSZ vs RSS)',
   binary: binaryOf('hello'),
   inits: initsOf('hello'),
-  options: { sleep: { default: '2s', help: 'how long to sleep after printing (the article sleeps 30s)' } },
+  options: { sleep: { default: '2s', help: 'how long to sleep after printing (the article sleeps 30s)', kind: 'duration' } },
   *main(go) {
     go.checkpoint('start');
     go.fmt.Println('hi');

@@ -43,7 +43,7 @@ describe('gomem CLI', () => {
     [['run', 'hello', '--memlimit', '1GB'], /--memlimit: "1GB" is not a byte count/],
     [['run', 'hello', '--gomaxprocs', '0'], /--gomaxprocs: "0" is not a positive integer/],
     [['run', 'hello', '--thp', 'sometimes'], /--thp: "sometimes" is not always, madvise or never/],
-    [['run', 'hello', '--cgroup-memory-max', 'lots'], /--cgroup-memory-max: bad size "lots"/],
+    [['run', 'hello', '--cgroup-memory-max', 'lots'], /--cgroup-memory-max: "lots" is not a size/],
     [['run', 'hello', '--opt', 'nap=1s'], /hello has no option "nap"/],
     [['run', 'hello', '--bogus'], /unknown option '--bogus'/],
     [['nonsense'], /unknown command 'nonsense'/],

@@ -5,6 +5,7 @@
 import type { GoroutineBody } from '../../runtime/runtime2.ts';
 import { firstUse } from '../pkginit.ts';
 import type { GoProcess } from '../process.ts';
+import { parseDuration } from '../units.ts';
 
 export class Time {
   readonly Nanosecond = 1;
@@ -46,11 +47,10 @@ export class Time {
     return `${d / 1e9}s`;
   }
 
-  /** time.ParseDuration for the forms options use ("2s", "30s", "500ms", "1m"). */
+  /** time.ParseDuration, all of Go's syntax ("2s", "1.5h", "2h30m"), so it takes what an option of kind 'duration' was checked against. */
   ParseDuration(s: string): number {
-    const m = /^(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)$/.exec(s);
-    if (!m) throw new Error(`time: invalid duration "${s}"`);
-    const unit = { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 }[m[2] as 'ns'];
-    return Math.round(Number(m[1]) * unit);
+    const d = parseDuration(s);
+    if ('error' in d) throw new Error(d.error);
+    return d.ns;
   }
 }
