@@ -1,33 +1,96 @@
 // The Go API a gomem program is written against: what a Go compiler would
-// emit calls to (new, make, append, copy, conversions, go statements,
-// channel operations), stack frames whose pointer slots are GC roots, and
-// the standard-library packages the seed programs use. Each operation makes
-// the allocations, memory writes and reads the Go operation makes, so the
-// runtime and kernel models see the same program.
+// emit calls to (new, make, append, copy, field and element loads and
+// stores, conversions, closures, go statements, channel operations), stack
+// frames whose pointer slots are GC roots, globals, and the standard-library
+// packages the seed programs use. Each operation makes the allocations,
+// memory writes and reads the Go operation makes — values are stored in
+// simulated memory and read back from it — so the runtime, the collector
+// and the kernel model see the same program.
+//
+//   const Node = T.declare('main.Node');
+//   T.define(Node, T.struct([['left', T.pointer(Node)], ['right', T.pointer(Node)], ['val', T.int64]]));
+//   const f = go.locals('main.main', { root: T.pointer(Node) });
+//   f.root = go.new(Node);                 // root := new(Node)
+//   go.set(f.root, 'val', 42);             // root.val = 42
+//   go.get(f.root, 'left');                // root.left (a Ptr, or null)
+//
+// A value held only in a JS variable is like a value in a register: the
+// collector does not see it. Keep pointers that must survive an allocation
+// in a frame slot (go.locals, go.func), a global (go.globals) or the heap.
 //
 // Blocking operations are generators: `yield* go.time.Sleep(2 * go.time.Second)`.
 
 import { mallocgc, newobject } from '../runtime/malloc.ts';
+import { memmoveNoHeapPointers, typedmemclr, typedslicecopy, writePointer } from '../runtime/mbarrier.ts';
+import { GoPanic } from '../runtime/panic.ts';
 import { parkForever } from '../runtime/proc.ts';
 import { scanType } from '../runtime/rtypes.ts';
 import type { GoroutineBody } from '../runtime/runtime2.ts';
 import { growsliceCap } from '../runtime/slice.ts';
 import type { RType } from '../runtime/type.ts';
 import { Chan } from './chan.ts';
+import { closureType } from './closure_sizes.ts';
+import { FrameShape, type Locals, type SlotHolder, type SlotLayout, defineSlotAccessors, layoutSlots } from './frame.ts';
 import { GoMap } from './map.ts';
-import { bytesToString, stringToBytes } from './string_sizes.ts';
+import { loadValue, storeValue, toGoString } from './memops.ts';
 import { Fmt, Log } from './pkg/fmt.ts';
 import { Os, Syscall } from './pkg/os.ts';
 import { Debug, Metrics, RuntimePkg } from './pkg/runtime.ts';
 import { Sync } from './pkg/sync.ts';
 import { Time } from './pkg/time.ts';
 import type { GoProcess } from './process.ts';
-import { type GoType, T } from './types.ts';
-import { GoString, Ptr, Slice, pointerOf } from './values.ts';
-import { GoPanic } from '../runtime/panic.ts';
+import { bytesToString, stringToBytes } from './string_sizes.ts';
+import { type GoType, Kind, type StructField, T } from './types.ts';
+import { Func, GoString, Iface, Ptr, Slice, pointerOf } from './values.ts';
 
-/** A stack frame's slots, by name: reading returns the value, assigning stores it (a root for the GC). */
-export type Locals<S extends Record<string, GoType>> = { -readonly [K in keyof S]: unknown };
+export type { Locals };
+
+const utf8 = new TextEncoder();
+const generatorProto = Object.getPrototypeOf(function* () {});
+
+/** Struct fields by name, built once per struct type. */
+const fieldIndex = new WeakMap<GoType, Map<string, StructField>>();
+
+function fieldOf(t: GoType, name: string): StructField {
+  let m = fieldIndex.get(t);
+  if (m === undefined) {
+    m = new Map(t.fields!.map((f) => [f.name, f]));
+    fieldIndex.set(t, m);
+  }
+  const f = m.get(name);
+  if (f === undefined) throw new Error(`gomem: ${t.str} has no field ${name}`);
+  return f;
+}
+
+function nilDeref(): never {
+  throw new GoPanic('runtime error: invalid memory address or nil pointer dereference');
+}
+
+function indexPanic(i: number, len: number): never {
+  throw new GoPanic(`runtime error: index out of range [${i}] with length ${len}`);
+}
+
+/** Closure objects' captured variables as properties, at the closure's address. */
+class ClosureEnv implements SlotHolder {
+  constructor(
+    readonly p: GoProcess,
+    readonly obj: number,
+  ) {}
+  slotAddr(off: number): number {
+    return this.obj + off;
+  }
+}
+
+/** The package-level variables a program declared, at their addresses in .bss. */
+class GlobalVars implements SlotHolder {
+  constructor(
+    readonly p: GoProcess,
+    readonly base: number,
+  ) {}
+  slotAddr(off: number): number {
+    return this.base + off;
+  }
+}
 
 export class Go {
   /** Type constructors: go.T.int64, go.T.slice(go.T.byte), go.T.struct([...]). */
@@ -43,6 +106,10 @@ export class Go {
   readonly sync: Sync;
   private readonly opaque = new Map<string, RType>();
   private fing = false;
+  /** Frame layouts by function name: built once per function, not per call. */
+  private readonly shapes = new Map<string, FrameShape>();
+  /** Closure layouts by func literal name: the env class over the closure object. */
+  private readonly closureShapes = new Map<string, { type: GoType; Env: new (p: GoProcess, obj: number) => ClosureEnv }>();
 
   constructor(readonly p: GoProcess) {
     this.fmt = new Fmt(p);
@@ -80,50 +147,166 @@ export class Go {
     return this.p.sched.work(ns);
   }
 
-  /**
-   * Declares the current function's locals that hold pointers: a stack frame
-   * of `frameSize` bytes whose named slots are GC roots until reassigned or
-   * the goroutine ends. Returns an object whose properties read and write them.
-   */
-  locals<S extends Record<string, GoType>>(fn: string, slots: S, frameSize = 0): Locals<S> {
-    const values = new Map<string, unknown>();
-    let size = frameSize;
-    for (const t of Object.values(slots)) size += t.size;
-    this.p.sched.pushFrame({ fn, size: Math.ceil(size / 8) * 8, slots: values });
-    const out = {} as Locals<S>;
-    for (const k of Object.keys(slots)) {
-      values.set(k, null);
-      Object.defineProperty(out, k, {
-        enumerable: true,
-        get: () => values.get(k),
-        set: (v: unknown) => void values.set(k, v),
-      });
-    }
-    return out;
-  }
-
-  /** A call that uses `frameSize` bytes of stack while `body` runs (the stack grows by copying if needed). */
-  call<R>(fn: string, frameSize: number, body: () => R): R {
-    this.p.sched.pushFrame({ fn, size: frameSize, slots: new Map() });
-    try {
-      return body();
-    } finally {
-      this.p.sched.popFrame();
-    }
-  }
-
-  /** The `go` statement: starts a goroutine (a g, a 2 KiB stack; the closure if it captures). */
-  go(name: string, body: (go: Go) => GoroutineBody, opts: { closureBytes?: number } = {}): void {
-    if (opts.closureBytes) mallocgc(this.p.rt, opts.closureBytes, this.opaqueType('closure', opts.closureBytes), true);
-    this.p.sched.newproc(name, body(this));
-  }
-
   /** os.Exit(code). */
   exit(code: number): never {
     return this.os.Exit(code);
   }
 
-  // ── builtins ─────────────────────────────────────────────────────────
+  // ── frames, functions, closures, goroutines ─────────────────────────
+
+  private shape(fn: string, slots: Record<string, GoType>, extra: number): FrameShape {
+    let sh = this.shapes.get(fn);
+    if (sh === undefined) {
+      sh = new FrameShape(fn, slots, extra);
+      this.shapes.set(fn, sh);
+    } else if (!sh.sameSlots(slots) || sh.size !== new FrameShape(fn, slots, extra).size) {
+      throw new Error(`gomem: function ${fn} declared with different locals in two places`);
+    }
+    return sh;
+  }
+
+  /**
+   * Declares the current function's local variables: a frame of their size
+   * (plus `frameSize` bytes of other stack use) pushed on the running
+   * goroutine's stack; its pointer slots are GC roots until the goroutine
+   * ends. Returns an object whose properties read and write the slots.
+   */
+  locals<S extends Record<string, GoType>>(fn: string, slots: S, frameSize = 0): Locals<S> {
+    return this.shape(fn, slots, frameSize).push(this.p) as unknown as Locals<S>;
+  }
+
+  /** A call that uses `frameSize` bytes of stack while `body` runs (the stack grows by copying if needed). */
+  call<R>(fn: string, frameSize: number, body: () => R): R {
+    const sh = this.shape(fn, {}, frameSize);
+    const f = sh.push(this.p);
+    try {
+      return body();
+    } finally {
+      sh.pop(this.p, f);
+    }
+  }
+
+  /**
+   * A Go function with local variables. Calling the returned function
+   * pushes its frame (slots zeroed), runs `body(frame, ...args)`, and pops
+   * the frame when the body returns or throws. With a generator body the
+   * function may block inside its frame: `yield* fn(args)`.
+   */
+  func<S extends Record<string, GoType>, A extends unknown[], R>(
+    fn: string,
+    slots: S,
+    body: (f: Locals<S>, ...args: A) => R,
+    frameSize = 0,
+  ): (...args: A) => R {
+    const sh = this.shape(fn, slots, frameSize);
+    const p = this.p;
+    if (Object.getPrototypeOf(body) === generatorProto) {
+      const gen = body as unknown as (f: Locals<S>, ...args: A) => Generator<number, unknown, unknown>;
+      return function* (...args: A) {
+        const f = sh.push(p);
+        try {
+          return yield* gen(f as unknown as Locals<S>, ...args);
+        } finally {
+          sh.pop(p, f);
+        }
+      } as unknown as (...args: A) => R;
+    }
+    return (...args: A): R => {
+      const f = sh.push(p);
+      try {
+        return body(f as unknown as Locals<S>, ...args);
+      } finally {
+        sh.pop(p, f);
+      }
+    };
+  }
+
+  /**
+   * A func literal that captures variables by value: `func(args) { … }`.
+   * Calling go.closure allocates the closure object {F uintptr; captures…}
+   * (the collector traces it) and stores the captured values in it; the body
+   * receives an object whose properties read and write them there. A literal
+   * capturing nothing is a static funcval: no allocation. Call it with
+   * go.invoke, or start it with go.go.
+   */
+  closure<C extends Record<string, GoType>, A extends unknown[], R>(
+    name: string,
+    captures: C,
+    values: { [K in keyof C]?: unknown },
+    body: (env: Locals<C>, ...args: A) => R,
+    type: GoType = T.func(),
+  ): Func {
+    const p = this.p;
+    const index = p.rodata.addFunc(name, body);
+    if (Object.keys(captures).length === 0) return new Func(type, p.rodata.staticFuncval(index));
+    let sh = this.closureShapes.get(name);
+    if (sh === undefined) {
+      const ct = closureType(Object.entries(captures).map(([n, t]) => ({ name: n, type: t, byRef: false })));
+      const layout: SlotLayout[] = ct.fields!.slice(1).map((f) => ({ name: f.name, type: f.type, off: f.offset }));
+      class Env extends ClosureEnv {}
+      defineSlotAccessors(Env.prototype, layout, true);
+      sh = { type: ct, Env };
+      this.closureShapes.set(name, sh);
+    }
+    const rt = p.rt;
+    const ct = sh.type;
+    const obj = mallocgc(rt, ct.size, ct.pointers ? ct : null, true);
+    rt.mem.storeWord(obj, p.rodata.codeAddr(index));
+    const env = new sh.Env(p, obj) as unknown as Record<string, unknown>;
+    for (const k of Object.keys(captures)) if (values[k] !== undefined) env[k] = values[k];
+    return new Func(type, obj);
+  }
+
+  /** f(args…) for a func value; a nil func panics as in Go. */
+  invoke<R = unknown>(f: Func | null, ...args: unknown[]): R {
+    if (f === null || f === undefined) nilDeref();
+    const { name, body, closure } = this.p.funcBody(f);
+    const Env = this.closureShapes.get(name)?.Env;
+    const env = closure !== 0 && Env !== undefined ? new Env(this.p, closure) : null;
+    return (body as (env: unknown, ...a: unknown[]) => R)(env, ...args);
+  }
+
+  /**
+   * The `go` statement. With a func value (go.closure), the new goroutine's
+   * first frame holds it, so its captured variables stay reachable while it
+   * runs. With a name and a body, the body runs as the goroutine; a
+   * `closureBytes` option allocates the closure a `go func(){…}()` would.
+   */
+  go(fn: Func, arg?: unknown): void;
+  go(name: string, body: (go: Go) => GoroutineBody, opts?: { closureBytes?: number }): void;
+  go(fn: Func | string, body?: ((go: Go) => GoroutineBody) | unknown, opts: { closureBytes?: number } = {}): void {
+    if (fn instanceof Func) {
+      const { name } = this.p.funcBody(fn);
+      const args = body === undefined ? [] : [body];
+      const self = this;
+      const start = this.func(`${name}·go`, { fn: fn.type }, function* (f: Locals<{ fn: GoType }>) {
+        f.fn = fn;
+        const r = self.invoke(fn, ...args) as unknown;
+        if (r !== null && typeof r === 'object' && Symbol.iterator in (r as object)) yield* r as GoroutineBody;
+      });
+      this.p.sched.newproc(name, start() as GoroutineBody);
+      return;
+    }
+    if (opts.closureBytes) mallocgc(this.p.rt, opts.closureBytes, this.opaqueType('closure', opts.closureBytes), true);
+    this.p.sched.newproc(fn, (body as (go: Go) => GoroutineBody)(this));
+  }
+
+  /**
+   * Package-level variables: laid out in the binary's .bss, with pointer
+   * bits in its GC bitmap, so they are roots for the whole run. Call once per
+   * set of variables; returns an object whose properties read and write them.
+   */
+  globals<S extends Record<string, GoType>>(slots: S): Locals<S> {
+    const { slots: layout, end } = layoutSlots(slots);
+    const block = T.struct(layout.map((s) => [s.name, s.type] as const));
+    const base = this.p.globals.declare(block);
+    void end;
+    class Vars extends GlobalVars {}
+    defineSlotAccessors(Vars.prototype, layout, true);
+    return new Vars(this.p, base) as unknown as Locals<S>;
+  }
+
+  // ── builtins: allocation ─────────────────────────────────────────────
 
   /** new(T): a zeroed T on the heap (it escapes). */
   new(t: GoType): Ptr {
@@ -142,112 +325,132 @@ export class Go {
 
   /** make(map[K]V, hint). */
   makeMap<K = unknown, V = unknown>(mapType: GoType, hint = 0): GoMap<K, V> {
-    return new GoMap<K, V>(this.p, mapType, hint);
-  }
-
-  /** string(b): a copy of the bytes (none for 0 or 1 byte: "" and the static one-byte strings). */
-  bytesToString(b: Slice, text = ''): GoString {
-    let ptr = 0;
-    for (const a of bytesToString(b.len)) {
-      ptr = mallocgc(this.p.rt, a.size, null, false);
-      this.p.rt.sys.touchRead(b.ptr, b.len);
-      this.p.rt.sys.touch(ptr, b.len);
-    }
-    return new GoString(text, ptr, b.len);
-  }
-
-  /** []byte(s): a copy, its capacity rounded up to the size class (a 33-byte string gets cap 48). */
-  stringToBytes(s: GoString): Slice {
-    const { cap, allocs } = stringToBytes(s.len);
-    let ptr = 0;
-    for (const a of allocs) {
-      ptr = mallocgc(this.p.rt, a.size, null, false);
-      this.p.rt.sys.touch(ptr, a.size);
-    }
-    return new Slice(T.slice(T.byte), ptr, s.len, cap);
-  }
-
-  /**
-   * Package-level variables holding pointers: globals in .data/.bss, GC
-   * roots for the whole run. Returns an object whose properties read and write them.
-   */
-  globals<S extends Record<string, GoType>>(slots: S): Locals<S> {
-    const out = {} as Locals<S>;
-    for (const k of Object.keys(slots)) {
-      let v: unknown = null;
-      this.p.globalRoots.add(() => v);
-      Object.defineProperty(out, k, { enumerable: true, get: () => v, set: (x: unknown) => void (v = x) });
-    }
-    return out;
+    return GoMap.make<K, V>(this.p, mapType, hint);
   }
 
   /** make(chan T, size). */
   makeChan(chanType: GoType, size = 0): Chan {
-    return new Chan(this.p, chanType, size);
+    return Chan.make(this.p, chanType, size);
   }
 
-  /**
-   * append(s, values...) — n elements (their values, if given, are stored:
-   * pointer-shaped ones become heap pointers). Grows like growslice.
-   */
+  // ── loads and stores ─────────────────────────────────────────────────
+
+  /** The address and type of x[k]: a slice element, a field of *struct, an element of *array. */
+  private place(x: Slice | Ptr | null, k: string | number): { a: number; t: GoType } {
+    if (x === null || x === undefined) {
+      if (typeof k === 'number') indexPanic(k, 0);
+      nilDeref();
+    }
+    if (x instanceof Slice) {
+      const i = k as number;
+      if (!(i >= 0 && i < x.len)) indexPanic(i, x.len);
+      return { a: x.ptr + i * x.type.elem!.size, t: x.type.elem! };
+    }
+    const t = x.type.elem!;
+    if (t.kind === Kind.Struct) {
+      const f = fieldOf(t, k as string);
+      return { a: x.addr + f.offset, t: f.type };
+    }
+    if (t.kind === Kind.Array) {
+      const i = k as number;
+      if (!(i >= 0 && i < t.len!)) indexPanic(i, t.len!);
+      return { a: x.addr + i * t.elem!.size, t: t.elem! };
+    }
+    throw new Error(`gomem: ${x.type.str} has no fields or elements`);
+  }
+
+  /** x[k]: s[i] of a slice, p.f of a pointer to a struct, p[i] of a pointer to an array. */
+  get(x: Slice | Ptr | null, k: string | number): unknown {
+    const { a, t } = this.place(x, k);
+    this.p.rt.mem.noteRead(a, Math.max(t.size, 1));
+    return loadValue(this.p, a, t);
+  }
+
+  /** x[k] = v (pointer words through the write barrier). */
+  set(x: Slice | Ptr | null, k: string | number, v: unknown = undefined): void {
+    const { a, t } = this.place(x, k);
+    if (t.size > 0) this.p.rt.mem.noteWrite(a, t.size);
+    storeValue(this.p, a, t, v);
+  }
+
+  /** &x[k]: a pointer to the element or field (an interior pointer). */
+  addr(x: Slice | Ptr | null, k: string | number): Ptr {
+    const { a, t } = this.place(x, k);
+    return new Ptr(T.pointer(t), a);
+  }
+
+  /** *p. */
+  load(p: Ptr | null): unknown {
+    if (p === null || p === undefined) nilDeref();
+    this.p.rt.mem.noteRead(p.addr, Math.max(p.elem.size, 1));
+    return loadValue(this.p, p.addr, p.elem);
+  }
+
+  /** *p = v. */
+  store(p: Ptr | null, v: unknown): void {
+    if (p === null || p === undefined) nilDeref();
+    storeValue(this.p, p.addr, p.elem, v);
+  }
+
+  /** A pointer store at a raw address (the slot must hold a pointer). */
+  storePointer(addr: number, v: unknown): void {
+    writePointer(this.p.rt, addr, pointerOf(v));
+  }
+
+  // ── slices ───────────────────────────────────────────────────────────
+
+  /** append(s, values...): grows like growslice (the old elements are copied, pointer words through the barrier). */
   append(s: Slice, ...values: unknown[]): Slice {
     return this.appendN(s, values.length, values);
   }
 
-  /** append of n elements whose values do not matter (append(s, make([]T, n)...)). */
+  /** append of n elements: their values if given, else zero values (append(s, make([]T, n)...)). */
   appendN(s: Slice, n: number, values: readonly unknown[] = []): Slice {
     const elem = s.elem;
     const newLen = s.len + n;
+    const rt = this.p.rt;
     let out: Slice;
     if (newLen <= s.cap) {
       out = new Slice(s.type, s.ptr, newLen, s.cap);
     } else {
       const g = growsliceCap(s.cap, newLen, elem);
-      const rt = this.p.rt;
       const noscan = !elem.pointers;
       // Pointerful arrays come zeroed; noscan ones are cleared only past the new length.
       const p = g.memBytes === 0 ? rt.zerobase : mallocgc(rt, g.memBytes, elem, !noscan);
       if (g.memBytes > 0) {
         if (noscan) rt.sys.touch(p + newLen * elem.size, g.memBytes - newLen * elem.size);
         if (s.len > 0) {
-          rt.sys.touchRead(s.ptr, s.len * elem.size);
-          rt.sys.touch(p, s.len * elem.size);
+          if (noscan) memmoveNoHeapPointers(rt, p, s.ptr, s.len * elem.size);
+          else typedslicecopy(rt, elem, p, s.ptr, s.len);
         }
       }
       out = new Slice(s.type, p, newLen, g.newcap);
     }
-    // The new elements are written.
-    if (n > 0 && elem.size > 0) this.p.rt.sys.touch(out.ptr + s.len * elem.size, n * elem.size);
-    if (values.length > 0 && elem.pointers) for (let i = 0; i < values.length; i++) this.storePointer(out.addr(s.len + i), values[i]);
+    if (n > 0 && elem.size > 0) {
+      // The new elements are written.
+      const at = out.ptr + s.len * elem.size;
+      rt.sys.touch(at, n * elem.size);
+      if (values.length === 0) {
+        if (elem.pointers) typedmemclr(rt, elem, at, n * elem.size);
+        else rt.mem.clear(at, n * elem.size);
+      }
+      for (let i = 0; i < values.length; i++) storeValue(this.p, at + i * elem.size, elem, values[i]);
+    }
     return out;
   }
 
   /** copy(dst, src): the min length is read from src and written to dst. */
-  copy(dst: Slice, src: Slice): number {
+  copy(dst: Slice | null, src: Slice | null): number {
+    if (dst === null || src === null) return 0;
     const n = Math.min(dst.len, src.len);
-    const bytes = n * dst.elem.size;
-    if (bytes > 0) {
-      this.p.rt.sys.touchRead(src.ptr, bytes);
-      this.p.rt.sys.touch(dst.ptr, bytes);
-    }
+    const elem = dst.elem;
+    if (n === 0 || elem.size === 0) return n;
+    if (elem.pointers) typedslicecopy(this.p.rt, elem, dst.ptr, src.ptr, n);
+    else memmoveNoHeapPointers(this.p.rt, dst.ptr, src.ptr, n * elem.size);
     return n;
   }
 
-  /** s[i] = v: writes the element (a pointer-shaped v is stored for the GC). */
-  set(s: Slice, i: number, v: unknown = 0): void {
-    if (i < 0 || i >= s.len) throw new GoPanic(`runtime error: index out of range [${i}] with length ${s.len}`);
-    this.p.rt.sys.touch(s.addr(i), s.elem.size);
-    if (s.elem.pointers) this.storePointer(s.addr(i), v);
-  }
-
-  /** s[i]: reads the element (a read fault maps the zero page or a file page). */
-  get(s: Slice, i: number): unknown {
-    if (i < 0 || i >= s.len) throw new GoPanic(`runtime error: index out of range [${i}] with length ${s.len}`);
-    this.p.rt.sys.touchRead(s.addr(i), s.elem.size);
-    return this.p.heapValues.get(s.addr(i)) ?? 0;
-  }
-
-  /** Writes every element of s (for i := range s { s[i] = v }). */
+  /** Writes every element of s with values that do not matter (for i := range s { s[i] = v }): residency, not contents. */
   fill(s: Slice): void {
     if (s.len > 0) this.p.rt.sys.touch(s.ptr, s.len * s.elem.size);
     this.p.chargeBytesWritten(s.len * s.elem.size);
@@ -258,29 +461,74 @@ export class Go {
     if (s.len > 0) this.p.rt.sys.touchRead(s.ptr, s.len * s.elem.size);
   }
 
+  // ── strings ──────────────────────────────────────────────────────────
+
   /** A string literal: its bytes live in the binary's rodata (no allocation). */
   str(text: string): GoString {
-    return new GoString(text, this.p.binary.exec.segments[1]?.vaddr ?? 0, Buffer.byteLength(text));
+    return this.p.literal(text);
+  }
+
+  /** A new heap string of the given text: its bytes are written into a fresh allocation. */
+  private heapString(text: string, bytes: Uint8Array = utf8.encode(text)): GoString {
+    const ptr = mallocgc(this.p.rt, bytes.length, null, false);
+    this.p.rt.mem.writeBytes(ptr, bytes);
+    return new GoString(text, ptr, bytes.length);
   }
 
   /** s1 + s2 + …: one allocation of the total length unless at most one operand is non-empty. */
   concat(...parts: (GoString | string)[]): GoString {
-    const strs = parts.map((x) => (typeof x === 'string' ? this.str(x) : x));
+    const strs = parts.map((x) => toGoString(this.p, x));
     const nonEmpty = strs.filter((x) => x.len > 0);
-    const text = strs.map((x) => x.text).join('');
-    if (nonEmpty.length === 0) return new GoString('', 0, 0);
+    if (nonEmpty.length === 0) return this.p.emptyString;
     if (nonEmpty.length === 1) return nonEmpty[0]!;
-    const n = Buffer.byteLength(text);
-    const ptr = mallocgc(this.p.rt, n, null, false);
-    this.p.rt.sys.touch(ptr, n);
-    return new GoString(text, ptr, n);
+    return this.heapString(strs.map((x) => x.text).join(''));
   }
 
-  /** A pointer store into the heap: the value is kept for the GC to trace. */
-  storePointer(addr: number, v: unknown): void {
-    const target = pointerOf(v);
-    if (target === 0) this.p.heapValues.delete(addr);
-    else this.p.heapValues.set(addr, v);
+  /** string(b): a copy of the bytes (none for 0 or 1 byte: "" and the static one-byte strings). */
+  bytesToString(b: Slice | null): GoString {
+    if (b === null || b.len === 0) return this.p.emptyString;
+    const rt = this.p.rt;
+    rt.mem.noteRead(b.ptr, b.len);
+    const bytes = rt.mem.readBytes(b.ptr, b.len);
+    const text = new TextDecoder().decode(bytes);
+    if (bytesToString(b.len).length === 0) return new GoString(text, this.p.staticuint64(bytes[0]!), 1);
+    return this.heapString(text, bytes);
+  }
+
+  /** []byte(s): a copy, its capacity rounded up to the size class (a 33-byte string gets cap 48). */
+  stringToBytes(s: GoString | string): Slice {
+    const str = toGoString(this.p, s);
+    const { cap, allocs } = stringToBytes(str.len);
+    let ptr = 0;
+    for (const a of allocs) {
+      ptr = mallocgc(this.p.rt, a.size, null, false);
+      this.p.rt.sys.touch(ptr, a.size);
+      this.p.rt.mem.writeBytes(ptr, utf8.encode(str.text));
+    }
+    return new Slice(T.slice(T.byte), ptr, str.len, cap);
+  }
+
+  // ── interfaces and unsafe ────────────────────────────────────────────
+
+  /** A value converted to an interface (any, error, …): boxed when stored, as convT does. */
+  box(v: unknown, t: GoType): Iface {
+    return new Iface(t, v);
+  }
+
+  /** unsafe.Pointer(p). */
+  unsafePointer(p: Ptr | null): Ptr | null {
+    return p === null ? null : new Ptr(T.unsafePointer, p.addr);
+  }
+
+  /** uintptr(unsafe.Pointer(p)): an integer, not a pointer — it keeps nothing alive. */
+  uintptr(p: Ptr | null): number {
+    return p === null ? 0 : p.addr;
+  }
+
+  /** (*T)(unsafe.Pointer(u)) for a uintptr or an unsafe.Pointer: a pointer of type ptrType. */
+  pointerAt(u: number | Ptr | null, ptrType: GoType): Ptr | null {
+    const a = typeof u === 'number' ? u : u === null ? 0 : u.addr;
+    return a === 0 ? null : new Ptr(ptrType, a);
   }
 
   // ── runtime internals a program's packages reach ─────────────────────

@@ -39,6 +39,14 @@ export class Chan {
     this.addr = first;
   }
 
+  static make(p: GoProcess, type: GoType, size: number): Chan {
+    return new Chan(p, type, size);
+  }
+
+  static at(_p: GoProcess, _type: GoType, _addr: number): Chan {
+    throw new Error('gomem: channels read back from memory are not implemented yet');
+  }
+
   private acquireSudog(): void {
     const key = this.p.rt.curP ?? this.p;
     const n = sudogCaches.get(key) ?? 0;

@@ -47,6 +47,14 @@ export class GoMap<K = unknown, V = unknown> {
     return x;
   }
 
+  static make<K, V>(p: GoProcess, type: GoType, hint: number): GoMap<K, V> {
+    return new GoMap<K, V>(p, type, hint);
+  }
+
+  static at(_p: GoProcess, _type: GoType, _addr: number): GoMap {
+    throw new Error('gomem: maps read back from memory are not implemented yet');
+  }
+
   /** m[k] = v */
   set(k: K, v: V): void {
     if (!this.entries.has(k)) for (const a of this.model.insertHash(hashKey(k, this.seed))) this.allocate(a);

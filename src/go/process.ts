@@ -28,6 +28,14 @@ import { type CheckpointInput, type ExtraValue, checkpointJson } from './checkpo
 import { renderSmaps, renderStatus } from '../kernel/index.ts';
 import { type InitStep, checkpointHelperInits, fmtProgramInits } from './pkginit.ts';
 import type { Program } from './program.ts';
+import { Globals } from './globals.ts';
+import { Rodata } from './rodata.ts';
+import { GoMap } from './map.ts';
+import { Chan } from './chan.ts';
+import type { GoType } from './types.ts';
+import { Func, GoString } from './values.ts';
+
+const utf8d = new TextDecoder();
 import { programPanicReport } from './panic_trace.ts';
 import helloBinary from './default_binary.json' with { type: 'json' };
 
@@ -84,6 +92,10 @@ export class GoProcess {
   readonly startup: Startup;
   readonly debug: DebugVars;
   readonly binary: GoBinary;
+  /** String literals, type descriptors and function code in the binary's read-only segments. */
+  readonly rodata: Rodata;
+  /** .data and .bss: the globals, with their pointer bitmap (roots). */
+  readonly globals: Globals;
   readonly rand: Rand;
   readonly go: Go;
   readonly argv: string[];
@@ -152,6 +164,8 @@ export class GoProcess {
     this.rt = new Runtime({ sys, clock: this.clock, debug: this.debug });
     this.rt.costs = allocCharges(this.costs, this.charger);
     if (parsed.memprofilerate !== undefined) this.rt.memProfileRate = parsed.memprofilerate;
+    this.rodata = new Rodata(this.binary, this.rt.types);
+    this.globals = new Globals(this.binary, this.rt.mem);
     this.stacks = new StackAllocator(this.rt);
     let startup: Startup | null = null;
     this.sched = new Sched(this.rt, this.clock, this.stacks, {
@@ -288,11 +302,57 @@ export class GoProcess {
     this.proc.cpuTimeNs = busy;
   }
 
-  /** Readers of the program's pointer-holding globals (GC roots). */
-  readonly globalRoots = new Set<() => unknown>();
+  // ── the binary's image: literals, functions, globals ─────────────────
 
-  /** Scalar values the program stored and may read back, by address ("memory contents", sparse). */
-  readonly heapValues = new Map<number, unknown>();
+  /** A string literal (its bytes in rodata; no allocation). */
+  literal(text: string): GoString {
+    return new GoString(text, this.rodata.literalAddr(text), Buffer.byteLength(text));
+  }
+
+  readonly emptyString = new GoString('', 0, 0);
+
+  /** The text of a string whose len bytes are at ptr: a literal's, or the bytes stored in memory. */
+  stringText(ptr: number, len: number): string {
+    return this.rodata.literalText(ptr, len) ?? utf8d.decode(this.rt.mem.readBytes(ptr, len));
+  }
+
+  /** &runtime.staticuint64s[v]: the box of a small integer. */
+  staticuint64(v: number): number {
+    return this.globals.staticuint64s + 8 * v;
+  }
+
+  /** &runtime.zeroVal[0]: the box of "" and nil slices. */
+  get zeroVal(): number {
+    return this.globals.zeroVal;
+  }
+
+  /** The map whose hmap is at addr. */
+  mapAt(addr: number, t: GoType): GoMap {
+    return GoMap.at(this, t, addr);
+  }
+
+  /** The channel whose hchan is at addr. */
+  chanAt(addr: number, t: GoType): Chan {
+    return Chan.at(this, t, addr);
+  }
+
+  /** The func value whose funcval is at addr. */
+  funcAt(addr: number, t: GoType): Func {
+    return new Func(t, addr);
+  }
+
+  /** The JS body implementing a func value, with the address of its closure object (0 for a static funcval). */
+  funcBody(f: Func): { name: string; body: unknown; closure: number } {
+    let i = this.rodata.funcIndexOfFuncval(f.addr);
+    let closure = 0;
+    if (i < 0) {
+      closure = f.addr;
+      i = this.rodata.funcIndexOfCode(this.rt.mem.loadWord(f.addr));
+    }
+    if (i < 0) throw new Error(`gomem: call of a func value at 0x${f.addr.toString(16)} that holds no function`);
+    const fn = this.rodata.funcs[i]!;
+    return { name: fn.name, body: fn.body, closure };
+  }
 
   /** Virtual time for writing n bytes in a loop (the cost model, once installed). */
   chargeBytesWritten(n: number): void {

@@ -130,6 +130,8 @@ export interface GoType {
   readonly methods?: readonly Method[];
   /** The underlying type of a named type. */
   readonly underlying?: GoType;
+  /** GC-program types only: the pointer mask, word by word (runtime/type.ts RType). */
+  readonly isPointerWord?: (w: number) => boolean;
 }
 
 // ── construction ────────────────────────────────────────────────────────
@@ -152,6 +154,7 @@ function finish(l: Layout): GoType {
     fillMask(t, 0, mask);
     (t as { gcdata: Uint8Array | null }).gcdata = mask;
   }
+  if (gcprog) (t as { isPointerWord?: (w: number) => boolean }).isPointerWord = (w) => isPointerWord(t, w);
   return Object.freeze(t);
 }
 
@@ -195,19 +198,46 @@ function basic(kind: Kind, str: string, size: number, align = size, ptrdata = 0)
 const uint8T = basic(Kind.Uint8, 'uint8', 1);
 const int32T = basic(Kind.Int32, 'int32', 4);
 
+// Composite types are built once per element type and reused (Go's
+// ptrToThis, and the compiler's one type descriptor per type): programs call
+// T.pointer(Node) in hot loops, and the collector and the interface type
+// words compare types by identity.
+const pointerOf = new WeakMap<GoType, GoType>();
+const sliceOf = new WeakMap<GoType, GoType>();
+const arrayOf = new WeakMap<GoType, Map<number, GoType>>();
+const mapOf = new WeakMap<GoType, WeakMap<GoType, GoType>>();
+const chanOf = new WeakMap<GoType, Record<ChanDir, GoType | undefined>>();
+
 function pointer(elem: GoType): GoType {
-  return finish({ kind: Kind.Pointer, str: `*${elem.str}`, size: 8, align: 8, ptrdata: 8, elem });
+  let t = pointerOf.get(elem);
+  if (t === undefined) {
+    t = finish({ kind: Kind.Pointer, str: `*${elem.str}`, size: 8, align: 8, ptrdata: 8, elem });
+    pointerOf.set(elem, t);
+  }
+  return t;
 }
 
 function slice(elem: GoType): GoType {
-  return finish({ kind: Kind.Slice, str: `[]${elem.str}`, size: 24, align: 8, ptrdata: 8, elem });
+  let t = sliceOf.get(elem);
+  if (t === undefined) {
+    t = finish({ kind: Kind.Slice, str: `[]${elem.str}`, size: 24, align: 8, ptrdata: 8, elem });
+    sliceOf.set(elem, t);
+  }
+  return t;
 }
 
 function array(elem: GoType, len: number): GoType {
   if (!Number.isSafeInteger(len) || len < 0) throw new Error(`array length ${len} out of range`);
-  const size = elem.size * len;
-  const ptrdata = len > 0 && elem.pointers ? elem.size * (len - 1) + elem.ptrdata : 0;
-  return finish({ kind: Kind.Array, str: `[${len}]${elem.str}`, size, align: elem.align, ptrdata, elem, len });
+  let byLen = arrayOf.get(elem);
+  if (byLen === undefined) arrayOf.set(elem, (byLen = new Map()));
+  let t = byLen.get(len);
+  if (t === undefined) {
+    const size = elem.size * len;
+    const ptrdata = len > 0 && elem.pointers ? elem.size * (len - 1) + elem.ptrdata : 0;
+    t = finish({ kind: Kind.Array, str: `[${len}]${elem.str}`, size, align: elem.align, ptrdata, elem, len });
+    byLen.set(len, t);
+  }
+  return t;
 }
 
 /** A field as given to T.struct: [name, type], or an object (embedded fields take their type's name). */
@@ -260,10 +290,23 @@ function struct(specs: readonly FieldSpec[]): GoType {
 }
 
 function map(key: GoType, elem: GoType): GoType {
-  return finish({ kind: Kind.Map, str: `map[${key.str}]${elem.str}`, size: 8, align: 8, ptrdata: 8, key, elem });
+  let byElem = mapOf.get(key);
+  if (byElem === undefined) mapOf.set(key, (byElem = new WeakMap()));
+  let t = byElem.get(elem);
+  if (t === undefined) {
+    t = finish({ kind: Kind.Map, str: `map[${key.str}]${elem.str}`, size: 8, align: 8, ptrdata: 8, key, elem });
+    byElem.set(elem, t);
+  }
+  return t;
 }
 
 function chan(elem: GoType, dir: ChanDir = 'both'): GoType {
+  let byDir = chanOf.get(elem);
+  if (byDir === undefined) chanOf.set(elem, (byDir = { both: undefined, send: undefined, recv: undefined }));
+  return (byDir[dir] ??= makeChan(elem, dir));
+}
+
+function makeChan(elem: GoType, dir: ChanDir): GoType {
   let str: string;
   if (dir === 'send') str = `chan<- ${elem.str}`;
   else if (dir === 'recv') str = `<-chan ${elem.str}`;
@@ -305,6 +348,40 @@ function named(underlying: GoType, name: string): GoType {
   return finish({ ...rest, str: name, name, underlying: base });
 }
 
+/** Layout properties a declared type lacks until it is defined. */
+const layoutKeys = ['kind', 'size', 'align', 'fieldAlign', 'ptrdata', 'pointers', 'gcdata', 'gcprog', 'underlying'] as const;
+
+/**
+ * Declares a defined type whose underlying type comes later (T.define), so
+ * that types can refer to themselves and to each other through pointers,
+ * slices, maps, chans and funcs, as `type Node struct { left, right *Node }`
+ * does. Using its size before it is defined is Go's "invalid recursive type".
+ */
+function declare(name: string): GoType {
+  const t = { str: name, name } as Record<string, unknown>;
+  for (const k of layoutKeys) {
+    Object.defineProperty(t, k, {
+      configurable: true,
+      enumerable: true,
+      get() {
+        throw new Error(`invalid recursive type ${name} (its ${k} is needed before T.define gives its underlying type)`);
+      },
+    });
+  }
+  return t as unknown as GoType;
+}
+
+/** Gives a declared type its underlying type (once); returns it, now complete. */
+function define(t: GoType, underlying: GoType): GoType {
+  if (Object.isFrozen(t)) throw new Error(`${t.str} is already defined`);
+  const full = named(underlying, t.name);
+  for (const [k, v] of Object.entries(full)) {
+    if (k === 'str' || k === 'name') continue;
+    Object.defineProperty(t, k, { value: v, enumerable: true, writable: false, configurable: false });
+  }
+  return Object.freeze(t);
+}
+
 const stringT = basic(Kind.String, 'string', 16, 8, 8);
 const errorT = named(iface([{ name: 'Error', type: func([], [stringT]) }]), 'error');
 
@@ -343,6 +420,8 @@ export const T = {
   func,
   interface: iface,
   named,
+  declare,
+  define,
 } as const;
 
 // ── queries ─────────────────────────────────────────────────────────────

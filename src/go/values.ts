@@ -5,8 +5,12 @@
 //
 //   Slice    {ptr, len, cap} of an element type       (24-byte header)
 //   GoString {ptr, len} plus the text for printing     (16-byte header)
-//   Ptr      an address and the type it points to
-//   Mapping  a []byte that syscall.Mmap returned (not heap memory)
+//   Ptr      an address and the type it points to (also unsafe.Pointer)
+//   Func     a func value: the address of its funcval (a closure object on
+//            the heap, or a static funcval in rodata)
+//   Iface    an interface value: its dynamic type and the value
+// Maps and chans are views (GoMap, Chan) over their hmap / hchan address.
+// A uintptr is a plain number: it is not a pointer, and not a root.
 
 import type { GoType } from './types.ts';
 
@@ -68,6 +72,28 @@ export class Ptr {
   toString(): string {
     return `0x${this.addr.toString(16)}`;
   }
+}
+
+export class Func {
+  constructor(
+    /** The func type. */
+    readonly type: GoType,
+    /** Address of the funcval: a closure object, or a static funcval in rodata. */
+    readonly addr: number,
+  ) {}
+
+  toString(): string {
+    return `0x${this.addr.toString(16)}`;
+  }
+}
+
+export class Iface {
+  constructor(
+    /** The dynamic type (the type word). */
+    readonly type: GoType,
+    /** The value of that type. */
+    readonly value: unknown,
+  ) {}
 }
 
 /** What a Go value can be in a gomem program. */

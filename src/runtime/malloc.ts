@@ -51,6 +51,8 @@ export function nextFreeFast(s: MSpan): number {
  * address order reach the kernel model once per page, not once per object.
  */
 function zeroSlot(rt: Runtime, s: MSpan, x: number, n: number): void {
+  // What the slot's previous object stored is gone.
+  if (s.mem !== null) s.mem.clearSlot(s.divideByElemSize(x - s.startAddr));
   const end = x + n;
   if (end <= s.touchedTo) return;
   rt.sys.touch(x, n);
@@ -132,6 +134,7 @@ export function mallocgc(rt: Runtime, size: number, typ: RType | null, needzero:
   if (rt.gcphase !== 0) rt.gcmarknewobject(span, x);
   if (delayedZeroing) {
     // memclrNoHeapPointersChunked: every byte of the object is written.
+    span.memChunks = null;
     rt.sys.touch(x, size);
     rt.chargeZeroing(size);
     if (!noscan) c.scanAlloc += heapSetType(rt, x, dataSize, typ!, header, span);

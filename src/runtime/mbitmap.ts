@@ -99,9 +99,8 @@ export function heapBitSmall(s: MSpan, p: number): boolean {
 export function heapSetType(rt: Runtime, x: number, dataSize: number, typ: RType, header: number, s: MSpan): number {
   if (header === 0) return writeHeapBitsSmall(s, x, dataSize, typ);
   if (header > 0) {
-    s.headerTypes ??= new Map();
-    s.headerTypes.set(header, typ);
-    rt.sys.touch(header, 8);
+    // The header word holds the type descriptor's address, as Go's *_type.
+    rt.mem.storeWord(header, rt.types.addrOf(typ));
   } else {
     if (typ.gcprog) {
       // A GC program is unrolled into a bitmap in a manually managed span

@@ -15,7 +15,9 @@
 //          ▲ freeindex = 64·k + j
 //          allocCache = ~word[k] >> j   (bits past nelems may read as free)
 
+import type { ChunkedMem, SlotMem } from './memory.ts';
 import { class_to_size } from './sizeclasses.ts';
+import type { RType } from './type.ts';
 
 /** spanClass = sizeclass<<1 | noscan (uint8). Only touched through these. */
 export type SpanClass = number;
@@ -90,17 +92,19 @@ export class MSpan {
   elemsize = 0;
   limit = 0;
   /** Type of a large scan object (its "malloc header"). */
-  largeType: unknown = null;
+  largeType: RType | null = null;
   /**
    * Pointer bits of a scan span whose objects are ≤ 512 bytes: one bit per
    * 8-byte word of the span. In Go they sit in the span's last nbytes/64
    * bytes; gomem keeps them here (and touches those bytes when written).
    */
   heapBits: Uint32Array | null = null;
-  /** Malloc headers of a small span whose objects are > 512 B: header address → type. */
-  headerTypes: Map<number, unknown> | null = null;
   /** The span holding a large object's unrolled GC-program bitmap, if any. */
   progSpan: MSpan | null = null;
+  /** What the program stored in the slots of a small-object span (memory.ts), or null. */
+  mem: SlotMem | null = null;
+  /** What was stored in a large-object or stack span, or null. */
+  memChunks: ChunkedMem | null = null;
   /**
    * End address of the prefix of the span [startAddr, touchedTo) known to
    * be resident (written since the span was initialised): lets hot paths
@@ -139,7 +143,8 @@ export class MSpan {
     this.manualFreeList = [];
     this.touchedTo = base;
     this.heapBits = null;
-    this.headerTypes = null;
+    this.mem = null;
+    this.memChunks = null;
     this.progSpan = null;
   }
 

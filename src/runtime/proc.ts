@@ -252,18 +252,27 @@ export class Sched {
 
   // ── frames ───────────────────────────────────────────────────────────
 
-  /** Pushes a frame on the running goroutine's stack, growing the stack by copying if needed. */
+  /**
+   * Pushes a frame on the running goroutine's stack, growing the stack by
+   * copying if needed. The frame's memory starts zeroed (the compiler zeroes
+   * pointer slots a frame's stack map covers) and is written.
+   */
   pushFrame(frame: Frame): void {
     const g = this.curG!;
     g.frames.push(frame);
     g.stackUsed += frame.size;
+    frame.sp = g.stackUsed;
     this.growIfNeeded(g);
-    this.rt.sys.touch(g.stack.hi - g.stackUsed, frame.size);
+    const lo = g.stack.hi - g.stackUsed;
+    this.rt.mem.clear(lo, frame.size);
+    this.rt.sys.touch(lo, frame.size);
   }
 
-  popFrame(): void {
+  /** Pops the running goroutine's innermost frame, which must be `frame` when given. */
+  popFrame(frame?: Frame): void {
     const g = this.curG!;
     const f = g.frames.pop();
+    if (frame !== undefined && f !== frame) throw new Error(`gomem: frame ${frame.fn} popped out of order (innermost is ${f?.fn ?? 'none'})`);
     if (f) g.stackUsed -= f.size;
   }
 
@@ -285,9 +294,10 @@ export class Sched {
     if (size > 1_000_000_000) goThrow('stack overflow', [`runtime: goroutine stack exceeds 1000000000-byte limit`]);
     const old = g.stack;
     const neu = this.stacks.stackalloc(size);
-    // copystack copies the used part to the top of the new stack.
+    // copystack copies the used part to the top of the new stack (frames keep their offsets from hi).
     const used = Math.min(g.stackUsed, old.hi - old.lo);
     this.rt.sys.touch(neu.hi - used, used);
+    this.rt.mem.move(neu.hi - used, old.hi - used, used);
     this.rt.gcController.maxStackScan += size - (old.hi - old.lo);
     g.stack = neu;
     this.stacks.stackfree(old);

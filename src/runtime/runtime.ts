@@ -11,6 +11,9 @@ import type { SysMemory } from './mem.ts';
 import { GcControllerState, maxInt64 } from './mgcpacer.ts';
 import type { MHeap } from './mheap.ts';
 import type { MSpan } from './mspan.ts';
+import { Memory } from './memory.ts';
+import { type WriteBarrier, noWriteBarrier } from './mbarrier.ts';
+import { TypeTable } from './type.ts';
 import { MemStats } from './mstats.ts';
 import { goThrow, GoPanic } from './panic.ts';
 import { PersistentAllocator } from './persistentalloc.ts';
@@ -73,6 +76,13 @@ export class Runtime {
   /** runtime.MemProfileRate; 0 unless the program can read heap profiles. */
   memProfileRate = 0;
 
+  /** What the process's memory holds (pointer words and the bytes programs read back). */
+  readonly mem: Memory;
+  /** The write barrier every pointer store goes through (mbarrier.ts); the collector enables it. */
+  writeBarrier: WriteBarrier = noWriteBarrier;
+  /** Type descriptors by address (interface type words, malloc headers). */
+  readonly types = new TypeTable();
+
   collector: Collector | null = null;
   costs: AllocCosts | null = null;
   /** Stack-cache flush hook (stack.go stackcache_clear), installed by the stack allocator. */
@@ -83,6 +93,7 @@ export class Runtime {
     this.clock = opts.clock;
     this.debug = opts.debug;
     this.persistent = new PersistentAllocator(opts.sys, this.memstats);
+    this.mem = new Memory(() => this.mheap, opts.sys);
     this.gcController = new GcControllerState(() => opts.sys.mappedReady);
   }
 

@@ -46,14 +46,24 @@ export type YieldValue = typeof YieldPark | typeof YieldGosched | typeof YieldPr
 /** A goroutine body: a generator that yields when it blocks. */
 export type GoroutineBody = Generator<YieldValue, void, unknown>;
 
-/** One stack frame: its size and the pointer-holding slots that make it a GC root. */
+/**
+ * One stack frame. Its slots live in the goroutine's stack memory at
+ * [stack.hi − sp, stack.hi − sp + size); the words listed in ptrOffs hold
+ * pointers (the function's stack map), and are roots while the frame is on
+ * the stack.
+ */
 export interface Frame {
   readonly fn: string;
   /** Frame size in bytes (locals, spills, outgoing args). */
   readonly size: number;
-  /** Slot name → current value (addresses of heap objects, or 0/null). */
-  readonly slots: Map<string, unknown>;
+  /** Byte offsets, from the frame's lowest address, of its pointer words (the stack map). */
+  readonly ptrOffs: Int32Array;
+  /** Bytes from stack.hi down to the frame's lowest address; set when it is pushed. */
+  sp: number;
 }
+
+/** A frame with no pointer slots. */
+export const noPointers = new Int32Array(0);
 
 export class G {
   status = _Gidle;

@@ -1,0 +1,140 @@
+// Stack frames as a program sees them: a function's local variables at
+// offsets in its frame on the goroutine's stack, with the stack map the
+// compiler emits (which words hold pointers). A frame's pointer slots are
+// the collector's roots for as long as the frame is on the stack; a JS
+// variable is not (it is like a register: a pointer kept across a call that
+// may collect must live in a frame slot, a global or the heap).
+//
+// A FrameShape is built once per function (its layout and a class whose
+// properties are the slots); each call pushes a small record and returns an
+// instance whose property reads and writes load and store the slot's memory:
+//
+//   const f = go.locals('main.main', { root: T.pointer(Node), n: T.int });
+//   f.root = go.new(Node);        // a pointer store into main's frame
+//
+//        stack.hi ─┐
+//   ┌──────────────┤ frame of main.main (sp = its size)
+//   │ root *Node   │ ← ptrOffs = [0]
+//   │ n    int     │
+//   ├──────────────┤ frame of the callee …
+//   │              │
+//   stack.lo
+
+import type { Frame, G } from '../runtime/runtime2.ts';
+import { forEachPointerWord } from '../runtime/mbarrier.ts';
+import { loadValue, storeValue } from './memops.ts';
+import type { GoProcess } from './process.ts';
+import type { GoType } from './types.ts';
+
+/** A frame's slots, by name: reading returns the value, assigning stores it. */
+export type Locals<S extends Record<string, GoType>> = { -readonly [K in keyof S]: unknown };
+
+export interface SlotLayout {
+  readonly name: string;
+  readonly type: GoType;
+  readonly off: number;
+}
+
+/** Something whose slots are at known offsets from an address: a frame, a closure object, the globals. */
+export interface SlotHolder {
+  readonly p: GoProcess;
+  /** Address of the slot at byte offset off (checks that the holder may be used). */
+  slotAddr(off: number): number;
+}
+
+/** Lays out named variables by Go's alignment rules; returns the slots and the end offset. */
+export function layoutSlots(slots: Record<string, GoType>): { slots: SlotLayout[]; end: number } {
+  const out: SlotLayout[] = [];
+  let off = 0;
+  for (const [name, type] of Object.entries(slots)) {
+    const align = Math.max(type.align, 1);
+    off = Math.ceil(off / align) * align;
+    out.push({ name, type, off });
+    off += type.size;
+  }
+  return { slots: out, end: off };
+}
+
+/**
+ * Gives a class one property per slot that loads and stores the slot's
+ * memory. `barrier` is false for frames (stores into the running
+ * goroutine's own stack take no write barrier in Go) and true for the heap
+ * and globals.
+ */
+export function defineSlotAccessors(proto: object, slots: readonly SlotLayout[], barrier: boolean): void {
+  for (const s of slots) {
+    Object.defineProperty(proto, s.name, {
+      enumerable: true,
+      get(this: SlotHolder) {
+        return loadValue(this.p, this.slotAddr(s.off), s.type);
+      },
+      set(this: SlotHolder, v: unknown) {
+        storeValue(this.p, this.slotAddr(s.off), s.type, v, barrier);
+      },
+    });
+  }
+}
+
+/** The base of every frame instance: which goroutine's stack it is on, and its record. */
+export class FrameRef implements SlotHolder {
+  constructor(
+    readonly p: GoProcess,
+    readonly g: G,
+    readonly rec: Frame,
+  ) {}
+
+  /** Set when the function returned: the slots are gone. */
+  popped = false;
+
+  /** Address of the slot at byte offset off, checking the frame is live and the caller owns it. */
+  slotAddr(off: number): number {
+    if (this.popped) throw new Error(`gomem: a local of ${this.rec.fn} used after ${this.rec.fn} returned`);
+    if (this.p.sched.curG !== this.g) throw new Error(`gomem: a local of ${this.rec.fn} (goroutine ${this.g.goid}) used from another goroutine; share values through the heap, a global or a channel`);
+    return this.g.stack.hi - this.rec.sp + off;
+  }
+}
+
+export class FrameShape {
+  readonly size: number;
+  readonly slots: readonly SlotLayout[];
+  readonly ptrOffs: Int32Array;
+  private readonly Instance: new (p: GoProcess, g: G, rec: Frame) => FrameRef;
+
+  constructor(
+    readonly fn: string,
+    slots: Record<string, GoType>,
+    /** Bytes of the frame beyond its named slots (spills, outgoing arguments). */
+    extra = 0,
+  ) {
+    const { slots: layout, end } = layoutSlots(slots);
+    const ptrs: number[] = [];
+    for (const sl of layout) if (sl.type.pointers) forEachPointerWord(sl.type, sl.type.size, (o) => ptrs.push(sl.off + o));
+    this.slots = layout;
+    this.ptrOffs = Int32Array.from(ptrs);
+    this.size = Math.ceil((end + extra) / 8) * 8;
+    class Instance extends FrameRef {}
+    defineSlotAccessors(Instance.prototype, layout, false);
+    this.Instance = Instance;
+  }
+
+  /** Pushes a frame of this shape on the running goroutine's stack. */
+  push(p: GoProcess): FrameRef {
+    const rec: Frame = { fn: this.fn, size: this.size, ptrOffs: this.ptrOffs, sp: 0 };
+    const g = p.sched.curG;
+    if (g === null) throw new Error(`gomem: ${this.fn} called outside a goroutine`);
+    p.sched.pushFrame(rec);
+    return new this.Instance(p, g, rec);
+  }
+
+  /** Pops a frame pushed by push(). */
+  pop(p: GoProcess, f: FrameRef): void {
+    f.popped = true;
+    p.sched.popFrame(f.rec);
+  }
+
+  /** Whether another declaration of the function has the same slots. */
+  sameSlots(slots: Record<string, GoType>): boolean {
+    const names = Object.keys(slots);
+    return names.length === this.slots.length && this.slots.every((s, i) => s.name === names[i] && s.type === slots[s.name]);
+  }
+}
