@@ -13,7 +13,7 @@ function check(script: string): { status: number | null; stderr: string } {
 }
 
 describe('generated files are fresh', () => {
-  for (const script of ['scripts/mksizeclasses.ts', 'scripts/mkpkginit.ts', 'scripts/sync-binaries.ts', 'scripts/mkprograms-doc.ts']) {
+  for (const script of ['scripts/mksizeclasses.ts', 'scripts/mkpkginit.ts', 'scripts/sync-binaries.ts', 'scripts/mklive.ts', 'scripts/mkprograms-doc.ts']) {
     it(script, () => {
       expect(check(script)).toEqual({ status: 0, stderr: '' });
     });

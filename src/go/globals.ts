@@ -65,6 +65,31 @@ export class Globals {
     return a;
   }
 
+  /** Addresses of named variables: from the binary's measured symbols, else placed on first use. */
+  private readonly symbolAddrs = new Map<string, number>();
+
+  /** Bytes gomem sets aside for a runtime or package variable whose place in the binary is not known. */
+  static readonly unknownSymbolBytes = 2048;
+
+  /** Records where the binary keeps its variables: [section, offset] by symbol. */
+  setSymbols(symbols: Record<string, readonly [string, number]>): void {
+    for (const [name, [sec, off]] of Object.entries(symbols)) {
+      this.symbolAddrs.set(name, (sec === 'data' ? this.dataStart : this.bssStart) + off);
+    }
+  }
+
+  /** The address of a named variable's word at `offset`, marked as a pointer (a root). */
+  rootWord(symbol: string, offset: number): number {
+    let base = this.symbolAddrs.get(symbol);
+    if (base === undefined) {
+      this.top = Math.floor((this.top - Globals.unknownSymbolBytes) / 8) * 8;
+      base = this.top;
+      this.symbolAddrs.set(symbol, base);
+    }
+    this.markPointer(base + offset);
+    return base + offset;
+  }
+
   /** Reserves one pointer word (a runtime or package variable holding an object); returns its address. */
   pointerWord(): number {
     this.top -= 8;

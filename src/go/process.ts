@@ -27,7 +27,8 @@ import { type GoBinary, binaryFromJson, globalsSize, runtimeStartOSTouches, runt
 import { type CheckpointInput, type ExtraValue, checkpointJson } from './checkpoint.ts';
 import { renderSmaps, renderStatus } from '../kernel/index.ts';
 import { type InitStep, checkpointHelperInits, fmtProgramInits } from './pkginit.ts';
-import type { Program } from './program.ts';
+import type { Program, StartupRoots } from './program.ts';
+import type { RootSet } from '../runtime/mgcmark.ts';
 import { Globals } from './globals.ts';
 import { Rodata } from './rodata.ts';
 import { GoMap } from './map.ts';
@@ -38,6 +39,7 @@ import { Func, GoString } from './values.ts';
 const utf8d = new TextDecoder();
 import { programPanicReport } from './panic_trace.ts';
 import helloBinary from './default_binary.json' with { type: 'json' };
+import defaultLiveJson from './default_live.json' with { type: 'json' };
 
 export interface RunOptions {
   /** The process environment as Go reads it: GOGC, GOMEMLIMIT, GOMAXPROCS, GODEBUG (others are passed through). */
@@ -80,6 +82,8 @@ export class GoExit extends Error {
 }
 
 const defaultBinary = binaryFromJson(helloBinary, '/usr/local/bin/hello');
+/** The hello binary's variables: where a program without a binary of its own keeps the runtime's. */
+const defaultLive = defaultLiveJson as unknown as StartupRoots;
 
 export class GoProcess {
   readonly clock = new Clock();
@@ -166,6 +170,8 @@ export class GoProcess {
     if (parsed.memprofilerate !== undefined) this.rt.memProfileRate = parsed.memprofilerate;
     this.rodata = new Rodata(this.binary, this.rt.types);
     this.globals = new Globals(this.binary, this.rt.mem);
+    this.globals.setSymbols((program.live ?? defaultLive).symbols);
+    this.rt.rootWord = (symbol, offset) => this.globals.rootWord(symbol, offset);
     this.stacks = new StackAllocator(this.rt);
     let startup: Startup | null = null;
     this.sched = new Sched(this.rt, this.clock, this.stacks, {
@@ -174,13 +180,14 @@ export class GoProcess {
         this.rt.sys.touch(x, gType.size);
         return x;
       },
-      allgadd: () => startup!.allgadd(),
+      allgadd: (g) => startup!.allgadd(g),
       goroutineCreateCost: () => this.costs.goroutineCreate(),
       switchCost: () => this.costs.goroutineSwitch(),
       sleepWall: (d) => this.costs.sleepIdle(d),
     });
     this.sched.maxTimeNs = opts.maxTimeNs ?? program.maxTimeNs ?? defaultMaxTimeNs;
     this.startup = startup = new Startup(this.rt, this.sched, this.stacks);
+    this.roots = { forEachGlobal: (f) => this.globals.forEachPointer(f), allgs: this.sched.allgs };
     this.go = new Go(this);
   }
 
@@ -223,23 +230,53 @@ export class GoProcess {
   private *runtimeMain(): GoroutineBody {
     this.t0 = this.clock.now;
     const inits = this.program.inits ?? [...fmtProgramInits, ...(this.program.checkpointHelper ? checkpointHelperInits : [])];
-    for (const step of inits) this.initStep(step);
+    const objs = inits.map((step) => this.initStep(step));
+    this.linkInitObjects(objs);
     yield* this.program.main(this.go);
     this.checkpoint('exit');
   }
 
-  private initStep(step: InitStep): void {
+  /**
+   * Stores, for each package-init object that stays live, the pointer that
+   * holds it where real Go keeps it (a package variable, another init
+   * object, a parked goroutine's stack). The pages were written by the
+   * inits already: contents only. Without measurements for the binary, every
+   * init object is held by a variable of its package.
+   */
+  private linkInitObjects(objs: readonly number[]): void {
+    const live = this.program.live;
+    const mem = this.rt.mem;
+    objs.forEach((obj, i) => {
+      if (obj === 0) return;
+      if (live === undefined) {
+        mem.initWord(this.globals.pointerWord(), obj);
+        return;
+      }
+      const h = live.holders[i];
+      if (h === undefined) return; // garbage once main runs
+      let where: number;
+      if (h.symbol !== undefined) where = this.globals.rootWord(h.symbol, h.offset ?? 0);
+      else if (h.step !== undefined && objs[h.step]) where = objs[h.step]! + (h.offset ?? 0);
+      else where = this.globals.pointerWord(); // a parked goroutine's frame, or a holder gomem does not allocate
+      mem.initWord(where, obj);
+    });
+  }
+
+  /** One package-init step; returns the address of what it allocated, or 0. */
+  private initStep(step: InitStep): number {
     const rt = this.rt;
     const g = this.sched.curG!;
     if ('alloc' in step) {
       // Package init code initialises what it allocates.
-      rt.sys.touch(this.allocStep(step), step.alloc);
+      const x = this.allocStep(step);
+      rt.sys.touch(x, step.alloc);
+      return x;
     } else if ('allocPerEnv' in step) {
       const n = step.allocPerEnv * this.envv.length;
-      if (n > 0) mallocgc(rt, n, step.noscan ? null : this.go.opaqueType(step.type, n), true);
+      if (n > 0) return mallocgc(rt, n, step.noscan ? null : this.go.opaqueType(step.type, n), true);
     } else if ('allocPerArg' in step) {
       const n = step.allocPerArg * this.argv.length;
-      if (n > 0) mallocgc(rt, n, step.noscan ? null : this.go.opaqueType(step.type, n), true);
+      if (n > 0) return mallocgc(rt, n, step.noscan ? null : this.go.opaqueType(step.type, n), true);
     } else if (step.action === 'createfing') {
       this.go.createfing();
     } else if (step.action === 'SetFinalizer') {
@@ -254,6 +291,7 @@ export class GoProcess {
     } else if (step.action === 'newproc') {
       this.sched.newproc(step.name, parkForever(), { parked: 'IO wait' });
     }
+    return 0;
   }
 
   /** A checkpoint: ReadMemStats (flushing the mcaches, as the Go helper's does), metrics, /proc. */
@@ -301,6 +339,9 @@ export class GoProcess {
     for (const p of this.rt.allp) busy += p.busyTime;
     this.proc.cpuTimeNs = busy;
   }
+
+  /** The collector's roots: the globals' pointer words and every goroutine's frames. */
+  readonly roots: RootSet;
 
   // ── the binary's image: literals, functions, globals ─────────────────
 

@@ -7,6 +7,14 @@ import type { GoroutineBody } from '../runtime/runtime2.ts';
 import type { Go } from './api.ts';
 import type { GoBinary } from './binary.ts';
 import type { InitStep } from './pkginit.ts';
+
+/** Where the binary keeps what its start-up allocates (scripts/mklive.ts). */
+export interface StartupRoots {
+  /** Variables holding start-up objects: [section, offset in it] by symbol. */
+  readonly symbols: Readonly<Record<string, readonly [string, number]>>;
+  /** By init step index: a variable (symbol + offset), another step's object (+ offset), or a goroutine's stack. */
+  readonly holders: Readonly<Record<string, { symbol?: string; step?: number; runtime?: string; offset?: number; stack?: string }>>;
+}
 import type { OptionKind } from './program_options.ts';
 
 export interface Program {
@@ -18,6 +26,13 @@ export interface Program {
   binary?: GoBinary;
   /** Its package-init allocations, in order; default: those of a fmt program. */
   inits?: readonly InitStep[];
+  /**
+   * What holds its start-up objects, as measured in real Go: the binary's
+   * variables and, per package-init step that stays live, its holder
+   * (src/scenarios/live/<name>.json, scripts/mklive.ts). Default: every
+   * package-init object stays live (held by its package's variables).
+   */
+  live?: StartupRoots;
   /** Command-line arguments after the program name (os.Args[1:]). */
   args?: readonly string[];
   /** Files the program expects, created in the model's file system (all in the page cache). */

@@ -56,6 +56,30 @@ function newInit(rt: Runtime, t: RType): number {
   return x;
 }
 
+// Field offsets (linux/amd64, Go 1.23.5, from DWARF; reality/startup §12)
+// of the pointers through which the runtime's structures hold each other.
+const mG0 = 0;
+const mGsignal = 80;
+const mCurg = 192;
+const mAlllink = 328;
+const mMLockProfileStack = 632;
+const mProfStack = 688;
+const pSudogbuf0 = 2496;
+
+/**
+ * Stores a pointer the runtime keeps in a global or in one of its own
+ * structures. The word's page is written by the start-up already (its
+ * residency is measured), so the store is contents only.
+ */
+function link(rt: Runtime, where: number, ptr: number): void {
+  if (where !== 0) rt.mem.initWord(where, ptr);
+}
+
+/** The address of a runtime variable (plus a field offset), or 0 when the program has no globals image. */
+function global(rt: Runtime, symbol: string, offset = 0): number {
+  return rt.rootWord === null ? 0 : rt.rootWord(symbol, offset);
+}
+
 const profStackBytes = 1072; // 134 PCs: debug.profstackdepth 128 + 6 (mProfStackInit)
 const uintptrNoscan = null;
 
@@ -72,41 +96,55 @@ export class Startup {
     private readonly stacks: StackAllocator,
   ) {}
 
-  /** allgadd's append to allgs: a new backing array whenever it is full. */
-  allgadd(): void {
+  /** allgadd's append to allgs (runtime.allgs / allgptr): a new backing array whenever it is full. */
+  allgadd(gp: G): void {
+    const rt = this.rt;
     if (this.allgsLen === this.allgsCap) {
       const g = growsliceCap(this.allgsCap, this.allgsLen + 1, pointerType);
-      const a = mallocgc(this.rt, g.memBytes, pointerType, true);
-      if (this.allgsLen > 0) this.rt.sys.touch(a, this.allgsLen * 8); // the old elements are copied
+      const a = mallocgc(rt, g.memBytes, pointerType, true);
+      if (this.allgsLen > 0) {
+        rt.sys.touch(a, this.allgsLen * 8); // the old elements are copied
+        rt.mem.move(a, this.allgsArray, this.allgsLen * 8);
+      }
       this.allgsArray = a;
       this.allgsCap = g.newcap;
+      link(rt, global(rt, 'runtime.allgptr'), a);
     }
-    this.rt.sys.touch(this.allgsArray + this.allgsLen * 8, 8);
+    rt.sys.touch(this.allgsArray + this.allgsLen * 8, 8);
+    rt.mem.initWord(this.allgsArray + this.allgsLen * 8, gp.addr);
     this.allgsLen++;
   }
 
-  /** malg for an M's g: a g struct and a stack of n bytes. */
-  private malg(n: number): Stack {
-    newInit(this.rt, gType);
+  /** malg for an M's g: a g struct and a stack of n bytes; returns both. */
+  private malg(n: number): { g: number; stack: Stack } {
+    const g = newInit(this.rt, gType);
     const stk = this.stacks.stackalloc(n);
     // The top of the stack is written when the g first runs on it.
     this.rt.sys.touch(stk.hi - 4096, 4096);
-    return stk;
+    return { g, stack: stk };
   }
 
-  /** mProfStackInit: the M's two profiling stacks (134 PCs each). */
-  private mProfStackInit(): void {
-    mallocgc(this.rt, profStackBytes, uintptrNoscan, true);
-    mallocgc(this.rt, profStackBytes, uintptrNoscan, true);
+  /** mProfStackInit: the M's two profiling stacks (134 PCs each), stored in the m at `m` (a global for m0). */
+  private mProfStackInit(m: number): void {
+    link(this.rt, m === 0 ? 0 : m + mProfStack, mallocgc(this.rt, profStackBytes, uintptrNoscan, true));
+    link(this.rt, m === 0 ? 0 : m + mMLockProfileStack, mallocgc(this.rt, profStackBytes, uintptrNoscan, true));
   }
 
-  /** newm → allocm: an m struct, a 32 KiB signal stack, profiling stacks, a 16 KiB g0 stack; then clone. */
+  /** newm → allocm: an m struct, a 32 KiB signal stack, profiling stacks, a 16 KiB g0 stack; then clone. Linked at the head of allm. */
   newm(): M {
-    const addr = newInit(this.rt, mType);
+    const rt = this.rt;
+    const addr = newInit(rt, mType);
     const gsignal = this.malg(32 << 10);
-    this.mProfStackInit();
+    link(rt, addr + mGsignal, gsignal.g);
+    this.mProfStackInit(addr);
     const g0 = this.malg(16 << 10);
-    const m: M = { id: this.ms.length, addr, gsignal, g0 };
+    link(rt, addr + mG0, g0.g);
+    const m: M = { id: this.ms.length, addr, gsignal: gsignal.stack, g0: g0.stack };
+    // m.alllink = allm; allm = m (m0 is a global, not on the heap: the list ends there).
+    const allm = global(rt, 'runtime.allm');
+    const prev = this.ms[this.ms.length - 1]!;
+    if (prev.addr !== 0) link(rt, addr + mAlllink, prev.addr);
+    link(rt, allm, addr);
     this.ms.push(m);
     this.sched.threads++;
     return m;
@@ -114,8 +152,13 @@ export class Startup {
 
   /** The runtime's appends of the options slice in internal/cpu.doinit (three growths of 32-byte options). */
   private cpuinit(): void {
-    // Each growth copies the options so far into the new array and appends more.
-    for (const n of [6, 12, 27]) this.rt.sys.touch(mallocgc(this.rt, n * cpuOptionType.size, cpuOptionType, true), n * cpuOptionType.size);
+    // Each growth copies the options so far into the new array and appends more; the last is kept.
+    let last = 0;
+    for (const n of [6, 12, 27]) {
+      last = mallocgc(this.rt, n * cpuOptionType.size, cpuOptionType, true);
+      this.rt.sys.touch(last, n * cpuOptionType.size);
+    }
+    link(this.rt, global(this.rt, 'internal/cpu.options'), last);
   }
 
   /** A: schedinit, up to and including procresize. Leaves P0 acquired. */
@@ -125,40 +168,52 @@ export class Startup {
     mallocinit(rt);
     this.cpuinit();
     // mcommoninit(m0) → mpreinit: the main thread's signal stack.
-    const m0: M = { id: 0, addr: 0, gsignal: this.malg(32 << 10), g0: null };
+    const gsignal = this.malg(32 << 10);
+    link(rt, global(rt, 'runtime.m0', mGsignal), gsignal.g);
+    const m0: M = { id: 0, addr: 0, gsignal: gsignal.stack, g0: null };
     this.ms.push(m0);
-    // modulesinit: activeModules and the GC pointer masks of data and bss (BuckHashSys).
-    mallocgc(rt, 24, pointerType, true);
-    mallocgc(rt, 8, null, true);
+    // modulesinit: activeModules (a *[]*moduledata) and the GC pointer masks of data and bss (BuckHashSys).
+    const active = mallocgc(rt, 24, pointerType, true);
+    link(rt, global(rt, 'runtime.modulesSlice'), active);
+    link(rt, active, mallocgc(rt, 8, null, true));
     const mask = (n: number): number => Math.floor((Math.floor(n / 8) + 7) / 8) + 1;
     const md = rt.persistent.alloc(mask(opts.dataSize), 1, rt.memstats.buckhash_sys, null);
     rt.sys.touch(md, mask(opts.dataSize));
     const mb = rt.persistent.alloc(mask(opts.bssSize), 1, rt.memstats.buckhash_sys, null);
     rt.sys.touch(mb, mask(opts.bssSize));
     // goargs and goenvs: a string header per argument / variable, and each variable's bytes.
-    if (opts.argv.length > 0) mallocgc(rt, 16 * opts.argv.length, stringType, true);
-    if (opts.envv.length > 0) mallocgc(rt, 16 * opts.envv.length, stringType, true);
-    for (const e of opts.envv) mallocgc(rt, Buffer.byteLength(e), null, false);
-    // parsedebugvars: p := new(string).
-    mallocgc(rt, 16, stringType, true);
+    if (opts.argv.length > 0) link(rt, global(rt, 'runtime.argslice'), mallocgc(rt, 16 * opts.argv.length, stringType, true));
+    if (opts.envv.length > 0) {
+      const envs = mallocgc(rt, 16 * opts.envv.length, stringType, true);
+      link(rt, global(rt, 'runtime.envs'), envs);
+      opts.envv.forEach((e, i) => link(rt, envs + 16 * i, mallocgc(rt, Buffer.byteLength(e), null, false)));
+    }
+    // parsedebugvars: p := new(string), kept in godebugEnv.
+    link(rt, global(rt, 'runtime.godebugEnv'), mallocgc(rt, 16, stringType, true));
     rt.gcController.init(opts.gcPercent, opts.memoryLimit);
     // gcrash.stack = stackalloc(16384): no P yet, so straight from the order-3 pool.
     this.stacks.stackalloc(16 << 10);
-    this.mProfStackInit();
+    // m0's profiling stacks: m0 is a global.
+    link(rt, global(rt, 'runtime.m0', mProfStack), mallocgc(rt, profStackBytes, uintptrNoscan, true));
+    link(rt, global(rt, 'runtime.m0', mMLockProfileStack), mallocgc(rt, profStackBytes, uintptrNoscan, true));
     this.procresize(opts.gomaxprocs);
   }
 
   /** procresize(n) from zero Ps: allp, the idle and timer masks, a p struct and an mcache per P. */
   procresize(n: number): void {
     const rt = this.rt;
-    mallocgc(rt, 8 * n, pointerType, true);
+    const allp = mallocgc(rt, 8 * n, pointerType, true);
+    link(rt, global(rt, 'runtime.allp'), allp);
     const maskBytes = 4 * Math.ceil(n / 32);
-    mallocgc(rt, maskBytes, null, true); // idlepMask
-    mallocgc(rt, maskBytes, null, true); // timerpMask
+    link(rt, global(rt, 'runtime.idlepMask'), mallocgc(rt, maskBytes, null, true));
+    link(rt, global(rt, 'runtime.timerpMask'), mallocgc(rt, maskBytes, null, true));
     for (let i = 0; i < n; i++) {
-      newInit(rt, pType);
+      const pp = newInit(rt, pType);
+      link(rt, allp + 8 * i, pp);
       const c = i === 0 && rt.mcache0 !== null ? rt.mcache0 : allocmcache(rt);
-      rt.allp.push(new P(i, c, new PageCache()));
+      const P_ = new P(i, c, new PageCache());
+      P_.addr = pp;
+      rt.allp.push(P_);
     }
     rt.mcache0 = null;
     rt.curP = rt.allp[0]!;
@@ -170,7 +225,7 @@ export class Startup {
       if (gcd(i, n) !== 1) continue;
       if (len === cap) {
         const g = growsliceCap(cap, len + 1, u32);
-        mallocgc(rt, g.memBytes, null, false);
+        link(rt, global(rt, 'runtime.stealOrder', 8), mallocgc(rt, g.memBytes, null, false));
         cap = g.newcap;
       }
       len++;
@@ -190,23 +245,29 @@ export class Startup {
     // B: newproc(runtime.main), parked until mstart schedules it.
     const g1 = sched.newproc('runtime.main', mainBody!, { parked: 'start' });
     sched.mainG = g1;
+    link(rt, global(rt, 'runtime.m0', mCurg), g1.addr);
     // C: runtime.main on M0 with P0.
     this.newm(); // sysmon (M1)
-    sched.newproc('runtime.forcegchelper', parkForever(), { system: true, parked: 'force gc (idle)' });
+    const forcegc = sched.newproc('runtime.forcegchelper', parkForever(), { system: true, parked: 'force gc (idle)' });
+    link(rt, global(rt, 'runtime.forcegc', 8), forcegc.addr);
     if (rt.allp.length > 1) this.newm(); // wakep: P1 is idle and no M is → M2
-    // gcenable: c := make(chan int, 2); go bgsweep(c); go bgscavenge(c); <-c; <-c
+    // gcenable: c := make(chan int, 2); go bgsweep(c); go bgscavenge(c); <-c; <-c.
+    // The channel and the two closures are garbage once gcenable returns.
     mallocgc(rt, 104 + 2 * 8, null, true);
     mallocgc(rt, closure1Type.size, closure1Type, true);
-    sched.newproc('runtime.bgsweep', parkForever(), { system: true, parked: 'GC sweep wait' });
+    const bgsweep = sched.newproc('runtime.bgsweep', parkForever(), { system: true, parked: 'GC sweep wait' });
+    link(rt, global(rt, 'runtime.sweep', 8), bgsweep.addr);
     mallocgc(rt, closure1Type.size, closure1Type, true);
-    sched.newproc('runtime.bgscavenge', parkForever(), { system: true, parked: 'GC scavenge wait' });
-    newInit(rt, sudogType); // g1 blocks in <-c
+    const bgscavenge = sched.newproc('runtime.bgscavenge', parkForever(), { system: true, parked: 'GC scavenge wait' });
+    link(rt, global(rt, 'runtime.scavenger', 8), bgscavenge.addr);
+    // g1 blocks in <-c: its sudog goes back to the P's sudog cache, which keeps it.
+    link(rt, pMain.addr + pSudogbuf0, newInit(rt, sudogType));
     this.newm(); // stoplockedm → handoffp(P0) → startm: M3
     // bgscavenge (on P0): scavengerState.init's sleep timer.
-    newInit(rt, timerType);
+    link(rt, global(rt, 'runtime.scavenger', 16), newInit(rt, timerType));
     // g1 resumes on the idle P: main_init_done = make(chan bool).
     rt.curP = pMain;
-    mallocgc(rt, 104, null, true);
+    link(rt, global(rt, 'runtime.main_init_done'), mallocgc(rt, 104, null, true));
     g1.lastP = pMain.id;
     rt.curP = null;
     return g1;

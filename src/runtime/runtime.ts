@@ -83,6 +83,13 @@ export class Runtime {
   /** Type descriptors by address (interface type words, malloc headers). */
   readonly types = new TypeTable();
 
+  /**
+   * The address of a runtime or package variable in the binary's .data or
+   * .bss (plus a field offset), marked as a pointer in the globals' GC
+   * bitmap; installed by the program layer, which knows the binary.
+   */
+  rootWord: ((symbol: string, offset: number) => number) | null = null;
+
   collector: Collector | null = null;
   costs: AllocCosts | null = null;
   /** Stack-cache flush hook (stack.go stackcache_clear), installed by the stack allocator. */

@@ -93,6 +93,8 @@ export class G {
 }
 
 export class P {
+  /** Address of the p struct (allp[id]). */
+  addr = 0;
   mcache: MCache;
   pcache: PageCache;
   readonly mspancache: MSpan[] = [];

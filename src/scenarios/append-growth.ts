@@ -7,13 +7,14 @@
 // Go:   for i := 0; i < 1000000; i++ { s = append(s, int64(i)); if cap(s) != last { caps = append(caps, cap(s)) } }
 
 import { defineProgram } from '../go/program.ts';
-import { binaryOf, initsOf } from './binaries.ts';
+import { binaryOf, initsOf, liveOf } from './binaries.ts';
 
 export default defineProgram({
   name: 'append-growth',
   description: 'append to a []int64 one element at a time up to 1,000,000; report every new cap',
   binary: binaryOf('append-growth'),
   inits: initsOf('append-growth'),
+  live: liveOf('append-growth'),
   *main(go) {
     const T = go.T;
     go.checkpoint('start');

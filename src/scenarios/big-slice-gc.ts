@@ -10,7 +10,7 @@
 import type { Go } from '../go/api.ts';
 import { defineProgram, type Program } from '../go/program.ts';
 import type { GoroutineBody } from '../runtime/runtime2.ts';
-import { binaryOf, initsOf } from './binaries.ts';
+import { binaryOf, initsOf, liveOf } from './binaries.ts';
 
 function* bigSliceGC(go: Go, release: () => void): GoroutineBody {
   const T = go.T;
@@ -40,6 +40,7 @@ export const bigSliceGc: Program = defineProgram({
   description: 'Example 5-6: drop a touched 600 MiB slice, runtime.GC(), sleep, then a 300 MiB one',
   binary: binaryOf('big-slice-gc'),
   inits: initsOf('big-slice-gc'),
+  live: liveOf('big-slice-gc'),
   needsGC: true,
   *main(go) {
     yield* bigSliceGC(go, () => go.runtime.GC());
@@ -51,6 +52,7 @@ export const bigSliceFreeos: Program = defineProgram({
   description: 'Example 5-6 with debug.FreeOSMemory() in place of runtime.GC(): RSS drops at once',
   binary: binaryOf('big-slice-freeos'),
   inits: initsOf('big-slice-freeos'),
+  live: liveOf('big-slice-freeos'),
   needsGC: true,
   *main(go) {
     yield* bigSliceGC(go, () => go.debug.FreeOSMemory());

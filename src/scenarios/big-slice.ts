@@ -6,13 +6,14 @@
 // Go:   b := make([]byte, 600*1024*1024); b[5000] = 1; b[100000] = 1; b[104000] = 1; for i := range b { b[i] = 1 }
 
 import { defineProgram } from '../go/program.ts';
-import { binaryOf, initsOf } from './binaries.ts';
+import { binaryOf, initsOf, liveOf } from './binaries.ts';
 
 export default defineProgram({
   name: 'big-slice',
   description: 'Example 5-5: a 600 MiB []byte, three writes, then every byte written (VSZ vs RSS)',
   binary: binaryOf('big-slice'),
   inits: initsOf('big-slice'),
+  live: liveOf('big-slice'),
   *main(go) {
     const T = go.T;
     go.checkpoint('start');

@@ -6,6 +6,7 @@
 
 import { type GoBinary, binaryFromJson, type BinaryJson } from '../go/binary.ts';
 import type { InitStep } from '../go/pkginit.ts';
+import type { StartupRoots } from '../go/program.ts';
 import alloc_churn from './binaries/alloc-churn.json' with { type: 'json' };
 import append_growth from './binaries/append-growth.json' with { type: 'json' };
 import big_slice from './binaries/big-slice.json' with { type: 'json' };
@@ -38,6 +39,22 @@ import init_read_file from './inits/read-file.json' with { type: 'json' };
 import init_size_rounding from './inits/size-rounding.json' with { type: 'json' };
 import init_size_rounding_scan from './inits/size-rounding-scan.json' with { type: 'json' };
 
+import live_alloc_churn from './live/alloc-churn.json' with { type: 'json' };
+import live_append_growth from './live/append-growth.json' with { type: 'json' };
+import live_big_slice from './live/big-slice.json' with { type: 'json' };
+import live_big_slice_freeos from './live/big-slice-freeos.json' with { type: 'json' };
+import live_big_slice_gc from './live/big-slice-gc.json' with { type: 'json' };
+import live_blahdo from './live/blahdo.json' with { type: 'json' };
+import live_bonus from './live/bonus.json' with { type: 'json' };
+import live_busy_loop from './live/busy-loop.json' with { type: 'json' };
+import live_gin_idle from './live/gin-idle.json' with { type: 'json' };
+import live_hello from './live/hello.json' with { type: 'json' };
+import live_live_heap_steady from './live/live-heap-steady.json' with { type: 'json' };
+import live_mmap_file from './live/mmap-file.json' with { type: 'json' };
+import live_read_file from './live/read-file.json' with { type: 'json' };
+import live_size_rounding from './live/size-rounding.json' with { type: 'json' };
+import live_size_rounding_scan from './live/size-rounding-scan.json' with { type: 'json' };
+
 const inits: Record<string, { steps: InitStep[] }> = {
   'alloc-churn': init_alloc_churn as { steps: InitStep[] },
   'append-growth': init_append_growth as { steps: InitStep[] },
@@ -54,6 +71,24 @@ const inits: Record<string, { steps: InitStep[] }> = {
   'read-file': init_read_file as { steps: InitStep[] },
   'size-rounding': init_size_rounding as { steps: InitStep[] },
   'size-rounding-scan': init_size_rounding_scan as { steps: InitStep[] },
+};
+
+const lives: Record<string, StartupRoots> = {
+  'alloc-churn': live_alloc_churn as unknown as StartupRoots,
+  'append-growth': live_append_growth as unknown as StartupRoots,
+  'big-slice': live_big_slice as unknown as StartupRoots,
+  'big-slice-freeos': live_big_slice_freeos as unknown as StartupRoots,
+  'big-slice-gc': live_big_slice_gc as unknown as StartupRoots,
+  'blahdo': live_blahdo as unknown as StartupRoots,
+  'bonus': live_bonus as unknown as StartupRoots,
+  'busy-loop': live_busy_loop as unknown as StartupRoots,
+  'gin-idle': live_gin_idle as unknown as StartupRoots,
+  'hello': live_hello as unknown as StartupRoots,
+  'live-heap-steady': live_live_heap_steady as unknown as StartupRoots,
+  'mmap-file': live_mmap_file as unknown as StartupRoots,
+  'read-file': live_read_file as unknown as StartupRoots,
+  'size-rounding': live_size_rounding as unknown as StartupRoots,
+  'size-rounding-scan': live_size_rounding_scan as unknown as StartupRoots,
 };
 
 const raw: Record<string, BinaryJson> = {
@@ -86,4 +121,11 @@ export function initsOf(name: string): InitStep[] {
   const d = inits[name];
   if (d === undefined) throw new Error(`no init trace for ${name}`);
   return d.steps;
+}
+
+/** What holds a seed program's start-up objects in real Go (scripts/mklive.ts). */
+export function liveOf(name: string): StartupRoots {
+  const d = lives[name];
+  if (d === undefined) throw new Error(`no live-object data for ${name}`);
+  return d;
 }

@@ -8,7 +8,7 @@
 
 import type { Go } from '../go/api.ts';
 import { defineProgram } from '../go/program.ts';
-import { binaryOf, initsOf } from './binaries.ts';
+import { binaryOf, initsOf, liveOf } from './binaries.ts';
 
 function printMem(go: Go): void {
   const m = go.runtime.ReadMemStats();
@@ -23,6 +23,7 @@ export default defineProgram({
   description: 'ten 100 MB []byte allocations returned as pointers and dropped (TotalAlloc vs HeapSys)',
   binary: binaryOf('blahdo'),
   inits: initsOf('blahdo'),
+  live: liveOf('blahdo'),
   needsGC: true,
   *main(go) {
     const T = go.T;

@@ -6,7 +6,7 @@
 // Go:   var john = Employee{"John", 5000, 5, 0}; john.bonus = findEmployeeBonus(john.salary, john.sales); fmt.Println(john.bonus)
 
 import { defineProgram } from '../go/program.ts';
-import { binaryOf, initsOf } from './binaries.ts';
+import { binaryOf, initsOf, liveOf } from './binaries.ts';
 
 const BONUS_PERCENTAGE = 10;
 
@@ -15,6 +15,7 @@ export default defineProgram({
   description: 'the Employee/bonus program: values on the stack, one boxed int for fmt.Println',
   binary: binaryOf('bonus'),
   inits: initsOf('bonus'),
+  live: liveOf('bonus'),
   *main(go) {
     const T = go.T;
     const Employee = T.named(

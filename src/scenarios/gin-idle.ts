@@ -10,13 +10,14 @@
 //       srv := &http.Server{Handler: logger(recovery(mux))}; go srv.Serve(ln); time.Sleep(time.Second)
 
 import { defineProgram } from '../go/program.ts';
-import { binaryOf, initsOf } from './binaries.ts';
+import { binaryOf, initsOf, liveOf } from './binaries.ts';
 
 export default defineProgram({
   name: 'gin-idle',
   description: 'an idle HTTP server (router, middleware, one route, a listener goroutine) at rest',
   binary: binaryOf('gin-idle'),
   inits: initsOf('gin-idle'),
+  live: liveOf('gin-idle'),
   *main(go) {
     // The server's objects: the mux and its route tree, the listener's netFD and
     // pollDesc, the http.Server, the middleware closures (sizes from net/http).

@@ -8,13 +8,14 @@
 //       time.Sleep(2 * time.Second); checkpoint.Mark("after_sleep_2s")
 
 import { defineProgram } from '../go/program.ts';
-import { binaryOf, initsOf } from './binaries.ts';
+import { binaryOf, initsOf, liveOf } from './binaries.ts';
 
 export default defineProgram({
   name: 'hello',
   description: 'fmt.Println("hi"), then sleep: what an idle Go process costs (VSZ vs RSS)',
   binary: binaryOf('hello'),
   inits: initsOf('hello'),
+  live: liveOf('hello'),
   options: { sleep: { default: '2s', help: 'how long to sleep after printing (the article sleeps 30s)', kind: 'duration' } },
   *main(go) {
     go.checkpoint('start');

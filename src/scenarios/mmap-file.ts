@@ -8,7 +8,7 @@
 //       fmt.Println("Reading 5000 index", b[5000]) … syscall.Munmap(b); f.Close()
 
 import { defineProgram } from '../go/program.ts';
-import { binaryOf, initsOf } from './binaries.ts';
+import { binaryOf, initsOf, liveOf } from './binaries.ts';
 
 const file = '/data/file600m';
 
@@ -17,6 +17,7 @@ export default defineProgram({
   description: 'Example 5-3: mmap 600 MiB of a file, read three bytes, munmap (VSZ vs RssFile)',
   binary: binaryOf('mmap-file'),
   inits: initsOf('mmap-file'),
+  live: liveOf('mmap-file'),
   args: [file],
   files: [{ path: file, size: 600 << 20 }],
   *main(go) {

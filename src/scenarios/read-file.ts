@@ -6,7 +6,7 @@
 //       fmt.Println("Reading 5000 index", b[5000]) …; f.Close(); runtime.GC()
 
 import { defineProgram } from '../go/program.ts';
-import { binaryOf, initsOf } from './binaries.ts';
+import { binaryOf, initsOf, liveOf } from './binaries.ts';
 
 const file = '/data/file600m';
 
@@ -15,6 +15,7 @@ export default defineProgram({
   description: 'Example 5-2: read a 600 MiB file into a []byte (RSS grows by all of it)',
   binary: binaryOf('read-file'),
   inits: initsOf('read-file'),
+  live: liveOf('read-file'),
   needsGC: true,
   args: [file],
   files: [{ path: file, size: 600 << 20 }],

@@ -10,7 +10,7 @@
 import type { Go } from '../go/api.ts';
 import { defineProgram } from '../go/program.ts';
 import type { GoType } from '../go/types.ts';
-import { binaryOf, initsOf } from './binaries.ts';
+import { binaryOf, initsOf, liveOf } from './binaries.ts';
 
 const sizes = [1, 8, 9, 17, 33, 100, 1025, 4097, 32769, 40000];
 
@@ -34,6 +34,7 @@ export const sizeRounding = defineProgram({
   description: '1000 live noscan objects of each of 10 sizes: HeapAlloc grows by the size class',
   binary: binaryOf('size-rounding'),
   inits: initsOf('size-rounding'),
+  live: liveOf('size-rounding'),
   *main(go) {
     const byteSlice = go.T.slice(go.T.byte);
     go.checkpoint('start');
@@ -57,6 +58,7 @@ export const sizeRoundingScan = defineProgram({
   description: 'the same with pointerful objects: the 8-byte malloc header shows above 512 bytes',
   binary: binaryOf('size-rounding-scan'),
   inits: initsOf('size-rounding-scan'),
+  live: liveOf('size-rounding-scan'),
   *main(go) {
     go.checkpoint('start');
     // Below 8 bytes a pointerful object is still 8 (s8); 9 and 17 round up to 16 and 24; the rest hold a pointer and pad to size+(-size mod 8).
