@@ -30,7 +30,7 @@ import { growsliceCap } from '../runtime/slice.ts';
 import type { RType } from '../runtime/type.ts';
 import { Chan } from './chan.ts';
 import { closureType } from './closure_sizes.ts';
-import { FrameShape, type Locals, type SlotHolder, type SlotLayout, defineSlotAccessors, layoutSlots } from './frame.ts';
+import { type FrameRef, FrameShape, type Locals, type SlotHolder, type SlotLayout, defineSlotAccessors, layoutSlots } from './frame.ts';
 import { GoMap } from './map.ts';
 import { loadValue, storeValue, toGoString } from './memops.ts';
 import { Fmt, Log } from './pkg/fmt.ts';
@@ -173,6 +173,21 @@ export class Go {
    */
   locals<S extends Record<string, GoType>>(fn: string, slots: S, frameSize = 0): Locals<S> {
     return this.shape(fn, slots, frameSize).push(this.p) as unknown as Locals<S>;
+  }
+
+  /**
+   * Pushes a frame for a function whose body the caller runs itself (what
+   * a compiler's prologue does); go.leave pops it. go.func pairs them for you.
+   */
+  enter<S extends Record<string, GoType>>(fn: string, slots: S, frameSize = 0): Locals<S> {
+    return this.shape(fn, slots, frameSize).push(this.p) as unknown as Locals<S>;
+  }
+
+  /** Pops a frame pushed by go.enter (the function's epilogue): its slots stop being roots. */
+  leave(frame: Locals<Record<string, GoType>>): void {
+    const f = frame as unknown as FrameRef;
+    const sh = this.shapes.get(f.rec.fn)!;
+    sh.pop(this.p, f);
   }
 
   /** A call that uses `frameSize` bytes of stack while `body` runs (the stack grows by copying if needed). */
@@ -369,7 +384,6 @@ export class Go {
   /** x[k] = v (pointer words through the write barrier). */
   set(x: Slice | Ptr | null, k: string | number, v: unknown = undefined): void {
     const { a, t } = this.place(x, k);
-    if (t.size > 0) this.p.rt.mem.noteWrite(a, t.size);
     storeValue(this.p, a, t, v);
   }
 

@@ -36,7 +36,7 @@
 // (MSpan.touchedTo), so most stores reach the kernel model once per page.
 
 import type { MHeap } from './mheap.ts';
-import { type MSpan, mSpanInUse, mSpanManual } from './mspan.ts';
+import { type MSpan, mSpanDead, mSpanInUse, mSpanManual } from './mspan.ts';
 import type { SysMemory } from './mem.ts';
 
 /** Bytes per chunk of a chunked region (large spans, stack spans, globals). */
@@ -108,6 +108,8 @@ export class Memory {
   // Result of the last locate(): avoids allocating a Location per access.
   private view: DataView | undefined = undefined;
   private off = 0;
+  /** The span of the last access: consecutive accesses mostly hit the same span. */
+  private lastSpan: MSpan | null = null;
 
   constructor(
     private readonly heap: () => MHeap,
@@ -130,6 +132,19 @@ export class Memory {
    * room (growing a slot's stride, adding a chunk); without, view is
    * undefined when nothing is stored there (the bytes are zero).
    */
+  /**
+   * The span holding a (any state but dead), or null. A span still in use
+   * that covers a is a's span (spans never overlap), so the last one found
+   * is checked first.
+   */
+  private spanFor(a: number): MSpan | null {
+    const l = this.lastSpan;
+    if (l !== null && l.state !== mSpanDead && a >= l.startAddr && a < l.startAddr + l.npages * 8192) return l;
+    const s = this.heap().spanOf(a);
+    if (s !== null && s.state !== mSpanDead) this.lastSpan = s;
+    return s;
+  }
+
   private locate(a: number, n: number, create: boolean): void {
     if (a >= this.globalsBase && a < this.globalsEnd) {
       const off = a - this.globalsBase;
@@ -137,7 +152,7 @@ export class Memory {
       this.off = off & (memChunkBytes - 1);
       return;
     }
-    const s = this.heap().spanOf(a);
+    const s = this.spanFor(a);
     if (s !== null && a >= s.startAddr) {
       if (s.state === mSpanInUse && s.nelems > 1) {
         this.locateSlot(s, a, n, create);
@@ -166,7 +181,8 @@ export class Memory {
         return;
       }
       // Grow to the next multiple of 8 past the store, at least doubling, capped at the slot size.
-      let stride = m === null ? 0 : m.stride;
+      // A first store starts with 32 bytes a slot (a node's few pointer and scalar fields), then doubles.
+      let stride = m === null ? 16 : m.stride;
       stride = Math.min(s.elemsize, Math.max(stride * 2, (o + n + 7) & ~7));
       if (m === null) m = s.mem = new SlotMem(s.nelems, stride);
       else m.grow(stride);
@@ -339,7 +355,7 @@ export class Memory {
    * of a's slot (small spans) or chunk.
    */
   private run(a: number, n: number): number {
-    const s = a >= this.globalsBase && a < this.globalsEnd ? null : this.heap().spanOf(a);
+    const s = a >= this.globalsBase && a < this.globalsEnd ? null : this.spanFor(a);
     let end: number;
     if (s !== null && s.state === mSpanInUse && s.nelems > 1 && a >= s.startAddr) {
       const rel = a - s.startAddr;
@@ -360,7 +376,7 @@ export class Memory {
 
   /** A store of n bytes at a: fault its pages in, once per page for address-ordered writes. */
   noteWrite(a: number, n: number): void {
-    const s = this.heap().spanOf(a);
+    const s = this.spanFor(a);
     if (s !== null && a >= s.startAddr && a + n <= s.touchedTo) return;
     this.sys.touch(a, n);
     if (s !== null && a >= s.startAddr && a <= s.touchedTo && a < s.startAddr + s.npages * 8192) {
@@ -370,7 +386,7 @@ export class Memory {
 
   /** A load of n bytes at a: a read fault if the page was never touched (the zero page). */
   noteRead(a: number, n: number): void {
-    const s = this.heap().spanOf(a);
+    const s = this.spanFor(a);
     if (s !== null && a >= s.startAddr && a + n <= s.touchedTo) return;
     this.sys.touchRead(a, n);
   }

@@ -104,12 +104,19 @@ export function scanObject(rt: Runtime, s: MSpan, base: number, f: (ptr: number)
   const mask = typ.gcdata;
   const words = typ.ptrdata / 8;
   for (let off = 0; off < size; off += typ.size) {
-    for (let w = 0; w < words; w++) {
+    // The slot may end inside a tile (an object smaller than its slot): stop there, as Go's limit does.
+    const tileWords = Math.min(words, (size - off) / 8);
+    for (let w = 0; w < tileWords; w++) {
       if (mask === null ? !typ.isPointerWord!(w) : ((mask[w >>> 3]! >>> (w & 7)) & 1) === 0) continue;
       const v = mem.loadWord(obj + off + w * 8);
       if (v !== 0) f(v);
     }
   }
+}
+
+/** Whether the objects of span s start with a malloc header (small scan objects over 512 B). */
+export function hasHeader(s: MSpan): boolean {
+  return !s.noscan() && s.sizeclass() !== 0 && s.elemsize > minSizeForMallocHeader;
 }
 
 /** What a reachability walk found. */
@@ -121,9 +128,11 @@ export interface Reachable {
 
 /**
  * Everything reachable from the roots through simulated memory, with mark
- * bits of its own. Calls onObject(base, span) once per object reached.
+ * bits of its own. Calls onObject once per object reached, with the slot's
+ * base and the object's address as mallocgc returned it (8 bytes past the
+ * base when a malloc header precedes it).
  */
-export function walkReachable(rt: Runtime, roots: RootSet, onObject?: (base: number, s: MSpan) => void): Reachable {
+export function walkReachable(rt: Runtime, roots: RootSet, onObject?: (base: number, s: MSpan, obj: number) => void): Reachable {
   const heap = rt.mheap;
   const marks: (Uint32Array | undefined)[] = [];
   const stack: number[] = [];
@@ -141,7 +150,7 @@ export function walkReachable(rt: Runtime, roots: RootSet, onObject?: (base: num
     const base = s.startAddr + idx * s.elemsize;
     out.objects++;
     out.bytes += s.elemsize;
-    onObject?.(base, s);
+    onObject?.(base, s, hasHeader(s) ? base + mallocHeaderSize : base);
     stack.push(base);
   };
   forEachRoot(roots, (slot) => {
