@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 const dir = fileURLToPath(new URL('.', import.meta.url));
 const available = readdirSync(dir)
-  .filter((f) => f.endsWith('.ts') && !['main.ts', 'timing.ts'].includes(f) && !f.startsWith('go_'))
+  .filter((f) => f.endsWith('.ts') && !['main.ts', 'timing.ts'].includes(f) && !f.startsWith('go_') && !f.endsWith('_child.ts'))
   .map((f) => f.slice(0, -3))
   .sort();
 

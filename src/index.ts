@@ -4,3 +4,6 @@
 
 export { defineProgram, type Program } from './go/program.ts';
 export { T } from './go/types.ts';
+export type { GoType } from './go/types.ts';
+export { Func, GoString, Iface, Ptr, Slice } from './go/values.ts';
+export type { Go, Locals } from './go/api.ts';
