@@ -12,6 +12,7 @@
 
 import { heapSetType, mallocHeaderSize } from './mbitmap.ts';
 import type { MCache } from './mcache.ts';
+import type { SlotMem } from './memory.ts';
 import { sizeToClass } from './msize.ts';
 import { type MSpan, tinySpanClass } from './mspan.ts';
 import type { Runtime } from './runtime.ts';
@@ -52,11 +53,12 @@ export function nextFreeFast(s: MSpan): number {
  */
 function zeroSlot(rt: Runtime, s: MSpan, x: number, n: number): void {
   // What the slot's previous object stored is gone.
-  if (s.mem !== null) s.mem.clearSlot(s.divideByElemSize(x - s.startAddr));
+  if (s.mem !== null) (s.mem as SlotMem).clearSlot(s.divideByElemSize(x - s.startAddr));
   const end = x + n;
-  if (end <= s.touchedTo) return;
+  const base = s.startAddr;
+  if (end - base <= s.touchedOff) return;
   rt.sys.touch(x, n);
-  if (x <= s.touchedTo) s.touchedTo = Math.ceil(end / 4096) * 4096;
+  if (x - base <= s.touchedOff) s.touchedOff = Math.ceil((end - base) / 4096) * 4096;
 }
 
 function smallSlot(rt: Runtime, c: MCache, spc: number): number {
@@ -134,7 +136,7 @@ export function mallocgc(rt: Runtime, size: number, typ: RType | null, needzero:
   if (rt.gcphase !== 0) rt.gcmarknewobject(span, x);
   if (delayedZeroing) {
     // memclrNoHeapPointersChunked: every byte of the object is written.
-    span.memChunks = null;
+    span.mem = null;
     rt.sys.touch(x, size);
     rt.chargeZeroing(size);
     if (!noscan) c.scanAlloc += heapSetType(rt, x, dataSize, typ!, header, span);

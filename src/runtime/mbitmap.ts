@@ -110,12 +110,15 @@ export function heapSetType(rt: Runtime, x: number, dataSize: number, typ: RType
       const progSpan = rt.mheap.allocManual(npages, spanAllocPtrScalarBits);
       if (progSpan === null) rt.throwOutOfMemory();
       rt.sys.touch(progSpan!.startAddr, npages * pageSize);
-      s.progSpan = progSpan;
+      progSpans.set(s, progSpan!);
     }
     s.largeType = typ;
   }
   return s.elemsize;
 }
+
+/** The span holding each GC-program object's unrolled bitmap (rare: types with over 128 KiB of pointer data). */
+export const progSpans = new WeakMap<MSpan, MSpan>();
 
 /** unsafe.Sizeof(_type{}) on amd64: the header of an unrolled GC-program type. */
 const sizeofType = 48;

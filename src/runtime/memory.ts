@@ -33,7 +33,7 @@
 //
 // Stores also make the page resident (the kernel model's write fault): a
 // span remembers the resident prefix it has written in address order
-// (MSpan.touchedTo), so most stores reach the kernel model once per page.
+// (MSpan.touchedOff), so most stores reach the kernel model once per page.
 
 import type { MHeap } from './mheap.ts';
 import { type MSpan, mSpanDead, mSpanInUse, mSpanManual } from './mspan.ts';
@@ -159,9 +159,9 @@ export class Memory {
         return;
       }
       if (s.state === mSpanInUse || s.state === mSpanManual) {
-        s.memChunks ??= create ? new ChunkedMem() : null;
+        if (s.mem === null && create) s.mem = new ChunkedMem();
         const off = a - s.startAddr;
-        this.view = s.memChunks?.chunk(off, create);
+        this.view = (s.mem as ChunkedMem | null)?.chunk(off, create);
         this.off = off & (memChunkBytes - 1);
         return;
       }
@@ -174,7 +174,7 @@ export class Memory {
     const rel = a - s.startAddr;
     const i = s.divideByElemSize(rel);
     const o = rel - i * s.elemsize;
-    let m = s.mem;
+    let m = s.mem as SlotMem | null;
     if (m === null || o + n > m.stride) {
       if (!create) {
         this.view = undefined;
@@ -362,7 +362,7 @@ export class Memory {
       const i = s.divideByElemSize(rel);
       const slotEnd = s.startAddr + (i + 1) * s.elemsize;
       // Within the stored prefix, runs stop at its end; past it, at the slot's end.
-      const stored = s.mem === null ? 0 : s.mem.stride;
+      const stored = s.mem === null ? 0 : (s.mem as SlotMem).stride;
       const o = rel - i * s.elemsize;
       end = o < stored ? slotEnd - s.elemsize + stored : slotEnd;
     } else {
@@ -377,17 +377,17 @@ export class Memory {
   /** A store of n bytes at a: fault its pages in, once per page for address-ordered writes. */
   noteWrite(a: number, n: number): void {
     const s = this.spanFor(a);
-    if (s !== null && a >= s.startAddr && a + n <= s.touchedTo) return;
+    if (s !== null && a >= s.startAddr && a + n - s.startAddr <= s.touchedOff) return;
     this.sys.touch(a, n);
-    if (s !== null && a >= s.startAddr && a <= s.touchedTo && a < s.startAddr + s.npages * 8192) {
-      s.touchedTo = Math.min(Math.ceil((a + n) / 4096) * 4096, s.startAddr + s.npages * 8192);
+    if (s !== null && a >= s.startAddr && a - s.startAddr <= s.touchedOff && a < s.startAddr + s.npages * 8192) {
+      s.touchedOff = Math.min(Math.ceil((a + n - s.startAddr) / 4096) * 4096, s.npages * 8192);
     }
   }
 
   /** A load of n bytes at a: a read fault if the page was never touched (the zero page). */
   noteRead(a: number, n: number): void {
     const s = this.spanFor(a);
-    if (s !== null && a >= s.startAddr && a + n <= s.touchedTo) return;
+    if (s !== null && a >= s.startAddr && a + n - s.startAddr <= s.touchedOff) return;
     this.sys.touchRead(a, n);
   }
 }

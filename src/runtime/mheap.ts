@@ -41,7 +41,7 @@ import {
 import type { MemStats } from './mstats.ts';
 import type { PersistentAlloc, PersistentAllocator } from './persistentalloc.ts';
 import { mspanCacheCap, type P } from './runtime2.ts';
-import { class_to_divmagic, class_to_size } from './sizeclasses.ts';
+import { class_to_size } from './sizeclasses.ts';
 import { minSizeForMallocHeader, pageSize } from './sizeclasses_const.ts';
 
 /** unsafe.Sizeof(mspan{}) and unsafe.Sizeof(mcache{}) on linux/amd64, Go 1.23. */
@@ -183,10 +183,23 @@ export class MHeap {
       this.allspansCap = n;
     }
     const s = new MSpan();
-    s.addr = p;
     this.env.sys.touch(this.allspansAddr + this.allspans.length * 8, 8);
     this.allspans.push(s);
     s.id = this.allspans.length;
+    if (s.id >= this.recordAddrs.length) {
+      const grown = new Float64Array(this.recordAddrs.length * 2);
+      grown.set(this.recordAddrs);
+      this.recordAddrs = grown;
+    }
+    this.recordAddrs[s.id] = p;
+  }
+
+  /** Addresses of the mspan records, by span id (kept beside the MSpans, not in them). */
+  private recordAddrs = new Float64Array(1024);
+
+  /** The simulated address of span s's mspan record. */
+  spanRecordAddr(s: MSpan): number {
+    return this.recordAddrs[s.id]!;
   }
 
   /** The span with this id (HeapArena.spans entries), or null for 0. */
@@ -199,7 +212,7 @@ export class MHeap {
     const reused = this.freeSpanObjs.pop();
     const p = this.spanalloc.alloc(palloc);
     if (reused !== undefined) {
-      if (reused.addr !== p) throw new Error(`mspan record ${p.toString(16)} reused out of order`);
+      if (this.spanRecordAddr(reused) !== p) throw new Error(`mspan record ${p.toString(16)} reused out of order`);
       return reused;
     }
     return this.allspans[this.allspans.length - 1]!;
@@ -221,7 +234,7 @@ export class MHeap {
       pp.mspancache.push(s);
       return;
     }
-    this.spanalloc.free(s.addr);
+    this.spanalloc.free(this.spanRecordAddr(s));
     this.freeSpanObjs.push(s);
   }
 
@@ -482,7 +495,6 @@ export class MHeap {
       if (sizeclass === 0) {
         s.elemsize = nbytes;
         s.nelems = 1;
-        s.divMul = 0;
       } else {
         s.elemsize = class_to_size[sizeclass]!;
         if (!spanClassNoscan(spanclass) && s.elemsize <= minSizeForMallocHeader) {
@@ -491,12 +503,11 @@ export class MHeap {
         } else {
           s.nelems = Math.floor(nbytes / s.elemsize);
         }
-        s.divMul = class_to_divmagic[sizeclass]!;
       }
       s.freeindex = 0;
       s.freeIndexForScan = 0;
-      s.cacheLo = 0xffffffff;
-      s.cacheHi = 0xffffffff;
+      s.cacheLo = -1;
+      s.cacheHi = -1;
       const mark = this.gcBits.newMarkBits(s.nelems);
       s.gcmarkBits = mark.words;
       s.gcmarkBitsOff = mark.off;
@@ -506,7 +517,7 @@ export class MHeap {
       s.sweepgen = this.sweepgen;
       s.state = mSpanInUse;
     }
-    sys.touch(s.addr, mspanSize);
+    sys.touch(this.spanRecordAddr(s), mspanSize);
     this.setSpans(base, npages, s);
     if (typ === spanAllocHeap) {
       const { arenaIdx, pageIdx, pageMask } = pageIndexOf(base);

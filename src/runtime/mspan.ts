@@ -16,7 +16,7 @@
 //          allocCache = ~word[k] >> j   (bits past nelems may read as free)
 
 import type { ChunkedMem, SlotMem } from './memory.ts';
-import { class_to_size } from './sizeclasses.ts';
+import { class_to_divmagic, class_to_size } from './sizeclasses.ts';
 import type { RType } from './type.ts';
 
 /** spanClass = sizeclass<<1 | noscan (uint8). Only touched through these. */
@@ -56,24 +56,17 @@ export interface GCBitsRef {
 }
 
 export class MSpan {
-  /** Identity for tables and the event stream, set by mheap.spanalloc (not a Go field). */
+  /** Identity for tables and the event stream, set by mheap.spanalloc (not a Go field); its record's address is mheap.spanRecordAddr(id). */
   id = 0;
-  /** Simulated address of this mspan structure (from mheap.spanalloc). */
-  addr = 0;
 
-  // Links for the stack pools, stackLarge and other mSpanLists.
-  next: MSpan | null = null;
-  prev: MSpan | null = null;
 
   startAddr = 0; // base address of the span
   npages = 0; // in 8 KiB runtime pages
-  /** Free list of a manual (stack) span: addresses of free stacks. */
-  manualFreeList: number[] = [];
 
   freeindex = 0;
   nelems = 0;
   freeIndexForScan = 0;
-  /** allocCache low / high 32 bits. */
+  /** allocCache low / high 32 bits, as int32 (small integers keep the span compact in the host heap). */
   cacheLo = 0;
   cacheHi = 0;
 
@@ -83,14 +76,22 @@ export class MSpan {
   gcmarkBitsOff = 0;
 
   sweepgen = 0;
-  divMul = 0;
   allocCount = 0;
   spanclass: SpanClass = 0;
   state = mSpanDead;
   needzero = 0;
   allocCountBeforeCache = 0;
   elemsize = 0;
-  limit = 0;
+  /** limit − startAddr: kept as an offset so that it stays a small integer in the host heap. */
+  limitOff = 0;
+
+  /** End of the usable data (mspan.limit). */
+  get limit(): number {
+    return this.startAddr + this.limitOff;
+  }
+  set limit(v: number) {
+    this.limitOff = v - this.startAddr;
+  }
   /** Type of a large scan object (its "malloc header"). */
   largeType: RType | null = null;
   /**
@@ -99,18 +100,19 @@ export class MSpan {
    * bytes; gomem keeps them here (and touches those bytes when written).
    */
   heapBits: Uint32Array | null = null;
-  /** The span holding a large object's unrolled GC-program bitmap, if any. */
-  progSpan: MSpan | null = null;
-  /** What the program stored in the slots of a small-object span (memory.ts), or null. */
-  mem: SlotMem | null = null;
-  /** What was stored in a large-object or stack span, or null. */
-  memChunks: ChunkedMem | null = null;
   /**
-   * End address of the prefix of the span [startAddr, touchedTo) known to
-   * be resident (written since the span was initialised): lets hot paths
-   * skip the kernel call for memory already faulted in. Not a Go field.
+   * What the program stored in the span (memory.ts): per slot for a
+   * small-object span, in chunks for a large-object or stack span; null
+   * until something is stored.
    */
-  touchedTo = 0;
+  mem: SlotMem | ChunkedMem | null = null;
+  /**
+   * Length of the prefix of the span [startAddr, startAddr + touchedOff)
+   * known to be resident (written since the span was initialised): lets hot
+   * paths skip the kernel call for memory already faulted in. An offset,
+   * not an address, so that it stays a small integer. Not a Go field.
+   */
+  touchedOff = 0;
 
   base(): number {
     return this.startAddr;
@@ -118,8 +120,6 @@ export class MSpan {
 
   /** (re)initialise for a new use, as mspan.init does. */
   init(base: number, npages: number): void {
-    this.next = null;
-    this.prev = null;
     this.startAddr = base;
     this.npages = npages;
     this.allocBits = EMPTY_BITS;
@@ -131,27 +131,28 @@ export class MSpan {
     this.elemsize = 0;
     this.state = mSpanDead;
     this.largeType = null;
-    this.limit = 0;
+    this.limitOff = 0;
     this.needzero = 0;
     this.freeindex = 0;
     this.freeIndexForScan = 0;
     this.allocCount = 0;
     this.allocCountBeforeCache = 0;
-    this.divMul = 0;
     this.cacheLo = 0;
     this.cacheHi = 0;
-    this.manualFreeList = [];
-    this.touchedTo = base;
+    this.touchedOff = 0;
     this.heapBits = null;
     this.mem = null;
-    this.memChunks = null;
-    this.progSpan = null;
   }
 
   /** n / elemsize by Go's 32-bit multiply magic (exact for offsets inside a span). */
   divideByElemSize(n: number): number {
     // (n * divMul) >> 32 with n < 2^18 and divMul < 2^32: exact in float64.
     return Math.floor((n * this.divMul) / 4294967296);
+  }
+
+  /** spanClass's divMul (mspan.divMul): derived from the size class, 0 for large spans. */
+  get divMul(): number {
+    return class_to_divmagic[this.spanclass >>> 1]!;
   }
 
   objIndex(p: number): number {
@@ -161,8 +162,8 @@ export class MSpan {
   /** allocCache = ^allocBits[whichByte .. whichByte+8) (little-endian 64-bit load). */
   refillAllocCache(whichByte: number): void {
     const w = this.allocBitsOff + (whichByte >>> 2);
-    this.cacheLo = ~this.allocBits[w]! >>> 0;
-    this.cacheHi = ~this.allocBits[w + 1]! >>> 0;
+    this.cacheLo = ~this.allocBits[w]!;
+    this.cacheHi = ~this.allocBits[w + 1]!;
   }
 
   /** allocCache >>= n for 0 <= n <= 64. */
@@ -171,11 +172,11 @@ export class MSpan {
       this.cacheLo = 0;
       this.cacheHi = 0;
     } else if (n >= 32) {
-      this.cacheLo = n === 32 ? this.cacheHi : this.cacheHi >>> (n - 32);
+      this.cacheLo = n === 32 ? this.cacheHi : (this.cacheHi >>> (n - 32)) | 0;
       this.cacheHi = 0;
     } else if (n > 0) {
-      this.cacheLo = ((this.cacheLo >>> n) | (this.cacheHi << (32 - n))) >>> 0;
-      this.cacheHi = this.cacheHi >>> n;
+      this.cacheLo = (this.cacheLo >>> n) | (this.cacheHi << (32 - n));
+      this.cacheHi = (this.cacheHi >>> n) | 0;
     }
   }
 

@@ -24,35 +24,81 @@ export interface Stack {
   hi: number;
 }
 
-/** mSpanList: a doubly linked list of spans through MSpan.next/prev. */
+/**
+ * Per-span state only stack spans need — the mSpanList links (Go's
+ * mspan.next/prev) and the free-stack list (mspan.manualFreeList) — kept
+ * here by span id rather than in every MSpan, so that the many heap spans
+ * do not carry them.
+ */
+export class StackSpanLinks {
+  next = new Int32Array(256);
+  prev = new Int32Array(256);
+  /** Free stacks of each stack span, by span id. */
+  readonly free: (number[] | undefined)[] = [];
+
+  constructor(readonly span: (id: number) => MSpan | null) {}
+
+  ensure(id: number): void {
+    if (id < this.next.length) return;
+    let n = this.next.length;
+    while (n <= id) n *= 2;
+    const nx = new Int32Array(n);
+    nx.set(this.next);
+    this.next = nx;
+    const pv = new Int32Array(n);
+    pv.set(this.prev);
+    this.prev = pv;
+  }
+
+  freeList(s: MSpan): number[] {
+    return (this.free[s.id] ??= []);
+  }
+
+  nfree(s: MSpan): number {
+    return this.free[s.id]?.length ?? 0;
+  }
+}
+
+/** mSpanList: a doubly linked list of spans. */
 export class MSpanList {
   first: MSpan | null = null;
   last: MSpan | null = null;
+
+  constructor(private readonly links: StackSpanLinks) {}
 
   isEmpty(): boolean {
     return this.first === null;
   }
 
+  next(s: MSpan): MSpan | null {
+    return this.links.span(this.links.next[s.id]!);
+  }
+
   /** Inserts at the front, as Go's mSpanList.insert does. */
   insert(s: MSpan): void {
-    s.next = this.first;
-    if (this.first !== null) this.first.prev = s;
+    const l = this.links;
+    l.ensure(s.id);
+    l.next[s.id] = this.first?.id ?? 0;
+    if (this.first !== null) l.prev[this.first.id] = s.id;
     else this.last = s;
-    s.prev = null;
+    l.prev[s.id] = 0;
     this.first = s;
   }
 
   remove(s: MSpan): void {
-    if (this.first === s) this.first = s.next;
-    else s.prev!.next = s.next;
-    if (this.last === s) this.last = s.prev;
-    else s.next!.prev = s.prev;
-    s.next = null;
-    s.prev = null;
+    const l = this.links;
+    const next = l.span(l.next[s.id]!);
+    const prev = l.span(l.prev[s.id]!);
+    if (this.first === s) this.first = next;
+    else l.next[prev!.id] = next?.id ?? 0;
+    if (this.last === s) this.last = prev;
+    else l.prev[next!.id] = prev?.id ?? 0;
+    l.next[s.id] = 0;
+    l.prev[s.id] = 0;
   }
 
   *[Symbol.iterator](): IterableIterator<MSpan> {
-    for (let s = this.first; s !== null; s = s.next) yield s;
+    for (let s = this.first; s !== null; s = this.next(s)) yield s;
   }
 }
 
@@ -62,15 +108,18 @@ export class StackAllocator {
   /** stackLarge.free[log2(npages)]. */
   readonly stackLarge: MSpanList[] = [];
 
+  readonly links: StackSpanLinks;
+
   constructor(private readonly rt: Runtime) {
-    for (let i = 0; i < numStackOrders; i++) this.stackpool.push(new MSpanList());
-    for (let i = 0; i < 48 - pageShift; i++) this.stackLarge.push(new MSpanList());
+    this.links = new StackSpanLinks((id) => rt.mheap.spanById(id));
+    for (let i = 0; i < numStackOrders; i++) this.stackpool.push(new MSpanList(this.links));
+    for (let i = 0; i < 48 - pageShift; i++) this.stackLarge.push(new MSpanList(this.links));
     rt.stackcacheClearHook = (c) => this.stackcacheClear(c);
   }
 
   /** Links free stack x into s's free list: Go writes the link into the stack's first word. */
   private pushFree(s: MSpan, x: number): void {
-    s.manualFreeList.push(x);
+    this.links.freeList(s).push(x);
     this.rt.sys.touch(x, 8);
   }
 
@@ -88,22 +137,22 @@ export class StackAllocator {
       for (let i = 0; i < stackCacheSize; i += s.elemsize) this.pushFree(s, s.startAddr + i);
       list.insert(s);
     }
-    const x = s.manualFreeList.pop();
+    const x = this.links.freeList(s).pop();
     if (x === undefined) throw new Error('span has no free stacks');
     s.allocCount++;
-    if (s.manualFreeList.length === 0) list.remove(s);
+    if (this.links.nfree(s) === 0) list.remove(s);
     return x;
   }
 
   private stackpoolfree(x: number, order: number): void {
     const s = this.rt.mheap.spanOf(x)!;
     if (s.state !== mSpanManual) throw new Error('freeing stack not in a stack span');
-    if (s.manualFreeList.length === 0) this.stackpool[order]!.insert(s);
+    if (this.links.nfree(s) === 0) this.stackpool[order]!.insert(s);
     this.pushFree(s, x);
     s.allocCount--;
     if (this.rt.gcphase === _GCoff && s.allocCount === 0) {
       this.stackpool[order]!.remove(s);
-      s.manualFreeList = [];
+      this.links.free[s.id] = undefined;
       this.rt.mheap.freeManual(s, spanAllocStack);
     }
   }
@@ -214,10 +263,10 @@ export class StackAllocator {
     const rt = this.rt;
     for (const list of this.stackpool) {
       for (let s = list.first; s !== null; ) {
-        const next = s.next;
+        const next = list.next(s);
         if (s.allocCount === 0) {
           list.remove(s);
-          s.manualFreeList = [];
+          this.links.free[s.id] = undefined;
           rt.mheap.freeManual(s, spanAllocStack);
         }
         s = next;
@@ -225,7 +274,7 @@ export class StackAllocator {
     }
     for (const list of this.stackLarge) {
       for (let s = list.first; s !== null; ) {
-        const next = s.next;
+        const next = list.next(s);
         list.remove(s);
         rt.mheap.freeManual(s, spanAllocStack);
         s = next;
