@@ -30,7 +30,7 @@ import { growsliceCap } from '../runtime/slice.ts';
 import type { RType } from '../runtime/type.ts';
 import { Chan } from './chan.ts';
 import { closureType } from './closure_sizes.ts';
-import { type FrameRef, FrameShape, type Locals, type SlotHolder, type SlotLayout, defineSlotAccessors, layoutSlots } from './frame.ts';
+import { type FrameRef, FrameShape, type Locals, type SlotHolder, type SlotLayout, defineSlotAccessors, kProc, kRec, kSlotAddr, layoutSlots } from './frame.ts';
 import { GoMap } from './map.ts';
 import { loadValue, storeValue, toGoString } from './memops.ts';
 import { Fmt, Log } from './pkg/fmt.ts';
@@ -70,25 +70,31 @@ function indexPanic(i: number, len: number): never {
   throw new GoPanic(`runtime error: index out of range [${i}] with length ${len}`);
 }
 
+const kObj: unique symbol = Symbol('address');
+
 /** Closure objects' captured variables as properties, at the closure's address. */
 class ClosureEnv implements SlotHolder {
-  constructor(
-    readonly p: GoProcess,
-    readonly obj: number,
-  ) {}
-  slotAddr(off: number): number {
-    return this.obj + off;
+  readonly [kProc]: GoProcess;
+  private readonly [kObj]: number;
+  constructor(p: GoProcess, obj: number) {
+    this[kProc] = p;
+    this[kObj] = obj;
+  }
+  [kSlotAddr](off: number): number {
+    return this[kObj] + off;
   }
 }
 
 /** The package-level variables a program declared, at their addresses in .bss. */
 class GlobalVars implements SlotHolder {
-  constructor(
-    readonly p: GoProcess,
-    readonly base: number,
-  ) {}
-  slotAddr(off: number): number {
-    return this.base + off;
+  readonly [kProc]: GoProcess;
+  private readonly [kObj]: number;
+  constructor(p: GoProcess, base: number) {
+    this[kProc] = p;
+    this[kObj] = base;
+  }
+  [kSlotAddr](off: number): number {
+    return this[kObj] + off;
   }
 }
 
@@ -186,7 +192,7 @@ export class Go {
   /** Pops a frame pushed by go.enter (the function's epilogue): its slots stop being roots. */
   leave(frame: Locals<Record<string, GoType>>): void {
     const f = frame as unknown as FrameRef;
-    const sh = this.shapes.get(f.rec.fn)!;
+    const sh = this.shapes.get(f[kRec].fn)!;
     sh.pop(this.p, f);
   }
 

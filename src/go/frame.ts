@@ -35,11 +35,19 @@ export interface SlotLayout {
   readonly off: number;
 }
 
+// A holder's own state sits under symbols, so that a variable of any name
+// (`p`, `g`, `rec`…) can be a property of it.
+export const kProc: unique symbol = Symbol('process');
+export const kSlotAddr: unique symbol = Symbol('slotAddr');
+export const kG: unique symbol = Symbol('g');
+export const kRec: unique symbol = Symbol('rec');
+const kPopped: unique symbol = Symbol('popped');
+
 /** Something whose slots are at known offsets from an address: a frame, a closure object, the globals. */
 export interface SlotHolder {
-  readonly p: GoProcess;
+  readonly [kProc]: GoProcess;
   /** Address of the slot at byte offset off (checks that the holder may be used). */
-  slotAddr(off: number): number;
+  [kSlotAddr](off: number): number;
 }
 
 /** Lays out named variables by Go's alignment rules; returns the slots and the end offset. */
@@ -66,10 +74,10 @@ export function defineSlotAccessors(proto: object, slots: readonly SlotLayout[],
     Object.defineProperty(proto, s.name, {
       enumerable: true,
       get(this: SlotHolder) {
-        return loadValue(this.p, this.slotAddr(s.off), s.type);
+        return loadValue(this[kProc], this[kSlotAddr](s.off), s.type);
       },
       set(this: SlotHolder, v: unknown) {
-        storeValue(this.p, this.slotAddr(s.off), s.type, v, barrier);
+        storeValue(this[kProc], this[kSlotAddr](s.off), s.type, v, barrier);
       },
     });
   }
@@ -77,20 +85,25 @@ export function defineSlotAccessors(proto: object, slots: readonly SlotLayout[],
 
 /** The base of every frame instance: which goroutine's stack it is on, and its record. */
 export class FrameRef implements SlotHolder {
-  constructor(
-    readonly p: GoProcess,
-    readonly g: G,
-    readonly rec: Frame,
-  ) {}
+  readonly [kProc]: GoProcess;
+  /** The goroutine whose stack holds the frame, its record, and whether the function returned. */
+  readonly [kG]: G;
+  readonly [kRec]: Frame;
+  [kPopped] = false;
 
-  /** Set when the function returned: the slots are gone. */
-  popped = false;
+  constructor(p: GoProcess, g: G, rec: Frame) {
+    this[kProc] = p;
+    this[kG] = g;
+    this[kRec] = rec;
+  }
 
   /** Address of the slot at byte offset off, checking the frame is live and the caller owns it. */
-  slotAddr(off: number): number {
-    if (this.popped) throw new Error(`gomem: a local of ${this.rec.fn} used after ${this.rec.fn} returned`);
-    if (this.p.sched.curG !== this.g) throw new Error(`gomem: a local of ${this.rec.fn} (goroutine ${this.g.goid}) used from another goroutine; share values through the heap, a global or a channel`);
-    return this.g.stack.hi - this.rec.sp + off;
+  [kSlotAddr](off: number): number {
+    const rec = this[kRec];
+    const g = this[kG];
+    if (this[kPopped]) throw new Error(`gomem: a local of ${rec.fn} used after ${rec.fn} returned`);
+    if (this[kProc].sched.curG !== g) throw new Error(`gomem: a local of ${rec.fn} (goroutine ${g.goid}) used from another goroutine; share values through the heap, a global or a channel`);
+    return g.stack.hi - rec.sp + off;
   }
 }
 
@@ -128,8 +141,8 @@ export class FrameShape {
 
   /** Pops a frame pushed by push(). */
   pop(p: GoProcess, f: FrameRef): void {
-    f.popped = true;
-    p.sched.popFrame(f.rec);
+    f[kPopped] = true;
+    p.sched.popFrame(f[kRec]);
   }
 
   /** Whether another declaration of the function has the same slots. */
@@ -137,4 +150,19 @@ export class FrameShape {
     const names = Object.keys(slots);
     return names.length === this.slots.length && this.slots.every((s, i) => s.name === names[i] && s.type === slots[s.name]);
   }
+}
+
+/** The address of a frame's slot at byte offset off (for runtime code that writes a frame directly, as sendDirect does). */
+export function frameSlotAddr(f: FrameRef, off: number): number {
+  return f[kSlotAddr](off);
+}
+
+/** The goroutine a frame belongs to. */
+export function frameG(f: FrameRef): G {
+  return f[kG];
+}
+
+/** A frame's runtime record (its size, stack map and position). */
+export function frameRecord(f: FrameRef): Frame {
+  return f[kRec];
 }
