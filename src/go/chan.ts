@@ -1,50 +1,193 @@
-// Channels (chan.go): makechan's allocations (an hchan, with the buffer in
-// the same object for pointer-free elements), send and receive with the
-// direct hand-off to a waiting goroutine, buffering, blocking through a
-// sudog (acquireSudog's per-P cache, allocated when empty), and close.
+// Channels (runtime/chan.go) with their contents in simulated memory: the
+// hchan's fields (qcount, dataqsiz, buf, elemsize, closed, elemtype, sendx,
+// recvx) are read and written in the hchan object, and buffered elements
+// live at buf + i·elemsize, a circular queue between recvx and sendx,
+// stored through the write path (storeValue, typedmemmove, typedmemclr) so
+// that the collector finds the pointers they hold.
+//
+// A value in flight is always in memory the collector scans:
+//   - a sender that blocks pushes a "runtime.chansend" frame holding its
+//     value in a slot of the element type until a receiver takes it (Go's
+//     `ep` points into the sender's stack);
+//   - a receiver that blocks pushes a "runtime.chanrecv" frame; a sender
+//     that finds it waiting writes the value straight into that slot
+//     through the write path (sendDirect writes into another goroutine's
+//     stack, with the barrier), and the receiver reads it after waking.
+// The goroutines waiting on a channel (Go's recvq/sendq of sudogs) are JS
+// queues of the scheduler's G objects, in one table per process indexed by
+// a channel id kept in the hchan's lock word (gomem never uses the lock
+// itself: one goroutine runs at a time). An id is given to a channel when a
+// goroutine first waits on it and taken back when no one waits; the recvq
+// and sendq words of the hchan stay zero. Sudogs are allocated as Go's
+// acquireSudog does (from a per-P cache, newobject when it is empty).
 
 import { mallocgc } from '../runtime/malloc.ts';
+import { typedmemclr, typedmemmove, writePointer } from '../runtime/mbarrier.ts';
 import { GoPanic } from '../runtime/panic.ts';
 import { sudogType } from '../runtime/rtypes.ts';
 import type { G, GoroutineBody } from '../runtime/runtime2.ts';
-import { makechanAllocs } from './chan_layout.ts';
+import { hchanSize, hchanType, makechanAllocs } from './chan_layout.ts';
+import { type FrameRef, FrameShape, frameG, frameRecord, frameSlotAddr } from './frame.ts';
+import { loadValue, storeValue, zeroValue } from './memops.ts';
 import type { GoProcess } from './process.ts';
-import type { GoType } from './types.ts';
+import { type GoType, Kind } from './types.ts';
 
-interface Waiter {
-  g: G;
-  value: unknown;
+function fieldOffset(name: string): number {
+  return hchanType.fields!.find((f) => f.name === name)!.offset;
 }
+
+const cQcount = fieldOffset('qcount');
+const cDataqsiz = fieldOffset('dataqsiz');
+const cBuf = fieldOffset('buf');
+const cElemsize = fieldOffset('elemsize');
+const cClosed = fieldOffset('closed');
+const cElemtype = fieldOffset('elemtype');
+const cSendx = fieldOffset('sendx');
+const cRecvx = fieldOffset('recvx');
+const cLock = fieldOffset('lock');
+
+/** A goroutine blocked on a channel (the sudog's JS half): its G and the frame slot holding or awaiting the value. */
+interface Waiter {
+  readonly g: G;
+  readonly frame: FrameRef;
+  /** sudog.success: woken by a send or receive (not by close). */
+  success: boolean;
+}
+
+interface WaitQueues {
+  readonly recvq: Waiter[];
+  readonly sendq: Waiter[];
+}
+
+/** The wait queues of a process's channels, by the id in each hchan's lock word (0: none). */
+class ChanTable {
+  readonly queues: (WaitQueues | undefined)[] = [undefined];
+  readonly free: number[] = [];
+}
+
+const tables = new WeakMap<GoProcess, ChanTable>();
 
 /** Free sudogs per P (pp.sudogcache); a sudog is allocated only when it is empty. */
 const sudogCaches = new WeakMap<object, number>();
 
+/** The frames of blocked senders and receivers, per element type. */
+const sendShapes = new WeakMap<GoType, FrameShape>();
+const recvShapes = new WeakMap<GoType, FrameShape>();
+
+function frameShape(cache: WeakMap<GoType, FrameShape>, fn: string, elem: GoType): FrameShape {
+  let s = cache.get(elem);
+  if (s === undefined) {
+    s = new FrameShape(fn, { elem });
+    cache.set(elem, s);
+  }
+  return s;
+}
+
+/** Address of a waiter's value slot (its frame is on its own, possibly moved, stack). */
+function slotOf(w: Waiter): number {
+  return frameG(w.frame).stack.hi - frameRecord(w.frame).sp;
+}
+
 export class Chan {
-  readonly addr: number;
-  private readonly buf: unknown[] = [];
-  private readonly recvq: Waiter[] = [];
-  private readonly sendq: Waiter[] = [];
-  closed = false;
-
   constructor(
-    private readonly p: GoProcess,
+    readonly p: GoProcess,
     readonly type: GoType,
-    readonly size: number,
-  ) {
-    let first = 0;
-    for (const a of makechanAllocs(type.elem!, size)) {
-      const x = mallocgc(p.rt, a.size, a.noscan ? null : a.type, true);
-      if (first === 0) first = x;
+    /** Address of the hchan. */
+    readonly addr: number,
+  ) {}
+
+  /**
+   * make(chan T, size): makechan's allocations (chan_layout.ts) and the
+   * hchan's fields written in memory.
+   */
+  static make(p: GoProcess, type: GoType, size = 0): Chan {
+    const elem = type.elem!;
+    const allocs = makechanAllocs(elem, size);
+    const rt = p.rt;
+    const mem = rt.mem;
+    const c = mallocgc(rt, allocs[0]!.size, allocs[0]!.noscan ? null : allocs[0]!.type, true);
+    let buf: number;
+    if (allocs.length === 2) buf = mallocgc(rt, allocs[1]!.size, allocs[1]!.type, true);
+    else if (elem.size * size === 0) buf = c + cBuf; // c.raceaddr(): the buf field itself
+    else buf = c + hchanSize;
+    writePointer(rt, c + cBuf, buf);
+    mem.storeInt(c + cElemsize, 2, elem.size);
+    writePointer(rt, c + cElemtype, rt.types.addrOf(elem));
+    mem.storeWord(c + cDataqsiz, size);
+    return new Chan(p, type, c);
+  }
+
+  /** The channel whose hchan is at addr (a channel value read back from memory). */
+  static at(p: GoProcess, type: GoType, addr: number): Chan {
+    if (type.kind !== Kind.Chan) throw new Error(`gomem: ${type.str} is not a channel type`);
+    return new Chan(p, type, addr);
+  }
+
+  private get elem(): GoType {
+    return this.type.elem!;
+  }
+
+  /** len(ch): the values buffered. */
+  get len(): number {
+    return this.p.rt.mem.loadWord(this.addr + cQcount);
+  }
+
+  /** cap(ch): the buffer's size. */
+  get cap(): number {
+    return this.p.rt.mem.loadWord(this.addr + cDataqsiz);
+  }
+
+  /** The buffer size (cap), under its older name. */
+  get size(): number {
+    return this.cap;
+  }
+
+  get closed(): boolean {
+    return this.p.rt.mem.loadInt(this.addr + cClosed, 4, false) !== 0;
+  }
+
+  /** Address of buffer slot i (chanbuf). */
+  private slot(i: number): number {
+    return this.p.rt.mem.loadWord(this.addr + cBuf) + i * this.elem.size;
+  }
+
+  // ── wait queues ──────────────────────────────────────────────────────
+
+  private queues(create: boolean): WaitQueues | undefined {
+    const p = this.p;
+    const mem = p.rt.mem;
+    let t = tables.get(p);
+    if (t === undefined) {
+      if (!create) return undefined;
+      tables.set(p, (t = new ChanTable()));
     }
-    this.addr = first;
+    const id = mem.loadWord(this.addr + cLock);
+    if (id !== 0) return t.queues[id];
+    if (!create) return undefined;
+    const nid = t.free.pop() ?? t.queues.length;
+    const q: WaitQueues = { recvq: [], sendq: [] };
+    t.queues[nid] = q;
+    mem.storeWord(this.addr + cLock, nid);
+    return q;
   }
 
-  static make(p: GoProcess, type: GoType, size: number): Chan {
-    return new Chan(p, type, size);
+  /** Gives the id back once no goroutine waits. */
+  private releaseQueues(q: WaitQueues): void {
+    if (q.recvq.length !== 0 || q.sendq.length !== 0) return;
+    const mem = this.p.rt.mem;
+    const id = mem.loadWord(this.addr + cLock);
+    const t = tables.get(this.p)!;
+    t.queues[id] = undefined;
+    t.free.push(id);
+    mem.storeWord(this.addr + cLock, 0);
   }
 
-  static at(_p: GoProcess, _type: GoType, _addr: number): Chan {
-    throw new Error('gomem: channels read back from memory are not implemented yet');
+  private dequeue(which: 'recvq' | 'sendq'): Waiter | undefined {
+    const q = this.queues(false);
+    if (q === undefined) return undefined;
+    const w = q[which].shift();
+    if (w !== undefined) this.releaseQueues(q);
+    return w;
   }
 
   private acquireSudog(): void {
@@ -59,73 +202,143 @@ export class Chan {
     sudogCaches.set(key, (sudogCaches.get(key) ?? 0) + 1);
   }
 
+  // ── operations ───────────────────────────────────────────────────────
+
   /** ch <- v */
   *send(v: unknown): GoroutineBody {
+    const p = this.p;
+    const rt = p.rt;
+    const mem = rt.mem;
+    const c = this.addr;
+    const elem = this.elem;
     if (this.closed) throw new GoPanic('send on closed channel');
-    const r = this.recvq.shift();
-    if (r) {
-      r.g.param = v;
-      this.p.sched.ready(r.g);
-      this.p.charger.charge(this.p.costs.chanOp(true));
+    const r = this.dequeue('recvq');
+    if (r !== undefined) {
+      // sendDirect: into the waiting receiver's frame, through the write barrier.
+      if (elem.size > 0) storeValue(p, slotOf(r), elem, v, true);
+      r.success = true;
+      p.sched.ready(r.g);
+      p.charger.charge(p.costs.chanOp(true));
       return;
     }
-    if (this.buf.length < this.size) {
-      this.buf.push(v);
-      this.p.charger.charge(this.p.costs.chanOp(false));
+    const qcount = mem.loadWord(c + cQcount);
+    const dataqsiz = mem.loadWord(c + cDataqsiz);
+    if (qcount < dataqsiz) {
+      let sendx = mem.loadWord(c + cSendx);
+      if (elem.size > 0) storeValue(p, this.slot(sendx), elem, v);
+      if (++sendx === dataqsiz) sendx = 0;
+      mem.storeWord(c + cSendx, sendx);
+      mem.storeWord(c + cQcount, qcount + 1);
+      p.charger.charge(p.costs.chanOp(false));
       return;
     }
-    const g = this.p.sched.curG!;
-    this.acquireSudog();
-    this.sendq.push({ g, value: v });
-    yield this.p.sched.park('chan send');
-    this.releaseSudog();
-    if (g.param === CLOSED) throw new GoPanic('send on closed channel');
+    // Block, with the value in this frame until a receiver takes it.
+    const shape = frameShape(sendShapes, 'runtime.chansend', elem);
+    const f = shape.push(p);
+    try {
+      if (elem.size > 0) storeValue(p, frameSlotAddr(f, 0), elem, v, false);
+      this.acquireSudog();
+      const w: Waiter = { g: frameG(f), frame: f, success: false };
+      this.queues(true)!.sendq.push(w);
+      yield p.sched.park('chan send');
+      this.releaseSudog();
+      if (!w.success) throw new GoPanic('send on closed channel');
+    } finally {
+      shape.pop(p, f);
+    }
   }
 
   /** <-ch; the value (undefined once closed and drained). */
   *recv(): Generator<1 | 2 | 3, unknown, unknown> {
-    if (this.buf.length > 0) {
-      const v = this.buf.shift();
-      const s = this.sendq.shift();
-      if (s) {
-        this.buf.push(s.value);
-        this.p.sched.ready(s.g);
+    const [v, ok] = yield* this.recv2();
+    return ok ? v : undefined;
+  }
+
+  /** v, ok := <-ch: the zero value and false once closed and drained. */
+  *recv2(): Generator<1 | 2 | 3, [unknown, boolean], unknown> {
+    const p = this.p;
+    const rt = p.rt;
+    const mem = rt.mem;
+    const c = this.addr;
+    const elem = this.elem;
+    const qcount = mem.loadWord(c + cQcount);
+    if (this.closed) {
+      if (qcount === 0) return [zeroValue(elem), false];
+    } else {
+      const s = this.dequeue('sendq');
+      if (s !== undefined) {
+        let v: unknown;
+        const dataqsiz = mem.loadWord(c + cDataqsiz);
+        if (dataqsiz === 0) {
+          // recvDirect: the value straight from the sender's frame.
+          v = this.load(slotOf(s));
+        } else {
+          // The buffer is full: take its head, and put the sender's value at its tail.
+          let recvx = mem.loadWord(c + cRecvx);
+          const qp = this.slot(recvx);
+          v = this.load(qp);
+          if (elem.size > 0) typedmemmove(rt, elem, qp, slotOf(s));
+          if (++recvx === dataqsiz) recvx = 0;
+          mem.storeWord(c + cRecvx, recvx);
+          mem.storeWord(c + cSendx, recvx);
+        }
+        s.success = true;
+        p.sched.ready(s.g);
+        return [v, true];
       }
-      return v;
     }
-    const s = this.sendq.shift();
-    if (s) {
-      this.p.sched.ready(s.g);
-      return s.value;
+    if (qcount > 0) {
+      let recvx = mem.loadWord(c + cRecvx);
+      const qp = this.slot(recvx);
+      const v = this.load(qp);
+      if (elem.size > 0) typedmemclr(rt, elem, qp, elem.size);
+      if (++recvx === mem.loadWord(c + cDataqsiz)) recvx = 0;
+      mem.storeWord(c + cRecvx, recvx);
+      mem.storeWord(c + cQcount, qcount - 1);
+      return [v, true];
     }
-    if (this.closed) return undefined;
-    const g = this.p.sched.curG!;
-    this.acquireSudog();
-    this.recvq.push({ g, value: undefined });
-    yield this.p.sched.park('chan receive');
-    this.releaseSudog();
-    const v = g.param;
-    g.param = undefined;
-    return v === CLOSED ? undefined : v;
+    // Block in a frame whose slot a sender fills.
+    const shape = frameShape(recvShapes, 'runtime.chanrecv', elem);
+    const f = shape.push(p);
+    try {
+      this.acquireSudog();
+      const w: Waiter = { g: frameG(f), frame: f, success: false };
+      this.queues(true)!.recvq.push(w);
+      yield p.sched.park('chan receive');
+      this.releaseSudog();
+      return [this.load(frameSlotAddr(f, 0)), w.success];
+    } finally {
+      shape.pop(p, f);
+    }
+  }
+
+  /** The element at a (a zero-size element has no memory). */
+  private load(a: number): unknown {
+    return loadValue(this.p, a, this.elem);
   }
 
   /** close(ch): every waiting receiver gets the zero value; waiting senders panic. */
   close(): void {
+    const p = this.p;
+    const rt = p.rt;
+    const elem = this.elem;
     if (this.closed) throw new GoPanic('close of closed channel');
-    this.closed = true;
-    for (const w of this.recvq.splice(0)) {
-      w.g.param = CLOSED;
-      this.p.sched.ready(w.g);
+    rt.mem.storeInt(this.addr + cClosed, 4, 1);
+    const q = this.queues(false);
+    if (q === undefined) return;
+    // Go collects the woken goroutines on a list it pops from the front: the last one queued runs first.
+    const woken: G[] = [];
+    for (const w of q.recvq.splice(0)) {
+      if (elem.size > 0) typedmemclr(rt, elem, slotOf(w), elem.size);
+      w.success = false;
+      woken.push(w.g);
     }
-    for (const w of this.sendq.splice(0)) {
-      w.g.param = CLOSED;
-      this.p.sched.ready(w.g);
+    for (const w of q.sendq.splice(0)) {
+      w.success = false;
+      woken.push(w.g);
     }
-  }
-
-  get len(): number {
-    return this.buf.length;
+    this.releaseQueues(q);
+    for (let i = woken.length - 1; i >= 0; i--) p.sched.ready(woken[i]!);
   }
 }
 
-const CLOSED = Symbol('closed');

@@ -1,5 +1,6 @@
 // Go 1.23 hash maps (the bucket maps of runtime/map.go, before Swiss tables):
-// their memory layout and what make(map) allocates. Follows runtime/map.go
+// their memory layout, and the sizes makemap and hashGrow choose (map.ts
+// makes the allocations and keeps the contents). Follows runtime/map.go
 // (makemap, makemap_small, makeBucketArray, overLoadFactor,
 // tooManyOverflowBuckets) and the bucket type built by
 // cmd/compile/internal/reflectdata MapBucketType.
@@ -18,9 +19,9 @@
 // appending it to h.extra.overflow, a *[]*bmap: that slice header (24 B)
 // and its growslice arrays are allocations too.
 //
-// map_model.ts replays insertions and deletions on top of this layout.
+// map.ts keeps a map's contents in memory laid out this way.
 
-import { maxAlloc, typedAlloc } from './alloc.ts';
+import { typedAlloc } from './alloc.ts';
 import type { Alloc } from './alloc.ts';
 import { Kind, T } from './types.ts';
 import type { GoType } from './types.ts';
@@ -115,14 +116,14 @@ export function mapLayout(mapType: GoType): MapLayout {
   return l;
 }
 
-/** More than 6.5 entries per bucket on average (and more than one bucket's worth). */
+/** More than 6.5 entries per bucket on average (loadFactorNum·(2^B/loadFactorDen), integer division) and more than one bucket's worth. */
 export function overLoadFactor(count: number, B: number): boolean {
-  return count > bucketCnt && count > loadFactorNum * Math.floor(2 ** B / loadFactorDen);
+  return count > bucketCnt && count > (B === 0 ? 0 : loadFactorNum * 2 ** (B - 1));
 }
 
 /** About as many overflow buckets as buckets (capped at 2^15): time for a same-size grow. */
 export function tooManyOverflowBuckets(noverflow: number, B: number): boolean {
-  return noverflow >= 2 ** Math.min(B, 15);
+  return noverflow >= (B < 15 ? 1 << B : 32768);
 }
 
 /** The B makemap chooses for a size hint: the least B not over the load factor. */
@@ -146,23 +147,4 @@ export function makeBucketArray(l: MapLayout, B: number): { nbuckets: number; al
     if (up !== sz) nbuckets = Math.floor(up / l.bucketSize);
   }
   return { nbuckets, alloc: typedAlloc(l.bucket, l.bucketSize * nbuckets, nbuckets === 1 ? 'bucket' : 'buckets') };
-}
-
-/**
- * Allocations of an escaping make(map[K]V, hint): the hmap; for a hint over
- * 8 the bucket array of 2^B buckets; for B ≥ 4 the mapextra that records
- * the preallocated overflow buckets. (make without a hint, or with a
- * constant hint ≤ 8, is makemap_small: only the hmap.)
- */
-export function makemapAllocs(mapType: GoType, hint = 0): Alloc[] {
-  const l = mapLayout(mapType);
-  if (hint * l.bucketSize > maxAlloc) hint = 0;
-  const allocs: Alloc[] = [typedAlloc(hmapType, hmapType.size, 'hmap')];
-  const B = hintToB(hint);
-  if (B > 0) {
-    const arr = makeBucketArray(l, B);
-    allocs.push(arr.alloc);
-    if (arr.nbuckets !== 2 ** B) allocs.push(typedAlloc(mapextraType, mapextraType.size, 'mapextra'));
-  }
-  return allocs;
 }
