@@ -1,7 +1,8 @@
 // Test-only window on the page allocator's internals, in the vocabulary of
 // Go 1.23 runtime/export_test.go: BaseChunkIdx, PageBase, BitRange,
 // NewPageAlloc(chunks, scav), PallocBits, PallocData, PageCache helpers,
-// NewScavengeIndex, CheckPackScavChunkData, NewPIController, and slow
+// NewScavengeIndex, CheckPackScavChunkData, NewPIController, the pacer
+// (NewGCController) and the GC CPU limiter (NewGCCPULimiter), and slow
 // reference implementations (SummarizeSlow, fillAlignedSlow lives in the
 // test). 64-bit values cross this boundary as BigInt for readability; the
 // model itself never uses BigInt. Never import this file from src/.
@@ -50,6 +51,16 @@ import {
   scavChunkInUse,
   scavChunkLastInUse,
 } from './mgcscavenge.ts';
+import {
+  GcControllerState,
+  defaultHeapMinimum,
+  gcBackgroundUtilization,
+  gcGoalUtilization,
+  gcTriggerHeap,
+  memoryLimitHeapGoalHeadroomPercent,
+  memoryLimitMinHeapGoalHeadroom,
+} from './mgcpacer.ts';
+import { GcCPULimiterState, capacityPerProc, gcCPULimiterUpdatePeriod } from './mgclimit.ts';
 
 export const PageSize = pageSize;
 export const PallocChunkPages = pallocChunkPages;
@@ -547,4 +558,155 @@ export function CheckPackScavChunkData(gen: number, inUse: number, lastInUse: nu
 
 export function NewPIController(kp: number, ti: number, tt: number, min: number, max: number): PIController {
   return new PIController(kp, ti, tt, min, max);
+}
+
+// ──────────────────────── pacer (mgcpacer.go) ────────────────────────
+
+export const GCBackgroundUtilization = gcBackgroundUtilization;
+export const GCGoalUtilization = gcGoalUtilization;
+export const DefaultHeapMinimum = defaultHeapMinimum;
+export const MemoryLimitHeapGoalHeadroomPercent = memoryLimitHeapGoalHeadroomPercent;
+export const MemoryLimitMinHeapGoalHeadroom = memoryLimitMinHeapGoalHeadroom;
+
+/**
+ * A test copy of the pacer. Its memory counters (mappedReady, heapFree,
+ * totalAlloc, totalFree) stay 0, as in Go's test copy, so the memory-limit
+ * goal is the limit itself less headroom.
+ */
+export class GCController extends GcControllerState {
+  constructor() {
+    super(() => 0);
+  }
+
+  /**
+   * One cycle starts with the heap at the trigger (or at heapMarked if that
+   * is higher): stacks and globals of the given sizes, the allocation since
+   * the last cycle scannable in proportion scannableFrac, a heap trigger.
+   */
+  StartCycle(stackSize: number, globalsSize: number, scannableFrac: number, gomaxprocs: number): void {
+    let trigger = this.trigger().trigger;
+    if (this.heapMarked > trigger) trigger = this.heapMarked;
+    this.maxStackScan = stackSize;
+    this.globalsScan = globalsSize;
+    this.heapLive = trigger;
+    this.heapScan += Math.trunc((trigger - this.heapMarked) * scannableFrac);
+    this.startCycle(0, gomaxprocs, { kind: gcTriggerHeap });
+  }
+
+  AssistWorkPerByte(): number {
+    return this.assistWorkPerByte;
+  }
+
+  HeapGoal(): number {
+    return this.heapGoal();
+  }
+
+  HeapLive(): number {
+    return this.heapLive;
+  }
+
+  HeapMarked(): number {
+    return this.heapMarked;
+  }
+
+  /** heapLive at the start of the running cycle; -1 stands for ^uint64(0) outside one. */
+  Triggered(): number {
+    return this.triggered;
+  }
+
+  /** Applies the deltas, then revises the assist ratio. */
+  Revise(d: GCControllerReviseDelta): void {
+    this.heapLive += d.HeapLive;
+    this.heapScan += d.HeapScan;
+    this.heapScanWork += d.HeapScanWork;
+    this.stackScanWork += d.StackScanWork;
+    this.globalsScanWork += d.GlobalsScanWork;
+    this.revise();
+  }
+
+  /** Mark termination: endCycle at `elapsed` ns after the (zero) mark start, resetLive, commit with sweeping unfinished. */
+  EndCycle(bytesMarked: number, assistTime: number, elapsed: number, gomaxprocs: number): void {
+    this.assistTime = assistTime;
+    this.endCycle(elapsed, gomaxprocs, false);
+    this.resetLive(bytesMarked);
+    this.commit(false);
+  }
+
+  AddIdleMarkWorker(): boolean {
+    return this.addIdleMarkWorker();
+  }
+
+  NeedIdleMarkWorker(): boolean {
+    return this.needIdleMarkWorker();
+  }
+
+  RemoveIdleMarkWorker(): void {
+    this.removeIdleMarkWorker();
+  }
+
+  SetMaxIdleMarkWorkers(max: number): void {
+    this.setMaxIdleMarkWorkers(max);
+  }
+}
+
+export interface GCControllerReviseDelta {
+  HeapLive: number;
+  HeapScan: number;
+  HeapScanWork: number;
+  StackScanWork: number;
+  GlobalsScanWork: number;
+}
+
+/** NewGCController: a test pacer initialised from GOGC and a memory limit (bytes; math.MaxInt64 for none). */
+export function NewGCController(gcPercent: number, memoryLimit: bigint | number): GCController {
+  const c = new GCController();
+  c.init(gcPercent, BigInt(memoryLimit));
+  return c;
+}
+
+// ──────────────────────── GC CPU limiter (mgclimit.go) ────────────────────────
+
+export const CapacityPerProc = capacityPerProc;
+export const GCCPULimiterUpdatePeriod = gcCPULimiterUpdatePeriod;
+
+export class GCCPULimiter {
+  readonly limiter = new GcCPULimiterState({ test: true });
+
+  Fill(): number {
+    return this.limiter.bucket.fill;
+  }
+  Capacity(): number {
+    return this.limiter.bucket.capacity;
+  }
+  Overflow(): number {
+    return this.limiter.overflow;
+  }
+  Limiting(): boolean {
+    return this.limiter.limiting();
+  }
+  NeedUpdate(now: number): boolean {
+    return this.limiter.needUpdate(now);
+  }
+  StartGCTransition(enableGC: boolean, now: number): void {
+    this.limiter.startGCTransition(enableGC, now);
+  }
+  FinishGCTransition(now: number): void {
+    this.limiter.finishGCTransition(now);
+  }
+  Update(now: number): void {
+    this.limiter.update(now);
+  }
+  AddAssistTime(t: number): void {
+    this.limiter.addAssistTime(t);
+  }
+  ResetCapacity(now: number, nprocs: number): void {
+    this.limiter.resetCapacity(now, nprocs);
+  }
+}
+
+/** NewGCCPULimiter: a test limiter (no P events) sized for gomaxprocs, its clock starting at now. */
+export function NewGCCPULimiter(now: number, gomaxprocs: number): GCCPULimiter {
+  const l = new GCCPULimiter();
+  l.limiter.resetCapacity(now, gomaxprocs);
+  return l;
 }
