@@ -40,7 +40,7 @@ export function render(): string {
   ];
   for (const [name, p] of scenarios) {
     const file = files[name] ?? `${name}.ts`;
-    parts.push(`## ${name}`, '', p.description + (p.needsGC ? ' (depends on the garbage collector, which gomem does not model yet)' : ''), '');
+    parts.push(`## ${name}`, '', p.description, '');
     if (existsSync(new URL(`reality/cases/${name}/main.go`, root))) parts.push('Go:', '', '```go', goMain(name), '```', '');
     parts.push(`gomem (src/scenarios/${file}):`, '', '```ts', read(`src/scenarios/${file}`).trim(), '```', '');
   }

@@ -247,9 +247,6 @@ export async function runCommand(spec: string, flags: RunFlags): Promise<number>
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),
   };
-  if (program.needsGC && env.GOGC !== 'off') {
-    process.stderr.write(`gomem: ${program.name} depends on the garbage collector, which gomem does not model yet: it runs as if GOGC=off\n`);
-  }
   let psHeader = false;
   runOpts.onCheckpoint = (json, name, p) => {
     if (flags.json) process.stdout.write(`CHECKPOINT ${json}\n`);

@@ -9,6 +9,6 @@ export function registerScenarios(program: Command): void {
     .description('list the built-in programs')
     .action(() => {
       const width = Math.max(...[...scenarios.keys()].map((k) => k.length));
-      for (const [name, p] of scenarios) process.stdout.write(`${name.padEnd(width)}  ${p.description}${p.needsGC ? ' [needs the GC]' : ''}\n`);
+      for (const [name, p] of scenarios) process.stdout.write(`${name.padEnd(width)}  ${p.description}\n`);
     });
 }

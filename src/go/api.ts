@@ -32,6 +32,7 @@ import { Chan } from './chan.ts';
 import { closureType } from './closure_sizes.ts';
 import { type FrameRef, FrameShape, type Locals, type SlotHolder, type SlotLayout, defineSlotAccessors, kProc, kRec, kSlotAddr, layoutSlots } from './frame.ts';
 import { GoMap } from './map.ts';
+import { Pools } from './pool.ts';
 import { loadValue, storeValue, toGoString } from './memops.ts';
 import { Fmt, Log } from './pkg/fmt.ts';
 import { Os, Syscall } from './pkg/os.ts';
@@ -127,6 +128,7 @@ export class Go {
     this.os = new Os(p);
     this.syscall = new Syscall(p);
     this.sync = new Sync(p);
+    this.pools = new Pools(p);
   }
 
   // ── program plumbing ─────────────────────────────────────────────────
@@ -324,7 +326,19 @@ export class Go {
     void end;
     class Vars extends GlobalVars {}
     defineSlotAccessors(Vars.prototype, layout, true);
-    return new Vars(this.p, base) as unknown as Locals<S>;
+    const vars = new Vars(this.p, base);
+    for (const sl of layout) this.globalVarAddrs.set(vars, { ...(this.globalVarAddrs.get(vars) ?? {}), [sl.name]: new Ptr(T.pointer(sl.type), base + sl.off) });
+    return vars as unknown as Locals<S>;
+  }
+
+  /** &v for package-level variables declared with go.globals (their addresses, by holder). */
+  private readonly globalVarAddrs = new WeakMap<object, Record<string, Ptr>>();
+
+  /** &name: a pointer to a package-level variable declared with go.globals. */
+  globalAddr(vars: object, name: string): Ptr {
+    const p = this.globalVarAddrs.get(vars)?.[name];
+    if (p === undefined) throw new Error(`gomem: ${name} is not a variable of these globals`);
+    return p;
   }
 
   // ── builtins: allocation ─────────────────────────────────────────────
@@ -560,6 +574,14 @@ export class Go {
     if (!t) this.opaque.set(key, (t = scanType(name || 'unknown', size)));
     return t;
   }
+
+  /** clearpools (mgc.go): at each cycle's start, sync.Pools drop their victims and demote their contents. */
+  clearpools(): void {
+    this.pools.cleanup();
+  }
+
+  /** The process's sync.Pools (fmt's printer cache among them). */
+  readonly pools: Pools;
 
   /** createfing: the finalizer goroutine, started by the first SetFinalizer. */
   createfing(): void {

@@ -150,7 +150,8 @@ export function checkpointJson(c: CheckpointInput): string {
     ['t_ms', (c.elapsedNs / 1e6).toFixed(3)],
     ['goroutines', String(c.goroutines)],
     ['memstats', obj(memstatsKeys.map((k) => [k, num(ms[k]!)]))],
-    ['metrics', obj([...c.metrics].map(([k, v]) => [k, num(v)]))],
+    // The metrics a checkpoint carries: those under /memory/classes/, /gc/ and /sched/ (checkpoints.md).
+    ['metrics', obj([...c.metrics].filter(([k]) => /^\/(memory\/classes|gc|sched)\//.test(k)).map(([k, v]) => [k, num(v)]))],
     ['proc', obj(procFields(c.statusText).map(([k, v]) => [k, String(v)]))],
   ];
   const { ge1MiB, summary } = smapsSummary(c.smapsText);

@@ -29,6 +29,8 @@ import { renderSmaps, renderStatus } from '../kernel/index.ts';
 import { type InitStep, checkpointHelperInits, fmtProgramInits } from './pkginit.ts';
 import type { Program, StartupRoots } from './program.ts';
 import type { RootSet } from '../runtime/mgcmark.ts';
+import { GC } from '../runtime/mgc.ts';
+import type { G } from '../runtime/runtime2.ts';
 import { Globals } from './globals.ts';
 import { Rodata } from './rodata.ts';
 import { GoMap } from './map.ts';
@@ -93,6 +95,8 @@ export class GoProcess {
   readonly rt: Runtime;
   readonly stacks: StackAllocator;
   readonly sched: Sched;
+  /** The garbage collector (runtime/mgc.ts). */
+  readonly gc: GC;
   readonly startup: Startup;
   readonly debug: DebugVars;
   readonly binary: GoBinary;
@@ -186,8 +190,24 @@ export class GoProcess {
       sleepWall: (d) => this.costs.sleepIdle(d),
     });
     this.sched.maxTimeNs = opts.maxTimeNs ?? program.maxTimeNs ?? defaultMaxTimeNs;
+    this.sched.ncpu = ncpu;
     this.startup = startup = new Startup(this.rt, this.sched, this.stacks);
     this.roots = { forEachGlobal: (f) => this.globals.forEachPointer(f), allgs: this.sched.allgs };
+    this.rt.debugGC = this.debug;
+    const bootNs = BigInt(this.machine.bootTime) * 1_000_000_000n;
+    this.gc = new GC({
+      rt: this.rt,
+      sched: this.sched,
+      stacks: this.stacks,
+      clock: this.clock,
+      costs: this.costs,
+      roots: this.roots,
+      print: (s) => this.stderr(s),
+      clearpools: () => this.go.clearpools(),
+      unixNanos: (t) => bootNs + BigInt(Math.round(t)),
+      startTime: 0,
+    });
+    this.sched.gc = this.gc;
     this.go = new Go(this);
   }
 
@@ -229,6 +249,9 @@ export class GoProcess {
   /** runtime.main after gcenable: the package inits, then main.main, then exit. */
   private *runtimeMain(): GoroutineBody {
     this.t0 = this.clock.now;
+    // gcenable: the background sweeper and the forcegc helper are running; collection may start.
+    const byName = (n: string): G | null => this.sched.allgs.find((g) => g.name === n) ?? null;
+    this.gc.enable(byName('runtime.bgsweep'), byName('runtime.forcegchelper'));
     const inits = this.program.inits ?? [...fmtProgramInits, ...(this.program.checkpointHelper ? checkpointHelperInits : [])];
     const objs = inits.map((step) => this.initStep(step));
     this.linkInitObjects(objs);
@@ -313,11 +336,25 @@ export class GoProcess {
 
   /** runtime/metrics.Read of every supported metric, with the scheduler's counts. */
   readMetrics(): Map<string, MetricValue> {
+    const cpu = this.gc.cpu;
+    const total = this.gomaxprocs * this.clock.now;
+    let busy = 0;
+    for (const p of this.rt.allp) busy += p.busyTime;
     return readMetrics(this.rt, {
       gomaxprocs: this.gomaxprocs,
       gcount: Math.max(1, this.sched.numGoroutine()),
-      startingStackSize: 2048,
-      limiterLastEnabledCycle: 0,
+      startingStackSize: this.sched.startingStackSize,
+      limiterLastEnabledCycle: this.gc.limiterLastEnabledCycle,
+      cpu: {
+        gcAssist: cpu.assist,
+        gcDedicated: cpu.dedicated + cpu.fractional,
+        gcIdle: cpu.idle,
+        gcPause: cpu.pause,
+        scavengeAssist: 0,
+        scavengeBackground: 0,
+        idle: Math.max(0, total - busy - cpu.pause),
+        total,
+      },
     });
   }
 

@@ -39,8 +39,6 @@ export interface Program {
   files?: readonly { path: string; size: number }[];
   /** The Go side prints its checkpoints through the reality helper (it is linked and initialised). */
   checkpointHelper?: boolean;
-  /** Behaviour that depends on the garbage collector, which gomem does not model yet. */
-  needsGC?: boolean;
   /** Named options a user may set with --opt key=value (e.g. a sleep length); a value must be of the option's kind (default 'string'). */
   options?: Record<string, { default: string; help: string; kind?: OptionKind }>;
   /** Virtual time after which the run stops the program if it has not ended (default 1h; --max-time overrides). */

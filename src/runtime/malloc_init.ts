@@ -21,7 +21,7 @@ export function mallocinit(rt: Runtime): void {
     persistent: rt.persistent,
     currentP: () => rt.curP,
     get sweeper() {
-      return null;
+      return rt.collector?.centralSweeper ?? null;
     },
     deductSweepCredit: (b, p) => rt.deductSweepCredit(b, p),
     reclaim: (n) => rt.reclaim(n),

@@ -17,6 +17,23 @@ export interface MetricsSched {
   gcount: number;
   startingStackSize: number;
   limiterLastEnabledCycle: number;
+  /** CPU time by class, virtual ns since start (/cpu/classes/*), when the collector keeps it. */
+  cpu?: CPUClasses;
+}
+
+/** Go's cpuStats (mgclimit.go/metrics.go): ns of CPU by class since the process started. */
+export interface CPUClasses {
+  gcAssist: number;
+  /** Dedicated and fractional mark workers. */
+  gcDedicated: number;
+  gcIdle: number;
+  gcPause: number;
+  scavengeAssist: number;
+  scavengeBackground: number;
+  /** Ps with nothing to run. */
+  idle: number;
+  /** GOMAXPROCS × elapsed. */
+  total: number;
 }
 
 const u64 = (n: number): MetricValue => (n < 0 ? 2n ** 64n + BigInt(n) : n);
@@ -74,5 +91,26 @@ export function readMetrics(rt: Runtime, sched: MetricsSched): Map<string, Metri
     ['/sched/gomaxprocs:threads', sched.gomaxprocs],
     ['/sched/goroutines:goroutines', sched.gcount],
   ]);
-  return m;
+  const c = sched.cpu;
+  if (c !== undefined) {
+    const sec = (ns: number): number => ns / 1e9;
+    const gcTotal = c.gcAssist + c.gcDedicated + c.gcIdle + c.gcPause;
+    const scavTotal = c.scavengeAssist + c.scavengeBackground;
+    for (const [k, v] of [
+      ['/cpu/classes/gc/mark/assist:cpu-seconds', c.gcAssist],
+      ['/cpu/classes/gc/mark/dedicated:cpu-seconds', c.gcDedicated],
+      ['/cpu/classes/gc/mark/idle:cpu-seconds', c.gcIdle],
+      ['/cpu/classes/gc/pause:cpu-seconds', c.gcPause],
+      ['/cpu/classes/gc/total:cpu-seconds', gcTotal],
+      ['/cpu/classes/idle:cpu-seconds', c.idle],
+      ['/cpu/classes/scavenge/assist:cpu-seconds', c.scavengeAssist],
+      ['/cpu/classes/scavenge/background:cpu-seconds', c.scavengeBackground],
+      ['/cpu/classes/scavenge/total:cpu-seconds', scavTotal],
+      ['/cpu/classes/total:cpu-seconds', c.total],
+      ['/cpu/classes/user:cpu-seconds', Math.max(0, c.total - gcTotal - scavTotal - c.idle)],
+    ] as const) {
+      m.set(k, sec(v));
+    }
+  }
+  return new Map([...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

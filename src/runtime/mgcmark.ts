@@ -14,7 +14,9 @@
 // own mark bits (as mcheckmark.go keeps separate checkmarks): it answers
 // "what is reachable now" without touching the collector's state.
 
+import { arenaPageIndex } from './malloc_arena.ts';
 import { mallocHeaderSize } from './mbitmap.ts';
+import { GCWork } from './mgcwork.ts';
 import type { MHeap } from './mheap.ts';
 import { type MSpan, mSpanInUse } from './mspan.ts';
 import type { Runtime } from './runtime.ts';
@@ -162,4 +164,249 @@ export function walkReachable(rt: Runtime, roots: RootSet, onObject?: (base: num
     scanObject(rt, heap.spanOf(b)!, b, grey);
   }
   return out;
+}
+
+// ── marking for the collector ───────────────────────────────────────────
+
+/** maxObletBytes: large objects are scanned 128 KiB at a time. */
+export const maxObletBytes = 128 << 10;
+/** drainCheckThreshold: idle and fractional workers look up every this many units of scan work. */
+export const drainCheckThreshold = 100_000;
+/** gcOverAssistWork: an assist does at least this much scan work. */
+export const gcOverAssistWork = 64 << 10;
+
+/** What marking costs, per unit of work (src/sim/costs.json, calibrated against real Go). */
+export interface MarkCosts {
+  /** Greying, queueing and scanning one object, beyond its pointer words. */
+  readonly object: number;
+  /** One non-nil pointer word scanned. */
+  readonly pointerWord: number;
+  /** One pointer-typed word holding nil. */
+  readonly nilWord: number;
+  /** Greying a pointer-free object (marked and counted, never queued). */
+  readonly noscanObject: number;
+  /** Scanning a goroutine's stack: per goroutine, and per byte in use. */
+  readonly stackGoroutine: number;
+  readonly stackByte: number;
+}
+
+/**
+ * The mark phase's work (mgcmark.go): the root jobs, greying objects by
+ * setting their mark bits, scanning them through the pointer bitmaps and
+ * the words stored in memory, and the accounting the pacer reads. Virtual
+ * time is the caller's: each drain returns the nanoseconds its work costs.
+ */
+export class GCMark {
+  readonly work: GCWork;
+  /** Root jobs of this cycle (gcMarkRootPrepare): the globals, then each goroutine's stack. */
+  private rootGs: G[] = [];
+  private rootNext = 0;
+  private rootJobs = 0;
+  /** Nanoseconds of the work done since the last take(). */
+  private ns = 0;
+  /** Scan work units done since the last take(). */
+  private units = 0;
+  /** What a stack scan does besides marking (Sched.stackScanned: counting, shrinking); installed by the collector. */
+  onStackScanned: ((g: G) => void) | null = null;
+  /** markrootFreeGStacks (Sched.freeDeadStacks); installed by the collector. */
+  freeDeadStacks: (() => void) | null = null;
+
+  constructor(
+    private readonly rt: Runtime,
+    private readonly roots: () => RootSet,
+    private readonly costs: MarkCosts,
+  ) {
+    this.work = new GCWork(rt);
+  }
+
+  /** gcMarkRootPrepare: the root jobs of a new cycle (the goroutines that exist now). */
+  prepareRoots(): void {
+    this.rootGs = this.roots().allgs.slice();
+    this.rootNext = 0;
+    this.rootJobs = 1 + this.rootGs.length;
+  }
+
+  rootsDone(): boolean {
+    return this.rootNext >= this.rootJobs;
+  }
+
+  /** Work is left: root jobs or grey objects (gcMarkWorkAvailable). */
+  available(): boolean {
+    return !this.rootsDone() || !this.work.empty();
+  }
+
+  /** markroot(i): job 0 scans .data and .bss, job 1 + k goroutine k's stack. */
+  private markroot(job: number): void {
+    const mem = this.rt.mem;
+    if (job === 0) {
+      this.freeDeadStacks?.();
+      this.roots().forEachGlobal((slot) => {
+        const v = mem.loadWord(slot);
+        if (v !== 0) this.shade(v);
+      });
+      // Go scans every word of the sections through their bitmaps: the work is their size.
+      const w = this.rt.gcController.globalsScan;
+      this.rt.gcController.globalsScanWork += w;
+      this.units += w;
+      return;
+    }
+    this.scanstack(this.rootGs[job - 1]!);
+  }
+
+  /** scanstack: the pointer slots of g's frames; work is the stack in use (hi − sp). */
+  private scanstack(g: G): void {
+    if (g.status === _Gdead) return;
+    const mem = this.rt.mem;
+    forEachStackSlot(g, (slot) => {
+      const v = mem.loadWord(slot);
+      if (v !== 0) this.shade(v);
+    });
+    const used = g.stackUsed;
+    this.rt.gcController.stackScanWork += used;
+    this.units += used;
+    this.ns += this.costs.stackGoroutine + used * this.costs.stackByte;
+    this.onStackScanned?.(g);
+  }
+
+  /** shade(p): grey the object p points into, if it is a heap object (the write barrier's half). */
+  shade(p: number): void {
+    const s = findObject(this.rt.mheap, p);
+    if (s === null) return;
+    const idx = s.nelems === 1 ? 0 : s.divideByElemSize(p - s.startAddr);
+    this.greyobject(s, idx);
+  }
+
+  /** greyobject: set the mark bit; a pointer-free object is then done, others are queued. */
+  greyobject(s: MSpan, idx: number): void {
+    if (!s.setMarked(idx)) return;
+    const ha = this.rt.mheap.arenaOf(s.startAddr)!;
+    const page = arenaPageIndex(s.startAddr);
+    ha.pageMarks[page >>> 3]! |= 1 << (page & 7);
+    if (s.noscan()) {
+      this.work.bytesMarked += s.elemsize;
+      this.ns += this.costs.noscanObject;
+      return;
+    }
+    this.work.push(s.startAddr + idx * s.elemsize);
+  }
+
+  /** gcmarknewobject: allocate black during mark. */
+  markNew(s: MSpan, x: number): void {
+    const idx = s.nelems === 1 ? 0 : s.divideByElemSize(x - s.startAddr);
+    s.setMarked(idx);
+    const ha = this.rt.mheap.arenaOf(s.startAddr)!;
+    const page = arenaPageIndex(s.startAddr);
+    ha.pageMarks[page >>> 3]! |= 1 << (page & 7);
+    this.work.bytesMarked += s.elemsize;
+  }
+
+  /** scanobject(b): grey everything b points to (large objects one 128 KiB oblet at a time). */
+  private scanobject(b: number): void {
+    const rt = this.rt;
+    const mem = rt.mem;
+    const s = rt.mheap.spanOf(b)!;
+    const base = s.startAddr;
+    let n = s.elemsize;
+    let lo = b;
+    if (n > maxObletBytes) {
+      if (b === base) for (let o = b + maxObletBytes; o < base + s.elemsize; o += maxObletBytes) this.work.push(o);
+      n = Math.min(base + s.elemsize - b, maxObletBytes);
+    }
+    const hi = b + n;
+    let scanSize = 0;
+    let ptrs = 0;
+    let nils = 0;
+    if (s.elemsize <= minSizeForMallocHeader && s.nelems > 1) {
+      const hb = s.heapBits;
+      if (hb !== null) {
+        const w0 = (b - base) / 8;
+        const words = n / 8;
+        for (let w = 0; w < words; w++) {
+          const i = w0 + w;
+          if (((hb[i >>> 5]! >>> (i & 31)) & 1) === 0) continue;
+          scanSize = w * 8 + 8;
+          const v = mem.loadWord(b + w * 8);
+          if (v === 0 || (v >= b && v < hi)) {
+            nils++;
+            continue;
+          }
+          ptrs++;
+          this.shade(v);
+        }
+      }
+    } else {
+      let typ: RType | null;
+      let obj: number;
+      if (s.sizeclass() === 0) {
+        typ = s.largeType;
+        obj = base;
+      } else {
+        typ = rt.types.at(mem.loadWord(base));
+        obj = base + mallocHeaderSize;
+      }
+      if (typ !== null && typ.ptrdata !== 0) {
+        const mask = typ.gcdata;
+        const tw = typ.size / 8;
+        const pw = typ.ptrdata / 8;
+        // Words of [max(lo, obj), hi) whose position in their tile is a pointer word.
+        let a = Math.max(lo, obj);
+        const end = Math.min(hi, s.sizeclass() === 0 ? s.limit : base + s.elemsize);
+        for (; a < end; a += 8) {
+          const w = ((a - obj) / 8) % tw;
+          if (w >= pw) {
+            a += (tw - w - 1) * 8; // skip the tile's pointer-free tail
+            continue;
+          }
+          if (mask === null ? !typ.isPointerWord!(w) : ((mask[w >>> 3]! >>> (w & 7)) & 1) === 0) continue;
+          scanSize = a - b + 8;
+          const v = mem.loadWord(a);
+          if (v === 0 || (v >= b && v < hi)) {
+            nils++;
+            continue;
+          }
+          ptrs++;
+          this.shade(v);
+        }
+      }
+    }
+    this.work.bytesMarked += n;
+    this.rt.gcController.heapScanWork += scanSize;
+    this.units += scanSize;
+    const c = this.costs;
+    this.ns += c.object + ptrs * c.pointerWord + nils * c.nilWord;
+  }
+
+  /**
+   * gcDrain: root jobs, then grey objects, until `budgetNs` of work is done,
+   * `budgetUnits` of scan work is done, or nothing is left. Returns the work
+   * done; take() has its cost.
+   */
+  drain(budgetNs: number, budgetUnits = Infinity): void {
+    const startUnits = this.units;
+    while (this.ns < budgetNs && this.units - startUnits < budgetUnits) {
+      if (this.rootNext < this.rootJobs) {
+        this.markroot(this.rootNext++);
+        continue;
+      }
+      const b = this.work.pop();
+      if (b === 0) break;
+      this.scanobject(b);
+    }
+  }
+
+  /** The cost (ns) and scan work of what was done since the last take. */
+  take(): { ns: number; units: number } {
+    const r = { ns: this.ns, units: this.units };
+    this.ns = 0;
+    this.units = 0;
+    return r;
+  }
+
+  /** gcMarkTinyAllocs: grey every P's current tiny block (its sub-objects are not individually marked). */
+  markTinyAllocs(): void {
+    for (const p of this.rt.allp) {
+      const t = p.mcache.tiny;
+      if (t !== 0) this.shade(t);
+    }
+  }
 }

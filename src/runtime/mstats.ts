@@ -46,6 +46,8 @@ export class MemStats {
   readonly pause_ns = new Float64Array(256);
   readonly pause_end = new Array<bigint>(256).fill(0n);
   numgc = 0;
+  /** heapInUse at the last mark termination (memstats.lastHeapInUse; the scavenger's goal uses it). */
+  lastHeapInUse = 0;
   numforcedgc = 0;
   gc_cpu_fraction = 0;
   enablegc = false;

@@ -37,6 +37,11 @@ import {
 } from './runtime2.ts';
 import { fixedStack, type StackAllocator } from './stack.ts';
 
+/** stackNosplit, stackGuard (stack.go) and maxstacksize (proc.go). */
+const stackNosplit = 800;
+const stackGuard = 928;
+const maxstacksize = 1_000_000_000;
+
 /** forcePreemptNS: sysmon preempts a goroutine that ran this long (10 ms). */
 export const forcePreemptNS = 10_000_000;
 
@@ -44,6 +49,16 @@ interface Timer {
   when: number;
   seq: number;
   g: G;
+}
+
+/** What the scheduler asks of the collector (mgc.ts). */
+export interface GCScheduling {
+  /** When P p should start a mark worker (Infinity: it should not); userStart is when its goroutines could run. */
+  workerStart(p: P, userStart: number): number;
+  /** Runs one mark worker step on p from `start`, advancing p's time. */
+  runWorker(p: P, start: number): void;
+  /** sysmon's periodic check (the forced GC every 2 minutes). */
+  tick(now: number): void;
 }
 
 /** What newproc needs from the world above the scheduler (allocation of g structs, costs). */
@@ -75,6 +90,10 @@ export class Sched {
   exitCode: number | null = null;
   /** Virtual time after which run() stops a program that has not ended (VirtualTimeLimit). */
   maxTimeNs = Infinity;
+  /** The collector's part of scheduling: mark workers and the periodic GC (mgc.ts); null without a collector. */
+  gc: GCScheduling | null = null;
+  /** CPUs of the machine (stop-the-world work is spread over min(GOMAXPROCS, ncpu)). */
+  ncpu = 1;
   /** OS threads (Ms); newm adds one. */
   threads = 1;
   /** Per-P goid caches: goids are handed out in batches of 16 per P (_GoidCacheBatch). */
@@ -128,7 +147,11 @@ export class Sched {
       g.status = _Gdead;
       this.allgs.push(g);
       this.hooks.allgadd(g);
+    } else if (g.stack.lo === 0) {
+      // gfget: a G whose stack was freed gets one of the current starting size.
+      g.stack = this.stacks.stackalloc(this.startingStackSize);
     }
+    this.rt.gcController.addScannableStack(null, g.stack.hi - g.stack.lo);
     g.goid = this.nextGoid();
     g.name = name;
     g.system = opts.system ?? false;
@@ -149,18 +172,67 @@ export class Sched {
     return g;
   }
 
-  /** goexit0 + gfput: the goroutine ends; its G (and standard-size stack) is kept for reuse. */
+  /** goexit0 + gfput: the goroutine ends; its G (and a stack of the starting size) is kept for reuse. */
   private goexit(g: G): void {
     g.status = _Gdead;
     g.body = null;
     g.frames.length = 0;
     g.stackUsed = 0;
-    if (g.stack.hi - g.stack.lo !== fixedStack) {
-      // Non-standard stacks are freed; the G gets a fresh one when reused (gfget).
+    this.rt.gcController.addScannableStack(null, -(g.stack.hi - g.stack.lo));
+    if (g.stack.hi - g.stack.lo !== this.startingStackSize) {
+      // Other sizes are freed now; the G gets a fresh stack when reused (gfget).
       this.stacks.stackfree(g.stack);
-      g.stack = this.stacks.stackalloc(fixedStack);
+      g.stack = { lo: 0, hi: 0 };
     }
     this.gFree.push(g);
+  }
+
+  /** startingStackSize: new goroutines' stacks (adaptive: gcComputeStartingStackSize at each GC). */
+  startingStackSize = fixedStack;
+  /** Stack bytes in use and stacks seen by this cycle's stack scans (p.scannedStackSize/Count). */
+  private scannedStackSize = 0;
+  private scannedStacks = 0;
+
+  /** markrootFreeGStacks: the collector frees the stacks of dead goroutines kept for reuse. */
+  freeDeadStacks(): void {
+    for (const g of this.gFree) {
+      if (g.stack.lo === 0) continue;
+      this.stacks.stackfree(g.stack);
+      g.stack = { lo: 0, hi: 0 };
+    }
+  }
+
+  /**
+   * The stack scan's side effects on g (scanstack): its size is counted
+   * for the adaptive starting size, and a stack using less than a quarter
+   * of itself is halved (shrinkstack) — unless it is running now (Go defers
+   * that shrink to its next preemption) or GODEBUG=gcshrinkstackoff=1.
+   */
+  stackScanned(g: G, shrinkOff: boolean): void {
+    this.scannedStackSize += g.stackUsed;
+    this.scannedStacks++;
+    if (shrinkOff || g === this.curG || g.stack.lo === 0) return;
+    const oldsize = g.stack.hi - g.stack.lo;
+    const newsize = oldsize / 2;
+    if (newsize < fixedStack) return;
+    if (g.stackUsed + stackNosplit >= oldsize / 4) return;
+    this.copystack(g, newsize);
+  }
+
+  /** gcComputeStartingStackSize (mark termination): the average scanned stack + the guard, a power of two. */
+  computeStartingStackSize(adaptive: boolean): void {
+    if (!adaptive) return;
+    if (this.scannedStacks === 0) {
+      this.startingStackSize = fixedStack;
+      return;
+    }
+    let avg = Math.floor(this.scannedStackSize / this.scannedStacks) + stackGuard;
+    avg = Math.min(Math.max(avg, fixedStack), maxstacksize);
+    let n = 1;
+    while (n < avg) n *= 2;
+    this.startingStackSize = n;
+    this.scannedStackSize = 0;
+    this.scannedStacks = 0;
   }
 
   // ── readying and parking ─────────────────────────────────────────────
@@ -287,18 +359,21 @@ export class Sched {
 
   /** newstack/copystack: double the stack until the frames fit with the guard (928 bytes) to spare. */
   private growIfNeeded(g: G): void {
-    const stackGuard = 928;
     let size = g.stack.hi - g.stack.lo;
     if (g.stackUsed + stackGuard <= size) return;
     while (g.stackUsed + stackGuard > size) size *= 2;
-    if (size > 1_000_000_000) goThrow('stack overflow', [`runtime: goroutine stack exceeds 1000000000-byte limit`]);
+    if (size > maxstacksize) goThrow('stack overflow', [`runtime: goroutine stack exceeds ${maxstacksize}-byte limit`]);
+    this.copystack(g, size);
+  }
+
+  /** copystack: g's used stack moves to a new stack of `size` bytes (frames keep their offsets from hi). */
+  private copystack(g: G, size: number): void {
     const old = g.stack;
     const neu = this.stacks.stackalloc(size);
-    // copystack copies the used part to the top of the new stack (frames keep their offsets from hi).
     const used = Math.min(g.stackUsed, old.hi - old.lo);
     this.rt.sys.touch(neu.hi - used, used);
     this.rt.mem.move(neu.hi - used, old.hi - used, used);
-    this.rt.gcController.maxStackScan += size - (old.hi - old.lo);
+    this.rt.gcController.addScannableStack(null, size - (old.hi - old.lo));
     g.stack = neu;
     this.stacks.stackfree(old);
   }
@@ -323,7 +398,9 @@ export class Sched {
         this.fireTimer();
         continue;
       }
-      this.runStep(p, g, start);
+      this.gc?.tick(start);
+      if (g === null) this.gc!.runWorker(p, start);
+      else this.runStep(p, g, start);
     }
   }
 
@@ -341,25 +418,41 @@ export class Sched {
     this.rt.curP = saved;
   }
 
-  /** The (P, G) pair that can start earliest. */
-  private pickNext(): { p: P; g: G; start: number } | null {
-    let best: { p: P; start: number; from: 'local' | 'global' | 'steal'; victim?: P } | null = null;
+  /** Where P p would find its next goroutine, and from when it could run it (null: nothing runnable). */
+  private userCandidate(p: P): { start: number; from: 'local' | 'global' | 'steal'; victim?: P } | null {
+    const local = p.runnext ?? p.runq[0] ?? null;
+    if (local !== null && !(p.schedtick % 61 === 60 && this.globrunq.length > 0)) {
+      return { start: Math.max(p.time, local.readyAt), from: 'local' };
+    }
+    if (this.globrunq.length > 0) return { start: Math.max(p.time, this.globrunq[0]!.readyAt), from: 'global' };
+    let victim: P | null = null;
+    for (const q of this.ps) if (q !== p && q.runq.length > 0 && (victim === null || q.runq.length > victim.runq.length)) victim = q;
+    if (victim !== null) return { start: Math.max(p.time, victim.runq[0]!.readyAt), from: 'steal', victim };
+    return null;
+  }
+
+  /** When P p could start running a goroutine (Infinity when none is runnable). */
+  userWorkStart(p: P): number {
+    return this.userCandidate(p)?.start ?? Infinity;
+  }
+
+  /**
+   * The (P, G) pair that can start earliest; g null means a GC mark worker
+   * (findRunnableGCWorker comes before the run queues, as in Go).
+   */
+  private pickNext(): { p: P; g: G | null; start: number } | null {
+    let best: { p: P; start: number; from: 'local' | 'global' | 'steal' | 'gc'; victim?: P } | null = null;
     for (const p of this.ps) {
-      let cand: { start: number; from: 'local' | 'global' | 'steal'; victim?: P } | null = null;
-      const local = p.runnext ?? p.runq[0] ?? null;
-      if (local !== null && !(p.schedtick % 61 === 60 && this.globrunq.length > 0)) {
-        cand = { start: Math.max(p.time, local.readyAt), from: 'local' };
-      } else if (this.globrunq.length > 0) {
-        cand = { start: Math.max(p.time, this.globrunq[0]!.readyAt), from: 'global' };
-      } else {
-        let victim: P | null = null;
-        for (const q of this.ps) if (q !== p && q.runq.length > 0 && (victim === null || q.runq.length > victim.runq.length)) victim = q;
-        if (victim !== null) cand = { start: Math.max(p.time, victim.runq[0]!.readyAt), from: 'steal', victim };
+      let cand: { start: number; from: 'local' | 'global' | 'steal' | 'gc'; victim?: P } | null = this.userCandidate(p);
+      if (this.gc !== null) {
+        const ws = this.gc.workerStart(p, cand?.start ?? Infinity);
+        if (ws !== Infinity && (cand === null || ws <= cand.start)) cand = { start: ws, from: 'gc' };
       }
       if (cand !== null && (best === null || cand.start < best.start)) best = { p, ...cand };
     }
     if (best === null) return null;
     const p = best.p;
+    if (best.from === 'gc') return { p, g: null, start: best.start };
     let g: G;
     if (best.from === 'local') {
       if (p.runnext !== null) {

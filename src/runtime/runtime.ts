@@ -36,12 +36,26 @@ export interface Collector {
   deductSweepCredit(spanBytes: number, callerSweepPages: number): void;
   reclaim(npages: number): void;
   isSweepDone(): boolean;
+  /** mcentral.cacheSpan's sweeping of spans of its class. */
+  readonly centralSweeper: { active(): boolean; tryAcquireAndSweep(s: MSpan): boolean };
+  /** The other Ps' mark workers catch up to now (at allocation slow paths during mark). */
+  catchUp(): void;
 }
 
 /** Virtual-time charges for allocator work; installed by the cost model. */
 export interface AllocCosts {
   malloc(size: number, noscan: boolean): void;
   zeroing(bytes: number): void;
+}
+
+/** GODEBUG settings of the collector (runtime1.go dbgvars). */
+export interface GCDebug {
+  gctrace: number;
+  gcpacertrace: number;
+  gcstoptheworld: number;
+  gccheckmark: number;
+  gcshrinkstackoff: number;
+  adaptivestackstart: number;
 }
 
 export interface RuntimeOptions {
@@ -78,6 +92,12 @@ export class Runtime {
 
   /** What the process's memory holds (pointer words and the bytes programs read back). */
   readonly mem: Memory;
+  /** The GODEBUG settings the collector reads. */
+  debugGC: GCDebug = { gctrace: 0, gcpacertrace: 0, gcstoptheworld: 0, gccheckmark: 0, gcshrinkstackoff: 0, adaptivestackstart: 1 };
+  /** Called after each mark termination's gcControllerCommit (the scavenger paces itself there). */
+  onGCCommit: (() => void) | null = null;
+  /** Called when a cycle's sweep has finished (scavtrace, the scavenger's wake-up). */
+  onSweepDone: (() => void) | null = null;
   /** The write barrier every pointer store goes through (mbarrier.ts); the collector enables it. */
   writeBarrier: WriteBarrier = noWriteBarrier;
   /** Type descriptors by address (interface type words, malloc headers). */
@@ -107,7 +127,10 @@ export class Runtime {
   // ── hooks the allocator calls; no-ops until the GC and cost model exist ──
 
   maybeStartGC(): void {
-    this.collector?.maybeStartHeapGC();
+    const c = this.collector;
+    if (c === null) return;
+    if (this.gcBlackenEnabled) c.catchUp();
+    c.maybeStartHeapGC();
   }
   gcmarknewobject(span: MSpan, x: number): void {
     this.collector?.gcmarknewobject(span, x);

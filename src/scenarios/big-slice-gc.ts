@@ -12,7 +12,7 @@ import { defineProgram, type Program } from '../go/program.ts';
 import type { GoroutineBody } from '../runtime/runtime2.ts';
 import { binaryOf, initsOf, liveOf } from './binaries.ts';
 
-function* bigSliceGC(go: Go, release: () => void): GoroutineBody {
+function* bigSliceGC(go: Go, release: () => GoroutineBody): GoroutineBody {
   const T = go.T;
   go.checkpoint('start');
   const v = go.locals('main.main', { b: T.slice(T.byte) });
@@ -21,7 +21,7 @@ function* bigSliceGC(go: Go, release: () => void): GoroutineBody {
   go.fill(b);
   go.checkpoint('after_full_touch');
   v.b = null;
-  release();
+  yield* release();
   go.checkpoint('after_gc');
   yield* go.time.Sleep(go.time.Second);
   go.checkpoint('after_gc_sleep1s');
@@ -41,7 +41,6 @@ export const bigSliceGc: Program = defineProgram({
   binary: binaryOf('big-slice-gc'),
   inits: initsOf('big-slice-gc'),
   live: liveOf('big-slice-gc'),
-  needsGC: true,
   *main(go) {
     yield* bigSliceGC(go, () => go.runtime.GC());
   },
@@ -53,7 +52,6 @@ export const bigSliceFreeos: Program = defineProgram({
   binary: binaryOf('big-slice-freeos'),
   inits: initsOf('big-slice-freeos'),
   live: liveOf('big-slice-freeos'),
-  needsGC: true,
   *main(go) {
     yield* bigSliceGC(go, () => go.debug.FreeOSMemory());
   },

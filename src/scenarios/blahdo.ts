@@ -24,7 +24,6 @@ export default defineProgram({
   binary: binaryOf('blahdo'),
   inits: initsOf('blahdo'),
   live: liveOf('blahdo'),
-  needsGC: true,
   *main(go) {
     const T = go.T;
     go.fmt.Println('memory baseline...');

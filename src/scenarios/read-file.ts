@@ -16,7 +16,6 @@ export default defineProgram({
   binary: binaryOf('read-file'),
   inits: initsOf('read-file'),
   live: liveOf('read-file'),
-  needsGC: true,
   args: [file],
   files: [{ path: file, size: 600 << 20 }],
   *main(go) {

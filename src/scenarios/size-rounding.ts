@@ -10,16 +10,18 @@
 import type { Go } from '../go/api.ts';
 import { defineProgram } from '../go/program.ts';
 import type { GoType } from '../go/types.ts';
+import type { Ptr } from '../go/values.ts';
 import { binaryOf, initsOf, liveOf } from './binaries.ts';
 
 const sizes = [1, 8, 9, 17, 33, 100, 1025, 4097, 32769, 40000];
 
-function step(go: Go, size: number, alloc: () => void, objSize?: number): void {
+/** One size: 1000 objects made by alloc() and stored in the global array keep[si] (their holders). */
+function step(go: Go, size: number, keep: Ptr, alloc: () => unknown, objSize?: number): void {
   let ms = go.runtime.ReadMemStats();
   const heap0 = ms.HeapAlloc;
   const total0 = ms.TotalAlloc;
   const mallocs0 = ms.Mallocs;
-  for (let i = 0; i < 1000; i++) alloc();
+  for (let i = 0; i < 1000; i++) go.set(keep, i, alloc());
   ms = go.runtime.ReadMemStats();
   go.extra('size', size);
   if (objSize !== undefined) go.extra('obj_size', objSize);
@@ -36,12 +38,16 @@ export const sizeRounding = defineProgram({
   inits: initsOf('size-rounding'),
   live: liveOf('size-rounding'),
   *main(go) {
-    const byteSlice = go.T.slice(go.T.byte);
+    const T = go.T;
+    const byteSlice = T.slice(T.byte);
+    // var keep [10][1000][]byte: globals, so the holders themselves are not heap objects.
+    const g = go.globals({ keep: T.array(T.array(byteSlice, 1000), sizes.length) });
+    const keep = go.globalAddr(g, 'keep');
     go.checkpoint('start');
-    for (const size of sizes) {
-      // keep[si][i] = make([]byte, size): the holders are globals, the arrays heap objects.
-      step(go, size, () => void go.make(byteSlice, size));
-    }
+    sizes.forEach((size, si) => {
+      // keep[si][i] = make([]byte, size)
+      step(go, size, go.addr(keep, si), () => go.make(byteSlice, size));
+    });
   },
 });
 
@@ -60,12 +66,15 @@ export const sizeRoundingScan = defineProgram({
   inits: initsOf('size-rounding-scan'),
   live: liveOf('size-rounding-scan'),
   *main(go) {
+    const T = go.T;
     go.checkpoint('start');
     // Below 8 bytes a pointerful object is still 8 (s8); 9 and 17 round up to 16 and 24; the rest hold a pointer and pad to size+(-size mod 8).
     const objSizes: Record<number, number> = { 1: 8, 8: 8, 9: 16, 17: 24, 33: 40, 100: 104, 1025: 1032, 4097: 4104, 32769: 32776, 40000: 40000 };
-    for (const size of sizes) {
+    sizes.forEach((size) => {
       const t = scanStruct(go, objSizes[size]!);
-      step(go, size, () => void go.new(t), t.size);
-    }
+      // var kN [1000]*sN: a global array of pointers.
+      const g = go.globals({ k: T.array(T.pointer(t), 1000) });
+      step(go, size, go.globalAddr(g, 'k'), () => go.new(t), t.size);
+    });
   },
 });

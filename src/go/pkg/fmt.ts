@@ -5,11 +5,16 @@
 import { mallocgc } from '../../runtime/malloc.ts';
 import type { Alloc } from '../alloc.ts';
 import { type FmtArg, fmtAllocs } from '../fmt_allocs.ts';
-import { firstUse } from '../pkginit.ts';
+import { type Pool } from '../pool.ts';
+import { scanType } from '../../runtime/rtypes.ts';
 import type { GoProcess } from '../process.ts';
 import { formatFloat } from '../strconv.ts';
 import { T } from '../types.ts';
 import { GoString, Ptr, Slice } from '../values.ts';
+
+/** unsafe.Sizeof(fmt.pp{}) on amd64. */
+const ppSize = 208;
+const ppType = scanType('fmt.pp', ppSize);
 
 /** Go's %v of a value as Println prints it. */
 export function formatValue(v: unknown): string {
@@ -36,9 +41,8 @@ export function fmtArg(v: unknown): FmtArg {
 }
 
 export class Fmt {
-  /** The printer pool holds a pp (false after a GC empties sync.Pools). */
-  private poolWarm = false;
-  private poolRegistered = false;
+  /** fmt's printer cache: `var ppFree = sync.Pool{New: func() any { return new(pp) }}`. */
+  private ppFree: Pool | null = null;
 
   constructor(private readonly p: GoProcess) {}
 
@@ -46,22 +50,18 @@ export class Fmt {
     for (const a of allocs) mallocgc(this.p.rt, a.size, a.noscan ? null : a.type, true);
   }
 
-  /** The printer comes from fmt's sync.Pool: on first use that means registering the pool and making a pp. */
+  /**
+   * newPrinter / p.free: a pp from ppFree (new(pp) when the pool is empty),
+   * its buffer grown to hold the output (the first time), then back into the pool.
+   */
   private printer(): void {
-    if (this.poolWarm) return;
-    this.poolWarm = true;
-    if (!this.poolRegistered) {
-      this.poolRegistered = true;
-      for (const s of firstUse('fmt.firstPrint')) if ('alloc' in s) this.p.allocStep(s);
-      return;
-    }
-    // After a GC cleared the pool: a new pp and its buffer.
-    mallocgc(this.p.rt, 208, this.p.go.opaqueType('fmt.pp', 208), true);
-  }
-
-  /** Called by the collector's clearpools. */
-  clearPool(): void {
-    this.poolWarm = false;
+    const rt = this.p.rt;
+    this.ppFree ??= this.p.go.pools.pool('fmt.ppFree');
+    let pp = this.ppFree.Get();
+    if (pp === 0) pp = mallocgc(rt, ppSize, ppType, true);
+    // p.buf: a []byte grown by the first write (8 bytes for a short line), kept for reuse.
+    if (rt.mem.loadWord(pp) === 0) rt.mem.storeWord(pp, mallocgc(rt, 8, null, false));
+    this.ppFree.Put(pp);
   }
 
   /** fmt.Println(a...): operands separated by spaces, a newline. */

@@ -1,8 +1,7 @@
 // runtime, runtime/debug and runtime/metrics as programs call them.
-// Until the garbage collector lands (its own issue), runtime.GC frees
-// nothing: gomem says so once on stderr, and debug.FreeOSMemory still
-// returns every free heap page to the OS (scavengeAll), as Go's does after
-// its GC.
+// runtime.GC and debug.FreeOSMemory block the calling goroutine until the
+// cycle and its sweep are done (`yield* go.runtime.GC()`); the cycle starts
+// at the call even when the caller does not wait.
 
 import type { MetricValue } from '../../runtime/metrics.ts';
 import { type MemStatsSnapshot, readMemStats } from '../../runtime/mstats.ts';
@@ -10,23 +9,15 @@ import type { GoroutineBody } from '../../runtime/runtime2.ts';
 import type { GoProcess } from '../process.ts';
 
 export class RuntimePkg {
-  private warnedGC = false;
   /** Finalizer specials set so far (SetFinalizer). */
   finalizers = 0;
 
   constructor(private readonly p: GoProcess) {}
 
-  /** runtime.GC(). */
-  GC(): void {
-    const c = this.p.rt.collector;
-    if (c && 'forceGC' in c) {
-      (c as unknown as { forceGC(): void }).forceGC();
-      return;
-    }
-    if (!this.warnedGC) {
-      this.warnedGC = true;
-      this.p.stderr('gomem: runtime.GC(): the garbage collector is not modelled yet; nothing is freed\n');
-    }
+  /** runtime.GC(): a full cycle, then the sweep; blocks the caller (yield* it). */
+  GC(): GoroutineBody {
+    const gc = this.p.gc;
+    return gc.waitForced(gc.startForced());
   }
 
   /** runtime.ReadMemStats. */
@@ -82,12 +73,12 @@ export class Debug {
     return out;
   }
 
-  /** debug.FreeOSMemory: a forced GC, then every free page back to the OS (mheap.scavengeAll). */
-  FreeOSMemory(): void {
-    this.p.go.runtime.GC();
+  /** debug.FreeOSMemory: a forced GC, then every free page back to the OS (mheap.scavengeAll); blocks the caller. */
+  *FreeOSMemory(): GoroutineBody {
+    yield* this.p.go.runtime.GC();
     const rt = this.p.rt;
-    // The GC's mark termination flushes the page caches of idle Ps (the running one keeps its own).
-    for (const pp of rt.allp) if (pp !== rt.curP) pp.pcache.flush(rt.mheap.pages);
+    // The GC's mark termination flushed the page caches of idle Ps; scavengeAll flushes them all.
+    for (const pp of rt.allp) pp.pcache.flush(rt.mheap.pages);
     const released = rt.mheap.pages.scavenge(Number.MAX_SAFE_INTEGER, null, true);
     if (this.p.debug.scavtrace > 0) {
       const gc = rt.gcController;

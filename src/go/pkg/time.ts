@@ -7,6 +7,10 @@ import { firstUse } from '../pkginit.ts';
 import type { GoProcess } from '../process.ts';
 import { parseDuration } from '../units.ts';
 
+/** Pointer fields of runtime.g and runtime.p that hold a goroutine's sleep timer and its P's timer heap (their exact offsets only place the word). */
+const gTimerOffset = 376;
+const pTimersHeapOffset = 8800;
+
 export class Time {
   readonly Nanosecond = 1;
   readonly Microsecond = 1e3;
@@ -23,7 +27,11 @@ export class Time {
     const g = this.p.sched.curG!;
     if (!this.timers.has(g)) {
       this.timers.add(g);
-      for (const s of firstUse('time.firstSleep')) if ('alloc' in s) this.p.allocStep(s);
+      // The goroutine's timer (held by g.timer) and its P's timer heap array (p.timers.heap).
+      const [timer, heap] = firstUse('time.firstSleep').map((s) => ('alloc' in s ? this.p.allocStep(s) : 0));
+      const rt = this.p.rt;
+      if (timer) rt.mem.storeWord(g.addr + gTimerOffset, timer);
+      if (heap && rt.curP !== null) rt.mem.storeWord(rt.curP.addr + pTimersHeapOffset, heap);
     }
     yield* this.p.sched.sleep(d);
   }

@@ -1,0 +1,705 @@
+// The garbage collector's cycle (mgc.go): Go 1.23's concurrent, non-moving
+// tri-colour mark-sweep, run in virtual time.
+//
+//   1. gcStart (a trigger fired: the heap trigger on allocation, runtime.GC,
+//      the forced GC every 2 minutes, debug.FreeOSMemory): stop the world
+//      (sweep termination: finish sweeping, clear sync.Pools, start the
+//      pacer's cycle), gcphase = _GCmark, the write barrier on, allocate
+//      black, assists enabled; start the world.
+//   2. Mark, concurrently: root jobs (globals, stacks) and grey objects are
+//      drained by the background mark workers — dedicated and fractional
+//      ones taking 25% of GOMAXPROCS, idle ones on idle Ps — and by
+//      allocating goroutines paying assists in proportion to what they
+//      allocate (the pacer's assist ratio).
+//   3. gcMarkDone when no work is left: stop the world (mark termination:
+//      endCycle, the marked heap becomes heapMarked, the next goal and
+//      trigger, stats), gcphase = _GCoff, the sweep begins (sweepgen += 2),
+//      start the world; flush the mcaches; the gctrace line.
+//   4. Sweep, concurrently (mgcsweep.ts) until the next cycle.
+//
+// Concurrency in virtual time: each P has its own clock. The scheduler
+// (proc.ts) asks this collector whether a P should run a mark worker
+// (workerStart) and runs worker steps of ~100 µs of mark work
+// (runWorker); a goroutine that allocates for a long time without giving
+// its P back lets the other Ps' workers catch up at its allocations'
+// slow paths (catchUp), so marking proceeds beside it as it would on real
+// cores. A stop-the-world pause stops every P at the instant it starts.
+// docs/fidelity.md says what this simplifies and by how much.
+
+import type { Clock } from '../sim/clock.ts';
+import type { CostModel } from '../sim/cost.ts';
+import { GCMark, type RootSet, gcOverAssistWork, walkReachable } from './mgcmark.ts';
+import { Sweeper } from './mgcsweep.ts';
+import type { MSpan } from './mspan.ts';
+import type { Sched } from './proc.ts';
+import type { Collector, Runtime } from './runtime.ts';
+import { _GCmark, _GCmarktermination, _GCoff } from './runtime.ts';
+import { type G, type GoroutineBody, type P, YieldGosched, YieldPark, _Gdead } from './runtime2.ts';
+import type { StackAllocator } from './stack.ts';
+import { fmtNSAsMS, itoaDiv } from './mgctrace.ts';
+import { gcTriggerCycle, gcTriggerHeap, gcTriggerTime } from './mgcpacer.ts';
+import { printfloat } from './print.ts';
+import { gType, scanType } from './rtypes.ts';
+import { mallocgc } from './malloc.ts';
+
+/** forcegcperiod: a GC at least every 2 minutes once one has run (proc.go). */
+export const forcegcperiod = 2 * 60 * 1e9;
+
+/** Mark work a worker does before it looks at the scheduler again (virtual ns). */
+const workerQuantumNs = 100_000;
+
+export type GCTriggerKind = 'heap' | 'time' | 'cycle';
+
+/** What the collector needs from outside the runtime layer. */
+export interface GCEnv {
+  readonly rt: Runtime;
+  readonly sched: Sched;
+  readonly stacks: StackAllocator;
+  readonly clock: Clock;
+  readonly costs: CostModel;
+  readonly roots: RootSet;
+  /** Writes to the process's stderr (gctrace, gcpacertrace). */
+  print(s: string): void;
+  /** clearpools: sync.Pool's cleanup and the runtime's caches (installed by packages that have them). */
+  clearpools(): void;
+  /** The Unix time (ns) of virtual time t (MemStats.LastGC). */
+  unixNanos(t: number): bigint;
+  /** Process start (runtimeInitTime) in virtual time. */
+  readonly startTime: number;
+}
+
+/** GC CPU accounting (mgclimit.go gcCPUStats / cpuStats): virtual ns by class. */
+export class GCCPUStats {
+  assist = 0;
+  dedicated = 0;
+  fractional = 0;
+  idle = 0;
+  pause = 0;
+  get total(): number {
+    return this.assist + this.dedicated + this.fractional + this.idle + this.pause;
+  }
+}
+
+export class GC implements Collector {
+  readonly rt: Runtime;
+  readonly mark: GCMark;
+  readonly sweeper: Sweeper;
+  /** memstats.enablegc: set by gcenable at the start of runtime.main. */
+  enabled = false;
+  /** work.cycles: cycles started. */
+  cycles = 0;
+  /** gcphase's companion: assists and workers may blacken objects. */
+  private blacken = false;
+
+  // work.* of the current (or last) cycle.
+  heap0 = 0;
+  heap1 = 0;
+  heap2 = 0;
+  tSweepTerm = 0;
+  tMark = 0;
+  tMarkTerm = 0;
+  tEnd = 0;
+  pauseNS = 0;
+  userForced = false;
+  stwprocs = 1;
+  maxprocs = 1;
+  /** GODEBUG=gcstoptheworld: 0 background, 1 mark with the world stopped, 2 also sweep so. */
+  mode = 0;
+
+  /** Goroutines in runtime.GC waiting for a cycle's mark termination, with the cycle they wait for. */
+  private readonly markWaiters: { g: G; cycle: number }[] = [];
+  /** The GC cycle in which the GC CPU limiter last engaged (/gc/limiter/last-enabled:gc-cycle). */
+  limiterLastEnabledCycle = 0;
+  /** Cumulative GC CPU (ns) since start, for GCCPUFraction and /cpu/classes/gc. */
+  readonly cpu = new GCCPUStats();
+  /** Per-P virtual ns of fractional mark work this cycle (p.gcFractionalMarkTime). */
+  private fractional: number[] = [];
+  /** The cycles' gcpacertrace/gctrace lines go to stderr here. */
+  private bgsweepG: G | null = null;
+  private bgsweepParked = true;
+  private forcegcG: G | null = null;
+  private forcegcParked = true;
+
+  constructor(private readonly env: GCEnv) {
+    const rt = (this.rt = env.rt);
+    const c = env.costs;
+    this.mark = new GCMark(rt, () => env.roots, {
+      object: c.markObject(),
+      pointerWord: c.markPointerWord(),
+      nilWord: c.markNilWord(),
+      noscanObject: c.markNoscanObject(),
+      stackGoroutine: c.scanStackGoroutine(),
+      stackByte: c.scanStackBytes(1),
+    });
+    this.sweeper = new Sweeper(rt, {
+      cost: (o) => c.sweepSpan(o),
+      sweepSpecials: () => {},
+      onDrained: () => this.onSweepDone(),
+    });
+    rt.collector = this;
+    this.mark.onStackScanned = (g) => env.sched.stackScanned(g, rt.debugGC.gcshrinkstackoff > 0);
+    this.mark.freeDeadStacks = () => env.sched.freeDeadStacks();
+    rt.writeBarrier = {
+      enabled: false,
+      record: (old, ptr) => {
+        // The hybrid barrier: shade the overwritten pointer and the new one.
+        if (old !== 0) this.mark.shade(old);
+        if (ptr !== 0) this.mark.shade(ptr);
+      },
+    };
+  }
+
+  /** gcenable: the background sweeper and forcegc helper get their bodies; collection may start. */
+  enable(bgsweep: G | null, forcegc: G | null): void {
+    this.enabled = true;
+    this.rt.memstats.enablegc = true;
+    if (bgsweep !== null) {
+      this.bgsweepG = bgsweep;
+      bgsweep.body = this.bgsweep();
+    }
+    if (forcegc !== null) {
+      this.forcegcG = forcegc;
+      forcegc.body = this.forcegchelper();
+    }
+  }
+
+  // ── Collector: what the allocator calls ──────────────────────────────
+
+  maybeStartHeapGC(): void {
+    if (!this.starting && this.test('heap')) this.gcStart('heap');
+  }
+
+  /** gcStart is running (Go's work.startSema and gcsema): allocations inside it start no cycle. */
+  private starting = false;
+
+  gcmarknewobject(span: MSpan, x: number): void {
+    this.mark.markNew(span, x);
+  }
+
+  deductAssistCredit(size: number): void {
+    const g = this.env.sched.curG;
+    if (g === null || g.system) return;
+    g.gcAssistBytes -= size;
+    if (g.gcAssistBytes < 0) this.gcAssistAlloc(g);
+  }
+
+  chargeAssistTail(bytes: number): void {
+    const g = this.env.sched.curG;
+    if (g !== null && !g.system) g.gcAssistBytes -= bytes;
+  }
+
+  sweepStale(s: MSpan): void {
+    this.sweeper.sweepStale(s);
+    this.chargeSweep();
+  }
+
+  deductSweepCredit(spanBytes: number, callerSweepPages: number): void {
+    this.sweeper.deductSweepCredit(spanBytes, callerSweepPages);
+    this.chargeSweep();
+  }
+
+  reclaim(npages: number): void {
+    this.sweeper.reclaim(npages);
+    this.chargeSweep();
+  }
+
+  isSweepDone(): boolean {
+    return this.sweeper.isDone();
+  }
+
+  /** Sweeping done on the running goroutine's behalf takes its time. */
+  private chargeSweep(): void {
+    const ns = this.sweeper.take();
+    if (ns > 0) this.env.clock.advance(Math.round(ns));
+  }
+
+  /** The mcentral's sweeper hooks (cacheSpan sweeping spans of its class). */
+  readonly centralSweeper = {
+    active: (): boolean => !this.sweeper.isDone(),
+    tryAcquireAndSweep: (s: MSpan): boolean => {
+      const ok = this.sweeper.tryAcquireAndSweep(s);
+      this.chargeSweep();
+      return ok;
+    },
+  };
+
+  // ── triggers and the start of a cycle ────────────────────────────────
+
+  /** gcTrigger.test. */
+  test(kind: GCTriggerKind, n = 0): boolean {
+    const rt = this.rt;
+    if (!this.enabled || rt.gcphase !== _GCoff) return false;
+    const gc = rt.gcController;
+    switch (kind) {
+      case 'heap':
+        return gc.heapLive >= gc.trigger().trigger;
+      case 'time':
+        if (gc.gcPercent < 0) return false;
+        return rt.memstats.last_gc_nanotime !== 0 && this.env.clock.now - rt.memstats.last_gc_nanotime > forcegcperiod;
+      case 'cycle':
+        return n - this.cycles > 0;
+    }
+  }
+
+  /** gcStart: sweep termination and the start of concurrent mark. */
+  gcStart(kind: GCTriggerKind, n = 0): void {
+    if (this.starting) return;
+    this.starting = true;
+    try {
+      this.gcStartLocked(kind, n);
+    } finally {
+      this.starting = false;
+    }
+  }
+
+  private gcStartLocked(kind: GCTriggerKind, n: number): void {
+    const rt = this.rt;
+    // Finish the previous cycle's sweep while the trigger still holds.
+    while (this.test(kind, n) && this.sweeper.sweepone() !== -1) {
+      /* keep sweeping */
+    }
+    this.chargeSweep();
+    if (!this.test(kind, n)) return;
+    this.mode = rt.debugGC.gcstoptheworld;
+    this.userForced = kind === 'cycle';
+    this.startWorkers();
+    // gcResetMarkState.
+    for (const g of this.env.sched.allgs) g.gcAssistBytes = 0;
+    for (const ai of rt.mheap.allArenas) rt.mheap.arenas.get(ai)!.pageMarks.fill(0);
+    this.mark.work.reset();
+    const procs = rt.allp.length;
+    this.stwprocs = Math.min(procs, this.env.sched.ncpu);
+    this.maxprocs = procs;
+    this.heap0 = rt.gcController.heapLive;
+    this.pauseNS = 0;
+    const now = this.env.clock.now;
+    this.tSweepTerm = now;
+    const stw = this.stopTheWorld();
+    // finishsweep_m: sweep what is left, then the unswept sets are empty; gcBits epochs rotate.
+    while (this.sweeper.sweepone() !== -1) {
+      /* sweep */
+    }
+    const sweptNs = this.sweeper.take();
+    rt.mheap.gcBits.nextEpoch();
+    this.env.clearpools();
+    this.cycles++;
+    const pacerLine = rt.gcController.startCycle(now, procs, { kind: kind === 'heap' ? gcTriggerHeap : kind === 'time' ? gcTriggerTime : gcTriggerCycle }, { gcstoptheworld: this.mode, initialHeapLive: this.heap0 });
+    this.dedicated = rt.gcController.dedicatedMarkWorkersNeeded;
+    this.idleMax = rt.gcController.idleMarkWorkersMax;
+    this.fractional = new Array<number>(procs).fill(0);
+    rt.gcphase = _GCmark;
+    rt.writeBarrier.enabled = true;
+    this.mark.prepareRoots();
+    this.mark.markTinyAllocs();
+    this.blacken = true;
+    rt.gcBlackenEnabled = true;
+    this.startTheWorld(stw, this.stwCost('sweepTermination') + sweptNs);
+    this.tMark = this.env.clock.now;
+    if (rt.debugGC.gcpacertrace > 0) this.env.print(pacerLine);
+    if (this.mode !== 0) {
+      // gcstoptheworld: the whole mark runs with the world stopped.
+      this.markWithWorldStopped();
+    }
+  }
+
+  /** gcBgMarkStartWorkers: one mark worker goroutine per P, made once (a g and a 32-byte node each). */
+  private startWorkers(): void {
+    const rt = this.rt;
+    while (this.workers < rt.allp.length) {
+      const g = this.env.sched.newproc('runtime.gcBgMarkWorker', parkWorker(), { system: true, parked: 'GC worker (idle)' });
+      void g;
+      mallocgc(rt, 32, workerNodeType, true);
+      this.workers++;
+    }
+  }
+
+  private workers = 0;
+  /** Dedicated mark workers this cycle (the first `dedicated` Ps run one), and the idle-worker limit. */
+  private dedicated = 0;
+  private idleMax = 0;
+
+  // ── stop the world ───────────────────────────────────────────────────
+
+  /** stopTheWorldWithSema: every P stops at this instant. */
+  private stopTheWorld(): { at: number } {
+    return { at: this.env.clock.now };
+  }
+
+  /**
+   * startTheWorldWithSema: the pause lasted `ns` (stopping the Ps and the
+   * work done while stopped); every P resumes no earlier than its end.
+   */
+  private startTheWorld(stw: { at: number }, ns: number): void {
+    const clock = this.env.clock;
+    const end = Math.max(clock.now, stw.at) + Math.round(ns);
+    clock.set(end);
+    for (const p of this.rt.allp) if (p.time < end) p.time = end;
+    const pause = end - stw.at;
+    this.pauseNS += pause;
+    this.cpu.pause += pause * this.maxprocs;
+  }
+
+  /** The pause of a stop-the-world phase: stopping and restarting GOMAXPROCS Ps (calibrated per P). */
+  private stwCost(phase: 'sweepTermination' | 'markTermination'): number {
+    return this.env.costs.stwPause(phase, this.maxprocs, this.userForced);
+  }
+
+  // ── mark: workers, assists, termination ──────────────────────────────
+
+  /** Whether P p should run a mark worker now, and from when (Infinity: no). userStart: when its goroutines could run. */
+  workerStart(p: P, userStart: number): number {
+    if (!this.blacken || !this.mark.available()) return Infinity;
+    const gc = this.rt.gcController;
+    if (p.id < this.dedicated) return p.time;
+    if (gc.fractionalUtilizationGoal > 0 && gc.fractionalWorkerBehind(this.fractional[p.id]!, p.time)) return p.time;
+    // Idle workers on Ps with nothing to run, up to the cycle's limit (one for a periodic GC).
+    if (userStart === Infinity && p.id - this.dedicated < this.idleMax) return Math.max(p.time, this.tMark);
+    return Infinity;
+  }
+
+  /** One step of a mark worker on p, from `start`: about workerQuantumNs of marking. */
+  runWorker(p: P, start: number, userStart = Infinity): void {
+    const rt = this.rt;
+    const clock = this.env.clock;
+    const gc = rt.gcController;
+    const savedP = rt.curP;
+    const savedNow = clock.now;
+    clock.set(start);
+    rt.curP = p;
+    const dedicated = p.id < this.dedicated;
+    const elapsed = start - gc.markStartTime;
+    const fractional = !dedicated && gc.fractionalUtilizationGoal > 0 && gc.fractionalWorkerBehind(this.fractional[p.id]!, start);
+    if (!this.joined.has(p)) {
+      this.joined.add(p);
+      this.mark.work.joinP();
+    }
+    let budget = workerQuantumNs;
+    if (fractional) {
+      // Run until this P's fractional time would pass 1.2 × the goal (pollFractionalWorkerExit).
+      budget = Math.max(1, 1.2 * gc.fractionalUtilizationGoal * Math.max(elapsed, workerQuantumNs) - this.fractional[p.id]!);
+      budget = Math.min(budget, workerQuantumNs);
+    }
+    this.mark.drain(budget);
+    const { ns, units } = this.mark.take();
+    const spent = Math.max(1, Math.round(ns));
+    clock.advance(spent);
+    gc.bgScanCredit += units;
+    if (dedicated) {
+      gc.dedicatedMarkTime += spent;
+      this.cpu.dedicated += spent;
+    } else if (fractional) {
+      gc.fractionalMarkTime += spent;
+      this.fractional[p.id]! += spent;
+      this.cpu.fractional += spent;
+    } else {
+      gc.idleMarkTime += spent;
+      this.cpu.idle += spent;
+    }
+    p.busyTime += spent;
+    p.time = clock.now;
+    void userStart;
+    if (!this.mark.available()) this.gcMarkDone();
+    p.time = Math.max(p.time, clock.now);
+    clock.set(Math.max(savedNow, savedP === null ? 0 : savedNow));
+    rt.curP = savedP;
+  }
+
+  private readonly joined = new Set<P>();
+
+  /**
+   * The other Ps' mark workers catch up to now: a goroutine that allocates
+   * for long without giving its P back does not stop the other Ps from
+   * marking meanwhile (called at allocation slow paths).
+   */
+  catchUp(): void {
+    if (!this.blacken) return;
+    const now = this.env.clock.now;
+    const cur = this.rt.curP;
+    for (const p of this.rt.allp) {
+      if (p === cur) continue;
+      const userStart = this.env.sched.userWorkStart(p);
+      for (;;) {
+        if (!this.blacken) return;
+        const start = this.workerStart(p, userStart);
+        if (start >= now) break;
+        this.runWorker(p, start, userStart);
+      }
+    }
+  }
+
+  /** gcAssistAlloc: the allocating goroutine pays its debt in scan work. */
+  private gcAssistAlloc(g: G): void {
+    if (!this.blacken) return;
+    const gc = this.rt.gcController;
+    let debt = -g.gcAssistBytes;
+    let scanWork = Math.trunc(gc.assistWorkPerByte * debt);
+    if (scanWork < gcOverAssistWork) {
+      scanWork = gcOverAssistWork;
+      debt = Math.trunc(gc.assistBytesPerWork * scanWork);
+    }
+    // Steal background credit first.
+    if (gc.bgScanCredit > 0) {
+      if (gc.bgScanCredit < scanWork) {
+        const stolen = gc.bgScanCredit;
+        g.gcAssistBytes += 1 + Math.trunc(gc.assistBytesPerWork * stolen);
+        gc.bgScanCredit = 0;
+        scanWork -= stolen;
+      } else {
+        gc.bgScanCredit -= scanWork;
+        g.gcAssistBytes += debt;
+        return;
+      }
+    }
+    const p = this.rt.curP;
+    if (p !== null && !this.joined.has(p)) {
+      this.joined.add(p);
+      this.mark.work.joinP();
+    }
+    this.mark.drain(Infinity, scanWork);
+    const { ns, units } = this.mark.take();
+    g.gcAssistBytes += 1 + Math.trunc(gc.assistBytesPerWork * units);
+    const spent = Math.round(ns);
+    this.env.clock.advance(spent);
+    gc.assistTime += spent;
+    this.cpu.assist += spent;
+    if (!this.mark.available()) {
+      this.gcMarkDone();
+      return;
+    }
+    // Still in debt with work left elsewhere would park in Go; gomem's single
+    // queue has no work hidden in other Ps' buffers, so the debt stands.
+  }
+
+  /** GODEBUG=gcstoptheworld=1|2: mark everything now, every P working, the world stopped. */
+  private markWithWorldStopped(): void {
+    const stw = this.stopTheWorld();
+    this.mark.drain(Infinity);
+    const { ns } = this.mark.take();
+    const wall = ns / this.maxprocs;
+    this.rt.gcController.dedicatedMarkTime += ns;
+    this.cpu.dedicated += ns;
+    this.startTheWorld(stw, wall);
+    this.gcMarkDone();
+  }
+
+  /** gcMarkDone: no mark work is left — mark termination. */
+  gcMarkDone(): void {
+    const rt = this.rt;
+    if (rt.gcphase !== _GCmark || this.mark.available()) return;
+    const clock = this.env.clock;
+    const now = clock.now;
+    this.tMarkTerm = now;
+    const stw = this.stopTheWorld();
+    this.env.sched.computeStartingStackSize(rt.debugGC.adaptivestackstart !== 0);
+    this.blacken = false;
+    rt.gcBlackenEnabled = false;
+    const gc = rt.gcController;
+    const pacerLine = gc.endCycle(now, rt.allp.length, this.userForced);
+    // gcMarkTermination.
+    rt.gcphase = _GCmarktermination;
+    this.heap1 = gc.heapLive;
+    for (const p of rt.allp) p.mcache.scanAlloc = 0;
+    gc.resetLive(this.mark.work.bytesMarked);
+    this.heap2 = this.mark.work.bytesMarked;
+    if (rt.debugGC.gccheckmark > 0) this.checkmark();
+    rt.gcphase = _GCoff;
+    rt.writeBarrier.enabled = false;
+    this.sweeper.begin();
+    const stwSwept = this.mode === 2;
+    if (stwSwept) {
+      for (const p of rt.allp) p.mcache.prepareForSweep(rt);
+      while (this.sweeper.sweepone() !== -1) {
+        /* sweep */
+      }
+    }
+    const ms = rt.memstats;
+    ms.lastHeapInUse = gc.heapInUse.bytes;
+    gc.commit(this.sweeper.isDone());
+    this.sweeper.pace(gc.trigger().trigger);
+    rt.onGCCommit?.();
+    const sweptNs = this.sweeper.take();
+    this.startTheWorld(stw, this.stwCost('markTermination') + sweptNs);
+    const end = clock.now;
+    this.tEnd = end;
+    ms.last_gc_unix = this.env.unixNanos(end);
+    ms.last_gc_nanotime = end;
+    ms.pause_ns[ms.numgc % 256] = this.pauseNS;
+    ms.pause_end[ms.numgc % 256] = ms.last_gc_unix;
+    ms.pause_total_ns += this.pauseNS;
+    const total = (end - this.env.startTime) * rt.allp.length;
+    ms.gc_cpu_fraction = total > 0 ? (this.cpu.total - this.cpu.idle) / total : 0;
+    if (this.userForced) ms.numforcedgc++;
+    ms.numgc++;
+    rt.mheap.pages.scav.index.nextGen();
+    this.joined.clear();
+    // After the world restarts: free workbufs later, free stack spans, flush the caches.
+    this.mark.work.prepareFree();
+    this.env.stacks.freeStackSpans();
+    // forEachP: every P flushes its mcache; idle ones (every P but the running one, between steps) their page cache.
+    const running = rt.curP;
+    for (const p of rt.allp) {
+      rt.curP = p;
+      p.mcache.prepareForSweep(rt);
+      rt.curP = running;
+      if (p !== running) p.pcache.flush(rt.mheap.pages);
+    }
+    this.chargeSweep();
+    if (pacerLine !== null && rt.debugGC.gcpacertrace > 0) this.env.print(pacerLine);
+    if (rt.debugGC.gctrace > 0) this.env.print(this.traceLine());
+    if (!stwSwept) this.wakeSweeper();
+    for (let i = this.markWaiters.length - 1; i >= 0; i--) {
+      const w = this.markWaiters[i]!;
+      if (ms.numgc >= w.cycle) {
+        this.markWaiters.splice(i, 1);
+        this.env.sched.ready(w.g);
+      }
+    }
+  }
+
+  /** The gctrace line of the cycle that just ended (mgc.go gcMarkTermination). */
+  traceLine(): string {
+    const rt = this.rt;
+    const ms = rt.memstats;
+    const gc = rt.gcController;
+    const util = Math.trunc(ms.gc_cpu_fraction * 100);
+    const clk = [this.tMark - this.tSweepTerm, this.tMarkTerm - this.tMark, this.tEnd - this.tMarkTerm].map(fmtNSAsMS).join('+');
+    const cpu =
+      fmtNSAsMS(this.stwprocs * (this.tMark - this.tSweepTerm)) +
+      '+' +
+      fmtNSAsMS(gc.assistTime) +
+      '/' +
+      fmtNSAsMS(gc.dedicatedMarkTime + gc.fractionalMarkTime) +
+      '/' +
+      fmtNSAsMS(gc.idleMarkTime) +
+      '+' +
+      fmtNSAsMS(this.stwprocs * (this.tEnd - this.tMarkTerm));
+    const mb = (n: number): number => Math.floor(n / 1048576);
+    return (
+      `gc ${ms.numgc} @${itoaDiv(Math.floor((this.tSweepTerm - this.env.startTime) / 1e6), 3)}s ${util}%: ${clk} ms clock, ${cpu} ms cpu, ` +
+      `${mb(this.heap0)}->${mb(this.heap1)}->${mb(this.heap2)} MB, ${mb(gc.lastHeapGoal)} MB goal, ${mb(gc.lastStackScan)} MB stacks, ` +
+      `${mb(gc.globalsScan)} MB globals, ${this.maxprocs} P${this.userForced ? ' (forced)' : ''}\n`
+    );
+  }
+
+  /** GODEBUG=gccheckmark=1: after mark, a stop-the-world re-walk finds nothing reachable left unmarked. */
+  private checkmark(): void {
+    walkReachable(this.rt, this.env.roots, (base, s) => {
+      const idx = s.nelems === 1 ? 0 : s.divideByElemSize(base - s.startAddr);
+      if (!s.isMarked(idx)) {
+        throw new CheckmarkError(`runtime: checkmarks found unexpected unmarked object obj=0x${base.toString(16)}\nfatal error: checkmark found unmarked object`);
+      }
+    });
+  }
+
+  // ── sweeping after the cycle ─────────────────────────────────────────
+
+  private wakeSweeper(): void {
+    const g = this.bgsweepG;
+    if (g !== null && this.bgsweepParked && g.status !== _Gdead) {
+      this.bgsweepParked = false;
+      const saved = this.rt.curP;
+      this.env.sched.ready(g);
+      this.rt.curP = saved;
+    }
+  }
+
+  /** bgsweep: sweep span by span, letting others run every few spans; then free the workbufs; park. */
+  private *bgsweep(): GoroutineBody {
+    for (;;) {
+      let n = 0;
+      while (this.sweeper.sweepone() !== -1) {
+        this.chargeSweep();
+        if (++n % 10 === 0) yield YieldGosched;
+      }
+      this.chargeSweep();
+      while (this.mark.work.freeSome()) yield YieldGosched;
+      this.bgsweepParked = true;
+      yield this.env.sched.park('GC sweep wait');
+    }
+  }
+
+  /** The sweep of this cycle finished: the scavenger's and gcpacertrace's moment. */
+  private onSweepDone(): void {
+    this.rt.onSweepDone?.();
+    if (this.rt.debugGC.gcpacertrace > 0) {
+      const h = this.rt.mheap;
+      const live = this.rt.gcController.heapLive;
+      this.env.print(`pacer: sweep done at heap size ${Math.floor(live / 1048576)}MB; allocated ${Math.floor((live - h.sweepHeapLiveBasis) / 1048576)}MB during sweep; swept ${h.pagesSwept} pages at ${printfloat(h.sweepPagesPerByte)} pages/byte\n`);
+    }
+  }
+
+  // ── runtime.GC and the periodic GC ───────────────────────────────────
+
+  /**
+   * runtime.GC, first half: start a new cycle now if none is in progress
+   * (sweep termination happens at the call, as in Go). Returns the cycle to
+   * wait for, or −1 when a cycle is in progress and must end first.
+   */
+  startForced(): number {
+    if (this.rt.gcphase !== _GCoff) return -1;
+    const n = this.cycles;
+    this.gcStart('cycle', n + 1);
+    return this.cycles;
+  }
+
+  /**
+   * runtime.GC, second half: wait for that cycle's mark termination, then
+   * sweep everything on this goroutine, as Go's GC returns only after
+   * sweeping. Blocks the calling goroutine (yield* it).
+   */
+  *waitForced(cycle: number): GoroutineBody {
+    if (cycle < 0) {
+      // gcWaitOnMark(n) for the cycle in progress, then start ours.
+      yield* this.waitOnMark(this.cycles);
+      const n = this.cycles;
+      this.gcStart('cycle', n + 1);
+      cycle = this.cycles;
+    }
+    yield* this.waitOnMark(cycle);
+    while (this.cycles === cycle && this.sweeper.sweepone() !== -1) this.chargeSweep();
+    this.chargeSweep();
+  }
+
+  /** Parks the running goroutine until numgc reaches `cycle`. */
+  private *waitOnMark(cycle: number): GoroutineBody {
+    const sched = this.env.sched;
+    while (this.rt.memstats.numgc < cycle) {
+      this.markWaiters.push({ g: sched.curG!, cycle });
+      yield sched.park('GC wait');
+    }
+  }
+
+  /** The scheduler's tick: sysmon's check for the 2-minute periodic GC. */
+  tick(now: number): void {
+    if (!this.forcegcParked || this.forcegcG === null) return;
+    const ms = this.rt.memstats;
+    if (!this.enabled || this.rt.gcController.gcPercent < 0 || ms.last_gc_nanotime === 0) return;
+    if (now - ms.last_gc_nanotime <= forcegcperiod || this.rt.gcphase !== _GCoff) return;
+    this.forcegcParked = false;
+    const saved = this.rt.curP;
+    this.rt.curP = null;
+    this.env.sched.ready(this.forcegcG);
+    this.rt.curP = saved;
+  }
+
+  private *forcegchelper(): GoroutineBody {
+    for (;;) {
+      this.forcegcParked = true;
+      yield this.env.sched.park('force gc (idle)');
+      this.gcStart('time');
+    }
+  }
+}
+
+/** A failed gccheckmark verification (Go throws). */
+export class CheckmarkError extends Error {}
+
+/** gcBgMarkWorkerNode: {gp, m} (two pointer words) and a padding word, 32 bytes. */
+const workerNodeType = scanType('runtime.gcBgMarkWorkerNode', 32, 16);
+
+/** A mark worker goroutine's body: the scheduler runs its work (GC.runWorker); the G itself stays parked. */
+function* parkWorker(): GoroutineBody {
+  for (;;) yield YieldPark;
+}
+
+export { gType };
