@@ -9,8 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { listCases, loadCase, loadRecording } from './cases.ts';
 import { flatten, parseCheckpoints, type Checkpoint } from './checkpoint.ts';
 import { compareCase, formatTable, judge, keyMatches, summarizeRows } from './compare.ts';
-import { parseLoadSegments, parseSections } from './record.ts';
-import { formatRecording, median, summarize, type KeyStat, type Recording } from './recording.ts';
+import { flattenGctrace, parseGctrace, parseGctraceLine, type GctraceLine } from './gctrace.ts';
+import { gctraceOfRun, parseLoadSegments, parseSections, wantsGctrace } from './record.ts';
+import { GCTRACE_CHECKPOINT, RUN_CHECKPOINT, derivedKeys, formatRecording, median, summarize, summarizeGctrace, type KeyStat, type Recording } from './recording.ts';
 import { spreads } from './spread.ts';
 import { RULES, CASE_RULES, toleranceFor, type Tolerance } from './tolerances.ts';
 
@@ -115,6 +116,74 @@ describe('recordings', () => {
     const text = formatRecording(rec);
     expect(JSON.parse(text)).toEqual(rec);
     expect(text).toContain('\n        "memstats.HeapAlloc": {"n":2,"min":95304,"median":95304,"max":95304,"runs":[95304,95304]}');
+    const withGc: Recording = { ...rec, gctrace: summarizeGctrace([[gcLine(1, 3, 4, 0, 4)], []]) };
+    const gtext = formatRecording(withGc);
+    expect(JSON.parse(gtext)).toEqual(withGc);
+    expect(gtext).toContain('\n      "gctrace[1].heap1_MB": {"n":1,"min":4,"median":4,"max":4,"runs":[4,null]}');
+  });
+
+  it('summarizes gctrace runs: a cycle some runs did not reach is absent there', () => {
+    const g = summarizeGctrace([[gcLine(1, 3, 4, 0, 4), gcLine(2, 3, 4, 1, 4)], [gcLine(1, 3, 5, 0, 4)], [gcLine(1, 2, 4, 0, 4)]]);
+    expect(g.keys['gctrace.cycles']).toMatchObject({ n: 3, min: 1, median: 1, max: 2 });
+    expect(g.keys['gctrace[1].heap1_MB']).toMatchObject({ n: 3, min: 4, median: 4, max: 5 });
+    expect(g.keys['gctrace[2].heap2_MB']).toEqual({ n: 1, min: 1, median: 1, max: 1, runs: [1, null, null] });
+  });
+
+  it('derives the peak HeapAlloc of each run from its checkpoints', () => {
+    const rec = { recorded: { runs: 2 }, checkpoints: summarize([
+      [cp('a', { memstats: { HeapAlloc: 5 } }), cp('b', { memstats: { HeapAlloc: 9 } })],
+      [cp('a', { memstats: { HeapAlloc: 7 } }), cp('b', { memstats: { HeapAlloc: 6 } })],
+    ]) } as unknown as Recording;
+    expect(derivedKeys(rec)).toEqual({ 'peak.HeapAlloc': { n: 2, min: 7, median: 8, max: 9, runs: [9, 7] } });
+  });
+});
+
+// Lines as Go 1.23.5 printed them (stack-release, live-heap-gogc100 recordings).
+const GC1 = 'gc 1 @0.246s 3%: 2.3+34+0.005 ms clock, 4.6+0/17/49+0.011 ms cpu, 0->0->0 MB, 4 MB goal, 9 MB stacks, 0 MB globals, 2 P (forced)';
+const GC7 = 'gc 7 @0.349s 10%: 0.017+31+0.063 ms clock, 0.034+0.12/6.4/27+0.12 ms cpu, 55->60->17 MB, 69 MB goal, 0 MB stacks, 0 MB globals, 2 P';
+
+/** A gctrace line with the given heap figures (clock and cpu fields do not matter). */
+function gcLine(n: number, heap0: number, heap1: number, heap2: number, goal: number, extra: Partial<GctraceLine> = {}): GctraceLine {
+  return { n, at_s: n / 10, cpu_pct: 5, clock_ms: [0.1, 1, 0.1], cpu_ms: [0.2, 0, 1, 1, 0.2], heap0_MB: heap0, heap1_MB: heap1, heap2_MB: heap2, goal_MB: goal, stacks_MB: 0, globals_MB: 0, procs: 2, forced: false, ...extra };
+}
+
+describe('gctrace lines', () => {
+  it('parses every field of a line, (forced) or not', () => {
+    expect(parseGctraceLine(GC1)).toEqual({
+      n: 1, at_s: 0.246, cpu_pct: 3, clock_ms: [2.3, 34, 0.005], cpu_ms: [4.6, 0, 17, 49, 0.011],
+      heap0_MB: 0, heap1_MB: 0, heap2_MB: 0, goal_MB: 4, stacks_MB: 9, globals_MB: 0, procs: 2, forced: true,
+    });
+    expect(parseGctraceLine(GC7)).toMatchObject({ n: 7, cpu_pct: 10, cpu_ms: [0.034, 0.12, 6.4, 27, 0.12], heap0_MB: 55, heap1_MB: 60, heap2_MB: 17, goal_MB: 69, forced: false });
+  });
+
+  it('splits stderr into gctrace lines, other lines, and lines broken by another write', () => {
+    const broken = 'gc 2 @0.3s 3%: 0.1+1+0.0 ms clo2024/01/01 00:00:00 82528';
+    const r = parseGctrace(`memory baseline...\n${GC1}\n${broken}\n2024/01/01 00:00:00 82528\n${GC7}\n`);
+    expect(r.lines.map((l) => l.n)).toEqual([1, 7]);
+    expect(r.other).toEqual(['memory baseline...', '2024/01/01 00:00:00 82528']);
+    expect(r.malformed).toEqual([broken]);
+    expect(gctraceOfRun(`${GC1}\n${broken}\n`)).toEqual({ error: expect.stringMatching(/^unparsable gctrace line/) });
+    expect(gctraceOfRun(`${GC7}\n`)).toEqual({ error: 'gctrace cycles out of order: line 1 is gc 7' });
+    expect(gctraceOfRun(`${GC1}\n`)).toEqual({ lines: [parseGctraceLine(GC1)] });
+  });
+
+  it('flattens a run: cycle count, last P%, and per cycle the compared fields (forced as 1/0)', () => {
+    const f = flattenGctrace([parseGctraceLine(GC1)!, gcLine(2, 4, 5, 1, 4, { cpu_pct: 7 })]);
+    expect(f.get('gctrace.cycles')).toBe(2);
+    expect(f.get('gctrace.last_cpu_pct')).toBe(7);
+    expect(f.get('gctrace[1].stacks_MB')).toBe(9);
+    expect(f.get('gctrace[1].forced')).toBe(1);
+    expect(f.get('gctrace[2].forced')).toBe(0);
+    expect(f.get('gctrace[2].heap1_MB')).toBe(5);
+    expect(f.has('gctrace[2].clock_ms')).toBe(false);
+    expect(flattenGctrace([])).toEqual(new Map([['gctrace.cycles', 0]]));
+  });
+
+  it('GODEBUG turns it on as Go reads it (the last gctrace= wins)', () => {
+    expect(wantsGctrace({ GODEBUG: 'gctrace=1' })).toBe(true);
+    expect(wantsGctrace({ GODEBUG: 'madvdontneed=1,gctrace=2' })).toBe(true);
+    expect(wantsGctrace({ GODEBUG: 'gctrace=1,gctrace=0' })).toBe(false);
+    expect(wantsGctrace({ GOMAXPROCS: '2' })).toBe(false);
   });
 });
 
@@ -201,6 +270,48 @@ describe('comparing a case', () => {
     expect(formatTable(rows)).toMatch(/^end\s+\(all \d+ keys\).*missing \d+ \(checkpoint not printed by gomem\)$/m);
   });
 
+  it('compares the peak HeapAlloc over the checkpoints as a (run) row', () => {
+    const rows = compareCase(rec, [cp('start'), cp('end', { memstats: { HeapAlloc: 205000, HeapSys: 3932160, LastGC: 1 } })], { toleranceFor: tolFor, onlyKeys: ['peak'] });
+    expect(rows).toMatchObject([{ checkpoint: RUN_CHECKPOINT, key: 'peak.HeapAlloc', gomem: 205000, verdict: 'ok' }]);
+    expect(compareCase(rec, [], { toleranceFor: tolFor, onlyKeys: ['peak'] })).toMatchObject([{ verdict: 'missing', note: 'no checkpoint printed by gomem' }]);
+  });
+
+  describe('gctrace', () => {
+    // Real Go: 3 runs of 2, 2 and 3 cycles.
+    const gc: Recording = {
+      ...rec,
+      recorded: { ...rec.recorded, runs: 3 },
+      checkpoints: summarize([[cp('start')], [cp('start')], [cp('start')]]),
+      gctrace: summarizeGctrace([
+        [gcLine(1, 3, 4, 0, 4), gcLine(2, 3, 4, 1, 4)],
+        [gcLine(1, 3, 4, 0, 4), gcLine(2, 3, 5, 1, 4)],
+        [gcLine(1, 3, 4, 0, 4), gcLine(2, 3, 4, 1, 4), gcLine(3, 4, 4, 1, 4, { cpu_pct: 9 })],
+      ]),
+    };
+    const only = { onlyKeys: ['gctrace'] };
+    const v = (rows: ReturnType<typeof compareCase>, k: string): string | undefined => rows.find((r) => r.key === k)?.verdict;
+
+    it('a gomem that prints no gctrace lines has every key missing, even a cycle only some runs reached', () => {
+      const rows = compareCase(gc, [cp('start')], only);
+      expect(rows.length).toBe(Object.keys(gc.gctrace!.keys).length);
+      expect(rows.every((r) => r.checkpoint === GCTRACE_CHECKPOINT && r.verdict === 'missing' && r.note === 'gomem printed no gctrace lines')).toBe(true);
+      expect(formatTable(rows)).toMatch(/^\(gctrace\)\s+\(all \d+ keys\).*missing \d+ \(gomem printed no gctrace lines\)$/m);
+    });
+
+    it('judges each cycle within the real runs’ range or ±5%, the last P% within ±5 points', () => {
+      const rows = compareCase(gc, [cp('start')], { ...only, gctrace: [gcLine(1, 3, 4, 0, 4), gcLine(2, 3, 5, 1, 4, { cpu_pct: 10 })] });
+      expect(rows.filter((r) => r.verdict === 'OUT' || r.verdict === 'missing')).toEqual([]);
+      expect(rows.find((r) => r.key === 'gctrace[3].heap0_MB')).toMatchObject({ verdict: 'ok', note: 'absent in 2 of 3 real runs' });
+      expect(v(rows, 'gctrace[2].at_s')).toBe('info');
+      const bad = compareCase(gc, [cp('start')], { ...only, gctrace: [gcLine(1, 3, 6, 0, 4, { forced: true }), gcLine(2, 3, 4, 1, 4), gcLine(3, 4, 4, 1, 4), gcLine(4, 4, 4, 1, 4, { cpu_pct: 15 })] });
+      expect(v(bad, 'gctrace[1].heap1_MB')).toBe('OUT'); // 6 MB: outside 4–4 and ±5%
+      expect(v(bad, 'gctrace[1].forced')).toBe('OUT');
+      expect(v(bad, 'gctrace.last_cpu_pct')).toBe('OUT'); // 15 vs the real 5, 5, 9: 10 points from the median
+      expect(v(bad, 'gctrace.cycles')).toBe('OUT'); // 4 vs 2–3
+      expect(bad.find((r) => r.key === 'gctrace[4].heap0_MB')).toMatchObject({ verdict: 'OUT', note: 'not in real Go' });
+    });
+  });
+
   it('matches keys by exact name, section and glob', () => {
     expect(keyMatches('memstats.HeapAlloc', ['memstats'])).toBe(true);
     expect(keyMatches('memstats.HeapAlloc', ['memstats.Heap*'])).toBe(true);
@@ -248,6 +359,39 @@ describe('recordings on disk', () => {
       expect(rec.recorded.runs).toBe(5);
       expect(rec.recorded.go_version).toMatch(/go1\.23\./);
       expect(rec.recorded.aslr).toMatch(/setarch x86_64 -R/);
+    }
+  });
+
+  it('every case run with gctrace=1 has every run’s gctrace lines, numbered 1…n, and their key statistics; no other case has any', () => {
+    for (const c of listCases()) {
+      const rec = loadRecording(c)!;
+      if (!wantsGctrace(loadCase(c).env)) {
+        expect(rec.gctrace, c).toBeUndefined();
+        continue;
+      }
+      expect(rec.gctrace!.runs.length, c).toBe(5);
+      for (const run of rec.gctrace!.runs) {
+        expect(run.length, c).toBeGreaterThan(0);
+        expect(run.map((l) => l.n)).toEqual(run.map((_, i) => i + 1));
+        expect(run.every((l) => l.procs === 2)).toBe(true);
+      }
+      expect(rec.gctrace, c).toEqual(summarizeGctrace(rec.gctrace!.runs));
+      expect(rec.output.some((l) => l.startsWith('gc ')), c).toBe(false);
+    }
+  });
+
+  it('stack-release: StackInuse falls as the GC shrinks idle stacks, as the goroutines exit, and as the next GC frees the pools’ spans', () => {
+    const rec = loadRecording('stack-release')!;
+    const at = (name: string): number => rec.checkpoints.find((c) => c.name === name)!.keys['memstats.StackInuse']!.median!;
+    expect(at('after_spawn')).toBeGreaterThan(1000 * 32768); // 1000 stacks of 32 KiB
+    expect(at('after_gc_parked')).toBeLessThan(at('after_spawn') - 500 * 16384 + 1); // 500 shrunk to 16 KiB
+    expect(at('after_exit')).toBeLessThan(at('after_gc_parked') / 2);
+    expect(at('after_gc_exited')).toBeLessThan(at('after_exit') / 2);
+    for (const run of rec.gctrace!.runs) {
+      expect(run.map((l) => [l.forced, l.goal_MB, l.stacks_MB])).toEqual([
+        [true, 4, 9], // 500 deep stacks scanned (~20 KB each)
+        [true, 10, 0], // the goal counts the stacks the last cycle scanned
+      ]);
     }
   });
 
@@ -309,6 +453,21 @@ describe('run.ts end to end (fake gomem)', () => {
     const bad = spawnSync('npx', ['tsx', 'reality/run.ts', 'hello', '--only-keys', 'proc.VmExe_kB', '--gomem', `node -e process.stdout.write(require('fs').readFileSync('reality/testdata/hello-run.txt','utf8').replaceAll('"VmExe_kB":','"VmExe_kB":1'))`], { cwd: ROOT, encoding: 'utf8' });
     expect(bad.stdout).toMatch(/proc\.VmExe_kB .* OUT/);
     expect(bad.status).toBe(1);
+  }, 30_000);
+
+  it('gctrace: a real run outside the recorded five passes every gctrace key; a gomem without gctrace has them missing', () => {
+    const r = run(['stack-release', '--only-keys', 'gctrace,peak,memstats.StackInuse,memstats.NextGC']);
+    expect(r.stdout).toMatch(/^\(gctrace\)\s+gctrace\[1\]\.stacks_MB\s+9\s+9\s+\+0\.00%\s+ok$/m);
+    expect(r.stdout).toMatch(/^\(run\)\s+peak\.HeapAlloc\s.*ok$/m);
+    expect(r.stdout).toMatch(/^stack-release\s+ok\s+\d+\s+OUT\s+0\s+missing\s+0\s+info\s+\d+\s+\(gctrace: ok \d+, OUT 0, missing 0\)$/m);
+    expect(r.status).toBe(0);
+    const none = spawnSync('npx', ['tsx', 'reality/run.ts', 'stack-release', '--only-keys', 'gctrace', '--gomem', 'node reality/testdata/fake-gomem.mjs'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, FAKE_GOMEM_NO_STDERR: '1' },
+    });
+    expect(none.stdout).toMatch(/^\(gctrace\)\s+\(all (\d+) keys\)\s.*missing \1 \(gomem printed no gctrace lines\)$/m);
+    expect(none.stdout).toMatch(/^stack-release\s+ok\s+0\s+OUT\s+0\s+missing\s+\d+\s+info\s+0\s+\(gctrace: ok 0, OUT 0, missing \d+\)$/m);
   }, 30_000);
 
   it('gomem gets exactly the case’s Go settings, none from the caller', () => {

@@ -8,9 +8,19 @@
 //   info     informational key (see tolerances.ts): shown, not judged
 // A key that real Go showed in only some runs may be absent from gomem (ok).
 // reality/run.ts is the command line around this; tests can assert on rows.
+//
+// Besides the checkpoints, two pseudo-checkpoints (recording.ts):
+//   (run)      keys of the whole run derived from its checkpoints: peak.HeapAlloc
+//   (gctrace)  for a case recorded with GODEBUG=gctrace=1: gctrace.cycles,
+//              gctrace.last_cpu_pct and, for every cycle N real Go ran,
+//              gctrace[N].heap0_MB … procs, forced (gctrace.ts), against the
+//              gctrace lines gomem printed on stderr. When gomem printed none,
+//              every one of these keys is missing — even a cycle only some
+//              real runs reached — so a model without gctrace never passes.
 
 import { flatten, type Checkpoint, type Value } from './checkpoint.ts';
-import type { KeyStat, Recording } from './recording.ts';
+import { flattenGctrace, type GctraceLine } from './gctrace.ts';
+import { GCTRACE_CHECKPOINT, RUN_CHECKPOINT, derivedKeys, runKeys, type KeyStat, type Recording } from './recording.ts';
 import { toleranceFor as defaultToleranceFor, type Tolerance } from './tolerances.ts';
 
 export type Verdict = 'ok' | 'OUT' | 'missing' | 'info';
@@ -37,6 +47,8 @@ export interface CompareOptions {
   /** Compare only these keys: exact keys, section names ("memstats"), or globs ("proc.Vm*"). */
   onlyKeys?: string[];
   toleranceFor?: ToleranceLookup;
+  /** The gctrace lines gomem printed (parsed from its stderr); none or undefined: it printed none. */
+  gctrace?: readonly GctraceLine[];
 }
 
 /** A key pattern: exact, a section prefix (matches "memstats.X" for "memstats"), or a '*' glob. */
@@ -86,27 +98,39 @@ export function compareCase(rec: Recording, gomem: Checkpoint[], opts: CompareOp
   const wanted = (k: string): boolean => !opts.onlyKeys || opts.onlyKeys.length === 0 || keyMatches(k, opts.onlyKeys);
   const runs = rec.recorded.runs;
   const rows: Row[] = [];
-  for (const cp of rec.checkpoints) {
-    const g = gomem.find((c) => c.name === cp.name);
-    const gflat = g ? flatten(g) : new Map<string, Value>();
-    const note = g ? undefined : 'checkpoint not printed by gomem';
-    for (const [key, stat] of Object.entries(cp.keys)) {
+  /** Rows of one (pseudo-)checkpoint: real keys against gomem's flattened values. */
+  const compareKeys = (cpName: string, real: Record<string, KeyStat>, gflat: Map<string, Value>, missingNote?: string, strict = false): void => {
+    for (const [key, stat] of Object.entries(real)) {
       if (!wanted(key)) continue;
       const { rule, tol } = lookup(rec.case, key);
       const gv = gflat.get(key) ?? null;
-      const j = judge(stat, gv, tol, runs);
-      rows.push({ case: rec.case, checkpoint: cp.name, key, real: stat, gomem: gv, rule, ...j, ...(note && j.verdict === 'missing' ? { note } : {}) });
+      const j = strict && gv === null ? { verdict: 'missing' as const, relErr: null } : judge(stat, gv, tol, runs);
+      rows.push({ case: rec.case, checkpoint: cpName, key, real: stat, gomem: gv, rule, ...j, ...(missingNote && j.verdict === 'missing' ? { note: missingNote } : {}) });
     }
     for (const [key, gv] of gflat) {
-      if (key in cp.keys || !wanted(key)) continue;
+      if (key in real || !wanted(key)) continue;
       const { rule, tol } = lookup(rec.case, key);
-      rows.push({ case: rec.case, checkpoint: cp.name, key, real: null, gomem: gv, rule, ...judge(null, gv, tol, runs) });
+      rows.push({ case: rec.case, checkpoint: cpName, key, real: null, gomem: gv, rule, ...judge(null, gv, tol, runs) });
     }
+  };
+  const flats = new Map<string, Map<string, Value>>();
+  for (const g of gomem) if (!flats.has(g.name)) flats.set(g.name, flatten(g));
+  for (const cp of rec.checkpoints) {
+    const g = flats.get(cp.name);
+    compareKeys(cp.name, cp.keys, g ?? new Map<string, Value>(), g ? undefined : 'checkpoint not printed by gomem');
   }
   for (const g of gomem) {
     if (!rec.checkpoints.some((c) => c.name === g.name)) {
       rows.push({ case: rec.case, checkpoint: g.name, key: '(checkpoint)', real: null, gomem: g.seq, relErr: null, verdict: 'OUT', rule: '', note: 'checkpoint not in real Go' });
     }
+  }
+  // The whole run: gomem's figures over the checkpoints real Go has too.
+  const shared = rec.checkpoints.map((c) => flats.get(c.name)).filter((f): f is Map<string, Value> => f !== undefined);
+  compareKeys(RUN_CHECKPOINT, derivedKeys(rec), runKeys(shared), shared.length === 0 ? 'no checkpoint printed by gomem' : undefined);
+  if (rec.gctrace) {
+    const lines = opts.gctrace ?? [];
+    if (lines.length === 0) compareKeys(GCTRACE_CHECKPOINT, rec.gctrace.keys, new Map(), 'gomem printed no gctrace lines', true);
+    else compareKeys(GCTRACE_CHECKPOINT, rec.gctrace.keys, flattenGctrace(lines));
   }
   return rows;
 }

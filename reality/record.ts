@@ -5,7 +5,10 @@
 // and write reality/cases/<name>/recorded.json (per checkpoint, per key:
 // min/median/max and every run's value), binary.json (the executable's
 // PT_LOAD segments and section sizes) and strace.txt (one run's memory
-// syscalls under `strace -f -e trace=memory`, ASLR off).
+// syscalls under `strace -f -e trace=memory`, ASLR off). A case whose
+// GODEBUG has gctrace=1 also gets every run's gctrace lines (stderr lines
+// `gc N @…`), parsed into their fields (gctrace.ts), in recorded.json's
+// "gctrace"; they are left out of "output".
 
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, statSync, writeFileSync, writeSync } from 'node:fs';
@@ -13,7 +16,8 @@ import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BUILD_DIR, DEFAULT_DATA_DIR, REALITY_DIR, caseArgs, loadCase, recordingPath, selectCases, type CaseDef } from './cases.ts';
 import { parseCheckpoints, type Checkpoint } from './checkpoint.ts';
-import { formatRecording, summarize, type Recording } from './recording.ts';
+import { isGctraceLine, parseGctrace, type GctraceLine } from './gctrace.ts';
+import { formatRecording, summarize, summarizeGctrace, type Recording } from './recording.ts';
 
 const BUILD_CMD = 'CGO_ENABLED=0 GOTOOLCHAIN=local go build -buildvcs=false';
 const DATA_FILE = 'file600m';
@@ -176,6 +180,32 @@ function binaryLayout(tools: Tools, bin: string, goVersion: string): Record<stri
 
 // ---- one case -------------------------------------------------------------
 
+/** Whether a case's environment turns gctrace on (GODEBUG=…gctrace=N…, N > 0; the last setting wins, as in Go). */
+export function wantsGctrace(env: Record<string, string>): boolean {
+  let on = false;
+  for (const kv of (env.GODEBUG ?? '').split(',')) {
+    const [k, v] = kv.split('=');
+    if (k === 'gctrace') on = Number(v) > 0;
+  }
+  return on;
+}
+
+/**
+ * One run's gctrace lines, checked: every line parses and the cycles are
+ * numbered 1, 2, 3 … Returns the lines, or why they cannot be used.
+ */
+export function gctraceOfRun(stderr: string): { lines: GctraceLine[] } | { error: string } {
+  const { lines, malformed } = parseGctrace(stderr);
+  if (malformed.length > 0) return { error: `unparsable gctrace line (another write inside it?): ${malformed[0]}` };
+  for (let i = 0; i < lines.length; i++) {
+    if (lines[i]!.n !== i + 1) return { error: `gctrace cycles out of order: line ${i + 1} is gc ${lines[i]!.n}` };
+  }
+  return { lines };
+}
+
+/** Attempts per run when a run's gctrace lines cannot be parsed (a write from another thread inside one). */
+const GCTRACE_ATTEMPTS = 3;
+
 function recordCase(def: CaseDef, opts: { runs: number; dataDir: string; strace: boolean }, tools: Tools, goVersion: string): boolean {
   const t0 = Date.now();
   const bin = build(def.name);
@@ -184,14 +214,30 @@ function recordCase(def: CaseDef, opts: { runs: number; dataDir: string; strace:
   if (usesData) ensureDataFile(opts.dataDir);
   const env = { ...def.env };
 
+  const gctrace = wantsGctrace(def.env);
   const runs: Checkpoint[][] = [];
+  const traces: GctraceLine[][] = [];
   let output: string[] = [];
   for (let i = 0; i < opts.runs; i++) {
-    if (usesData) warm(join(opts.dataDir, DATA_FILE));
-    const r = runOnce(tools, bin, args, env);
-    if (r.error || r.status !== 0) {
-      console.error(`record: ${def.name} run ${i + 1} failed (${r.error?.message ?? `exit ${r.status}`}):\n${r.stderr}`);
-      return false;
+    let r: SpawnSyncReturns<string> | null = null;
+    let lines: GctraceLine[] = [];
+    for (let attempt = 1; r === null; attempt++) {
+      if (usesData) warm(join(opts.dataDir, DATA_FILE));
+      const got = runOnce(tools, bin, args, env);
+      if (got.error || got.status !== 0) {
+        console.error(`record: ${def.name} run ${i + 1} failed (${got.error?.message ?? `exit ${got.status}`}):\n${got.stderr}`);
+        return false;
+      }
+      if (gctrace) {
+        const t = gctraceOfRun(got.stderr);
+        if ('error' in t) {
+          console.error(`record: ${def.name} run ${i + 1}: ${t.error}${attempt < GCTRACE_ATTEMPTS ? ': running it again' : ''}`);
+          if (attempt >= GCTRACE_ATTEMPTS) return false;
+          continue;
+        }
+        lines = t.lines;
+      }
+      r = got;
     }
     const parsed = parseCheckpoints(r.stdout);
     const names = parsed.checkpoints.map((c) => c.name);
@@ -200,7 +246,9 @@ function recordCase(def: CaseDef, opts: { runs: number; dataDir: string; strace:
       return false;
     }
     runs.push(parsed.checkpoints);
-    if (i === 0) output = [...parsed.other, ...r.stderr.split('\n').filter((l) => l !== '')];
+    traces.push(lines);
+    const stderrLines = r.stderr.split('\n').filter((l) => l !== '' && !(gctrace && isGctraceLine(l)));
+    if (i === 0) output = [...parsed.other, ...stderrLines];
   }
 
   const rec: Recording = {
@@ -220,6 +268,7 @@ function recordCase(def: CaseDef, opts: { runs: number; dataDir: string; strace:
     args: def.args,
     output,
     checkpoints: summarize(runs),
+    ...(gctrace ? { gctrace: summarizeGctrace(traces) } : {}),
   };
   writeFileSync(recordingPath(def.name), formatRecording(rec));
   writeFileSync(join(REALITY_DIR, 'cases', def.name, 'binary.json'), JSON.stringify(binaryLayout(tools, bin, goVersion), null, 2) + '\n');
@@ -239,7 +288,8 @@ function recordCase(def: CaseDef, opts: { runs: number; dataDir: string; strace:
       if (r.status !== 0) console.error(`record: strace run of ${def.name} failed: ${r.stderr.split('\n')[0]}`);
     }
   }
-  console.log(`recorded ${def.name}: ${opts.runs} runs, ${rec.checkpoints.length} checkpoints (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  const cycles = gctrace ? `, gctrace ${traces.map((t) => t.length).join('/')} cycles` : '';
+  console.log(`recorded ${def.name}: ${opts.runs} runs, ${rec.checkpoints.length} checkpoints${cycles} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
   return true;
 }
 

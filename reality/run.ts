@@ -2,9 +2,10 @@
 // (later `npm run reality`). For each case: run `node bin/gomem.js run <case>
 // --json` with the case's environment (GOGC, GOMEMLIMIT, GOMAXPROCS, GODEBUG
 // as Go reads them), parse its CHECKPOINT lines and compare them with the
-// case's recording of real Go (reality/compare.ts). A case gomem cannot run
-// yet is reported in one line and the run goes on. Exits 1 if any value is
-// OUT, 2 on bad usage.
+// case's recording of real Go (reality/compare.ts); for a case recorded with
+// GODEBUG=gctrace=1, also the gctrace lines gomem printed on stderr. A case
+// gomem cannot run yet is reported in one line and the run goes on. Exits 1
+// if any value is OUT, 2 on bad usage.
 //
 // Options:
 //   --record            record real Go instead (delegates to record.ts; other args pass through)
@@ -19,6 +20,8 @@ import { fileURLToPath } from 'node:url';
 import { DEFAULT_DATA_DIR, loadCase, loadRecording, selectCases } from './cases.ts';
 import { parseCheckpoints, type Checkpoint } from './checkpoint.ts';
 import { compareCase, formatTable, summarizeRows, type Row, type Summary } from './compare.ts';
+import { parseGctrace, type GctraceLine } from './gctrace.ts';
+import { GCTRACE_CHECKPOINT } from './recording.ts';
 import { main as recordMain } from './record.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -32,7 +35,7 @@ interface Options {
   gomem: string[];
 }
 
-type GomemResult = { ok: true; checkpoints: Checkpoint[] } | { ok: false; reason: string };
+type GomemResult = { ok: true; checkpoints: Checkpoint[]; gctrace: GctraceLine[] } | { ok: false; reason: string };
 
 /** Runs gomem for a case with exactly the case's Go settings (none inherited from this shell). */
 export function runGomem(cmd: string[], name: string, caseEnv: Record<string, string>): GomemResult {
@@ -46,7 +49,7 @@ export function runGomem(cmd: string[], name: string, caseEnv: Record<string, st
     const why = (r.stderr ?? '').split('\n').find((l) => l.trim() !== '') ?? `exit status ${r.status}, no CHECKPOINT lines`;
     return { ok: false, reason: why.trim() };
   }
-  return { ok: true, checkpoints };
+  return { ok: true, checkpoints, gctrace: parseGctrace(r.stderr ?? '').lines };
 }
 
 function parseArgs(argv: string[]): Options | string {
@@ -69,8 +72,10 @@ function parseArgs(argv: string[]): Options | string {
   return o;
 }
 
-function summaryLine(name: string, s: Summary): string {
-  return `${name.padEnd(20)} ok ${String(s.ok).padStart(5)}   OUT ${String(s.OUT).padStart(5)}   missing ${String(s.missing).padStart(5)}   info ${String(s.info).padStart(4)}`;
+function summaryLine(name: string, s: Summary, gc?: Summary): string {
+  const line = `${name.padEnd(22)} ok ${String(s.ok).padStart(5)}   OUT ${String(s.OUT).padStart(5)}   missing ${String(s.missing).padStart(5)}   info ${String(s.info).padStart(4)}`;
+  if (!gc) return line;
+  return `${line}   (gctrace: ok ${gc.ok}, OUT ${gc.OUT}, missing ${gc.missing})`;
 }
 
 export function main(argv: string[]): number {
@@ -95,18 +100,19 @@ export function main(argv: string[]): number {
       const msg = `not recorded: run npx tsx reality/record.ts ${name}`;
       if (o.json) console.log(JSON.stringify({ case: name, status: 'not-recorded', reason: msg }));
       else console.log(`== ${name}: ${msg}`);
-      summaries.push(`${name.padEnd(20)} not recorded`);
+      summaries.push(`${name.padEnd(22)} not recorded`);
       continue;
     }
     const g = runGomem(o.gomem, name, loadCase(name).env);
     if (!g.ok) {
       if (o.json) console.log(JSON.stringify({ case: name, status: 'cannot-run', reason: g.reason }));
       else console.log(`== ${name}: gomem cannot run this case yet (${g.reason})`);
-      summaries.push(`${name.padEnd(20)} gomem cannot run it yet`);
+      summaries.push(`${name.padEnd(22)} gomem cannot run it yet`);
       continue;
     }
-    const rows: Row[] = compareCase(rec, g.checkpoints, { onlyKeys: o.onlyKeys });
+    const rows: Row[] = compareCase(rec, g.checkpoints, { onlyKeys: o.onlyKeys, gctrace: g.gctrace });
     const s = summarizeRows(rows);
+    const gc = rec.gctrace ? summarizeRows(rows.filter((r) => r.checkpoint === GCTRACE_CHECKPOINT)) : undefined;
     anyOut ||= s.OUT > 0;
     const shown = o.failures ? rows.filter((r) => r.verdict === 'OUT' || r.verdict === 'missing') : rows;
     if (o.json) {
@@ -116,7 +122,7 @@ export function main(argv: string[]): number {
       if (shown.length > 0) console.log(formatTable(shown));
       console.log('');
     }
-    summaries.push(summaryLine(name, s));
+    summaries.push(summaryLine(name, s, gc));
   }
   if (!o.json) {
     console.log('== summary');

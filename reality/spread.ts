@@ -9,7 +9,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listCases, loadRecording } from './cases.ts';
-import type { Recording } from './recording.ts';
+import { allRecordedKeys, type Recording } from './recording.ts';
 import { toleranceFor, type Tolerance } from './tolerances.ts';
 
 export interface SpreadItem {
@@ -29,7 +29,7 @@ export interface RuleSpread {
   keys: number; // (case, checkpoint, key) triples the rule covered
   worstAbs: SpreadItem | null; // largest half-range
   worstRel: SpreadItem | null; // largest half-range / |median|
-  tooTight: SpreadItem[]; // half-range > allowed
+  tooTight: SpreadItem[]; // half-range > allowed (never for a range rule: the real runs' range is its allowance)
 }
 
 export function allowedAround(tol: Tolerance, median: number): number {
@@ -39,7 +39,7 @@ export function allowedAround(tol: Tolerance, median: number): number {
 export function spreads(recs: Recording[], lookup = toleranceFor): RuleSpread[] {
   const byRule = new Map<string, RuleSpread>();
   for (const rec of recs) {
-    for (const cp of rec.checkpoints) {
+    for (const cp of allRecordedKeys(rec)) {
       for (const [key, s] of Object.entries(cp.keys)) {
         if (s.median === undefined) continue;
         const { rule, tol, scope } = lookup(rec.case, key);
@@ -53,7 +53,7 @@ export function spreads(recs: Recording[], lookup = toleranceFor): RuleSpread[] 
         if (!r.worstAbs || half > r.worstAbs.halfRange) r.worstAbs = item;
         const rel = (x: SpreadItem): number => (x.median === 0 ? (x.halfRange === 0 ? 0 : Infinity) : x.halfRange / Math.abs(x.median));
         if (!r.worstRel || rel(item) > rel(r.worstRel)) r.worstRel = item;
-        if (half > item.allowed) r.tooTight.push(item);
+        if (half > item.allowed && !tol.range) r.tooTight.push(item);
       }
     }
   }
@@ -70,13 +70,14 @@ function describe(x: SpreadItem | null): string {
 function tolText(t: Tolerance): string {
   if (t.info !== undefined) return 'info';
   const parts: string[] = [];
+  if (t.range) parts.push('min–max');
   if (t.abs !== undefined) parts.push(`abs ${t.abs}`);
-  if (t.rel !== undefined) parts.push(`rel ${t.rel * 100}%`);
+  if (t.rel !== undefined) parts.push(`rel ${+(t.rel * 100).toPrecision(6)}%`);
   return parts.join(', ') || 'exact';
 }
 
 export function formatSpreads(rs: RuleSpread[], md: boolean): string {
-  const rows = rs.map((r) => [r.scope, r.rule, tolText(r.tol), String(r.keys), describe(r.worstAbs), describe(r.worstRel), r.tooTight.length === 0 ? 'covers' : `TOO TIGHT ×${r.tooTight.length}`]);
+  const rows = rs.map((r) => [r.scope, r.rule, tolText(r.tol), String(r.keys), describe(r.worstAbs), describe(r.worstRel), r.tooTight.length > 0 ? `TOO TIGHT ×${r.tooTight.length}` : r.tol.range ? 'range' : 'covers']);
   const head = ['scope', 'rule', 'tolerance', 'keys', 'largest half-range', 'largest relative half-range', 'check'];
   if (md) {
     return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map((c) => c.replaceAll('|', '\\|')).join(' | ')} |`)].join('\n');

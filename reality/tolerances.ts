@@ -24,6 +24,15 @@ export interface Tolerance {
   rel?: number;
   /** Set for informational keys: the reason they are not judged. */
   info?: string;
+  /**
+   * The GC figures' rule (gctrace lines, peak HeapAlloc, and the heap goal,
+   * stacks and GC CPU of the gctrace cases): inside the real runs' own
+   * [min, max], or within max(abs, rel × |median|) where the runs agree
+   * more closely than that. The range is itself the allowance for the
+   * runs' spread (real Go passes by construction), so spread.ts reports the
+   * largest half-range such a rule covers but never calls it too tight.
+   */
+  range?: true;
   /** The justification: the real runs' spread this rule was sized from. */
   why: string;
 }
@@ -49,6 +58,20 @@ export const RULES: Rule[] = [
   { match: 'extra.totalalloc_delta', tol: { abs: 256, why: '±192 B worst (size-rounding-scan/after_4097): a GC worker’s allocations fall inside the window' } },
   { match: 'extra.mallocs_delta', tol: { abs: 2, why: '±1 object worst' } },
   { match: 'extra.*', tol: { why: 'sizes, capacities, lengths: identical in every run (±0)' } },
+
+  // ---- GC cycles: gctrace lines and whole-run figures ----
+  // Judged as the collector must match real Go: within the real runs'
+  // min–max, or ±5% of the median (GC CPU: ±5 percentage points) where the
+  // runs agree more closely. MB figures are whole MiB (bytes >> 20), so ±5%
+  // of a small figure is the figure itself. Spread over the 9 gctrace cases
+  // (5 runs each): see the appendix of docs/reality.md (spread.ts --md).
+  { match: 'gctrace[*].at_s', tol: { info: 'when the cycle started, seconds of host time since start-up; "when" is compared through heap0_MB', why: '' } },
+  { match: 'gctrace.cycles', tol: { rel: 0.05, range: true, why: 'cycles per run: 10/10 (blahdo-gctrace), 2/2 (stack-release), 6–7 (gogc200), 11–14 (gogc100), 24–26 (gogc50), 16–19 (memlimit), 34–70 (alloc-churn-gctrace: black allocation during a slow mark raises some goals to 24 MB)' } },
+  { match: 'gctrace.last_cpu_pct', tol: { abs: 5, range: true, why: 'int(GCCPUFraction×100) at the last cycle: 30–42 (gogc50), 21–26 (gogc100), 1–13 (append-growth-gctrace)' } },
+  { match: 'gctrace[*].forced', tol: { rel: 0.05, range: true, why: 'runtime.GC() cycles: the same in every run (±0)' } },
+  { match: 'gctrace[*].procs', tol: { rel: 0.05, range: true, why: 'GOMAXPROCS: 2 in every run (±0)' } },
+  { match: 'gctrace[*].*', tol: { rel: 0.05, range: true, why: 'heap0/1/2, goal, stacks, globals of cycle N (whole MiB): the same in every run for stack-release\'s forced cycles; 95 or 190 in blahdo-gctrace (one 100 MB array live or two); ±5 MiB at a steady live heap until the runs\' cycles drift apart (gogc100 cycle 9: 27–60), 2–18 MiB at 4 MiB goals in alloc-churn-gctrace, 143–277 in size-rounding-gctrace cycle 7' } },
+  { match: 'peak.HeapAlloc', tol: { rel: 0.05, range: true, why: 'the largest HeapAlloc over the checkpoints: ±0.1% where no checkpoint lands inside a cycle (stack-release), 100 or 200 MB (blahdo-gctrace: the last array swept or not), 144–259 MB (size-rounding-gctrace)' } },
 
   // ---- time ----
   { match: 't_ms', tol: { abs: 25, rel: 0.1, why: '±15.6 ms worst (alloc-churn/exit, 3.9%); sleeps end within ±3 ms; heavy cases are informational (case rules)' } },
@@ -158,6 +181,24 @@ const hostTime = (spread: string): Rule => ({
   match: 't_ms',
   tol: { info: `host timing dominates this case (page faults of hundreds of MiB, GC work on a shared 2-core VM): ${spread}`, why: spread },
 });
+
+/**
+ * The GC figures of a case run with GODEBUG=gctrace=1, judged as its
+ * gctrace lines are: the heap goal and the stacks within the real runs'
+ * min–max or ±5%, GC CPU within min–max or ±5 percentage points (a
+ * fraction: 0.05). The range is each key's own spread over the runs.
+ */
+function gcFigures(): Rule[] {
+  const why = 'the collector must match real Go within the real runs\' min–max or ±5% (GC CPU: ±5 points); the range is the runs\' spread';
+  return [
+    { match: 'memstats.NextGC', tol: { rel: 0.05, range: true, why } },
+    { match: 'metrics./gc/heap/goal:bytes', tol: { rel: 0.05, range: true, why } },
+    // ±128 KiB as every case: one or two more threads' g0 stacks in some runs.
+    { match: 'memstats.Stack*', tol: { abs: 128 * KiB, rel: 0.05, range: true, why } },
+    { match: 'metrics./memory/classes/heap/stacks:bytes', tol: { abs: 128 * KiB, rel: 0.05, range: true, why } },
+    { match: 'memstats.GCCPUFraction', tol: { abs: 0.05, range: true, why } },
+  ];
+}
 
 /**
  * Per-case rules, checked before RULES: keys whose checkpoints land at a
@@ -336,6 +377,285 @@ export const CASE_RULES: Record<string, Rule[]> = {
     widen('proc.*_kB', 0.06, 512, 'RSS ±5% (340 kB)'),
     ...rssAnon(0.07, 512, '±6.2% (360 kB)'),
     widen('smaps_summary.*', 0.07, 512, '±6.2% (360 kB)'),
+  ],
+  'alloc-churn-gctrace': [
+    // ~34–70 cycles at a near-empty heap: a checkpoint lands anywhere in a
+    // cycle, and some goals rise to 24 MB (objects allocated black during
+    // a slow mark count as marked): heap totals vary by several times.
+    ...gcFigures(),
+    hostTime('after_churn_4m ±48 ms (16%) around 0.30 s'),
+    widen('memstats.Frees', 0.07, 16, '±5.5% (160k at after_churn_3m)'),
+    widen('metrics./gc/heap/frees:*', 0.07, 16, '±5.5% (160 KB at after_churn_3m)'),
+    widen('memstats.HeapAlloc', 3.48, 16 * KiB, '±346.0% (3.83 MB at exit)'),
+    widen('memstats.Alloc', 3.48, 16 * KiB, '±346.0% (3.83 MB at exit)'),
+    widen('metrics./memory/classes/heap/objects:bytes', 3.48, 16 * KiB, '±346.0% (3.83 MB at exit)'),
+    widen('memstats.HeapObjects', 3.73, 16, '±371.9% (63.9 KB at exit)'),
+    widen('metrics./gc/heap/objects:objects', 3.73, 16, '±371.9% (63.9k at exit)'),
+    widen('memstats.HeapInuse', 2.77, 128 * KiB, '±275.0% (3.87 MB at exit)'),
+    widen('memstats.HeapIdle', 1.16, 128 * KiB, '±114.5% (17.2 MB at after_churn_4m)'),
+    widen('memstats.HeapReleased', 28.25, 256 * KiB, '±2823.4% (25.7 MB at after_churn_4m)'),
+    widen('metrics./memory/classes/heap/released:bytes', 28.25, 256 * KiB, '±2823.4% (25.7 MB at after_churn_4m)'),
+    widen('metrics./memory/classes/heap/free:bytes', 4.58, 256 * KiB, '±456.7% (14.5 MB at after_churn_3m)'),
+    widen('memstats.HeapSys', 1.03, 4 * MiB, '±102.0% (16.8 MB at after_churn_4m)'),
+    widen('memstats.MSpan*', 1.65, 16 * KiB, '±163.8% (172 KB at after_churn_3m)'),
+    widen('metrics./memory/classes/metadata/mspan/*', 1.65, 16 * KiB, '±163.8% (172 KB at after_churn_3m)'),
+    widen('memstats.GCSys', 0.09, 128 * KiB, '±7.4% (139 KB at after_churn_2m)'),
+    widen('metrics./memory/classes/metadata/other:bytes', 0.09, 128 * KiB, '±7.4% (139 KB at after_churn_2m)'),
+    widen('memstats.Sys', 0.88, 512 * KiB, '±86.3% (17 MB at after_churn_4m)'),
+    widen('metrics./memory/classes/total:bytes', 0.88, 512 * KiB, '±86.3% (17 MB at after_churn_4m)'),
+    widen('memstats.NumGC', 0.44, 1, '±42.6% (20 at after_churn_3m)'),
+    widen('metrics./gc/cycles/*', 0.44, 1, '±42.6% (20 at after_churn_3m)'),
+    widen('metrics./gc/heap/live:bytes', 6.62, 16 * KiB, '±660.9% (5.41 MB at after_churn_2m)'),
+    widen('metrics./gc/scan/*', 1.7, 16 * KiB, '±168.1% (78.3 KB at after_churn_4m)'),
+    widen('proc.VmPTE_kB', 0.36, 64, '±34.8% (32 kB at after_churn_2m)'),
+    widen('proc.VmData_kB', 0.33, 1 * 1024, '±31.8% (16.3 MB at after_churn_4m)'),
+    widen('proc.VmRSS_kB', 1.07, 256, '±105.6% (13.2 MB at after_churn_4m)'),
+    widen('proc.VmHWM_kB', 1.04, 256, '±102.8% (12.3 MB at after_churn_3m)'),
+    widen('proc.RssAnon_kB', 1.18, 256, '±116.1% (13.2 MB at after_churn_4m)'),
+    widen('smaps_summary.prot_none_size_kB', 0.03, 0, '±1.4% (16 MB at after_churn_4m)'),
+    widen('smaps_summary.*', 1.36, 256, '±134.0% (13.6 MB at after_churn_4m)'),
+    widen('smaps_anon_ge1MiB[*].rss_kB', 0.52, 64, '±50.8% (5.13 MB at after_churn_4m)'),
+    widen('smaps_anon_ge1MiB[*].anon_kB', 0.52, 64, '±50.8% (5.13 MB at after_churn_4m)'),
+  ],
+  'append-growth-gctrace': [
+    // ~13 cycles over 8–17 MB of live arrays: whether the last outgrown
+    // arrays were swept at a checkpoint decides HeapAlloc (±142%).
+    ...gcFigures(),
+    hostTime('exit ±135 ms (39%) around 0.35 s'),
+    widen('metrics./gc/heap/frees:*', 0.38, 16, '±36.6% (12.1 MB at after_round_1)'),
+    widen('memstats.HeapAlloc', 1.44, 16 * KiB, '±142.3% (12.1 MB at after_round_1)'),
+    widen('memstats.Alloc', 1.44, 16 * KiB, '±142.3% (12.1 MB at after_round_1)'),
+    widen('metrics./memory/classes/heap/objects:bytes', 1.44, 16 * KiB, '±142.3% (12.1 MB at after_round_1)'),
+    widen('memstats.HeapInuse', 1.39, 128 * KiB, '±137.9% (12.1 MB at after_round_1)'),
+    widen('memstats.HeapIdle', 0.87, 128 * KiB, '±85.5% (22.2 MB at after_round_2)'),
+    widen('memstats.HeapReleased', 1.97, 256 * KiB, '±195.4% (10.5 MB at after_round_4)'),
+    widen('metrics./memory/classes/heap/released:bytes', 1.97, 256 * KiB, '±195.4% (10.5 MB at after_round_4)'),
+    widen('metrics./memory/classes/heap/free:bytes', 1.08, 256 * KiB, '±106.9% (15.2 MB at after_round_3)'),
+    widen('memstats.HeapSys', 0.32, 4 * MiB, '±30.9% (16.8 MB at after_round_2)'),
+    widen('memstats.Sys', 0.31, 512 * KiB, '±29.4% (16.8 MB at after_round_2)'),
+    widen('metrics./memory/classes/total:bytes', 0.31, 512 * KiB, '±29.4% (16.8 MB at after_round_2)'),
+    widen('memstats.NumGC', 0.32, 1, '±30.0% (3 at after_round_3)'),
+    widen('metrics./gc/cycles/*', 0.32, 1, '±30.0% (3 at after_round_3)'),
+    widen('metrics./gc/heap/live:bytes', 0.81, 16 * KiB, '±79.1% (6.75 MB at after_round_1)'),
+    widen('proc.VmData_kB', 0.2, 1 * 1024, '±18.5% (16 MB at after_round_2)'),
+    widen('proc.VmRSS_kB', 0.23, 256, '±21.9% (10.4 MB at after_round_3)'),
+    widen('proc.VmHWM_kB', 0.23, 256, '±21.9% (10.4 MB at after_round_3)'),
+    widen('proc.RssAnon_kB', 0.24, 256, '±22.4% (10.4 MB at after_round_3)'),
+    widen('smaps_summary.prot_none_size_kB', 0.03, 0, '±1.4% (16 MB at after_round_2)'),
+    widen('smaps_summary.*', 0.24, 256, '±22.7% (10.4 MB at after_round_3)'),
+    widen('smaps_anon_ge1MiB[*].rss_kB', 0.2, 64, '±18.1% (8.96 MB at after_round_4)'),
+    widen('smaps_anon_ge1MiB[*].anon_kB', 0.2, 64, '±18.1% (8.96 MB at after_round_4)'),
+  ],
+  'blahdo-gctrace': [
+    // As blahdo: the last 100 MB array swept before a checkpoint or not.
+    ...gcFigures(),
+    hostTime('exit ±488 ms (49%) around 0.99 s'),
+    widen('metrics./gc/stack/starting-size:bytes', 0.52, 0, '±50.0% (2.05 KB at exit)'),
+    widen('metrics./gc/heap/frees:*', 0.13, 16, '±11.1% (100 MB at after_loop)'),
+    widen('memstats.HeapAlloc', 1.01, 16 * KiB, '±99.9% (100 MB at exit)'),
+    widen('memstats.Alloc', 1.01, 16 * KiB, '±99.9% (100 MB at exit)'),
+    widen('metrics./memory/classes/heap/objects:bytes', 1.01, 16 * KiB, '±99.9% (100 MB at exit)'),
+    widen('memstats.HeapInuse', 1.01, 128 * KiB, '±99.7% (100 MB at exit)'),
+    widen('memstats.HeapIdle', 0.97, 128 * KiB, '±95.4% (100 MB at exit)'),
+    widen('metrics./memory/classes/heap/free:bytes', 1.01, 256 * KiB, '±99.9% (100 MB at exit)'),
+    widen('metrics./gc/heap/live:bytes', 1.01, 16 * KiB, '±99.9% (100 MB at exit)'),
+  ],
+  'live-heap-gogc50': [
+    // A steady 13.6 MB live heap under churn: each checkpoint lands at a
+    // different point of a cycle.
+    ...gcFigures(),
+    hostTime('after_churn_3 ±686 ms (50%) around 1.37 s'),
+    widen('memstats.Frees', 0.09, 16, '±7.9% (71.1k at after_churn_1)'),
+    widen('metrics./gc/heap/frees:*', 0.08, 16, '±6.7% (61.5 KB at after_churn_1)'),
+    widen('memstats.HeapAlloc', 0.26, 16 * KiB, '±24.4% (5.57 MB at after_churn_2)'),
+    widen('memstats.Alloc', 0.26, 16 * KiB, '±24.4% (5.57 MB at after_churn_2)'),
+    widen('metrics./memory/classes/heap/objects:bytes', 0.25, 16 * KiB, '±23.1% (5.24 MB at after_churn_2)'),
+    widen('memstats.HeapObjects', 0.27, 16, '±25.3% (87 KB at after_churn_2)'),
+    widen('metrics./gc/heap/objects:objects', 0.26, 16, '±24.1% (81.9k at after_churn_2)'),
+    widen('memstats.HeapInuse', 0.12, 128 * KiB, '±10.5% (3.36 MB at after_churn_3)'),
+    widen('memstats.HeapIdle', 2.01, 128 * KiB, '±199.2% (3.98 MB at after_churn_3)'),
+    widen('memstats.HeapReleased', 0.97, 256 * KiB, '±95.5% (1.56 MB at after_churn_3)'),
+    widen('metrics./memory/classes/heap/released:bytes', 0.97, 256 * KiB, '±95.5% (1.56 MB at after_churn_3)'),
+    widen('metrics./memory/classes/heap/free:bytes', 2.46, 256 * KiB, '±244.4% (1.98 MB at after_churn_3)'),
+    widen('metrics./memory/classes/heap/unused:bytes', 0.78, 128 * KiB, '±76.0% (6.54 MB at after_churn_2)'),
+    widen('memstats.MSpan*', 0.11, 16 * KiB, '±9.6% (51.2 KB at after_churn_1)'),
+    widen('metrics./memory/classes/metadata/mspan/*', 0.11, 16 * KiB, '±9.6% (51.2 KB at after_churn_1)'),
+    widen('memstats.GCSys', 0.11, 128 * KiB, '±9.3% (172 KB at after_build)'),
+    widen('metrics./memory/classes/metadata/other:bytes', 0.12, 128 * KiB, '±10.9% (205 KB at after_churn_1)'),
+    widen('memstats.Sys', 0.15, 512 * KiB, '±13.1% (4.26 MB at after_churn_1)'),
+    widen('metrics./memory/classes/total:bytes', 0.15, 512 * KiB, '±13.1% (4.26 MB at after_churn_1)'),
+    widen('metrics./gc/heap/live:bytes', 0.29, 16 * KiB, '±27.5% (4.43 MB at after_churn_2)'),
+    widen('metrics./gc/scan/*', 0.23, 16 * KiB, '±21.9% (686 KB at after_churn_2)'),
+    widen('proc.VmData_kB', 0.08, 1 * 1024, '±6.4% (4.06 MB at after_churn_1)'),
+    widen('proc.VmRSS_kB', 0.1, 256, '±8.3% (2.41 MB at after_churn_1)'),
+    widen('proc.VmHWM_kB', 0.1, 256, '±8.3% (2.41 MB at after_churn_1)'),
+    widen('proc.RssAnon_kB', 0.1, 256, '±8.6% (2.41 MB at after_churn_1)'),
+    widen('smaps_summary.prot_none_size_kB', 0.02, 0, '±0.4% (4 MB at after_churn_3)'),
+    widen('smaps_summary.*', 0.13, 256, '±11.1% (2.96 MB at after_churn_1)'),
+    widen('smaps_anon_ge1MiB[*].rss_kB', 0.24, 64, '±22.3% (140 kB at after_churn_1)'),
+    widen('smaps_anon_ge1MiB[*].anon_kB', 0.24, 64, '±22.3% (140 kB at after_churn_1)'),
+  ],
+  'live-heap-gogc100': [
+    // As live-heap-gogc50.
+    ...gcFigures(),
+    hostTime('after_churn_2 ±610 ms (92%) around 0.66 s'),
+    widen('memstats.Frees', 0.17, 16, '±15.9% (260k at after_churn_2)'),
+    widen('metrics./gc/heap/frees:*', 0.15, 16, '±13.7% (225 KB at after_churn_2)'),
+    widen('memstats.HeapAlloc', 0.54, 16 * KiB, '±52.2% (12.8 MB at exit)'),
+    widen('memstats.Alloc', 0.54, 16 * KiB, '±52.2% (12.8 MB at exit)'),
+    widen('metrics./memory/classes/heap/objects:bytes', 0.54, 16 * KiB, '±52.2% (12.8 MB at after_churn_3)'),
+    widen('memstats.HeapObjects', 0.56, 16, '±54.2% (199 KB at exit)'),
+    widen('metrics./gc/heap/objects:objects', 0.56, 16, '±54.2% (199k at after_churn_3)'),
+    widen('memstats.HeapInuse', 0.56, 128 * KiB, '±54.4% (23 MB at after_churn_3)'),
+    widen('memstats.HeapIdle', 5.44, 128 * KiB, '±542.6% (14.2 MB at exit)'),
+    widen('memstats.HeapReleased', 2.49, 256 * KiB, '±247.4% (2.7 MB at after_churn_1)'),
+    widen('metrics./memory/classes/heap/released:bytes', 2.49, 256 * KiB, '±247.4% (2.7 MB at after_churn_1)'),
+    widen('metrics./memory/classes/heap/free:bytes', 52.93, 256 * KiB, '±5291.7% (15.6 MB at after_churn_3)'),
+    widen('metrics./memory/classes/heap/unused:bytes', 1.01, 128 * KiB, '±99.2% (7.38 MB at after_churn_2)'),
+    widen('memstats.HeapSys', 0.56, 4 * MiB, '±54.9% (25.2 MB at exit)'),
+    widen('memstats.MSpan*', 0.64, 16 * KiB, '±62.7% (522 KB at after_churn_3)'),
+    widen('metrics./memory/classes/metadata/mspan/*', 23.62, 16 * KiB, '±2360.9% (261 KB at after_churn_3)'),
+    widen('memstats.GCSys', 0.19, 128 * KiB, '±17.2% (355 KB at exit)'),
+    widen('metrics./memory/classes/metadata/other:bytes', 0.19, 128 * KiB, '±17.2% (355 KB at after_churn_3)'),
+    widen('memstats.Sys', 0.53, 512 * KiB, '±51.9% (25.8 MB at after_churn_3)'),
+    widen('metrics./memory/classes/total:bytes', 0.53, 512 * KiB, '±51.9% (25.8 MB at after_churn_3)'),
+    widen('memstats.NumGC', 0.17, 1, '±15.4% (2 at after_churn_3)'),
+    widen('metrics./gc/cycles/*', 0.17, 1, '±15.4% (2 at after_churn_3)'),
+    widen('metrics./gc/heap/live:bytes', 0.88, 16 * KiB, '±86.3% (17.2 MB at after_churn_2)'),
+    widen('metrics./gc/scan/*', 0.43, 16 * KiB, '±41.7% (1.27 MB at after_churn_3)'),
+    widen('proc.VmPTE_kB', 0.34, 64, '±32.5% (52 kB at after_churn_3)'),
+    widen('proc.VmSize_kB', 0.07, 1 * 1024, '±5.4% (64.6 MB at after_churn_3)'),
+    widen('proc.VmPeak_kB', 0.07, 1 * 1024, '±5.4% (64.6 MB at after_churn_3)'),
+    widen('proc.VmData_kB', 0.32, 1 * 1024, '±30.9% (24.6 MB at after_churn_3)'),
+    widen('proc.VmRSS_kB', 0.64, 256, '±62.1% (27.1 MB at after_churn_3)'),
+    widen('proc.VmHWM_kB', 0.64, 256, '±62.1% (27.1 MB at after_churn_3)'),
+    widen('proc.RssAnon_kB', 0.65, 256, '±63.7% (27.1 MB at after_churn_3)'),
+    widen('smaps_summary.prot_none_size_kB', 0.05, 0, '±3.2% (36 MB at after_churn_3)'),
+    widen('smaps_summary.*size_kB', 0.07, 1 * 1024, '±5.4% (64.6 MB at after_churn_3)'),
+    widen('smaps_summary.*', 0.66, 256, '±64.9% (27 MB at after_churn_3)'),
+    widen('smaps_anon_ge1MiB[*].rss_kB', 0.65, 64, '±63.4% (728 kB at after_churn_3)'),
+    widen('smaps_anon_ge1MiB[*].anon_kB', 0.65, 64, '±63.4% (728 kB at after_churn_3)'),
+  ],
+  'live-heap-gogc200': [
+    // As live-heap-gogc50.
+    ...gcFigures(),
+    hostTime('exit ±203 ms (38%) around 0.54 s'),
+    widen('memstats.Frees', 0.25, 16, '±23.0% (160k at after_churn_1)'),
+    widen('metrics./gc/heap/frees:*', 0.25, 16, '±23.0% (160 KB at after_churn_1)'),
+    widen('memstats.HeapAlloc', 0.47, 16 * KiB, '±45.7% (23.6 MB at after_churn_3)'),
+    widen('memstats.Alloc', 0.47, 16 * KiB, '±45.7% (23.6 MB at after_churn_3)'),
+    widen('metrics./memory/classes/heap/objects:bytes', 0.47, 16 * KiB, '±45.7% (23.6 MB at after_churn_3)'),
+    widen('memstats.HeapObjects', 0.48, 16, '±46.5% (369 KB at after_churn_3)'),
+    widen('metrics./gc/heap/objects:objects', 0.48, 16, '±46.5% (369k at after_churn_3)'),
+    widen('memstats.HeapInuse', 0.16, 128 * KiB, '±14.2% (8.17 MB at after_churn_2)'),
+    widen('memstats.HeapIdle', 1.87, 128 * KiB, '±185.7% (2.66 MB at after_churn_2)'),
+    widen('memstats.HeapReleased', 2.32, 256 * KiB, '±230.5% (2.85 MB at after_churn_2)'),
+    widen('metrics./memory/classes/heap/released:bytes', 2.32, 256 * KiB, '±230.5% (2.85 MB at after_churn_2)'),
+    widen('metrics./memory/classes/heap/free:bytes', 5.85, 256 * KiB, '±583.3% (1.15 MB at after_churn_3)'),
+    widen('metrics./memory/classes/heap/unused:bytes', 3.86, 128 * KiB, '±384.2% (26 MB at after_churn_3)'),
+    widen('memstats.HeapSys', 0.16, 4 * MiB, '±14.0% (8.16 MB at after_churn_2)'),
+    widen('memstats.MSpan*', 0.15, 16 * KiB, '±13.9% (154 KB at after_churn_2)'),
+    widen('metrics./memory/classes/metadata/mspan/*', 0.15, 16 * KiB, '±13.9% (154 KB at after_churn_2)'),
+    widen('memstats.GCSys', 0.11, 128 * KiB, '±9.8% (213 KB at after_churn_2)'),
+    widen('metrics./memory/classes/metadata/other:bytes', 0.11, 128 * KiB, '±9.8% (213 KB at after_churn_2)'),
+    widen('memstats.Sys', 0.15, 512 * KiB, '±13.8% (8.65 MB at after_churn_2)'),
+    widen('metrics./memory/classes/total:bytes', 0.15, 512 * KiB, '±13.8% (8.65 MB at after_churn_2)'),
+    widen('metrics./gc/heap/live:bytes', 0.27, 16 * KiB, '±25.2% (2.72 MB at after_build)'),
+    widen('metrics./gc/scan/*', 0.52, 16 * KiB, '±50.0% (2.99 MB at after_churn_3)'),
+    widen('proc.VmData_kB', 0.1, 1 * 1024, '±9.0% (8.25 MB at after_churn_2)'),
+    widen('proc.VmRSS_kB', 0.15, 256, '±13.6% (7.92 MB at after_churn_2)'),
+    widen('proc.VmHWM_kB', 0.15, 256, '±13.6% (7.92 MB at after_churn_2)'),
+    widen('proc.RssAnon_kB', 0.15, 256, '±13.9% (7.92 MB at after_churn_2)'),
+    widen('smaps_summary.prot_none_size_kB', 0.02, 0, '±0.7% (8 MB at after_churn_2)'),
+    widen('smaps_summary.*', 0.16, 256, '±14.1% (7.91 MB at after_churn_2)'),
+    widen('smaps_anon_ge1MiB[*].rss_kB', 0.14, 64, '±12.3% (172 kB at after_churn_2)'),
+    widen('smaps_anon_ge1MiB[*].anon_kB', 0.14, 64, '±12.3% (172 kB at after_churn_2)'),
+  ],
+  'live-heap-memlimit': [
+    // As live-heap-gogc50; the goal follows the memory limit minus the
+    // runtime's other memory, which moves with the heap's growth.
+    ...gcFigures(),
+    hostTime('after_churn_1 ±356 ms (72%) around 0.50 s'),
+    widen('memstats.Frees', 0.14, 16, '±12.0% (103k at after_churn_1)'),
+    widen('metrics./gc/heap/frees:*', 0.14, 16, '±12.0% (103 KB at after_churn_1)'),
+    widen('memstats.HeapAlloc', 0.58, 16 * KiB, '±56.0% (15.4 MB at after_churn_3)'),
+    widen('memstats.Alloc', 0.58, 16 * KiB, '±56.0% (15.4 MB at after_churn_3)'),
+    widen('metrics./memory/classes/heap/objects:bytes', 0.64, 16 * KiB, '±62.0% (16.4 MB at after_churn_3)'),
+    widen('memstats.HeapObjects', 0.59, 16, '±57.9% (240 KB at after_churn_3)'),
+    widen('metrics./gc/heap/objects:objects', 0.66, 16, '±64.2% (256k at after_churn_3)'),
+    widen('memstats.HeapInuse', 0.09, 128 * KiB, '±7.5% (3.2 MB at after_churn_1)'),
+    widen('memstats.HeapIdle', 0.45, 128 * KiB, '±43.1% (3.22 MB at after_churn_1)'),
+    widen('memstats.HeapReleased', 0.27, 256 * KiB, '±25.6% (1.43 MB at after_churn_3)'),
+    widen('metrics./memory/classes/heap/released:bytes', 0.27, 256 * KiB, '±25.6% (1.43 MB at after_churn_3)'),
+    widen('metrics./memory/classes/heap/free:bytes', 0.92, 256 * KiB, '±90.8% (1.53 MB at after_churn_3)'),
+    widen('metrics./memory/classes/heap/unused:bytes', 0.96, 128 * KiB, '±94.6% (16.5 MB at after_churn_3)'),
+    widen('memstats.MSpan*', 0.09, 16 * KiB, '±7.1% (61 KB at after_churn_1)'),
+    widen('metrics./memory/classes/metadata/mspan/*', 1.71, 16 * KiB, '±169.6% (74.9 KB at after_churn_1)'),
+    widen('memstats.GCSys', 0.09, 128 * KiB, '±7.4% (160 KB at exit)'),
+    widen('metrics./memory/classes/metadata/other:bytes', 0.09, 128 * KiB, '±7.4% (160 KB at exit)'),
+    widen('memstats.NumGC', 0.27, 1, '±25.0% (2 at after_churn_1)'),
+    widen('metrics./gc/cycles/*', 0.27, 1, '±25.0% (2 at after_churn_1)'),
+    widen('metrics./gc/heap/live:bytes', 0.42, 16 * KiB, '±40.0% (6.58 MB at after_churn_1)'),
+    widen('metrics./gc/scan/*', 0.39, 16 * KiB, '±37.7% (924 KB at after_churn_1)'),
+    widen('proc.VmRSS_kB', 0.04, 256, '±2.9% (1.33 MB at after_churn_3)'),
+    widen('proc.VmHWM_kB', 0.04, 256, '±2.6% (1.25 MB at after_churn_1)'),
+    widen('proc.RssAnon_kB', 0.04, 256, '±3.0% (1.33 MB at after_churn_3)'),
+    widen('smaps_summary.*', 0.05, 256, '±3.0% (1.32 MB at after_churn_3)'),
+    widen('smaps_anon_ge1MiB[*].rss_kB', 0.05, 64, '±3.1% (1.32 MB at after_churn_3)'),
+    widen('smaps_anon_ge1MiB[*].anon_kB', 0.05, 64, '±3.1% (1.32 MB at after_churn_3)'),
+  ],
+  'size-rounding-gctrace': [
+    // ~9 cycles over one to two passes of 88 MB: whether a pass's cycle
+    // ended before its checkpoint moves HeapAlloc and HeapSys by a pass.
+    ...gcFigures(),
+    hostTime('after_pass_4 ±250 ms (57%) around 0.43 s'),
+    widen('memstats.Frees', 0.75, 16, '±73.1% (7.91k at after_pass_2)'),
+    widen('metrics./gc/heap/frees:*', 1.01, 16, '±99.6% (7.91 KB at after_pass_2)'),
+    widen('memstats.HeapAlloc', 0.99, 16 * KiB, '±97.1% (127 MB at after_pass_5)'),
+    widen('memstats.Alloc', 0.99, 16 * KiB, '±97.1% (127 MB at after_pass_5)'),
+    widen('metrics./memory/classes/heap/objects:bytes', 1.52, 16 * KiB, '±150.7% (155 MB at after_pass_3)'),
+    widen('memstats.HeapObjects', 0.99, 16, '±97.9% (9.58 KB at after_pass_5)'),
+    widen('metrics./gc/heap/objects:objects', 1.14, 16, '±112.2% (10.2k at after_pass_3)'),
+    widen('memstats.HeapInuse', 0.98, 128 * KiB, '±96.7% (127 MB at after_pass_5)'),
+    widen('memstats.HeapIdle', 1.95, 128 * KiB, '±193.4% (112 MB at after_pass_6)'),
+    widen('memstats.HeapReleased', 3.25, 256 * KiB, '±323.4% (85.8 MB at after_pass_6)'),
+    widen('metrics./memory/classes/heap/released:bytes', 3.25, 256 * KiB, '±323.4% (85.8 MB at after_pass_6)'),
+    widen('metrics./memory/classes/heap/free:bytes', 1.77, 256 * KiB, '±175.8% (91 MB at after_pass_6)'),
+    widen('memstats.HeapSys', 0.55, 4 * MiB, '±53.2% (109 MB at after_pass_5)'),
+    widen('memstats.MSpan*', 0.9, 16 * KiB, '±88.7% (514 KB at after_pass_5)'),
+    widen('metrics./memory/classes/metadata/mspan/*', 1.75, 16 * KiB, '±173.3% (504 KB at after_pass_5)'),
+    widen('memstats.GCSys', 0.09, 128 * KiB, '±7.5% (175 KB at after_pass_6)'),
+    widen('metrics./memory/classes/metadata/other:bytes', 0.09, 128 * KiB, '±7.5% (175 KB at after_pass_6)'),
+    widen('memstats.Sys', 0.54, 512 * KiB, '±52.4% (110 MB at after_pass_6)'),
+    widen('metrics./memory/classes/total:bytes', 0.54, 512 * KiB, '±52.4% (110 MB at after_pass_6)'),
+    widen('memstats.NumGC', 0.27, 1, '±25.0% (2 at after_pass_5)'),
+    widen('metrics./gc/cycles/*', 0.27, 1, '±25.0% (2 at after_pass_5)'),
+    widen('metrics./gc/heap/live:bytes', 0.9, 16 * KiB, '±88.8% (80.2 MB at after_pass_4)'),
+    widen('proc.VmPTE_kB', 0.54, 64, '±52.9% (108 kB at after_pass_3)'),
+    widen('proc.VmSize_kB', 0.06, 1 * 1024, '±4.7% (64.7 MB at after_pass_6)'),
+    widen('proc.VmPeak_kB', 0.06, 1 * 1024, '±4.7% (64.7 MB at after_pass_6)'),
+    widen('proc.VmData_kB', 0.47, 1 * 1024, '±45.1% (105 MB at after_pass_6)'),
+    widen('proc.VmRSS_kB', 0.84, 256, '±82.8% (52.3 MB at after_pass_3)'),
+    widen('proc.VmHWM_kB', 0.84, 256, '±82.8% (52.3 MB at after_pass_3)'),
+    widen('proc.RssAnon_kB', 0.86, 256, '±84.3% (52.3 MB at after_pass_3)'),
+    widen('smaps_summary.prot_none_size_kB', 0.05, 0, '±3.2% (36 MB at after_pass_3)'),
+    widen('smaps_summary.*size_kB', 0.06, 1 * 1024, '±4.7% (64.7 MB at after_pass_6)'),
+    widen('smaps_summary.*', 0.87, 256, '±85.7% (52.3 MB at after_pass_3)'),
+    widen('smaps_anon_ge1MiB[*].rss_kB', 0.81, 64, '±79.5% (388 kB at after_pass_1)'),
+    widen('smaps_anon_ge1MiB[*].anon_kB', 0.81, 64, '±79.5% (388 kB at after_pass_1)'),
+  ],
+  'stack-release': [
+    // Two forced cycles: everything but the freed-object counts and the
+    // scavenger's releases is the same in every run.
+    ...gcFigures(),
+    hostTime('exit ±49 ms (29%) around 0.17 s'),
+    widen('memstats.Frees', 0.09, 16, '±7.5% (64 at after_gc_exited)'),
+    widen('metrics./gc/heap/frees:*', 0.09, 16, '±7.5% (64 at after_gc_exited)'),
+    widen('memstats.HeapObjects', 0.06, 16, '±4.6% (62 at after_gc_exited)'),
+    widen('metrics./gc/heap/objects:objects', 0.06, 16, '±4.6% (62 at after_gc_exited)'),
+    widen('memstats.HeapReleased', 0.13, 256 * KiB, '±11.2% (434 KB at after_gc_exited)'),
+    widen('metrics./memory/classes/heap/released:bytes', 0.13, 256 * KiB, '±11.2% (434 KB at after_gc_exited)'),
+    widen('metrics./memory/classes/metadata/mspan/*', 0.14, 16 * KiB, '±12.8% (16.6 KB at after_exit)'),
   ],
 };
 

@@ -22,6 +22,15 @@ import mmap_file from './binaries/mmap-file.json' with { type: 'json' };
 import read_file from './binaries/read-file.json' with { type: 'json' };
 import size_rounding from './binaries/size-rounding.json' with { type: 'json' };
 import size_rounding_scan from './binaries/size-rounding-scan.json' with { type: 'json' };
+import alloc_churn_gctrace from './binaries/alloc-churn-gctrace.json' with { type: 'json' };
+import append_growth_gctrace from './binaries/append-growth-gctrace.json' with { type: 'json' };
+import blahdo_gctrace from './binaries/blahdo-gctrace.json' with { type: 'json' };
+import live_heap_gogc50 from './binaries/live-heap-gogc50.json' with { type: 'json' };
+import live_heap_gogc100 from './binaries/live-heap-gogc100.json' with { type: 'json' };
+import live_heap_gogc200 from './binaries/live-heap-gogc200.json' with { type: 'json' };
+import live_heap_memlimit from './binaries/live-heap-memlimit.json' with { type: 'json' };
+import size_rounding_gctrace from './binaries/size-rounding-gctrace.json' with { type: 'json' };
+import stack_release from './binaries/stack-release.json' with { type: 'json' };
 
 import init_alloc_churn from './inits/alloc-churn.json' with { type: 'json' };
 import init_append_growth from './inits/append-growth.json' with { type: 'json' };
@@ -38,6 +47,15 @@ import init_mmap_file from './inits/mmap-file.json' with { type: 'json' };
 import init_read_file from './inits/read-file.json' with { type: 'json' };
 import init_size_rounding from './inits/size-rounding.json' with { type: 'json' };
 import init_size_rounding_scan from './inits/size-rounding-scan.json' with { type: 'json' };
+import init_alloc_churn_gctrace from './inits/alloc-churn-gctrace.json' with { type: 'json' };
+import init_append_growth_gctrace from './inits/append-growth-gctrace.json' with { type: 'json' };
+import init_blahdo_gctrace from './inits/blahdo-gctrace.json' with { type: 'json' };
+import init_live_heap_gogc50 from './inits/live-heap-gogc50.json' with { type: 'json' };
+import init_live_heap_gogc100 from './inits/live-heap-gogc100.json' with { type: 'json' };
+import init_live_heap_gogc200 from './inits/live-heap-gogc200.json' with { type: 'json' };
+import init_live_heap_memlimit from './inits/live-heap-memlimit.json' with { type: 'json' };
+import init_size_rounding_gctrace from './inits/size-rounding-gctrace.json' with { type: 'json' };
+import init_stack_release from './inits/stack-release.json' with { type: 'json' };
 
 import live_alloc_churn from './live/alloc-churn.json' with { type: 'json' };
 import live_append_growth from './live/append-growth.json' with { type: 'json' };
@@ -71,6 +89,15 @@ const inits: Record<string, { steps: InitStep[] }> = {
   'read-file': init_read_file as { steps: InitStep[] },
   'size-rounding': init_size_rounding as { steps: InitStep[] },
   'size-rounding-scan': init_size_rounding_scan as { steps: InitStep[] },
+  'alloc-churn-gctrace': init_alloc_churn_gctrace as { steps: InitStep[] },
+  'append-growth-gctrace': init_append_growth_gctrace as { steps: InitStep[] },
+  'blahdo-gctrace': init_blahdo_gctrace as { steps: InitStep[] },
+  'live-heap-gogc50': init_live_heap_gogc50 as { steps: InitStep[] },
+  'live-heap-gogc100': init_live_heap_gogc100 as { steps: InitStep[] },
+  'live-heap-gogc200': init_live_heap_gogc200 as { steps: InitStep[] },
+  'live-heap-memlimit': init_live_heap_memlimit as { steps: InitStep[] },
+  'size-rounding-gctrace': init_size_rounding_gctrace as { steps: InitStep[] },
+  'stack-release': init_stack_release as { steps: InitStep[] },
 };
 
 const lives: Record<string, StartupRoots> = {
@@ -107,6 +134,15 @@ const raw: Record<string, BinaryJson> = {
   'read-file': read_file,
   'size-rounding': size_rounding,
   'size-rounding-scan': size_rounding_scan,
+  'alloc-churn-gctrace': alloc_churn_gctrace,
+  'append-growth-gctrace': append_growth_gctrace,
+  'blahdo-gctrace': blahdo_gctrace,
+  'live-heap-gogc50': live_heap_gogc50,
+  'live-heap-gogc100': live_heap_gogc100,
+  'live-heap-gogc200': live_heap_gogc200,
+  'live-heap-memlimit': live_heap_memlimit,
+  'size-rounding-gctrace': size_rounding_gctrace,
+  'stack-release': stack_release,
 };
 
 /** The twin binary of a seed program, loaded at /usr/local/bin/<name>. */
