@@ -30,7 +30,7 @@ import { growsliceCap } from '../runtime/slice.ts';
 import type { RType } from '../runtime/type.ts';
 import { Chan } from './chan.ts';
 import { closureType } from './closure_sizes.ts';
-import { type FrameRef, FrameShape, type Locals, type SlotHolder, type SlotLayout, defineSlotAccessors, kProc, kRec, kSlotAddr, layoutSlots } from './frame.ts';
+import { type FrameRef, FrameShape, type Locals, type SlotHolder, type SlotLayout, defineSlotAccessors, frameSlotAddr, kProc, kRec, kSlotAddr, layoutSlots } from './frame.ts';
 import { GoMap } from './map.ts';
 import { Pools } from './pool.ts';
 import { loadValue, storeValue, toGoString } from './memops.ts';
@@ -47,6 +47,11 @@ import { Func, GoString, Iface, Ptr, Slice, pointerOf } from './values.ts';
 export type { Locals };
 
 const utf8 = new TextEncoder();
+
+/** A goroutine body that is replaced before the goroutine first runs. */
+function* parkedBody(): GoroutineBody {
+  throw new Error('gomem: goroutine started before its body was set');
+}
 const generatorProto = Object.getPrototypeOf(function* () {});
 
 /** Struct fields by name, built once per struct type. */
@@ -290,28 +295,49 @@ export class Go {
   }
 
   /**
-   * The `go` statement. With a func value (go.closure), the new goroutine's
-   * first frame holds it, so its captured variables stay reachable while it
-   * runs. With a name and a body, the body runs as the goroutine; a
-   * `closureBytes` option allocates the closure a `go func(){…}()` would.
+   * The `go` statement. Its arguments are copied onto the new goroutine's
+   * stack when it is created (newproc), so they are roots from then on:
+   *   go.go(f)                       go f()     — f a go.closure func value
+   *   go.go('main.worker', function* (go, a) { … a.ch … }, { args: { ch: [T.chan(T.int), ch] } })
+   *                                  go worker(ch)
+   * A `closureBytes` option allocates the closure a `go func(){…}()` would.
    */
-  go(fn: Func, arg?: unknown): void;
-  go(name: string, body: (go: Go) => GoroutineBody, opts?: { closureBytes?: number }): void;
-  go(fn: Func | string, body?: ((go: Go) => GoroutineBody) | unknown, opts: { closureBytes?: number } = {}): void {
+  go(fn: Func): void;
+  go<S extends Record<string, GoType>>(
+    name: string,
+    body: (go: Go, args: Locals<S>) => GoroutineBody,
+    opts?: { closureBytes?: number; args?: { [K in keyof S]: readonly [S[K], unknown] } },
+  ): void;
+  go(fn: Func | string, body?: (go: Go, args: never) => GoroutineBody, opts: { closureBytes?: number; args?: Record<string, readonly [GoType, unknown]> } = {}): void {
     if (fn instanceof Func) {
-      const { name } = this.p.funcBody(fn);
-      const args = body === undefined ? [] : [body];
       const self = this;
-      const start = this.func(`${name}·go`, { fn: fn.type }, function* (f: Locals<{ fn: GoType }>) {
-        f.fn = fn;
-        const r = self.invoke(fn, ...args) as unknown;
+      const { name } = this.p.funcBody(fn);
+      this.startGoroutine(name, { fn: [fn.type, fn] }, function* () {
+        const r = self.invoke(fn) as unknown;
         if (r !== null && typeof r === 'object' && Symbol.iterator in (r as object)) yield* r as GoroutineBody;
       });
-      this.p.sched.newproc(name, start() as GoroutineBody);
       return;
     }
     if (opts.closureBytes) mallocgc(this.p.rt, opts.closureBytes, this.opaqueType('closure', opts.closureBytes), true);
-    this.p.sched.newproc(fn, (body as (go: Go) => GoroutineBody)(this));
+    this.startGoroutine(fn, opts.args ?? {}, (args) => (body as (go: Go, a: unknown) => GoroutineBody)(this, args));
+  }
+
+  /** newproc with the goroutine's first frame (its arguments) written on its new stack. */
+  private startGoroutine(name: string, args: Record<string, readonly [GoType, unknown]>, body: (args: unknown) => GoroutineBody): void {
+    const sched = this.p.sched;
+    const g = sched.newproc(name, parkedBody());
+    const names = Object.keys(args);
+    if (names.length === 0) {
+      g.body = body(null);
+      return;
+    }
+    const types: Record<string, GoType> = {};
+    for (const k of names) types[k] = args[k]![0];
+    const sh = this.shape(`${name}·args`, types, 0);
+    const frame = sh.pushOn(this.p, g);
+    // The creator writes the new goroutine's stack: no barrier, as for any stack.
+    for (const sl of sh.slots) storeValue(this.p, frameSlotAddr(frame, sl.off, true), sl.type, args[sl.name]![1], false);
+    g.body = body(frame);
   }
 
   /**

@@ -130,6 +130,18 @@ export class FrameShape {
     this.Instance = Instance;
   }
 
+  /** Pushes a frame of this shape on goroutine g's stack before g runs (newproc writing its arguments). */
+  pushOn(p: GoProcess, g: G): FrameRef {
+    const rec: Frame = { fn: this.fn, size: this.size, ptrOffs: this.ptrOffs, sp: 0 };
+    g.frames.push(rec);
+    g.stackUsed += this.size;
+    rec.sp = g.stackUsed;
+    const lo = g.stack.hi - rec.sp;
+    p.rt.mem.clear(lo, this.size);
+    p.rt.sys.touch(lo, this.size);
+    return new this.Instance(p, g, rec);
+  }
+
   /** Pushes a frame of this shape on the running goroutine's stack. */
   push(p: GoProcess): FrameRef {
     const rec: Frame = { fn: this.fn, size: this.size, ptrOffs: this.ptrOffs, sp: 0 };
@@ -152,8 +164,13 @@ export class FrameShape {
   }
 }
 
-/** The address of a frame's slot at byte offset off (for runtime code that writes a frame directly, as sendDirect does). */
-export function frameSlotAddr(f: FrameRef, off: number): number {
+/**
+ * The address of a frame's slot at byte offset off (for runtime code that
+ * writes a frame directly, as sendDirect does; `creator`: the goroutine is
+ * being created by the running one, which writes its arguments).
+ */
+export function frameSlotAddr(f: FrameRef, off: number, creator = false): number {
+  if (creator) return f[kG].stack.hi - f[kRec].sp + off;
   return f[kSlotAddr](off);
 }
 

@@ -45,8 +45,6 @@ import { mallocgc } from './malloc.ts';
 /** forcegcperiod: a GC at least every 2 minutes once one has run (proc.go). */
 export const forcegcperiod = 2 * 60 * 1e9;
 
-/** Mark work a worker does before it looks at the scheduler again (virtual ns). */
-const workerQuantumNs = 100_000;
 
 export type GCTriggerKind = 'heap' | 'time' | 'cycle';
 
@@ -88,6 +86,12 @@ export class GC implements Collector {
   enabled = false;
   /** work.cycles: cycles started. */
   cycles = 0;
+  /**
+   * Mark work (virtual ns) a background worker does before the scheduler
+   * decides again: finer steps interleave marking with the mutator more
+   * closely (tests shrink it to exercise the barrier).
+   */
+  workerQuantumNs = 100_000;
   /** gcphase's companion: assists and workers may blacken objects. */
   private blacken = false;
 
@@ -139,14 +143,18 @@ export class GC implements Collector {
     rt.collector = this;
     this.mark.onStackScanned = (g) => env.sched.stackScanned(g, rt.debugGC.gcshrinkstackoff > 0);
     this.mark.freeDeadStacks = () => env.sched.freeDeadStacks();
-    rt.writeBarrier = {
-      enabled: false,
-      record: (old, ptr) => {
-        // The hybrid barrier: shade the overwritten pointer and the new one.
-        if (old !== 0) this.mark.shade(old);
-        if (ptr !== 0) this.mark.shade(ptr);
-      },
-    };
+    rt.writeBarrier = { enabled: false, record: (old, ptr) => this.writeBarrier(old, ptr) };
+  }
+
+  /**
+   * The hybrid write barrier (Go's gcWriteBarrier and wbBufFlush): shade
+   * the overwritten pointer (Yuasa) and the new one (Dijkstra). Go records
+   * both into a per-P buffer and greys them when it fills; gomem greys them
+   * at once, which marks the same objects a little earlier.
+   */
+  writeBarrier(old: number, ptr: number): void {
+    if (old !== 0) this.mark.shade(old);
+    if (ptr !== 0) this.mark.shade(ptr);
   }
 
   /** gcenable: the background sweeper and forcegc helper get their bodies; collection may start. */
@@ -373,11 +381,11 @@ export class GC implements Collector {
       this.joined.add(p);
       this.mark.work.joinP();
     }
-    let budget = workerQuantumNs;
+    let budget = this.workerQuantumNs;
     if (fractional) {
       // Run until this P's fractional time would pass 1.2 × the goal (pollFractionalWorkerExit).
-      budget = Math.max(1, 1.2 * gc.fractionalUtilizationGoal * Math.max(elapsed, workerQuantumNs) - this.fractional[p.id]!);
-      budget = Math.min(budget, workerQuantumNs);
+      budget = Math.max(1, 1.2 * gc.fractionalUtilizationGoal * Math.max(elapsed, this.workerQuantumNs) - this.fractional[p.id]!);
+      budget = Math.min(budget, this.workerQuantumNs);
     }
     this.mark.drain(budget);
     const { ns, units } = this.mark.take();

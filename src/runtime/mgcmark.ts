@@ -341,8 +341,9 @@ export class GCMark {
         typ = s.largeType;
         obj = base;
       } else {
-        typ = rt.types.at(mem.loadWord(base));
-        obj = base + mallocHeaderSize;
+        // A small object with a malloc header: b is its slot; the type is the slot's first word.
+        typ = rt.types.at(mem.loadWord(b));
+        obj = b + mallocHeaderSize;
       }
       if (typ !== null && typ.ptrdata !== 0) {
         const mask = typ.gcdata;
@@ -350,7 +351,7 @@ export class GCMark {
         const pw = typ.ptrdata / 8;
         // Words of [max(lo, obj), hi) whose position in their tile is a pointer word.
         let a = Math.max(lo, obj);
-        const end = Math.min(hi, s.sizeclass() === 0 ? s.limit : base + s.elemsize);
+        const end = Math.min(hi, s.sizeclass() === 0 ? s.limit : b + s.elemsize);
         for (; a < end; a += 8) {
           const w = ((a - obj) / 8) % tw;
           if (w >= pw) {

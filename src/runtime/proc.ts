@@ -51,6 +51,14 @@ interface Timer {
   g: G;
 }
 
+/** What the scheduler would run next: where from, on which P, from when. */
+interface Pick {
+  p: P;
+  start: number;
+  from: 'local' | 'global' | 'steal' | 'gc';
+  victim?: P;
+}
+
 /** What the scheduler asks of the collector (mgc.ts). */
 export interface GCScheduling {
   /** When P p should start a mark worker (Infinity: it should not); userStart is when its goroutines could run. */
@@ -392,13 +400,14 @@ export class Sched {
         }
         goThrow('all goroutines are asleep - deadlock!');
       }
-      const { p, g, start } = pick;
+      const { p, start } = pick;
       // A timer due before this start fires first: it may make something earlier runnable.
       if (this.timers.length > 0 && this.timers[0]!.when <= start) {
         this.fireTimer();
         continue;
       }
       this.gc?.tick(start);
+      const g = this.take(pick);
       if (g === null) this.gc!.runWorker(p, start);
       else this.runStep(p, g, start);
     }
@@ -440,31 +449,33 @@ export class Sched {
    * The (P, G) pair that can start earliest; g null means a GC mark worker
    * (findRunnableGCWorker comes before the run queues, as in Go).
    */
-  private pickNext(): { p: P; g: G | null; start: number } | null {
-    let best: { p: P; start: number; from: 'local' | 'global' | 'steal' | 'gc'; victim?: P } | null = null;
+  private pickNext(): Pick | null {
+    let best: Pick | null = null;
     for (const p of this.ps) {
-      let cand: { start: number; from: 'local' | 'global' | 'steal' | 'gc'; victim?: P } | null = this.userCandidate(p);
+      let cand: { start: number; from: Pick['from']; victim?: P } | null = this.userCandidate(p);
       if (this.gc !== null) {
         const ws = this.gc.workerStart(p, cand?.start ?? Infinity);
         if (ws !== Infinity && (cand === null || ws <= cand.start)) cand = { start: ws, from: 'gc' };
       }
       if (cand !== null && (best === null || cand.start < best.start)) best = { p, ...cand };
     }
-    if (best === null) return null;
-    const p = best.p;
-    if (best.from === 'gc') return { p, g: null, start: best.start };
-    let g: G;
-    if (best.from === 'local') {
+    return best;
+  }
+
+  /** Takes the goroutine a pick chose off its queue (null for a GC mark worker). */
+  private take(pick: Pick): G | null {
+    const p = pick.p;
+    if (pick.from === 'gc') return null;
+    if (pick.from === 'local') {
       if (p.runnext !== null) {
-        g = p.runnext;
+        const g = p.runnext;
         p.runnext = null;
-      } else g = p.runq.shift()!;
-    } else if (best.from === 'global') {
-      g = this.globrunq.shift()!;
-    } else {
-      g = best.victim!.runq.shift()!;
+        return g;
+      }
+      return p.runq.shift()!;
     }
-    return { p, g, start: best.start };
+    if (pick.from === 'global') return this.globrunq.shift()!;
+    return pick.victim!.runq.shift()!;
   }
 
   private runStep(p: P, g: G, start: number): void {

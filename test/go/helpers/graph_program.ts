@@ -16,7 +16,12 @@ import type { Go } from '../../../src/go/api.ts';
 import { GoProcess } from '../../../src/go/process.ts';
 import { T } from '../../../src/go/types.ts';
 import { GoString, Ptr, Slice } from '../../../src/go/values.ts';
+import type { GoMap } from '../../../src/go/map.ts';
+import type { Chan } from '../../../src/go/chan.ts';
 import { walkReachable } from '../../../src/runtime/mgcmark.ts';
+import { Sweeper } from '../../../src/runtime/mgcsweep.ts';
+import type { MSpan } from '../../../src/runtime/mspan.ts';
+import type { YieldValue } from '../../../src/runtime/runtime2.ts';
 
 export const T1 = T.declare('main.T1');
 T.define(T1, T.struct([['p', T.pointer(T1)], ['q', T.pointer(T1)], ['x', T.int64], ['s', T.string]]));
@@ -24,9 +29,17 @@ export const T2 = T.declare('main.T2');
 T.define(T2, T.struct([['arr', T.array(T.pointer(T1), 80)], ['next', T.pointer(T2)]]));
 export const Big = T.named(T.array(T.pointer(T1), 5000), 'main.Big');
 
-const slotTypes = { p1: T.pointer(T1), p2: T.pointer(T2), pb: T.pointer(Big), s: T.slice(T.pointer(T1)) };
+const slotTypes = {
+  p1: T.pointer(T1),
+  p2: T.pointer(T2),
+  pb: T.pointer(Big),
+  s: T.slice(T.pointer(T1)),
+  m: T.map(T.int, T.pointer(T1)),
+  c: T.chan(T.pointer(T1)),
+};
 type SlotKind = keyof typeof slotTypes;
-const frameSlots = { p1: slotTypes.p1, p2: slotTypes.p2, pb: slotTypes.pb, s: slotTypes.s };
+const frameSlots = slotTypes;
+const chanCap = 8;
 
 /** A root: global 0 or 1, or a frame counted from the top (0 = innermost). */
 export interface Root {
@@ -47,10 +60,19 @@ export type Op =
   | { k: 'sset'; at: Root; i: number; src: Root }
   | { k: 'copy'; dst: Root; src: Root }
   | { k: 'push' }
-  | { k: 'pop' };
+  | { k: 'pop' }
+  | { k: 'mnew'; at: Root }
+  | { k: 'mset'; at: Root; key: number; src: Root } // at.m[key] = src.p1
+  | { k: 'mdel'; at: Root; key: number }
+  | { k: 'mget'; dst: Root; at: Root; key: number } // dst.p1 = at.m[key]
+  | { k: 'cnew'; at: Root }
+  | { k: 'csend'; at: Root; src: Root } // at.c <- src.p1 (when there is room)
+  | { k: 'crecv'; dst: Root; at: Root } // dst.p1 = <-at.c (when there is a value)
+  | { k: 'spawn'; src: Root; ns: number } // go func(p) { sleep; global1.p1 = p }(src.p1)
+  | { k: 'gc' }; // runtime.GC()
 
 const root: fc.Arbitrary<Root> = fc.oneof(fc.record({ g: fc.integer({ min: 0, max: 1 }) }), fc.record({ f: fc.integer({ min: 0, max: 2 }) }));
-const slotKind = fc.constantFrom<SlotKind>('p1', 'p2', 'pb', 's');
+const slotKind = fc.constantFrom<SlotKind>('p1', 'p2', 'pb', 's', 'm', 'c');
 
 export const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 6, arbitrary: fc.record({ k: fc.constant('new' as const), at: root, kind: fc.constantFrom('p1' as const, 'p1' as const, 'p1' as const, 'p2' as const, 'pb' as const) }) },
@@ -68,12 +90,27 @@ export const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ k: 'pop' as const }) },
 );
 
+/** Maps, channels, goroutines and forced collections on top of the pointer graph (the collector's property tests). */
+export const gcOpArb: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 30, arbitrary: opArb },
+  { weight: 1, arbitrary: fc.record({ k: fc.constant('mnew' as const), at: root }) },
+  { weight: 3, arbitrary: fc.record({ k: fc.constant('mset' as const), at: root, key: fc.nat(20), src: root }) },
+  { weight: 1, arbitrary: fc.record({ k: fc.constant('mdel' as const), at: root, key: fc.nat(20) }) },
+  { weight: 1, arbitrary: fc.record({ k: fc.constant('mget' as const), dst: root, at: root, key: fc.nat(20) }) },
+  { weight: 1, arbitrary: fc.record({ k: fc.constant('cnew' as const), at: root }) },
+  { weight: 2, arbitrary: fc.record({ k: fc.constant('csend' as const), at: root, src: root }) },
+  { weight: 2, arbitrary: fc.record({ k: fc.constant('crecv' as const), dst: root, at: root }) },
+  { weight: 1, arbitrary: fc.record({ k: fc.constant('spawn' as const), src: root, ns: fc.integer({ min: 1, max: 2_000_000 }) }) },
+  { weight: 1, arbitrary: fc.constant({ k: 'gc' as const }) },
+);
+
 export const programArb = fc.array(opArb, { minLength: 1, maxLength: 150, size: 'max' });
+export const gcProgramArb = fc.array(gcOpArb, { minLength: 1, maxLength: 200, size: 'max' });
 
 // ── the mirror: JS references only ──────────────────────────────────────
 
 interface MObj {
-  kind: 'T1' | 'T2' | 'Big' | 'arr' | 'str';
+  kind: 'T1' | 'T2' | 'Big' | 'arr' | 'str' | 'map' | 'chan';
   /** Pointer fields by name or index. */
   refs: Map<string | number, MObj | null>;
   /** The address gomem gave it (an output of the model, used only to compare). */
@@ -101,29 +138,94 @@ export interface Outcome {
   fieldsGomem: string[];
   /** The mirror's reachable objects' addresses, sorted. */
   mirrorReachable: number[];
+  /**
+   * After each runtime.GC(): what survived (the program's objects still
+   * allocated), what the mirror reaches, and what the mirror reached when the
+   * cycle began but not at its end (it may survive as floating garbage).
+   */
+  cycles: { survivors: number[]; reachable: number[]; mayFloat: number[] }[];
+}
+
+/** The collector's tests: a low GOGC (paced cycles among the operations), gccheckmark, fine-grained marking. */
+export const gcRunOptions: RunOptions = { gogc: '5', godebug: 'gccheckmark=1', workerQuantumNs: 2_000, ballast: 20_000 };
+
+export interface RunOptions {
+  /** GOGC for the run ('off' by default: the pointer-graph tests run without a collector). */
+  gogc?: string;
+  godebug?: string;
+  /** The collector's worker step (virtual ns of mark work between scheduling decisions). */
+  workerQuantumNs?: number;
+  /** Nodes of a live linked list built first, so each cycle has marking to do while the program runs. */
+  ballast?: number;
+  /** Sees the program's stderr (gctrace lines, for debugging a failing case). */
+  onStderr?: (s: string) => void;
 }
 
 const lit1 = 'abcdefghij';
 
+/**
+ * Who hears of every object the sweeper frees (the address mallocgc returned
+ * for it): the sweep is wrapped once, so the tests see frees without the
+ * model reporting them.
+ */
+export const markOps = { n: 0 };
+const sweepListeners = new Set<(addr: number) => void>();
+const sweep = Sweeper.prototype.sweep;
+Sweeper.prototype.sweep = function (this: Sweeper, s: MSpan, preserve: boolean): boolean {
+  if (sweepListeners.size === 0) return sweep.call(this, s, preserve);
+  const hdr = s.sizeclass() !== 0 && !s.noscan() && s.elemsize > 512 ? 8 : 0;
+  const before: number[] = [];
+  for (let i = 0; i < s.nelems; i++) if (s.isAllocated(i) || i < s.freeindex) before.push(i);
+  const r = sweep.call(this, s, preserve);
+  for (const i of before) {
+    if (r || !s.isAllocated(i)) for (const f of sweepListeners) f(s.startAddr + i * s.elemsize + hdr);
+  }
+  return r;
+};
+
 /** Runs the ops on gomem and on the mirror; returns both views. */
-export function runBoth(ops: readonly Op[]): Outcome {
+export function runBoth(ops: readonly Op[], opts: RunOptions = {}): Outcome {
   let out: Outcome | null = null;
+  let err = '';
+  const env: Record<string, string> = { GOGC: opts.gogc ?? 'off', GOMAXPROCS: '2' };
+  if (opts.godebug) env.GODEBUG = opts.godebug;
   const p = new GoProcess(
     {
       name: 'graph',
       description: 'random object graph',
       *main(go) {
-        out = execute(go, ops);
+        if (opts.workerQuantumNs !== undefined) go.p.gc.workerQuantumNs = opts.workerQuantumNs;
+        if (opts.ballast) {
+          const b = go.globals({ head: slotTypes.p1 }) as Record<string, unknown>;
+          for (let i = 0; i < opts.ballast; i++) {
+            const n = go.new(T1);
+            go.set(n, 'p', b.head);
+            b.head = n;
+          }
+        }
+        out = yield* execute(go, ops);
       },
     },
-    { stdout: () => {}, stderr: () => {}, env: { GOGC: 'off' } },
+    {
+      stdout: () => {},
+      stderr: (s) => {
+        err += s;
+        opts.onStderr?.(s);
+      },
+      env,
+    },
   );
-  const r = p.run();
-  if (r.status !== 0) throw new Error(`program failed with ${r.outcome}`);
+  let r;
+  try {
+    r = p.run();
+  } catch (e) {
+    throw new Error(`${(e as Error).message}\n${err}`);
+  }
+  if (r.status !== 0) throw new Error(`program failed with ${r.outcome}: ${err}`);
   return out!;
 }
 
-function execute(go: Go, ops: readonly Op[]): Outcome {
+function* execute(go: Go, ops: readonly Op[]): Generator<YieldValue, Outcome, unknown> {
   const globals = [go.globals(frameSlots), go.globals(frameSlots)] as Record<string, unknown>[];
   const mGlobals: MRoots[] = [{}, {}];
   const frames: Record<string, unknown>[] = [];
@@ -139,13 +241,40 @@ function execute(go: Go, ops: readonly Op[]): Outcome {
     const i = frames.length - 1 - r.f!;
     return i < 0 ? null : [frames[i]!, mFrames[i]!];
   };
+  /** The program's objects by address: the newest one at each (a freed object's slot may be reused). */
+  const byAddr = new Map<number, MObj>();
   const obj = (kind: MObj['kind'], addr: number): MObj => {
     const o: MObj = { kind, refs: new Map(), addr };
     made.push(o);
+    byAddr.set(addr, o);
     return o;
   };
+  const cycles: Outcome['cycles'] = [];
+  /** Goroutines started by 'spawn' that have not ended: their frames hold a pointer (mirror roots). */
+  const spawned = new Set<{ v: MObj | null }>();
+  const mirrorSeen = (): Set<MObj> => {
+    const seen = new Set<MObj>();
+    const visit = (v: MVal | undefined): void => {
+      if (v === null || v === undefined) return;
+      const o = 'refs' in v ? v : v.arr;
+      if (seen.has(o)) return;
+      seen.add(o);
+      for (const r of o.refs.values()) visit(r);
+    };
+    for (const r of [...mGlobals, ...mFrames]) for (const v of Object.values(r)) visit(v);
+    for (const sp of spawned) visit(sp.v);
+    return seen;
+  };
+  // The sweeper reports each object it frees: a program object freed is dead,
+  // even if its slot is later handed to another object.
+  const freed = (addr: number): void => {
+    byAddr.delete(addr);
+  };
+  sweepListeners.add(freed);
+  const allocated = (addr: number): boolean => byAddr.has(addr);
 
   for (const op of ops) {
+    if (go.p.rt.gcphase !== 0) markOps.n++;
     switch (op.k) {
       case 'new': {
         const s = slot(op.at);
@@ -265,6 +394,99 @@ function execute(go: Go, ops: readonly Op[]): Outcome {
         vals.forEach((v, i) => md.arr.refs.set(i, v));
         break;
       }
+      case 'mnew': {
+        const s = slot(op.at);
+        if (!s) break;
+        const m = go.makeMap(slotTypes.m);
+        s[0].m = m;
+        s[1].m = obj('map', m.addr);
+        break;
+      }
+      case 'mset': {
+        const s = slot(op.at);
+        const src = slot(op.src);
+        const mm = s?.[1].m as MObj | null | undefined;
+        if (!s || !src || !mm) break;
+        (s[0].m as GoMap<number, unknown>).set(op.key, src[0].p1);
+        mm.refs.set(op.key, (src[1].p1 as MObj | undefined) ?? null);
+        break;
+      }
+      case 'mdel': {
+        const s = slot(op.at);
+        const mm = s?.[1].m as MObj | null | undefined;
+        if (!s || !mm) break;
+        (s[0].m as GoMap<number, unknown>).delete(op.key);
+        mm.refs.delete(op.key);
+        break;
+      }
+      case 'mget': {
+        const d = slot(op.dst);
+        const s = slot(op.at);
+        const mm = s?.[1].m as MObj | null | undefined;
+        if (!d || !s || !mm) break;
+        d[0].p1 = (s[0].m as GoMap<number, unknown>).get(op.key) ?? null;
+        d[1].p1 = mm.refs.get(op.key) ?? null;
+        break;
+      }
+      case 'cnew': {
+        const s = slot(op.at);
+        if (!s) break;
+        const c = go.makeChan(slotTypes.c, chanCap);
+        s[0].c = c;
+        s[1].c = obj('chan', c.addr);
+        break;
+      }
+      case 'csend': {
+        const s = slot(op.at);
+        const src = slot(op.src);
+        const mc = s?.[1].c as MObj | null | undefined;
+        if (!s || !src || !mc || mc.refs.size >= chanCap) break;
+        yield* (s[0].c as Chan).send(src[0].p1);
+        // The queue's positions: one past the newest.
+        const keys = [...mc.refs.keys()] as number[];
+        mc.refs.set(keys.length === 0 ? 0 : Math.max(...keys) + 1, (src[1].p1 as MObj | undefined) ?? null);
+        break;
+      }
+      case 'crecv': {
+        const d = slot(op.dst);
+        const s = slot(op.at);
+        const mc = s?.[1].c as MObj | null | undefined;
+        if (!d || !s || !mc || mc.refs.size === 0) break;
+        d[0].p1 = yield* (s[0].c as Chan).recv();
+        const first = Math.min(...([...mc.refs.keys()] as number[]));
+        d[1].p1 = mc.refs.get(first) ?? null;
+        mc.refs.delete(first);
+        break;
+      }
+      case 'spawn': {
+        const src = slot(op.src);
+        if (!src) break;
+        const sp = { v: (src[1].p1 as MObj | undefined) ?? null };
+        spawned.add(sp);
+        // go worker(p): p is copied onto the new goroutine's stack as it is created.
+        go.go(
+          'main.worker',
+          function* (g, a: Record<string, unknown>) {
+            yield* g.time.Sleep(op.ns);
+            globals[1]!.p1 = a.p;
+            mGlobals[1]!.p1 = sp.v;
+            spawned.delete(sp);
+          },
+          { args: { p: [slotTypes.p1, src[0].p1] } },
+        );
+        break;
+      }
+      case 'gc': {
+        // The cycle starts at the call; goroutines woken while main waits may
+        // drop pointers during it (floating garbage survives, as in Go).
+        const atStart = [...mirrorSeen()].map((o) => o.addr);
+        yield* go.runtime.GC();
+        const seen = mirrorSeen();
+        const survivors = [...byAddr.keys()].filter(allocated).sort((a, b) => a - b);
+        const reachable = [...seen].map((o) => o.addr).sort((a, b) => a - b);
+        cycles.push({ survivors, reachable, mayFloat: atStart.filter((a) => !reachable.includes(a)).sort((a, b) => a - b) });
+        break;
+      }
       case 'push':
         if (frames.length < 6) push();
         break;
@@ -277,18 +499,10 @@ function execute(go: Go, ops: readonly Op[]): Outcome {
     }
   }
 
+  sweepListeners.delete(freed);
   // The mirror's reachable set: a plain graph search from its roots.
-  const seen = new Set<MObj>();
-  const visit = (v: MVal | undefined): void => {
-    if (v === null || v === undefined) return;
-    const o = 'refs' in v ? v : v.arr;
-    if (seen.has(o)) return;
-    seen.add(o);
-    for (const r of o.refs.values()) visit(r);
-  };
-  for (const r of [...mGlobals, ...mFrames]) for (const v of Object.values(r)) visit(v);
-
-  const ours = new Set(made.map((o) => o.addr));
+  const seen = mirrorSeen();
+  const ours = new Set(byAddr.keys());
   const gomemReach: number[] = [];
   walkReachable(go.p.rt, go.p.roots, (_b, _s, obj) => {
     if (ours.has(obj)) gomemReach.push(obj);
@@ -298,6 +512,7 @@ function execute(go: Go, ops: readonly Op[]): Outcome {
   const fieldsMirror: string[] = [];
   const fieldsGomem: string[] = [];
   for (const o of seen) {
+    if (o.kind === 'map' || o.kind === 'chan') continue;
     for (const [f, v] of o.refs) {
       fieldsMirror.push(`${o.addr}.${f}=${v?.addr ?? 0}`);
       fieldsGomem.push(`${o.addr}.${f}=${readField(go, o, f)}`);
@@ -308,6 +523,7 @@ function execute(go: Go, ops: readonly Op[]): Outcome {
     fieldsMirror: fieldsMirror.sort(),
     fieldsGomem: fieldsGomem.sort(),
     mirrorReachable: [...seen].map((o) => o.addr).sort((a, b) => a - b),
+    cycles,
   };
 }
 
@@ -321,4 +537,11 @@ function readField(go: Go, o: MObj, f: string | number): number {
   else v = go.get(at(T.array(T.pointer(T1), 1 << 20), o.addr), f);
   if (v instanceof GoString) return v.ptr;
   return v instanceof Ptr ? v.addr : 0;
+}
+
+/** A cycle is right when everything reachable survived and nothing else did but floating garbage. */
+export function cycleOK(c: Outcome['cycles'][number]): boolean {
+  const surv = new Set(c.survivors);
+  const allowed = new Set([...c.reachable, ...c.mayFloat]);
+  return c.reachable.every((a) => surv.has(a)) && c.survivors.every((a) => allowed.has(a));
 }
