@@ -4,7 +4,10 @@
 // half-range it covers would fail real Go itself, so each rule must be at
 // least as wide as the largest half-range it applies to; compare.test.ts
 // checks that, and the table this prints is the justification quoted in
-// tolerances.ts and docs/reality.md.
+// tolerances.ts and docs/reality.md. The keys derived from a whole run
+// ((run) peak.HeapAlloc) and the gctrace keys are included; a GC-figure rule
+// (range: true) takes the real runs' own min–max as its allowance, so its
+// largest half-range is reported but never "too tight".
 
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -13,6 +13,11 @@
 // widen a key for the cases whose checkpoints land at a random point of a
 // GC cycle; they are checked first.
 //
+// The GC figures — gctrace lines, peak HeapAlloc, and the goal, stacks and
+// GC CPU of the gctrace cases — are judged as the collector must match real
+// Go: within the real runs' min–max, or ±5% (GC CPU ±5 points) where the
+// runs agree more closely (range: true; spread.ts reports their spread).
+//
 // Patterns are whole flattened keys (see checkpoint.ts) with '*' matching
 // anything; the first matching rule wins. Units are those of the key:
 // bytes for memstats/metrics, kB for proc/smaps.

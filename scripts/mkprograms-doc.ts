@@ -17,6 +17,12 @@ const files: Record<string, string> = {
   'big-slice-freeos': 'big-slice-gc.ts',
   'size-rounding': 'size-rounding.ts',
   'size-rounding-scan': 'size-rounding.ts',
+  'live-heap-steady': 'live-heap.ts',
+  'live-heap-gogc50': 'live-heap.ts',
+  'live-heap-gogc100': 'live-heap.ts',
+  'live-heap-gogc200': 'live-heap.ts',
+  'live-heap-memlimit': 'live-heap.ts',
+  'alloc-churn-gctrace': 'alloc-churn.ts',
 };
 
 function goMain(name: string): string {

@@ -72,6 +72,15 @@ import live_mmap_file from './live/mmap-file.json' with { type: 'json' };
 import live_read_file from './live/read-file.json' with { type: 'json' };
 import live_size_rounding from './live/size-rounding.json' with { type: 'json' };
 import live_size_rounding_scan from './live/size-rounding-scan.json' with { type: 'json' };
+import live_alloc_churn_gctrace from './live/alloc-churn-gctrace.json' with { type: 'json' };
+import live_append_growth_gctrace from './live/append-growth-gctrace.json' with { type: 'json' };
+import live_blahdo_gctrace from './live/blahdo-gctrace.json' with { type: 'json' };
+import live_live_heap_gogc50 from './live/live-heap-gogc50.json' with { type: 'json' };
+import live_live_heap_gogc100 from './live/live-heap-gogc100.json' with { type: 'json' };
+import live_live_heap_gogc200 from './live/live-heap-gogc200.json' with { type: 'json' };
+import live_live_heap_memlimit from './live/live-heap-memlimit.json' with { type: 'json' };
+import live_size_rounding_gctrace from './live/size-rounding-gctrace.json' with { type: 'json' };
+import live_stack_release from './live/stack-release.json' with { type: 'json' };
 
 const inits: Record<string, { steps: InitStep[] }> = {
   'alloc-churn': init_alloc_churn as { steps: InitStep[] },
@@ -116,6 +125,15 @@ const lives: Record<string, StartupRoots> = {
   'read-file': live_read_file as unknown as StartupRoots,
   'size-rounding': live_size_rounding as unknown as StartupRoots,
   'size-rounding-scan': live_size_rounding_scan as unknown as StartupRoots,
+  'alloc-churn-gctrace': live_alloc_churn_gctrace as unknown as StartupRoots,
+  'append-growth-gctrace': live_append_growth_gctrace as unknown as StartupRoots,
+  'blahdo-gctrace': live_blahdo_gctrace as unknown as StartupRoots,
+  'live-heap-gogc50': live_live_heap_gogc50 as unknown as StartupRoots,
+  'live-heap-gogc100': live_live_heap_gogc100 as unknown as StartupRoots,
+  'live-heap-gogc200': live_live_heap_gogc200 as unknown as StartupRoots,
+  'live-heap-memlimit': live_live_heap_memlimit as unknown as StartupRoots,
+  'size-rounding-gctrace': live_size_rounding_gctrace as unknown as StartupRoots,
+  'stack-release': live_stack_release as unknown as StartupRoots,
 };
 
 const raw: Record<string, BinaryJson> = {

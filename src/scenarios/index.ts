@@ -1,17 +1,23 @@
 // The built-in programs, by name (gomem scenarios lists them).
 
 import type { Program } from '../go/program.ts';
+import { allocChurnGctrace, allocChurnProgram } from './alloc-churn.ts';
+import appendGrowthGctrace from './append-growth-gctrace.ts';
 import appendGrowth from './append-growth.ts';
 import { bigSliceFreeos, bigSliceGc } from './big-slice-gc.ts';
 import bigSlice from './big-slice.ts';
+import blahdoGctrace from './blahdo-gctrace.ts';
 import blahdo from './blahdo.ts';
 import bonus from './bonus.ts';
 import busyLoop from './busy-loop.ts';
 import ginIdle from './gin-idle.ts';
 import hello from './hello.ts';
+import { liveHeapGogc100, liveHeapGogc200, liveHeapGogc50, liveHeapMemlimit, liveHeapSteady } from './live-heap.ts';
 import mmapFile from './mmap-file.ts';
 import readFile from './read-file.ts';
+import sizeRoundingGctrace from './size-rounding-gctrace.ts';
 import { sizeRounding, sizeRoundingScan } from './size-rounding.ts';
+import stackRelease from './stack-release.ts';
 
 const all: Program[] = [
   hello,
@@ -27,6 +33,18 @@ const all: Program[] = [
   sizeRounding,
   sizeRoundingScan,
   bonus,
+  liveHeapSteady,
+  allocChurnProgram,
+  // The GC cases, run with GODEBUG=gctrace=1 in reality/.
+  blahdoGctrace,
+  liveHeapGogc50,
+  liveHeapGogc100,
+  liveHeapGogc200,
+  liveHeapMemlimit,
+  allocChurnGctrace,
+  appendGrowthGctrace,
+  sizeRoundingGctrace,
+  stackRelease,
 ];
 
 export const scenarios = new Map<string, Program>(all.map((p) => [p.name, p]));
