@@ -335,8 +335,10 @@ export class Go {
     for (const k of names) types[k] = args[k]![0];
     const sh = this.shape(`${name}·args`, types, 0);
     const frame = sh.pushOn(this.p, g);
-    // The creator writes the new goroutine's stack: no barrier, as for any stack.
-    for (const sl of sh.slots) storeValue(this.p, frameSlotAddr(frame, sl.off, true), sl.type, args[sl.name]![1], false);
+    // Go passes a go statement's arguments in a closure the creator builds on
+    // the heap, so they go through the write barrier: a goroutine created
+    // during mark is not among the stacks the cycle scans.
+    for (const sl of sh.slots) storeValue(this.p, frameSlotAddr(frame, sl.off, true), sl.type, args[sl.name]![1], true);
     g.body = body(frame);
   }
 
@@ -615,5 +617,6 @@ export class Go {
     this.fing = true;
     const g = this.p.sched.newproc('runtime.runfinq', parkForever(), { system: true, parked: 'finalizer wait' });
     this.p.rt.mem.initWord(this.p.globals.rootWord('runtime.fing', 0), g.addr);
+    this.p.gc.setFinalizerGoroutine(g);
   }
 }

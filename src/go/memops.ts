@@ -170,7 +170,8 @@ export function loadValue(p: GoProcess, a: number, t: GoType): unknown {
       const ptr = mem.loadWord(a);
       const len = mem.loadWord(a + 8);
       const cap = mem.loadWord(a + 16);
-      return ptr === 0 && cap === 0 ? null : new Slice(t, ptr, len, cap);
+      // A nil slice reads back as a Slice with ptr 0 (it keeps its type, so append works on it).
+      return new Slice(t, ptr, len, cap);
     }
     case Kind.Pointer:
     case Kind.UnsafePointer: {

@@ -28,7 +28,7 @@
 
 import type { Clock } from '../sim/clock.ts';
 import type { CostModel } from '../sim/cost.ts';
-import { GCMark, type RootSet, gcOverAssistWork, walkReachable } from './mgcmark.ts';
+import { GCMark, type RootSet, gcOverAssistWork, hasHeader, objectBase, walkReachable } from './mgcmark.ts';
 import { Sweeper } from './mgcsweep.ts';
 import type { MSpan } from './mspan.ts';
 import type { Sched } from './proc.ts';
@@ -39,6 +39,10 @@ import type { StackAllocator } from './stack.ts';
 import { fmtNSAsMS, itoaDiv } from './mgctrace.ts';
 import { gcTriggerCycle, gcTriggerHeap, gcTriggerTime } from './mgcpacer.ts';
 import { printfloat } from './print.ts';
+import { GcCPULimiterState } from './mgclimit.ts';
+import { Finalizers, specialFinalizerSize } from './mfinal.ts';
+import { FixAlloc } from './mfixalloc.ts';
+import { goThrow } from './panic.ts';
 import { gType, scanType } from './rtypes.ts';
 import { mallocgc } from './malloc.ts';
 
@@ -112,8 +116,16 @@ export class GC implements Collector {
 
   /** Goroutines in runtime.GC waiting for a cycle's mark termination, with the cycle they wait for. */
   private readonly markWaiters: { g: G; cycle: number }[] = [];
+  /** The GC CPU limiter (mgclimit.go): when it is full, assists stop. */
+  readonly limiter: GcCPULimiterState;
+  /** Busy and idle-mark P time already given to the limiter (ns), for the idle time of its next update. */
+  private limiterBusySeen = 0;
+  private limiterIdleMarkSeen = 0;
+
   /** The GC cycle in which the GC CPU limiter last engaged (/gc/limiter/last-enabled:gc-cycle). */
-  limiterLastEnabledCycle = 0;
+  get limiterLastEnabledCycle(): number {
+    return this.limiter.lastEnabledCycle;
+  }
   /** Cumulative GC CPU (ns) since start, for GCCPUFraction and /cpu/classes/gc. */
   readonly cpu = new GCCPUStats();
   /** Per-P virtual ns of fractional mark work this cycle (p.gcFractionalMarkTime). */
@@ -124,8 +136,15 @@ export class GC implements Collector {
   private forcegcG: G | null = null;
   private forcegcParked = true;
 
+  /** Finalizer specials and the finalizer queue (mfinal.ts). */
+  readonly finalizers: Finalizers;
+  /** mheap_.specialfinalizeralloc: the 48-byte special records (OtherSys). */
+  private readonly specialAlloc: FixAlloc;
+
   constructor(private readonly env: GCEnv) {
     const rt = (this.rt = env.rt);
+    this.finalizers = new Finalizers(rt);
+    this.specialAlloc = new FixAlloc(specialFinalizerSize, rt.memstats.other_sys, rt.persistent);
     const c = env.costs;
     this.mark = new GCMark(rt, () => env.roots, {
       object: c.markObject(),
@@ -137,12 +156,14 @@ export class GC implements Collector {
     });
     this.sweeper = new Sweeper(rt, {
       cost: (o) => c.sweepSpan(o),
-      sweepSpecials: () => {},
+      sweepSpecials: (s) => this.finalizers.sweepSpecials(s, (rec) => this.specialAlloc.free(rec)),
       onDrained: () => this.onSweepDone(),
     });
     rt.collector = this;
+    this.limiter = new GcCPULimiterState({ numgc: () => rt.memstats.numgc });
     this.mark.onStackScanned = (g) => env.sched.stackScanned(g, rt.debugGC.gcshrinkstackoff > 0);
     this.mark.freeDeadStacks = () => env.sched.freeDeadStacks();
+    this.mark.extraRoots = () => this.finalizers.markRoots((_s, base) => this.mark.scanobject(base), (p) => this.mark.shade(p));
     rt.writeBarrier = { enabled: false, record: (old, ptr) => this.writeBarrier(old, ptr) };
   }
 
@@ -160,6 +181,8 @@ export class GC implements Collector {
   /** gcenable: the background sweeper and forcegc helper get their bodies; collection may start. */
   enable(bgsweep: G | null, forcegc: G | null): void {
     this.enabled = true;
+    this.limiter.resetCapacity(this.env.clock.now, this.rt.allp.length);
+    this.limiter.lastUpdate = this.env.clock.now;
     this.rt.memstats.enablegc = true;
     if (bgsweep !== null) {
       this.bgsweepG = bgsweep;
@@ -293,6 +316,8 @@ export class GC implements Collector {
     this.cycles++;
     const pacerLine = rt.gcController.startCycle(now, procs, { kind: kind === 'heap' ? gcTriggerHeap : kind === 'time' ? gcTriggerTime : gcTriggerCycle }, { gcstoptheworld: this.mode, initialHeapLive: this.heap0 });
     this.dedicated = rt.gcController.dedicatedMarkWorkersNeeded;
+    this.feedLimiterIdle();
+    this.limiter.startGCTransition(true, now);
     this.idleMax = rt.gcController.idleMarkWorkersMax;
     this.fractional = new Array<number>(procs).fill(0);
     rt.gcphase = _GCmark;
@@ -303,6 +328,7 @@ export class GC implements Collector {
     rt.gcBlackenEnabled = true;
     this.startTheWorld(stw, this.stwCost('sweepTermination') + sweptNs);
     this.tMark = this.env.clock.now;
+    this.limiter.finishGCTransition(this.tMark);
     if (rt.debugGC.gcpacertrace > 0) this.env.print(pacerLine);
     if (this.mode !== 0) {
       // gcstoptheworld: the whole mark runs with the world stopped.
@@ -435,9 +461,33 @@ export class GC implements Collector {
     }
   }
 
+  /**
+   * The idle time of the Ps since the limiter last looked (Go's idle-P and
+   * idle-mark limiter events): all P time minus what the Ps spent busy, plus
+   * idle mark workers' time (idle for the limiter too).
+   */
+  private feedLimiterIdle(): void {
+    let busy = 0;
+    for (const p of this.rt.allp) busy += p.busyTime;
+    const now = this.env.clock.now;
+    const span = Math.max(0, now - this.limiter.lastUpdate) * this.rt.allp.length;
+    const busyDelta = busy - this.limiterBusySeen;
+    const idleMark = this.cpu.idle - this.limiterIdleMarkSeen;
+    this.limiterBusySeen = busy;
+    this.limiterIdleMarkSeen = this.cpu.idle;
+    const idle = Math.max(0, span - busyDelta) + idleMark;
+    if (idle > 0) this.limiter.addIdleTime(Math.min(idle, span));
+  }
+
+  private updateLimiter(): void {
+    if (this.limiter.transitioning) return;
+    this.feedLimiterIdle();
+    this.limiter.update(this.env.clock.now);
+  }
+
   /** gcAssistAlloc: the allocating goroutine pays its debt in scan work. */
   private gcAssistAlloc(g: G): void {
-    if (!this.blacken) return;
+    if (!this.blacken || this.limiter.limiting()) return;
     const gc = this.rt.gcController;
     let debt = -g.gcAssistBytes;
     let scanWork = Math.trunc(gc.assistWorkPerByte * debt);
@@ -470,6 +520,8 @@ export class GC implements Collector {
     this.env.clock.advance(spent);
     gc.assistTime += spent;
     this.cpu.assist += spent;
+    this.limiter.addAssistTime(spent);
+    this.updateLimiter();
     if (!this.mark.available()) {
       this.gcMarkDone();
       return;
@@ -501,6 +553,8 @@ export class GC implements Collector {
     this.env.sched.computeStartingStackSize(rt.debugGC.adaptivestackstart !== 0);
     this.blacken = false;
     rt.gcBlackenEnabled = false;
+    this.feedLimiterIdle();
+    this.limiter.startGCTransition(false, now);
     const gc = rt.gcController;
     const pacerLine = gc.endCycle(now, rt.allp.length, this.userForced);
     // gcMarkTermination.
@@ -522,13 +576,12 @@ export class GC implements Collector {
     }
     const ms = rt.memstats;
     ms.lastHeapInUse = gc.heapInUse.bytes;
-    gc.commit(this.sweeper.isDone());
-    this.sweeper.pace(gc.trigger().trigger);
-    rt.onGCCommit?.();
+    this.controllerCommit();
     const sweptNs = this.sweeper.take();
     this.startTheWorld(stw, this.stwCost('markTermination') + sweptNs);
     const end = clock.now;
     this.tEnd = end;
+    this.limiter.finishGCTransition(end);
     ms.last_gc_unix = this.env.unixNanos(end);
     ms.last_gc_nanotime = end;
     ms.pause_ns[ms.numgc % 256] = this.pauseNS;
@@ -562,6 +615,20 @@ export class GC implements Collector {
         this.env.sched.ready(w.g);
       }
     }
+  }
+
+  /**
+   * gcControllerCommit: the pacer's goal and trigger from its inputs, the
+   * assist ratio if marking, the sweeper's and scavenger's pace. At mark
+   * termination, and at once when debug.SetGCPercent or SetMemoryLimit
+   * changes a setting.
+   */
+  controllerCommit(): void {
+    const gc = this.rt.gcController;
+    gc.commit(this.sweeper.isDone());
+    if (this.blacken) gc.revise();
+    this.sweeper.pace(gc.trigger().trigger);
+    this.rt.onGCCommit?.();
   }
 
   /** The gctrace line of the cycle that just ended (mgc.go gcMarkTermination). */
@@ -636,6 +703,44 @@ export class GC implements Collector {
     }
   }
 
+  // ── finalizers ───────────────────────────────────────────────────────
+
+  /** runtime.SetFinalizer(obj, fn) (fn null removes it); obj must point to the start of a heap object. */
+  setFinalizer(obj: number, fn: ((obj: number) => void) | null): void {
+    const rt = this.rt;
+    const s = rt.mheap.spanOf(obj);
+    if (s === null || s.state !== 1) GoPanicLike('runtime.SetFinalizer: pointer not in allocated block');
+    if (fn === null) {
+      const rec = this.finalizers.remove(s, obj);
+      if (rec !== 0) this.specialAlloc.free(rec);
+      return;
+    }
+    const rec = this.specialAlloc.alloc(rt.curP?.palloc ?? null);
+    rt.sys.touch(rec, specialFinalizerSize);
+    const base = objectBase(s, obj);
+    if (obj - base !== (hasHeader(s) ? 8 : 0)) GoPanicLike('runtime.SetFinalizer: pointer not at beginning of allocated block');
+    if (!this.finalizers.add(s, base, obj, fn, rec)) {
+      this.specialAlloc.free(rec);
+      GoPanicLike('runtime.SetFinalizer: finalizer already set');
+    }
+  }
+
+  /** The finalizer goroutine (createfing): it runs the queued finalizers. */
+  setFinalizerGoroutine(g: G): void {
+    const sched = this.env.sched;
+    this.finalizers.setFing({
+      ready: () => {
+        const saved = this.rt.curP;
+        sched.ready(g);
+        this.rt.curP = saved;
+      },
+    });
+    g.body = this.finalizers.runfinq(
+      () => sched.park('finalizer wait'),
+      (ns) => this.env.clock.advance(Math.round(ns)),
+    );
+  }
+
   // ── runtime.GC and the periodic GC ───────────────────────────────────
 
   /**
@@ -679,6 +784,7 @@ export class GC implements Collector {
 
   /** The scheduler's tick: sysmon's check for the 2-minute periodic GC. */
   tick(now: number): void {
+    if (this.limiter.needUpdate(now)) this.updateLimiter();
     if (!this.forcegcParked || this.forcegcG === null) return;
     const ms = this.rt.memstats;
     if (!this.enabled || this.rt.gcController.gcPercent < 0 || ms.last_gc_nanotime === 0) return;
@@ -697,6 +803,11 @@ export class GC implements Collector {
       this.gcStart('time');
     }
   }
+}
+
+/** SetFinalizer misuse: Go throws with this message. */
+function GoPanicLike(msg: string): never {
+  goThrow(msg);
 }
 
 /** A failed gccheckmark verification (Go throws). */

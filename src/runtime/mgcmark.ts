@@ -208,6 +208,8 @@ export class GCMark {
   private units = 0;
   /** What a stack scan does besides marking (Sched.stackScanned: counting, shrinking); installed by the collector. */
   onStackScanned: ((g: G) => void) | null = null;
+  /** The runtime's other roots (finalizer specials and queue); installed by the collector. */
+  extraRoots: (() => void) | null = null;
   /** markrootFreeGStacks (Sched.freeDeadStacks); installed by the collector. */
   freeDeadStacks: (() => void) | null = null;
 
@@ -248,6 +250,7 @@ export class GCMark {
       const w = this.rt.gcController.globalsScan;
       this.rt.gcController.globalsScanWork += w;
       this.units += w;
+      this.extraRoots?.();
       return;
     }
     this.scanstack(this.rootGs[job - 1]!);
@@ -301,7 +304,7 @@ export class GCMark {
   }
 
   /** scanobject(b): grey everything b points to (large objects one 128 KiB oblet at a time). */
-  private scanobject(b: number): void {
+  scanobject(b: number): void {
     const rt = this.rt;
     const mem = rt.mem;
     const s = rt.mheap.spanOf(b)!;

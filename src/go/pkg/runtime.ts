@@ -7,6 +7,8 @@ import type { MetricValue } from '../../runtime/metrics.ts';
 import { type MemStatsSnapshot, readMemStats } from '../../runtime/mstats.ts';
 import type { GoroutineBody } from '../../runtime/runtime2.ts';
 import type { GoProcess } from '../process.ts';
+import { Ptr } from '../values.ts';
+import { GoPanic } from '../../runtime/panic.ts';
 
 export class RuntimePkg {
   /** Finalizer specials set so far (SetFinalizer). */
@@ -39,6 +41,19 @@ export class RuntimePkg {
     return this.p.machine.ncpu;
   }
 
+  /**
+   * runtime.SetFinalizer(obj, finalizer): when the collector finds obj
+   * unreachable, obj survives that cycle and finalizer(obj) runs on the
+   * finalizer goroutine; a later cycle frees obj. A null finalizer removes it.
+   */
+  SetFinalizer(obj: Ptr | null, finalizer: ((obj: Ptr) => void) | null): void {
+    if (obj === null) throw new GoPanic('runtime.SetFinalizer: first argument is nil');
+    this.p.go.createfing();
+    const type = obj.type;
+    this.p.gc.setFinalizer(obj.addr, finalizer === null ? null : (a) => finalizer(new Ptr(type, a)));
+    this.finalizers++;
+  }
+
   /** runtime.KeepAlive(x): x stays reachable until here (a use of the value). */
   KeepAlive(_x: unknown): void {}
 
@@ -59,17 +74,16 @@ export class Debug {
 
   /** debug.SetGCPercent: returns the previous setting; negative disables the GC. */
   SetGCPercent(pct: number): number {
-    const gc = this.p.rt.gcController;
-    const out = gc.setGCPercent(pct);
-    gc.commit(this.p.rt.isSweepDone());
+    const out = this.p.rt.gcController.setGCPercent(pct);
+    this.p.gc.controllerCommit();
+    // A heap trigger that the new setting has already passed starts a cycle at the next allocation, as in Go.
     return out;
   }
 
   /** debug.SetMemoryLimit: returns the previous limit; a negative input only reads it. */
   SetMemoryLimit(limit: bigint | number): bigint {
-    const gc = this.p.rt.gcController;
-    const out = gc.setMemoryLimit(BigInt(limit));
-    gc.commit(this.p.rt.isSweepDone());
+    const out = this.p.rt.gcController.setMemoryLimit(BigInt(limit));
+    this.p.gc.controllerCommit();
     return out;
   }
 
