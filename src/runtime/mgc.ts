@@ -392,7 +392,7 @@ export class GC implements Collector {
   }
 
   /** One step of a mark worker on p, from `start`: about workerQuantumNs of marking. */
-  runWorker(p: P, start: number, userStart = Infinity): void {
+  runWorker(p: P, start: number): void {
     const rt = this.rt;
     const clock = this.env.clock;
     const gc = rt.gcController;
@@ -431,7 +431,6 @@ export class GC implements Collector {
     }
     p.busyTime += spent;
     p.time = clock.now;
-    void userStart;
     if (!this.mark.available()) this.gcMarkDone();
     p.time = Math.max(p.time, clock.now);
     clock.set(Math.max(savedNow, savedP === null ? 0 : savedNow));
@@ -441,24 +440,16 @@ export class GC implements Collector {
   private readonly joined = new Set<P>();
 
   /**
-   * The other Ps' mark workers catch up to now: a goroutine that allocates
-   * for long without giving its P back does not stop the other Ps from
-   * marking meanwhile (called at allocation slow paths).
+   * The other Ps catch up to now: a goroutine that allocates for long
+   * without giving its P back does not stop the other Ps from running their
+   * goroutines, sweeping and marking meanwhile (called at allocation slow
+   * paths). The catch-up stops when the GC phase or cycle changes.
    */
   catchUp(): void {
-    if (!this.blacken) return;
-    const now = this.env.clock.now;
-    const cur = this.rt.curP;
-    for (const p of this.rt.allp) {
-      if (p === cur) continue;
-      const userStart = this.env.sched.userWorkStart(p);
-      for (;;) {
-        if (!this.blacken) return;
-        const start = this.workerStart(p, userStart);
-        if (start >= now) break;
-        this.runWorker(p, start, userStart);
-      }
-    }
+    const rt = this.rt;
+    const phase = rt.gcphase;
+    const cycle = this.cycles;
+    this.env.sched.runOthersUntil(this.env.clock.now, () => rt.gcphase !== phase || this.cycles !== cycle);
   }
 
   /**

@@ -413,6 +413,45 @@ export class Sched {
     }
   }
 
+  /** Set while other Ps catch up inside a step (no nesting: their own slow paths do not catch up again). */
+  private catchingUp = false;
+
+  /**
+   * The other Ps run what they would have run until `until` while the
+   * current goroutine is inside one long step: on real Go they run in
+   * parallel with it, so a P with nothing else to do sweeps in bgsweep or
+   * marks in an idle worker beside an allocation loop. Called at allocation
+   * slow paths; `stop` ends the catch-up early (the GC phase changed, so the
+   * current goroutine must see the new phase before others run on).
+   */
+  runOthersUntil(until: number, stop: () => boolean): void {
+    const cur = this.rt.curP;
+    const g0 = this.curG;
+    if (this.catchingUp || g0 === null || cur === null) return;
+    const now = this.clock.now;
+    this.catchingUp = true;
+    try {
+      for (;;) {
+        const pick = this.pickNext(cur);
+        if (pick === null || pick.start >= until) break;
+        if (this.timers.length > 0 && this.timers[0]!.when <= pick.start) {
+          this.fireTimer();
+          continue;
+        }
+        this.gc?.tick(pick.start);
+        const g = this.take(pick);
+        if (g === null) this.gc!.runWorker(pick.p, pick.start);
+        else this.runStep(pick.p, g, pick.start);
+        if (stop()) break;
+      }
+    } finally {
+      this.catchingUp = false;
+      this.curG = g0;
+      this.rt.curP = cur;
+      this.clock.set(now);
+    }
+  }
+
   private fireTimer(): void {
     const t = this.popTimer();
     this.clock.set(Math.max(this.clock.now, t.when));
@@ -449,9 +488,10 @@ export class Sched {
    * The (P, G) pair that can start earliest; g null means a GC mark worker
    * (findRunnableGCWorker comes before the run queues, as in Go).
    */
-  private pickNext(): Pick | null {
+  private pickNext(skip: P | null = null): Pick | null {
     let best: Pick | null = null;
     for (const p of this.ps) {
+      if (p === skip) continue;
       let cand: { start: number; from: Pick['from']; victim?: P } | null = this.userCandidate(p);
       if (this.gc !== null) {
         const ws = this.gc.workerStart(p, cand?.start ?? Infinity);

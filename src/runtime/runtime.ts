@@ -129,7 +129,7 @@ export class Runtime {
   maybeStartGC(): void {
     const c = this.collector;
     if (c === null) return;
-    if (this.gcBlackenEnabled) c.catchUp();
+    c.catchUp();
     c.maybeStartHeapGC();
   }
   gcmarknewobject(span: MSpan, x: number): void {
