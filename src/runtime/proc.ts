@@ -45,6 +45,9 @@ const maxstacksize = 1_000_000_000;
 /** forcePreemptNS: sysmon preempts a goroutine that ran this long (10 ms). */
 export const forcePreemptNS = 10_000_000;
 
+/** runqgrab's usleep(3) before it takes a running P's runnext. */
+const stealRunNextDelay = 3_000;
+
 interface Timer {
   when: number;
   seq: number;
@@ -55,7 +58,7 @@ interface Timer {
 interface Pick {
   p: P;
   start: number;
-  from: 'local' | 'global' | 'steal' | 'gc';
+  from: 'local' | 'global' | 'steal' | 'stealnext' | 'gc';
   victim?: P;
 }
 
@@ -415,6 +418,8 @@ export class Sched {
 
   /** Set while other Ps catch up inside a step (no nesting: their own slow paths do not catch up again). */
   private catchingUp = false;
+  /** The P whose step the catch-up runs beside (busy: others may take its runnext). */
+  private runningP: P | null = null;
 
   /**
    * The other Ps run what they would have run until `until` while the
@@ -430,6 +435,7 @@ export class Sched {
     if (this.catchingUp || g0 === null || cur === null) return;
     const now = this.clock.now;
     this.catchingUp = true;
+    this.runningP = cur;
     try {
       for (;;) {
         const pick = this.pickNext(cur);
@@ -446,6 +452,7 @@ export class Sched {
       }
     } finally {
       this.catchingUp = false;
+      this.runningP = null;
       this.curG = g0;
       this.rt.curP = cur;
       this.clock.set(now);
@@ -467,7 +474,7 @@ export class Sched {
   }
 
   /** Where P p would find its next goroutine, and from when it could run it (null: nothing runnable). */
-  private userCandidate(p: P): { start: number; from: 'local' | 'global' | 'steal'; victim?: P } | null {
+  private userCandidate(p: P): { start: number; from: Pick['from']; victim?: P } | null {
     const local = p.runnext ?? p.runq[0] ?? null;
     if (local !== null && !(p.schedtick % 61 === 60 && this.globrunq.length > 0)) {
       return { start: Math.max(p.time, local.readyAt), from: 'local' };
@@ -476,6 +483,13 @@ export class Sched {
     let victim: P | null = null;
     for (const q of this.ps) if (q !== p && q.runq.length > 0 && (victim === null || q.runq.length > victim.runq.length)) victim = q;
     if (victim !== null) return { start: Math.max(p.time, victim.runq[0]!.readyAt), from: 'steal', victim };
+    // runqsteal's last try takes a busy P's runnext, after usleep(3) to let that P pick it first.
+    for (const q of this.ps) {
+      const g = q.runnext;
+      if (q === p || g === null) continue;
+      const start = Math.max(p.time, g.readyAt) + stealRunNextDelay;
+      if (q === this.runningP || q.time > start) return { start, from: 'stealnext', victim: q };
+    }
     return null;
   }
 
@@ -515,6 +529,11 @@ export class Sched {
       return p.runq.shift()!;
     }
     if (pick.from === 'global') return this.globrunq.shift()!;
+    if (pick.from === 'stealnext') {
+      const g = pick.victim!.runnext!;
+      pick.victim!.runnext = null;
+      return g;
+    }
     return pick.victim!.runq.shift()!;
   }
 
