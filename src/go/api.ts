@@ -231,6 +231,7 @@ export class Go {
     if (Object.getPrototypeOf(body) === generatorProto) {
       const gen = body as unknown as (f: Locals<S>, ...args: A) => Generator<number, unknown, unknown>;
       return function* (...args: A) {
+        p.sched.poll();
         const f = sh.push(p);
         try {
           return yield* gen(f as unknown as Locals<S>, ...args);
@@ -240,6 +241,7 @@ export class Go {
       } as unknown as (...args: A) => R;
     }
     return (...args: A): R => {
+      p.sched.poll(); // a function's prologue is a preemption point
       const f = sh.push(p);
       try {
         return body(f as unknown as Locals<S>, ...args);
@@ -373,12 +375,14 @@ export class Go {
 
   /** new(T): a zeroed T on the heap (it escapes). */
   new(t: GoType): Ptr {
+    this.p.sched.poll();
     const addr = newobject(this.p.rt, t);
     return new Ptr(T.pointer(t), addr);
   }
 
   /** make([]T, len, cap) on the heap (makeslice). */
   make(sliceType: GoType, len: number, cap = len): Slice {
+    this.p.sched.poll();
     const elem = sliceType.elem!;
     if (len < 0 || !Number.isSafeInteger(len)) throw new GoPanic('runtime error: makeslice: len out of range');
     if (cap < len || !Number.isSafeInteger(cap) || elem.size * cap > 2 ** 48) throw new GoPanic('runtime error: makeslice: cap out of range');
@@ -388,11 +392,13 @@ export class Go {
 
   /** make(map[K]V, hint). */
   makeMap<K = unknown, V = unknown>(mapType: GoType, hint = 0): GoMap<K, V> {
+    this.p.sched.poll();
     return GoMap.make<K, V>(this.p, mapType, hint);
   }
 
   /** make(chan T, size). */
   makeChan(chanType: GoType, size = 0): Chan {
+    this.p.sched.poll();
     return Chan.make(this.p, chanType, size);
   }
 
@@ -424,6 +430,7 @@ export class Go {
 
   /** x[k]: s[i] of a slice, p.f of a pointer to a struct, p[i] of a pointer to an array. */
   get(x: Slice | Ptr | null, k: string | number): unknown {
+    this.p.sched.poll();
     const { a, t } = this.place(x, k);
     this.p.rt.mem.noteRead(a, Math.max(t.size, 1));
     return loadValue(this.p, a, t);
@@ -431,6 +438,7 @@ export class Go {
 
   /** x[k] = v (pointer words through the write barrier). */
   set(x: Slice | Ptr | null, k: string | number, v: unknown = undefined): void {
+    this.p.sched.poll();
     const { a, t } = this.place(x, k);
     storeValue(this.p, a, t, v);
   }
@@ -443,6 +451,7 @@ export class Go {
 
   /** *p. */
   load(p: Ptr | null): unknown {
+    this.p.sched.poll();
     if (p === null || p === undefined) nilDeref();
     this.p.rt.mem.noteRead(p.addr, Math.max(p.elem.size, 1));
     return loadValue(this.p, p.addr, p.elem);
@@ -450,12 +459,14 @@ export class Go {
 
   /** *p = v. */
   store(p: Ptr | null, v: unknown): void {
+    this.p.sched.poll();
     if (p === null || p === undefined) nilDeref();
     storeValue(this.p, p.addr, p.elem, v);
   }
 
   /** A pointer store at a raw address (the slot must hold a pointer). */
   storePointer(addr: number, v: unknown): void {
+    this.p.sched.poll();
     writePointer(this.p.rt, addr, pointerOf(v));
   }
 
@@ -468,6 +479,7 @@ export class Go {
 
   /** append of n elements: their values if given, else zero values (append(s, make([]T, n)...)). */
   appendN(s: Slice, n: number, values: readonly unknown[] = []): Slice {
+    this.p.sched.poll();
     const elem = s.elem;
     const newLen = s.len + n;
     const rt = this.p.rt;
@@ -503,6 +515,7 @@ export class Go {
 
   /** copy(dst, src): the min length is read from src and written to dst. */
   copy(dst: Slice | null, src: Slice | null): number {
+    this.p.sched.poll();
     if (dst === null || src === null) return 0;
     const n = Math.min(dst.len, src.len);
     const elem = dst.elem;
@@ -514,12 +527,14 @@ export class Go {
 
   /** Writes every element of s with values that do not matter (for i := range s { s[i] = v }): residency, not contents. */
   fill(s: Slice): void {
+    this.p.sched.poll();
     if (s.len > 0) this.p.rt.sys.touch(s.ptr, s.len * s.elem.size);
     this.p.chargeBytesWritten(s.len * s.elem.size);
   }
 
   /** Reads every element of s. */
   readAll(s: Slice): void {
+    this.p.sched.poll();
     if (s.len > 0) this.p.rt.sys.touchRead(s.ptr, s.len * s.elem.size);
   }
 
@@ -527,6 +542,7 @@ export class Go {
 
   /** A string literal: its bytes live in the binary's rodata (no allocation). */
   str(text: string): GoString {
+    this.p.sched.poll();
     return this.p.literal(text);
   }
 
@@ -539,6 +555,7 @@ export class Go {
 
   /** s1 + s2 + …: one allocation of the total length unless at most one operand is non-empty. */
   concat(...parts: (GoString | string)[]): GoString {
+    this.p.sched.poll();
     const strs = parts.map((x) => toGoString(this.p, x));
     const nonEmpty = strs.filter((x) => x.len > 0);
     if (nonEmpty.length === 0) return this.p.emptyString;
@@ -548,6 +565,7 @@ export class Go {
 
   /** string(b): a copy of the bytes (none for 0 or 1 byte: "" and the static one-byte strings). */
   bytesToString(b: Slice | null): GoString {
+    this.p.sched.poll();
     if (b === null || b.len === 0) return this.p.emptyString;
     const rt = this.p.rt;
     rt.mem.noteRead(b.ptr, b.len);
@@ -559,6 +577,7 @@ export class Go {
 
   /** []byte(s): a copy, its capacity rounded up to the size class (a 33-byte string gets cap 48). */
   stringToBytes(s: GoString | string): Slice {
+    this.p.sched.poll();
     const str = toGoString(this.p, s);
     const { cap, allocs } = stringToBytes(str.len);
     let ptr = 0;
@@ -574,6 +593,7 @@ export class Go {
 
   /** A value converted to an interface (any, error, …): boxed when stored, as convT does. */
   box(v: unknown, t: GoType): Iface {
+    this.p.sched.poll();
     return new Iface(t, v);
   }
 

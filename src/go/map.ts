@@ -973,6 +973,7 @@ export class GoMap<K = unknown, V = unknown> {
 
   /** m[k] = v */
   set(k: K, v: V): void {
+    this.p.sched.poll();
     const mi = info(this.type);
     prepareKey(mi.key, mi.kc, k);
     const e = mapassign(this.p, mi, this.addr);
@@ -983,6 +984,7 @@ export class GoMap<K = unknown, V = unknown> {
 
   /** m[k], or undefined when k is absent (v, ok := m[k] is get and has). */
   get(k: K): V | undefined {
+    this.p.sched.poll();
     const mi = info(this.type);
     prepareKey(mi.key, mi.kc, k);
     const e = lookup(this.p, mi, this.addr);
@@ -991,6 +993,7 @@ export class GoMap<K = unknown, V = unknown> {
 
   /** _, ok := m[k] */
   has(k: K): boolean {
+    this.p.sched.poll();
     const mi = info(this.type);
     prepareKey(mi.key, mi.kc, k);
     return lookup(this.p, mi, this.addr) !== 0;
@@ -998,6 +1001,7 @@ export class GoMap<K = unknown, V = unknown> {
 
   /** delete(m, k) */
   delete(k: K): void {
+    this.p.sched.poll();
     const mi = info(this.type);
     prepareKey(mi.key, mi.kc, k);
     mapdelete(this.p, mi, this.addr);
@@ -1005,6 +1009,7 @@ export class GoMap<K = unknown, V = unknown> {
 
   /** clear(m) */
   clear(): void {
+    this.p.sched.poll();
     mapclear(this.p, info(this.type), this.addr);
   }
 

@@ -20,10 +20,11 @@
 // Concurrency in virtual time: each P has its own clock. The scheduler
 // (proc.ts) asks this collector whether a P should run a mark worker
 // (workerStart) and runs worker steps of ~100 µs of mark work
-// (runWorker); a goroutine that allocates for a long time without giving
-// its P back lets the other Ps' workers catch up at its allocations'
-// slow paths (catchUp), so marking proceeds beside it as it would on real
-// cores. A stop-the-world pause stops every P at the instant it starts.
+// (runWorker); a goroutine that runs for a long time without giving its P
+// back lets the other Ps catch up at its safe points (Sched.poll), so
+// marking and sweeping proceed beside it as they would on real cores, and
+// a worker that needs its stack waits for that safe point, as suspendG
+// does. A stop-the-world pause stops every P at the instant it starts.
 // docs/fidelity.md says what this simplifies and by how much.
 
 import type { Clock } from '../sim/clock.ts';
@@ -161,8 +162,18 @@ export class GC implements Collector {
     });
     rt.collector = this;
     this.limiter = new GcCPULimiterState({ numgc: () => rt.memstats.numgc });
-    this.mark.onStackScanned = (g) => env.sched.stackScanned(g, rt.debugGC.gcshrinkstackoff > 0);
+    this.mark.onStackScanned = (g) => {
+      // A goroutine running on another P gives its stack up only at its next safe point (suspendG): the scanner waits for it.
+      if (g === env.sched.runningG) this.stackWaitUntil = Math.max(this.stackWaitUntil, env.sched.safePointAt);
+      env.sched.stackScanned(g, rt.debugGC.gcshrinkstackoff > 0);
+    };
     this.mark.freeDeadStacks = () => env.sched.freeDeadStacks();
+    // A fractional worker does not spin for a running goroutine's stack: it gives its P up until then (an idle worker spins instead).
+    this.mark.mayScanStack = (g) => {
+      if (!this.inFractional || g !== env.sched.runningG || env.clock.now >= env.sched.safePointAt) return true;
+      this.fractionalBlocked[rt.curP!.id] = env.sched.safePointAt;
+      return false;
+    };
     this.mark.extraRoots = () => this.finalizers.markRoots((_s, base) => this.mark.scanobject(base), (p) => this.mark.shade(p));
     rt.writeBarrier = { enabled: false, record: (old, ptr) => this.writeBarrier(old, ptr) };
   }
@@ -320,6 +331,7 @@ export class GC implements Collector {
     this.limiter.startGCTransition(true, now);
     this.idleMax = rt.gcController.idleMarkWorkersMax;
     this.fractional = new Array<number>(procs).fill(0);
+    this.fractionalBlocked = new Array<number>(procs).fill(-Infinity);
     rt.gcphase = _GCmark;
     rt.writeBarrier.enabled = true;
     this.mark.prepareRoots();
@@ -328,6 +340,7 @@ export class GC implements Collector {
     rt.gcBlackenEnabled = true;
     this.startTheWorld(stw, this.stwCost('sweepTermination') + sweptNs);
     this.tMark = this.env.clock.now;
+    this.env.sched.wantPoll(); // idle Ps start their workers
     this.limiter.finishGCTransition(this.tMark);
     if (rt.debugGC.gcpacertrace > 0) this.env.print(pacerLine);
     if (this.mode !== 0) {
@@ -385,7 +398,7 @@ export class GC implements Collector {
     if (!this.blacken || !this.mark.available()) return Infinity;
     const gc = this.rt.gcController;
     if (p.id < this.dedicated) return p.time;
-    if (gc.fractionalUtilizationGoal > 0 && gc.fractionalWorkerBehind(this.fractional[p.id]!, p.time)) return p.time;
+    if (gc.fractionalUtilizationGoal > 0 && p.time >= this.fractionalBlocked[p.id]! && gc.fractionalWorkerBehind(this.fractional[p.id]!, p.time)) return p.time;
     // Idle workers on Ps with nothing to run, up to the cycle's limit (one for a periodic GC).
     if (userStart === Infinity && p.id - this.dedicated < this.idleMax) return Math.max(p.time, this.tMark);
     return Infinity;
@@ -402,7 +415,7 @@ export class GC implements Collector {
     rt.curP = p;
     const dedicated = p.id < this.dedicated;
     const elapsed = start - gc.markStartTime;
-    const fractional = !dedicated && gc.fractionalUtilizationGoal > 0 && gc.fractionalWorkerBehind(this.fractional[p.id]!, start);
+    const fractional = !dedicated && gc.fractionalUtilizationGoal > 0 && start >= this.fractionalBlocked[p.id]! && gc.fractionalWorkerBehind(this.fractional[p.id]!, start);
     if (!this.joined.has(p)) {
       this.joined.add(p);
       this.mark.work.joinP();
@@ -413,9 +426,13 @@ export class GC implements Collector {
       budget = Math.max(1, 1.2 * gc.fractionalUtilizationGoal * Math.max(elapsed, this.workerQuantumNs) - this.fractional[p.id]!);
       budget = Math.min(budget, this.workerQuantumNs);
     }
+    this.stackWaitUntil = -Infinity;
+    this.inFractional = fractional;
     this.mark.drain(budget);
+    this.inFractional = false;
     const { ns, units } = this.mark.take();
-    const spent = Math.max(1, Math.round(ns));
+    // Waiting for a running goroutine's stack spins in suspendG: the worker's time.
+    const spent = Math.max(1, Math.round(ns), Math.round(this.stackWaitUntil - start));
     clock.advance(spent);
     gc.bgScanCredit += units;
     if (dedicated) {
@@ -431,25 +448,26 @@ export class GC implements Collector {
     }
     p.busyTime += spent;
     p.time = clock.now;
-    if (!this.mark.available()) this.gcMarkDone();
+    if (!this.mark.available()) {
+      // gcMarkDone's ragged barrier and stop-the-world wait for a goroutine running elsewhere to reach its safe point.
+      if (clock.now < this.env.sched.safePointAt) clock.set(this.env.sched.safePointAt);
+      this.gcMarkDone();
+    }
     p.time = Math.max(p.time, clock.now);
     clock.set(Math.max(savedNow, savedP === null ? 0 : savedNow));
     rt.curP = savedP;
   }
 
   private readonly joined = new Set<P>();
+  /** The latest safe point of a running goroutine whose stack this worker step scanned (-Infinity: none). */
+  private stackWaitUntil = -Infinity;
+  /** Set while a fractional worker drains; per P, until when its fractional worker waits for a running goroutine's stack. */
+  private inFractional = false;
+  private fractionalBlocked: number[] = [];
 
-  /**
-   * The other Ps catch up to now: a goroutine that allocates for long
-   * without giving its P back does not stop the other Ps from running their
-   * goroutines, sweeping and marking meanwhile (called at allocation slow
-   * paths). The catch-up stops when the GC phase or cycle changes.
-   */
-  catchUp(): void {
-    const rt = this.rt;
-    const phase = rt.gcphase;
-    const cycle = this.cycles;
-    this.env.sched.runOthersUntil(this.env.clock.now, () => rt.gcphase !== phase || this.cycles !== cycle);
+  /** Changes with the GC phase and cycle (the scheduler's catch-up stops there). */
+  epoch(): number {
+    return this.cycles * 4 + this.rt.gcphase;
   }
 
   /**

@@ -212,11 +212,14 @@ export class GCMark {
   extraRoots: (() => void) | null = null;
   /** markrootFreeGStacks (Sched.freeDeadStacks); installed by the collector. */
   freeDeadStacks: (() => void) | null = null;
+  /** Whether this drain may take g's stack now (false: the job waits; the drain stops); installed by the collector. */
+  mayScanStack: ((g: G) => boolean) | null = null;
 
   constructor(
     private readonly rt: Runtime,
     private readonly roots: () => RootSet,
-    private readonly costs: MarkCosts,
+    /** What marking costs in virtual time (tests slow it to widen the mark phase against the program). */
+    public costs: MarkCosts,
   ) {
     this.work = new GCWork(rt);
   }
@@ -389,6 +392,7 @@ export class GCMark {
     const startUnits = this.units;
     while (this.ns < budgetNs && this.units - startUnits < budgetUnits) {
       if (this.rootNext < this.rootJobs) {
+        if (this.rootNext > 0 && this.mayScanStack !== null && !this.mayScanStack(this.rootGs[this.rootNext - 1]!)) break;
         this.markroot(this.rootNext++);
         continue;
       }

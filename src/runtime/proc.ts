@@ -70,6 +70,8 @@ export interface GCScheduling {
   runWorker(p: P, start: number): void;
   /** sysmon's periodic check (the forced GC every 2 minutes). */
   tick(now: number): void;
+  /** Changes whenever the GC phase or cycle does (a catch-up stops there). */
+  epoch(): number;
 }
 
 /** What newproc needs from the world above the scheduler (allocation of g structs, costs). */
@@ -255,6 +257,7 @@ export class Sched {
     const p = this.rt.curP ?? this.ps[g.lastP] ?? this.ps[0]!;
     if (p.runnext !== null) p.runq.push(p.runnext);
     p.runnext = g;
+    this.pollAt = 0;
   }
 
   /** gopark: the running goroutine stops until someone readies it. Yield YieldPark after this. */
@@ -416,26 +419,55 @@ export class Sched {
     }
   }
 
-  /** Set while other Ps catch up inside a step (no nesting: their own slow paths do not catch up again). */
+  /** Set while other Ps catch up inside a step (no nesting: their own safe points do not catch up again). */
   private catchingUp = false;
   /** The P whose step the catch-up runs beside (busy: others may take its runnext). */
   private runningP: P | null = null;
+  /** The goroutine of that step, stopped at a safe point at `safePointAt` while the others catch up. */
+  runningG: G | null = null;
+  safePointAt = -Infinity;
+  /** The running goroutine's next safe point after this time lets the other Ps catch up. */
+  private pollAt = 0;
+  /** How far other Ps may fall behind a running goroutine before its next safe point lets them catch up (virtual ns). */
+  pollQuantumNs = 10_000;
 
   /**
-   * The other Ps run what they would have run until `until` while the
-   * current goroutine is inside one long step: on real Go they run in
-   * parallel with it, so a P with nothing else to do sweeps in bgsweep or
-   * marks in an idle worker beside an allocation loop. Called at allocation
-   * slow paths; `stop` ends the catch-up early (the GC phase changed, so the
-   * current goroutine must see the new phase before others run on).
+   * A safe point of the running goroutine (every operation of the program
+   * API, between one allocation, load or store and the next): the other Ps
+   * run what they would have run by now, if they are pollQuantumNs or more
+   * behind or something they act on changed (wantPoll). On real Go they run
+   * in parallel with it, so a P with nothing else to do sweeps in bgsweep or
+   * marks in an idle worker beside an allocation loop; and a mark worker
+   * that needs this goroutine's stack gets it here, as suspendG does at the
+   * goroutine's next preemption point.
    */
-  runOthersUntil(until: number, stop: () => boolean): void {
+  poll(): void {
+    if (this.clock.now < this.pollAt || this.catchingUp || this.curG === null) return;
+    this.pollAt = this.clock.now + this.pollQuantumNs;
+    this.runOthersUntil(this.clock.now);
+  }
+
+  /** Something other Ps act on changed (a goroutine became runnable, a GC phase began): catch up at the next safe point. */
+  wantPoll(): void {
+    this.pollAt = 0;
+  }
+
+  /**
+   * The other Ps run what they would have run until `until`, while the
+   * current goroutine waits at a safe point. The catch-up stops early when
+   * the GC phase or cycle changes: the current goroutine sees the new phase
+   * at its next step before the others run on (it polls again at once).
+   */
+  private runOthersUntil(until: number): void {
     const cur = this.rt.curP;
     const g0 = this.curG;
-    if (this.catchingUp || g0 === null || cur === null) return;
+    if (g0 === null || cur === null) return;
     const now = this.clock.now;
+    const epoch = this.gc?.epoch() ?? 0;
     this.catchingUp = true;
     this.runningP = cur;
+    this.runningG = g0;
+    this.safePointAt = now;
     try {
       for (;;) {
         const pick = this.pickNext(cur);
@@ -448,11 +480,16 @@ export class Sched {
         const g = this.take(pick);
         if (g === null) this.gc!.runWorker(pick.p, pick.start);
         else this.runStep(pick.p, g, pick.start);
-        if (stop()) break;
+        if ((this.gc?.epoch() ?? 0) !== epoch) {
+          this.pollAt = 0;
+          break;
+        }
       }
     } finally {
       this.catchingUp = false;
       this.runningP = null;
+      this.runningG = null;
+      this.safePointAt = -Infinity;
       this.curG = g0;
       this.rt.curP = cur;
       this.clock.set(now);

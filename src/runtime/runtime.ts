@@ -38,8 +38,6 @@ export interface Collector {
   isSweepDone(): boolean;
   /** mcentral.cacheSpan's sweeping of spans of its class. */
   readonly centralSweeper: { active(): boolean; tryAcquireAndSweep(s: MSpan): boolean };
-  /** The other Ps' mark workers catch up to now (at allocation slow paths during mark). */
-  catchUp(): void;
 }
 
 /** Virtual-time charges for allocator work; installed by the cost model. */
@@ -129,7 +127,6 @@ export class Runtime {
   maybeStartGC(): void {
     const c = this.collector;
     if (c === null) return;
-    c.catchUp();
     c.maybeStartHeapGC();
   }
   gcmarknewobject(span: MSpan, x: number): void {

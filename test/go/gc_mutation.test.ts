@@ -18,7 +18,7 @@ function violations(numRuns: number): boolean {
         return false;
       }
     }),
-    { numRuns, seed: 11 },
+    { numRuns, seed: 11, endOnFailure: true },
   );
   return r.failed;
 }

@@ -1,12 +1,14 @@
 // The collector against an independent mirror: random programs of
 // allocations, pointer stores, appends, copies, map and channel operations,
-// goroutines that start and end, frame pushes and pops, run with a low GOGC
-// (so paced cycles start and end among the operations) and forced
+// goroutines that start and end, frame pushes and pops, list removals,
+// bursts of garbage that start a paced cycle (the operations after one run
+// while it marks, behind a ballast the drain walks first) and forced
 // runtime.GC() calls, with GODEBUG=gccheckmark=1 (after every cycle a
 // stop-the-world re-walk checks nothing reachable was left unmarked). After
 // every forced GC, the program's objects still allocated are those the
-// mirror reaches (plus what it reached when the cycle began: floating garbage); at the end every pointer field reads back as the
-// mirror says. CI runs 200 programs; scripts/gc-property.ts runs 10,000.
+// mirror reaches (plus what it reached when the cycle began: floating
+// garbage); at the end every pointer field reads back as the mirror says.
+// CI runs 200 programs; scripts/gc-property.ts runs 10,000.
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

@@ -48,10 +48,11 @@ export interface Root {
 }
 
 export type Op =
-  | { k: 'new'; at: Root; kind: 'p1' | 'p2' | 'pb' }
+  | { k: 'new'; at: Root; kind: 'p1' | 'p2' | 'pb' } // p1: at.p1 = &T1{p: at.p1}
   | { k: 'str'; at: Root; n: number } // at.p1.s = "…" + "…" (a heap string)
   | { k: 'link'; obj: Root; field: 'p' | 'q'; src: Root } // at.p1.p = src.p1
-  | { k: 'follow'; at: Root; field: 'p' | 'q' } // at.p1 = at.p1.p
+  | { k: 'follow'; at: Root; src: Root; field: 'p' | 'q' } // at.p1 = src.p1.p
+  | { k: 'unlink'; at: Root; src: Root; field: 'p' | 'q' } // x := src.p1.p; at.p1 = x; src.p1.p = x.p (removal from a list)
   | { k: 'arr'; obj: Root; i: number; src: Root } // obj.p2.arr[i] = src.p1 (or obj.pb[i])
   | { k: 'next'; obj: Root; src: Root } // obj.p2.next = src.p2
   | { k: 'move'; dst: Root; src: Root; kind: SlotKind }
@@ -69,7 +70,8 @@ export type Op =
   | { k: 'csend'; at: Root; src: Root } // at.c <- src.p1 (when there is room)
   | { k: 'crecv'; dst: Root; at: Root } // dst.p1 = <-at.c (when there is a value)
   | { k: 'spawn'; src: Root; ns: number } // go func(p) { sleep; global1.p1 = p }(src.p1)
-  | { k: 'gc' }; // runtime.GC()
+  | { k: 'gc' } // runtime.GC()
+  | { k: 'burst' }; // allocate garbage until the heap trigger starts a cycle (the ops after it run while it marks)
 
 const root: fc.Arbitrary<Root> = fc.oneof(fc.record({ g: fc.integer({ min: 0, max: 1 }) }), fc.record({ f: fc.integer({ min: 0, max: 2 }) }));
 const slotKind = fc.constantFrom<SlotKind>('p1', 'p2', 'pb', 's', 'm', 'c');
@@ -78,7 +80,8 @@ export const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 6, arbitrary: fc.record({ k: fc.constant('new' as const), at: root, kind: fc.constantFrom('p1' as const, 'p1' as const, 'p1' as const, 'p2' as const, 'pb' as const) }) },
   { weight: 2, arbitrary: fc.record({ k: fc.constant('str' as const), at: root, n: fc.integer({ min: 0, max: 999 }) }) },
   { weight: 6, arbitrary: fc.record({ k: fc.constant('link' as const), obj: root, field: fc.constantFrom('p' as const, 'q' as const), src: root }) },
-  { weight: 3, arbitrary: fc.record({ k: fc.constant('follow' as const), at: root, field: fc.constantFrom('p' as const, 'q' as const) }) },
+  { weight: 3, arbitrary: fc.record({ k: fc.constant('follow' as const), at: root, src: root, field: fc.constantFrom('p' as const, 'q' as const) }) },
+  { weight: 6, arbitrary: fc.record({ k: fc.constant('unlink' as const), at: root, src: root, field: fc.constantFrom('p' as const, 'p' as const, 'q' as const) }) },
   { weight: 3, arbitrary: fc.record({ k: fc.constant('arr' as const), obj: root, i: fc.integer({ min: 0, max: 79 }), src: root }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('next' as const), obj: root, src: root }) },
   { weight: 3, arbitrary: fc.record({ k: fc.constant('move' as const), dst: root, src: root, kind: slotKind }) },
@@ -102,6 +105,7 @@ export const gcOpArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ k: fc.constant('crecv' as const), dst: root, at: root }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('spawn' as const), src: root, ns: fc.integer({ min: 1, max: 2_000_000 }) }) },
   { weight: 1, arbitrary: fc.constant({ k: 'gc' as const }) },
+  { weight: 2, arbitrary: fc.constant({ k: 'burst' as const }) },
 );
 
 export const programArb = fc.array(opArb, { minLength: 1, maxLength: 150, size: 'max' });
@@ -147,7 +151,7 @@ export interface Outcome {
 }
 
 /** The collector's tests: a low GOGC (paced cycles among the operations), gccheckmark, fine-grained marking. */
-export const gcRunOptions: RunOptions = { gogc: '5', godebug: 'gccheckmark=1', workerQuantumNs: 2_000, ballast: 20_000 };
+export const gcRunOptions: RunOptions = { gogc: '5', godebug: 'gccheckmark=1', workerQuantumNs: 2_000, pollQuantumNs: 0, markSlowdown: 40, ballast: 20_000 };
 
 export interface RunOptions {
   /** GOGC for the run ('off' by default: the pointer-graph tests run without a collector). */
@@ -155,6 +159,10 @@ export interface RunOptions {
   godebug?: string;
   /** The collector's worker step (virtual ns of mark work between scheduling decisions). */
   workerQuantumNs?: number;
+  /** How far the other Ps may fall behind before a safe point catches them up (0: at every safe point, the most interleaving). */
+  pollQuantumNs?: number;
+  /** Marking made this many times slower in virtual time, so that more of the program runs while a cycle marks. */
+  markSlowdown?: number;
   /** Nodes of a live linked list built first, so each cycle has marking to do while the program runs. */
   ballast?: number;
   /** Sees the program's stderr (gctrace lines, for debugging a failing case). */
@@ -195,15 +203,13 @@ export function runBoth(ops: readonly Op[], opts: RunOptions = {}): Outcome {
       description: 'random object graph',
       *main(go) {
         if (opts.workerQuantumNs !== undefined) go.p.gc.workerQuantumNs = opts.workerQuantumNs;
-        if (opts.ballast) {
-          const b = go.globals({ head: slotTypes.p1 }) as Record<string, unknown>;
-          for (let i = 0; i < opts.ballast; i++) {
-            const n = go.new(T1);
-            go.set(n, 'p', b.head);
-            b.head = n;
-          }
+        if (opts.pollQuantumNs !== undefined) go.p.sched.pollQuantumNs = opts.pollQuantumNs;
+        if (opts.markSlowdown) {
+          const c = go.p.gc.mark.costs;
+          const k = opts.markSlowdown;
+          go.p.gc.mark.costs = { ...c, object: c.object * k, pointerWord: c.pointerWord * k, nilWord: c.nilWord * k, noscanObject: c.noscanObject * k };
         }
-        out = yield* execute(go, ops);
+        out = yield* execute(go, ops, opts.ballast ?? 0);
       },
     },
     {
@@ -225,8 +231,33 @@ export function runBoth(ops: readonly Op[], opts: RunOptions = {}): Outcome {
   return out!;
 }
 
-function* execute(go: Go, ops: readonly Op[]): Generator<YieldValue, Outcome, unknown> {
+function* execute(go: Go, ops: readonly Op[], ballast: number): Generator<YieldValue, Outcome, unknown> {
   const globals = [go.globals(frameSlots), go.globals(frameSlots)] as Record<string, unknown>[];
+  if (ballast > 0) {
+    // Held only by a goroutine parked for good, whose stack is scanned after
+    // main's: the root scan greys the ballast's head after every program
+    // root, so the (LIFO) drain walks the whole chain before it scans the
+    // program's objects, which stay grey (and their children white) while
+    // the program runs through most of the mark.
+    const b = go.globals({ head: slotTypes.p1 }) as Record<string, unknown>;
+    for (let i = 0; i < ballast; i++) {
+      const n = go.new(T1);
+      go.set(n, 'p', b.head);
+      b.head = n;
+    }
+    const never = go.makeChan(slotTypes.c);
+    go.go(
+      'main.holdBallast',
+      function* () {
+        yield* never.recv();
+      },
+      { args: { head: [slotTypes.p1, b.head] } },
+    );
+    b.head = null;
+    // Building it started cycles: finish one so the program starts between
+    // cycles, with a heap goal sized by the ballast.
+    yield* go.runtime.GC();
+  }
   const mGlobals: MRoots[] = [{}, {}];
   const frames: Record<string, unknown>[] = [];
   const mFrames: MRoots[] = [];
@@ -280,17 +311,28 @@ function* execute(go: Go, ops: readonly Op[]): Generator<YieldValue, Outcome, un
         const s = slot(op.at);
         if (!s) break;
         const t = op.kind === 'p1' ? T1 : op.kind === 'p2' ? T2 : Big;
+        // A *T1 is pushed on the front of the list the slot holds (n.p = old
+        // head), so the program builds chains whose inner nodes only the
+        // heap reaches.
+        const head = s[0].p1;
+        const mHead = (s[1].p1 as MObj | undefined) ?? null;
         const p = go.new(t);
+        const o = obj(op.kind === 'p1' ? 'T1' : op.kind === 'p2' ? 'T2' : 'Big', p.addr);
+        if (op.kind === 'p1') {
+          go.set(p, 'p', head);
+          o.refs.set('p', mHead);
+        }
         s[0][op.kind] = p;
-        s[1][op.kind] = obj(op.kind === 'p1' ? 'T1' : op.kind === 'p2' ? 'T2' : 'Big', p.addr);
+        s[1][op.kind] = o;
         break;
       }
       case 'str': {
         const s = slot(op.at);
         const target = s?.[1].p1 as MObj | null | undefined;
         if (!s || !target) break;
+        const at = s[0].p1 as Ptr;
         const str = go.concat(lit1, String(1000 + op.n) + lit1);
-        go.set(s[0].p1 as Ptr, 's', str);
+        go.set(at, 's', str);
         target.refs.set('s', obj('str', str.ptr));
         break;
       }
@@ -299,16 +341,34 @@ function* execute(go: Go, ops: readonly Op[]): Generator<YieldValue, Outcome, un
         const src = slot(op.src);
         const target = o?.[1].p1 as MObj | null | undefined;
         if (!o || !src || !target) break;
+        const v = (src[1].p1 as MObj | undefined) ?? null;
         go.set(o[0].p1 as Ptr, op.field, src[0].p1);
-        target.refs.set(op.field, (src[1].p1 as MObj | undefined) ?? null);
+        target.refs.set(op.field, v);
         break;
       }
       case 'follow': {
         const s = slot(op.at);
-        const target = s?.[1].p1 as MObj | null | undefined;
-        if (!s || !target) break;
-        s[0].p1 = go.get(s[0].p1 as Ptr, op.field);
-        s[1].p1 = target.refs.get(op.field) ?? null;
+        const src = slot(op.src);
+        const target = src?.[1].p1 as MObj | null | undefined;
+        if (!s || !src || !target) break;
+        const v = target.refs.get(op.field) ?? null;
+        s[0].p1 = go.get(src[0].p1 as Ptr, op.field);
+        s[1].p1 = v;
+        break;
+      }
+      case 'unlink': {
+        const s = slot(op.at);
+        const src = slot(op.src);
+        const a = src?.[1].p1 as MObj | null | undefined;
+        const x = (a?.refs.get(op.field) as MObj | null | undefined) ?? null;
+        if (!s || !src || !a || !x) break;
+        const after = x.refs.get(op.field) ?? null;
+        const aPtr = src[0].p1 as Ptr;
+        const xPtr = go.get(aPtr, op.field) as Ptr;
+        s[0].p1 = xPtr;
+        s[1].p1 = x;
+        go.set(aPtr, op.field, go.get(xPtr, op.field));
+        a.refs.set(op.field, after);
         break;
       }
       case 'arr': {
@@ -318,12 +378,13 @@ function* execute(go: Go, ops: readonly Op[]): Generator<YieldValue, Outcome, un
         const v = (src[1].p1 as MObj | undefined) ?? null;
         const t2 = o[1].p2 as MObj | null | undefined;
         const big = o[1].pb as MObj | null | undefined;
+        const p = src[0].p1;
         if (t2) {
-          go.set(go.addr(o[0].p2 as Ptr, 'arr'), op.i, src[0].p1);
+          go.set(go.addr(o[0].p2 as Ptr, 'arr'), op.i, p);
           t2.refs.set(op.i, v);
         } else if (big) {
           const i = op.i * 61; // spread over the large object
-          go.set(o[0].pb as Ptr, i, src[0].p1);
+          go.set(o[0].pb as Ptr, i, p);
           big.refs.set(i, v);
         }
         break;
@@ -333,8 +394,9 @@ function* execute(go: Go, ops: readonly Op[]): Generator<YieldValue, Outcome, un
         const src = slot(op.src);
         const t2 = o?.[1].p2 as MObj | null | undefined;
         if (!o || !src || !t2) break;
+        const v = (src[1].p2 as MObj | undefined) ?? null;
         go.set(o[0].p2 as Ptr, 'next', src[0].p2);
-        t2.refs.set('next', (src[1].p2 as MObj | undefined) ?? null);
+        t2.refs.set('next', v);
         break;
       }
       case 'move': {
@@ -357,10 +419,10 @@ function* execute(go: Go, ops: readonly Op[]): Generator<YieldValue, Outcome, un
         const src = slot(op.src);
         if (!s || !src) break;
         const old = (s[0].s as Slice | null) ?? new Slice(slotTypes.s, 0, 0, 0);
-        const neu = go.append(old, src[0].p1);
-        s[0].s = neu;
         const m = s[1].s as MSlice | null | undefined;
         const v = (src[1].p1 as MObj | undefined) ?? null;
+        const neu = go.append(old, src[0].p1);
+        s[0].s = neu;
         if (m && neu.ptr === old.ptr) {
           m.arr.refs.set(m.len, v);
           s[1].s = { arr: m.arr, len: m.len + 1, cap: m.cap };
@@ -379,8 +441,9 @@ function* execute(go: Go, ops: readonly Op[]): Generator<YieldValue, Outcome, un
         const m = s?.[1].s as MSlice | null | undefined;
         if (!s || !src || !m || m.len === 0) break;
         const i = op.i % m.len;
+        const v = (src[1].p1 as MObj | undefined) ?? null;
         go.set(s[0].s as Slice, i, src[0].p1);
-        m.arr.refs.set(i, (src[1].p1 as MObj | undefined) ?? null);
+        m.arr.refs.set(i, v);
         break;
       }
       case 'copy': {
@@ -407,8 +470,9 @@ function* execute(go: Go, ops: readonly Op[]): Generator<YieldValue, Outcome, un
         const src = slot(op.src);
         const mm = s?.[1].m as MObj | null | undefined;
         if (!s || !src || !mm) break;
+        const v = (src[1].p1 as MObj | undefined) ?? null;
         (s[0].m as GoMap<number, unknown>).set(op.key, src[0].p1);
-        mm.refs.set(op.key, (src[1].p1 as MObj | undefined) ?? null);
+        mm.refs.set(op.key, v);
         break;
       }
       case 'mdel': {
@@ -441,10 +505,11 @@ function* execute(go: Go, ops: readonly Op[]): Generator<YieldValue, Outcome, un
         const src = slot(op.src);
         const mc = s?.[1].c as MObj | null | undefined;
         if (!s || !src || !mc || mc.refs.size >= chanCap) break;
+        const v = (src[1].p1 as MObj | undefined) ?? null;
         yield* (s[0].c as Chan).send(src[0].p1);
         // The queue's positions: one past the newest.
         const keys = [...mc.refs.keys()] as number[];
-        mc.refs.set(keys.length === 0 ? 0 : Math.max(...keys) + 1, (src[1].p1 as MObj | undefined) ?? null);
+        mc.refs.set(keys.length === 0 ? 0 : Math.max(...keys) + 1, v);
         break;
       }
       case 'crecv': {
@@ -487,6 +552,12 @@ function* execute(go: Go, ops: readonly Op[]): Generator<YieldValue, Outcome, un
         cycles.push({ survivors, reachable, mayFloat: atStart.filter((a) => !reachable.includes(a)).sort((a, b) => a - b) });
         break;
       }
+      case 'burst':
+        // Garbage held by no root (a JS variable is not one): at most 2.9 MB
+        // of it, stopping once the allocation that crosses the trigger has
+        // started a cycle.
+        for (let i = 0; i < 4_096 && go.p.rt.gcphase === 0; i++) go.new(T2);
+        break;
       case 'push':
         if (frames.length < 6) push();
         break;
