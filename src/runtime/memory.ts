@@ -45,6 +45,11 @@ const chunkShift = 10;
 
 const two32 = 4294967296;
 
+/** The word stored at byte off of a host view (two little-endian uint32 halves), as loadWord reads it. */
+export function loadSlotWord(v: DataView, off: number): number {
+  return v.getUint32(off + 4, true) * two32 + v.getUint32(off, true);
+}
+
 /** A sparse region of memory: 1 KiB chunks, allocated on first non-zero store. */
 export class ChunkedMem {
   /** Chunk i covers [base + i·1024, base + (i+1)·1024); undefined = all zero. */

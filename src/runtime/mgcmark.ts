@@ -18,6 +18,7 @@ import { arenaPageIndex } from './malloc_arena.ts';
 import { mallocHeaderSize } from './mbitmap.ts';
 import { GCWork } from './mgcwork.ts';
 import type { MHeap } from './mheap.ts';
+import { loadSlotWord, type SlotMem } from './memory.ts';
 import { type MSpan, mSpanInUse } from './mspan.ts';
 import type { Runtime } from './runtime.ts';
 import type { G } from './runtime2.ts';
@@ -276,7 +277,7 @@ export class GCMark {
 
   /** shade(p): grey the object p points into, if it is a heap object (the write barrier's half). */
   shade(p: number): void {
-    const s = findObject(this.rt.mheap, p);
+    const s = this.findObject(p);
     if (s === null) return;
     const idx = s.nelems === 1 ? 0 : s.divideByElemSize(p - s.startAddr);
     this.greyobject(s, idx);
@@ -285,32 +286,72 @@ export class GCMark {
   /** greyobject: set the mark bit; a pointer-free object is then done, others are queued. */
   greyobject(s: MSpan, idx: number): void {
     if (!s.setMarked(idx)) return;
-    const ha = this.rt.mheap.arenaOf(s.startAddr)!;
-    const page = arenaPageIndex(s.startAddr);
-    ha.pageMarks[page >>> 3]! |= 1 << (page & 7);
+    this.setPageMark(s);
     if (s.noscan()) {
       this.work.bytesMarked += s.elemsize;
       this.ns += this.costs.noscanObject;
       return;
     }
     this.work.push(s.startAddr + idx * s.elemsize);
+    // Go's greyobject prefetches the object it queues, since this P will
+    // likely scan it soon; reading its first stored byte now does the same
+    // for the host's cache (the value is unused: it only starts the load).
+    const sm = s.mem;
+    if (s.nelems > 1 && sm !== null) this.prefetched ^= (sm as SlotMem).view.getUint8(idx * (sm as SlotMem).stride);
   }
 
   /** gcmarknewobject: allocate black during mark. */
   markNew(s: MSpan, x: number): void {
     const idx = s.nelems === 1 ? 0 : s.divideByElemSize(x - s.startAddr);
     s.setMarked(idx);
-    const ha = this.rt.mheap.arenaOf(s.startAddr)!;
-    const page = arenaPageIndex(s.startAddr);
-    ha.pageMarks[page >>> 3]! |= 1 << (page & 7);
+    this.setPageMark(s);
     this.work.bytesMarked += s.elemsize;
+  }
+
+  // The mark loop meets the same span again and again (a node's children
+  // mostly sit in its own span or the one it last saw): these one-entry
+  // caches skip the arena-map walk then. They hold no state of the model:
+  // each answer is exactly what the full lookup gives.
+
+  /** Sink of greyobject's prefetching reads. */
+  private prefetched = 0;
+  /** The span the last lookup found. */
+  private lastSpan: MSpan | null = null;
+  /** The start address whose arena page-mark byte is cached (arenas are never freed, so the entry stays right). */
+  private pmStart = -1;
+  private pmBytes: Uint8Array = new Uint8Array(0);
+  private pmByte = 0;
+  private pmBit = 0;
+
+  /**
+   * findObject(p) through the cache: an in-use span covering p is p's span,
+   * since in-use spans never overlap and own every page they cover.
+   */
+  private findObject(p: number): MSpan | null {
+    const l = this.lastSpan;
+    if (l !== null && l.state === mSpanInUse && p >= l.startAddr && p < l.startAddr + l.limitOff) return l;
+    const s = findObject(this.rt.mheap, p);
+    if (s !== null) this.lastSpan = s;
+    return s;
+  }
+
+  /** Sets the arena's pageMarks bit of s's first page (a span with marked objects). */
+  private setPageMark(s: MSpan): void {
+    if (s.startAddr !== this.pmStart) {
+      this.pmStart = s.startAddr;
+      this.pmBytes = this.rt.mheap.arenaOf(s.startAddr)!.pageMarks;
+      const page = arenaPageIndex(s.startAddr);
+      this.pmByte = page >>> 3;
+      this.pmBit = 1 << (page & 7);
+    }
+    this.pmBytes[this.pmByte]! |= this.pmBit;
   }
 
   /** scanobject(b): grey everything b points to (large objects one 128 KiB oblet at a time). */
   scanobject(b: number): void {
     const rt = this.rt;
     const mem = rt.mem;
-    const s = rt.mheap.spanOf(b)!;
+    const s = this.findObject(b)!;
     const base = s.startAddr;
     let n = s.elemsize;
     let lo = b;
@@ -325,13 +366,25 @@ export class GCMark {
     if (s.elemsize <= minSizeForMallocHeader && s.nelems > 1) {
       const hb = s.heapBits;
       if (hb !== null) {
-        const w0 = (b - base) / 8;
-        const words = n / 8;
+        // Offsets inside the span fit in int32: `| 0` keeps the index
+        // arithmetic in integer registers. The slot's stored words are read
+        // straight from its SlotMem as mem.loadWord would find them
+        // (memory.ts locateSlot): words past the stored prefix, or in a
+        // span nothing was stored in, are zero.
+        const rel = (b - base) | 0;
+        const w0 = rel >>> 3;
+        const words = n >>> 3;
+        const sm = s.mem as SlotMem | null;
+        const slot = s.divideByElemSize(rel) | 0;
+        const o0 = (rel - slot * n) | 0;
+        const stored = sm === null ? 0 : sm.stride;
+        const at = (slot * stored + o0) | 0;
         for (let w = 0; w < words; w++) {
-          const i = w0 + w;
+          const i = (w0 + w) | 0;
           if (((hb[i >>> 5]! >>> (i & 31)) & 1) === 0) continue;
-          scanSize = w * 8 + 8;
-          const v = mem.loadWord(b + w * 8);
+          const off = w << 3;
+          scanSize = off + 8;
+          const v = o0 + off + 8 > stored ? 0 : loadSlotWord(sm!.view, (at + off) | 0);
           if (v === 0 || (v >= b && v < hi)) {
             nils++;
             continue;
