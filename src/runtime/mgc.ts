@@ -393,12 +393,18 @@ export class GC implements Collector {
 
   // ── mark: workers, assists, termination ──────────────────────────────
 
+  /** Whether P p, scheduling at p.time, would run a dedicated or fractional worker (findRunnableGCWorker's first choices). */
+  wantsWorker(p: P): boolean {
+    if (!this.blacken || !this.mark.available()) return false;
+    if (p.id < this.dedicated) return true;
+    const gc = this.rt.gcController;
+    return gc.fractionalUtilizationGoal > 0 && p.time >= this.fractionalBlocked[p.id]! && gc.fractionalWorkerBehind(this.fractional[p.id]!, p.time);
+  }
+
   /** Whether P p should run a mark worker now, and from when (Infinity: no). userStart: when its goroutines could run. */
   workerStart(p: P, userStart: number): number {
     if (!this.blacken || !this.mark.available()) return Infinity;
-    const gc = this.rt.gcController;
-    if (p.id < this.dedicated) return p.time;
-    if (gc.fractionalUtilizationGoal > 0 && p.time >= this.fractionalBlocked[p.id]! && gc.fractionalWorkerBehind(this.fractional[p.id]!, p.time)) return p.time;
+    if (this.wantsWorker(p)) return p.time;
     // Idle workers on Ps with nothing to run, up to the cycle's limit (one for a periodic GC).
     if (userStart === Infinity && p.id - this.dedicated < this.idleMax) return Math.max(p.time, this.tMark);
     return Infinity;

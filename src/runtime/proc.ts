@@ -72,6 +72,8 @@ export interface GCScheduling {
   tick(now: number): void;
   /** Changes whenever the GC phase or cycle does (a catch-up stops there). */
   epoch(): number;
+  /** Whether P p, scheduling now (at p.time), would run a dedicated or fractional mark worker (not an idle one). */
+  wantsWorker(p: P): boolean;
 }
 
 /** What newproc needs from the world above the scheduler (allocation of g structs, costs). */
@@ -442,9 +444,52 @@ export class Sched {
    * goroutine's next preemption point.
    */
   poll(): void {
-    if (this.clock.now < this.pollAt || this.catchingUp || this.curG === null) return;
+    if (this.catchingUp || this.curG === null) return;
+    if (this.clock.now >= this.schedwhen + forcePreemptNS) this.preempt();
+    if (this.clock.now < this.pollAt) return;
     this.pollAt = this.clock.now + this.pollQuantumNs;
     this.runOthersUntil(this.clock.now);
+  }
+
+  /** When the running goroutine last got its P (sysmon's schedwhen): it is preempted forcePreemptNS later. */
+  private schedwhen = 0;
+  /** When the running step last changed P (its CPU time is charged to each P for its part). */
+  private segStart = 0;
+
+  /**
+   * sysmon preempts the running goroutine after forcePreemptNS: it goes to
+   * the global run queue and its P schedules again. When that P has a mark
+   * worker to run (a dedicated one, or a fractional one behind its goal),
+   * the worker takes it and the goroutine moves to a P with no goroutine of
+   * its own (one running an idle mark worker gives it up at its next
+   * pollWork). Otherwise it takes its P back at once. Without this a
+   * goroutine that never blocks would keep its P's dedicated and
+   * fractional workers from ever running, as it cannot on real Go.
+   */
+  private preempt(): void {
+    const g = this.curG!;
+    const cur = this.rt.curP;
+    const now = this.clock.now;
+    this.schedwhen = now;
+    if (cur === null || this.gc === null) return;
+    this.runOthersUntil(now);
+    cur.time = now;
+    if (!this.gc.wantsWorker(cur)) return;
+    let to: P | null = null;
+    for (const q of this.ps) {
+      if (q === cur || this.userWorkStart(q) !== Infinity) continue;
+      if (to === null || q.time < to.time) to = q;
+    }
+    if (to === null) return;
+    cur.busyTime += now - this.segStart;
+    this.rt.curP = to;
+    g.lastP = to.id;
+    to.lastG = g;
+    to.schedtick++;
+    this.clock.set(Math.max(now, to.time));
+    this.segStart = this.clock.now;
+    this.schedwhen = this.clock.now;
+    this.wantPoll(); // the P it left starts its worker at once
   }
 
   /** Something other Ps act on changed (a goroutine became runnable, a GC phase began): catch up at the next safe point. */
@@ -583,6 +628,8 @@ export class Sched {
     this.curG = g;
     g.status = _Grunning;
     g.lastP = p.id;
+    this.schedwhen = this.clock.now;
+    this.segStart = start;
     let done = false;
     let yielded: number | undefined;
     try {
@@ -590,7 +637,9 @@ export class Sched {
       done = r.done === true;
       yielded = r.value as number | undefined;
     } finally {
-      p.busyTime += this.clock.now - start;
+      // A preemption may have moved the goroutine to another P mid-step.
+      p = this.ps[g.lastP]!;
+      p.busyTime += this.clock.now - this.segStart;
       p.time = this.clock.now;
     }
     // Only a step that returns clears curG: a goroutine whose step throws dies
