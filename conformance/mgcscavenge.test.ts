@@ -2,8 +2,8 @@
 // TestScavengeIndex, TestScavChunkDataPack and FuzzPIController (as a seeded
 // property test over gomem's PCG32 instead of Go's fuzzer). Expected values
 // and names are Go's. TestPallocDataFindScavengeCandidate and TestFillAligned
-// are in mpallocbits.test.ts; TestScavenger tests the background scavenger,
-// which is not part of this model yet (docs/fidelity/pagealloc.md).
+// are in mpallocbits.test.ts; TestScavenger (the background scavenger's
+// loop and pacing) is in mgcscavenge_scavenger.test.ts.
 
 import { describe, expect, it } from 'vitest';
 import { Rand } from '../src/sim/rand.ts';

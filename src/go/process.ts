@@ -249,9 +249,9 @@ export class GoProcess {
   /** runtime.main after gcenable: the package inits, then main.main, then exit. */
   private *runtimeMain(): GoroutineBody {
     this.t0 = this.clock.now;
-    // gcenable: the background sweeper and the forcegc helper are running; collection may start.
+    // gcenable: the background sweeper, the scavenger and the forcegc helper are running; collection may start.
     const byName = (n: string): G | null => this.sched.allgs.find((g) => g.name === n) ?? null;
-    this.gc.enable(byName('runtime.bgsweep'), byName('runtime.forcegchelper'));
+    this.gc.enable(byName('runtime.bgsweep'), byName('runtime.forcegchelper'), byName('runtime.bgscavenge'));
     const inits = this.program.inits ?? [...fmtProgramInits, ...(this.program.checkpointHelper ? checkpointHelperInits : [])];
     const objs = inits.map((step) => this.initStep(step));
     this.linkInitObjects(objs);
@@ -350,8 +350,9 @@ export class GoProcess {
         gcDedicated: cpu.dedicated + cpu.fractional,
         gcIdle: cpu.idle,
         gcPause: cpu.pause,
-        scavengeAssist: 0,
-        scavengeBackground: 0,
+        // The totals of past cycles plus this cycle's, as cpuStats.accumulate on a copy does.
+        scavengeAssist: this.rt.scavenge.cumAssistTime + this.rt.scavenge.assistTime,
+        scavengeBackground: this.rt.scavenge.cumBgTime + this.rt.scavenge.backgroundTime,
         idle: Math.max(0, total - busy - cpu.pause),
         total,
       },

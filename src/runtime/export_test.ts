@@ -1,7 +1,8 @@
 // Test-only window on the page allocator's internals, in the vocabulary of
 // Go 1.23 runtime/export_test.go: BaseChunkIdx, PageBase, BitRange,
 // NewPageAlloc(chunks, scav), PallocBits, PallocData, PageCache helpers,
-// NewScavengeIndex, CheckPackScavChunkData, NewPIController, the pacer
+// NewScavengeIndex, CheckPackScavChunkData, NewPIController, Scavenger
+// (the background scavenger with its stubs), the pacer
 // (NewGCController) and the GC CPU limiter (NewGCCPULimiter), and slow
 // reference implementations (SummarizeSlow, fillAlignedSlow lives in the
 // test). 64-bit values cross this boundary as BigInt for readability; the
@@ -50,7 +51,9 @@ import {
   scavChunkFlags,
   scavChunkInUse,
   scavChunkLastInUse,
+  scavengePercent,
 } from './mgcscavenge.ts';
+import { ScavengerState } from './mgcscavenge_bg.ts';
 import {
   GcControllerState,
   defaultHeapMinimum,
@@ -709,4 +712,80 @@ export function NewGCCPULimiter(now: number, gomaxprocs: number): GCCPULimiter {
   const l = new GCCPULimiter();
   l.limiter.resetCapacity(now, gomaxprocs);
   return l;
+}
+
+// ──────────────────────── the background scavenger ────────────────────────
+
+export const ScavengePercent = scavengePercent;
+
+/**
+ * Scavenger: Go's test wrapper around scavengerState, with the four stubs
+ * (Sleep, Scavenge, ShouldStop, GoMaxProcs) it must be given. Go runs the
+ * loop on a goroutine and spins until it parks; here the loop is a
+ * generator that yields exactly where it parks (sleepStub never parks), so
+ * BlockUntilParked resumes it until it does.
+ */
+export class Scavenger {
+  Sleep: ((ns: number) => number) | null = null;
+  Scavenge: ((bytes: number) => [number, number]) | null = null;
+  ShouldStop: (() => boolean) | null = null;
+  GoMaxProcs: (() => number) | null = null;
+
+  private released = 0;
+  readonly scavenger = new ScavengerState();
+  private stopped = false;
+  private body: Generator<unknown, void, unknown> | null = null;
+
+  Start(): void {
+    if (this.Sleep === null || this.Scavenge === null || this.ShouldStop === null || this.GoMaxProcs === null) throw new Error('must populate all stubs');
+    const s = this.scavenger;
+    s.sleepStub = this.Sleep;
+    s.scavenge = this.Scavenge;
+    s.shouldStop = this.ShouldStop;
+    s.gomaxprocs = this.GoMaxProcs;
+    s.init(null, null, null);
+    this.body = this.loop();
+    this.body.next(); // runs to its first park
+    if (!this.BlockUntilParked(1e9)) throw new Error('timed out waiting for scavenger to get ready');
+  }
+
+  /** Like bgscavenge, loosely (Go's own words), with a stop check each turn. */
+  private *loop(): Generator<unknown, void, unknown> {
+    const s = this.scavenger;
+    yield s.park();
+    for (;;) {
+      if (this.stopped) return;
+      const [released, workTime] = s.run();
+      if (released === 0) {
+        yield s.park();
+        continue;
+      }
+      this.released += released;
+      yield* s.sleep(workTime);
+    }
+  }
+
+  /** Resumes the scavenger until it parks; the timeout (ns) bounds the resumptions, as Go bounds its spin. */
+  BlockUntilParked(_timeout: number): boolean {
+    for (let i = 0; i < 1_000_000; i++) {
+      if (this.scavenger.parked) return true;
+      if (this.body!.next().done === true) return false;
+    }
+    return false;
+  }
+
+  Released(): number {
+    return this.released;
+  }
+
+  Wake(): void {
+    this.scavenger.wake();
+  }
+
+  Stop(): void {
+    if (!this.scavenger.parked) throw new Error('tried to clean up scavenger that is not parked');
+    this.stopped = true;
+    this.Wake();
+    this.body!.next();
+  }
 }

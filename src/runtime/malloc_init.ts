@@ -11,6 +11,7 @@
 import { allocmcache } from './mcache.ts';
 import { initHeapBits } from './mbitmap.ts';
 import { MHeap } from './mheap.ts';
+import { allocScavenge } from './mgcscavenge_bg.ts';
 import type { Runtime } from './runtime.ts';
 
 export function mallocinit(rt: Runtime): void {
@@ -27,6 +28,8 @@ export function mallocinit(rt: Runtime): void {
     reclaim: (n) => rt.reclaim(n),
     isSweepDone: () => rt.isSweepDone(),
     initHeapBits: (s) => initHeapBits(rt.sys, s),
+    allocScavenge: (n, force) => allocScavenge(rt, n, force),
+    scavenge: rt.scavenge,
   });
   rt.mcache0 = allocmcache(rt);
   rt.mheap.allocArenaHintRecords();

@@ -46,6 +46,7 @@ import { FixAlloc } from './mfixalloc.ts';
 import { goThrow } from './panic.ts';
 import { gType, scanType } from './rtypes.ts';
 import { mallocgc } from './malloc.ts';
+import { gcPaceScavenger, startScavenger, minHeapForMetadataHugePages, scavengerSweepDone } from './mgcscavenge_bg.ts';
 
 /** forcegcperiod: a GC at least every 2 minutes once one has run (proc.go). */
 export const forcegcperiod = 2 * 60 * 1e9;
@@ -162,6 +163,7 @@ export class GC implements Collector {
     });
     rt.collector = this;
     this.limiter = new GcCPULimiterState({ numgc: () => rt.memstats.numgc });
+    rt.scavenge.limiter = this.limiter;
     this.mark.onStackScanned = (g) => {
       // A goroutine running on another P gives its stack up only at its next safe point (suspendG): the scanner waits for it.
       if (g === env.sched.runningG) this.stackWaitUntil = Math.max(this.stackWaitUntil, env.sched.safePointAt);
@@ -189,8 +191,8 @@ export class GC implements Collector {
     if (ptr !== 0) this.mark.shade(ptr);
   }
 
-  /** gcenable: the background sweeper and forcegc helper get their bodies; collection may start. */
-  enable(bgsweep: G | null, forcegc: G | null): void {
+  /** gcenable: the background sweeper, scavenger and forcegc helper get their bodies; collection may start. */
+  enable(bgsweep: G | null, forcegc: G | null, bgscavengeG: G | null = null): void {
     this.enabled = true;
     this.limiter.resetCapacity(this.env.clock.now, this.rt.allp.length);
     this.limiter.lastUpdate = this.env.clock.now;
@@ -203,6 +205,7 @@ export class GC implements Collector {
       this.forcegcG = forcegc;
       forcegc.body = this.forcegchelper();
     }
+    if (bgscavengeG !== null) startScavenger(this.rt, bgscavengeG, this.env.sched);
   }
 
   // ── Collector: what the allocator calls ──────────────────────────────
@@ -322,6 +325,7 @@ export class GC implements Collector {
       /* sweep */
     }
     const sweptNs = this.sweeper.take();
+    rt.scavenger.wake(); // sweeping is done: there is work for the scavenger
     rt.mheap.gcBits.nextEpoch();
     this.env.clearpools();
     this.cycles++;
@@ -604,6 +608,7 @@ export class GC implements Collector {
     ms.pause_total_ns += this.pauseNS;
     const total = (end - this.env.startTime) * rt.allp.length;
     ms.gc_cpu_fraction = total > 0 ? (this.cpu.total - this.cpu.idle) / total : 0;
+    rt.scavenge.accumulate();
     if (this.userForced) ms.numforcedgc++;
     ms.numgc++;
     rt.mheap.pages.scav.index.nextGen();
@@ -622,6 +627,7 @@ export class GC implements Collector {
     this.chargeSweep();
     if (pacerLine !== null && rt.debugGC.gcpacertrace > 0) this.env.print(pacerLine);
     if (rt.debugGC.gctrace > 0) this.env.print(this.traceLine());
+    if (gc.heapGoal() > minHeapForMetadataHugePages) rt.mheap.enableMetadataHugePages();
     if (!stwSwept) this.wakeSweeper();
     for (let i = this.markWaiters.length - 1; i >= 0; i--) {
       const w = this.markWaiters[i]!;
@@ -643,6 +649,7 @@ export class GC implements Collector {
     gc.commit(this.sweeper.isDone());
     if (this.blacken) gc.revise();
     this.sweeper.pace(gc.trigger().trigger);
+    gcPaceScavenger(this.rt);
     this.rt.onGCCommit?.();
   }
 
@@ -716,6 +723,7 @@ export class GC implements Collector {
       const live = this.rt.gcController.heapLive;
       this.env.print(`pacer: sweep done at heap size ${Math.floor(live / 1048576)}MB; allocated ${Math.floor((live - h.sweepHeapLiveBasis) / 1048576)}MB during sweep; swept ${h.pagesSwept} pages at ${printfloat(h.sweepPagesPerByte)} pages/byte\n`);
     }
+    scavengerSweepDone(this.rt, this.rt.debugGC.scavtrace, (s) => this.env.print(s));
   }
 
   // ── finalizers ───────────────────────────────────────────────────────
@@ -799,6 +807,7 @@ export class GC implements Collector {
 
   /** The scheduler's tick: sysmon's check for the 2-minute periodic GC. */
   tick(now: number): void {
+    this.rt.scavenger.sysmon();
     if (this.limiter.needUpdate(now)) this.updateLimiter();
     if (!this.forcegcParked || this.forcegcG === null) return;
     const ms = this.rt.memstats;
@@ -809,6 +818,11 @@ export class GC implements Collector {
     this.rt.curP = null;
     this.env.sched.ready(this.forcegcG);
     this.rt.curP = saved;
+  }
+
+  /** sysmon wakes the scavenger if the end of a sweep asked for it. */
+  sysmonWake(): void {
+    this.rt.scavenger.sysmon();
   }
 
   private *forcegchelper(): GoroutineBody {

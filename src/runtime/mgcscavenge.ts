@@ -3,7 +3,8 @@
 // (which chunks may have pages to release), findScavengeCandidate and
 // fillAligned, pageAlloc.scavenge / scavengeOne — and the scavenger's PI
 // controller as a pure class. The background scavenger goroutine, its
-// pacing (gcPaceScavenger) and scavtrace are elsewhere.
+// goals (gcPaceScavenger), allocation-time scavenging, scavengeAll and
+// scavtrace are in mgcscavenge_bg.ts.
 //
 // Accounting hook. When scavengeOne releases pages (outside tests) Go does
 // sysUnused and then, itself, `gcController.heapReleased += n`,
@@ -54,7 +55,7 @@ import {
 import type { PageAlloc } from './mpagealloc.ts';
 import type { SysMemStat } from './mem.ts';
 
-// Pacing constants of the background scavenger (used by its model elsewhere).
+// Pacing constants of the background scavenger (mgcscavenge_bg.ts).
 export const scavengePercent = 1;
 export const retainExtraPercent = 10;
 export const reduceExtraPercent = 5;

@@ -8,8 +8,9 @@
 //      (refilled from the page allocator when empty) and an mspan from the
 //      P's mspan cache, without the heap lock.
 //   2. Otherwise: pageAlloc.alloc; if that fails, grow the heap and retry.
-//   3. Scavenge synchronously if the memory limit or the GOGC-based retained
-//      goal is exceeded (the scavenger hook; a no-op until it exists).
+//   3. Scavenge synchronously if the memory limit (unless the GC CPU limiter
+//      is on) or, after a heap growth, the GOGC-based retained goal is
+//      exceeded (mgcscavenge_bg.ts allocScavenge).
 //   4. initSpan; if the pages were scavenged, sysUsed them.
 //   5. Move the bytes from heapFree/heapReleased to heapInUse (or stacks…).
 
@@ -19,6 +20,7 @@ import type { SysMemory } from './mem.ts';
 import { physPageSize } from './mem.ts';
 import { FixAlloc } from './mfixalloc.ts';
 import type { GcControllerState } from './mgcpacer.ts';
+import type { ScavengeState } from './mgcscavenge_bg.ts';
 import { GCBitsArenas } from './mheap_gcbits.ts';
 import { PageAlloc } from './mpagealloc.ts';
 import { pallocChunkPages } from './mpallocbits.ts';
@@ -66,6 +68,8 @@ export interface MHeapEnv {
   isSweepDone(): boolean;
   /** Synchronous scavenging after a span allocation (mgcscavenge); returns bytes released. */
   allocScavenge?(bytesToScavenge: number, force: boolean): number;
+  /** The scavenger's goals and the GC CPU limiter (Go's `scavenge`, gcCPULimiter). */
+  readonly scavenge?: ScavengeState;
   /** Writes the heap bits of a fresh scan span (mbitmap.go initHeapBits). */
   initHeapBits(s: MSpan): void;
 }
@@ -389,6 +393,20 @@ export class MHeap {
     return totalGrowth;
   }
 
+  /**
+   * enableMetadataHugePages (malloc.go), at mark termination once the heap
+   * goal passes 1 GiB: huge pages for the page allocator's chunk bitmaps
+   * and for the arena L2 map (on amd64 the only L2 block), which were
+   * mapped MADV_NOHUGEPAGE; later ones get MADV_HUGEPAGE when made. Their
+   * cost is one huge page each at most, small beside such a heap.
+   */
+  enableMetadataHugePages(): void {
+    this.pages.enableChunkHugePages();
+    if (this.arenasHugePages) return;
+    this.arenasHugePages = true;
+    if (this.arenaL2Addr !== 0) this.env.sys.sysHugePage(this.arenaL2Addr, arenaL2MapBytes);
+  }
+
   /** Set when grow fails: the line Go prints before throwing. */
   outOfMemoryMessage = '';
 
@@ -431,17 +449,22 @@ export class MHeap {
       s = this.allocMSpanLocked();
     }
 
-    // Synchronous scavenging for the memory limit and the retained-heap goal.
-    if (this.env.allocScavenge && pp !== null) {
+    // Synchronous scavenging, before sysUsed may commit the pages: the
+    // larger of what the memory limit needs (forced: density ignored) and,
+    // after a growth, what takes retained memory back to the GOGC goal.
+    const sc = this.env.scavenge;
+    if (this.env.allocScavenge && sc !== undefined) {
       let bytesToScavenge = 0;
       let force = false;
-      const limit = gc.memoryLimitNum;
-      const inuse = this.env.sys.mappedReady;
-      if (scav + inuse > limit) {
-        bytesToScavenge = scav + inuse - limit;
-        force = true;
+      if (sc.limiter === null || !sc.limiter.limiting()) {
+        const limit = gc.memoryLimitNum;
+        const inuse = this.env.sys.mappedReady;
+        if (scav + inuse > limit) {
+          bytesToScavenge = scav + inuse - limit;
+          force = true;
+        }
       }
-      const goal = this.scavengeGCPercentGoal;
+      const goal = sc.gcPercentGoal;
       if (goal !== Infinity && growth > 0) {
         const retained = gc.heapInUse.bytes + gc.heapFree.bytes;
         if (retained + growth > goal) {
@@ -449,7 +472,8 @@ export class MHeap {
           if (todo > bytesToScavenge) bytesToScavenge = todo;
         }
       }
-      if (bytesToScavenge > 0) this.env.allocScavenge(bytesToScavenge, force);
+      // Without a P (a few start-up paths) something else picks up the tab.
+      if (pp !== null && bytesToScavenge > 0) this.env.allocScavenge(bytesToScavenge, force);
     }
 
     this.initSpan(s, typ, spanclass, base, npages);
@@ -476,9 +500,6 @@ export class MHeap {
     else if (typ === spanAllocPtrScalarBits) hs.inPtrScalarBits += bytes;
     else if (typ === spanAllocWorkBuf) hs.inWorkBufs += bytes;
   }
-
-  /** scavenge.gcPercentGoal (mgcscavenge.go); Infinity = disabled (^uint64(0)). */
-  scavengeGCPercentGoal = Infinity;
 
   initSpan(s: MSpan, typ: number, spanclass: SpanClass, base: number, npages: number): void {
     const sys = this.env.sys;

@@ -48,10 +48,12 @@ export const forcePreemptNS = 10_000_000;
 /** runqgrab's usleep(3) before it takes a running P's runnext. */
 const stealRunNextDelay = 3_000;
 
-interface Timer {
+/** A pending timer: it readies g (time.Sleep), or calls f (a runtime timer such as the scavenger's). */
+export interface Timer {
   when: number;
   seq: number;
-  g: G;
+  g: G | null;
+  f: (() => void) | null;
 }
 
 /** What the scheduler would run next: where from, on which P, from when. */
@@ -70,6 +72,8 @@ export interface GCScheduling {
   runWorker(p: P, start: number): void;
   /** sysmon's periodic check (the forced GC every 2 minutes). */
   tick(now: number): void;
+  /** sysmon's wake-up of the scavenger when sweeping asked for it (scavenger.sysmonWake); also at sysmon's preemption of a long-running goroutine. */
+  sysmonWake?(): void;
   /** Changes whenever the GC phase or cycle does (a catch-up stops there). */
   epoch(): number;
   /** Whether P p, scheduling now (at p.time), would run a dedicated or fractional mark worker (not an idle one). */
@@ -271,8 +275,8 @@ export class Sched {
   }
 
   /** A timer that readies g at `when` (time.Sleep, timers). */
-  addTimer(when: number, g: G): void {
-    const t: Timer = { when, seq: this.timerSeq++, g };
+  addTimer(when: number, g: G | null, f: (() => void) | null = null): Timer {
+    const t: Timer = { when, seq: this.timerSeq++, g, f };
     // Binary heap on (when, seq).
     const h = this.timers;
     h.push(t);
@@ -283,6 +287,35 @@ export class Sched {
       [h[parent], h[i]] = [h[i]!, h[parent]!];
       i = parent;
     }
+    return t;
+  }
+
+  /** A runtime timer that calls f at `when` (timer.reset); f runs without a P, as timer functions may. */
+  addFuncTimer(when: number, f: () => void): Timer {
+    return this.addTimer(when, null, f);
+  }
+
+  /** timer.stop: a pending timer does nothing when its time comes (it stays in the heap until then). */
+  stopTimer(t: Timer): void {
+    t.g = null;
+    t.f = null;
+  }
+
+  /**
+   * injectglist for one goroutine readied without a P or from a runtime
+   * helper: it goes to the global run queue (not the current P's runnext),
+   * so an idle P picks it up.
+   */
+  injectglist(g: G): void {
+    g.status = _Grunnable;
+    g.readyAt = this.clock.now;
+    this.globrunq.push(g);
+    this.pollAt = 0;
+  }
+
+  /** How long a wait of d ns until a timer really lasts (timer granularity, the idle M's wake-up). */
+  sleepWall(d: number): number {
+    return this.hooks.sleepWall(d);
   }
 
   private popTimer(): Timer {
@@ -472,6 +505,7 @@ export class Sched {
     const now = this.clock.now;
     this.schedwhen = now;
     if (cur === null || this.gc === null) return;
+    this.gc.sysmonWake?.();
     this.runOthersUntil(now);
     cur.time = now;
     if (!this.gc.wantsWorker(cur)) return;
@@ -546,7 +580,16 @@ export class Sched {
     this.clock.set(Math.max(this.clock.now, t.when));
     const saved = this.rt.curP;
     this.rt.curP = null;
+    if (t.f !== null) {
+      t.f();
+      this.rt.curP = saved;
+      return;
+    }
     const g = t.g;
+    if (g === null) {
+      this.rt.curP = saved; // stopped
+      return;
+    }
     g.status = _Grunnable;
     g.readyAt = t.when;
     const p = this.ps[g.lastP] ?? this.ps[0]!;

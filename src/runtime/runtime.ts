@@ -9,6 +9,7 @@ import type { MCache } from './mcache.ts';
 import type { MemDebug } from './mem_linux.ts';
 import type { SysMemory } from './mem.ts';
 import { GcControllerState, maxInt64 } from './mgcpacer.ts';
+import { ScavengeState, ScavengerState } from './mgcscavenge_bg.ts';
 import type { MHeap } from './mheap.ts';
 import type { MSpan } from './mspan.ts';
 import { Memory } from './memory.ts';
@@ -54,6 +55,7 @@ export interface GCDebug {
   gccheckmark: number;
   gcshrinkstackoff: number;
   adaptivestackstart: number;
+  scavtrace: number;
 }
 
 export interface RuntimeOptions {
@@ -91,7 +93,11 @@ export class Runtime {
   /** What the process's memory holds (pointer words and the bytes programs read back). */
   readonly mem: Memory;
   /** The GODEBUG settings the collector reads. */
-  debugGC: GCDebug = { gctrace: 0, gcpacertrace: 0, gcstoptheworld: 0, gccheckmark: 0, gcshrinkstackoff: 0, adaptivestackstart: 1 };
+  debugGC: GCDebug = { gctrace: 0, gcpacertrace: 0, gcstoptheworld: 0, gccheckmark: 0, gcshrinkstackoff: 0, adaptivestackstart: 1, scavtrace: 0 };
+  /** The scavenger's goals and CPU time (Go's `scavenge`). */
+  readonly scavenge = new ScavengeState();
+  /** The background scavenger's state (Go's `scavenger`). */
+  readonly scavenger = new ScavengerState();
   /** Called after each mark termination's gcControllerCommit (the scavenger paces itself there). */
   onGCCommit: (() => void) | null = null;
   /** Called when a cycle's sweep has finished (scavtrace, the scavenger's wake-up). */

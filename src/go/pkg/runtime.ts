@@ -9,6 +9,7 @@ import type { GoroutineBody } from '../../runtime/runtime2.ts';
 import type { GoProcess } from '../process.ts';
 import { Ptr } from '../values.ts';
 import { GoPanic } from '../../runtime/panic.ts';
+import { scavengeAll } from '../../runtime/mgcscavenge_bg.ts';
 
 export class RuntimePkg {
   /** Finalizer specials set so far (SetFinalizer). */
@@ -87,19 +88,14 @@ export class Debug {
     return out;
   }
 
-  /** debug.FreeOSMemory: a forced GC, then every free page back to the OS (mheap.scavengeAll); blocks the caller. */
+  /**
+   * debug.FreeOSMemory (runtime_debug_freeOSMemory): runtime.GC — a forced
+   * cycle and the whole sweep — then mheap.scavengeAll releases every free
+   * page; blocks the caller, whose time the releasing takes.
+   */
   *FreeOSMemory(): GoroutineBody {
     yield* this.p.go.runtime.GC();
-    const rt = this.p.rt;
-    // The GC's mark termination flushed the page caches of idle Ps; scavengeAll flushes them all.
-    for (const pp of rt.allp) pp.pcache.flush(rt.mheap.pages);
-    const released = rt.mheap.pages.scavenge(Number.MAX_SAFE_INTEGER, null, true);
-    if (this.p.debug.scavtrace > 0) {
-      const gc = rt.gcController;
-      const inUse = gc.heapInUse.bytes;
-      const util = inUse + gc.heapFree.bytes === 0 ? 0 : Math.floor((inUse * 100) / (inUse + gc.heapFree.bytes));
-      this.p.stderr(`scav 0 KiB work (bg), ${released >> 10} KiB work (eager), ${gc.heapReleased.bytes >> 10} KiB now, ${util}% util (forced)\n`);
-    }
+    scavengeAll(this.p.rt, this.p.debug.scavtrace, (s) => this.p.stderr(s));
   }
 
   /** debug.ReadGCStats: the GC history (empty until the collector exists). */
