@@ -8,6 +8,7 @@ import { registerRun } from './run.ts';
 import { registerScenarios } from './scenarios.ts';
 import { registerSizeclasses } from './sizeclasses.ts';
 import { registerDemo } from './demo.ts';
+import { registerContainerOom } from './container_oom.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -24,6 +25,9 @@ export function buildProgram(): Command {
   registerScenarios(program);
   registerSizeclasses(program);
   registerDemo(program);
+  registerContainerOom(program, (code) => {
+    exitCode = code;
+  });
   return program;
 }
 

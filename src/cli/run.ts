@@ -9,7 +9,8 @@ import type { Command } from 'commander';
 import { existsSync, statSync } from 'node:fs';
 import { extname, isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { OomKilled, StraceWriter, renderPsHeader, renderPsRow, renderSmaps } from '../kernel/index.ts';
+import { OomKilled, StraceWriter, renderCgroupView, renderPsHeader, renderPsRow, renderSmaps, type OomSnapshot } from '../kernel/index.ts';
+import { oomReport } from '../go/oom_report.ts';
 import { GoProcess, type RunOptions } from '../go/process.ts';
 import type { Program } from '../go/program.ts';
 import { optionValueError } from '../go/program_options.ts';
@@ -36,6 +37,8 @@ export interface RunFlags {
   status?: boolean;
   smaps?: boolean;
   strace?: boolean;
+  cgroup?: boolean;
+  dmesg?: boolean;
   opt?: string[];
 }
 
@@ -258,13 +261,14 @@ export async function runCommand(spec: string, flags: RunFlags): Promise<number>
     }
     if (flags.status) process.stdout.write(`# /proc/${p.proc.pid}/status at ${name}\n${p.statusText()}`);
     if (flags.smaps) process.stdout.write(`# /proc/${p.proc.pid}/smaps at ${name}\n${renderSmaps(p.proc)}`);
+    if (flags.cgroup) process.stdout.write(`# cgroup ${p.proc.cgroup.path} at ${name}\n${renderCgroupView(p.proc.cgroup)}`);
   };
   let p: GoProcess;
   try {
     p = new GoProcess(program, runOpts);
   } catch (e) {
     // A cgroup too small for the new image: the kernel kills it while exec maps it in.
-    if (e instanceof OomKilled) return killed(e.kernelLog);
+    if (e instanceof OomKilled) return killed(e.kernelLog, [], flags);
     throw e;
   }
   if (flags.strace) new StraceWriter(p.machine.events, { sink: (line) => process.stderr.write(`${line}\n`) });
@@ -274,14 +278,24 @@ export async function runCommand(spec: string, flags: RunFlags): Promise<number>
     process.stderr.write(`gomem: ${program.name} did not finish within --max-time ${limit} of virtual time (raise it with --max-time)\n`);
     return 2;
   }
-  if (r.outcome === 'oom-kill') return killed(r.kernelLog);
+  if (r.outcome === 'oom-kill') {
+    const snap: OomSnapshot | undefined = p.proc.exited?.oom;
+    const report = snap !== undefined ? oomReport(p, snap) : [];
+    if (flags.cgroup) process.stdout.write(`# cgroup ${p.proc.cgroup.path} after the OOM kill\n${renderCgroupView(p.proc.cgroup)}`);
+    return killed(r.kernelLog, report, flags);
+  }
   for (const line of r.kernelLog) process.stderr.write(`${line}\n`);
   return r.status;
 }
 
-/** The kernel's OOM report (dmesg), then what the shell prints for a job killed by SIGKILL; status 137. */
-function killed(kernelLog: readonly string[]): number {
-  for (const line of kernelLog) process.stderr.write(`${line}\n`);
+/**
+ * An OOM kill: the kernel's log lines (what dmesg shows) with --dmesg,
+ * gomem's account of the moment (oom_report.ts), then what the shell prints
+ * for a job killed by SIGKILL; status 137.
+ */
+function killed(kernelLog: readonly string[], report: readonly string[], flags: RunFlags): number {
+  if (flags.dmesg) for (const line of kernelLog) process.stderr.write(`${line}\n`);
+  for (const line of report) process.stderr.write(`${line}\n`);
   process.stderr.write('Killed\n');
   return 137;
 }
@@ -306,6 +320,8 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
     .option('--status', 'print /proc/PID/status at each checkpoint')
     .option('--smaps', 'print /proc/PID/smaps at each checkpoint')
     .option('--strace', 'log the memory system calls on stderr, as strace -e trace=memory prints them')
+    .option('--cgroup', "print the cgroup's memory.current, memory.stat, memory.events and the kubelet's working set at each checkpoint")
+    .option('--dmesg', "print the kernel's log lines (the OOM killer's report) on stderr, as dmesg shows them")
     .option('--opt <key=value>', 'set a program option (repeatable; checked against its kind: duration, integer, size, …)', (v: string, prev: string[] = []) => [...prev, v])
     .addHelpText(
       'after',

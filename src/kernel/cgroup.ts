@@ -8,7 +8,7 @@
 // The machine's root cgroup ("/") stands for all of RAM: its max is MemTotal.
 
 import { PAGE_SIZE } from './constants.ts';
-import type { FileCache } from './pagecache.ts';
+import { PG_CACHED as PG_CACHED_BIT, PG_DIRTY as PG_DIRTY_BIT, type FileCache } from './pagecache.ts';
 import type { Process } from './process.ts';
 
 export type ChargeKind = 'anon' | 'file' | 'shmem' | 'pagetables';
@@ -36,6 +36,11 @@ export class PageQueue {
 
   get length(): number {
     return this.fcs.length - this.head;
+  }
+
+  /** Calls fn for every entry still queued, oldest first (stale ones included). */
+  forEach(fn: (fc: FileCache, idx: number) => void): void {
+    for (let i = this.head; i < this.fcs.length; i++) fn(this.fcs[i]!, this.idxs[i]!);
   }
 
   /** Removes the oldest entry into out; false when empty. */
@@ -123,6 +128,72 @@ export class Cgroup {
     let n = 0;
     for (const c of this.subtree()) n += kind === 'anon_thp' ? c.anonThp : c[kind];
     return n;
+  }
+
+  /**
+   * The main lines of memory.stat (cgroup v2), bytes, in the kernel's order
+   * (memory_stats[] in mm/memcontrol.c), summed over the subtree. kernel is
+   * what the model charges as kernel memory: page tables (no slab, kernel
+   * stacks or sockets). New anonymous pages go on the inactive anon list
+   * (lru_cache_add_inactive_or_unevictable since Linux 5.9) and, with no
+   * swap, nothing scans them there: inactive_anon is all of anon, as in the
+   * real 512 MiB group of reality/cases/container-oom. Page-cache pages are
+   * inactive until reclaim finds them mapped or dirty (vmscan.ts).
+   */
+  memoryStat(): [string, number][] {
+    let file = 0;
+    let mapped = 0;
+    let dirty = 0;
+    let active = 0;
+    const sub = this.subtree();
+    for (const c of sub) {
+      file += c.file;
+      const seen = new Set<string>();
+      c.active.forEach((fc, idx) => {
+        if ((fc.flags(idx) & PG_CACHED_BIT) === 0 || fc.memcgOf(idx) !== c.id) return;
+        const key = `${fc.file.ino}:${idx}`;
+        if (seen.has(key)) return;
+        seen.add(key);
+        active++;
+      });
+      for (const fc of c.caches) {
+        for (const ch of fc.chunks.values()) {
+          for (let i = 0; i < ch.flags.length; i++) {
+            if ((ch.flags[i]! & PG_CACHED_BIT) === 0 || ch.memcg[i] !== c.id) continue;
+            if (ch.mapcount[i]! > 0) mapped++;
+            if (ch.flags[i]! & PG_DIRTY_BIT) dirty++;
+          }
+        }
+      }
+    }
+    const anon = this.statPages('anon');
+    const pt = this.statPages('pagetables');
+    const b = (pages: number): number => pages * PAGE_SIZE;
+    return [
+      ['anon', b(anon)],
+      ['file', b(file)],
+      ['kernel', b(pt)],
+      ['pagetables', b(pt)],
+      ['shmem', b(this.statPages('shmem'))],
+      ['file_mapped', b(mapped)],
+      ['file_dirty', b(dirty)],
+      ['anon_thp', b(this.statPages('anon_thp'))],
+      ['inactive_anon', b(anon)],
+      ['active_anon', 0],
+      ['inactive_file', b(Math.max(0, file - active))],
+      ['active_file', b(Math.min(file, active))],
+      ['unevictable', 0],
+    ];
+  }
+
+  /**
+   * The working set as the kubelet computes it (cadvisor's
+   * container_memory_working_set_bytes): usage minus inactive_file, floored
+   * at 0. It is what `kubectl top` shows and what eviction compares.
+   */
+  workingSet(): number {
+    const inactiveFile = this.memoryStat().find(([k]) => k === 'inactive_file')![1];
+    return Math.max(0, this.memoryCurrent - inactiveFile);
   }
 
   /** The text of memory.max. */

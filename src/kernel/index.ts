@@ -3,7 +3,7 @@
 
 export * from './constants.ts';
 export { Machine, type MachineOptions, type SpawnOptions } from './machine.ts';
-export { Process, type ExitInfo, type StatusExtras } from './process.ts';
+export { Process, type ExitInfo, type OomSnapshot, type StatusExtras } from './process.ts';
 export { Vma } from './vma.ts';
 export { Cgroup, type ChargeKind, type MemoryEvents } from './cgroup.ts';
 export { File, FileSystem, OpenFile, type CreateFileOptions } from './fs.ts';
@@ -13,6 +13,6 @@ export type { ExecImage, ElfSegment } from './exec.ts';
 export { mmapBase } from './exec.ts';
 export { SegmentationFault, OomKilled, BusError, ProcessExited } from './errors.ts';
 export type { KernelEvents, SyscallEvent, SyscallName, FaultEvent, FaultKind, OomEvent, ExitEvent } from './events.ts';
-export { renderStatus, renderMaps, renderSmaps, renderSmapsEntry, renderSmapsRollup, renderMemoryStat } from './procfs.ts';
+export { renderStatus, renderMaps, renderSmaps, renderSmapsEntry, renderSmapsRollup, renderMemoryStat, renderCgroupView } from './procfs.ts';
 export { renderPsHeader, renderPsRow, renderTopHeader, renderTopRow } from './ps.ts';
 export { StraceWriter, formatSyscall } from './strace.ts';

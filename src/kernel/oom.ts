@@ -19,7 +19,7 @@ import { PAGE_SIZE, SIGKILL, VM_SHARED } from './constants.ts';
 import { OomKilled } from './errors.ts';
 import type { Machine } from './machine.ts';
 import type { ChargeRequest } from './memcontrol.ts';
-import type { Process } from './process.ts';
+import type { OomSnapshot, Process } from './process.ts';
 
 /** dmesg's "[%5lu.%06lu] " prefix from a virtual time in ns. */
 export function dmesgStamp(ns: number): string {
@@ -106,7 +106,19 @@ export function oomKill(machine: Machine, over: Cgroup, req: ChargeRequest): boo
   const log = lines.map((l) => stamp + l);
   over.events.oom_kill++;
   machine.kernelLog.push(...log);
-  v.die(137, SIGKILL, log);
+  const snapshot: OomSnapshot = {
+    t: machine.clock.now,
+    cgroup: over.path,
+    usagePages: over.usage,
+    maxPages: over.maxPages,
+    rssAnonPages: vm.rssAnon,
+    rssFilePages: vm.rssFile,
+    rssShmemPages: vm.rssShmem,
+    pgtablesBytes: vm.pgtables.bytes,
+    totalVmPages: vm.totalVm,
+    mappings: vm.vmas.map((w) => ({ start: w.start, end: w.end, name: w.name, rss: w.rss, anon: w.anonymous })),
+  };
+  v.die(137, SIGKILL, log, snapshot);
   if (machine.events.wants('oom')) machine.events.emit('oom', { t: machine.clock.now, cgroup: over.path, victimPid: v.pid, kernelLog: log });
   if (v === req.proc) throw new OomKilled(v.pid, log);
   return true;

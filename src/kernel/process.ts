@@ -45,6 +45,25 @@ export interface ExitInfo {
   signal?: number;
   /** Kernel log lines (the OOM report) for a kill. */
   kernelLog?: string[];
+  /** For an OOM kill: the process's memory at the moment the killer chose it. */
+  oom?: OomSnapshot;
+}
+
+/** What an OOM-killed process held when it was chosen (before its memory was freed). */
+export interface OomSnapshot {
+  /** Virtual time of the kill, ns since boot. */
+  t: number;
+  /** The cgroup whose limit was hit, its usage and limit (pages). */
+  cgroup: string;
+  usagePages: number;
+  maxPages: number;
+  rssAnonPages: number;
+  rssFilePages: number;
+  rssShmemPages: number;
+  pgtablesBytes: number;
+  totalVmPages: number;
+  /** Every mapping: its range, name and resident bytes. */
+  mappings: { start: number; end: number; name: string; rss: number; anon: number }[];
 }
 
 // The access hot path uses module-local copies of these constants: an
@@ -303,7 +322,7 @@ export class Process {
   // ── life and death ───────────────────────────────────────────────────
 
   /** exit_mmap and release: every page and page table goes, the process leaves its cgroup. */
-  die(status: number, signal?: number, kernelLog?: string[]): void {
+  die(status: number, signal?: number, kernelLog?: string[], oom?: OomSnapshot): void {
     if (this.exited !== undefined) return;
     const mm = this.mm;
     mm.updateHiwaterRss();
@@ -311,7 +330,7 @@ export class Process {
     if (mm.vmas.length > 0) unmapRange(mm, 0, Number.MAX_SAFE_INTEGER - HPAGE_PMD_SIZE);
     mm.pgtables.clear();
     this.fdTable.clear();
-    this.exited = { status, ...(signal !== undefined ? { signal } : {}), ...(kernelLog !== undefined ? { kernelLog } : {}) };
+    this.exited = { status, ...(signal !== undefined ? { signal } : {}), ...(kernelLog !== undefined ? { kernelLog } : {}), ...(oom !== undefined ? { oom } : {}) };
     this.cgroup.processes.delete(this);
     this.machine.reap(this);
     const ev = this.machine.events;

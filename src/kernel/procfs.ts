@@ -255,3 +255,22 @@ export function renderMemoryStat(c: Cgroup): string {
     `anon_thp ${c.statPages('anon_thp') * PAGE_SIZE}\n`
   );
 }
+
+/**
+ * The container's view of a cgroup, as `cat` of its files prints them:
+ * memory.current, memory.max, memory.peak, the main memory.stat lines,
+ * memory.events, and the working set the kubelet computes from them
+ * (memory.current − inactive_file). The root cgroup has no memory.current
+ * in cgroup v2: its usage is the machine's, and no limit applies.
+ */
+export function renderCgroupView(c: Cgroup): string {
+  let s = '';
+  if (c.parent === null) s += `# the root cgroup: no memory limit (run with --cgroup-memory-max SIZE for a container)\n`;
+  s += `memory.current ${c.memoryCurrent}\n`;
+  s += `memory.max ${c.renderMax()}\n`;
+  s += `memory.peak ${c.memoryPeak}\n`;
+  for (const [k, v] of c.memoryStat()) s += `memory.stat ${k} ${v}\n`;
+  s += `memory.events max ${c.events.max} oom ${c.events.oom} oom_kill ${c.events.oom_kill}\n`;
+  s += `working_set ${c.workingSet()}\n`;
+  return s;
+}

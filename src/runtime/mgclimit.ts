@@ -71,6 +71,13 @@ export class GcCPULimiterState {
   lastEnabledCycle = 0;
   /** The limiter's copy of GOMAXPROCS. */
   nprocs = 0;
+  /**
+   * Time (ns) limiting() has been true, up to the update that last changed
+   * it, and when it last turned on (gomem's own account: Go keeps none; the
+   * state changes only at updates, so this is what Go's limiter did).
+   */
+  private limitingNs = 0;
+  private limitingSince = 0;
 
   private readonly numgc: () => number;
   private readonly limiterEvents: (() => Iterable<LimiterEvent>) | null;
@@ -86,6 +93,18 @@ export class GcCPULimiterState {
   /** Whether the GC should hold back its CPU use (no assists, no allocation-time scavenging). */
   limiting(): boolean {
     return this.enabled;
+  }
+
+  /** Total time (ns) the limiter has been limiting, up to `now`. */
+  limitingTime(now: number): number {
+    return this.limitingNs + (this.enabled ? Math.max(0, now - this.limitingSince) : 0);
+  }
+
+  private setEnabled(on: boolean, now: number): void {
+    if (on === this.enabled) return;
+    if (on) this.limitingSince = now;
+    else this.limitingNs += Math.max(0, now - this.limitingSince);
+    this.enabled = on;
   }
 
   /**
@@ -109,7 +128,7 @@ export class GcCPULimiterState {
   finishGCTransition(now: number): void {
     if (!this.transitioning) goThrow('finishGCTransition called without starting one?');
     const lastUpdate = this.lastUpdate;
-    if (now >= lastUpdate) this.accumulate(0, (now - lastUpdate) * this.nprocs);
+    if (now >= lastUpdate) this.accumulate(0, (now - lastUpdate) * this.nprocs, now);
     this.lastUpdate = now;
     this.transitioning = false;
     this.unlock();
@@ -181,11 +200,11 @@ export class GcCPULimiterState {
     // look cheap next to GOMAXPROCS.
     windowTotalTime -= idleTime;
 
-    this.accumulate(windowTotalTime - windowGCTime, windowGCTime);
+    this.accumulate(windowTotalTime - windowGCTime, windowGCTime, now);
   }
 
   /** Moves the bucket by gcTime − mutatorTime (CPU-ns) and switches limiting on when it fills, off when it drains. */
-  private accumulate(mutatorTime: number, gcTime: number): void {
+  private accumulate(mutatorTime: number, gcTime: number, now: number): void {
     const headroom = this.bucket.capacity - this.bucket.fill;
     const enabled = headroom === 0;
     const change = gcTime - mutatorTime;
@@ -194,7 +213,7 @@ export class GcCPULimiterState {
       this.overflow += change - headroom;
       this.bucket.fill = this.bucket.capacity;
       if (!enabled) {
-        this.enabled = true;
+        this.setEnabled(true, now);
         this.lastEnabledCycle = (this.numgc() + 1) >>> 0;
       }
       return;
@@ -206,7 +225,7 @@ export class GcCPULimiterState {
       this.bucket.fill += change;
     }
     // Exactly 50% GC time leaves a full bucket limiting.
-    if (change !== 0 && enabled) this.enabled = false;
+    if (change !== 0 && enabled) this.setEnabled(false, now);
   }
 
   private tryLock(): boolean {
@@ -232,10 +251,10 @@ export class GcCPULimiterState {
     this.bucket.capacity = nprocs * capacityPerProc;
     if (this.bucket.fill > this.bucket.capacity) {
       this.bucket.fill = this.bucket.capacity;
-      this.enabled = true;
+      this.setEnabled(true, now);
       this.lastEnabledCycle = (this.numgc() + 1) >>> 0;
     } else if (this.bucket.fill < this.bucket.capacity) {
-      this.enabled = false;
+      this.setEnabled(false, now);
     }
     this.unlock();
   }

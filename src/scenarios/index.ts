@@ -10,6 +10,7 @@ import blahdoGctrace from './blahdo-gctrace.ts';
 import blahdo from './blahdo.ts';
 import bonus from './bonus.ts';
 import busyLoop from './busy-loop.ts';
+import containerOom from './container-oom.ts';
 import ginIdle from './gin-idle.ts';
 import hello from './hello.ts';
 import { liveHeapGogc100, liveHeapGogc200, liveHeapGogc50, liveHeapMemlimit, liveHeapSteady } from './live-heap.ts';
@@ -45,6 +46,8 @@ const all: Program[] = [
   appendGrowthGctrace,
   sizeRoundingGctrace,
   stackRelease,
+  // The first seed's story (gomem container-oom runs its three configurations).
+  containerOom,
 ];
 
 export const scenarios = new Map<string, Program>(all.map((p) => [p.name, p]));

@@ -26,8 +26,8 @@ function transcript(name: string): string {
   return out.join('');
 }
 
-/** Scenarios that allocate millions of objects (live-heap-steady: 12.8M per run). */
-const heavy = new Set(['live-heap-steady', 'alloc-churn', 'live-heap-memlimit']);
+/** Scenarios that allocate millions of objects (live-heap-steady: 12.8M per run; container-oom: 7.8M over 8 virtual minutes). */
+const heavy = new Set(['live-heap-steady', 'alloc-churn', 'live-heap-memlimit', 'container-oom']);
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
