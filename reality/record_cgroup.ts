@@ -1,5 +1,6 @@
 // Records real Go in a real memory cgroup (cgroup v1, run as root):
-// `npx tsx reality/record_cgroup.ts [--runs N] [--config NAME…] [--seconds S]`.
+// `npx tsx reality/record_cgroup.ts [--runs N] [--config NAME]… [--append]`
+// (--append adds runs to the recording instead of starting it again).
 // For the container-oom case (reality/cases/container-oom/cgroup-case.json):
 // builds main.go, and for each configuration, each run: creates the memory
 // cgroup /sys/fs/cgroup/memory/gomem-container-oom-<config>-<run> with
@@ -238,18 +239,18 @@ export function summaryLine(r: CgroupRun): string {
 
 async function main(argv: string[]): Promise<number> {
   let runs = 2;
-  let only: string[] = [];
-  let seconds: number | undefined;
+  const only: string[] = [];
+  let append = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--runs') runs = Number(argv[++i]);
+    else if (a === '--append') append = true;
     else if (a === '--config') only.push(argv[++i] ?? '');
     else {
-      console.error(`record_cgroup: unknown option ${a} (accepted: --runs N, --config NAME)`);
+      console.error(`record_cgroup: unknown option ${a} (accepted: --runs N, --config NAME, --append)`);
       return 2;
     }
   }
-  void seconds;
   if (!Number.isInteger(runs) || runs < 1) {
     console.error('record_cgroup: --runs needs a positive integer');
     return 2;
@@ -286,11 +287,16 @@ async function main(argv: string[]): Promise<number> {
     runs: [],
   };
   const file = join(CASE_DIR, 'recorded-cgroup.json');
+  if (append && existsSync(file)) {
+    const old = JSON.parse(readFileSync(file, 'utf8')) as CgroupRecording;
+    out.runs = old.runs;
+    out.recorded = { ...old.recorded, appended: [...((old.recorded.appended as string[] | undefined) ?? []), out.recorded.date as string] };
+  }
   for (let run = 1; run <= runs; run++) {
     for (const c of configs) {
       let r: CgroupRun;
       try {
-        r = await runOnce(bin, def, c, run);
+        r = await runOnce(bin, def, c, out.runs.filter((x) => x.config === c.name).length + 1);
       } catch (e) {
         console.error(`record_cgroup: ${(e as Error).message}`);
         return 1;
