@@ -11,7 +11,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { MAP_ANONYMOUS, MAP_PRIVATE, PROT_READ, PROT_WRITE, renderCgroupView } from '../../src/kernel/index.ts';
 import { GcCPULimiterState } from '../../src/runtime/mgclimit.ts';
-import { containerOomConfigs, formatContainerOomTable, runContainerOom } from '../../src/scenarios/container-oom-table.ts';
+import { containerOomConfigs, formatContainerOomTable, runContainerOom, type ContainerOomRow } from '../../src/scenarios/container-oom-table.ts';
+import { compareConfig } from '../../reality/compare_cgroup.ts';
+import type { CgroupRecording } from '../../reality/record_cgroup.ts';
 import { HELLO, MiB, newMachine } from '../kernel/helpers.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -163,4 +165,43 @@ describe('the container-oom table', () => {
     expect(table.split('\n')[1]).toMatch(/^configuration\s+outcome\s+peak RSS\s+peak charge\s+VSZ\s+GC cycles\s+GC CPU\s+limiter on$/);
     expect(table.split('\n')[2]).toMatch(new RegExp(`^GOGC=100\\s+killed at ${(a.endNs / 1e9).toFixed(3)} s\\s+`));
   }, 120_000);
+});
+
+describe('reality/compare_cgroup: gomem against the real cgroup runs', () => {
+  const rec = JSON.parse(readFileSync(new URL('../../reality/cases/container-oom/recorded-cgroup.json', import.meta.url), 'utf8')) as CgroupRecording;
+  const row = (over: Partial<ContainerOomRow>): ContainerOomRow => ({
+    config: 'gogc100',
+    env: { GOMAXPROCS: '2', GOGC: '100' },
+    killed: true,
+    endNs: 255.662e9,
+    peakRss: 510.9 * MiB,
+    peakCharge: 512 * MiB,
+    peakVsz: 1659.4 * MiB,
+    gcCycles: 366,
+    gcCpuFraction: 0.0004,
+    limiterNs: 0,
+    report: [],
+    kernelLog: [],
+    ...over,
+  });
+  const verdicts = (config: string, r: ContainerOomRow): Record<string, string> =>
+    Object.fromEntries(compareConfig(config, rec.runs.filter((x) => x.config === config), r).map((v) => [v.figure, `${v.real} | ${v.gomem} | ${v.verdict}`]));
+
+  it('GOGC=100 as gomem ran it (killed at 255.662 s, 512 MiB): outcome, kill time and peak charge agree', () => {
+    const v = verdicts('gogc100', row({}));
+    expect(v.outcome).toBe('killed (2 runs) | killed | ok');
+    expect(v['kill time, s']).toBe('249.5–254.9 | 255.7 | ok');
+    expect(v['peak charge, MiB']).toBe('512.0 | 512.0 | ok');
+  });
+
+  it('a GOGC=100 that survived, or was killed 10% after the last real kill, is out', () => {
+    expect(verdicts('gogc100', row({ killed: false })).outcome).toBe('killed (2 runs) | survived | OUT');
+    expect(verdicts('gogc100', row({ endNs: 254.925e9 * 1.1 + 1e9 }))['kill time, s']).toMatch(/\| OUT$/);
+  });
+
+  it('where real runs differ (GOMEMLIMIT=450MiB: killed once, survived twice) either outcome agrees; kill times compare with the killed runs', () => {
+    const v = verdicts('memlimit450', row({ config: 'memlimit450', endNs: 479.241e9 }));
+    expect(v.outcome).toBe('mixed (3 runs) | killed | ok');
+    expect(v['kill time, s']).toBe('541.3 | 479.2 | OUT');
+  });
 });
