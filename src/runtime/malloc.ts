@@ -105,6 +105,7 @@ export function mallocgc(rt: Runtime, size: number, typ: RType | null, needzero:
       }
       x = v;
       size = tinySize;
+      rt.touchMemory(v, tinySize);
     } else {
       const hasHeader = !noscan && size > minSizeForMallocHeader;
       if (hasHeader) size += mallocHeaderSize;
@@ -114,6 +115,8 @@ export function mallocgc(rt: Runtime, size: number, typ: RType | null, needzero:
       x = smallSlot(rt, c, spc);
       span = c.alloc[spc]!;
       if (needzero && span.needzero !== 0) zeroSlot(rt, span, x, size);
+      // The slot is written (cleared, or its header or first words stored): a freed slot's line is cold.
+      rt.touchMemory(x, size);
       if (hasHeader) {
         header = x;
         x += mallocHeaderSize;

@@ -379,8 +379,12 @@ export class Memory {
 
   // ── residency ────────────────────────────────────────────────────────
 
+  /** Sees every noted load and store (the runtime's cache model prices them). */
+  onTouch: ((a: number, n: number) => void) | null = null;
+
   /** A store of n bytes at a: fault its pages in, once per page for address-ordered writes. */
   noteWrite(a: number, n: number): void {
+    this.onTouch?.(a, n);
     const s = this.spanFor(a);
     if (s !== null && a >= s.startAddr && a + n - s.startAddr <= s.touchedOff) return;
     this.sys.touch(a, n);
@@ -391,6 +395,7 @@ export class Memory {
 
   /** A load of n bytes at a: a read fault if the page was never touched (the zero page). */
   noteRead(a: number, n: number): void {
+    this.onTouch?.(a, n);
     const s = this.spanFor(a);
     if (s !== null && a >= s.startAddr && a + n - s.startAddr <= s.touchedOff) return;
     this.sys.touchRead(a, n);

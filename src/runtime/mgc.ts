@@ -155,6 +155,7 @@ export class GC implements Collector {
       noscanObject: c.markNoscanObject(),
       stackGoroutine: c.scanStackGoroutine(),
       stackByte: c.scanStackBytes(1),
+      lineMiss: c.lineMiss(),
     });
     this.sweeper = new Sweeper(rt, {
       cost: (o) => c.sweepSpan(o),
@@ -187,8 +188,12 @@ export class GC implements Collector {
    * at once, which marks the same objects a little earlier.
    */
   writeBarrier(old: number, ptr: number): void {
+    const n = (old !== 0 ? 1 : 0) + (ptr !== 0 ? 1 : 0);
+    if (n === 0) return;
     if (old !== 0) this.mark.shade(old);
     if (ptr !== 0) this.mark.shade(ptr);
+    // The flush runs on the writer's time, not the collector's (it is mutator CPU in Go's accounting).
+    this.rt.costs?.barrierPointers(n);
   }
 
   /** gcenable: the background sweeper, scavenger and forcegc helper get their bodies; collection may start. */

@@ -14,6 +14,7 @@
 // own mark bits (as mcheckmark.go keeps separate checkmarks): it answers
 // "what is reachable now" without touching the collector's state.
 
+import type { CacheModel } from '../sim/cache.ts';
 import { arenaPageIndex } from './malloc_arena.ts';
 import { mallocHeaderSize } from './mbitmap.ts';
 import { GCWork } from './mgcwork.ts';
@@ -189,6 +190,8 @@ export interface MarkCosts {
   /** Scanning a goroutine's stack: per goroutine, and per byte in use. */
   readonly stackGoroutine: number;
   readonly stackByte: number;
+  /** A miss of the marking P's cache model (reading an object that is neither cached nor prefetched). */
+  readonly lineMiss: number;
 }
 
 /**
@@ -313,6 +316,8 @@ export class GCMark {
   // caches skip the arena-map walk then. They hold no state of the model:
   // each answer is exactly what the full lookup gives.
 
+  /** The draining P's cache model (null: none), looked up once per drain. */
+  private cache: CacheModel | null = null;
   /** Sink of greyobject's prefetching reads. */
   private prefetched = 0;
   /** The span the last lookup found. */
@@ -433,7 +438,10 @@ export class GCMark {
     this.rt.gcController.heapScanWork += scanSize;
     this.units += scanSize;
     const c = this.costs;
-    this.ns += c.object + ptrs * c.pointerWord + nils * c.nilWord;
+    // The words read, up to the last pointer word: scattered objects miss the cache.
+    const cache = this.cache;
+    const misses = scanSize > 0 && cache !== null ? cache.touchRange(b, scanSize) : 0;
+    this.ns += c.object + ptrs * c.pointerWord + nils * c.nilWord + misses * c.lineMiss;
   }
 
   /**
@@ -443,6 +451,7 @@ export class GCMark {
    */
   drain(budgetNs: number, budgetUnits = Infinity): void {
     const startUnits = this.units;
+    this.cache = this.rt.curPCache();
     while (this.ns < budgetNs && this.units - startUnits < budgetUnits) {
       if (this.rootNext < this.rootJobs) {
         if (this.rootNext > 0 && this.mayScanStack !== null && !this.mayScanStack(this.rootGs[this.rootNext - 1]!)) break;

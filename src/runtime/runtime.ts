@@ -4,6 +4,7 @@
 // mirroring Go's free functions take it as their first argument
 // (mallocgc(rt, …)).
 
+import { CacheModel, cacheWays } from '../sim/cache.ts';
 import type { Clock } from '../sim/clock.ts';
 import type { MCache } from './mcache.ts';
 import type { MemDebug } from './mem_linux.ts';
@@ -45,6 +46,10 @@ export interface Collector {
 export interface AllocCosts {
   malloc(size: number, noscan: boolean): void;
   zeroing(bytes: number): void;
+  /** Misses of the running P's cache model (cacheMisses). */
+  lineMisses(n: number): void;
+  /** Pointers the write barrier buffered for the running goroutine (wbBufFlush greys them on its time). */
+  barrierPointers(n: number): void;
 }
 
 /** GODEBUG settings of the collector (runtime1.go dbgvars). */
@@ -116,6 +121,8 @@ export class Runtime {
 
   collector: Collector | null = null;
   costs: AllocCosts | null = null;
+  /** Bytes of each P's cache model (0: no cache model; installed with the costs). */
+  cacheBytes = 0;
   /** Stack-cache flush hook (stack.go stackcache_clear), installed by the stack allocator. */
   stackcacheClearHook: ((c: MCache) => void) | null = null;
 
@@ -125,6 +132,7 @@ export class Runtime {
     this.debug = opts.debug;
     this.persistent = new PersistentAllocator(opts.sys, this.memstats);
     this.mem = new Memory(() => this.mheap, opts.sys);
+    this.mem.onTouch = (a, n) => this.touchMemory(a, n);
     this.gcController = new GcControllerState(() => opts.sys.mappedReady);
   }
 
@@ -162,6 +170,30 @@ export class Runtime {
   }
   chargeZeroing(bytes: number): void {
     this.costs?.zeroing(bytes);
+  }
+
+  /**
+   * The sectors of [a, a+n) that miss the running P's cache model (touching
+   * them). Accesses of more than 512 bytes are not looked at: bulk copies
+   * and clears stream, and their calibrated costs are per byte already.
+   */
+  cacheMisses(a: number, n: number): number {
+    if (n > 512 || n <= 0) return 0;
+    const c = this.curPCache();
+    return c === null ? 0 : c.touchRange(a, n);
+  }
+
+  /** The running P's cache model (made at first use), or null with no cost model or no running P. */
+  curPCache(): CacheModel | null {
+    const p = this.curP;
+    if (p === null) return null;
+    return p.cache ?? (this.cacheBytes === 0 ? null : (p.cache = new CacheModel(this.cacheBytes, cacheWays)));
+  }
+
+  /** A small load or store by the running goroutine (or its mallocgc): its misses cost time. */
+  touchMemory(a: number, n: number): void {
+    const m = this.cacheMisses(a, n);
+    if (m > 0) this.costs?.lineMisses(m);
   }
   stackcacheClear(c: MCache): void {
     this.stackcacheClearHook?.(c);

@@ -16,15 +16,18 @@
 //      nanoseconds).
 //
 // What it simplifies (docs/fidelity/costs.md has the measured sizes):
-//   - One number per kind of work: no caches, no branch predictors. Where
-//     the real cost depends on cache temperature, the constant was measured
-//     in the common state and the note in costs.json says which.
+//   - One number per kind of work, measured with its data in cache (the
+//     note in costs.json says which state), plus one price per miss of a
+//     per-P cache model (cache.ts) for the touches that go beyond it: the
+//     collector's scans and the program's small loads, stores and
+//     allocations. No branch predictors, no TLB of its own.
 //   - Costs between measured sizes are piecewise-linear interpolations;
 //     beyond the largest measured size they extrapolate along the last
 //     segment (or at the last per-byte rate).
 //   - CPU work only: a simulated P does one thing at a time; contention
 //     between Ps (locks, memory bandwidth) is not modelled.
 
+import { cacheSectorBytes, cacheWays } from './cache.ts';
 import costsFile from './costs.json' with { type: 'json' };
 
 /** One constant as costs.json stores it. */
@@ -64,6 +67,8 @@ export const COST_KEYS = [
   'gc.mark.nilWord',
   'gc.mark.noscanObject',
   'gc.mark.cycle',
+  'mem.cacheBytes',
+  'mem.lineMiss',
   'gc.stack.byte',
   'gc.stack.goroutine',
   'gc.sweep.spanFreed',
@@ -267,6 +272,15 @@ export class CostModel {
   markNoscanObject(): number {
     return this.c['gc.mark.noscanObject'];
   }
+  /** Bytes of each P's cache model (src/sim/cache.ts), a whole number of its sets. */
+  cacheBytes(): number {
+    const set = cacheWays * cacheSectorBytes;
+    return Math.max(set, Math.floor(this.c['mem.cacheBytes'] / set) * set);
+  }
+  /** One miss of the cache model: a sector neither cached nor prefetched. */
+  lineMiss(): number {
+    return this.c['mem.lineMiss'];
+  }
   /** Fixed mark work of one cycle (roots other than stacks, worker start-up). */
   markCycle(): number {
     return this.c['gc.mark.cycle'];
@@ -356,10 +370,25 @@ export class ClockCharger {
 }
 
 /** The allocator's charges (the runtime's AllocCosts hook) on a clock. */
-export function allocCharges(model: CostModel, charger: ClockCharger): { malloc(size: number, noscan: boolean): void; zeroing(bytes: number): void } {
+/** What the runtime charges the running goroutine for (the runtime's AllocCosts hook). */
+export interface RuntimeCharges {
+  malloc(size: number, noscan: boolean): void;
+  zeroing(bytes: number): void;
+  lineMisses(n: number): void;
+  barrierPointers(n: number): void;
+}
+
+export function allocCharges(model: CostModel, charger: ClockCharger): RuntimeCharges {
+  const miss = model.lineMiss();
+  // wbBufFlush does for each buffered pointer what scanobject does for a
+  // pointer word it finds (findObject, the mark bit, greyobject), so it is
+  // priced as one: Go has no benchmark of the flush alone.
+  const barrierPointer = model.markPointerWord();
   return {
     malloc: (size, noscan) => charger.charge(model.malloc(size, noscan)),
     zeroing: (bytes) => charger.charge(model.zeroing(bytes)),
+    lineMisses: (n) => charger.charge(n * miss),
+    barrierPointers: (n) => charger.charge(n * barrierPointer),
   };
 }
 

@@ -6,6 +6,7 @@
 // not given. Pure: no I/O.
 
 import { CostModel, NOSCAN_SIZES, SCAN_SIZES } from '../../../src/sim/cost.ts';
+import { cacheWays, fitCache } from './cachefit.ts';
 import { leastSquares, median, primaryValue, roundSig, spread, usableSamples, type Quietness, type Sample, type Series } from './results.ts';
 
 export interface Cost {
@@ -227,7 +228,17 @@ function reduceGC(view: View, direct: Direct, store: Store, spreadOf: SpreadOf, 
     'extra cost when a pointer word greys a pointer-free object (marked, counted, never queued or scanned), beyond gc.mark.pointerWord');
   const rndName = 'GCMark/random/n=100000/w=16';
   store('gc.mark.randomFactor', (view.value(rndName, markCPU) - empty - n * object) / (16 * n * word), spreadOf([rndName, markCPU]), 'ratio', `Benchmark${rndName}`,
-    'pointer-word cost when targets are scattered over a 12.8 MB graph (cache misses), as a multiple of gc.mark.pointerWord; not applied by the model');
+    'pointer-word cost when targets are scattered over a 12.8 MB graph (cache misses), as a multiple of gc.mark.pointerWord; the model prices such misses with its cache model instead (mem.cacheBytes, mem.lineMiss)');
+  // The cache model: its size and miss cost, from what the random graphs
+  // cost beyond the sequential ones (cachefit.ts).
+  const rnd4 = 'GCMark/random/n=100000/w=4';
+  const extra = (rnd: string, sq: string) => (view.value(rnd, markCPU) - view.value(sq, markCPU)) / n;
+  const fit = fitCache(extra(rnd4, 'GCMark/seq/n=100000/w=4'), extra(rndName, 'GCMark/seq/n=100000/w=16'));
+  const fitInputs: [string, Metric][] = [[rnd4, markCPU], [rndName, markCPU], ['GCMark/seq/n=100000/w=4', markCPU], ['GCMark/seq/n=100000/w=16', markCPU]];
+  store('mem.cacheBytes', fit.cacheBytes, spreadOf(...fitInputs), 'bytes', 'fit over BenchmarkGCMark/random/* against BenchmarkGCMark/seq/*',
+    `size of the per-P cache model (src/sim/cache.ts, ${cacheWays}-way, 128-byte sectors): the size at which the model's misses price the 3.2 MB and the 12.8 MB random graphs alike`);
+  store('mem.lineMiss', fit.missNs, spreadOf(...fitInputs), 'ns per miss', 'fit over BenchmarkGCMark/random/* against BenchmarkGCMark/seq/*',
+    'one miss of the cache model (a 128-byte sector not cached nor prefetched): the 12.8 MB random graph\'s extra mark CPU per object over the model\'s extra misses per object');
   const w128 = view.value('GCMark/seq/n=100000/w=128', markCPU);
   const err128 = (empty + n * (object + 128 * word)) / w128 - 1;
   if (Math.abs(err128) > 0.3) warnings.push(`mark fit predicts the 1 KiB (malloc-header) objects ${(err128 * 100).toFixed(0)}% off`);
@@ -297,7 +308,7 @@ function checkModel(view: View, costs: Record<string, Cost>): Check[] {
   const n = 100_000;
   check('markCycle + N·(markObject + 128·markPointerWord) vs BenchmarkGCMark/seq/n=100000/w=128 (1 KiB objects with malloc headers)',
     view.value('GCMark/seq/n=100000/w=128', markCPU), m.markCycle() + n * (m.markObject() + 128 * m.markPointerWord()));
-  check('markCycle + N·(markObject + 16·markPointerWord) vs BenchmarkGCMark/random/n=100000/w=16 (scattered targets)',
+  check('markCycle + N·(markObject + 16·markPointerWord) vs BenchmarkGCMark/random/n=100000/w=16 (scattered targets, before the misses of the cache model, which mem.cacheBytes and mem.lineMiss are fitted to price)',
     view.value('GCMark/random/n=100000/w=16', markCPU), m.markCycle() + n * (m.markObject() + 16 * m.markPointerWord()));
   for (const [label, d] of [['1µs', 1e3], ['100µs', 1e5]] as const) {
     check(`sleepIdle(${label}) vs BenchmarkSleep/${label}`, view.value(`Sleep/${label}`, 'ns/op'), m.sleepIdle(d));

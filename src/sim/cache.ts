@@ -1,0 +1,108 @@
+// A core's private cache, for costs: which memory touches hit and which go
+// beyond it. It mirrors no Go file; it stands in for the hardware that makes
+// marking a heap scattered over tens of MB several times slower per object
+// than marking one laid out in allocation order, and makes a program that
+// allocates into the slots the sweeper freed all over its heap slower than
+// one that allocates into fresh spans.
+//
+// The model: a set-associative cache with LRU replacement in each set, in
+// units of 128-byte sectors (x86 L2s fetch a line's buddy with it: the
+// adjacent-line prefetcher), plus a stream detector standing in for the
+// hardware prefetchers: two misses in a row at the same stride (up to 4 KiB,
+// either direction) train it, and from then on the sectors along that
+// stride come prefetched (count as hits), so walks in address order, or
+// at a fixed step through it, run at cache speed. Its size
+// and what a miss costs are calibrated (CostModel.cacheBytes, lineMiss):
+// together they reproduce BenchmarkGCMark's random graphs against its
+// sequential ones.
+//
+// Deterministic and cheap: one typed-array probe of `ways` entries per touch.
+
+/** Ways of each set (the costs' cache size is a whole number of sets). */
+export const cacheWays = 2;
+/** Bytes per cache line (x86-64). */
+export const cacheLineBytes = 64;
+/** Bytes per unit of caching: a line and its adjacent-line buddy. */
+export const cacheSectorBytes = 128;
+/** The longest stride (in sectors, either direction) the prefetcher follows: 4 KiB, within a page. */
+const maxStrideSectors = 32;
+
+export class CacheModel {
+  /** Sector number + 1 of each way (0: empty); within a set, most recently used first. */
+  private readonly tags: Float64Array;
+  private readonly sets: number;
+  /** The sector touched last: touching it again is a hit that changes nothing (it is first in its set). */
+  private lastSector = -1;
+  /** The sector of the previous miss, the stride between the last two misses, and how many misses in a row had it. */
+  private lastMiss = -2;
+  private stride = 0;
+  private streak = 0;
+  /** Touches and misses so far (for the view and for tests). */
+  touches = 0;
+  misses = 0;
+
+  constructor(
+    readonly bytes: number,
+    readonly ways: number,
+  ) {
+    const sectors = Math.floor(bytes / cacheSectorBytes);
+    if (sectors < ways || sectors % ways !== 0) throw new Error(`cache model: ${bytes} bytes do not divide into ${ways}-way sets of ${cacheSectorBytes}-byte sectors`);
+    this.sets = sectors / ways;
+    this.tags = new Float64Array(sectors);
+  }
+
+  /** Touches the sector holding `addr`: true if it was cached (or prefetched by a trained stream). */
+  touch(addr: number): boolean {
+    return this.touchSector(Math.floor(addr / cacheSectorBytes));
+  }
+
+  private touchSector(sector: number): boolean {
+    this.touches++;
+    if (sector === this.lastSector) return true;
+    this.lastSector = sector;
+    // The set from the sector number's low 25 bits with integer arithmetic
+    // (a double's % is a slow library call); the tag is the whole number.
+    const set = ((sector * cacheSectorBytes) >>> 7) % this.sets;
+    const tag = sector + 1;
+    const ways = this.ways;
+    const t = this.tags;
+    const base = set * ways;
+    let i = 0;
+    while (i < ways && t[base + i] !== tag) i++;
+    const hit = i < ways;
+    // Move to the front (a hit) or insert at the front, dropping the least recently used (a miss).
+    for (let j = hit ? i : ways - 1; j > 0; j--) t[base + j] = t[base + j - 1]!;
+    t[base] = tag;
+    if (hit) return true;
+    const stride = sector - this.lastMiss;
+    this.streak = stride === this.stride && stride <= maxStrideSectors && stride >= -maxStrideSectors ? this.streak + 1 : 1;
+    this.stride = stride;
+    this.lastMiss = sector;
+    if (this.streak >= 2) return true;
+    this.misses++;
+    return false;
+  }
+
+  /** Misses among the sectors of [addr, addr+n) (n ≥ 1), touching each once. */
+  touchRange(addr: number, n: number): number {
+    const first = Math.floor(addr / cacheSectorBytes);
+    const last = Math.floor((addr + n - 1) / cacheSectorBytes);
+    // Most touches are one object within the sector touched just before (its neighbour, or itself).
+    if (first === last && first === this.lastSector) {
+      this.touches++;
+      return 0;
+    }
+    let m = 0;
+    for (let s = first; s <= last; s++) if (!this.touchSector(s)) m++;
+    return m;
+  }
+
+  /** Forgets everything (a fresh process). */
+  clear(): void {
+    this.tags.fill(0);
+    this.lastSector = -1;
+    this.lastMiss = -2;
+    this.stride = 0;
+    this.streak = 0;
+  }
+}
