@@ -171,7 +171,7 @@ export class GoProcess {
     };
     this.rt = new Runtime({ sys, clock: this.clock, debug: this.debug });
     this.rt.costs = allocCharges(this.costs, this.charger);
-    this.rt.cacheBytes = process.env.NOCACHE ? 0 : this.costs.cacheBytes();
+    this.rt.cacheBytes = this.costs.cacheBytes();
     if (parsed.memprofilerate !== undefined) this.rt.memProfileRate = parsed.memprofilerate;
     this.rodata = new Rodata(this.binary, this.rt.types);
     this.globals = new Globals(this.binary, this.rt.mem);
