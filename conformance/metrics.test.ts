@@ -137,26 +137,6 @@ const leftOut: Record<string, string> = {
   // main there: virtual time goes back from 266 ms to 49 ms (2.5 ms for big-slice-gc),
   // busy time exceeds GOMAXPROCS × elapsed, and idle time (total − busy − pause) is 0.
   'big-slice-freeos/after_gc/found idle time': 'virtual time goes backwards across runtime.GC() after a long step (mgc.ts/proc.ts)',
-  'big-slice-freeos/cpu cumulative': 'virtual time goes backwards across runtime.GC() after a long step; live /cpu/classes (mgc.ts/proc.ts)',
-  // gomem computes /cpu/classes live at the read, idle as GOMAXPROCS × elapsed − busy −
-  // pause, where Go 1.23 reports work.cpuStats: a snapshot taken only at the GC's
-  // stop-the-world pauses (metrics.go's cpuStatsAggregate.compute, whose TODO says a live
-  // read would not be monotonic), with idle measured as time Ps spent on the idle list and
-  // user derived as the rest. Live, the running goroutine's current step is not yet in its
-  // P's busyTime (proc.ts credits it when the step ends), so a read mid-step counts it as
-  // idle, and the next read moves it to user: idle, or user when a mark assist or worker
-  // in that time is already counted as GC, decreases; and at the end of a long step GC +
-  // idle can exceed the total, so user is clamped to 0 and the total no longer adds up.
-  'churn (GOMAXPROCS=4)/cpu cumulative': 'live /cpu/classes where Go snapshots at GC pauses; the running step is not in busyTime (mgc.ts/proc.ts)',
-  'stack-release/cpu cumulative': 'live /cpu/classes where Go snapshots at GC pauses; the running step is not in busyTime (mgc.ts/proc.ts)',
-  'blahdo-gctrace/cpu cumulative': 'live /cpu/classes where Go snapshots at GC pauses; the running step is not in busyTime (mgc.ts/proc.ts)',
-  'blahdo-gctrace/after_loop/found user time': 'live /cpu/classes; the running step is not in busyTime (mgc.ts/proc.ts)',
-  'blahdo-gctrace/exit/found user time': 'live /cpu/classes; the running step is not in busyTime (mgc.ts/proc.ts)',
-  'blahdo-gctrace/after_loop/cpu total': 'live /cpu/classes; the running step is not in busyTime, user clamped at 0 (mgc.ts/proc.ts)',
-  'blahdo-gctrace/exit/cpu total': 'live /cpu/classes; the running step is not in busyTime, user clamped at 0 (mgc.ts/proc.ts)',
-  // With the scheduler's preemption work in the tree (not yet committed), main is still in the
-  // step that made and filled the 600 MiB slice here (264 ms), none of it in busyTime yet.
-  'big-slice-freeos/after_full_touch/found user time': 'live /cpu/classes; the running step is not in busyTime (mgc.ts/proc.ts)',
 };
 
 /** it(), or it.skip() naming why when the assertion is left out there. */
@@ -590,8 +570,10 @@ for (const prog of programs) {
             expect(dedicated > 0 || assist > 0 || idle > 0).toBe(true);
             expect(f64(read, '/cpu/classes/gc/pause:cpu-seconds')).toBeGreaterThan(0);
           });
-          itUnless(`${prog.name}/${state}/found idle time`, 'found idle time', () => {
-            expect(f64(at(state).read, '/cpu/classes/idle:cpu-seconds')).toBeGreaterThan(0);
+          itUnless(`${prog.name}/${state}/found idle time`, 'found idle time, once a cycle has run', () => {
+            const { read } = at(state);
+            if (u64(read, '/gc/cycles/total:gc-cycles') === 0n) return;
+            expect(f64(read, '/cpu/classes/idle:cpu-seconds')).toBeGreaterThan(0);
           });
           it('/cpu/classes/gc/total = assist + dedicated + idle + pause (within 0.1%)', () => {
             const { read } = at(state);
@@ -627,7 +609,16 @@ for (const prog of programs) {
               f64(read, '/cpu/classes/user:cpu-seconds') +
               f64(read, '/cpu/classes/idle:cpu-seconds');
             const total = f64(read, '/cpu/classes/total:cpu-seconds');
-            expect(withinEpsilon(total, sum, 0.001), `${total} vs ${sum}`).toBe(true);
+            if (!at(state).marking) {
+              expect(withinEpsilon(total, sum, 0.001), `${total} vs ${sum}`).toBe(true);
+              return;
+            }
+            // In a mark phase, gc/total already holds this cycle's sweep-termination pause (each
+            // pause is added as it ends) but the rest is as of the last mark termination: the
+            // classes add up to more than total, by less than the pauses so far (in Go too; its
+            // test reads after runtime.GC() returns).
+            expect(sum).toBeGreaterThan(total);
+            expect(sum - total).toBeLessThan(f64(read, '/cpu/classes/gc/pause:cpu-seconds'));
           });
         });
       });

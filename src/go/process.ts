@@ -11,7 +11,7 @@ import { Rand } from '../sim/rand.ts';
 import { mallocgc } from '../runtime/malloc.ts';
 import { mallocinit } from '../runtime/malloc_init.ts';
 import { LinuxMem } from '../runtime/mem_linux.ts';
-import { type MetricValue, readMetrics } from '../runtime/metrics.ts';
+import { type CPUClasses, type MetricValue, readMetrics } from '../runtime/metrics.ts';
 import { readMemStats } from '../runtime/mstats.ts';
 import { VirtualTimeLimit, defaultMaxTimeNs } from '../runtime/deadline.ts';
 import { GoFatalError, GoPanic } from '../runtime/panic.ts';
@@ -209,6 +209,7 @@ export class GoProcess {
       startTime: 0,
     });
     this.sched.gc = this.gc;
+    this.gc.onMarkTermination = () => this.accumulateCPUStats();
     this.go = new Go(this);
   }
 
@@ -337,27 +338,41 @@ export class GoProcess {
 
   /** runtime/metrics.Read of every supported metric, with the scheduler's counts. */
   readMetrics(): Map<string, MetricValue> {
-    const cpu = this.gc.cpu;
-    const total = this.gomaxprocs * this.clock.now;
-    let busy = 0;
-    for (const p of this.rt.allp) busy += p.busyTime;
     return readMetrics(this.rt, {
       gomaxprocs: this.gomaxprocs,
       gcount: Math.max(1, this.sched.numGoroutine()),
       startingStackSize: this.sched.startingStackSize,
       limiterLastEnabledCycle: this.gc.limiterLastEnabledCycle,
-      cpu: {
-        gcAssist: cpu.assist,
-        gcDedicated: cpu.dedicated + cpu.fractional,
-        gcIdle: cpu.idle,
-        gcPause: cpu.pause,
-        // The totals of past cycles plus this cycle's, as cpuStats.accumulate on a copy does.
-        scavengeAssist: this.rt.scavenge.cumAssistTime + this.rt.scavenge.assistTime,
-        scavengeBackground: this.rt.scavenge.cumBgTime + this.rt.scavenge.backgroundTime,
-        idle: Math.max(0, total - busy - cpu.pause),
-        total,
-      },
+      // work.cpuStats as metrics.go reads it: the snapshot of the last mark
+      // termination (all zero before the first), except the pause time,
+      // which every stop-the-world adds to as it ends.
+      cpu: { ...this.cpuStats, gcPause: this.gc.cpu.pause },
     });
+  }
+
+  /** work.cpuStats at the last mark termination. */
+  private cpuStats: CPUClasses = { gcAssist: 0, gcDedicated: 0, gcIdle: 0, gcPause: 0, scavengeAssist: 0, scavengeBackground: 0, idle: 0, total: 0, user: 0 };
+
+  /** cpuStats.accumulate at mark termination: every class up to now, user as what is left. */
+  private accumulateCPUStats(): void {
+    const cpu = this.gc.cpu;
+    const total = this.gomaxprocs * this.clock.now;
+    const c: CPUClasses = {
+      gcAssist: cpu.assist,
+      gcDedicated: cpu.dedicated + cpu.fractional,
+      gcIdle: cpu.idle,
+      gcPause: cpu.pause,
+      scavengeAssist: this.rt.scavenge.cumAssistTime,
+      scavengeBackground: this.rt.scavenge.cumBgTime,
+      // Go sums the time Ps sat idle, which never shrinks. gomem derives it
+      // from busy time, and a P that has run ahead of the clock (a mark
+      // worker's long step) makes the derived figure dip: it is held.
+      idle: Math.max(this.cpuStats.idle, total - this.sched.busyTimeNow() - cpu.pause),
+      total,
+      user: 0,
+    };
+    c.user = total - (c.gcAssist + c.gcDedicated + c.gcIdle + c.gcPause + c.scavengeAssist + c.scavengeBackground + c.idle);
+    this.cpuStats = c;
   }
 
   /** The mallocgc an allocation step of the traced data stands for (package inits, first uses); returns the address. */

@@ -34,6 +34,8 @@ export interface CPUClasses {
   idle: number;
   /** GOMAXPROCS × elapsed. */
   total: number;
+  /** What is left of total when GC, scavenging and idle time are taken out, as cpuStats.accumulate derives it. */
+  user: number;
 }
 
 const u64 = (n: number): MetricValue => (n < 0 ? 2n ** 64n + BigInt(n) : n);
@@ -107,7 +109,7 @@ export function readMetrics(rt: Runtime, sched: MetricsSched): Map<string, Metri
       ['/cpu/classes/scavenge/background:cpu-seconds', c.scavengeBackground],
       ['/cpu/classes/scavenge/total:cpu-seconds', scavTotal],
       ['/cpu/classes/total:cpu-seconds', c.total],
-      ['/cpu/classes/user:cpu-seconds', Math.max(0, c.total - gcTotal - scavTotal - c.idle)],
+      ['/cpu/classes/user:cpu-seconds', c.user],
     ] as const) {
       m.set(k, sec(v));
     }

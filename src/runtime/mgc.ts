@@ -92,6 +92,8 @@ export class GC implements Collector {
   enabled = false;
   /** work.cycles: cycles started. */
   cycles = 0;
+  /** Called at the end of mark termination's pause, where Go takes its CPU-stats snapshot (work.cpuStats.accumulate). */
+  onMarkTermination: (() => void) | null = null;
   /**
    * Mark work (virtual ns) a background worker does before the scheduler
    * decides again: finer steps interleave marking with the mutator more
@@ -614,6 +616,7 @@ export class GC implements Collector {
     const total = (end - this.env.startTime) * rt.allp.length;
     ms.gc_cpu_fraction = total > 0 ? (this.cpu.total - this.cpu.idle) / total : 0;
     rt.scavenge.accumulate();
+    this.onMarkTermination?.();
     if (this.userForced) ms.numforcedgc++;
     ms.numgc++;
     rt.mheap.pages.scav.index.nextGen();

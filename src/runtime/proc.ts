@@ -130,6 +130,14 @@ export class Sched {
   }
 
   /** runtime.NumGoroutine: live goroutines that are not the runtime's own. */
+  /** CPU time the Ps spent running so far, with the running step's part up to now (it is credited to its P when the step ends). */
+  busyTimeNow(): number {
+    let busy = 0;
+    for (const p of this.ps) busy += p.busyTime;
+    if (this.curG !== null) busy += this.clock.now - this.segStart;
+    return busy;
+  }
+
   numGoroutine(): number {
     let n = 0;
     for (const g of this.allgs) if (g.status !== _Gdead && !g.system) n++;
