@@ -46,7 +46,7 @@ export interface Collector {
 export interface AllocCosts {
   malloc(size: number, noscan: boolean): void;
   zeroing(bytes: number): void;
-  /** Misses of the running P's cache model (cacheMisses). */
+  /** Misses of the running P's cache model (touchMemory). */
   lineMisses(n: number): void;
   /** Pointers the write barrier buffered for the running goroutine (wbBufFlush greys them on its time). */
   barrierPointers(n: number): void;
@@ -172,17 +172,6 @@ export class Runtime {
     this.costs?.zeroing(bytes);
   }
 
-  /**
-   * The sectors of [a, a+n) that miss the running P's cache model (touching
-   * them). Accesses of more than 512 bytes are not looked at: bulk copies
-   * and clears stream, and their calibrated costs are per byte already.
-   */
-  cacheMisses(a: number, n: number): number {
-    if (n > 512 || n <= 0) return 0;
-    const c = this.curPCache();
-    return c === null ? 0 : c.touchRange(a, n);
-  }
-
   /** The running P's cache model (made at first use), or null with no cost model or no running P. */
   curPCache(): CacheModel | null {
     const p = this.curP;
@@ -190,10 +179,18 @@ export class Runtime {
     return p.cache ?? (this.cacheBytes === 0 ? null : (p.cache = new CacheModel(this.cacheBytes, cacheWays)));
   }
 
-  /** A small load or store by the running goroutine (or its mallocgc): its misses cost time. */
+  /**
+   * A small load or store by the running goroutine (or its mallocgc): the
+   * sectors that miss the running P's cache model cost time. Accesses of
+   * more than 512 bytes are not looked at: bulk copies and clears stream,
+   * and their calibrated costs are per byte already.
+   */
   touchMemory(a: number, n: number): void {
-    const m = this.cacheMisses(a, n);
-    if (m > 0) this.costs?.lineMisses(m);
+    if (n > 512 || n <= 0) return;
+    const c = this.curP?.cache ?? this.curPCache();
+    if (c === null) return;
+    const m = c.touchRange(a, n);
+    if (m !== 0) this.costs?.lineMisses(m);
   }
   stackcacheClear(c: MCache): void {
     this.stackcacheClearHook?.(c);
