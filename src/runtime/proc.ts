@@ -129,7 +129,6 @@ export class Sched {
     return this.rt.allp;
   }
 
-  /** runtime.NumGoroutine: live goroutines that are not the runtime's own. */
   /** CPU time the Ps spent running so far, with the running step's part up to now (it is credited to its P when the step ends). */
   busyTimeNow(): number {
     let busy = 0;
@@ -138,6 +137,7 @@ export class Sched {
     return busy;
   }
 
+  /** runtime.NumGoroutine: live goroutines that are not the runtime's own. */
   numGoroutine(): number {
     let n = 0;
     for (const g of this.allgs) if (g.status !== _Gdead && !g.system) n++;

@@ -192,6 +192,7 @@ export class Runtime {
     const m = c.touchRange(a, n);
     if (m !== 0) this.costs?.lineMisses(m);
   }
+
   stackcacheClear(c: MCache): void {
     this.stackcacheClearHook?.(c);
   }

@@ -20,10 +20,10 @@
 
 /** Ways of each set (the costs' cache size is a whole number of sets). */
 export const cacheWays = 2;
-/** Bytes per cache line (x86-64). */
-export const cacheLineBytes = 64;
-/** Bytes per unit of caching: a line and its adjacent-line buddy. */
+/** Bytes per unit of caching: a 64-byte x86 line and its adjacent-line buddy. */
 export const cacheSectorBytes = 128;
+/** log2(cacheSectorBytes). */
+const sectorShift = 7;
 /** The longest stride (in sectors, either direction) the prefetcher follows: 4 KiB, within a page. */
 const maxStrideSectors = 32;
 
@@ -62,7 +62,7 @@ export class CacheModel {
     this.lastSector = sector;
     // The set from the sector number's low 25 bits with integer arithmetic
     // (a double's % is a slow library call); the tag is the whole number.
-    const set = ((sector * cacheSectorBytes) >>> 7) % this.sets;
+    const set = ((sector * cacheSectorBytes) >>> sectorShift) % this.sets;
     const tag = sector + 1;
     const ways = this.ways;
     const t = this.tags;
@@ -95,14 +95,5 @@ export class CacheModel {
     let m = 0;
     for (let s = first; s <= last; s++) if (!this.touchSector(s)) m++;
     return m;
-  }
-
-  /** Forgets everything (a fresh process). */
-  clear(): void {
-    this.tags.fill(0);
-    this.lastSector = -1;
-    this.lastMiss = -2;
-    this.stride = 0;
-    this.streak = 0;
   }
 }
