@@ -7,11 +7,20 @@
 //
 // The model: a set-associative cache with LRU replacement in each set, in
 // units of 128-byte sectors (x86 L2s fetch a line's buddy with it: the
-// adjacent-line prefetcher), plus a stream detector standing in for the
-// hardware prefetchers: two misses in a row at the same stride (up to 4 KiB,
-// either direction) train it, and from then on the sectors along that
-// stride come prefetched (count as hits), so walks in address order, or
-// at a fixed step through it, run at cache speed. Its size
+// adjacent-line prefetcher), plus two stand-ins for the hardware
+// prefetchers, under which a miss counts as a hit:
+//   - a stride detector: two misses in a row at the same stride (up to
+//     4 KiB, either direction) train it, and from then on the sectors along
+//     that stride come prefetched, so walks in address order, or at a fixed
+//     step through it, run at cache speed;
+//   - a page streamer: for the last 16 4-KiB pages missed in, the sector
+//     missed last; a miss within 16 sectors (2 KiB) of it, either way, was
+//     prefetched. A walk that goes down a page while stepping back and
+//     forth (the collector's LIFO order over objects allocated in pairs)
+//     is a stream to the hardware, though no two strides are equal. The
+//     window is a choice, checked against real Go marking 100,000 pairs of
+//     nodes of 64, 256 and 512 bytes (docs/fidelity/costs.md).
+// Its size
 // and what a miss costs are calibrated (CostModel.cacheBytes, lineMiss):
 // together they reproduce BenchmarkGCMark's random graphs against its
 // sequential ones.
@@ -26,6 +35,11 @@ export const cacheSectorBytes = 128;
 const sectorShift = 7;
 /** The longest stride (in sectors, either direction) the prefetcher follows: 4 KiB, within a page. */
 const maxStrideSectors = 32;
+/** Pages the page streamer follows at once, and how near (in sectors) to a page's last miss counts as prefetched. */
+const streamPages = 16;
+const streamNear = 16;
+/** log2 of the sectors in a 4-KiB page. */
+const pageSectorShift = 5;
 
 export class CacheModel {
   /** Sector number + 1 of each way (0: empty); within a set, most recently used first. */
@@ -37,6 +51,9 @@ export class CacheModel {
   private lastMiss = -2;
   private stride = 0;
   private streak = 0;
+  /** The page streamer: page number + 1 (0: empty) and last missed sector, by page number mod streamPages. */
+  private readonly streamPage = new Float64Array(streamPages);
+  private readonly streamLast = new Float64Array(streamPages);
   /** Touches and misses so far (for the view and for tests). */
   touches = 0;
   misses = 0;
@@ -78,7 +95,15 @@ export class CacheModel {
     this.streak = stride === this.stride && stride <= maxStrideSectors && stride >= -maxStrideSectors ? this.streak + 1 : 1;
     this.stride = stride;
     this.lastMiss = sector;
-    if (this.streak >= 2) return true;
+    // The page streamer's entry for this sector's page (integer arithmetic on the low bits, as for the set).
+    const page = Math.floor(sector / (1 << pageSectorShift));
+    const e = ((sector * cacheSectorBytes) >>> (sectorShift + pageSectorShift)) % streamPages;
+    const d = Math.abs(sector - this.streamLast[e]!);
+    // (d = 0: the page's last miss again, since evicted: nothing fetched it.)
+    const near = this.streamPage[e] === page + 1 && d >= 1 && d <= streamNear;
+    this.streamPage[e] = page + 1;
+    this.streamLast[e] = sector;
+    if (this.streak >= 2 || near) return true;
     this.misses++;
     return false;
   }
