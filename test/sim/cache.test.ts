@@ -18,9 +18,9 @@ describe('CacheModel', () => {
   it('streams once two misses in a row had the same stride', () => {
     const c = new CacheModel(1024, 2);
     expect(c.touch(sec(100))).toBe(false); // cold
-    expect(c.touch(sec(108))).toBe(false); // cold; a stride of 8 sectors seen once (too far for the page streamer)
-    expect(c.touch(sec(116))).toBe(true); // the same stride again: prefetched
-    expect(c.touch(sec(124))).toBe(true); // and it keeps going
+    expect(c.touch(sec(120))).toBe(false); // cold; a stride of 20 sectors seen once (too far for the page streamer)
+    expect(c.touch(sec(140))).toBe(true); // the same stride again, into the next page: prefetched
+    expect(c.touch(sec(160))).toBe(true); // and it keeps going
     expect(c.touch(sec(1000))).toBe(false); // a jump: a miss, the streak starts again
     expect(c.touch(sec(1500))).toBe(false);
     expect(c.misses).toBe(4);
@@ -28,15 +28,16 @@ describe('CacheModel', () => {
     expect(c.touchRange(sec(2000) + 40, 16)).toBe(0); // the same sector again
   });
 
-  it('counts a miss within 4 sectors of its page’s last miss as prefetched, either way', () => {
+  it('counts a miss within 16 sectors of its page’s last miss as prefetched, either way', () => {
     const c = new CacheModel(1024, 2);
-    // Down page 20 (sectors 640–671) stepping back and forth: no two strides are equal.
+    // Around page 20 (sectors 640–671) back and forth: no two strides are equal.
     expect(c.touch(sec(670))).toBe(false); // the page's first miss
     expect(c.touch(sec(668))).toBe(true); // 2 below
-    expect(c.touch(sec(672 + 64))).toBe(false); // another page meanwhile
+    expect(c.touch(sec(736))).toBe(false); // another page meanwhile
     expect(c.touch(sec(669))).toBe(true); // 1 above page 20's last miss
-    expect(c.touch(sec(665))).toBe(true); // 4 below
-    expect(c.touch(sec(659))).toBe(false); // 6 below: too far
+    expect(c.touch(sec(653))).toBe(true); // 16 below
+    expect(c.touch(sec(641))).toBe(true); // 12 below
+    expect(c.touch(sec(671))).toBe(false); // 30 above: too far
     expect(c.misses).toBe(3);
   });
 
