@@ -6,6 +6,7 @@
 
 import { CacheModel, cacheWays } from '../sim/cache.ts';
 import type { Clock } from '../sim/clock.ts';
+import type { AllocCosts } from '../sim/cost.ts';
 import type { MCache } from './mcache.ts';
 import type { MemDebug } from './mem_linux.ts';
 import type { SysMemory } from './mem.ts';
@@ -40,16 +41,6 @@ export interface Collector {
   isSweepDone(): boolean;
   /** mcentral.cacheSpan's sweeping of spans of its class. */
   readonly centralSweeper: { active(): boolean; tryAcquireAndSweep(s: MSpan): boolean };
-}
-
-/** Virtual-time charges for allocator work; installed by the cost model. */
-export interface AllocCosts {
-  malloc(size: number, noscan: boolean): void;
-  zeroing(bytes: number): void;
-  /** Misses of the running P's cache model (touchMemory). */
-  lineMisses(n: number): void;
-  /** Pointers the write barrier buffered for the running goroutine (wbBufFlush greys them on its time). */
-  barrierPointers(n: number): void;
 }
 
 /** GODEBUG settings of the collector (runtime1.go dbgvars). */
@@ -187,7 +178,7 @@ export class Runtime {
    */
   touchMemory(a: number, n: number): void {
     if (n > 512 || n <= 0) return;
-    const c = this.curP?.cache ?? this.curPCache();
+    const c = this.curPCache();
     if (c === null) return;
     const m = c.touchRange(a, n);
     if (m !== 0) this.costs?.lineMisses(m);

@@ -369,16 +369,18 @@ export class ClockCharger {
   }
 }
 
-/** The allocator's charges (the runtime's AllocCosts hook) on a clock. */
-/** What the runtime charges the running goroutine for (the runtime's AllocCosts hook). */
-export interface RuntimeCharges {
+/** Virtual-time charges for the runtime's work on the running goroutine's clock (Runtime.costs). */
+export interface AllocCosts {
   malloc(size: number, noscan: boolean): void;
   zeroing(bytes: number): void;
+  /** Misses of the running P's cache model (Runtime.touchMemory). */
   lineMisses(n: number): void;
+  /** Pointers the write barrier buffered for the running goroutine (wbBufFlush greys them on its time). */
   barrierPointers(n: number): void;
 }
 
-export function allocCharges(model: CostModel, charger: ClockCharger): RuntimeCharges {
+/** The runtime's charges (AllocCosts) on a clock. */
+export function allocCharges(model: CostModel, charger: ClockCharger): AllocCosts {
   const miss = model.lineMiss();
   // wbBufFlush does for each buffered pointer what scanobject does for a
   // pointer word it finds (findObject, the mark bit, greyobject), so it is
