@@ -51,7 +51,8 @@ function hostInfo(): Record<string, string> {
   };
 }
 
-function build(name: string): string {
+/** Builds reality/cases/<name> with the installed Go into BUILD_DIR; returns the executable's path. */
+export function build(name: string): string {
   const bin = join(BUILD_DIR, name);
   mkdirSync(BUILD_DIR, { recursive: true });
   const r = spawnSync('go', ['build', '-buildvcs=false', '-o', bin, `./cases/${name}`], {

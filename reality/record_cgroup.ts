@@ -23,7 +23,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BUILD_DIR, CASES_DIR, REALITY_DIR } from './cases.ts';
+import { CASES_DIR } from './cases.ts';
+import { build } from './record.ts';
 
 export const CASE = 'container-oom';
 export const CASE_DIR = join(CASES_DIR, CASE);
@@ -114,18 +115,6 @@ function read(path: string): string {
 
 function write(path: string, value: string): void {
   writeFileSync(path, value);
-}
-
-function build(): string {
-  const bin = join(BUILD_DIR, CASE);
-  mkdirSync(BUILD_DIR, { recursive: true });
-  const r = spawnSync('go', ['build', '-buildvcs=false', '-o', bin, `./cases/${CASE}`], {
-    cwd: REALITY_DIR,
-    encoding: 'utf8',
-    env: { ...process.env, CGO_ENABLED: '0', GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod' },
-  });
-  if (r.status !== 0) throw new Error(`go build ${CASE} failed:\n${r.stderr}`);
-  return bin;
 }
 
 /** Creates the group; throws with the exact reason when the kernel refuses. */
@@ -270,7 +259,7 @@ async function main(argv: string[]): Promise<number> {
     console.error('record_cgroup: real Go is not installed (scripts/install-go.sh)');
     return 2;
   }
-  const bin = build();
+  const bin = build(CASE);
   const out: CgroupRecording = {
     case: CASE,
     description: def.description,
