@@ -4,6 +4,7 @@
 // (src/scenarios/container-oom-table.ts), then gomem's account of each kill.
 
 import type { Command } from 'commander';
+import { oomKillLines } from '../go/oom_report.ts';
 import { parseInteger } from '../go/units.ts';
 import { containerLimit, containerOomConfigs, formatContainerOomTable, runContainerOom } from '../scenarios/container-oom-table.ts';
 import { UsageError } from './errors.ts';
@@ -35,9 +36,7 @@ export function containerOomCommand(flags: Flags): number {
   for (const r of rows) {
     if (!r.killed) continue;
     process.stdout.write(`\n# ${r.config}\n`);
-    if (flags.dmesg) for (const l of r.kernelLog) process.stdout.write(`${l}\n`);
-    for (const l of r.report) process.stdout.write(`${l}\n`);
-    process.stdout.write('Killed\n');
+    for (const l of oomKillLines(r.kernelLog, r.report, flags.dmesg === true)) process.stdout.write(`${l}\n`);
   }
   return 0;
 }

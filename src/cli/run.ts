@@ -10,7 +10,7 @@ import { existsSync, statSync } from 'node:fs';
 import { extname, isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { OomKilled, StraceWriter, renderCgroupView, renderPsHeader, renderPsRow, renderSmaps, type OomSnapshot } from '../kernel/index.ts';
-import { oomReport } from '../go/oom_report.ts';
+import { oomKillLines, oomReport } from '../go/oom_report.ts';
 import { GoProcess, type RunOptions } from '../go/process.ts';
 import type { Program } from '../go/program.ts';
 import { optionValueError } from '../go/program_options.ts';
@@ -294,9 +294,7 @@ export async function runCommand(spec: string, flags: RunFlags): Promise<number>
  * for a job killed by SIGKILL; status 137.
  */
 function killed(kernelLog: readonly string[], report: readonly string[], flags: RunFlags): number {
-  if (flags.dmesg) for (const line of kernelLog) process.stderr.write(`${line}\n`);
-  for (const line of report) process.stderr.write(`${line}\n`);
-  process.stderr.write('Killed\n');
+  for (const line of oomKillLines(kernelLog, report, flags.dmesg === true)) process.stderr.write(`${line}\n`);
   return 137;
 }
 

@@ -121,3 +121,12 @@ export function oomReport(p: GoProcess, snap: OomSnapshot): string[] {
     `gomem:   GC: ${gcStateLine(s)}`,
   ];
 }
+
+/**
+ * How an OOM kill reads on a terminal: the kernel's log lines (what dmesg
+ * shows) when asked for, gomem's account of the moment, then what the shell
+ * prints for a job killed by SIGKILL.
+ */
+export function oomKillLines(kernelLog: readonly string[], report: readonly string[], dmesg: boolean): string[] {
+  return [...(dmesg ? kernelLog : []), ...report, 'Killed'];
+}
