@@ -126,26 +126,6 @@ const notYetInGomem = new Set([
 
 const maxInt64 = (1n << 63n) - 1n;
 
-/**
- * Assertions left out in one program or state, because gomem is wrong there
- * in code this port may not change (the collector and the scheduler,
- * src/runtime/mgc.ts and proc.ts). Each is reported with the fix it needs.
- */
-const leftOut: Record<string, string> = {
-  // At bcfd0b2, runtime.GC() called at the end of a long step (go.fill of 600 MiB, 264 ms
-  // with no allocation) runs the cycle on the other P at that P's earlier time and readies
-  // main there: virtual time goes back from 266 ms to 49 ms (2.5 ms for big-slice-gc),
-  // busy time exceeds GOMAXPROCS × elapsed, and idle time (total − busy − pause) is 0.
-  'big-slice-freeos/after_gc/found idle time': 'virtual time goes backwards across runtime.GC() after a long step (mgc.ts/proc.ts)',
-};
-
-/** it(), or it.skip() naming why when the assertion is left out there. */
-function itUnless(key: string, name: string, fn: () => void): void {
-  const why = leftOut[key];
-  if (why === undefined) it(name, fn);
-  else it.skip(`${name} — left out: ${why}`, fn);
-}
-
 // ──────────────────────── reading a process ────────────────────────
 
 /** What one state of a program gives the tests. */
@@ -570,7 +550,7 @@ for (const prog of programs) {
             expect(dedicated > 0 || assist > 0 || idle > 0).toBe(true);
             expect(f64(read, '/cpu/classes/gc/pause:cpu-seconds')).toBeGreaterThan(0);
           });
-          itUnless(`${prog.name}/${state}/found idle time`, 'found idle time, once a cycle has run', () => {
+          it('found idle time, once a cycle has run', () => {
             const { read } = at(state);
             if (u64(read, '/gc/cycles/total:gc-cycles') === 0n) return;
             expect(f64(read, '/cpu/classes/idle:cpu-seconds')).toBeGreaterThan(0);
@@ -596,12 +576,12 @@ for (const prog of programs) {
             if (u64(read, '/gc/cycles/total:gc-cycles') === 0n) return;
             expect(f64(read, '/cpu/classes/total:cpu-seconds')).toBeGreaterThan(0);
           });
-          itUnless(`${prog.name}/${state}/found user time`, 'found user time passed, once a cycle has run', () => {
+          it('found user time passed, once a cycle has run', () => {
             const { read } = at(state);
             if (u64(read, '/gc/cycles/total:gc-cycles') === 0n) return;
             expect(f64(read, '/cpu/classes/user:cpu-seconds')).toBeGreaterThan(0);
           });
-          itUnless(`${prog.name}/${state}/cpu total`, '/cpu/classes/total = gc + scavenge + user + idle (within 0.1%)', () => {
+          it('/cpu/classes/total = gc + scavenge + user + idle (within 0.1%)', () => {
             const { read } = at(state);
             const sum =
               f64(read, '/cpu/classes/gc/total:cpu-seconds') +
@@ -637,7 +617,7 @@ for (const prog of programs) {
       }
     };
     it('TestReadMetricsCumulative: no cumulative metric outside /cpu/classes decreases from one state to the next', cumulative(false));
-    itUnless(`${prog.name}/cpu cumulative`, 'TestReadMetricsCumulative: no /cpu/classes metric decreases from one state to the next', cumulative(true));
+    it('TestReadMetricsCumulative: no /cpu/classes metric decreases from one state to the next', cumulative(true));
 
     const covers = prog.covers;
     if (covers !== undefined) it('its states are what their names say', () => covers(at));
