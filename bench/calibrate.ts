@@ -373,6 +373,6 @@ function loadavg(): number {
 }
 
 /** JSON with 2-space indentation, but arrays of numbers (or null) on one line. */
-export function formatJson(v: unknown): string {
+function formatJson(v: unknown): string {
   return JSON.stringify(v, null, 2).replace(/\[\s*((?:-?[\d.e+-]+|null)(?:,\s*(?:-?[\d.e+-]+|null))*)\s*\]/g, (_, body: string) => `[${body.split(/,\s*/).join(', ')}]`);
 }

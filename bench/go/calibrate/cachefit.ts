@@ -9,7 +9,6 @@
 
 import { CacheModel, cacheWays } from '../../../src/sim/cache.ts';
 
-export { cacheWays };
 /** Candidate sizes: 0.25 MiB steps from 0.5 to 8 MiB. */
 const candidates = Array.from({ length: 31 }, (_, i) => (i + 2) * 262144);
 

@@ -6,7 +6,8 @@
 // not given. Pure: no I/O.
 
 import { CostModel, NOSCAN_SIZES, SCAN_SIZES } from '../../../src/sim/cost.ts';
-import { cacheWays, fitCache } from './cachefit.ts';
+import { cacheWays } from '../../../src/sim/cache.ts';
+import { fitCache } from './cachefit.ts';
 import { leastSquares, median, primaryValue, roundSig, spread, usableSamples, type Quietness, type Sample, type Series } from './results.ts';
 
 export interface Cost {
