@@ -30,7 +30,7 @@ import { growsliceCap } from '../runtime/slice.ts';
 import type { RType } from '../runtime/type.ts';
 import { Chan } from './chan.ts';
 import { closureType } from './closure_sizes.ts';
-import { type FrameRef, FrameShape, type Locals, type SlotHolder, type SlotLayout, defineSlotAccessors, frameSlotAddr, kProc, kRec, kSlotAddr, layoutSlots } from './frame.ts';
+import { type FrameRef, FrameShape, type Locals, type SlotHolder, type SlotLayout, defineSlotAccessors, frameSlotAddr, kProc, kRec, kSlotAddr, layoutSlots, spillArg } from './frame.ts';
 import { GoMap } from './map.ts';
 import { Pools } from './pool.ts';
 import { loadValue, storeValue, toGoString } from './memops.ts';
@@ -497,6 +497,7 @@ export class Go {
           if (noscan) memmoveNoHeapPointers(rt, p, s.ptr, s.len * elem.size);
           else typedslicecopy(rt, elem, p, s.ptr, s.len);
         }
+        spillArg(this.p, s.ptr);
       }
       out = new Slice(s.type, p, newLen, g.newcap);
     }

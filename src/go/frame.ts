@@ -111,6 +111,8 @@ export class FrameShape {
   readonly size: number;
   readonly slots: readonly SlotLayout[];
   readonly ptrOffs: Int32Array;
+  /** Frame.spillOff: the first word past the named slots, when the extra bytes hold one. */
+  readonly spillOff: number;
   private readonly Instance: new (p: GoProcess, g: G, rec: Frame) => FrameRef;
 
   constructor(
@@ -125,6 +127,8 @@ export class FrameShape {
     this.slots = layout;
     this.ptrOffs = Int32Array.from(ptrs);
     this.size = Math.ceil((end + extra) / 8) * 8;
+    const spill = Math.ceil(end / 8) * 8;
+    this.spillOff = extra >= 8 && spill + 8 <= this.size ? spill : -1;
     class Instance extends FrameRef {}
     defineSlotAccessors(Instance.prototype, layout, false);
     this.Instance = Instance;
@@ -132,7 +136,7 @@ export class FrameShape {
 
   /** Pushes a frame of this shape on goroutine g's stack before g runs (newproc writing its arguments). */
   pushOn(p: GoProcess, g: G): FrameRef {
-    const rec: Frame = { fn: this.fn, size: this.size, ptrOffs: this.ptrOffs, sp: 0 };
+    const rec: Frame = { fn: this.fn, size: this.size, ptrOffs: this.ptrOffs, spillOff: this.spillOff, sp: 0 };
     g.frames.push(rec);
     g.stackUsed += this.size;
     rec.sp = g.stackUsed;
@@ -144,7 +148,7 @@ export class FrameShape {
 
   /** Pushes a frame of this shape on the running goroutine's stack. */
   push(p: GoProcess): FrameRef {
-    const rec: Frame = { fn: this.fn, size: this.size, ptrOffs: this.ptrOffs, sp: 0 };
+    const rec: Frame = { fn: this.fn, size: this.size, ptrOffs: this.ptrOffs, spillOff: this.spillOff, sp: 0 };
     const g = p.sched.curG;
     if (g === null) throw new Error(`gomem: ${this.fn} called outside a goroutine`);
     p.sched.pushFrame(rec);
@@ -182,4 +186,16 @@ export function frameG(f: FrameRef): G {
 /** A frame's runtime record (its size, stack map and position). */
 export function frameRecord(f: FrameRef): Frame {
   return f[kRec];
+}
+
+/**
+ * A runtime call's first argument left in the running goroutine's
+ * innermost frame (its outgoing-argument spill word, Frame.spillOff):
+ * growslice spills the old array's pointer there, since it needs it after
+ * mallocgc, and the word keeps it until something overwrites it.
+ */
+export function spillArg(p: GoProcess, v: number): void {
+  const g = p.sched.curG;
+  const top = g === null || g.frames.length === 0 ? null : g.frames[g.frames.length - 1]!;
+  if (top !== null && top.spillOff >= 0) p.rt.mem.storeWord(g!.stack.hi - top.sp + top.spillOff, v);
 }

@@ -39,11 +39,17 @@ export interface RootSet {
 export function forEachStackSlot(g: G, f: (slot: number) => void): void {
   if (g.status === _Gdead) return;
   const hi = g.stack.hi;
-  for (const fr of g.frames) {
+  const frames = g.frames;
+  for (const fr of frames) {
     const lo = hi - fr.sp;
     const offs = fr.ptrOffs;
     for (let i = 0; i < offs.length; i++) f(lo + offs[i]!);
   }
+  // The innermost frame is where a running goroutine stops for the scan
+  // (asynchronous preemption), and Go scans that frame conservatively: a
+  // pointer its last call spilled is found there after the call returned.
+  const top = frames.length > 0 ? frames[frames.length - 1]! : null;
+  if (top !== null && top.spillOff >= 0) f(hi - top.sp + top.spillOff);
 }
 
 /** Calls f with every root slot: globals, then stacks (markroot's order). */

@@ -59,6 +59,14 @@ export interface Frame {
   readonly size: number;
   /** Byte offsets, from the frame's lowest address, of its pointer words (the stack map). */
   readonly ptrOffs: Int32Array;
+  /**
+   * Byte offset of the word where a callee spills its first register
+   * argument (the frame's outgoing-argument area), or -1 when the frame
+   * has none. A call leaves the value there after it returns; the
+   * collector scans the word in the innermost frame only, as Go scans an
+   * asynchronously preempted frame conservatively (scanframeworker).
+   */
+  readonly spillOff: number;
   /** Bytes from stack.hi down to the frame's lowest address; set when it is pushed. */
   sp: number;
 }

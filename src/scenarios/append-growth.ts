@@ -18,7 +18,10 @@ export default defineProgram({
   *main(go) {
     const T = go.T;
     go.checkpoint('start');
-    const v = go.locals('main.main', { s: T.slice(T.int64) });
+    // main's frame: 96 bytes of locals (go build -gcflags=-S) + 8 of return
+    // address; growslice spills the outgrown array's pointer into its
+    // outgoing-argument area, where a scan of the preempted loop finds it.
+    const v = go.locals('main.main', { s: T.slice(T.int64) }, 104 - 24);
     let s = go.make(T.slice(T.int64), 0, 0);
     const caps: number[] = [];
     let last = -1;
