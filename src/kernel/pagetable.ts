@@ -102,18 +102,20 @@ export class PageTables {
     if (t !== undefined) return t;
     const base = index * HPAGE_PMD_SIZE;
     const pud = Math.floor(base / PUD_TABLE_SPAN);
+    // Each table is charged before it is recorded: a charge over memory.max
+    // can OOM-kill this process, whose exit then drops only what was charged.
     if (!this.pudTables.has(pud)) {
-      this.pudTables.add(pud);
       this.account(PAGE_SIZE);
+      this.pudTables.add(pud);
     }
     const pmd = Math.floor(base / PMD_TABLE_SPAN);
     if (!this.pmdTables.has(pmd)) {
-      this.pmdTables.add(pmd);
       this.account(PAGE_SIZE);
+      this.pmdTables.add(pmd);
     }
+    this.account(PAGE_SIZE);
     const nt = new PteTable(index);
     this.tables.set(index, nt);
-    this.account(PAGE_SIZE);
     this.last = nt;
     return nt;
   }
@@ -200,7 +202,7 @@ export class PageTables {
   }
 
   private account(delta: number): void {
-    this.bytes += delta;
     this.owner.chargePgtable(delta);
+    this.bytes += delta;
   }
 }

@@ -27,13 +27,13 @@ import {
   VM_GROWSDOWN,
   DEFAULT_STACK_RLIMIT,
 } from './constants.ts';
-import { ProcessExited, SegmentationFault } from './errors.ts';
+import { OomKilled, ProcessExited, SegmentationFault } from './errors.ts';
 import type { SyscallName } from './events.ts';
 import { handleFault } from './fault.ts';
 import { OpenFile } from './fs.ts';
 import type { Machine } from './machine.ts';
 import { doMadvise } from './madvise.ts';
-import { forceCharge, uncharge } from './memcontrol.ts';
+import { GFP_PGTABLE, tryCharge, uncharge } from './memcontrol.ts';
 import { Mm } from './mm.ts';
 import { doBrk, doMmap, doMprotect, doMunmap, expandStack, unmapRange } from './mmap.ts';
 import { fileRead } from './readahead.ts';
@@ -342,11 +342,16 @@ export class Process {
     this.die(status & 0xff);
   }
 
-  /** Page tables are charged to the memcg (__GFP_ACCOUNT); the model never fails that charge. */
+  /**
+   * Page tables are charged to the memcg (__GFP_ACCOUNT) under its limit like
+   * an anonymous page: over memory.max the charge reclaims, then OOM-kills.
+   */
   chargePgtable(bytes: number): void {
     const pages = bytes / PAGE_SIZE;
-    if (pages > 0) forceCharge(this.cgroup, pages, 'pagetables');
-    else if (pages < 0) uncharge(this.cgroup, -pages, 'pagetables');
+    if (pages > 0) {
+      const req = { proc: this, reclaim: true, oom: true, gfp: GFP_PGTABLE, order: 0 };
+      if (!tryCharge(this.machine, this.cgroup, pages, 'pagetables', req)) throw new OomKilled(this.pid, []);
+    } else if (pages < 0) uncharge(this.cgroup, -pages, 'pagetables');
   }
 
   private alive(): void {
