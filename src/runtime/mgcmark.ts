@@ -301,6 +301,11 @@ export class GCMark {
       this.ns += this.costs.noscanObject;
       return;
     }
+    this.queue(s, idx);
+  }
+
+  /** greyobject's second half for a scannable object just marked: queue it. */
+  private queue(s: MSpan, idx: number): void {
     this.work.push(s.startAddr + idx * s.elemsize);
     // Go's greyobject prefetches the object it queues, since this P will
     // likely scan it soon; reading its first stored byte now does the same
@@ -390,6 +395,12 @@ export class GCMark {
         const o0 = (rel - slot * n) | 0;
         const stored = sm === null ? 0 : sm.stride;
         const at = (slot * stored + o0) | 0;
+        // A pointer into this same span (a tree or list allocated in order
+        // mostly points next door) is greyed here: the span is in use and
+        // scannable, and its page mark was set when b was greyed, so this is
+        // shade's whole effect without its lookup.
+        const spanEnd = base + s.limitOff;
+        const divMul = s.divMul;
         for (let w = 0; w < words; w++) {
           const i = (w0 + w) | 0;
           if (((hb[i >>> 5]! >>> (i & 31)) & 1) === 0) continue;
@@ -401,7 +412,10 @@ export class GCMark {
             continue;
           }
           ptrs++;
-          this.shade(v);
+          if (v >= base && v < spanEnd) {
+            const idx = Math.floor(((v - base) * divMul) / 4294967296);
+            if (s.setMarked(idx)) this.queue(s, idx);
+          } else this.shade(v);
         }
       }
     } else {
