@@ -18,13 +18,14 @@
 // a channel id kept in the hchan's lock word (gomem never uses the lock
 // itself: one goroutine runs at a time). An id is given to a channel when a
 // goroutine first waits on it and taken back when no one waits; the recvq
-// and sendq words of the hchan stay zero. Sudogs are allocated as Go's
-// acquireSudog does (from a per-P cache, newobject when it is empty).
+// and sendq words of the hchan stay zero. Each waiter takes a sudog as Go's
+// acquireSudog does (runtime/proc_sudog.ts) and holds it in g.waiting while
+// it is parked, so the collector finds it there.
 
 import { mallocgc } from '../runtime/malloc.ts';
 import { typedmemclr, typedmemmove, writePointer } from '../runtime/mbarrier.ts';
 import { GoPanic } from '../runtime/panic.ts';
-import { sudogType } from '../runtime/rtypes.ts';
+import { acquireSudog, releaseSudog, setWaiting } from '../runtime/proc_sudog.ts';
 import type { G, GoroutineBody } from '../runtime/runtime2.ts';
 import { hchanSize, hchanType, makechanAllocs } from './chan_layout.ts';
 import { type FrameRef, FrameShape, frameG, frameRecord, frameSlotAddr } from './frame.ts';
@@ -66,9 +67,6 @@ class ChanTable {
 }
 
 const tables = new WeakMap<GoProcess, ChanTable>();
-
-/** Free sudogs per P (pp.sudogcache); a sudog is allocated only when it is empty. */
-const sudogCaches = new WeakMap<object, number>();
 
 /** The frames of blocked senders and receivers, per element type. */
 const sendShapes = new WeakMap<GoType, FrameShape>();
@@ -190,16 +188,19 @@ export class Chan {
     return w;
   }
 
-  private acquireSudog(): void {
-    const key = this.p.rt.curP ?? this.p;
-    const n = sudogCaches.get(key) ?? 0;
-    if (n > 0) sudogCaches.set(key, n - 1);
-    else mallocgc(this.p.rt, sudogType.size, sudogType, true);
+  /** acquireSudog, then gp.waiting = mysg: the sudog a goroutine parks in. */
+  private parkSudog(g: G): number {
+    const rt = this.p.rt;
+    const s = acquireSudog(rt);
+    setWaiting(rt, g, s);
+    return s;
   }
 
-  private releaseSudog(): void {
-    const key = this.p.rt.curP ?? this.p;
-    sudogCaches.set(key, (sudogCaches.get(key) ?? 0) + 1);
+  /** gp.waiting = nil, then releaseSudog(mysg): after the goroutine wakes. */
+  private unparkSudog(g: G, s: number): void {
+    const rt = this.p.rt;
+    setWaiting(rt, g, 0);
+    releaseSudog(rt, s);
   }
 
   // ── operations ───────────────────────────────────────────────────────
@@ -237,11 +238,11 @@ export class Chan {
     const f = shape.push(p);
     try {
       if (elem.size > 0) storeValue(p, frameSlotAddr(f, 0), elem, v, false);
-      this.acquireSudog();
       const w: Waiter = { g: frameG(f), frame: f, success: false };
+      const sg = this.parkSudog(w.g);
       this.queues(true)!.sendq.push(w);
       yield p.sched.park('chan send');
-      this.releaseSudog();
+      this.unparkSudog(w.g, sg);
       if (!w.success) throw new GoPanic('send on closed channel');
     } finally {
       shape.pop(p, f);
@@ -301,11 +302,11 @@ export class Chan {
     const shape = frameShape(recvShapes, 'runtime.chanrecv', elem);
     const f = shape.push(p);
     try {
-      this.acquireSudog();
       const w: Waiter = { g: frameG(f), frame: f, success: false };
+      const sg = this.parkSudog(w.g);
       this.queues(true)!.recvq.push(w);
       yield p.sched.park('chan receive');
-      this.releaseSudog();
+      this.unparkSudog(w.g, sg);
       return [this.load(frameSlotAddr(f, 0)), w.success];
     } finally {
       shape.pop(p, f);

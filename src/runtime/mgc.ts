@@ -46,6 +46,7 @@ import { FixAlloc } from './mfixalloc.ts';
 import { goThrow } from './panic.ts';
 import { gType, scanType } from './rtypes.ts';
 import { mallocgc } from './malloc.ts';
+import { clearSudogCache } from './proc_sudog.ts';
 import { gcPaceScavenger, startScavenger, minHeapForMetadataHugePages, scavengerSweepDone } from './mgcscavenge_bg.ts';
 
 /** forcegcperiod: a GC at least every 2 minutes once one has run (proc.go). */
@@ -335,6 +336,7 @@ export class GC implements Collector {
     rt.scavenger.wake(); // sweeping is done: there is work for the scavenger
     rt.mheap.gcBits.nextEpoch();
     this.env.clearpools();
+    clearSudogCache(rt);
     this.cycles++;
     const pacerLine = rt.gcController.startCycle(now, procs, { kind: kind === 'heap' ? gcTriggerHeap : kind === 'time' ? gcTriggerTime : gcTriggerCycle }, { gcstoptheworld: this.mode, initialHeapLive: this.heap0 });
     this.dedicated = rt.gcController.dedicatedMarkWorkersNeeded;

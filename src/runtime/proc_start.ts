@@ -22,6 +22,7 @@ import { mallocgc } from './malloc.ts';
 import { allocmcache } from './mcache.ts';
 import { PageCache } from './mpagecache.ts';
 import { type Sched, parkForever } from './proc.ts';
+import { pSudogbuf0 } from './proc_sudog.ts';
 import { closure1Type, cpuOptionType, gType, mType, pType, pointerType, stringType, sudogType, timerType } from './rtypes.ts';
 import type { Runtime } from './runtime.ts';
 import { type G, P } from './runtime2.ts';
@@ -64,7 +65,6 @@ const mCurg = 192;
 const mAlllink = 328;
 const mMLockProfileStack = 632;
 const mProfStack = 688;
-const pSudogbuf0 = 2496;
 
 /**
  * Stores a pointer the runtime keeps in a global or in one of its own
@@ -262,6 +262,7 @@ export class Startup {
     link(rt, global(rt, 'runtime.scavenger', 8), bgscavenge.addr);
     // g1 blocks in <-c: its sudog goes back to the P's sudog cache, which keeps it.
     link(rt, pMain.addr + pSudogbuf0, newInit(rt, sudogType));
+    pMain.sudogcacheLen = 1;
     this.newm(); // stoplockedm → handoffp(P0) → startm: M3
     // bgscavenge (on P0): scavengerState.init's sleep timer.
     link(rt, global(rt, 'runtime.scavenger', 16), newInit(rt, timerType));

@@ -108,6 +108,8 @@ export class P {
   pcache: PageCache;
   readonly mspancache: MSpan[] = [];
   readonly palloc = new PersistentAlloc();
+  /** len(pp.sudogcache): its elements are the words of the p struct's sudogbuf (proc_sudog.ts). */
+  sudogcacheLen = 0;
 
   /** Next G to run before the queue (newproc and goready put it here). */
   runnext: G | null = null;
