@@ -96,8 +96,9 @@ export interface ProcHooks {
 
 export class Sched {
   readonly allgs: G[] = [];
-  /** Dead Gs with their stacks, ready for reuse (gfget / gfput). */
-  private readonly gFree: G[] = [];
+  /** sched.gFree: dead Gs beyond the Ps' own lists, with and without stacks (top last). */
+  private readonly gFreeStack: G[] = [];
+  private readonly gFreeNoStack: G[] = [];
   readonly globrunq: G[] = [];
   private readonly timers: Timer[] = [];
   private timerSeq = 0;
@@ -165,7 +166,7 @@ export class Sched {
    * runtime's own goroutines, which park as soon as they start).
    */
   newproc(name: string, body: GoroutineBody, opts: { system?: boolean; parked?: string } = {}): G {
-    let g = this.gFree.pop() ?? null;
+    let g = this.gfget(this.rt.curP ?? this.rt.allp[0]!);
     if (g === null) {
       // malg(stackMin): a fresh g struct and a 2 KiB stack.
       g = new G(0, name);
@@ -174,9 +175,6 @@ export class Sched {
       g.status = _Gdead;
       this.allgs.push(g);
       this.hooks.allgadd(g);
-    } else if (g.stack.lo === 0) {
-      // gfget: a G whose stack was freed gets one of the current starting size.
-      g.stack = this.stacks.stackalloc(this.startingStackSize);
     }
     this.rt.gcController.addScannableStack(null, g.stack.hi - g.stack.lo);
     g.goid = this.nextGoid();
@@ -206,12 +204,51 @@ export class Sched {
     g.frames.length = 0;
     g.stackUsed = 0;
     this.rt.gcController.addScannableStack(null, -(g.stack.hi - g.stack.lo));
+    this.gfput(this.rt.curP ?? this.rt.allp[g.lastP]!, g);
+  }
+
+  /**
+   * gfput: a dead G goes on its P's free list, its stack freed unless it is
+   * of the starting size; at 64 the P moves Gs to the global lists until 31
+   * are left.
+   */
+  private gfput(pp: P, g: G): void {
     if (g.stack.hi - g.stack.lo !== this.startingStackSize) {
-      // Other sizes are freed now; the G gets a fresh stack when reused (gfget).
       this.stacks.stackfree(g.stack);
       g.stack = { lo: 0, hi: 0 };
     }
-    this.gFree.push(g);
+    pp.gFree.push(g);
+    if (pp.gFree.length < 64) return;
+    const moved: G[] = [];
+    while (pp.gFree.length >= 32) moved.push(pp.gFree.pop()!);
+    // gList.pushAll: the batch goes on top of each list in the order it was taken.
+    for (let i = moved.length - 1; i >= 0; i--) {
+      const x = moved[i]!;
+      (x.stack.lo === 0 ? this.gFreeNoStack : this.gFreeStack).push(x);
+    }
+  }
+
+  /**
+   * gfget: a G from the P's free list, refilled to 32 from the global lists
+   * (Gs with stacks first) when empty. A kept stack that is no longer the
+   * starting size is freed, and a G without one gets a new stack.
+   */
+  private gfget(pp: P): G | null {
+    if (pp.gFree.length === 0) {
+      while (pp.gFree.length < 32) {
+        const x = this.gFreeStack.pop() ?? this.gFreeNoStack.pop();
+        if (x === undefined) break;
+        pp.gFree.push(x);
+      }
+    }
+    const g = pp.gFree.pop();
+    if (g === undefined) return null;
+    if (g.stack.lo !== 0 && g.stack.hi - g.stack.lo !== this.startingStackSize) {
+      this.stacks.stackfree(g.stack);
+      g.stack = { lo: 0, hi: 0 };
+    }
+    if (g.stack.lo === 0) g.stack = this.stacks.stackalloc(this.startingStackSize);
+    return g;
   }
 
   /** startingStackSize: new goroutines' stacks (adaptive: gcComputeStartingStackSize at each GC). */
@@ -220,13 +257,16 @@ export class Sched {
   private scannedStackSize = 0;
   private scannedStacks = 0;
 
-  /** markrootFreeGStacks: the collector frees the stacks of dead goroutines kept for reuse. */
+  /** markrootFreeGStacks: the collector frees the stacks of the dead Gs on the global free list. */
   freeDeadStacks(): void {
-    for (const g of this.gFree) {
-      if (g.stack.lo === 0) continue;
+    // Only the global list: the Gs on the Ps' own lists keep their stacks.
+    const list = this.gFreeStack.splice(0);
+    for (let i = list.length - 1; i >= 0; i--) {
+      const g = list[i]!;
       this.stacks.stackfree(g.stack);
       g.stack = { lo: 0, hi: 0 };
     }
+    this.gFreeNoStack.push(...list);
   }
 
   /**

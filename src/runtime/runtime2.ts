@@ -114,6 +114,8 @@ export class P {
   /** Next G to run before the queue (newproc and goready put it here). */
   runnext: G | null = null;
   readonly runq: G[] = [];
+  /** pp.gFree: dead Gs kept for reuse, top last (gfput, gfget). */
+  readonly gFree: G[] = [];
   /** This P's position in virtual time (ns): it is busy until then. */
   time = 0;
   /** Virtual ns this P spent running goroutines. */
