@@ -1,4 +1,7 @@
-// The real runs' own spread, per tolerance rule: `npx tsx reality/spread.ts [--md]`.
+// The real runs' own spread, per tolerance rule: `npx tsx reality/spread.ts [--md]`;
+// `--suggest` lists the rules too tight for a recording, `--rules CASE…`
+// prints case rules (widen(…) lines for tolerances.ts) sized to each case's
+// recording, after its gcFigures and hostTime rules.
 // For every recorded key the half-range is max(max − median, median − min):
 // how far a real run strayed from the median. A tolerance narrower than the
 // half-range it covers would fail real Go itself, so each rule must be at
@@ -13,7 +16,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listCases, loadRecording } from './cases.ts';
 import { allRecordedKeys, type Recording } from './recording.ts';
-import { toleranceFor, type Tolerance } from './tolerances.ts';
+import { CASE_RULES, RULES, matches, toleranceFor, type Rule, type Tolerance } from './tolerances.ts';
 
 export interface SpreadItem {
   case: string;
@@ -113,12 +116,89 @@ export function suggestions(rs: RuleSpread[]): string[] {
     });
 }
 
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+/** A byte or kB allowance as tolerances.ts writes it. */
+function absText(a: number, kb: boolean): string {
+  if (kb) return a % 1024 === 0 && a >= 1024 ? `${a / 1024} * 1024` : String(a);
+  if (a % MiB === 0 && a >= MiB) return `${a / MiB} * MiB`;
+  if (a % KiB === 0 && a >= KiB) return `${a / KiB} * KiB`;
+  return String(a);
+}
+
+/** A half-range for a "why": objects as counts, kB keys and bytes as sizes. */
+function human(x: number, key: string): string {
+  const kb = key.endsWith('_kB');
+  const v = kb ? x * 1024 : x;
+  const p = (n: number): string => String(+n.toPrecision(3));
+  if (/Objects|Frees|Mallocs|NumGC|:objects|cycles/.test(key)) return v >= 1e3 ? `${p(v / 1e3)}k` : p(v);
+  if (v >= 1e6) return `${p(v / 1e6)} MB`;
+  if (v >= 1e3) return `${p(v / 1e3)} ${kb ? 'kB' : 'KB'}`;
+  return `${p(v)} B`;
+}
+
+/**
+ * The case rules a recording needs: for every global rule too narrow for
+ * the case's own spread (once its range and informational case rules have
+ * taken their keys), the smallest allowance covering it — relative, or
+ * absolute around a small median.
+ */
+export function caseRules(rec: Recording): string[] {
+  const keep: Rule[] = (CASE_RULES[rec.case] ?? []).filter((r) => r.tol.range || r.tol.info !== undefined);
+  const need = new Map<string, { rel: number; abs: number; globalRel: number; maxHalf: number; worst: { rel: number; half: number; cp: string; key: string } }>();
+  for (const cp of allRecordedKeys(rec)) {
+    for (const [key, s] of Object.entries(cp.keys)) {
+      if (s.median === undefined || keep.some((r) => matches(r.match, key))) continue;
+      const g = RULES.find((r) => matches(r.match, key));
+      if (!g || g.tol.info !== undefined || g.tol.range) continue;
+      const half = Math.max(s.max! - s.median, s.median - s.min!);
+      if (half <= allowedAround(g.tol, s.median)) continue;
+      let n = need.get(g.match);
+      if (!n) need.set(g.match, (n = { rel: 0, abs: g.tol.abs ?? 0, globalRel: g.tol.rel ?? 0, maxHalf: 0, worst: { rel: 0, half: 0, cp: '', key } }));
+      n.maxHalf = Math.max(n.maxHalf, half);
+      if (s.median === 0) n.abs = Math.max(n.abs, half);
+      else if (half / Math.abs(s.median) > n.rel) {
+        n.rel = half / Math.abs(s.median);
+        n.worst = { rel: n.rel, half, cp: cp.name, key };
+      }
+    }
+  }
+  const order = (m: string): number => RULES.findIndex((r) => r.match === m);
+  return [...need.keys()]
+    .sort((a, b) => order(a) - order(b))
+    .map((m) => {
+      const n = need.get(m)!;
+      const kb = m.includes('_kB') || m.startsWith('smaps') || m.startsWith('proc.');
+      const w = n.worst;
+      let rel = Math.ceil((n.rel * 1.02 + 0.005) * 100) / 100;
+      let abs = n.abs;
+      let why = `±${(w.rel * 100).toFixed(1)}% (${human(w.half, w.key)} at ${w.cp})`;
+      if (rel > 1.5) {
+        // around a small median an absolute allowance says it better
+        const unit = kb || /:objects$|HeapObjects$|Frees$/.test(m) ? 1024 : MiB;
+        abs = Math.max(n.abs, Math.ceil((n.maxHalf * 1.02) / unit) * unit);
+        rel = n.globalRel;
+        why = `±${human(n.maxHalf, w.key)} around a small median (${w.cp})`;
+      }
+      return `    widen('${m}', ${rel}, ${absText(abs, kb)}, '${why}'),`;
+    });
+}
+
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const recs = listCases()
     .map(loadRecording)
     .filter((r): r is Recording => r !== null);
   const rs = spreads(recs);
-  if (process.argv.includes('--suggest')) {
+  const r = process.argv.indexOf('--rules');
+  if (r >= 0) {
+    for (const c of process.argv.slice(r + 1)) {
+      const rec = recs.find((x) => x.case === c);
+      if (!rec) throw new Error(`spread: no recording of ${c}`);
+      console.log(`  // ${c}`);
+      for (const l of caseRules(rec)) console.log(l);
+    }
+  } else if (process.argv.includes('--suggest')) {
     for (const l of suggestions(rs)) console.log(l);
   } else {
     console.log(formatSpreads(rs, process.argv.includes('--md')));

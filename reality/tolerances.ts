@@ -673,7 +673,7 @@ function globToRegExp(glob: string): RegExp {
 }
 
 const compiled = new Map<string, RegExp>();
-function matches(pattern: string, key: string): boolean {
+export function matches(pattern: string, key: string): boolean {
   let re = compiled.get(pattern);
   if (!re) compiled.set(pattern, (re = globToRegExp(pattern)));
   return re.test(key);
