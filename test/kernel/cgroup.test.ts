@@ -5,7 +5,7 @@
 // ours to create — see docs/fidelity/kernel.md).
 
 import { describe, expect, it } from 'vitest';
-import { MADV_FREE, MADV_HUGEPAGE, MAP_ANONYMOUS, MAP_PRIVATE, MAP_SHARED, OomKilled, PROT_READ, PROT_WRITE, renderMemoryStat } from '../../src/kernel/index.ts';
+import { MADV_FREE, MADV_HUGEPAGE, MAP_ANONYMOUS, MAP_NORESERVE, MAP_PRIVATE, MAP_SHARED, OomKilled, PROT_READ, PROT_WRITE, renderMemoryStat } from '../../src/kernel/index.ts';
 import { verifyMachine } from '../../src/kernel/export_test.ts';
 import { HELLO, MiB, newMachine } from './helpers.ts';
 
@@ -127,6 +127,29 @@ describe('the OOM kill', () => {
     expect(cg.memoryCurrent).toBe(0);
     expect(m.processes).not.toContain(p);
     expect(() => p.write(a, 1)).toThrow(/has exited/);
+    verifyMachine(m);
+  });
+
+  it('charges page tables under memory.max too: sparse writes, one PTE table per page, never pass the limit', () => {
+    // One byte per 2 MiB: every write costs a PTE table page (GFP_PGTABLE_USER,
+    // __GFP_ACCOUNT) and an anonymous page, so about half the charges that
+    // meet the limit are page tables; Linux charges both through try_charge.
+    const { m, cg } = setup(16);
+    const p = m.spawn({ comm: 'sparse', exe: HELLO, cgroup: cg });
+    const size = 12 * 1024 * MiB; // 6144 steps of two pages: more than 16 MiB holds
+    const a = p.mmap(0, size, RW, ANON | MAP_NORESERVE, -1, 0);
+    expect(a).toBeGreaterThan(0);
+    let err: unknown;
+    try {
+      for (let off = 0; off < size; off += 2 * MiB) p.write(a + off, 1);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(OomKilled);
+    expect(cg.memoryPeak).toBe(16 * MiB);
+    const first = p.exited!.kernelLog![0]!.replace(/^\[\s*\d+\.\d{6}\] /, '');
+    expect(first).toMatch(/^sparse invoked oom-killer: gfp_mask=0x(400dc0\(GFP_KERNEL_ACCOUNT\|__GFP_ZERO\)|140dca\(GFP_HIGHUSER_MOVABLE\|__GFP_COMP\|__GFP_ZERO\)), order=0, oom_score_adj=0$/);
+    expect(cg.memoryCurrent).toBe(0);
     verifyMachine(m);
   });
 
