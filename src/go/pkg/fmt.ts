@@ -3,6 +3,9 @@
 // on first use and again after a GC clears sync.Pools).
 
 import { mallocgc } from '../../runtime/malloc.ts';
+import { writePointer } from '../../runtime/mbarrier.ts';
+import { growsliceCap } from '../../runtime/slice.ts';
+import { loadLocal } from './time_zone.ts';
 import type { Alloc } from '../alloc.ts';
 import { type FmtArg, fmtAllocs } from '../fmt_allocs.ts';
 import { type Pool } from '../pool.ts';
@@ -71,6 +74,15 @@ export class Fmt {
     this.p.stdout(args.map(formatValue).join(' ') + '\n');
   }
 
+  /**
+   * What a call that hands its operands to fmt.Appendln or Appendf costs fmt
+   * (log does): the operands boxed at the call site, and a printer from the pool.
+   */
+  appendArgs(args: readonly unknown[]): void {
+    this.allocate(fmtAllocs(args.map(fmtArg)));
+    this.printer();
+  }
+
   /** fmt.Printf with %v, %d, %s verbs. */
   Printf(format: string, ...args: unknown[]): void {
     this.allocate(fmtAllocs(args.map(fmtArg)));
@@ -88,6 +100,12 @@ export class Fmt {
   }
 }
 
+/** The lengths of formatHeader's appends for LstdFlags: date, then time, each field and separator in turn. */
+const headerPieces = [4, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1];
+
+/** []byte's header, the object new([]byte) makes (log's bufferPool.New). */
+const byteSliceType = T.slice(T.byte);
+
 /** A small printf: %v %d %s %x %% (enough for the seed programs). */
 export function sprintf(format: string, args: readonly unknown[]): string {
   let i = 0;
@@ -100,8 +118,19 @@ export function sprintf(format: string, args: readonly unknown[]): string {
   });
 }
 
-/** log: the standard logger, to stderr with Go's default date and time prefix (LstdFlags). */
+/**
+ * log: the standard logger, to stderr with Go's default date and time
+ * prefix (LstdFlags). Each line is assembled as log.(*Logger).output does:
+ * a *[]byte from log's bufferPool (new([]byte) when it is empty), the header
+ * appended to it piece by piece (formatHeader's itoa and append calls, so
+ * the buffer grows 8 → 16 → 32 bytes the first time), then fmt.Appendln's
+ * text; the buffer goes back to the pool. The header's first t.Date() loads
+ * the Local time zone (loadLocal).
+ */
 export class Log {
+  private bufferPool: Pool | null = null;
+  private localLoaded = false;
+
   constructor(private readonly p: GoProcess) {}
 
   private prefix(): string {
@@ -113,12 +142,53 @@ export class Log {
   }
 
   Println(...args: unknown[]): void {
-    this.p.stderr(this.prefix() + args.map(formatValue).join(' ') + '\n');
+    this.output(args, args.map(formatValue).join(' ') + '\n');
   }
 
   Printf(format: string, ...args: unknown[]): void {
     const s = sprintf(format, args);
-    this.p.stderr(this.prefix() + (s.endsWith('\n') ? s : s + '\n'));
+    this.output(args, s.endsWith('\n') ? s : s + '\n');
+  }
+
+  /** log.(*Logger).output: getBuffer, formatHeader, fmt's text, putBuffer, one write. */
+  private output(args: readonly unknown[], text: string): void {
+    const rt = this.p.rt;
+    const mem = rt.mem;
+    this.bufferPool ??= this.p.go.pools.pool('log.bufferPool');
+    let bp = this.bufferPool.Get();
+    if (bp === 0) bp = mallocgc(rt, byteSliceType.size, byteSliceType, true);
+    if (!this.localLoaded) {
+      this.localLoaded = true;
+      loadLocal(this.p);
+    }
+    let arr = mem.loadWord(bp);
+    let cap = mem.loadWord(bp + 16);
+    let len = 0;
+    const append = (n: number): void => {
+      if (len + n > cap) {
+        const g = growsliceCap(cap, len + n, T.byte);
+        const a = mallocgc(rt, g.memBytes, T.byte, false);
+        if (len > 0) mem.move(a, arr, len);
+        arr = a;
+        cap = g.newcap;
+      }
+      len += n;
+    };
+    // "2009/01/23 01:23:23 ": itoa(year, 4) '/' itoa(month, 2) '/' itoa(day, 2) ' ' itoa(hour, 2) ':' …
+    for (const n of headerPieces) append(n);
+    this.p.go.fmt.appendArgs(args);
+    append(Buffer.byteLength(text));
+    writePointer(rt, bp, arr);
+    mem.storeWord(bp + 8, len);
+    mem.storeWord(bp + 16, cap);
+    // putBuffer: a buffer grown past 64 KiB is dropped; the *[]byte goes back either way.
+    if (cap > 64 << 10) {
+      writePointer(rt, bp, 0);
+      mem.storeWord(bp + 16, 0);
+    }
+    mem.storeWord(bp + 8, 0);
+    this.bufferPool.Put(bp);
+    this.p.stderr(this.prefix() + text);
   }
 
   /** log.Fatal: prints, then os.Exit(1). */
