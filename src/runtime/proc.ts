@@ -532,6 +532,19 @@ export class Sched {
     this.runOthersUntil(this.clock.now);
   }
 
+  /**
+   * The running goroutine has been in a system call since `start`
+   * (entersyscall … exitsyscall): for all that time it was at a safe point,
+   * so the other Ps catch up to now with its stack and its P available from
+   * `start` — a cycle's mark can end and the world stop during the call, as
+   * Go takes a P in _Psyscall without waiting for it.
+   */
+  syscall(start: number): void {
+    if (this.catchingUp || this.curG === null) return;
+    this.pollAt = this.clock.now + this.pollQuantumNs;
+    this.runOthersUntil(this.clock.now, start);
+  }
+
   /** When the running goroutine last got its P (sysmon's schedwhen): it is preempted forcePreemptNS later. */
   private schedwhen = 0;
   /** When the running step last changed P (its CPU time is charged to each P for its part). */
@@ -585,7 +598,7 @@ export class Sched {
    * the GC phase or cycle changes: the current goroutine sees the new phase
    * at its next step before the others run on (it polls again at once).
    */
-  private runOthersUntil(until: number): void {
+  private runOthersUntil(until: number, safeAt = this.clock.now): void {
     const cur = this.rt.curP;
     const g0 = this.curG;
     if (g0 === null || cur === null) return;
@@ -594,7 +607,7 @@ export class Sched {
     this.catchingUp = true;
     this.runningP = cur;
     this.runningG = g0;
-    this.safePointAt = now;
+    this.safePointAt = safeAt;
     try {
       for (;;) {
         const pick = this.pickNext(cur);

@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import type { Go } from '../../src/go/api.ts';
 import { GoProcess } from '../../src/go/process.ts';
 import { T } from '../../src/go/types.ts';
-import type { Ptr } from '../../src/go/values.ts';
+import type { Ptr, Slice } from '../../src/go/values.ts';
+import { defineProgram } from '../../src/go/program.ts';
 import type { GoroutineBody } from '../../src/runtime/runtime2.ts';
 
 function run(body: (go: Go) => GoroutineBody, env: Record<string, string> = {}): { stderr: string; status: number } {
@@ -146,5 +147,32 @@ describe('the garbage collector', () => {
       expect(Number(m.NextGC)).toBeGreaterThanOrEqual(4 << 20);
     });
     expect(r.status).toBe(0);
+  });
+});
+
+describe('a goroutine in a system call is at a safe point', () => {
+  it('a cycle started before a long read(2) ends during it, as Go takes the P of a goroutine in a syscall', () => {
+    const seen: number[] = [];
+    const file = '/data/f64m';
+    const p = new GoProcess(
+      defineProgram({
+        name: 'readgc',
+        description: 'make(64 MiB) starts a cycle; a 64 MiB read follows',
+        files: [{ path: file, size: 64 << 20 }],
+        *main(go) {
+          const f = go.os.Open(file);
+          const v = go.locals('main.main', { b: go.T.slice(go.T.byte) });
+          v.b = go.make(go.T.slice(go.T.byte), 64 << 20); // past the 4 MiB goal: a cycle starts
+          seen.push(go.runtime.ReadMemStats().NumGC);
+          go.os.Read(f, v.b as Slice);
+          seen.push(go.runtime.ReadMemStats().NumGC);
+        },
+      }),
+      { env: { GOMAXPROCS: '2' }, stdout: () => {}, stderr: () => {} },
+    );
+    expect(p.run().status).toBe(0);
+    // The read takes tens of ms of faults and copying; the mark of a heap of
+    // one noscan object takes far less and ends inside it.
+    expect(seen).toEqual([0, 1]);
   });
 });

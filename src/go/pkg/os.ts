@@ -56,10 +56,13 @@ export class Os {
 
   /** f.Read(b): read(2) into b, through the page cache; every byte read is written into b. */
   Read(f: File, b: Slice): number {
+    const start = this.p.clock.now;
     const n = this.p.proc.pread(f.fd, b.len, this.offset(f));
     if (n < 0) throw new Error(`read ${f.name}: errno ${-n}`);
     this.offsets.set(f, this.offset(f) + n);
+    // The kernel copies into b, faulting its pages in, inside the call.
     if (n > 0) this.p.rt.sys.touch(b.ptr, n);
+    this.p.sched.syscall(start);
     return n;
   }
 
