@@ -88,8 +88,10 @@ export class Os {
     const size = this.Size(f);
     const cap = Math.max(size + 1, 512);
     let b = this.p.go.make(byteSlice, 0, cap);
+    const start = this.p.clock.now;
     const n = this.p.proc.pread(f.fd, size, 0);
     if (n > 0) this.p.rt.sys.touch(b.ptr, n);
+    this.p.sched.syscall(start);
     b = new Slice(byteSlice, b.ptr, n, cap);
     this.Close(f);
     return b;
