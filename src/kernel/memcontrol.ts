@@ -34,9 +34,9 @@ export interface ChargeRequest {
 /** An order-0 anonymous fault (alloc_anon_folio → vma_alloc_zeroed_movable_folio). */
 export const GFP_ANON_FAULT = '0x140dca(GFP_HIGHUSER_MOVABLE|__GFP_COMP|__GFP_ZERO)';
 /** A page-cache allocation on a fault (__filemap_get_folio with the mapping's gfp). */
+export const GFP_PAGECACHE = '0x100cca(GFP_HIGHUSER_MOVABLE)';
 /** Page tables (GFP_PGTABLE_USER): charged to the memcg like any __GFP_ACCOUNT allocation. */
 export const GFP_PGTABLE = '0x400dc0(GFP_KERNEL_ACCOUNT|__GFP_ZERO)';
-export const GFP_PAGECACHE = '0x100cca(GFP_HIGHUSER_MOVABLE)';
 
 /** The first level from `cg` upwards that cannot take `nr` more pages, or null. */
 function overLimit(cg: Cgroup, nr: number): Cgroup | null {

@@ -400,7 +400,6 @@ export class GCMark {
         // scannable, and its page mark was set when b was greyed, so this is
         // shade's whole effect without its lookup.
         const spanEnd = base + s.limitOff;
-        const divMul = s.divMul;
         for (let w = 0; w < words; w++) {
           const i = (w0 + w) | 0;
           if (((hb[i >>> 5]! >>> (i & 31)) & 1) === 0) continue;
@@ -413,7 +412,7 @@ export class GCMark {
           }
           ptrs++;
           if (v >= base && v < spanEnd) {
-            const idx = Math.floor(((v - base) * divMul) / 4294967296);
+            const idx = s.divideByElemSize(v - base);
             if (s.setMarked(idx)) this.queue(s, idx);
           } else this.shade(v);
         }

@@ -213,10 +213,7 @@ export class Sched {
    * are left.
    */
   private gfput(pp: P, g: G): void {
-    if (g.stack.hi - g.stack.lo !== this.startingStackSize) {
-      this.stacks.stackfree(g.stack);
-      g.stack = { lo: 0, hi: 0 };
-    }
+    if (g.stack.hi - g.stack.lo !== this.startingStackSize) this.dropStack(g);
     pp.gFree.push(g);
     if (pp.gFree.length < 64) return;
     const moved: G[] = [];
@@ -243,12 +240,15 @@ export class Sched {
     }
     const g = pp.gFree.pop();
     if (g === undefined) return null;
-    if (g.stack.lo !== 0 && g.stack.hi - g.stack.lo !== this.startingStackSize) {
-      this.stacks.stackfree(g.stack);
-      g.stack = { lo: 0, hi: 0 };
-    }
+    if (g.stack.lo !== 0 && g.stack.hi - g.stack.lo !== this.startingStackSize) this.dropStack(g);
     if (g.stack.lo === 0) g.stack = this.stacks.stackalloc(this.startingStackSize);
     return g;
+  }
+
+  /** stackfree(gp.stack); gp.stack = {}: a dead G left without a stack. */
+  private dropStack(g: G): void {
+    this.stacks.stackfree(g.stack);
+    g.stack = { lo: 0, hi: 0 };
   }
 
   /** startingStackSize: new goroutines' stacks (adaptive: gcComputeStartingStackSize at each GC). */
@@ -261,11 +261,7 @@ export class Sched {
   freeDeadStacks(): void {
     // Only the global list: the Gs on the Ps' own lists keep their stacks.
     const list = this.gFreeStack.splice(0);
-    for (let i = list.length - 1; i >= 0; i--) {
-      const g = list[i]!;
-      this.stacks.stackfree(g.stack);
-      g.stack = { lo: 0, hi: 0 };
-    }
+    for (let i = list.length - 1; i >= 0; i--) this.dropStack(list[i]!);
     this.gFreeNoStack.push(...list);
   }
 

@@ -69,14 +69,14 @@ export class Fmt {
 
   /** fmt.Println(a...): operands separated by spaces, a newline. */
   Println(...args: unknown[]): void {
-    this.allocate(fmtAllocs(args.map(fmtArg)));
-    this.printer();
+    this.appendArgs(args);
     this.p.stdout(args.map(formatValue).join(' ') + '\n');
   }
 
   /**
-   * What a call that hands its operands to fmt.Appendln or Appendf costs fmt
-   * (log does): the operands boxed at the call site, and a printer from the pool.
+   * What printing its operands costs fmt (Print*, and log through
+   * Appendln/Appendf): the operands boxed at the call site, and a printer
+   * from the pool.
    */
   appendArgs(args: readonly unknown[]): void {
     this.allocate(fmtAllocs(args.map(fmtArg)));
@@ -85,8 +85,7 @@ export class Fmt {
 
   /** fmt.Printf with %v, %d, %s verbs. */
   Printf(format: string, ...args: unknown[]): void {
-    this.allocate(fmtAllocs(args.map(fmtArg)));
-    this.printer();
+    this.appendArgs(args);
     this.p.stdout(sprintf(format, args));
   }
 

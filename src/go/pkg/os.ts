@@ -56,14 +56,23 @@ export class Os {
 
   /** f.Read(b): read(2) into b, through the page cache; every byte read is written into b. */
   Read(f: File, b: Slice): number {
-    const start = this.p.clock.now;
-    const n = this.p.proc.pread(f.fd, b.len, this.offset(f));
+    const n = this.read(f.fd, b.ptr, b.len, this.offset(f));
     if (n < 0) throw new Error(`read ${f.name}: errno ${-n}`);
     this.offsets.set(f, this.offset(f) + n);
-    // The kernel copies into b, faulting its pages in, inside the call.
-    if (n > 0) this.p.rt.sys.touch(b.ptr, n);
-    this.p.sched.syscall(start);
     return n;
+  }
+
+  /**
+   * read(2) of up to n bytes at off into memory at dst: the kernel copies
+   * into dst, faulting its pages in, inside the call, and the goroutine is
+   * at a safe point for all of it.
+   */
+  private read(fd: number, dst: number, n: number, off: number): number {
+    const start = this.p.clock.now;
+    const got = this.p.proc.pread(fd, n, off);
+    if (got > 0) this.p.rt.sys.touch(dst, got);
+    this.p.sched.syscall(start);
+    return got;
   }
 
   private readonly offsets = new Map<File, number>();
@@ -88,10 +97,7 @@ export class Os {
     const size = this.Size(f);
     const cap = Math.max(size + 1, 512);
     let b = this.p.go.make(byteSlice, 0, cap);
-    const start = this.p.clock.now;
-    const n = this.p.proc.pread(f.fd, size, 0);
-    if (n > 0) this.p.rt.sys.touch(b.ptr, n);
-    this.p.sched.syscall(start);
+    const n = this.read(f.fd, b.ptr, size, 0);
     b = new Slice(byteSlice, b.ptr, n, cap);
     this.Close(f);
     return b;

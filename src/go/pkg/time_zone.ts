@@ -13,9 +13,10 @@
 // The simulated machine's /etc/localtime is Etc/UTC as on the machine the
 // reality cases were recorded on: 114 bytes, one zone, no transitions.
 // Allocations measured there with runtime.MemProfileRate = 1 (Go 1.23.5):
-// 14 and 15 B (tiny), 128 B for the file, 32 B of zones, the strings
-// "UTC" and "UTC0" (tiny), 16 B of transitions, 112 B of Location; with GOMAXPROCS and GODEBUG alone in the
-// environment, a 48-byte hmap and one 208-byte bucket array. A TZ variable
+// 14 and 15 B (tiny), 128 B for the file, 32 B of zones, the strings "UTC"
+// and "UTC0" (tiny), 16 B of transitions, 112 B of Location; with
+// GOMAXPROCS and GODEBUG alone in the environment, a 48-byte hmap and one
+// 208-byte bucket array. A TZ variable
 // (any value) is taken as needing no file (TZ="" is UTC; other zones are
 // not modelled).
 
@@ -45,17 +46,16 @@ const locTx = 40;
 const locExtend = 64;
 const locCacheZone = 96;
 
-const copied = new WeakSet<GoProcess>();
-
-/** syscall.copyenv, once per process: the environment as map[string]int in syscall.env. */
+/** syscall.copyenv, once per process (syscall.env still nil): the environment as map[string]int. */
 export function copyenv(p: GoProcess): void {
-  if (copied.has(p)) return;
-  copied.add(p);
+  const env = p.globals.rootWord('syscall.env', 0);
+  if (p.rt.mem.loadWord(env) !== 0) return;
   const m = GoMap.make<GoString, number>(p, T.map(T.string, T.int));
-  p.rt.mem.initWord(p.globals.rootWord('syscall.env', 0), m.addr);
+  p.rt.mem.initWord(env, m.addr);
   p.envv.forEach((kv, i) => {
-    const key = kv.slice(0, Math.max(0, kv.indexOf('=')));
-    if (!m.has(new GoString(key, 0, Buffer.byteLength(key)))) m.set(new GoString(key, 0, Buffer.byteLength(key)), i);
+    const name = kv.slice(0, Math.max(0, kv.indexOf('=')));
+    const key = new GoString(name, 0, Buffer.byteLength(name));
+    if (!m.has(key)) m.set(key, i);
   });
 }
 
