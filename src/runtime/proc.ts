@@ -599,6 +599,9 @@ export class Sched {
     const g0 = this.curG;
     if (g0 === null || cur === null) return;
     const now = this.clock.now;
+    // The steps run here set these for their own goroutines; the running one's come back after.
+    const segStart = this.segStart;
+    const schedwhen = this.schedwhen;
     const epoch = this.gc?.epoch() ?? 0;
     this.catchingUp = true;
     this.runningP = cur;
@@ -628,6 +631,8 @@ export class Sched {
       this.safePointAt = -Infinity;
       this.curG = g0;
       this.rt.curP = cur;
+      this.segStart = segStart;
+      this.schedwhen = schedwhen;
       this.clock.set(now);
     }
   }
