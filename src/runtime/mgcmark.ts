@@ -20,7 +20,7 @@ import { mallocHeaderSize } from './mbitmap.ts';
 import { GCWork } from './mgcwork.ts';
 import type { MHeap } from './mheap.ts';
 import { loadSlotWord, type SlotMem } from './memory.ts';
-import { type MSpan, mSpanInUse } from './mspan.ts';
+import { type MSpan, divideByMagic, mSpanInUse } from './mspan.ts';
 import type { Runtime } from './runtime.ts';
 import type { G } from './runtime2.ts';
 import { _Gdead } from './runtime2.ts';
@@ -408,7 +408,12 @@ export class GCMark {
         // mostly points next door) is greyed here: the span is in use and
         // scannable, and its page mark was set when b was greyed, so this is
         // shade's whole effect without its lookup.
+        // The span's fields it needs are read once, before the loop (V8
+        // reloads them around each queue() call otherwise).
         const spanEnd = base + s.limitOff;
+        const divMul = s.divMul;
+        const mbits = s.gcmarkBits;
+        const mbitsOff = s.gcmarkBitsOff;
         for (let w = 0; w < words; w++) {
           const i = (w0 + w) | 0;
           if (((hb[i >>> 5]! >>> (i & 31)) & 1) === 0) continue;
@@ -421,8 +426,15 @@ export class GCMark {
           }
           ptrs++;
           if (v >= base && v < spanEnd) {
-            const idx = s.divideByElemSize(v - base);
-            if (s.setMarked(idx)) this.queue(s, idx);
+            // s.setMarked(idx), then queue.
+            const idx = divideByMagic(v - base, divMul);
+            const mw = (mbitsOff + (idx >>> 5)) | 0;
+            const bit = 1 << (idx & 31);
+            const old = mbits[mw]!;
+            if ((old & bit) === 0) {
+              mbits[mw] = old | bit;
+              this.queue(s, idx);
+            }
           } else this.shade(v);
         }
       }

@@ -511,7 +511,7 @@ export class MHeap {
       s.limit = s.startAddr + nbytes;
       s.state = mSpanManual;
     } else {
-      s.spanclass = spanclass;
+      s.setSpanClass(spanclass);
       const sizeclass = spanClassSizeclass(spanclass);
       if (sizeclass === 0) {
         s.elemsize = nbytes;

@@ -43,6 +43,11 @@ export const spanAllocPtrScalarBits = 2;
 export const spanAllocWorkBuf = 3;
 export const spanAllocTypeNames = ['spanAllocHeap', 'spanAllocStack', 'spanAllocPtrScalarBits', 'spanAllocWorkBuf'] as const;
 
+/** n / elemsize for an offset n inside a span, by the size class's multiply magic: (n * divMul) >> 32, exact in float64 as n < 2^18 and divMul < 2^32. */
+export function divideByMagic(n: number, divMul: number): number {
+  return Math.floor((n * divMul) / 4294967296);
+}
+
 /** Count of trailing zero bits of a uint32 (32 for 0). */
 export function ctz32(x: number): number {
   if (x === 0) return 32;
@@ -78,6 +83,8 @@ export class MSpan {
   sweepgen = 0;
   allocCount = 0;
   spanclass: SpanClass = 0;
+  /** class_to_divmagic of the size class (0 for large spans): set with spanclass, as mspan.init sets it. */
+  divMul = 0;
   state = mSpanDead;
   needzero = 0;
   allocCountBeforeCache = 0;
@@ -127,6 +134,7 @@ export class MSpan {
     this.allocBitsOff = 0;
     this.gcmarkBitsOff = 0;
     this.spanclass = 0;
+    this.divMul = 0;
     this.nelems = 0;
     this.elemsize = 0;
     this.state = mSpanDead;
@@ -146,13 +154,13 @@ export class MSpan {
 
   /** n / elemsize by Go's 32-bit multiply magic (exact for offsets inside a span). */
   divideByElemSize(n: number): number {
-    // (n * divMul) >> 32 with n < 2^18 and divMul < 2^32: exact in float64.
-    return Math.floor((n * this.divMul) / 4294967296);
+    return divideByMagic(n, this.divMul);
   }
 
-  /** spanClass's divMul (mspan.divMul): derived from the size class, 0 for large spans. */
-  get divMul(): number {
-    return class_to_divmagic[this.spanclass >>> 1]!;
+  /** Sets the span class and what derives from it here (mspan.init's divMul). */
+  setSpanClass(spanclass: SpanClass): void {
+    this.spanclass = spanclass;
+    this.divMul = class_to_divmagic[spanclass >>> 1]!;
   }
 
   objIndex(p: number): number {
