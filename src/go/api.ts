@@ -529,14 +529,18 @@ export class Go {
   /** Writes every element of s with values that do not matter (for i := range s { s[i] = v }): residency, not contents. */
   fill(s: Slice): void {
     this.p.sched.poll();
+    const start = this.p.clock.now;
     if (s.len > 0) this.p.rt.sys.touch(s.ptr, s.len * s.elem.size);
     this.p.chargeBytesWritten(s.len * s.elem.size);
+    this.p.sched.preemptible(start);
   }
 
   /** Reads every element of s. */
   readAll(s: Slice): void {
     this.p.sched.poll();
+    const start = this.p.clock.now;
     if (s.len > 0) this.p.rt.sys.touchRead(s.ptr, s.len * s.elem.size);
+    this.p.sched.preemptible(start);
   }
 
   // ── strings ──────────────────────────────────────────────────────────

@@ -29,10 +29,10 @@
 
 import type { Clock } from '../sim/clock.ts';
 import type { CostModel } from '../sim/cost.ts';
-import { GCMark, type RootSet, gcOverAssistWork, hasHeader, objectBase, walkReachable } from './mgcmark.ts';
+import { GCMark, type RootSet, drainCheckThreshold, gcOverAssistWork, hasHeader, objectBase, walkReachable } from './mgcmark.ts';
 import { Sweeper } from './mgcsweep.ts';
 import type { MSpan } from './mspan.ts';
-import type { Sched } from './proc.ts';
+import { type Sched, forcePreemptNS } from './proc.ts';
 import type { Collector, Runtime } from './runtime.ts';
 import { _GCmark, _GCmarktermination, _GCoff } from './runtime.ts';
 import { type G, type GoroutineBody, type P, YieldGosched, YieldPark, _Gdead } from './runtime2.ts';
@@ -52,6 +52,11 @@ import { gcPaceScavenger, startScavenger, minHeapForMetadataHugePages, scavenger
 /** forcegcperiod: a GC at least every 2 minutes once one has run (proc.go). */
 export const forcegcperiod = 2 * 60 * 1e9;
 
+
+/** The background worker a P is in the middle of (GC.continuing); dedicated workers need no state. */
+const workerNone = 0;
+const workerFractional = 1;
+const workerIdle = 2;
 
 export type GCTriggerKind = 'heap' | 'time' | 'cycle';
 
@@ -345,6 +350,10 @@ export class GC implements Collector {
     this.idleMax = rt.gcController.idleMarkWorkersMax;
     this.fractional = new Array<number>(procs).fill(0);
     this.fractionalBlocked = new Array<number>(procs).fill(-Infinity);
+    this.runMode = new Array<number>(procs).fill(workerNone);
+    this.runSince = new Array<number>(procs).fill(-Infinity);
+    this.runTick = new Array<number>(procs).fill(-1);
+    this.checkLeft = new Array<number>(procs).fill(0);
     rt.gcphase = _GCmark;
     rt.writeBarrier.enabled = true;
     this.mark.prepareRoots();
@@ -417,10 +426,32 @@ export class GC implements Collector {
   /** Whether P p should run a mark worker now, and from when (Infinity: no). userStart: when its goroutines could run. */
   workerStart(p: P, userStart: number): number {
     if (!this.blacken || !this.mark.available()) return Infinity;
+    const cont = this.continuing(p, userStart);
+    if (cont === workerFractional) return p.time;
+    if (cont === workerIdle) return Math.max(p.time, this.tMark);
     if (this.wantsWorker(p)) return p.time;
     // Idle workers on Ps with nothing to run, up to the cycle's limit (one for a periodic GC).
     if (userStart === Infinity && p.id - this.dedicated < this.idleMax) return Math.max(p.time, this.tMark);
     return Infinity;
+  }
+
+  /**
+   * The worker P p is in the middle of (workerNone: none), as Go's gcDrain
+   * has not returned yet. A fractional worker returns only at its checks
+   * (after each root job, and every drainCheckThreshold units of heap scan
+   * work: pollFractionalWorkerExit) or when sysmon preempts it after
+   * forcePreemptNS. An idle worker returns when pollWork finds a goroutine
+   * to run (userStart), or on that preemption. Until then the P does not go
+   * back through findRunnableGCWorker: an idle worker runs no fractional
+   * worker however far behind its goal the P falls, so on an idle P nearly
+   * all mark time is idle time, which GCCPUFraction leaves out. A goroutine
+   * run on the P since (schedtick) ends either.
+   */
+  private continuing(p: P, userStart: number): number {
+    const mode = this.runMode[p.id]!;
+    if (mode === workerNone || p.schedtick !== this.runTick[p.id] || p.time >= this.runSince[p.id]! + forcePreemptNS) return workerNone;
+    if (mode === workerIdle && userStart !== Infinity) return workerNone;
+    return mode;
   }
 
   /** One step of a mark worker on p, from `start`: about workerQuantumNs of marking. */
@@ -432,35 +463,46 @@ export class GC implements Collector {
     const savedNow = clock.now;
     clock.set(start);
     rt.curP = p;
-    const dedicated = p.id < this.dedicated;
-    const elapsed = start - gc.markStartTime;
-    const fractional = !dedicated && gc.fractionalUtilizationGoal > 0 && start >= this.fractionalBlocked[p.id]! && gc.fractionalWorkerBehind(this.fractional[p.id]!, start);
+    const id = p.id;
+    const dedicated = id < this.dedicated;
+    let mode = dedicated ? workerNone : this.continuing(p, this.env.sched.userWorkStart(p));
+    if (!dedicated && mode === workerNone) {
+      // findRunnableGCWorker: a fractional worker if this P is behind its goal, else an idle one.
+      mode = gc.fractionalUtilizationGoal > 0 && start >= this.fractionalBlocked[id]! && gc.fractionalWorkerBehind(this.fractional[id]!, start) ? workerFractional : workerIdle;
+      this.runMode[id] = mode;
+      this.runSince[id] = start;
+      this.runTick[id] = p.schedtick;
+      this.checkLeft[id] = drainCheckThreshold;
+    }
+    const fractional = mode === workerFractional;
     if (!this.joined.has(p)) {
       this.joined.add(p);
       this.mark.work.joinP();
     }
-    let budget = this.workerQuantumNs;
-    if (fractional) {
-      // Run until this P's fractional time would pass 1.2 × the goal (pollFractionalWorkerExit).
-      budget = Math.max(1, 1.2 * gc.fractionalUtilizationGoal * Math.max(elapsed, this.workerQuantumNs) - this.fractional[p.id]!);
-      budget = Math.min(budget, this.workerQuantumNs);
-    }
     this.stackWaitUntil = -Infinity;
     this.inFractional = fractional;
-    this.mark.drain(budget);
+    const roots = this.mark.rootsStarted();
+    // A fractional worker stops at its next check: after a root job, or its scan work to the next threshold.
+    this.mark.drain(this.workerQuantumNs, fractional ? this.checkLeft[id] : Infinity, fractional);
     this.inFractional = false;
     const { ns, units } = this.mark.take();
-    // Waiting for a running goroutine's stack spins in suspendG: the worker's time.
-    const spent = Math.max(1, Math.round(ns), Math.round(this.stackWaitUntil - start));
-    clock.advance(spent);
+    // Waiting for a running goroutine's stack spins in suspendG: the worker's time. So is what
+    // the drain advanced the clock by itself (shrinking a scanned stack: copystack's faults and copy).
+    const spent = Math.max(1, Math.round(ns) + (clock.now - start), Math.round(this.stackWaitUntil - start));
+    clock.set(start + spent);
     gc.bgScanCredit += units;
     if (dedicated) {
       gc.dedicatedMarkTime += spent;
       this.cpu.dedicated += spent;
     } else if (fractional) {
       gc.fractionalMarkTime += spent;
-      this.fractional[p.id]! += spent;
+      this.fractional[id]! += spent;
       this.cpu.fractional += spent;
+      const left = (this.checkLeft[id]! -= units);
+      if (left <= 0) this.checkLeft[id]! += drainCheckThreshold;
+      const check = left <= 0 || this.mark.rootsStarted() !== roots;
+      // It gave its P up for a running goroutine's stack (fractionalBlocked), or its check says it is far enough ahead.
+      if (this.fractionalBlocked[id]! > start || (check && gc.pollFractionalWorkerExit(this.fractional[id]!, clock.now))) this.runMode[id] = workerNone;
     } else {
       gc.idleMarkTime += spent;
       this.cpu.idle += spent;
@@ -483,6 +525,11 @@ export class GC implements Collector {
   /** Set while a fractional worker drains; per P, until when its fractional worker waits for a running goroutine's stack. */
   private inFractional = false;
   private fractionalBlocked: number[] = [];
+  /** Per P, the worker it is in the middle of (continuing): its mode, start, the P's schedtick then, and a fractional worker's scan work left to its next check. */
+  private runMode: number[] = [];
+  private runSince: number[] = [];
+  private runTick: number[] = [];
+  private checkLeft: number[] = [];
 
   /** Changes with the GC phase and cycle (the scheduler's catch-up stops there). */
   epoch(): number {
@@ -541,11 +588,13 @@ export class GC implements Collector {
       this.joined.add(p);
       this.mark.work.joinP();
     }
+    const start = this.env.clock.now;
     this.mark.drain(Infinity, scanWork);
     const { ns, units } = this.mark.take();
     g.gcAssistBytes += 1 + Math.trunc(gc.assistBytesPerWork * units);
-    const spent = Math.round(ns);
-    this.env.clock.advance(spent);
+    // With what the drain advanced the clock by itself (stack shrinking, as in runWorker).
+    const spent = Math.round(ns) + (this.env.clock.now - start);
+    this.env.clock.advance(Math.round(ns));
     gc.assistTime += spent;
     this.cpu.assist += spent;
     this.limiter.addAssistTime(spent);

@@ -246,6 +246,11 @@ export class GCMark {
   }
 
   /** Work is left: root jobs or grey objects (gcMarkWorkAvailable). */
+  /** Root jobs taken so far this cycle (work.markrootNext). */
+  rootsStarted(): number {
+    return this.rootNext;
+  }
+
   available(): boolean {
     return !this.rootsDone() || !this.work.empty();
   }
@@ -486,16 +491,18 @@ export class GCMark {
 
   /**
    * gcDrain: root jobs, then grey objects, until `budgetNs` of work is done,
-   * `budgetUnits` of scan work is done, or nothing is left. Returns the work
-   * done; take() has its cost.
+   * `budgetUnits` of scan work is done, one root job is done (oneRoot: a
+   * fractional worker checks whether to stop after each), or nothing is
+   * left. take() has the cost and the work.
    */
-  drain(budgetNs: number, budgetUnits = Infinity): void {
+  drain(budgetNs: number, budgetUnits = Infinity, oneRoot = false): void {
     const startUnits = this.units;
     this.cache = this.rt.curPCache();
     while (this.ns < budgetNs && this.units - startUnits < budgetUnits) {
       if (this.rootNext < this.rootJobs) {
         if (this.rootNext > 0 && this.mayScanStack !== null && !this.mayScanStack(this.rootGs[this.rootNext - 1]!)) break;
         this.markroot(this.rootNext++);
+        if (oneRoot) break;
         continue;
       }
       const b = this.work.pop();

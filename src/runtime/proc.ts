@@ -134,7 +134,9 @@ export class Sched {
   busyTimeNow(): number {
     let busy = 0;
     for (const p of this.ps) busy += p.busyTime;
-    if (this.curG !== null) busy += this.clock.now - this.segStart;
+    if (this.curG !== null && this.curG !== this.runningG) busy += this.clock.now - this.segStart;
+    // While the other Ps catch up, the goroutine waiting at its safe point has been running since its segment began.
+    if (this.runningG !== null) busy += Math.max(0, this.clock.now - this.runningSegStart);
     return busy;
   }
 
@@ -505,6 +507,8 @@ export class Sched {
   /** The goroutine of that step, stopped at a safe point at `safePointAt` while the others catch up. */
   runningG: G | null = null;
   safePointAt = -Infinity;
+  /** When that goroutine's running segment began (its segStart, which the steps run beside it reuse). */
+  private runningSegStart = 0;
   /** The running goroutine's next safe point after this time lets the other Ps catch up. */
   private pollAt = 0;
   /** How far other Ps may fall behind a running goroutine before its next safe point lets them catch up (virtual ns). */
@@ -536,6 +540,24 @@ export class Sched {
    * Go takes a P in _Psyscall without waiting for it.
    */
   syscall(start: number): void {
+    this.safeSince(start);
+  }
+
+  /**
+   * The running goroutine ran a long loop without calls since `start` (a
+   * byte-by-byte fill or read of a slice): Go preempts such a loop
+   * asynchronously at any instruction, so a mark worker could take its
+   * stack at any moment of it, as the loop left it. The other Ps catch up
+   * to now with its stack available from `start`, as for a system call;
+   * without this they would run that stretch only after the goroutine's
+   * step, against its frames as they are by then.
+   */
+  preemptible(start: number): void {
+    this.safeSince(start);
+  }
+
+  /** The running goroutine has been at a safe point since `start`: the other Ps catch up to now. */
+  private safeSince(start: number): void {
     if (this.catchingUp || this.curG === null) return;
     this.pollAt = this.clock.now + this.pollQuantumNs;
     this.runOthersUntil(this.clock.now, start);
@@ -606,6 +628,7 @@ export class Sched {
     this.catchingUp = true;
     this.runningP = cur;
     this.runningG = g0;
+    this.runningSegStart = segStart;
     this.safePointAt = safeAt;
     try {
       for (;;) {

@@ -120,6 +120,32 @@ describe('the garbage collector', () => {
     );
   });
 
+  it('runtime.GC with both Ps idle marks in idle workers: each P runs one fractional stint first, then an idle worker to the end', () => {
+    // The same program in real Go 1.23 (GOMAXPROCS=2 GOGC=off, 9 cycles on this
+    // VM): "0+0.30–2.3/4.3–14 ms cpu", fractional 3–30% of idle, 0–5%. Each
+    // P's fractional worker stops at its first check (after a root job, or
+    // 100,000 units of scan work) far ahead of its 25% goal; the idle worker
+    // that follows returns only for a runnable goroutine or sysmon's 10 ms
+    // preemption, so it never hands the P back to a fractional worker.
+    const r = run(
+      function* (go) {
+        const g = go.globals({ table: T.slice(T.pointer(Node)) });
+        g.table = go.make(T.slice(T.pointer(Node)), 200_000);
+        for (let i = 0; i < 200_000; i++) go.set(g.table as Slice, i, go.new(Node));
+        yield* go.runtime.GC();
+      },
+      { GODEBUG: 'gctrace=1', GOGC: 'off' },
+    );
+    expect(r.status).toBe(0);
+    const m = /^gc 1 @[\d.]+s (\d+)%: [\d.+]+ ms clock, [\d.]+\+([\d.]+)\/([\d.]+)\/([\d.]+)\+/.exec(r.stderr)!;
+    const [pct, assist, background, idle] = m.slice(1).map(Number) as [number, number, number, number];
+    expect(pct).toBeLessThanOrEqual(5);
+    expect(assist).toBe(0);
+    expect(idle).toBeGreaterThan(1); // the mark is long enough to tell
+    // Before: a fractional stint whenever the P fell behind 25%, 40% of idle.
+    expect(background).toBeLessThan(idle / 4);
+  });
+
   it('GOGC=off: allocation starts no cycle; runtime.GC still collects', () => {
     const r = run(
       function* (go) {
