@@ -5,6 +5,8 @@
 //
 //   npm run bench -- calibrate                      rewrite src/sim/costs.json
 //   npm run bench -- calibrate --out=/tmp/c.json    write elsewhere (to compare runs)
+//   npm run bench -- calibrate --only=checkpoint    measure only these groups (comma-separated);
+//                                                   the others' samples are read back from the file
 //   options: --rounds=N (3)  --want=N (3)  --budget=SECONDS (900)
 //            --threshold=CORES (0.35)  --slack=RATIO (1.3)
 //
@@ -39,7 +41,7 @@
 // checked-in file.
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -97,6 +99,7 @@ const groups: Group[] = [
   { id: 'syscall', bench: '^BenchmarkSyscall$', benchtime: '200ms', env: calm },
   { id: 'sched', bench: '^Benchmark(GoroutineCreate|ChanBuffered|ChanHandoff|Gosched|GoschedPingPong)$', benchtime: '200ms', env: calm },
   { id: 'sleep', bench: '^BenchmarkSleep$', benchtime: '200ms', env: calm },
+  { id: 'checkpoint', bench: '^BenchmarkCheckpoint$', benchtime: '300ms', env: calm },
   { id: 'gc', bench: '^BenchmarkGC(Mark|Empty|StackScan)$', benchtime: '300ms', env: calm },
   { id: 'sweep', bench: '^BenchmarkGCSweep$', benchtime: '100ms', env: calm },
   ...[1, 2].flatMap((p): Group[] => [
@@ -130,15 +133,18 @@ interface Options {
   slack: number;
   out: string;
   named: boolean;
+  /** --only=GROUP,…: measure these groups only; the others' samples come from the file being rewritten. */
+  only: string[] | null;
 }
 
 /** The probe's speed on this machine at full speed (meter_test.go), to say when a whole calibration ran slowed. */
 const probeFullSpeedNs = 0.45;
 
 function options(): Options {
-  const o: Options = { rounds: 3, want: 3, budget: 900, threshold: 0.35, slack: 1.3, out: defaultOut, named: false };
+  const o: Options = { rounds: 3, want: 3, budget: 900, threshold: 0.35, slack: 1.3, out: defaultOut, named: false, only: null };
   for (const a of process.argv.slice(2)) {
     if (a === 'calibrate') o.named = true;
+    if (a.startsWith('--only=')) o.only = a.slice('--only='.length).split(',').filter((x) => x !== '');
     const m = /^--(rounds|want|budget|threshold|slack|out)=(.+)$/.exec(a);
     if (!m) continue;
     if (m[1] === 'out') o.out = m[2]!;
@@ -169,6 +175,15 @@ export async function run(): Promise<void> {
     console.error(`gomem bench calibrate: warning: gomem models Go 1.23 but ${goVersion} is installed; the constants will describe that Go instead`);
   }
 
+  const unknown = (opts.only ?? []).filter((id) => !groups.some((g) => g.id === id));
+  if (unknown.length > 0 || opts.only?.length === 0) {
+    console.error(`gomem bench calibrate: --only: unknown group ${unknown.join(', ') || '(none given)'} (groups: ${groups.map((g) => g.id).join(', ')})`);
+    process.exit(1);
+  }
+  const selected = opts.only === null ? groups : groups.filter((g) => opts.only!.includes(g.id));
+  // With --only, the other groups' samples are the ones the file already holds: every constant is reduced again from them.
+  const previous = opts.only === null ? null : (JSON.parse(readFileSync(existsSync(opts.out) ? opts.out : defaultOut, 'utf8')) as CostsFile);
+
   const tmp = mkdtempSync(join(tmpdir(), 'gomem-calibrate-'));
   const binary = join(tmp, 'calibrate.test');
   try {
@@ -179,29 +194,33 @@ export async function run(): Promise<void> {
     }
     const date = new Date().toISOString();
     const load0 = loadavg();
-    const series = new Map<string, Series>();
+    const series = previous === null ? new Map<string, Series>() : storedSeries(previous, opts.only!);
     for (let r = 0; r < opts.rounds; r++) {
-      for (const g of groups) runGroup(binary, g, null, series, `round ${r + 1}/${opts.rounds}: ${g.id}`);
+      for (const g of selected) runGroup(binary, g, null, series, `round ${r + 1}/${opts.rounds}: ${g.id}`);
     }
-    const topUps = await topUp(binary, series, opts);
+    const topUps = await topUp(binary, series, opts, selected);
 
     const q = quietness(series, opts);
     const view = new View(series, { ...q, want: opts.want });
     const { costs, warnings, checks } = reduce(view);
+    const here: MachineInfo = {
+      go: goVersion,
+      cpu: cpuModel(),
+      cpus: Number(sh('nproc', []) ?? 0),
+      kernel: release(),
+      thp: readFileSync('/sys/kernel/mm/transparent_hugepage/enabled', 'utf8').trim(),
+      date,
+      loadavg1: [load0, loadavg()],
+    };
     if (q.probeBest > probeFullSpeedNs * opts.slack) {
       warnings.unshift(`the machine never ran at full speed during this calibration (fastest probe ${roundSig(q.probeBest)} ns, full speed ≤ ${probeFullSpeedNs} ns): every constant is inflated; calibrate again later`);
     }
     const file = {
       generated: 'by bench/calibrate.ts (npm run bench -- calibrate); do not edit',
-      measuredOn: {
-        go: goVersion,
-        cpu: cpuModel(),
-        cpus: Number(sh('nproc', []) ?? 0),
-        kernel: release(),
-        thp: readFileSync('/sys/kernel/mm/transparent_hugepage/enabled', 'utf8').trim(),
-        date,
-        loadavg1: [load0, loadavg()],
-      },
+      measuredOn:
+        previous === null
+          ? here
+          : { ...previous.measuredOn, updated: [...(previous.measuredOn.updated ?? []), { groups: opts.only, ...here }] },
       method: {
         rounds: opts.rounds,
         want: opts.want,
@@ -289,7 +308,7 @@ function runGroup(binary: string, g: Group, bench: string | null, series: Map<st
  * short is re-run whole (each benchmark is metered on its own anyway);
  * otherwise its short benchmarks are re-run one by one.
  */
-async function topUp(binary: string, series: Map<string, Series>, opts: Options): Promise<number> {
+async function topUp(binary: string, series: Map<string, Series>, opts: Options, selected: Group[]): Promise<number> {
   const deadline = performance.now() + opts.budget * 1e3;
   const quietCount = (s: Series) => {
     const q = quietness(series, opts); // the fastest probe so far
@@ -298,17 +317,17 @@ async function topUp(binary: string, series: Map<string, Series>, opts: Options)
   };
   let runs = 0;
   for (;;) {
-    const all = [...series.values()];
+    const all = [...series.values()].filter((s) => selected.some((g) => g.id === s.group));
     const short = all.filter((s) => quietCount(s) < opts.want);
     if (short.length === 0) return runs;
-    for (const g of groups) {
+    for (const g of selected) {
       const mine = short.filter((s) => s.group === g.id);
       if (mine.length === 0) continue;
       const total = all.filter((s) => s.group === g.id).length;
       const whole = g.whole || mine.length * 2 >= total;
       for (const s of whole ? [mine[0]!] : mine) {
         if (performance.now() > deadline) {
-          const left = [...series.values()].filter((x) => quietCount(x) < opts.want).map((x) => x.name);
+          const left = all.filter((x) => quietCount(x) < opts.want).map((x) => x.name);
           console.error(`gomem bench calibrate: top-up budget spent; ${left.length} benchmarks have fewer than ${opts.want} quiet samples`);
           return runs;
         }
@@ -319,6 +338,46 @@ async function topUp(binary: string, series: Map<string, Series>, opts: Options)
       }
     }
   }
+}
+
+/** Where and when a calibration ran (costs.json "measuredOn"; "updated" lists --only runs after it). */
+interface MachineInfo {
+  go: string;
+  cpu: string;
+  cpus: number;
+  kernel: string;
+  thp: string;
+  date: string;
+  loadavg1: number[];
+  updated?: (MachineInfo & { groups: string[] })[];
+}
+
+/** The parts of a costs.json that --only reads back. */
+interface CostsFile {
+  measuredOn: MachineInfo;
+  measurements: Record<string, Record<string, unknown>>;
+}
+
+/** The samples a costs.json holds for the benchmarks of groups other than `except`, as runGroup made them. */
+function storedSeries(file: CostsFile, except: string[]): Map<string, Series> {
+  const series = new Map<string, Series>();
+  for (const [name, m] of Object.entries(file.measurements)) {
+    const group = m.group as string;
+    if (except.includes(group)) continue;
+    const bg = m.bg as number[];
+    const probe = m.probe as number[];
+    const units = Object.keys(m).filter((k) => !['group', 'bg', 'probe', 'used'].includes(k));
+    const samples = bg.map((b, i) => {
+      const values: Record<string, number> = {};
+      for (const u of units) {
+        const v = (m[u] as (number | null)[])[i];
+        if (typeof v === 'number') values[u] = v;
+      }
+      return { values, bg: b, metered: true, probe: probe[i]! };
+    });
+    series.set(name, { name, group, samples });
+  }
+  return series;
 }
 
 /** Waits until the machine's busy time over the last second is below `threshold` cores (we are idle meanwhile), or `maxSeconds`. */

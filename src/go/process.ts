@@ -25,7 +25,7 @@ import { StackAllocator } from '../runtime/stack.ts';
 import { Go } from './api.ts';
 import { type GoBinary, binaryFromJson, globalsSize, runtimeStartOSTouches, runtimeStartTouches } from './binary.ts';
 import { type CheckpointInput, type ExtraValue, checkpointJson } from './checkpoint.ts';
-import { renderSmaps, renderStatus } from '../kernel/index.ts';
+import { PAGE_SIZE, renderSmaps, renderStatus } from '../kernel/index.ts';
 import { type InitStep, checkpointHelperInits, fmtProgramInits } from './pkginit.ts';
 import type { Program, StartupRoots } from './program.ts';
 import type { RootSet } from '../runtime/mgcmark.ts';
@@ -334,6 +334,11 @@ export class GoProcess {
       extra: this.pendingExtra.splice(0),
     };
     this.onCheckpoint?.(checkpointJson(input), name, this);
+    // The real helper's own time after its reads (costs.md: checkpoint.*; smaps grows with RSS).
+    // The goroutine keeps its P but is preemptible throughout: a cycle under way goes on marking.
+    const start = this.clock.now;
+    this.charger.charge(this.costs.checkpoint(this.proc.mm.rss * PAGE_SIZE));
+    this.sched.preemptible(start);
   }
 
   /** runtime/metrics.Read of every supported metric, with the scheduler's counts. */

@@ -62,6 +62,8 @@ export const COST_KEYS = [
   ...ZEROING_BYTES.map((b) => `zeroing.${b}` as const),
   'fault.page4k',
   'fault.page2m',
+  'checkpoint.base',
+  'checkpoint.perMiB',
   'gc.mark.object',
   'gc.mark.pointerWord',
   'gc.mark.nilWord',
@@ -218,6 +220,15 @@ export class CostModel {
    * First-touch page faults: `pages` faults on 4 KiB pages, or, if `huge`,
    * on 2 MiB transparent huge pages (each allocating and zeroing 2 MiB).
    */
+  /**
+   * One checkpoint of the reality helper (ReadMemStats, runtime/metrics.Read,
+   * /proc/self/status and smaps read, the line written) in a process with
+   * `rssBytes` resident: smaps walks the page tables, so it grows with RSS.
+   */
+  checkpoint(rssBytes: number): number {
+    return this.c['checkpoint.base'] + (rssBytes / (1 << 20)) * this.c['checkpoint.perMiB'];
+  }
+
   pageFault(pages: number, huge = false): number {
     return pages * (huge ? this.c['fault.page2m'] : this.c['fault.page4k']);
   }

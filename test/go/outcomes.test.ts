@@ -20,7 +20,8 @@ describe('process outcomes', () => {
     const r = run(scenarios.get('big-slice')!, { cgroupMemoryMax: 300 << 20 });
     expect(r.status).toBe(137);
     expect(r.outcome).toBe('oom-kill');
-    expect(r.log.some((l) => /Memory cgroup out of memory: Killed process \d+ \(big-slice\) total-vm:1881284kB, anon-rss:\d+kB/.test(l))).toBe(true);
+    // total-vm as real Go's VmSize once the make's cycle is over (reality/cases/big-slice after_3_writes: 1881348 kB in 3 of 5 runs).
+    expect(r.log.some((l) => /Memory cgroup out of memory: Killed process \d+ \(big-slice\) total-vm:1881348kB, anon-rss:\d+kB/.test(l))).toBe(true);
   });
 
   it('the same program fits in a 700 MiB cgroup', () => {

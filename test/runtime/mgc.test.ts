@@ -146,6 +146,21 @@ describe('the garbage collector', () => {
     expect(background).toBeLessThan(idle / 4);
   });
 
+  it('a cycle under way goes on marking while a checkpoint runs (its reads take virtual time)', () => {
+    // Real Go (reality/cases/blahdo-gctrace): the cycle the last 100 MB make starts ends
+    // during the two checkpoints that follow (exit NumGC 10, NextGC 4 MiB, 5 of 5 runs).
+    const r = run(function* (go) {
+      const v = go.locals('main.main', { b: T.slice(T.byte) });
+      v.b = go.make(T.slice(T.byte), 100_000_000);
+      expect(go.runtime.ReadMemStats().NumGC).toBe(0); // started by the make, not ended
+      go.checkpoint('a');
+      go.checkpoint('b');
+      expect(go.runtime.ReadMemStats().NumGC).toBe(1);
+      go.runtime.KeepAlive(v.b);
+    });
+    expect(r.status).toBe(0);
+  });
+
   it('GOGC=off: allocation starts no cycle; runtime.GC still collects', () => {
     const r = run(
       function* (go) {

@@ -143,6 +143,19 @@ export function reduce(view: View): { costs: Record<string, Cost>; warnings: str
   direct('fault.page2m', 'PageFault/2MiB', cpu, 'ns per 2 MiB huge page',
     `first write per 2 MiB of a MADV_HUGEPAGE mapping (THP madvise mode): one huge-page fault, allocating and zeroing 2 MiB; ${median(huge)}% of the region became AnonHugePages`);
 
+  // A checkpoint: a line through its two resident-set sizes (smaps walks the page tables).
+  {
+    const small = 'Checkpoint/ballast=0MiB';
+    const big = 'Checkpoint/ballast=128MiB';
+    const [r0, r1] = [view.value(small, 'rss-MiB'), view.value(big, 'rss-MiB')];
+    const perMiB = (view.value(big, cpu) - view.value(small, cpu)) / (r1 - r0);
+    const spr = spreadOf([small, cpu], [big, cpu]);
+    const src = `Benchmark${small} and ${big}`;
+    store('checkpoint.base', view.value(small, cpu) - r0 * perMiB, spr, 'ns per checkpoint', src,
+      'the reality helper\'s checkpoint.Mark (ReadMemStats, runtime/metrics.Read, /proc/self/status and smaps read and summarised, the line written) with nothing resident: the intercept of the line through both');
+    store('checkpoint.perMiB', perMiB, spr, 'ns per MiB of VmRSS', src, 'per MiB resident: smaps walks the page tables of every mapping; slope of the same line');
+  }
+
   reduceGC(view, direct, store, spreadOf, warnings);
 
   direct('sched.goroutineCreate', 'GoroutineCreate', cpu, 'ns per goroutine',
