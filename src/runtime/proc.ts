@@ -42,6 +42,17 @@ const stackNosplit = 800;
 const stackGuard = 928;
 const maxstacksize = 1_000_000_000;
 
+/**
+ * isSystemGoroutine (traceback.go) by the start function's name: a
+ * goroutine started in package runtime is the runtime's own, left out of
+ * runtime.NumGoroutine and /sched/goroutines — even one started for
+ * another package, as unique's map cleanup is — except runtime.main.
+ * (runfinq, counted while it runs a finalizer, is made with its flag.)
+ */
+export function isSystemGoroutine(startFn: string): boolean {
+  return startFn.startsWith('runtime.') && startFn !== 'runtime.main';
+}
+
 /** forcePreemptNS: sysmon preempts a goroutine that ran this long (10 ms). */
 export const forcePreemptNS = 10_000_000;
 
@@ -181,7 +192,7 @@ export class Sched {
     this.rt.gcController.addScannableStack(null, g.stack.hi - g.stack.lo);
     g.goid = this.nextGoid();
     g.name = name;
-    g.system = opts.system ?? false;
+    g.system = opts.system ?? isSystemGoroutine(name);
     g.body = body;
     g.stackUsed = 0;
     g.frames.length = 0;
