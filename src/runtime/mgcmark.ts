@@ -245,12 +245,12 @@ export class GCMark {
     return this.rootNext >= this.rootJobs;
   }
 
-  /** Work is left: root jobs or grey objects (gcMarkWorkAvailable). */
   /** Root jobs taken so far this cycle (work.markrootNext). */
   rootsStarted(): number {
     return this.rootNext;
   }
 
+  /** Work is left: root jobs or grey objects (gcMarkWorkAvailable). */
   available(): boolean {
     return !this.rootsDone() || !this.work.empty();
   }

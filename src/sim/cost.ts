@@ -217,10 +217,6 @@ export class CostModel {
   // ── the kernel ──
 
   /**
-   * First-touch page faults: `pages` faults on 4 KiB pages, or, if `huge`,
-   * on 2 MiB transparent huge pages (each allocating and zeroing 2 MiB).
-   */
-  /**
    * One checkpoint of the reality helper (ReadMemStats, runtime/metrics.Read,
    * /proc/self/status and smaps read, the line written) in a process with
    * `rssBytes` resident: smaps walks the page tables, so it grows with RSS.
@@ -229,6 +225,10 @@ export class CostModel {
     return this.c['checkpoint.base'] + (rssBytes / (1 << 20)) * this.c['checkpoint.perMiB'];
   }
 
+  /**
+   * First-touch page faults: `pages` faults on 4 KiB pages, or, if `huge`,
+   * on 2 MiB transparent huge pages (each allocating and zeroing 2 MiB).
+   */
   pageFault(pages: number, huge = false): number {
     return pages * (huge ? this.c['fault.page2m'] : this.c['fault.page4k']);
   }

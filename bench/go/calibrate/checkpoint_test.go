@@ -1,12 +1,8 @@
 package calibrate
 
 import (
-	"bufio"
 	"fmt"
-	"os"
 	"runtime"
-	"strconv"
-	"strings"
 	"syscall"
 	"testing"
 
@@ -70,19 +66,7 @@ func evict() {
 	}
 }
 
-// vmRSSKB is VmRSS of this process, from /proc/self/status.
+// vmRSSKB is VmRSS of this process.
 func vmRSSKB() int {
-	f, err := os.Open("/proc/self/status")
-	if err != nil {
-		return -1
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
-			v, _ := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")))
-			return v
-		}
-	}
-	return -1
+	return procKB("/proc/self/status", "VmRSS:")
 }

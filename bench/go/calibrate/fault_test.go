@@ -1,10 +1,6 @@
 package calibrate
 
 import (
-	"bufio"
-	"os"
-	"strconv"
-	"strings"
 	"testing"
 )
 
@@ -57,17 +53,5 @@ func BenchmarkPageFault(b *testing.B) {
 
 // anonHugeKB is AnonHugePages of the whole process.
 func anonHugeKB() int {
-	f, err := os.Open("/proc/self/smaps_rollup")
-	if err != nil {
-		return -1
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "AnonHugePages:"); ok {
-			v, _ := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")))
-			return v
-		}
-	}
-	return -1
+	return procKB("/proc/self/smaps_rollup", "AnonHugePages:")
 }

@@ -1,8 +1,12 @@
 package calibrate
 
 import (
+	"bufio"
+	"os"
 	"runtime"
 	"runtime/metrics"
+	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -240,4 +244,22 @@ func batched(b *testing.B, k int, prepare func(k int), op func(i int), cleanup f
 	}
 	b.ReportMetric(float64(wall.Nanoseconds())/float64(b.N), "wall-ns/op")
 	reportCPU(b, cpu)
+}
+
+// procKB is the kB figure on the line of a /proc file that starts with
+// field ("VmRSS:" in /proc/self/status), or -1.
+func procKB(path, field string) int {
+	f, err := os.Open(path)
+	if err != nil {
+		return -1
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), field); ok {
+			v, _ := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")))
+			return v
+		}
+	}
+	return -1
 }
