@@ -640,7 +640,7 @@ export class Go {
   createfing(): void {
     if (this.fing) return;
     this.fing = true;
-    const g = this.p.sched.newproc('runtime.runfinq', parkForever(), { system: true, parked: 'finalizer wait' });
+    const g = this.p.sched.newproc('runtime.runfinq', parkForever(), { parked: 'finalizer wait' });
     this.p.rt.mem.initWord(this.p.globals.rootWord('runtime.fing', 0), g.addr);
     this.p.gc.setFinalizerGoroutine(g);
   }

@@ -375,7 +375,7 @@ export class GC implements Collector {
   private startWorkers(): void {
     const rt = this.rt;
     while (this.workers < rt.allp.length) {
-      const g = this.env.sched.newproc('runtime.gcBgMarkWorker', parkWorker(), { system: true, parked: 'GC worker (idle)' });
+      const g = this.env.sched.newproc('runtime.gcBgMarkWorker', parkWorker(), { parked: 'GC worker (idle)' });
       void g;
       mallocgc(rt, 32, workerNodeType, true);
       this.workers++;

@@ -47,7 +47,7 @@ const maxstacksize = 1_000_000_000;
  * goroutine started in package runtime is the runtime's own, left out of
  * runtime.NumGoroutine and /sched/goroutines — even one started for
  * another package, as unique's map cleanup is — except runtime.main.
- * (runfinq, counted while it runs a finalizer, is made with its flag.)
+ * (Go also counts runfinq while it runs a finalizer; gomem never does.)
  */
 export function isSystemGoroutine(startFn: string): boolean {
   return startFn.startsWith('runtime.') && startFn !== 'runtime.main';
@@ -178,7 +178,7 @@ export class Sched {
    * runnext — or, with `parked`, already blocked for that reason (the
    * runtime's own goroutines, which park as soon as they start).
    */
-  newproc(name: string, body: GoroutineBody, opts: { system?: boolean; parked?: string } = {}): G {
+  newproc(name: string, body: GoroutineBody, opts: { parked?: string } = {}): G {
     let g = this.gfget(this.rt.curP ?? this.rt.allp[0]!);
     if (g === null) {
       // malg(stackMin): a fresh g struct and a 2 KiB stack.
@@ -192,7 +192,7 @@ export class Sched {
     this.rt.gcController.addScannableStack(null, g.stack.hi - g.stack.lo);
     g.goid = this.nextGoid();
     g.name = name;
-    g.system = opts.system ?? isSystemGoroutine(name);
+    g.system = isSystemGoroutine(name);
     g.body = body;
     g.stackUsed = 0;
     g.frames.length = 0;

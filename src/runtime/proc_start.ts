@@ -248,17 +248,17 @@ export class Startup {
     link(rt, global(rt, 'runtime.m0', mCurg), g1.addr);
     // C: runtime.main on M0 with P0.
     this.newm(); // sysmon (M1)
-    const forcegc = sched.newproc('runtime.forcegchelper', parkForever(), { system: true, parked: 'force gc (idle)' });
+    const forcegc = sched.newproc('runtime.forcegchelper', parkForever(), { parked: 'force gc (idle)' });
     link(rt, global(rt, 'runtime.forcegc', 8), forcegc.addr);
     if (rt.allp.length > 1) this.newm(); // wakep: P1 is idle and no M is → M2
     // gcenable: c := make(chan int, 2); go bgsweep(c); go bgscavenge(c); <-c; <-c.
     // The channel and the two closures are garbage once gcenable returns.
     mallocgc(rt, 104 + 2 * 8, null, true);
     mallocgc(rt, closure1Type.size, closure1Type, true);
-    const bgsweep = sched.newproc('runtime.bgsweep', parkForever(), { system: true, parked: 'GC sweep wait' });
+    const bgsweep = sched.newproc('runtime.bgsweep', parkForever(), { parked: 'GC sweep wait' });
     link(rt, global(rt, 'runtime.sweep', 8), bgsweep.addr);
     mallocgc(rt, closure1Type.size, closure1Type, true);
-    const bgscavenge = sched.newproc('runtime.bgscavenge', parkForever(), { system: true, parked: 'GC scavenge wait' });
+    const bgscavenge = sched.newproc('runtime.bgscavenge', parkForever(), { parked: 'GC scavenge wait' });
     link(rt, global(rt, 'runtime.scavenger', 8), bgscavenge.addr);
     // g1 blocks in <-c: its sudog goes back to the P's sudog cache, which keeps it.
     link(rt, pMain.addr + pSudogbuf0, newInit(rt, sudogType));
