@@ -326,6 +326,9 @@ describe('tolerances', () => {
     expect(toleranceFor('alloc-churn', 'memstats.HeapAlloc')).toMatchObject({ scope: 'alloc-churn', rule: 'memstats.*Alloc' });
     expect(toleranceFor('hello', 'memstats.HeapAlloc')).toMatchObject({ scope: 'all cases', rule: 'memstats.HeapAlloc' });
     expect(toleranceFor('hello', 'no.such.key').tol).toEqual({ why: 'no rule: must match exactly' });
+    // A checkpoint-scoped case rule: the scavenger's mid-release moment only.
+    expect(toleranceFor('idle-after-burst', 'memstats.HeapReleased', 'idle_01s')).toMatchObject({ scope: 'idle-after-burst', rule: 'memstats.HeapReleased@idle_01s' });
+    expect(toleranceFor('idle-after-burst', 'memstats.HeapReleased', 'idle_02s')).toMatchObject({ scope: 'all cases', rule: 'memstats.HeapReleased' });
   });
 
   it('every compared rule says why', () => {

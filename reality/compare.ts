@@ -41,7 +41,7 @@ export interface Row {
   note?: string;
 }
 
-export type ToleranceLookup = (caseName: string, key: string) => { rule: string; tol: Tolerance };
+export type ToleranceLookup = (caseName: string, key: string, checkpoint: string) => { rule: string; tol: Tolerance };
 
 export interface CompareOptions {
   /** Compare only these keys: exact keys, section names ("memstats"), or globs ("proc.Vm*"). */
@@ -102,14 +102,14 @@ export function compareCase(rec: Recording, gomem: Checkpoint[], opts: CompareOp
   const compareKeys = (cpName: string, real: Record<string, KeyStat>, gflat: Map<string, Value>, missingNote?: string, strict = false): void => {
     for (const [key, stat] of Object.entries(real)) {
       if (!wanted(key)) continue;
-      const { rule, tol } = lookup(rec.case, key);
+      const { rule, tol } = lookup(rec.case, key, cpName);
       const gv = gflat.get(key) ?? null;
       const j = strict && gv === null ? { verdict: 'missing' as const, relErr: null } : judge(stat, gv, tol, runs);
       rows.push({ case: rec.case, checkpoint: cpName, key, real: stat, gomem: gv, rule, ...j, ...(missingNote && j.verdict === 'missing' ? { note: missingNote } : {}) });
     }
     for (const [key, gv] of gflat) {
       if (key in real || !wanted(key)) continue;
-      const { rule, tol } = lookup(rec.case, key);
+      const { rule, tol } = lookup(rec.case, key, cpName);
       rows.push({ case: rec.case, checkpoint: cpName, key, real: null, gomem: gv, rule, ...judge(null, gv, tol, runs) });
     }
   };

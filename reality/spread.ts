@@ -48,7 +48,7 @@ export function spreads(recs: Recording[], lookup = toleranceFor): RuleSpread[] 
     for (const cp of allRecordedKeys(rec)) {
       for (const [key, s] of Object.entries(cp.keys)) {
         if (s.median === undefined) continue;
-        const { rule, tol, scope } = lookup(rec.case, key);
+        const { rule, tol, scope } = lookup(rec.case, key, cp.name);
         const id = `${scope}\u0000${rule}`;
         let r = byRule.get(id);
         if (!r) byRule.set(id, (r = { rule, scope, tol, keys: 0, worstAbs: null, worstRel: null, tooTight: [] }));
@@ -145,11 +145,11 @@ function human(x: number, key: string): string {
  * absolute around a small median.
  */
 export function caseRules(rec: Recording): string[] {
-  const keep: Rule[] = (CASE_RULES[rec.case] ?? []).filter((r) => r.tol.range || r.tol.info !== undefined);
+  const keep: Rule[] = (CASE_RULES[rec.case] ?? []).filter((r) => r.tol.range || r.tol.info !== undefined || r.at !== undefined);
   const need = new Map<string, { rel: number; abs: number; globalRel: number; maxHalf: number; worst: { rel: number; half: number; cp: string; key: string } }>();
   for (const cp of allRecordedKeys(rec)) {
     for (const [key, s] of Object.entries(cp.keys)) {
-      if (s.median === undefined || keep.some((r) => matches(r.match, key))) continue;
+      if (s.median === undefined || keep.some((r) => matches(r.match, key) && (r.at === undefined || matches(r.at, cp.name)))) continue;
       const g = RULES.find((r) => matches(r.match, key));
       if (!g || g.tol.info !== undefined || g.tol.range) continue;
       const half = Math.max(s.max! - s.median, s.median - s.min!);

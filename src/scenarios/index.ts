@@ -13,6 +13,7 @@ import busyLoop from './busy-loop.ts';
 import containerOom from './container-oom.ts';
 import ginIdle from './gin-idle.ts';
 import hello from './hello.ts';
+import idleAfterBurst from './idle-after-burst.ts';
 import { liveHeapGogc100, liveHeapGogc200, liveHeapGogc50, liveHeapMemlimit, liveHeapSteady } from './live-heap.ts';
 import mmapFile from './mmap-file.ts';
 import readFile from './read-file.ts';
@@ -46,6 +47,8 @@ const all: Program[] = [
   appendGrowthGctrace,
   sizeRoundingGctrace,
   stackRelease,
+  // The scavenger returning a burst's memory while the program idles.
+  idleAfterBurst,
   // The first seed's story (gomem container-oom runs its three configurations).
   containerOom,
 ];

@@ -183,6 +183,7 @@ describe('whole start-up = runtime start-up + package inits, against the untrace
       'blahdo',
       'blahdo-gctrace',
       'gin-idle',
+      'idle-after-burst',
       'live-heap-gogc100',
       'live-heap-gogc200',
       'live-heap-gogc50',
