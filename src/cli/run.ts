@@ -6,12 +6,13 @@
 // adds a `CHECKPOINT {json}` line at each checkpoint and at exit.
 
 import type { Command } from 'commander';
-import { existsSync, statSync } from 'node:fs';
-import { extname, isAbsolute, relative, resolve } from 'node:path';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { OomKilled, StraceWriter, renderCgroupView, renderPsHeader, renderPsRow, renderSmaps, type OomSnapshot } from '../kernel/index.ts';
 import { oomKillLines, oomReport } from '../go/oom_report.ts';
 import { GoProcess, type RunOptions } from '../go/process.ts';
+import { promExposition, promSnapshot } from '../go/pkg/client_golang.ts';
 import type { Program } from '../go/program.ts';
 import { optionValueError } from '../go/program_options.ts';
 import { programExtensions, syntaxMarker } from '../go/program_source.mjs';
@@ -40,6 +41,9 @@ export interface RunFlags {
   cgroup?: boolean;
   dmesg?: boolean;
   opt?: string[];
+  memprofile?: string;
+  memprofileAt?: string[];
+  prom?: string;
 }
 
 /**
@@ -232,6 +236,52 @@ function parseOpts(opts: string[] | undefined, program: Program): Record<string,
   return out;
 }
 
+/**
+ * Where heap profiles go, by checkpoint: --memprofile FILE at exit, and
+ * with --memprofile-at NAME one more at checkpoint NAME, in FILE's
+ * directory with NAME before its extension (heap.pb.gz → heap.after_loop.pb.gz),
+ * so that `go tool pprof -base` can diff two of them.
+ */
+export function memProfileTargets(flags: RunFlags): Map<string, string> {
+  const out = new Map<string, string>();
+  const at = flags.memprofileAt ?? [];
+  if (flags.memprofile === undefined) {
+    if (at.length > 0) throw new UsageError('--memprofile-at: needs --memprofile FILE (the name the profiles are written beside)');
+    return out;
+  }
+  const file = flags.memprofile;
+  if (file === '' || (existsSync(file) && statSync(file).isDirectory())) throw new UsageError(`--memprofile: "${file}" is not a file name`);
+  if (!existsSync(dirname(resolve(file)))) throw new UsageError(`--memprofile: ${dirname(file)}: no such directory`);
+  out.set('exit', file);
+  const base = basename(file);
+  const dot = base.endsWith('.pb.gz') ? base.length - '.pb.gz'.length : base.lastIndexOf('.') > 0 ? base.lastIndexOf('.') : base.length;
+  for (const name of at) {
+    if (!/^[A-Za-z0-9_.-]+$/.test(name)) throw new UsageError(`--memprofile-at: "${name}" is not a checkpoint name`);
+    if (name !== 'exit') out.set(name, join(dirname(file), `${base.slice(0, dot)}.${name}${base.slice(dot)}`));
+  }
+  return out;
+}
+
+/** A directory for output files, made if missing; a file in the way is the user's error. */
+function outputDir(dir: string, flag: string): string {
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new UsageError(`${flag}: ${dir} is not a directory`);
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw new UsageError(`${flag}: cannot make ${dir}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  return dir;
+}
+
+/** Writes an output file; a failure is the user's (a path that cannot be written): one line. */
+function writeOutput(path: string, data: Uint8Array, flag: string): void {
+  try {
+    writeFileSync(path, data);
+  } catch (e) {
+    throw new UsageError(`${flag}: cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+}
+
 /** The Go settings of gomem's own environment (bin/gomem.js sets them aside in GOMEM_GOENV). */
 export function goEnvironment(): NodeJS.ProcessEnv {
   const saved = process.env.GOMEM_GOENV;
@@ -250,8 +300,14 @@ export async function runCommand(spec: string, flags: RunFlags): Promise<number>
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),
   };
+  const profiles = memProfileTargets(flags);
+  const promDir = flags.prom === undefined ? null : outputDir(flags.prom, '--prom');
+  if (profiles.size > 0) runOpts.memProfile = true;
   let psHeader = false;
   runOpts.onCheckpoint = (json, name, p) => {
+    const profilePath = profiles.get(name);
+    if (profilePath !== undefined) writeOutput(profilePath, p.heapProfile(), '--memprofile');
+    if (promDir !== null) writeOutput(join(promDir, `${name}.prom`), Buffer.from(promExposition(promSnapshot(json, p))), '--prom');
     if (flags.json) process.stdout.write(`CHECKPOINT ${json}\n`);
     if (flags.ps) {
       if (!psHeader) process.stdout.write(`# ps aux at each checkpoint\n${renderPsHeader()}\n`);
@@ -321,6 +377,9 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
     .option('--cgroup', "print the cgroup's memory.current, memory.stat, memory.events and the kubelet's working set at each checkpoint")
     .option('--dmesg', "print the kernel's log lines (the OOM killer's report) on stderr, as dmesg shows them")
     .option('--opt <key=value>', 'set a program option (repeatable; checked against its kind: duration, integer, size, …)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--memprofile <FILE>', 'turn heap profiling on (MemProfileRate 512 KiB) and write the heap profile at exit, for go tool pprof')
+    .option('--prom <DIR>', "write DIR/<checkpoint>.prom at each checkpoint: Prometheus text as client_golang's Go and process collectors expose it")
+    .option('--memprofile-at <CHECKPOINT>', 'also write one at this checkpoint, beside FILE with the name inserted (repeatable; for pprof -base)', (v: string, prev: string[] = []) => [...prev, v])
     .addHelpText(
       'after',
       `

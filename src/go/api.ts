@@ -36,6 +36,7 @@ import { Pools } from './pool.ts';
 import { loadValue, storeValue, toGoString } from './memops.ts';
 import { Fmt, Log } from './pkg/fmt.ts';
 import { Os, Syscall } from './pkg/os.ts';
+import { Pprof } from './pkg/pprof_pkg.ts';
 import { Debug, Metrics, RuntimePkg } from './pkg/runtime.ts';
 import { Sync } from './pkg/sync.ts';
 import { Time } from './pkg/time.ts';
@@ -116,6 +117,7 @@ export class Go {
   readonly os: Os;
   readonly syscall: Syscall;
   readonly sync: Sync;
+  readonly pprof: Pprof;
   private readonly opaque = new Map<string, RType>();
   private fing = false;
   /** Frame layouts by function name: built once per function, not per call. */
@@ -133,6 +135,7 @@ export class Go {
     this.os = new Os(p);
     this.syscall = new Syscall(p);
     this.sync = new Sync(p);
+    this.pprof = new Pprof(p);
     this.pools = new Pools(p);
   }
 
@@ -211,6 +214,23 @@ export class Go {
       return body();
     } finally {
       sh.pop(this.p, f);
+    }
+  }
+
+  /**
+   * A call the compiler inlined (go build -gcflags=-m: "inlining call to
+   * main.bigBytes"): `body` runs in the caller's frame — no stack is used —
+   * but heap-profile stacks show `fn` as Go's do, "(inline)" in the
+   * caller's location.
+   */
+  inline<R>(fn: string, body: () => R): R {
+    const g = this.p.sched.curG;
+    if (g === null) return body();
+    g.inlined.push({ fn, depth: g.frames.length });
+    try {
+      return body();
+    } finally {
+      g.inlined.pop();
     }
   }
 

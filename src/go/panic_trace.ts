@@ -16,7 +16,7 @@ import { programExtensions, transformProgramSync } from './program_source.mjs';
 
 const srcDir = fileURLToPath(new URL('..', import.meta.url));
 
-type Origin = 'program' | 'gomem' | 'other';
+export type Origin = 'program' | 'gomem' | 'other';
 
 function pathOf(file: string | null | undefined): string | null {
   if (!file) return null;
@@ -24,7 +24,7 @@ function pathOf(file: string | null | undefined): string | null {
   return isAbsolute(file) ? file : null;
 }
 
-function originOf(site: NodeJS.CallSite): Origin {
+export function originOf(site: NodeJS.CallSite): Origin {
   const path = pathOf(site.getFileName());
   if (path === null || site.isNative()) return 'other';
   if (path.includes(`${sep}node_modules${sep}`)) return 'other';
@@ -37,7 +37,7 @@ function originOf(site: NodeJS.CallSite): Origin {
  * mapping), so the stack text it leaves on `e` is rebuilt with the same
  * mapping: an internal error rethrown afterwards still reads as usual.
  */
-function callSites(e: Error): NodeJS.CallSite[] | null {
+export function callSites(e: Error): NodeJS.CallSite[] | null {
   const saved = Error.prepareStackTrace;
   let sites: NodeJS.CallSite[] | null = null;
   Error.prepareStackTrace = (err, s) => {
@@ -59,7 +59,7 @@ interface Position {
 }
 
 /** Where a frame is in the source the user wrote (through the module's source map). */
-function sourcePosition(site: NodeJS.CallSite): Position | null {
+export function sourcePosition(site: NodeJS.CallSite): Position | null {
   const file = site.getFileName();
   const path = pathOf(file);
   const line = site.getLineNumber();

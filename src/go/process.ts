@@ -25,7 +25,7 @@ import { StackAllocator } from '../runtime/stack.ts';
 import { Go } from './api.ts';
 import { type GoBinary, binaryFromJson, globalsSize, runtimeStartOSTouches, runtimeStartTouches } from './binary.ts';
 import { type CheckpointInput, type ExtraValue, checkpointJson } from './checkpoint.ts';
-import { PAGE_SIZE, renderSmaps, renderStatus } from '../kernel/index.ts';
+import { PAGE_SIZE, PROT_EXEC, renderSmaps, renderStatus } from '../kernel/index.ts';
 import { type InitStep, checkpointHelperInits, fmtProgramInits } from './pkginit.ts';
 import type { Program, StartupRoots } from './program.ts';
 import type { RootSet } from '../runtime/mgcmark.ts';
@@ -40,6 +40,9 @@ import { Func, GoString } from './values.ts';
 
 const utf8d = new TextDecoder();
 import { programPanicReport } from './panic_trace.ts';
+import { profileStack } from './prof_stack.ts';
+import { writeHeapProto } from './pkg/pprof.ts';
+import { defaultMemProfileRate, malgStack } from '../runtime/mprof.ts';
 import helloBinary from './default_binary.json' with { type: 'json' };
 import defaultLiveJson from './default_live.json' with { type: 'json' };
 
@@ -64,6 +67,8 @@ export interface RunOptions {
   stderr?: (s: string) => void;
   /** Called at each checkpoint with the CHECKPOINT JSON and the process, after the runtime read its stats. */
   onCheckpoint?: (json: string, name: string, p: GoProcess) => void;
+  /** Heap profiling on (gomem run --memprofile), as if the program read heap profiles (Program.memProfile). */
+  memProfile?: boolean;
 }
 
 export interface RunResult {
@@ -172,7 +177,12 @@ export class GoProcess {
     this.rt = new Runtime({ sys, clock: this.clock, debug: this.debug });
     this.rt.costs = allocCharges(this.costs, this.charger);
     this.rt.cacheBytes = this.costs.cacheBytes();
+    // schedinit: MemProfileRate is 0 unless something can read the profile; GODEBUG=memprofilerate=N sets it.
+    if (opts.memProfile === true || program.memProfile === true) this.rt.memProfileRate = defaultMemProfileRate;
     if (parsed.memprofilerate !== undefined) this.rt.memProfileRate = parsed.memprofilerate;
+    const profRand = new Rand(opts.seed ?? 1, 0x6d70726f); // a stream of its own: sampling does not move other draws
+    this.rt.mprof.randomBits = () => profRand.uint32();
+    this.rt.mprof.stackOf = () => profileStack(this.sched?.curG ?? null);
     this.rodata = new Rodata(this.binary, this.rt.types);
     this.globals = new Globals(this.binary, this.rt.mem);
     this.globals.setSymbols((program.live ?? defaultLive).symbols);
@@ -181,7 +191,8 @@ export class GoProcess {
     let startup: Startup | null = null;
     this.sched = new Sched(this.rt, this.clock, this.stacks, {
       allocG: () => {
-        const x = mallocgc(this.rt, gType.size, gType, true);
+        // malg's new(g) runs inside newproc's systemstack: a profile sample there sees the g0 stack only.
+        const x = this.rt.mprof.withStack(malgStack, () => mallocgc(this.rt, gType.size, gType, true));
         this.rt.sys.touch(x, gType.size);
         return x;
       },
@@ -383,6 +394,18 @@ export class GoProcess {
   /** The mallocgc an allocation step of the traced data stands for (package inits, first uses); returns the address. */
   allocStep(step: { alloc: number; noscan: boolean; type: string }): number {
     return mallocgc(this.rt, step.alloc, step.noscan ? null : this.go.opaqueType(step.type, step.alloc), true);
+  }
+
+  /**
+   * pprof.WriteHeapProfile: the heap profile as of the last completed GC
+   * cycle (everything sampled so far, before the first), gzipped
+   * profile.proto. The writing itself allocates nothing in the model.
+   */
+  heapProfile(): Uint8Array {
+    const timeNanos = BigInt(this.machine.bootTime) * 1_000_000_000n + BigInt(Math.round(this.clock.now));
+    const text = this.binary.exec.segments.find((s) => (s.prot & PROT_EXEC) !== 0);
+    const binary = text === undefined ? undefined : { path: this.binary.exec.path, start: text.vaddr, limit: text.vaddr + text.memsz, offset: text.offset };
+    return writeHeapProto(this.rt.mprof.records(true), { rate: this.rt.memProfileRate, timeNanos, ...(binary ? { binary } : {}) });
   }
 
   /** /proc/PID/status of the process, with the runtime's thread count. */

@@ -43,6 +43,13 @@ export interface Program {
   options?: Record<string, { default: string; help: string; kind?: OptionKind }>;
   /** Virtual time after which the run stops the program if it has not ended (default 1h; --max-time overrides). */
   maxTimeNs?: number;
+  /**
+   * The program reads heap profiles (a Go binary that links runtime/pprof's
+   * heap profile or runtime.MemProfile): MemProfileRate starts at 512 KiB.
+   * Otherwise it starts at 0, as Go's linker turns profiling off for a
+   * program that can never read it.
+   */
+  memProfile?: boolean;
   main(go: Go): GoroutineBody;
 }
 

@@ -137,6 +137,7 @@ export function mallocgc(rt: Runtime, size: number, typ: RType | null, needzero:
   if (!noscan && !delayedZeroing) c.scanAlloc += heapSetType(rt, x, dataSize, typ!, header, span);
   span.freeIndexForScan = span.freeindex;
   if (rt.gcphase !== 0) rt.gcmarknewobject(span, x);
+  if (rt.memProfileRate > 0) rt.mprof.sampleMalloc(c, x, span);
   if (delayedZeroing) {
     // memclrNoHeapPointersChunked: every byte of the object is written.
     span.mem = null;

@@ -149,7 +149,9 @@ export class MCache {
 export function allocmcache(rt: Runtime): MCache {
   const addr = rt.mheap.cachealloc.alloc(rt.curP?.palloc ?? null);
   rt.sys.touch(addr, 1200);
-  return new MCache(addr, rt.mheap.sweepgen);
+  const c = new MCache(addr, rt.mheap.sweepgen);
+  c.nextSample = rt.mprof.nextSample();
+  return c;
 }
 
 /** freemcache: flush and return an mcache (when a P is destroyed). */

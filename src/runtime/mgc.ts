@@ -31,6 +31,7 @@ import type { Clock } from '../sim/clock.ts';
 import type { CostModel } from '../sim/cost.ts';
 import { GCMark, type RootSet, drainCheckThreshold, gcOverAssistWork, hasHeader, objectBase, walkReachable } from './mgcmark.ts';
 import { Sweeper } from './mgcsweep.ts';
+import { gcBgMarkWorkerStack } from './mprof.ts';
 import type { MSpan } from './mspan.ts';
 import { type Sched, forcePreemptNS } from './proc.ts';
 import type { Collector, Runtime } from './runtime.ts';
@@ -167,7 +168,10 @@ export class GC implements Collector {
     });
     this.sweeper = new Sweeper(rt, {
       cost: (o) => c.sweepSpan(o),
-      sweepSpecials: (s) => this.finalizers.sweepSpecials(s, (rec) => this.specialAlloc.free(rec)),
+      sweepSpecials: (s) => {
+        this.finalizers.sweepSpecials(s, (rec) => this.specialAlloc.free(rec));
+        rt.mprof.sweepSpecials(s);
+      },
       onDrained: () => this.onSweepDone(),
     });
     rt.collector = this;
@@ -377,7 +381,7 @@ export class GC implements Collector {
     while (this.workers < rt.allp.length) {
       const g = this.env.sched.newproc('runtime.gcBgMarkWorker', parkWorker(), { parked: 'GC worker (idle)' });
       void g;
-      mallocgc(rt, 32, workerNodeType, true);
+      rt.mprof.withStack(gcBgMarkWorkerStack, () => mallocgc(rt, 32, workerNodeType, true));
       this.workers++;
     }
   }
@@ -650,12 +654,18 @@ export class GC implements Collector {
       while (this.sweeper.sweepone() !== -1) {
         /* sweep */
       }
+      // Every free of this cycle is in: the profile cycle can be published at once.
+      rt.mprof.nextCycle();
+      rt.mprof.flush();
     }
     const ms = rt.memstats;
     ms.lastHeapInUse = gc.heapInUse.bytes;
     this.controllerCommit();
     const sweptNs = this.sweeper.take();
+    // A new heap-profile cycle starts before the world does, so no event leaks into the wrong one.
+    rt.mprof.nextCycle();
     this.startTheWorld(stw, this.stwCost('markTermination') + sweptNs);
+    rt.mprof.flush();
     const end = clock.now;
     this.tEnd = end;
     this.limiter.finishGCTransition(end);
@@ -853,6 +863,8 @@ export class GC implements Collector {
     yield* this.waitOnMark(cycle);
     while (this.cycles === cycle && this.sweeper.sweepone() !== -1) this.chargeSweep();
     this.chargeSweep();
+    // The sweep is really done: publish the stable heap profile, unless another mark termination came first.
+    if (this.cycles === cycle || (this.rt.gcphase === _GCmark && this.cycles === cycle + 1)) this.rt.mprof.postSweep();
   }
 
   /** Parks the running goroutine until numgc reaches `cycle`. */

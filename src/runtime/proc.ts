@@ -196,6 +196,7 @@ export class Sched {
     g.body = body;
     g.stackUsed = 0;
     g.frames.length = 0;
+    g.inlined.length = 0;
     g.gcAssistBytes = 0;
     this.clock.advance(Math.round(this.hooks.goroutineCreateCost()));
     // The goroutine's first frame is written at the top of its stack.
@@ -215,6 +216,7 @@ export class Sched {
     g.status = _Gdead;
     g.body = null;
     g.frames.length = 0;
+    g.inlined.length = 0;
     g.stackUsed = 0;
     this.rt.gcController.addScannableStack(null, -(g.stack.hi - g.stack.lo));
     this.gfput(this.rt.curP ?? this.rt.allp[g.lastP]!, g);

@@ -12,6 +12,7 @@ import type { MemDebug } from './mem_linux.ts';
 import type { SysMemory } from './mem.ts';
 import { GcControllerState, maxInt64 } from './mgcpacer.ts';
 import { ScavengeState, ScavengerState } from './mgcscavenge_bg.ts';
+import { MemProfile } from './mprof.ts';
 import type { MHeap } from './mheap.ts';
 import type { MSpan } from './mspan.ts';
 import { Memory } from './memory.ts';
@@ -85,6 +86,8 @@ export class Runtime {
   zerobase = 0;
   /** runtime.MemProfileRate; 0 unless the program can read heap profiles. */
   memProfileRate = 0;
+  /** The heap profile: sampled allocations by call stack (mprof.ts). */
+  readonly mprof = new MemProfile(this);
 
   /** What the process's memory holds (pointer words and the bytes programs read back). */
   readonly mem: Memory;

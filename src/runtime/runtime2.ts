@@ -80,6 +80,12 @@ export class G {
   /** Bytes of stack in use, measured down from stack.hi. */
   stackUsed = 0;
   readonly frames: Frame[] = [];
+  /**
+   * Calls the compiler inlined (go.inline), innermost last: no frame on the
+   * stack, but tracebacks and profiles name them, each inside the frame
+   * that was innermost when it began (`depth` = frames.length then).
+   */
+  readonly inlined: { fn: string; depth: number }[] = [];
   /** Address of the g struct (heap-allocated by malg), 0 for g0 stacks on OS threads. */
   addr = 0;
   body: GoroutineBody | null = null;

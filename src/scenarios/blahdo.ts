@@ -41,7 +41,7 @@ export default defineProgram({
     for (let i = 0; i < 10; i++) {
       // s := bigBytes(), inlined into main (go build -gcflags=-S: main calls runtime.makeslice and
       // no runtime.newobject): the slice header stays in main's frame, one large noscan allocation.
-      go.make(T.slice(T.byte), 100000000);
+      go.inline('main.bigBytes', () => go.make(T.slice(T.byte), 100000000));
     }
     go.checkpoint('after_loop');
     go.fmt.Println('memory comparison...');

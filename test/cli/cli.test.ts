@@ -2,6 +2,9 @@
 // and user errors as one line with exit status 2 (never a stack trace).
 
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -46,6 +49,8 @@ describe('gomem CLI', () => {
     [['run', 'hello', '--cgroup-memory-max', 'lots'], /--cgroup-memory-max: "lots" is not a size/],
     [['run', 'hello', '--opt', 'nap=1s'], /hello has no option "nap"/],
     [['run', 'hello', '--bogus'], /unknown option '--bogus'/],
+    [['run', 'hello', '--memprofile-at', 'exit'], /--memprofile-at: needs --memprofile FILE/],
+    [['run', 'hello', '--memprofile', '/no/such/dir/heap.pb.gz'], /--memprofile: \/no\/such\/dir: no such directory/],
     [['nonsense'], /unknown command 'nonsense'/],
   ];
   for (const [args, msg] of usageErrors) {
@@ -57,6 +62,24 @@ describe('gomem CLI', () => {
       expect(r.stderr).not.toMatch(/\n\s+at /);
     });
   }
+
+  it('writes heap profiles at exit and at the checkpoints --memprofile-at names', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gomem-cli-prof-'));
+    const r = gomem(['run', 'blahdo', '--memprofile', join(dir, 'heap.pb.gz'), '--memprofile-at', 'before_loop']);
+    expect(r.status).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(['heap.before_loop.pb.gz', 'heap.pb.gz']);
+    // gzip's magic number: the profile is gzipped, as pprof writes it.
+    expect([...readFileSync(join(dir, 'heap.before_loop.pb.gz')).subarray(0, 2)]).toEqual([0x1f, 0x8b]);
+  });
+
+  it('writes one Prometheus exposition per checkpoint with --prom', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'gomem-cli-prom-')), 'made');
+    const r = gomem(['run', 'blahdo', '--json', '--prom', dir]);
+    expect(r.status).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(['after_loop.prom', 'before_loop.prom', 'exit.prom']);
+    const exit = JSON.parse(r.stdout.split('\n').filter((l) => l.startsWith('CHECKPOINT '))[2]!.slice('CHECKPOINT '.length)) as { memstats: { HeapAlloc: number } };
+    expect(readFileSync(join(dir, 'exit.prom'), 'utf8')).toContain(`\ngo_memstats_heap_alloc_bytes ${exit.memstats.HeapAlloc}\n`);
+  });
 
   it('a module that does not export a program is a usage error', () => {
     const r = gomem(['run', 'test/cli/fixtures/not-a-program.ts']);

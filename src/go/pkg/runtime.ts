@@ -55,6 +55,21 @@ export class RuntimePkg {
     this.finalizers++;
   }
 
+  /**
+   * runtime.MemProfileRate: bytes between heap-profile samples on average
+   * (1: every allocation; 0: none). It starts at 512 KiB for a program that
+   * reads profiles (Program.memProfile, --memprofile), else 0; set it at the
+   * start of main, as Go's documentation asks.
+   */
+  get MemProfileRate(): number {
+    return this.p.rt.memProfileRate;
+  }
+
+  set MemProfileRate(rate: number) {
+    if (!Number.isSafeInteger(rate) || rate < 0) throw new Error(`runtime.MemProfileRate: ${rate} is not a non-negative int`);
+    this.p.rt.memProfileRate = rate;
+  }
+
   /** runtime.KeepAlive(x): x stays reachable until here (a use of the value). */
   KeepAlive(_x: unknown): void {}
 
