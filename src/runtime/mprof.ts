@@ -221,10 +221,14 @@ export class MemProfile {
     let b = this.byKey.get(key);
     if (b !== undefined) return b;
     if (this.buckhash === 0) this.buckhash = this.rt.sys.sysAlloc(buckHashSize * 8, this.rt.memstats.buckhash_sys);
-    // newBucket: persistentalloc of the header, the stack's PCs (plus the
-    // runtime's allocation entry point, which pprof hides) and the memRecord.
-    // (An inlined call shares its caller's PC.)
-    const pcs = stack.filter((f) => f.inline !== true).length + 1;
+    // newBucket: persistentalloc of the header, the stack's PCs and the
+    // memRecord. The PCs are the frames shown (an inlined call shares its
+    // caller's PC), the runtime's allocation entry point (makeslice,
+    // newobject: pprof hides it) and, on a goroutine's stack, runtime.goexit
+    // at the bottom (pprof drops it); a g0 stack ends at systemstack.
+    // (Real Go, blahdo's one bucket: BuckHashSys +1,440,200 = the table + 48 + 4·8 + 128.)
+    const onG0 = stack.length > 0 && stack[stack.length - 1]!.fn === 'runtime.systemstack';
+    const pcs = stack.filter((f) => f.inline !== true).length + 1 + (onG0 ? 0 : 1);
     this.rt.persistent.alloc(bucketHeaderSize + pcs * 8 + memRecordSize, 0, this.rt.memstats.buckhash_sys, null);
     b = { stack, size, active: newCycle(), future: [newCycle(), newCycle(), newCycle()] };
     this.byKey.set(key, b);

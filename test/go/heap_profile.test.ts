@@ -181,6 +181,25 @@ describe('blahdo’s profile against real Go 1.23.5', () => {
     expect(f.stacks).toEqual([['main.bigBytes', 'main.main', 'runtime.main']]);
   });
 
+  it('grows BuckHashSys by the bucket table and one bucket, as real Go', () => {
+    // Real Go 1.23.5, blahdo linking runtime/pprof: BuckHashSys 2,386 at init and
+    // 1,442,586 after the loop: +1,440,200 = the 179,999-entry table (1,439,992 B)
+    // and one 208-byte bucket (header 48, 4 PCs, memRecord 128).
+    const buckHashSys = (memProfile: boolean): number => {
+      let v = 0;
+      new GoProcess(blahdo, {
+        stdout: () => {},
+        stderr: () => {},
+        memProfile,
+        onCheckpoint: (json, name) => {
+          if (name === 'after_loop') v = (JSON.parse(json) as { memstats: { BuckHashSys: number } }).memstats.BuckHashSys;
+        },
+      }).run();
+      return v;
+    };
+    expect(buckHashSys(true) - buckHashSys(false)).toBe(1440200);
+  });
+
   it.skipIf(!haveGo)('reads in go tool pprof with the article’s attribution (needs Go; skipped when `go` is not installed)', () => {
     // Through the CLI, as a user runs it: the profile written at exit, without a GC
     // after the loop, holds what the last two cycles have published — the first nine
