@@ -13,6 +13,7 @@ import { OomKilled, StraceWriter, renderCgroupView, renderPsHeader, renderPsRow,
 import { oomKillLines, oomReport } from '../go/oom_report.ts';
 import { GoProcess, type RunOptions } from '../go/process.ts';
 import { promExposition, promSnapshot } from '../go/pkg/client_golang.ts';
+import { type SummaryStats, runSummary } from './summary.ts';
 import type { Program } from '../go/program.ts';
 import { optionValueError } from '../go/program_options.ts';
 import { programExtensions, syntaxMarker } from '../go/program_source.mjs';
@@ -44,6 +45,7 @@ export interface RunFlags {
   memprofile?: string;
   memprofileAt?: string[];
   prom?: string;
+  quiet?: boolean;
 }
 
 /**
@@ -304,7 +306,9 @@ export async function runCommand(spec: string, flags: RunFlags): Promise<number>
   const promDir = flags.prom === undefined ? null : outputDir(flags.prom, '--prom');
   if (profiles.size > 0) runOpts.memProfile = true;
   let psHeader = false;
+  let last: SummaryStats | null = null;
   runOpts.onCheckpoint = (json, name, p) => {
+    if (!flags.quiet) last = { name, memstats: (JSON.parse(json) as { memstats: SummaryStats['memstats'] }).memstats };
     const profilePath = profiles.get(name);
     if (profilePath !== undefined) writeOutput(profilePath, p.heapProfile(), '--memprofile');
     if (promDir !== null) writeOutput(join(promDir, `${name}.prom`), Buffer.from(promExposition(promSnapshot(json, p))), '--prom');
@@ -329,18 +333,25 @@ export async function runCommand(spec: string, flags: RunFlags): Promise<number>
   }
   if (flags.strace) new StraceWriter(p.machine.events, { sink: (line) => process.stderr.write(`${line}\n`) });
   const r = p.run();
+  const summary = (): void => {
+    if (!flags.quiet) for (const line of runSummary(p, r, last)) process.stderr.write(`${line}\n`);
+  };
   if (r.outcome === 'time-limit') {
     const limit = flags.maxTime ?? shortDuration(program.maxTimeNs ?? defaultMaxTimeNs);
     process.stderr.write(`gomem: ${program.name} did not finish within --max-time ${limit} of virtual time (raise it with --max-time)\n`);
+    summary();
     return 2;
   }
   if (r.outcome === 'oom-kill') {
     const snap: OomSnapshot | undefined = p.proc.exited?.oom;
     const report = snap !== undefined ? oomReport(p, snap) : [];
     if (flags.cgroup) process.stdout.write(`# cgroup ${p.proc.cgroup.path} after the OOM kill\n${renderCgroupView(p.proc.cgroup)}`);
+    // The summary before the shell's "Killed", which the shell prints once the process is gone.
+    summary();
     return killed(r.kernelLog, report, flags);
   }
   for (const line of r.kernelLog) process.stderr.write(`${line}\n`);
+  summary();
   return r.status;
 }
 
@@ -378,6 +389,7 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
     .option('--dmesg', "print the kernel's log lines (the OOM killer's report) on stderr, as dmesg shows them")
     .option('--opt <key=value>', 'set a program option (repeatable; checked against its kind: duration, integer, size, …)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--memprofile <FILE>', 'turn heap profiling on (MemProfileRate 512 KiB) and write the heap profile at exit, for go tool pprof')
+    .option('--quiet', 'leave out the summary of the run on stderr (how it ended, peak RSS and VSZ, heap and goal, GC cycles and CPU)')
     .option('--prom <DIR>', "write DIR/<checkpoint>.prom at each checkpoint: Prometheus text as client_golang's Go and process collectors expose it")
     .option('--memprofile-at <CHECKPOINT>', 'also write one at this checkpoint, beside FILE with the name inserted (repeatable; for pprof -base)', (v: string, prev: string[] = []) => [...prev, v])
     .addHelpText(

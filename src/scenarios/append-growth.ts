@@ -11,7 +11,7 @@ import { binaryOf, initsOf, liveOf } from './binaries.ts';
 
 export default defineProgram({
   name: 'append-growth',
-  description: 'append to a []int64 one element at a time up to 1,000,000; report every new cap',
+  description: 'append to a []int64 one element at a time up to 1,000,000; every new cap is in the exit checkpoint (--json: extra.caps)',
   binary: binaryOf('append-growth'),
   inits: initsOf('append-growth'),
   live: liveOf('append-growth'),

@@ -10,8 +10,10 @@ import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-function gomem(args: string[], env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['bin/gomem.js', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, ...env } });
+/** `run` gets --quiet unless `summary` (the tests read the program's own stderr). */
+function gomem(args: string[], env: Record<string, string> = {}, summary = false): { status: number | null; stdout: string; stderr: string } {
+  const argv = args[0] === 'run' && !summary ? ['run', '--quiet', ...args.slice(1)] : args;
+  const r = spawnSync(process.execPath, ['bin/gomem.js', ...argv], { cwd: root, encoding: 'utf8', env: { ...process.env, ...env } });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -91,6 +93,21 @@ describe('gomem CLI', () => {
     const r = gomem(['run', 'test/cli/fixtures/tiny-program.ts', '--json']);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('allocated 3 objects\n');
+  });
+
+  it('ends a run with a summary on stderr: how it ended, peaks, heap and goal, GC', () => {
+    const r = gomem(['run', 'blahdo', '--json'], {}, true);
+    expect(r.status).toBe(0);
+    const exit = JSON.parse(r.stdout.split('\n').filter((l) => l.startsWith('CHECKPOINT '))[2]!.slice('CHECKPOINT '.length)) as {
+      memstats: { NumGC: number; HeapInuse: number };
+      proc: { VmHWM_kB: number };
+    };
+    const lines = r.stderr.trimEnd().split('\n').slice(-4);
+    expect(lines[0]).toMatch(/^gomem: blahdo exited with status 0 after \d+\.\d{3} s of virtual time$/);
+    expect(lines[1]).toBe(`  peak RSS ${(exit.proc.VmHWM_kB / 1024).toFixed(1)} MiB (VmHWM), peak VSZ ${lines[1]!.split('peak VSZ ')[1]}`);
+    expect(lines[2]).toMatch(new RegExp(`^  heap in use ${(exit.memstats.HeapInuse / 1024).toFixed(1)} KiB \\(HeapInuse\\), goal 4\\.0 MiB \\(NextGC\\), at exit$`));
+    expect(lines[3]).toMatch(new RegExp(`^  GC: ${exit.memstats.NumGC} cycles, \\d+\\.\\d% of the CPU \\(GCCPUFraction\\)$`));
+    expect(gomem(['run', 'blahdo', '--quiet']).stderr).not.toContain('gomem: blahdo');
   });
 
   it('a malformed GOMEMLIMIT in the environment is fatal at start-up, as in Go', () => {

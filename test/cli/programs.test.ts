@@ -22,9 +22,11 @@ interface Run {
 }
 
 // Asynchronous, so the test worker stays responsive while gomem runs (and tests can run side by side).
+// `run` gets --quiet: these tests read the program's own stderr (the run summary is tested in cli.test.ts).
 function gomem(cwd: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
+  const argv = args[0] === 'run' ? ['run', '--quiet', ...args.slice(1)] : args;
   return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, ...env } }, (err, stdout, stderr) => {
+    execFile(process.execPath, [bin, ...argv], { cwd, encoding: 'utf8', env: { ...process.env, ...env } }, (err, stdout, stderr) => {
       const code = err === null ? 0 : typeof err.code === 'number' ? err.code : null;
       resolve({ status: code, stdout, stderr });
     });
