@@ -5,11 +5,11 @@ import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { SourceError, UsageError } from './errors.ts';
 import { registerRun } from './run.ts';
-import { registerWhy } from './why.ts';
 import { registerScenarios } from './scenarios.ts';
 import { registerSizeclasses } from './sizeclasses.ts';
 import { registerDemo } from './demo.ts';
 import { registerContainerOom } from './container_oom.ts';
+import { registerExplain } from './explain.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -23,7 +23,7 @@ export function buildProgram(): Command {
   registerRun(program, (code) => {
     exitCode = code;
   });
-  registerWhy(program, (code) => {
+  registerExplain(program, (code) => {
     exitCode = code;
   });
   registerScenarios(program);

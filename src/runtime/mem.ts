@@ -26,17 +26,35 @@ export class SysMemStat {
 }
 
 /**
+ * What a runtime mapping is for (gomem explain reads it from mem_linux's
+ * registry); without one, the SysMemStat the mapping is charged to names it.
+ */
+export type SysLabel =
+  | 'heap-arena'
+  | 'arena-index'
+  | 'heap-arena-metadata'
+  | 'allspans'
+  | 'persistentalloc'
+  | 'gc-bits'
+  | 'pagealloc-summary'
+  | 'pagealloc-chunks'
+  | 'scavenge-index'
+  | 'profile-buckets'
+  | 'runtime'
+  | `stat:${string}`;
+
+/**
  * What the runtime asks of the OS. Addresses and lengths are byte counts in
  * float64 integers (exact below 2^53). Functions that may fail return the
  * address obtained, or 0.
  */
 export interface SysMemory {
   /** None → Ready: mmap(NULL, n, RW, PRIVATE|ANON). Charges `stat` and mappedReady. Returns 0 on failure. */
-  sysAlloc(n: number, stat: SysMemStat): number;
+  sysAlloc(n: number, stat: SysMemStat, label?: SysLabel): number;
   /** sysAlloc without accounting (sysAllocOS): the arena L2 map is charged nowhere. */
-  sysAllocOS(n: number): number;
+  sysAllocOS(n: number, label?: SysLabel): number;
   /** None → Reserved at hint `v` (not MAP_FIXED). Returns the address the kernel chose, or 0. */
-  sysReserve(v: number, n: number): number;
+  sysReserve(v: number, n: number, label?: SysLabel): number;
   /** Reserved → Prepared: mmap(v, n, RW, PRIVATE|ANON|FIXED). Charges `stat`. */
   sysMap(v: number, n: number, stat: SysMemStat): void;
   /** Prepared → Ready; `prepared` bytes of it were Prepared (added to mappedReady). */

@@ -27,7 +27,7 @@ import {
   ENOMEM,
   type Process,
 } from '../kernel/index.ts';
-import { type SysMemStat, type SysMemory, physHugePageSize, physPageSize } from './mem.ts';
+import { type SysLabel, type SysMemStat, type SysMemory, physHugePageSize, physPageSize } from './mem.ts';
 import { goThrow } from './panic.ts';
 
 /** GODEBUG settings that change how the runtime talks to the OS. */
@@ -51,9 +51,58 @@ export interface OSCosts {
   syscall(name: 'mmap' | 'mmapReserve' | 'mmapFixed' | 'munmap' | 'madviseDontneed' | 'madviseHugepage' | 'madviseNohugepage', residentPages: number): void;
 }
 
+/** A mapping the call site gives no label: the stat it is charged to names it. */
+function statLabel(stat: SysMemStat): SysLabel {
+  return `stat:${stat.name}`;
+}
+
+/**
+ * What each runtime mapping is for: (start, end, label) of every sysAlloc,
+ * sysAllocOS and sysReserve, cut or dropped by sysFree / sysFreeOS; sorted
+ * by address, disjoint. A few dozen entries (gomem explain reads it).
+ */
+export class SysRegions {
+  readonly starts: number[] = [];
+  readonly ends: number[] = [];
+  readonly labels: SysLabel[] = [];
+
+  add(start: number, size: number, label: SysLabel): void {
+    size = Math.ceil(size / physPageSize) * physPageSize; // mmap maps whole pages
+    this.remove(start, size);
+    let i = 0;
+    while (i < this.starts.length && this.starts[i]! < start) i++;
+    this.starts.splice(i, 0, start);
+    this.ends.splice(i, 0, start + size);
+    this.labels.splice(i, 0, label);
+  }
+
+  remove(start: number, size: number): void {
+    const end = start + Math.ceil(size / physPageSize) * physPageSize;
+    for (let i = this.starts.length - 1; i >= 0; i--) {
+      const s = this.starts[i]!;
+      const e = this.ends[i]!;
+      if (e <= start || s >= end) continue;
+      const l = this.labels[i]!;
+      this.starts.splice(i, 1);
+      this.ends.splice(i, 1);
+      this.labels.splice(i, 1);
+      if (e > end) this.insertAt(i, end, e, l);
+      if (s < start) this.insertAt(i, s, start, l);
+    }
+  }
+
+  private insertAt(i: number, s: number, e: number, l: SysLabel): void {
+    this.starts.splice(i, 0, s);
+    this.ends.splice(i, 0, e);
+    this.labels.splice(i, 0, l);
+  }
+}
+
 export class LinuxMem implements SysMemory {
   /** gcController.mappedReady: bytes in the Ready state. */
   mappedReady = 0;
+  /** What each runtime mapping is for. */
+  readonly regions = new SysRegions();
   costs: OSCosts | null = null;
   /** adviseUnused: MADV_FREE until it fails, then MADV_DONTNEED. */
   private adviseUnused = MADV_FREE;
@@ -63,21 +112,23 @@ export class LinuxMem implements SysMemory {
     private readonly debug: MemDebug,
   ) {}
 
-  sysAlloc(n: number, stat: SysMemStat): number {
+  sysAlloc(n: number, stat: SysMemStat, label?: SysLabel): number {
     stat.add(n);
     this.mappedReady += n;
-    return this.sysAllocOS(n);
+    return this.sysAllocOS(n, label ?? statLabel(stat));
   }
 
-  sysAllocOS(n: number): number {
+  sysAllocOS(n: number, label: SysLabel = 'runtime'): number {
     this.charge('mmap');
     const p = this.proc.mmap(0, n, RW, ANON, -1, 0);
+    if (p >= 0) this.regions.add(p, n, label);
     return p < 0 ? 0 : p;
   }
 
-  sysReserve(v: number, n: number): number {
+  sysReserve(v: number, n: number, label: SysLabel = 'runtime'): number {
     this.charge('mmapReserve');
     const p = this.proc.mmap(v, n, PROT_NONE, ANON, -1, 0);
+    if (p >= 0) this.regions.add(p, n, label);
     return p < 0 ? 0 : p;
   }
 
@@ -131,6 +182,7 @@ export class LinuxMem implements SysMemory {
   sysFreeOS(v: number, n: number): void {
     const rss0 = this.proc.vmRss / 4096;
     this.proc.munmap(v, n);
+    this.regions.remove(v, n);
     this.charge('munmap', rss0);
   }
 

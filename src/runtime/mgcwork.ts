@@ -88,6 +88,11 @@ export class GCWork {
     }
   }
 
+  /** The workbuf spans held now, in use or waiting to be freed (gomem explain). */
+  workbufSpans(): readonly MSpan[] {
+    return [...this.spans, ...this.toFree];
+  }
+
   /** gcResetMarkState's part: a new cycle's counters. */
   reset(): void {
     this.n = 0;

@@ -179,7 +179,7 @@ export class MHeap {
     if (this.allspans.length >= this.allspansCap) {
       let n = (64 * 1024) / 8;
       if (n < Math.floor((this.allspansCap * 3) / 2)) n = Math.floor((this.allspansCap * 3) / 2);
-      const addr = this.env.sys.sysAlloc(n * 8, this.env.memstats.other_sys);
+      const addr = this.env.sys.sysAlloc(n * 8, this.env.memstats.other_sys, 'allspans');
       if (addr === 0) throw new Error('runtime: cannot allocate memory');
       if (this.allspans.length > 0) this.env.sys.touch(addr, this.allspans.length * 8);
       if (this.allspansCap !== 0) this.env.sys.sysFree(this.allspansAddr, this.allspansCap * 8, this.env.memstats.other_sys);
@@ -266,7 +266,7 @@ export class MHeap {
       let p = hint.addr;
       if (hint.down) p -= n;
       let got = 0;
-      if (p >= 0 && arenaIndex(p + n - 1) < 2 ** 22) got = sys.sysReserve(p, n);
+      if (p >= 0 && arenaIndex(p + n - 1) < 2 ** 22) got = sys.sysReserve(p, n, 'heap-arena');
       if (got === p && got !== 0) {
         if (!hint.down) p += n;
         hint.addr = p;
@@ -289,19 +289,19 @@ export class MHeap {
     }
     for (let ri = arenaIndex(v); ri <= arenaIndex(v + size - 1); ri++) {
       if (this.arenaL2Addr === 0) {
-        const l2 = sys.sysAllocOS(arenaL2MapBytes);
+        const l2 = sys.sysAllocOS(arenaL2MapBytes, 'arena-index');
         if (l2 === 0) throw new Error('out of memory allocating heap arena map');
         if (this.arenasHugePages) sys.sysHugePage(l2, arenaL2MapBytes);
         else sys.sysNoHugePage(l2, arenaL2MapBytes);
         this.arenaL2Addr = l2;
       }
       if (this.arenas.get(ri) !== null) throw new Error('arena already initialized');
-      const addr = this.env.persistent.alloc(heapArenaSize, 8, this.env.memstats.gcMiscSys, this.palloc());
+      const addr = this.env.persistent.alloc(heapArenaSize, 8, this.env.memstats.gcMiscSys, this.palloc(), 'heap-arena-metadata');
       const ha = new HeapArena(ri, addr);
       if (register) {
         if (this.allArenas.length === this.allArenasCap) {
           const bytes = this.allArenasCap === 0 ? physPageSize : 2 * this.allArenasCap * 8;
-          this.allArenasAddr = this.env.persistent.alloc(bytes, 8, this.env.memstats.gcMiscSys, this.palloc());
+          this.allArenasAddr = this.env.persistent.alloc(bytes, 8, this.env.memstats.gcMiscSys, this.palloc(), 'heap-arena-metadata');
           if (this.allArenas.length > 0) sys.touch(this.allArenasAddr, this.allArenas.length * 8);
           this.allArenasCap = bytes / 8;
         }
@@ -316,7 +316,7 @@ export class MHeap {
 
   private sysReserveAligned(size: number, align: number): { v: number; size: number } | null {
     const sys = this.env.sys;
-    const p = sys.sysReserve(0, size + align);
+    const p = sys.sysReserve(0, size + align, 'heap-arena');
     if (p === 0) return null;
     if (p % align === 0) return { v: p, size: size + align }; // aligned by luck: keep it all
     const pAligned = alignUp(p, align);

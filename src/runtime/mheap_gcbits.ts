@@ -72,7 +72,7 @@ export class GCBitsArenas {
   private newArena(): GCBitsArena {
     let result: GCBitsArena;
     if (this.free === null) {
-      const addr = this.sys.sysAlloc(gcBitsChunkBytes, this.memstats.gcMiscSys);
+      const addr = this.sys.sysAlloc(gcBitsChunkBytes, this.memstats.gcMiscSys, 'gc-bits');
       if (addr === 0) throw new Error('runtime: cannot allocate memory');
       result = new GCBitsArena(addr);
       this.all.push(result);

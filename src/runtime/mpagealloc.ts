@@ -309,7 +309,7 @@ export class PageAlloc {
     for (let c = chunkIndex(base); c < chunkIndex(limit); c++) {
       const l1 = chunkL1(c);
       if (this.chunks[l1] === undefined) {
-        const r = this.sys.sysAlloc(chunkBlockBytes, this.sysStat);
+        const r = this.sys.sysAlloc(chunkBlockBytes, this.sysStat, 'pagealloc-chunks');
         if (r === 0) throw new Error('pageAlloc: out of memory');
         if (!this.test) {
           if (this.chunkHugePages) this.sys.sysHugePage(r, chunkBlockBytes);

@@ -256,7 +256,7 @@ export function sysInit(p: PageAlloc): void {
   for (let l = 0; l < summaryLevels; l++) {
     const entries = 2 ** (heapAddrBits - levelShift[l]!);
     const b = alignUp(entries * pallocSumBytes, physPageSize);
-    const r = p.sys.sysReserve(0, b);
+    const r = p.sys.sysReserve(0, b, 'pagealloc-summary');
     if (r === 0) throw new Error('failed to reserve page summary memory');
     p.summary[l] = new SysArray(p.sys, r, entries);
   }
@@ -367,7 +367,7 @@ export function scavengeIndexSysGrow(s: ScavengeIndex, base: number, limit: numb
 /** scavengeIndex.sysInit reserves one 8-byte entry per chunk: 2^26 entries, 512 MiB. */
 export function scavengeIndexSysInit(s: ScavengeIndex, sys: SysMemory): number {
   const n = 2 ** heapAddrBits / pallocChunkBytes;
-  const r = sys.sysReserve(0, n * scavChunkDataBytes);
+  const r = sys.sysReserve(0, n * scavChunkDataBytes, 'scavenge-index');
   s.chunks = new SysArray(sys, r, n, n);
   return 0; // all of it is only Reserved
 }

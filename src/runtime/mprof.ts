@@ -220,7 +220,7 @@ export class MemProfile {
     for (const f of stack) key += `\u0000${f.fn}\u0000${f.file}\u0000${f.line}${f.inline === true ? '+' : ''}`;
     let b = this.byKey.get(key);
     if (b !== undefined) return b;
-    if (this.buckhash === 0) this.buckhash = this.rt.sys.sysAlloc(buckHashSize * 8, this.rt.memstats.buckhash_sys);
+    if (this.buckhash === 0) this.buckhash = this.rt.sys.sysAlloc(buckHashSize * 8, this.rt.memstats.buckhash_sys, 'profile-buckets');
     // newBucket: persistentalloc of the header, the stack's PCs and the
     // memRecord. The PCs are the frames shown (an inlined call shares its
     // caller's PC), the runtime's allocation entry point (makeslice,

@@ -11,7 +11,7 @@
 //   └──────┴──────────┴───┴──────────┴──────────────────────────┘
 //   link: the previous chunk (persistentChunks list), written at creation
 
-import type { SysMemory, SysMemStat } from './mem.ts';
+import type { SysLabel, SysMemory, SysMemStat } from './mem.ts';
 import type { MemStats } from './mstats.ts';
 
 export const persistentChunkSize = 256 << 10;
@@ -31,6 +31,8 @@ export class PersistentAllocator {
   readonly global = new PersistentAlloc();
   /** Every chunk ever mapped, newest first (persistentChunks). */
   readonly chunks: number[] = [];
+  /** Each allocation carved from a chunk: address, size, stat (what gomem explain attributes chunk pages to). */
+  readonly carved: { addr: number[]; size: number[]; stat: SysMemStat[] } = { addr: [], size: [], stat: [] };
 
   constructor(
     private readonly sys: SysMemory,
@@ -41,19 +43,19 @@ export class PersistentAllocator {
    * Returns the address of `size` bytes aligned to `align` (0 means 8),
    * charged to `stat`. `palloc` is the running P's region, or null.
    */
-  alloc(size: number, align: number, stat: SysMemStat, palloc: PersistentAlloc | null): number {
+  alloc(size: number, align: number, stat: SysMemStat, palloc: PersistentAlloc | null, label?: SysLabel): number {
     if (size === 0) throw new Error('persistentalloc: size == 0');
     if (align === 0) align = 8;
     if ((align & (align - 1)) !== 0) throw new Error('persistentalloc: align is not a power of 2');
     if (size >= maxBlock) {
-      const p = this.sys.sysAlloc(size, stat);
+      const p = this.sys.sysAlloc(size, stat, label);
       if (p === 0) throw new Error('runtime: cannot allocate memory');
       return p;
     }
     const persistent = palloc ?? this.global;
     persistent.off = alignUp(persistent.off, align);
     if (persistent.off + size > persistentChunkSize || persistent.base === 0) {
-      persistent.base = this.sys.sysAlloc(persistentChunkSize, this.memstats.other_sys);
+      persistent.base = this.sys.sysAlloc(persistentChunkSize, this.memstats.other_sys, 'persistentalloc');
       if (persistent.base === 0) throw new Error('runtime: cannot allocate memory');
       this.chunks.unshift(persistent.base);
       this.sys.touch(persistent.base, ptrSize); // the chunk list link
@@ -61,6 +63,9 @@ export class PersistentAllocator {
     }
     const p = persistent.base + persistent.off;
     persistent.off += size;
+    this.carved.addr.push(p);
+    this.carved.size.push(size);
+    this.carved.stat.push(stat);
     if (stat !== this.memstats.other_sys) {
       stat.add(size);
       this.memstats.other_sys.add(-size);

@@ -1,0 +1,102 @@
+// `gomem explain <scenario-or-file> [--at CHECKPOINT] [--json]`: where VmRSS
+// and VmSize go. Runs the program (with `gomem run`'s settings flags) up to
+// the checkpoint (default: exit, the end of main) and prints both split into
+// causes that sum to the kernel's figures exactly, each with what would
+// change it. The classifier is src/go/explain.ts.
+
+import type { Command } from 'commander';
+import { OomKilled } from '../kernel/index.ts';
+import type { RunOptions } from '../go/process.ts';
+import type { Program } from '../go/program.ts';
+import { optionValueError } from '../go/program_options.ts';
+import { explainAt, formatExplain } from '../go/explain.ts';
+import { UsageError } from './errors.ts';
+import { type RunFlags, goEnvironment, loadProgram, machineOptions, settingsEnv } from './run.ts';
+
+export interface ExplainFlags extends RunFlags {
+  at?: string;
+}
+
+/** --opt key=value, checked against the program's options (as gomem run checks them). */
+function programOptions(opts: string[] | undefined, program: Program): Record<string, string> {
+  const out: Record<string, string> = {};
+  const spec = program.options ?? {};
+  for (const o of opts ?? []) {
+    const i = o.indexOf('=');
+    if (i <= 0) throw new UsageError(`--opt: "${o}" is not key=value`);
+    const k = o.slice(0, i);
+    const v = o.slice(i + 1);
+    const option = spec[k];
+    if (option === undefined) {
+      const known = Object.keys(spec);
+      throw new UsageError(`--opt: ${program.name} has no option "${k}"${known.length ? ` (options: ${known.join(', ')})` : ''}`);
+    }
+    const why = optionValueError(option.kind, v);
+    if (why !== null) throw new UsageError(`--opt ${k}: "${v}" ${why}`);
+    out[k] = v;
+  }
+  return out;
+}
+
+export async function explainCommand(spec: string, flags: ExplainFlags): Promise<number> {
+  const env = settingsEnv(flags, goEnvironment());
+  const machine = machineOptions(flags);
+  const at = flags.at ?? 'exit';
+  if (!/^[A-Za-z0-9_.-]+$/.test(at)) throw new UsageError(`--at: "${at}" is not a checkpoint name`);
+  const program = await loadProgram(spec);
+  const runOpts: RunOptions = { ...machine, env, options: programOptions(flags.opt, program) };
+  let run;
+  try {
+    run = explainAt(program, runOpts, at);
+  } catch (e) {
+    if (e instanceof OomKilled) throw new UsageError(`${program.name} was OOM-killed while starting, before checkpoint "${at}"`);
+    throw e;
+  }
+  if (run.report === null) {
+    const r = run.result;
+    if (r.outcome === 'exit') {
+      const seen = run.checkpoints.length > 0 ? `its checkpoints: ${[...new Set(run.checkpoints)].join(', ')}` : 'it passed none';
+      throw new UsageError(`--at: ${program.name} has no checkpoint "${at}" (${seen})`);
+    }
+    const what = r.outcome === 'oom-kill' ? 'was OOM-killed' : r.outcome === 'time-limit' ? 'ran past --max-time' : `ended with a ${r.outcome}`;
+    const detail = run.stderr.split('\n').find((l) => l.trim() !== '');
+    throw new UsageError(`${program.name} ${what} before checkpoint "${at}"${detail !== undefined && r.outcome !== 'oom-kill' ? `: ${detail.trim()}` : ''}`);
+  }
+  if (flags.json) {
+    const { mappings: _m, check: _c, ...rest } = run.report;
+    process.stdout.write(`${JSON.stringify(rest, null, 2)}\n`);
+  } else process.stdout.write(formatExplain(run.report));
+  return 0;
+}
+
+export function registerExplain(program: Command, setExit: (code: number) => void): void {
+  program
+    .command('explain')
+    .description('where RSS and VSZ go: VmRSS and VmSize at a checkpoint split into causes that sum to them exactly, each with what would change it')
+    .argument('<scenario-or-file>', 'a scenario name (gomem scenarios) or a .ts/.js file exporting a program')
+    .option('--at <CHECKPOINT>', 'the checkpoint to explain (its first occurrence; default "exit", the end of main)')
+    .option('--json', 'the same lines as JSON')
+    .option('--gogc <N|off>', 'GOGC (overrides the environment)')
+    .option('--memlimit <SIZE|off>', 'GOMEMLIMIT, in Go syntax (512MiB, 4GiB, bytes)')
+    .option('--gomaxprocs <N>', "GOMAXPROCS (default: the machine's CPUs)")
+    .option('--godebug <k=v,...>', 'GODEBUG (madvdontneed=0 releases with MADV_FREE: see the LazyFree line)')
+    .option('--cgroup-memory-max <SIZE>', 'run in a cgroup with this memory.max')
+    .option('--mem-total <SIZE>', "the machine's RAM (MemTotal; default 24GiB)")
+    .option('--ncpu <N>', "the machine's CPUs (default 2)")
+    .option('--max-time <DURATION>', 'stop a program still running after this much virtual time (default 1h)')
+    .option('--thp <always|madvise|never>', 'transparent huge pages mode of the machine')
+    .option('--seed <N>', 'seed for everything random in the run')
+    .option('--opt <key=value>', 'set a program option (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .addHelpText(
+      'after',
+      `
+Every resident page of every mapping is given to one cause by its address:
+heap pages by the page allocator's state and their span (allocated slots,
+free slots, heap bits, stacks, GC buffers, free retained, released), runtime
+metadata by what the runtime mapped it for, and the rest by the kernel's view
+(the executable, [stack], [vdso], file mappings). There is no "other" line.`,
+    )
+    .action(async (spec: string, flags: ExplainFlags) => {
+      setExit(await explainCommand(spec, flags));
+    });
+}
