@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { SourceError, UsageError } from './errors.ts';
 import { registerRun } from './run.ts';
+import { registerWhy } from './why.ts';
 import { registerScenarios } from './scenarios.ts';
 import { registerSizeclasses } from './sizeclasses.ts';
 import { registerDemo } from './demo.ts';
@@ -21,6 +22,9 @@ export function buildProgram(): Command {
     .exitOverride();
   program.configureOutput({ outputError: (str, write) => write(str.split('\n')[0]!.replace(/^error: /, 'gomem: ') + '\n') });
   registerRun(program, (code) => {
+    exitCode = code;
+  });
+  registerWhy(program, (code) => {
     exitCode = code;
   });
   registerExplain(program, (code) => {
