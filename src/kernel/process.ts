@@ -35,6 +35,7 @@ import type { Machine } from './machine.ts';
 import { doMadvise } from './madvise.ts';
 import { GFP_PGTABLE, tryCharge, uncharge } from './memcontrol.ts';
 import { Mm } from './mm.ts';
+import { TaskCputime } from './cputime.ts';
 import { doBrk, doMmap, doMprotect, doMunmap, expandStack, unmapRange } from './mmap.ts';
 import { fileRead } from './readahead.ts';
 import type { Vma } from './vma.ts';
@@ -103,8 +104,8 @@ export class Process {
   /** Minor and major page faults (min_flt, maj_flt). */
   minflt = 0;
   majflt = 0;
-  /** CPU time consumed, ns of virtual time (utime + stime), set by the runtime's cost model; ps TIME and %CPU read it. */
-  cpuTimeNs = 0;
+  /** CPU time of the threads (utime, stime, load average samples): their runtime is reported by whoever runs them; ps, top and /proc/PID/stat read it. */
+  readonly cputime: TaskCputime;
   /** Scheduler state letter for ps/top/status: 'R' running, 'S' sleeping. */
   state: 'R' | 'S' = 'S';
   /** The program handles SIGSEGV itself (the Go runtime does): a bad access throws but does not end the process. */
@@ -128,6 +129,7 @@ export class Process {
   ) {
     this.mm = new Mm(machine, this);
     this.startTime = machine.clock.now;
+    this.cputime = new TaskCputime(this.startTime);
     this.statusExtras = {
       ppid: 1,
       pgid: pid,
@@ -312,6 +314,10 @@ export class Process {
   }
   get vmPte(): number {
     return this.mm.pgtables.bytes;
+  }
+  /** utime + stime, ns (sum_exec_runtime of the threads). */
+  get cpuTimeNs(): number {
+    return this.cputime.runtimeNs;
   }
 
   /** The VMAs in address order. */

@@ -1,20 +1,23 @@
-// A `ps aux` row and a `top` process row as procps-ng 4.0.2 prints them on
-// this machine (checked against captures in test/kernel/ps.test.ts).
+// A `ps aux` row as procps-ng 4.0.2 prints it on this machine (checked
+// against captures in test/kernel/ps.test.ts), and the procps time formats.
 //
-// ps aux columns (width, justification): USER 8 L, PID 5 R, %CPU 4 R,
-// %MEM 4 R, VSZ 6 R, RSS 5 R, TTY 8 L, STAT 4 L, START 5 R, TIME 6 R,
-// COMMAND. A value wider than its column pushes the line right and the
-// following columns give the overflow back out of their padding, keeping at
-// least one space (procps output.c show_one_proc):
+// ps aux (procps' "OL_u" format: user,pid,pcpu,pmem,vsz,rss,tname,stat,
+// start_time,bsdtime,args) columns (width, justification): USER 8 L, PID 5 R,
+// %CPU 4 R, %MEM 4 R, VSZ 6 R, RSS 5 R, TTY 8 L, STAT 4 L, START 5 R,
+// TIME 6 R, COMMAND. A value wider than its column pushes the line right and
+// the following columns give the overflow back out of their padding, keeping
+// at least one space (procps output.c show_one_proc):
 //   root     11448 23.8  0.8 1487672 206708 ?      Sl   03:48   0:00 ./sl big
 //
-// top columns: PID 5, USER 8 L, PR 3, NI 3, VIRT 7, RES 6, SHR 6, S 1,
-// %CPU 5, %MEM 5, TIME+ 9, COMMAND; memory that does not fit in KiB is
-// scaled to m/g/t with one decimal ("1025.6g").
-//
-// Times come from the virtual clock: START is boot time + the process's
-// start; %CPU is CPU time over elapsed time since the start.
+// The figures are /proc's (src/kernel/cputime.ts): utime + stime in USER_HZ
+// ticks, each truncated; starttime in ticks since boot; the uptime as
+// /proc/uptime prints it. %CPU is those ticks over the ticks since the
+// start (pr_pcpu), TIME their whole seconds as minutes:seconds (pr_bsdtime:
+// an hour is 60:00; `ps -o time` prints 01:00:00, fmtCputime), START the
+// start's time of day, or its month and day once ps runs on a later day
+// (pr_stime). Times come from the virtual clock and the machine's boot time.
 
+import { nsecToClockT, procUptimeSecs, USER_HZ } from './cputime.ts';
 import type { Process } from './process.ts';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -57,15 +60,64 @@ export function renderPsHeader(): string {
   return 'USER       PID %CPU %MEM    VSZ   RSS TTY      STAT START   TIME COMMAND';
 }
 
-/** Per-mille CPU over the process's life, as pr_pcpu computes it. */
-function pcpuPermille(p: Process): number {
-  const elapsed = (p.machine.clock.now - p.startTime) / 1e9;
-  if (elapsed <= 0) return 0;
-  return Math.floor((p.cpuTimeNs / 1e9) * 1000 / elapsed);
+/**
+ * The clock ticks since boot ps reads at `nowNs` (procps' boot_tics): the
+ * uptime's double from /proc/uptime times Hertz, truncated.
+ */
+export function bootTics(nowNs: number): number {
+  return Math.trunc(procUptimeSecs(nowNs) * USER_HZ);
 }
 
-function fmtPcpu(permille: number): string {
+/** /proc/PID/stat field 22, starttime: the exec's time since boot in USER_HZ ticks. */
+export function startTimeTicks(p: Process): number {
+  return nsecToClockT(p.startTime);
+}
+
+/**
+ * pr_pcpu's per-mille: the process's utime + stime ticks × 1000 over the
+ * jiffies of its life, which procps 4.0.2 gets as TIME_ELAPSED (ticks since
+ * the start ÷ Hertz, a double) × Hertz, truncated.
+ */
+export function pcpuPermille(ticks: number, bootTicsNow: number, startTicks: number): number {
+  const elapsedTicks = bootTicsNow - startTicks;
+  if (!(elapsedTicks > 0)) return 0;
+  const jiffies = Math.trunc((elapsedTicks / USER_HZ) * USER_HZ);
+  return jiffies > 0 ? Math.floor((ticks * 1000) / jiffies) : 0;
+}
+
+/** pr_pcpu's text: "%u.%u" of the per-mille, or whole percent from 100 up. */
+export function fmtPcpu(permille: number): string {
   return permille > 999 ? String(Math.floor(permille / 10)) : `${Math.floor(permille / 10)}.${permille % 10}`;
+}
+
+/** pr_bsdtime (ps aux's TIME): whole seconds of utime + stime ticks as "%3u:%02u" minutes and seconds (an hour is 60:00). */
+export function fmtBsdTime(ticks: number): string {
+  const u = Math.floor(ticks / USER_HZ);
+  return `${String(Math.floor(u / 60)).padStart(3)}:${two(u % 60)}`;
+}
+
+/** pr_time (ps -o time, cputime): "[dd-]hh:mm:ss" of the whole seconds of CPU time. */
+export function fmtCputime(ticks: number): string {
+  let t = Math.floor(ticks / USER_HZ);
+  const ss = t % 60;
+  t = Math.floor(t / 60);
+  const mm = t % 60;
+  t = Math.floor(t / 60);
+  const hh = t % 24;
+  const dd = Math.floor(t / 24);
+  return (dd > 0 ? `${dd}-` : '') + `${two(hh)}:${two(mm)}:${two(ss)}`;
+}
+
+/** pr_etime (ps -o etime): "[[dd-]hh:]mm:ss" of the whole seconds since the start. */
+export function fmtEtime(seconds: number): string {
+  let t = Math.floor(seconds);
+  const ss = t % 60;
+  t = Math.floor(t / 60);
+  const mm = t % 60;
+  t = Math.floor(t / 60);
+  const hh = t % 24;
+  const dd = Math.floor(t / 24);
+  return (dd > 0 ? `${dd}-` : '') + (dd > 0 || hh > 0 ? `${two(hh)}:` : '') + `${two(mm)}:${two(ss)}`;
 }
 
 function stat(p: Process): string {
@@ -76,13 +128,18 @@ function two(n: number): string {
   return String(n).padStart(2, '0');
 }
 
-/** ps START: HH:MM within a day, else MmmDD, else the year (UTC). */
+/**
+ * pr_stime (ps aux's START): the start, in whole seconds after the boot
+ * time, as "%H:%M" on the day ps runs, "%b%d" on an earlier day of the
+ * year, "%Y" in an earlier year (the model's clock is UTC).
+ */
 function start(p: Process): string {
-  const t = p.machine.bootTime + Math.floor(p.startTime / 1e9);
+  const t = p.machine.bootTime + Math.floor(startTimeTicks(p) / USER_HZ);
   const now = p.machine.bootTime + Math.floor(p.machine.clock.now / 1e9);
   const d = new Date(t * 1000);
-  if (now - t > 365 * 24 * 3600) return String(d.getUTCFullYear());
-  if (now - t > 24 * 3600) return MONTHS[d.getUTCMonth()]! + two(d.getUTCDate());
+  const n = new Date(now * 1000);
+  if (d.getUTCFullYear() !== n.getUTCFullYear()) return String(d.getUTCFullYear());
+  if (d.getUTCMonth() !== n.getUTCMonth() || d.getUTCDate() !== n.getUTCDate()) return MONTHS[d.getUTCMonth()]! + two(d.getUTCDate());
   return `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}`;
 }
 
@@ -91,71 +148,19 @@ export function renderPsRow(p: Process): string {
   const memTotalKb = p.machine.memTotal / 1024;
   const rssKb = p.vmRss / 1024;
   const pmem = Math.floor((rssKb * 1000) / memTotalKb);
-  const cpuSec = Math.floor(p.cpuTimeNs / 1e9);
+  const ticks = p.cputime.ticks;
   const values = [
     'root',
     String(p.pid),
-    fmtPcpu(pcpuPermille(p)),
+    fmtPcpu(pcpuPermille(ticks, bootTics(p.machine.clock.now), startTimeTicks(p))),
     `${Math.floor(pmem / 10)}.${pmem % 10}`,
     String(p.vmSize / 1024),
     String(rssKb),
     '?',
     stat(p),
     start(p),
-    `${Math.floor(cpuSec / 60)}:${two(cpuSec % 60)}`,
+    fmtBsdTime(ticks),
     p.argv.join(' '),
   ];
   return layout(PS_COLS, values);
-}
-
-export function renderTopHeader(): string {
-  return '  PID USER      PR  NI    VIRT    RES    SHR S  %CPU  %MEM     TIME+ COMMAND';
-}
-
-/** top's scale_mem: KiB if it fits, else m/g/t/p with one decimal. */
-function scaleMem(kib: number, width: number): string {
-  const s = String(Math.round(kib));
-  if (s.length <= width) return s;
-  let v = kib;
-  for (const unit of ['m', 'g', 't', 'p']) {
-    v /= 1024;
-    const t = v.toFixed(1) + unit;
-    if (t.length <= width) return t;
-  }
-  return '?';
-}
-
-/** One `top` process row (batch mode). */
-export function renderTopRow(p: Process): string {
-  const rssKb = p.vmRss / 1024;
-  const shrKb = (p.rssFile + p.rssShmem) / 1024;
-  const cpu = pcpuPermille(p) / 10;
-  const mem = (rssKb * 100) / (p.machine.memTotal / 1024);
-  const cs = Math.floor(p.cpuTimeNs / 1e7);
-  const time = `${Math.floor(cs / 6000)}:${two(Math.floor(cs / 100) % 60)}.${two(cs % 100)}`;
-  return (
-    String(p.pid).padStart(5) +
-    ' ' +
-    'root'.padEnd(8) +
-    ' ' +
-    '20'.padStart(3) +
-    ' ' +
-    '0'.padStart(3) +
-    ' ' +
-    scaleMem(p.vmSize / 1024, 7).padStart(7) +
-    ' ' +
-    scaleMem(rssKb, 6).padStart(6) +
-    ' ' +
-    scaleMem(shrKb, 6).padStart(6) +
-    ' ' +
-    (p.exited !== undefined ? 'Z' : p.state) +
-    ' ' +
-    cpu.toFixed(1).padStart(5) +
-    ' ' +
-    mem.toFixed(1).padStart(5) +
-    ' ' +
-    time.padStart(9) +
-    ' ' +
-    p.comm
-  );
 }

@@ -35,8 +35,9 @@ describe('ps aux', () => {
     shape(m, big, 1487672, 206708 - 1064, 1064);
     sl.threads = 5;
     big.threads = 5;
-    m.clock.advance(1.5e9);
-    big.cpuTimeNs = 0.357e9;
+    // 36 ticks of CPU in 151 ticks of life: procps' 36 × 1000 / 151 = 238 per mille.
+    m.clock.advance(1.51e9);
+    big.cputime.update(0.36e9, m.clock.now);
     expect(renderPsHeader()).toBe('USER       PID %CPU %MEM    VSZ   RSS TTY      STAT START   TIME COMMAND');
     expect(renderPsRow(sl)).toBe('root     11446  0.0  0.0 1224936 1348 ?        Sl   03:48   0:00 ./sl');
     expect(renderPsRow(big)).toBe('root     11448 23.8  0.8 1487672 206708 ?      Sl   03:48   0:00 ./sl big');
@@ -66,8 +67,10 @@ describe('top', () => {
     const big = m2.spawn({ comm: 'big', exe: HELLO });
     shape(m2, big, 1075382568, 339088 - 1132, 1132);
     big.state = 'R';
+    // top's %CPU was over its refresh interval; the model's first frame is over the process's life:
+    // 104 ticks in the 6.22 s /proc/uptime has moved since the exec give the captured 16.7.
     m2.clock.advance(6.228e9);
-    big.cpuTimeNs = 1.04e9; // top's %CPU is over its refresh interval; the model's is over the process's life
-    expect(renderTopRow(big)).toBe('12619 root      20   0 1025.6g 339088   1132 R  16.6   1.4   0:01.04 big');
+    big.cputime.update(1.04e9, m2.clock.now);
+    expect(renderTopRow(big)).toBe('12619 root      20   0 1025.6g 339088   1132 R  16.7   1.4   0:01.04 big');
   });
 });
