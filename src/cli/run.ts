@@ -9,11 +9,23 @@ import type { Command } from 'commander';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { OomKilled, StraceWriter, renderCgroupView, renderPsHeader, renderPsRow, renderSmaps, type OomSnapshot } from '../kernel/index.ts';
+import {
+  OomKilled,
+  StraceWriter,
+  TopBatch,
+  parseSmapsFilter,
+  renderCgroupView,
+  renderPsHeader,
+  renderPsRow,
+  renderSmaps,
+  renderSmapsFiltered,
+  type OomSnapshot,
+} from '../kernel/index.ts';
 import { oomKillLines, oomReport } from '../go/oom_report.ts';
 import { GoProcess, type RunOptions } from '../go/process.ts';
 import { promExposition, promSnapshot } from '../go/pkg/client_golang.ts';
 import { type SummaryStats, runSummary } from './summary.ts';
+import { explain, formatExplain } from '../go/explain.ts';
 import type { Program } from '../go/program.ts';
 import { optionValueError } from '../go/program_options.ts';
 import { programExtensions, syntaxMarker } from '../go/program_source.mjs';
@@ -37,7 +49,9 @@ export interface RunFlags {
   json?: boolean;
   ps?: boolean;
   status?: boolean;
-  smaps?: boolean;
+  /** --smaps, or --smaps=<heap|address|path>. */
+  smaps?: boolean | string;
+  top?: boolean;
   strace?: boolean;
   cgroup?: boolean;
   dmesg?: boolean;
@@ -46,6 +60,7 @@ export interface RunFlags {
   memprofileAt?: string[];
   prom?: string;
   quiet?: boolean;
+  explain?: boolean;
 }
 
 /**
@@ -264,6 +279,15 @@ export function memProfileTargets(flags: RunFlags): Map<string, string> {
   return out;
 }
 
+/** --smaps=<filter> checked before the run: a bad filter is the user's error. */
+function smapsFilterOf(text: string): ReturnType<typeof parseSmapsFilter> {
+  try {
+    return parseSmapsFilter(text);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
 /** A directory for output files, made if missing; a file in the way is the user's error. */
 function outputDir(dir: string, flag: string): string {
   if (existsSync(dir) && !statSync(dir).isDirectory()) throw new UsageError(`${flag}: ${dir} is not a directory`);
@@ -303,6 +327,8 @@ export async function runCommand(spec: string, flags: RunFlags): Promise<number>
     stderr: (s) => process.stderr.write(s),
   };
   const profiles = memProfileTargets(flags);
+  const smapsFilter = typeof flags.smaps === 'string' ? smapsFilterOf(flags.smaps) : null;
+  const top = flags.top ? new TopBatch() : null;
   const promDir = flags.prom === undefined ? null : outputDir(flags.prom, '--prom');
   if (profiles.size > 0) runOpts.memProfile = true;
   let psHeader = false;
@@ -320,8 +346,24 @@ export async function runCommand(spec: string, flags: RunFlags): Promise<number>
       process.stdout.write(`${renderPsRow(p.proc)}    # ${name}\n`);
     }
     if (flags.status) process.stdout.write(`# /proc/${p.proc.pid}/status at ${name}\n${p.statusText()}`);
-    if (flags.smaps) process.stdout.write(`# /proc/${p.proc.pid}/smaps at ${name}\n${renderSmaps(p.proc)}`);
+    if (flags.smaps === true) process.stdout.write(`# /proc/${p.proc.pid}/smaps at ${name}\n${renderSmaps(p.proc)}`);
+    if (smapsFilter !== null) {
+      const text = renderSmapsFiltered(p.proc, smapsFilter, p.heapArenaRanges());
+      process.stdout.write(`# /proc/${p.proc.pid}/smaps (${flags.smaps}) at ${name}\n${text === '' ? '# (no mapping matches)\n' : text}`);
+    }
+    if (top !== null) {
+      p.syncProcFields();
+      // top -b separates frames with a blank line: keep it above the label.
+      const frame = top.frame(p.proc);
+      const gap = frame.startsWith('\n') ? '\n' : '';
+      process.stdout.write(`${gap}# top -b at ${name}\n${frame.slice(gap.length)}`);
+    }
     if (flags.cgroup) process.stdout.write(`# cgroup ${p.proc.cgroup.path} at ${name}\n${renderCgroupView(p.proc.cgroup)}`);
+    if (flags.explain) {
+      const r = explain(p, name);
+      if (flags.json) process.stdout.write(`EXPLAIN ${JSON.stringify({ checkpoint: name, vmRss: r.vmRss, vmSize: r.vmSize, rss: r.rss, vsz: r.vsz })}\n`);
+      else process.stdout.write(`# explain at ${name}\n${formatExplain(r)}`);
+    }
   };
   let p: GoProcess;
   try {
@@ -383,12 +425,14 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
     .option('--json', 'print a CHECKPOINT {json} line at each checkpoint and at exit')
     .option('--ps', 'print a ps aux row at each checkpoint')
     .option('--status', 'print /proc/PID/status at each checkpoint')
-    .option('--smaps', 'print /proc/PID/smaps at each checkpoint')
+    .option('--smaps [filter]', 'print /proc/PID/smaps at each checkpoint; --smaps=heap (the Go heap arenas), =ADDRESS (its mapping) or =PATH (a file\'s mappings) prints those only')
+    .option('--top', "print top's header and the process row at each checkpoint (top -b)")
     .option('--strace', 'log the memory system calls on stderr, as strace -e trace=memory prints them')
     .option('--cgroup', "print the cgroup's memory.current, memory.stat, memory.events and the kubelet's working set at each checkpoint")
     .option('--dmesg', "print the kernel's log lines (the OOM killer's report) on stderr, as dmesg shows them")
     .option('--opt <key=value>', 'set a program option (repeatable; checked against its kind: duration, integer, size, …)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--memprofile <FILE>', 'turn heap profiling on (MemProfileRate 512 KiB) and write the heap profile at exit, for go tool pprof')
+    .option('--explain', 'at each checkpoint, VmRSS and VmSize split into their causes, to the byte (gomem explain; EXPLAIN {json} lines with --json)')
     .option('--quiet', 'leave out the summary of the run on stderr (how it ended, peak RSS and VSZ, heap and goal, GC cycles and CPU)')
     .option('--prom <DIR>', "write DIR/<checkpoint>.prom at each checkpoint: Prometheus text as client_golang's Go and process collectors expose it")
     .option('--memprofile-at <CHECKPOINT>', 'also write one at this checkpoint, beside FILE with the name inserted (repeatable; for pprof -base)', (v: string, prev: string[] = []) => [...prev, v])

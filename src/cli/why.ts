@@ -16,7 +16,7 @@ import { type GoroutineGroup, type WhyPath, type WhyReport, parseAddress, whyAt 
 import { UsageError } from './errors.ts';
 import { type RunFlags, goEnvironment, loadProgram, machineOptions, settingsEnv } from './run.ts';
 
-export interface WhyFlags extends RunFlags {
+export interface WhyFlags extends Omit<RunFlags, 'top'> {
   at: string;
   addr?: string;
   top?: string;
@@ -113,8 +113,9 @@ export function formatWhy(r: WhyReport): string {
 }
 
 export async function whyCommand(spec: string, flags: WhyFlags): Promise<number> {
-  const env = settingsEnv(flags, goEnvironment());
-  const machine = machineOptions(flags);
+  const { top: _top, ...settings } = flags; // run's --top is a flag of its own
+  const env = settingsEnv(settings, goEnvironment());
+  const machine = machineOptions(settings);
   let top = 5;
   if (flags.top !== undefined) {
     const n = parseInteger(flags.top);

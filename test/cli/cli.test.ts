@@ -52,6 +52,7 @@ describe('gomem CLI', () => {
     [['run', 'hello', '--opt', 'nap=1s'], /hello has no option "nap"/],
     [['run', 'hello', '--bogus'], /unknown option '--bogus'/],
     [['run', 'hello', '--memprofile-at', 'exit'], /--memprofile-at: needs --memprofile FILE/],
+    [['run', 'hello', '--smaps=bogus'], /--smaps: "bogus" is not heap, an address/],
     [['run', 'hello', '--memprofile', '/no/such/dir/heap.pb.gz'], /--memprofile: \/no\/such\/dir: no such directory/],
     [['nonsense'], /unknown command 'nonsense'/],
   ];
@@ -72,6 +73,25 @@ describe('gomem CLI', () => {
     expect(readdirSync(dir).sort()).toEqual(['heap.before_loop.pb.gz', 'heap.pb.gz']);
     // gzip's magic number: the profile is gzipped, as pprof writes it.
     expect([...readFileSync(join(dir, 'heap.before_loop.pb.gz')).subarray(0, 2)]).toEqual([0x1f, 0x8b]);
+  });
+
+  it('--explain splits VmRSS and VmSize at each checkpoint to the byte; --top and --smaps=heap print top and the heap mappings', () => {
+    const r = gomem(['run', 'hello', '--json', '--explain']);
+    expect(r.status).toBe(0);
+    const cps = r.stdout.split('\n').filter((l) => l.startsWith('CHECKPOINT ')).map((l) => JSON.parse(l.slice(11)) as { name: string; proc: { VmRSS_kB: number; VmSize_kB: number } });
+    const ex = r.stdout.split('\n').filter((l) => l.startsWith('EXPLAIN ')).map((l) => JSON.parse(l.slice(8)) as { checkpoint: string; vmRss: number; vmSize: number; rss: { bytes: number }[]; vsz: { bytes: number }[] });
+    expect(ex.map((e) => e.checkpoint)).toEqual(cps.map((c) => c.name));
+    ex.forEach((e, i) => {
+      expect(e.vmRss).toBe(cps[i]!.proc.VmRSS_kB * 1024);
+      expect(e.vmSize).toBe(cps[i]!.proc.VmSize_kB * 1024);
+      expect(e.rss.reduce((s, l) => s + l.bytes, 0)).toBe(e.vmRss);
+      expect(e.vsz.reduce((s, l) => s + l.bytes, 0)).toBe(e.vmSize);
+    });
+    const t = gomem(['run', 'busy-loop', '--top', '--smaps=heap']);
+    expect(t.status).toBe(0);
+    expect(t.stdout).toMatch(/# top -b at after_busy_1s\ntop - /);
+    expect(t.stdout).toMatch(/\n {2}PID USER {6}PR {2}NI {4}VIRT {4}RES {4}SHR S {2}%CPU {2}%MEM {5}TIME\+ COMMAND\n/);
+    expect(t.stdout).toMatch(/# \/proc\/\d+\/smaps \(heap\) at start\nc000000000-c000400000 rw-p /);
   });
 
   it('writes one Prometheus exposition per checkpoint with --prom', () => {
