@@ -4,7 +4,7 @@
 // against real Go 1.23.5's profile of the same program.
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -124,6 +124,20 @@ describe('heap profile of a program with known allocation sites', () => {
     // Scaling keeps the object size: bytes / objects is the slot size (both truncated separately).
     expect(Math.abs(small.allocSpace / small.allocObjects / 1024 - 1)).toBeLessThan(1e-3);
     expect(Math.abs(large.allocSpace / large.allocObjects / 65536 - 1)).toBeLessThan(1e-3);
+  });
+
+  it.skipIf(!haveGo)('go tool pprof -top lists both sites within three standard errors of the truth (needs Go; skipped when `go` is not installed)', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'gomem-prof-')), 'two-sites.pb.gz');
+    writeFileSync(file, profileOf(twoSites));
+    const top = spawnSync('go', ['tool', 'pprof', '-top', '-sample_index=alloc_space', '-unit=B', file], { encoding: 'utf8' });
+    expect(top.status).toBe(0);
+    const flat = (fn: string): number => {
+      const m = new RegExp(`^\\s*(\\d+)B\\s+[\\d.]+%\\s+[\\d.]+%\\s+\\d+B\\s+[\\d.]+%\\s+${fn.replace('.', '\\.')}$`, 'm').exec(top.stdout);
+      if (m === null) throw new Error(`${fn} not in pprof -top:\n${top.stdout}`);
+      return Number(m[1]);
+    };
+    expect(Math.abs(flat('main.allocSmall') - 20000 * 1024)).toBeLessThan(3 * standardError(20000, 1024));
+    expect(Math.abs(flat('main.allocLarge') - 2000 * 65536)).toBeLessThan(3 * standardError(2000, 65536));
   });
 
   it('counts in use what the GC kept, and nothing of what it freed', () => {
