@@ -7,35 +7,12 @@
 import type { Command } from 'commander';
 import { OomKilled } from '../kernel/index.ts';
 import type { RunOptions } from '../go/process.ts';
-import type { Program } from '../go/program.ts';
-import { optionValueError } from '../go/program_options.ts';
 import { explainAt, formatExplain } from '../go/explain.ts';
 import { UsageError } from './errors.ts';
-import { type RunFlags, goEnvironment, loadProgram, machineOptions, settingsEnv } from './run.ts';
+import { type RunFlags, goEnvironment, loadProgram, machineOptions, programOptions, settingsEnv } from './run.ts';
 
 export interface ExplainFlags extends RunFlags {
   at?: string;
-}
-
-/** --opt key=value, checked against the program's options (as gomem run checks them). */
-function programOptions(opts: string[] | undefined, program: Program): Record<string, string> {
-  const out: Record<string, string> = {};
-  const spec = program.options ?? {};
-  for (const o of opts ?? []) {
-    const i = o.indexOf('=');
-    if (i <= 0) throw new UsageError(`--opt: "${o}" is not key=value`);
-    const k = o.slice(0, i);
-    const v = o.slice(i + 1);
-    const option = spec[k];
-    if (option === undefined) {
-      const known = Object.keys(spec);
-      throw new UsageError(`--opt: ${program.name} has no option "${k}"${known.length ? ` (options: ${known.join(', ')})` : ''}`);
-    }
-    const why = optionValueError(option.kind, v);
-    if (why !== null) throw new UsageError(`--opt ${k}: "${v}" ${why}`);
-    out[k] = v;
-  }
-  return out;
 }
 
 export async function explainCommand(spec: string, flags: ExplainFlags): Promise<number> {

@@ -233,7 +233,8 @@ function loadErrorLine(e: unknown, spec: string, specPath: string): string {
   return `${spec}: cannot load module: ${msg.split('\n')[0]}`;
 }
 
-function parseOpts(opts: string[] | undefined, program: Program): Record<string, string> {
+/** --opt key=value, checked against the program's options (every command that runs a program takes them). */
+export function programOptions(opts: string[] | undefined, program: Program): Record<string, string> {
   const out: Record<string, string> = {};
   const spec = program.options ?? {};
   for (const o of opts ?? []) {
@@ -322,7 +323,7 @@ export async function runCommand(spec: string, flags: RunFlags): Promise<number>
   const runOpts: RunOptions = {
     ...machine,
     env,
-    options: parseOpts(flags.opt, program),
+    options: programOptions(flags.opt, program),
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),
   };

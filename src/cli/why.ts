@@ -9,38 +9,15 @@
 import type { Command } from 'commander';
 import { OomKilled } from '../kernel/index.ts';
 import type { RunOptions } from '../go/process.ts';
-import type { Program } from '../go/program.ts';
-import { optionValueError } from '../go/program_options.ts';
 import { parseInteger } from '../go/units.ts';
 import { type GoroutineGroup, type WhyPath, type WhyReport, parseAddress, whyAt } from '../go/why.ts';
 import { UsageError } from './errors.ts';
-import { type RunFlags, goEnvironment, loadProgram, machineOptions, settingsEnv } from './run.ts';
+import { type RunFlags, goEnvironment, loadProgram, machineOptions, programOptions, settingsEnv } from './run.ts';
 
 export interface WhyFlags extends Omit<RunFlags, 'top'> {
   at: string;
   addr?: string;
   top?: string;
-}
-
-/** --opt key=value, checked against the program's options (as gomem run checks them). */
-function programOptions(opts: string[] | undefined, program: Program): Record<string, string> {
-  const out: Record<string, string> = {};
-  const spec = program.options ?? {};
-  for (const o of opts ?? []) {
-    const i = o.indexOf('=');
-    if (i <= 0) throw new UsageError(`--opt: "${o}" is not key=value`);
-    const k = o.slice(0, i);
-    const v = o.slice(i + 1);
-    const option = spec[k];
-    if (option === undefined) {
-      const known = Object.keys(spec);
-      throw new UsageError(`--opt: ${program.name} has no option "${k}"${known.length ? ` (options: ${known.join(', ')})` : ''}`);
-    }
-    const why = optionValueError(option.kind, v);
-    if (why !== null) throw new UsageError(`--opt ${k}: "${v}" ${why}`);
-    out[k] = v;
-  }
-  return out;
 }
 
 const num = (n: number): string => n.toLocaleString('en-US');

@@ -26,6 +26,7 @@
 // It reads runtime and kernel state only: nothing here allocates, faults,
 // flushes an mcache or moves the kernel's lookup caches.
 
+import { runToCheckpoint } from './run_to.ts';
 import { PAGE_SIZE, PROT_EXEC, PROT_NONE, PROT_WRITE, type Vma } from '../kernel/index.ts';
 import { PMD_HUGE_ANON, PTE_ANON, PTE_FILE, PTE_FILE_W, PTE_LAZY } from '../kernel/pagetable.ts';
 import { SPECIAL_NONE, SPECIAL_STACK, SPECIAL_VDSO, SPECIAL_VVAR, SPECIAL_VVAR_VCLOCK } from '../kernel/vma.ts';
@@ -37,7 +38,7 @@ import { chunkIndex, chunkPageIndex } from '../runtime/mpagealloc_64bit.ts';
 import { type MSpan, mSpanInUse, mSpanManual } from '../runtime/mspan.ts';
 import { readmemstats } from '../runtime/mstats.ts';
 import { minSizeForMallocHeader, pageSize } from '../runtime/sizeclasses_const.ts';
-import { GoExit, GoProcess, type RunOptions, type RunResult } from './process.ts';
+import type { GoProcess, RunOptions, RunResult } from './process.ts';
 import type { Program } from './program.ts';
 
 /** One cause of RSS or VSZ. */
@@ -729,21 +730,9 @@ export interface ExplainRun {
 
 /** Runs the program to the first checkpoint named `at` and explains RSS and VSZ there. */
 export function explainAt(program: Program, runOpts: RunOptions, at: string): ExplainRun {
-  const out: ExplainRun = { report: null, checkpoints: [], result: { status: 0, outcome: 'exit', kernelLog: [], elapsedNs: 0 }, stderr: '' };
-  const p = new GoProcess(program, {
-    ...runOpts,
-    stdout: () => {},
-    stderr: (s) => {
-      out.stderr += s;
-    },
-    onCheckpoint: (json, name, proc) => {
-      runOpts.onCheckpoint?.(json, name, proc);
-      out.checkpoints.push(name);
-      if (name !== at) return;
-      out.report = explain(proc, name);
-      throw new GoExit(0);
-    },
+  let report: ExplainReport | null = null;
+  const r = runToCheckpoint(program, runOpts, at, (_json, p) => {
+    report = explain(p, at);
   });
-  out.result = p.run();
-  return out;
+  return { report, checkpoints: r.checkpoints, result: r.result, stderr: r.stderr };
 }

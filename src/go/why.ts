@@ -28,6 +28,7 @@
 // Each object says where its type came from; one with neither is named by
 // what the allocator knows (scan/noscan and size class).
 
+import { runToCheckpoint } from './run_to.ts';
 import { hasHeader, findObject, forEachStackSlot, scanObject } from '../runtime/mgcmark.ts';
 import { mallocHeaderSize } from '../runtime/mbitmap.ts';
 import type { Memory } from '../runtime/memory.ts';
@@ -40,7 +41,7 @@ import type { RType } from '../runtime/type.ts';
 import { hchanType } from './chan_layout.ts';
 import type { FrameShape } from './frame.ts';
 import { hmapType, mapLayout, mapextraType } from './map_layout.ts';
-import { GoExit, GoProcess, type RunOptions, type RunResult } from './process.ts';
+import type { GoProcess, RunOptions, RunResult } from './process.ts';
 import type { Program } from './program.ts';
 import { profileStack } from './prof_stack.ts';
 import { type GoType, Kind, T, isDirectIface } from './types.ts';
@@ -1020,29 +1021,25 @@ export interface WhyRun {
  * own output is discarded.
  */
 export function whyAt(program: Program, runOpts: RunOptions, at: string, opts: WhyOptions = {}): WhyRun {
-  const out: Omit<WhyRun, 'process'> = { report: null, checkpoints: [], result: { status: 0, outcome: 'exit', kernelLog: [], elapsedNs: 0 }, stderr: '', error: null };
   let names: GlobalNames | null = null;
-  const p = new GoProcess(program, {
-    ...runOpts,
-    stdout: () => {},
-    stderr: (s) => {
-      out.stderr += s;
-    },
-    onCheckpoint: (json, name, proc) => {
-      runOpts.onCheckpoint?.(json, name, proc);
-      out.checkpoints.push(name);
-      if (name !== at) return;
+  let report: WhyReport | null = null;
+  let error: WhyInputError | null = null;
+  const r = runToCheckpoint(
+    program,
+    runOpts,
+    at,
+    (json, proc) => {
       const ms = (JSON.parse(json) as { memstats: { HeapAlloc: number; HeapObjects: number } }).memstats;
       try {
-        out.report = whyReport(proc, names!, name, ms, opts);
+        report = whyReport(proc, names!, at, ms, opts);
       } catch (e) {
         if (!(e instanceof WhyInputError)) throw e;
-        out.error = e;
+        error = e;
       }
-      throw new GoExit(0);
     },
-  });
-  names = GlobalNames.observe(p);
-  out.result = p.run();
-  return { ...out, process: p };
+    (p) => {
+      names = GlobalNames.observe(p);
+    },
+  );
+  return { report, error, ...r };
 }
