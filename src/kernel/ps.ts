@@ -96,27 +96,21 @@ export function fmtBsdTime(ticks: number): string {
   return `${String(Math.floor(u / 60)).padStart(3)}:${two(u % 60)}`;
 }
 
+/** Whole seconds as days, hours, minutes and seconds. */
+function dhms(seconds: number): { dd: number; hh: number; mm: number; ss: number } {
+  const t = Math.floor(seconds);
+  return { dd: Math.floor(t / 86400), hh: Math.floor(t / 3600) % 24, mm: Math.floor(t / 60) % 60, ss: t % 60 };
+}
+
 /** pr_time (ps -o time, cputime): "[dd-]hh:mm:ss" of the whole seconds of CPU time. */
 export function fmtCputime(ticks: number): string {
-  let t = Math.floor(ticks / USER_HZ);
-  const ss = t % 60;
-  t = Math.floor(t / 60);
-  const mm = t % 60;
-  t = Math.floor(t / 60);
-  const hh = t % 24;
-  const dd = Math.floor(t / 24);
+  const { dd, hh, mm, ss } = dhms(ticks / USER_HZ);
   return (dd > 0 ? `${dd}-` : '') + `${two(hh)}:${two(mm)}:${two(ss)}`;
 }
 
 /** pr_etime (ps -o etime): "[[dd-]hh:]mm:ss" of the whole seconds since the start. */
 export function fmtEtime(seconds: number): string {
-  let t = Math.floor(seconds);
-  const ss = t % 60;
-  t = Math.floor(t / 60);
-  const mm = t % 60;
-  t = Math.floor(t / 60);
-  const hh = t % 24;
-  const dd = Math.floor(t / 24);
+  const { dd, hh, mm, ss } = dhms(seconds);
   return (dd > 0 ? `${dd}-` : '') + (dd > 0 || hh > 0 ? `${two(hh)}:` : '') + `${two(mm)}:${two(ss)}`;
 }
 
