@@ -389,9 +389,7 @@ export async function runCommand(spec: string, flags: RunFlags): Promise<number>
     const snap: OomSnapshot | undefined = p.proc.exited?.oom;
     const report = snap !== undefined ? oomReport(p, snap) : [];
     if (flags.cgroup) process.stdout.write(`# cgroup ${p.proc.cgroup.path} after the OOM kill\n${renderCgroupView(p.proc.cgroup)}`);
-    // The summary before the shell's "Killed", which the shell prints once the process is gone.
-    summary();
-    return killed(r.kernelLog, report, flags);
+    return killed(r.kernelLog, report, flags, summary);
   }
   for (const line of r.kernelLog) process.stderr.write(`${line}\n`);
   summary();
@@ -403,8 +401,12 @@ export async function runCommand(spec: string, flags: RunFlags): Promise<number>
  * gomem's account of the moment (oom_report.ts), then what the shell prints
  * for a job killed by SIGKILL; status 137.
  */
-function killed(kernelLog: readonly string[], report: readonly string[], flags: RunFlags): number {
-  for (const line of oomKillLines(kernelLog, report, flags.dmesg === true)) process.stderr.write(`${line}\n`);
+function killed(kernelLog: readonly string[], report: readonly string[], flags: RunFlags, summary: () => void = () => {}): number {
+  const lines = oomKillLines(kernelLog, report, flags.dmesg === true);
+  // gomem's account and summary, then what the shell prints once the process is gone.
+  for (const line of lines.slice(0, -1)) process.stderr.write(`${line}\n`);
+  summary();
+  process.stderr.write(`${lines[lines.length - 1]}\n`);
   return 137;
 }
 
