@@ -1,14 +1,25 @@
-// runtime/metrics (metrics.go): the scalar metrics under /memory/classes/,
-// /gc/ and /sched/, computed as Go computes them. Unlike ReadMemStats,
-// metrics.Read does not flush the mcaches, so object counts lag by up to one
-// span per size class per P — a difference real programs show too.
+// runtime/metrics (metrics.go): every metric Go 1.23 supports, computed as
+// Go computes them. readMetrics gives the scalar metrics under
+// /memory/classes/, /gc/, /sched/ and /cpu/classes/ that checkpoint lines
+// carry; readMoreMetrics the rest: the histograms (allocs and frees by size
+// class, scheduling latencies, stop-the-world pauses), /sync/mutex/wait,
+// /cgo and the /godebug counts; readAllMetrics all of them, as metrics.Read
+// of metrics.All() returns them. Unlike ReadMemStats, metrics.Read does not
+// flush the mcaches, so object counts lag by up to one span per size class
+// per P — a difference real programs show too.
 // Values are numbers, or bigint where Go's uint64 exceeds 2^53 (e.g.
-// /gc/gogc:percent with GOGC=off is uint64(-1)).
+// /gc/gogc:percent with GOGC=off is uint64(-1)), or Float64Histograms.
 
+import { type Float64Histogram, sizeClassBuckets } from './histogram.ts';
+import { allDesc, godebugMetricName, godebugs } from './metrics_desc.ts';
 import { heapTotals } from './mstats.ts';
 import type { Runtime } from './runtime.ts';
+import { numSizeClasses } from './sizeclasses.ts';
 
+export type { Float64Histogram } from './histogram.ts';
 export type MetricValue = number | bigint;
+/** A metric's value of any kind (metrics.Value). */
+export type MetricSampleValue = MetricValue | Float64Histogram;
 
 /** Inputs metrics need beyond the runtime: the scheduler's counts. */
 export interface MetricsSched {
@@ -115,4 +126,57 @@ export function readMetrics(rt: Runtime, sched: MetricsSched): Map<string, Metri
     }
   }
   return new Map([...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/**
+ * The allocs-by-size / frees-by-size histogram: one bucket per small size
+ * class (class 0, unused, left out) and the last, up to +Inf, for large
+ * objects. Tiny allocations are counted by their 16-byte blocks.
+ */
+function sizeClassHist(small: Float64Array, large: number): Float64Histogram {
+  const counts = new Array<number>(numSizeClasses);
+  for (let i = 1; i < numSizeClasses; i++) counts[i - 1] = small[i]!;
+  counts[numSizeClasses - 1] = large;
+  return { Counts: counts, Buckets: sizeClassBuckets };
+}
+
+/** The metrics beyond readMetrics' set, in sorted name order. */
+export function readMoreMetrics(rt: Runtime): Map<string, MetricSampleValue> {
+  const hs = rt.memstats.heapStats;
+  const ss = rt.schedStats;
+  const m = new Map<string, MetricSampleValue>([
+    // NumCgoCall: gomem's programs make no cgo calls, and Go counts none for a program without cgo.
+    ['/cgo/go-to-c-calls:calls', 0],
+    ['/gc/heap/allocs-by-size:bytes', sizeClassHist(hs.smallAllocCount, hs.largeAllocCount)],
+    ['/gc/heap/frees-by-size:bytes', sizeClassHist(hs.smallFreeCount, hs.largeFreeCount)],
+    // Deprecated; identical to /sched/pauses/total/gc:seconds.
+    ['/gc/pauses:seconds', ss.stwTotalTimeGC.write()],
+    ['/sched/latencies:seconds', ss.timeToRun.write()],
+    ['/sched/pauses/stopping/gc:seconds', ss.stwStoppingTimeGC.write()],
+    ['/sched/pauses/stopping/other:seconds', ss.stwStoppingTimeOther.write()],
+    ['/sched/pauses/total/gc:seconds', ss.stwTotalTimeGC.write()],
+    ['/sched/pauses/total/other:seconds', ss.stwTotalTimeOther.write()],
+    // totalMutexWaitTimeNanos: sync.Mutex waits of sampled goroutines (proc.ts); gomem has no
+    // runtime-internal lock contention, the other part of Go's figure.
+    ['/sync/mutex/wait/total:seconds', ss.totalMutexWaitTime / 1e9],
+  ]);
+  // Non-default GODEBUG behaviour executed: gomem implements none of these settings'
+  // behaviours, so each stays at 0, as in a Go program that never runs one.
+  for (const info of godebugs) if (info.Opaque !== true) m.set(godebugMetricName(info.Name), 0);
+  return new Map([...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/**
+ * Every metric metrics.All() describes and its current value, in
+ * metrics.All()'s order: `scalars` (readMetrics' result, read at the same
+ * instant) and readMoreMetrics.
+ */
+export function readAllMetrics(rt: Runtime, scalars: ReadonlyMap<string, MetricValue>): Map<string, MetricSampleValue> {
+  const more = readMoreMetrics(rt);
+  const out = new Map<string, MetricSampleValue>();
+  for (const d of allDesc) {
+    const v = scalars.get(d.Name) ?? more.get(d.Name);
+    if (v !== undefined) out.set(d.Name, v);
+  }
+  return out;
 }

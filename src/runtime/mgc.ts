@@ -336,7 +336,7 @@ export class GC implements Collector {
     this.pauseNS = 0;
     const now = this.env.clock.now;
     this.tSweepTerm = now;
-    const stw = this.stopTheWorld();
+    const stw = this.stopTheWorld(true);
     // finishsweep_m: sweep what is left, then the unswept sets are empty; gcBits epochs rotate.
     while (this.sweeper.sweepone() !== -1) {
       /* sweep */
@@ -393,16 +393,22 @@ export class GC implements Collector {
 
   // ── stop the world ───────────────────────────────────────────────────
 
-  /** stopTheWorldWithSema: every P stops at this instant. */
-  private stopTheWorld(): { at: number } {
-    return { at: this.env.clock.now };
+  /**
+   * stopTheWorldWithSema: every P stops at this instant. `sample`: a GC
+   * stop-the-world (sweep or mark termination) that runtime/metrics counts.
+   */
+  private stopTheWorld(sample = false): { at: number; sample: boolean } {
+    return { at: this.env.clock.now, sample };
   }
 
   /**
    * startTheWorldWithSema: the pause lasted `ns` (stopping the Ps and the
    * work done while stopped); every P resumes no earlier than its end.
+   * The pause is a sample of /sched/pauses/total/gc:seconds, its stopping
+   * part (none: every P stops at once here; real Go takes from about 100 ns
+   * to a few hundred µs to stop running Ps) one of /sched/pauses/stopping/gc.
    */
-  private startTheWorld(stw: { at: number }, ns: number): void {
+  private startTheWorld(stw: { at: number; sample: boolean }, ns: number): void {
     const clock = this.env.clock;
     const end = Math.max(clock.now, stw.at) + Math.round(ns);
     clock.set(end);
@@ -410,6 +416,7 @@ export class GC implements Collector {
     const pause = end - stw.at;
     this.pauseNS += pause;
     this.cpu.pause += pause * this.maxprocs;
+    if (stw.sample) this.rt.schedStats.recordSTW(true, 0, pause);
   }
 
   /** The pause of a stop-the-world phase: stopping and restarting GOMAXPROCS Ps (calibrated per P). */
@@ -613,6 +620,8 @@ export class GC implements Collector {
 
   /** GODEBUG=gcstoptheworld=1|2: mark everything now, every P working, the world stopped. */
   private markWithWorldStopped(): void {
+    // Not a stop-the-world of its own in Go, which only keeps user goroutines off the Ps
+    // (schedEnableUser(false)) between the two pauses: no /sched/pauses sample.
     const stw = this.stopTheWorld();
     this.mark.drain(Infinity);
     const { ns } = this.mark.take();
@@ -630,7 +639,7 @@ export class GC implements Collector {
     const clock = this.env.clock;
     const now = clock.now;
     this.tMarkTerm = now;
-    const stw = this.stopTheWorld();
+    const stw = this.stopTheWorld(true);
     this.env.sched.computeStartingStackSize(rt.debugGC.adaptivestackstart !== 0);
     this.blacken = false;
     rt.gcBlackenEnabled = false;

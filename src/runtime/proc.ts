@@ -19,6 +19,7 @@
 // blocked, the program dies like Go: "all goroutines are asleep - deadlock!".
 
 import type { Clock } from '../sim/clock.ts';
+import { Rand } from '../sim/rand.ts';
 import { VirtualTimeLimit } from './deadline.ts';
 import { goThrow } from './panic.ts';
 import type { Runtime } from './runtime.ts';
@@ -58,6 +59,14 @@ export const forcePreemptNS = 10_000_000;
 
 /** runqgrab's usleep(3) before it takes a running P's runnext. */
 const stealRunNextDelay = 3_000;
+
+/** gTrackingPeriod (runtime2.go): one in this many transitions out of _Grunning starts latency tracking. */
+export const gTrackingPeriod = 8;
+
+/** waitReason.isMutexWait: parked on a sync.Mutex or sync.RWMutex (the wait reasons' strings, as gopark gives them). */
+function isMutexWait(reason: string): boolean {
+  return reason === 'sync.Mutex.Lock' || reason === 'sync.RWMutex.RLock' || reason === 'sync.RWMutex.Lock';
+}
 
 /** A pending timer: it readies g (time.Sleep), or calls f (a runtime timer such as the scavenger's). */
 export interface Timer {
@@ -129,6 +138,13 @@ export class Sched {
   threads = 1;
   /** Per-P goid caches: goids are handed out in batches of 16 per P (_GoidCacheBatch). */
   private readonly goidcache = new Map<number, { next: number; end: number }>();
+  /** casgstatusAlwaysTrack (proc.go): track every transition, not one in gTrackingPeriod (tests set it, as Go's do). */
+  casgstatusAlwaysTrack = false;
+  /**
+   * cheaprand for newproc's trackingSeq: a uniform uint32, from a stream of
+   * its own so that it moves no other draw (seed 1 unless the process sets it).
+   */
+  cheaprand: () => number = ((r) => () => r.uint32())(new Rand(1, 0x7472636b));
 
   constructor(
     private readonly rt: Runtime,
@@ -198,6 +214,9 @@ export class Sched {
     g.frames.length = 0;
     g.inlined.length = 0;
     g.gcAssistBytes = 0;
+    // Track the first transition of one new goroutine in gTrackingPeriod, at random (newproc1).
+    g.trackingSeq = this.cheaprand() & 0xff;
+    if (g.trackingSeq % gTrackingPeriod === 0) g.tracking = true;
     this.clock.advance(Math.round(this.hooks.goroutineCreateCost()));
     // The goroutine's first frame is written at the top of its stack.
     this.rt.sys.touch(g.stack.hi - 8, 8);
@@ -213,6 +232,7 @@ export class Sched {
 
   /** goexit0 + gfput: the goroutine ends; its G (and a stack of the starting size) is kept for reuse. */
   private goexit(g: G): void {
+    this.leaveRunning(g);
     g.status = _Gdead;
     g.body = null;
     g.frames.length = 0;
@@ -317,6 +337,7 @@ export class Sched {
 
   /** goready: make g runnable on the current P (runnext), at the current time. */
   ready(g: G): void {
+    if (g.tracking) this.trackRunnable(g, this.clock.now);
     g.status = _Grunnable;
     g.readyAt = this.clock.now;
     const p = this.rt.curP ?? this.ps[g.lastP] ?? this.ps[0]!;
@@ -328,9 +349,34 @@ export class Sched {
   /** gopark: the running goroutine stops until someone readies it. Yield YieldPark after this. */
   park(reason: string): typeof YieldPark {
     const g = this.curG!;
+    this.leaveRunning(g);
     g.status = _Gwaiting;
     g.waitreason = reason;
+    // A tracked goroutine blocking on a mutex: its wait is timed from here.
+    if (g.tracking && isMutexWait(reason)) g.trackingStamp = this.clock.now;
     return YieldPark;
+  }
+
+  /**
+   * casgstatus leaving _Grunning: every gTrackingPeriod-th such transition
+   * of a goroutine (its uint8 trackingSeq) starts tracking it until it next
+   * runs; Go samples so that the common path stays cheap.
+   */
+  private leaveRunning(g: G): void {
+    if (this.casgstatusAlwaysTrack || g.trackingSeq % gTrackingPeriod === 0) g.tracking = true;
+    g.trackingSeq = (g.trackingSeq + 1) & 0xff;
+  }
+
+  /**
+   * casgstatus to _Grunnable at `now` for a tracked goroutine: a wait on a
+   * mutex that ends here adds its time, scaled by the sampling period, to
+   * sched.totalMutexWaitTime; the runnable time is timed from here.
+   */
+  private trackRunnable(g: G, now: number): void {
+    if (g.status === _Gwaiting && isMutexWait(g.waitreason)) {
+      this.rt.schedStats.totalMutexWaitTime += (now - g.trackingStamp) * gTrackingPeriod;
+    }
+    g.trackingStamp = now;
   }
 
   /** A timer that readies g at `when` (time.Sleep, timers). */
@@ -366,6 +412,7 @@ export class Sched {
    * so an idle P picks it up.
    */
   injectglist(g: G): void {
+    if (g.tracking) this.trackRunnable(g, this.clock.now);
     g.status = _Grunnable;
     g.readyAt = this.clock.now;
     this.globrunq.push(g);
@@ -688,6 +735,7 @@ export class Sched {
       this.rt.curP = saved; // stopped
       return;
     }
+    if (g.tracking) this.trackRunnable(g, t.when);
     g.status = _Grunnable;
     g.readyAt = t.when;
     const p = this.ps[g.lastP] ?? this.ps[0]!;
@@ -767,6 +815,14 @@ export class Sched {
     p.lastG = g;
     this.rt.curP = p;
     this.curG = g;
+    if (g.tracking) {
+      // casgstatus(_Grunnable → _Grunning): the time it waited to run is one sample of /sched/latencies.
+      g.runnableTime += this.clock.now - g.trackingStamp;
+      g.trackingStamp = 0;
+      g.tracking = false;
+      this.rt.schedStats.timeToRun.record(g.runnableTime);
+      g.runnableTime = 0;
+    }
     g.status = _Grunning;
     g.lastP = p.id;
     this.schedwhen = this.clock.now;
@@ -793,10 +849,14 @@ export class Sched {
       }
       this.goexit(g);
     } else if (yielded === YieldGosched) {
+      this.leaveRunning(g);
+      if (g.tracking) this.trackRunnable(g, this.clock.now);
       g.status = _Grunnable;
       g.readyAt = this.clock.now;
       this.globrunq.push(g);
     } else if (yielded === YieldPreempt) {
+      this.leaveRunning(g);
+      if (g.tracking) this.trackRunnable(g, this.clock.now);
       g.status = _Grunnable;
       g.readyAt = this.clock.now;
       p.runq.push(g);

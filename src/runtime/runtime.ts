@@ -13,6 +13,7 @@ import type { SysMemory } from './mem.ts';
 import { GcControllerState, maxInt64 } from './mgcpacer.ts';
 import { ScavengeState, ScavengerState } from './mgcscavenge_bg.ts';
 import { MemProfile } from './mprof.ts';
+import { SchedStats } from './histogram.ts';
 import type { MHeap } from './mheap.ts';
 import type { MSpan } from './mspan.ts';
 import { Memory } from './memory.ts';
@@ -68,6 +69,8 @@ export class Runtime {
   readonly clock: Clock;
   readonly debug: MemDebug;
   readonly memstats = new MemStats();
+  /** The scheduler's latency and stop-the-world histograms and mutex-wait time (Go's sched.timeToRun, sched.stw*, …), for runtime/metrics. */
+  readonly schedStats = new SchedStats();
   readonly gcController: GcControllerState;
   readonly persistent: PersistentAllocator;
   /** Set by mallocinit. */

@@ -100,6 +100,16 @@ export class G {
   param: unknown = undefined;
   /** Debt (< 0) or credit of GC assist work, in bytes. */
   gcAssistBytes = 0;
+  /**
+   * casgstatus's latency tracking (for /sched/latencies and
+   * /sync/mutex/wait/total): whether this G is being tracked, its uint8
+   * count of transitions out of running (one in gTrackingPeriod is
+   * tracked), when its tracked state began, and its runnable time so far.
+   */
+  tracking = false;
+  trackingSeq = 0;
+  trackingStamp = 0;
+  runnableTime = 0;
 
   constructor(
     public goid: number,

@@ -3,7 +3,8 @@
 // cycle and its sweep are done (`yield* go.runtime.GC()`); the cycle starts
 // at the call even when the caller does not wait.
 
-import type { MetricValue } from '../../runtime/metrics.ts';
+import { type MetricSampleValue, readAllMetrics } from '../../runtime/metrics.ts';
+import { type Description, KindBad, KindFloat64, KindFloat64Histogram, KindUint64, allDesc } from '../../runtime/metrics_desc.ts';
 import { type MemStatsSnapshot, readMemStats } from '../../runtime/mstats.ts';
 import type { GoroutineBody } from '../../runtime/runtime2.ts';
 import type { GoProcess } from '../process.ts';
@@ -121,11 +122,26 @@ export class Debug {
 }
 
 export class Metrics {
+  /** metrics.ValueKind's values (Description.Kind). */
+  readonly KindBad = KindBad;
+  readonly KindUint64 = KindUint64;
+  readonly KindFloat64 = KindFloat64;
+  readonly KindFloat64Histogram = KindFloat64Histogram;
+
   constructor(private readonly p: GoProcess) {}
 
-  /** metrics.Read for the named metrics (every supported one when omitted). */
-  Read(names?: readonly string[]): Map<string, MetricValue> {
-    const all = this.p.readMetrics();
+  /** metrics.All(): the description of every supported metric, sorted by name (shared; do not modify). */
+  All(): readonly Description[] {
+    return allDesc;
+  }
+
+  /**
+   * metrics.Read for the named metrics (every supported one, in All()'s
+   * order, when omitted): a number (a bigint for a uint64 beyond 2^53) or a
+   * Float64Histogram {Counts, Buckets} (Buckets shared, as in Go).
+   */
+  Read(names?: readonly string[]): Map<string, MetricSampleValue> {
+    const all = readAllMetrics(this.p.rt, this.p.readMetrics());
     if (!names) return all;
     return new Map(names.map((n) => [n, all.get(n) ?? 0]));
   }
