@@ -205,6 +205,9 @@ export class GoProcess {
       sleepWall: (d) => this.costs.sleepIdle(d),
     });
     this.sched.maxTimeNs = opts.maxTimeNs ?? program.maxTimeNs ?? defaultMaxTimeNs;
+    // casgstatus's 1-in-8 sampling of scheduling latency: a stream of its own, from --seed.
+    const schedRand = new Rand(opts.seed ?? 1, 0x7472636b);
+    this.sched.cheaprand = () => schedRand.uint32();
     this.sched.ncpu = ncpu;
     this.startup = startup = new Startup(this.rt, this.sched, this.stacks);
     this.roots = { forEachGlobal: (f) => this.globals.forEachPointer(f), allgs: this.sched.allgs };
