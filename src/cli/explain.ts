@@ -5,9 +5,9 @@
 // change it. The classifier is src/go/explain.ts.
 
 import type { Command } from 'commander';
-import { OomKilled } from '../kernel/index.ts';
 import type { RunOptions } from '../go/process.ts';
 import { explainAt, formatExplain } from '../go/explain.ts';
+import { reachCheckpoint } from './at_checkpoint.ts';
 import { UsageError } from './errors.ts';
 import { type RunFlags, goEnvironment, loadProgram, machineOptions, programOptions, settingsEnv } from './run.ts';
 
@@ -22,27 +22,12 @@ export async function explainCommand(spec: string, flags: ExplainFlags): Promise
   if (!/^[A-Za-z0-9_.-]+$/.test(at)) throw new UsageError(`--at: "${at}" is not a checkpoint name`);
   const program = await loadProgram(spec);
   const runOpts: RunOptions = { ...machine, env, options: programOptions(flags.opt, program) };
-  let run;
-  try {
-    run = explainAt(program, runOpts, at);
-  } catch (e) {
-    if (e instanceof OomKilled) throw new UsageError(`${program.name} was OOM-killed while starting, before checkpoint "${at}"`);
-    throw e;
-  }
-  if (run.report === null) {
-    const r = run.result;
-    if (r.outcome === 'exit') {
-      const seen = run.checkpoints.length > 0 ? `its checkpoints: ${[...new Set(run.checkpoints)].join(', ')}` : 'it passed none';
-      throw new UsageError(`--at: ${program.name} has no checkpoint "${at}" (${seen})`);
-    }
-    const what = r.outcome === 'oom-kill' ? 'was OOM-killed' : r.outcome === 'time-limit' ? 'ran past --max-time' : `ended with a ${r.outcome}`;
-    const detail = run.stderr.split('\n').find((l) => l.trim() !== '');
-    throw new UsageError(`${program.name} ${what} before checkpoint "${at}"${detail !== undefined && r.outcome !== 'oom-kill' ? `: ${detail.trim()}` : ''}`);
-  }
+  const run = reachCheckpoint(program.name, at, () => explainAt(program, runOpts, at));
+  const report = run.report!;
   if (flags.json) {
-    const { mappings: _m, check: _c, ...rest } = run.report;
+    const { mappings: _m, check: _c, ...rest } = report;
     process.stdout.write(`${JSON.stringify(rest, null, 2)}\n`);
-  } else process.stdout.write(formatExplain(run.report));
+  } else process.stdout.write(formatExplain(report));
   return 0;
 }
 

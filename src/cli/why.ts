@@ -7,10 +7,10 @@
 // JSON. The search itself is src/go/why.ts.
 
 import type { Command } from 'commander';
-import { OomKilled } from '../kernel/index.ts';
 import type { RunOptions } from '../go/process.ts';
 import { parseInteger } from '../go/units.ts';
 import { type GoroutineGroup, type WhyPath, type WhyReport, parseAddress, whyAt } from '../go/why.ts';
+import { reachCheckpoint } from './at_checkpoint.ts';
 import { UsageError } from './errors.ts';
 import { type RunFlags, goEnvironment, loadProgram, machineOptions, programOptions, settingsEnv } from './run.ts';
 
@@ -108,25 +108,14 @@ export async function whyCommand(spec: string, flags: WhyFlags): Promise<number>
   if (!/^[A-Za-z0-9_.-]+$/.test(flags.at)) throw new UsageError(`--at: "${flags.at}" is not a checkpoint name`);
   const program = await loadProgram(spec);
   const runOpts: RunOptions = { ...machine, env, options: programOptions(flags.opt, program) };
-  let run;
-  try {
-    run = whyAt(program, runOpts, flags.at, { top, ...(addr !== undefined ? { addr } : {}) });
-  } catch (e) {
-    if (e instanceof OomKilled) throw new UsageError(`${program.name} was OOM-killed while starting, before checkpoint "${flags.at}"`);
-    throw e;
-  }
-  if (run.error !== null) throw new UsageError(run.error.message);
-  if (run.report === null) {
-    const r = run.result;
-    if (r.outcome === 'exit') {
-      const seen = run.checkpoints.length > 0 ? `its checkpoints: ${[...new Set(run.checkpoints)].join(', ')}` : 'it passed none';
-      throw new UsageError(`--at: ${program.name} has no checkpoint "${flags.at}" (${seen})`);
-    }
-    const what = r.outcome === 'oom-kill' ? 'was OOM-killed' : r.outcome === 'time-limit' ? 'ran past --max-time' : `ended with a ${r.outcome}`;
-    const detail = run.stderr.split('\n').find((l) => l.trim() !== '');
-    throw new UsageError(`${program.name} ${what} before checkpoint "${flags.at}"${detail !== undefined && r.outcome !== 'oom-kill' ? `: ${detail.trim()}` : ''}`);
-  }
-  process.stdout.write(flags.json ? `${JSON.stringify(run.report, null, 2)}\n` : formatWhy(run.report));
+  // A bad --addr is found at the checkpoint: the report is null then, and the error says why.
+  const run = reachCheckpoint(program.name, flags.at, () => {
+    const r = whyAt(program, runOpts, flags.at, { top, ...(addr !== undefined ? { addr } : {}) });
+    if (r.error !== null) throw new UsageError(r.error.message);
+    return r;
+  });
+  const report = run.report!;
+  process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatWhy(report));
   return 0;
 }
 
