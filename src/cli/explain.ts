@@ -7,7 +7,7 @@
 import type { Command } from 'commander';
 import type { RunOptions } from '../go/process.ts';
 import { explainAt, formatExplain } from '../go/explain.ts';
-import { reachCheckpoint } from './at_checkpoint.ts';
+import { reachCheckpoint, settingsOptions } from './at_checkpoint.ts';
 import { UsageError } from './errors.ts';
 import { type RunFlags, goEnvironment, loadProgram, machineOptions, programOptions, settingsEnv } from './run.ts';
 
@@ -32,23 +32,13 @@ export async function explainCommand(spec: string, flags: ExplainFlags): Promise
 }
 
 export function registerExplain(program: Command, setExit: (code: number) => void): void {
-  program
+  const cmd = program
     .command('explain')
     .description('where RSS and VSZ go: VmRSS and VmSize at a checkpoint split into causes that sum to them exactly, each with what would change it')
     .argument('<scenario-or-file>', 'a scenario name (gomem scenarios) or a .ts/.js file exporting a program')
     .option('--at <CHECKPOINT>', 'the checkpoint to explain (its first occurrence; default "exit", the end of main)')
-    .option('--json', 'the same lines as JSON')
-    .option('--gogc <N|off>', 'GOGC (overrides the environment)')
-    .option('--memlimit <SIZE|off>', 'GOMEMLIMIT, in Go syntax (512MiB, 4GiB, bytes)')
-    .option('--gomaxprocs <N>', "GOMAXPROCS (default: the machine's CPUs)")
-    .option('--godebug <k=v,...>', 'GODEBUG (madvdontneed=0 releases with MADV_FREE: see the LazyFree line)')
-    .option('--cgroup-memory-max <SIZE>', 'run in a cgroup with this memory.max')
-    .option('--mem-total <SIZE>', "the machine's RAM (MemTotal; default 24GiB)")
-    .option('--ncpu <N>', "the machine's CPUs (default 2)")
-    .option('--max-time <DURATION>', 'stop a program still running after this much virtual time (default 1h)')
-    .option('--thp <always|madvise|never>', 'transparent huge pages mode of the machine')
-    .option('--seed <N>', 'seed for everything random in the run')
-    .option('--opt <key=value>', 'set a program option (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--json', 'the same lines as JSON');
+  settingsOptions(cmd, 'GODEBUG (madvdontneed=0 releases with MADV_FREE: see the LazyFree line)')
     .addHelpText(
       'after',
       `

@@ -10,7 +10,7 @@ import type { Command } from 'commander';
 import type { RunOptions } from '../go/process.ts';
 import { parseInteger } from '../go/units.ts';
 import { type GoroutineGroup, type WhyPath, type WhyReport, parseAddress, whyAt } from '../go/why.ts';
-import { reachCheckpoint } from './at_checkpoint.ts';
+import { reachCheckpoint, settingsOptions } from './at_checkpoint.ts';
 import { UsageError } from './errors.ts';
 import { type RunFlags, goEnvironment, loadProgram, machineOptions, programOptions, settingsEnv } from './run.ts';
 
@@ -120,25 +120,15 @@ export async function whyCommand(spec: string, flags: WhyFlags): Promise<number>
 }
 
 export function registerWhy(program: Command, setExit: (code: number) => void): void {
-  program
+  const cmd = program
     .command('why')
     .description('why is it alive: at a checkpoint, retainer paths from the roots to the largest retained types (or to --addr), and goroutines by where they are blocked')
     .argument('<scenario-or-file>', 'a scenario name (gomem scenarios) or a .ts/.js file exporting a program')
     .requiredOption('--at <CHECKPOINT>', 'the checkpoint to stop at (its first occurrence; "exit" is the end of main)')
     .option('--addr <ADDR>', 'the path to the object holding this address (0xc000123456) instead of the type table')
     .option('--top <N>', 'how many of the largest retained types to show (default 5)')
-    .option('--json', 'the same report as JSON')
-    .option('--gogc <N|off>', 'GOGC (overrides the environment)')
-    .option('--memlimit <SIZE|off>', 'GOMEMLIMIT, in Go syntax (512MiB, 4GiB, bytes)')
-    .option('--gomaxprocs <N>', "GOMAXPROCS (default: the machine's CPUs)")
-    .option('--godebug <k=v,...>', 'GODEBUG')
-    .option('--cgroup-memory-max <SIZE>', 'run in a cgroup with this memory.max')
-    .option('--mem-total <SIZE>', "the machine's RAM (MemTotal; default 24GiB)")
-    .option('--ncpu <N>', "the machine's CPUs (default 2)")
-    .option('--max-time <DURATION>', 'stop a program still running after this much virtual time (default 1h)')
-    .option('--thp <always|madvise|never>', 'transparent huge pages mode of the machine')
-    .option('--seed <N>', 'seed for everything random in the run')
-    .option('--opt <key=value>', 'set a program option (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--json', 'the same report as JSON');
+  settingsOptions(cmd)
     .addHelpText(
       'after',
       `
