@@ -36,7 +36,7 @@ import { progSpans } from '../runtime/mbitmap.ts';
 import { pageBitsGet, pallocDataWords, scavengedOffset } from '../runtime/mpallocbits.ts';
 import { chunkIndex, chunkPageIndex } from '../runtime/mpagealloc_64bit.ts';
 import { type MSpan, mSpanInUse, mSpanManual } from '../runtime/mspan.ts';
-import { readmemstats } from '../runtime/mstats.ts';
+import { memStatsAsTheyStand } from '../runtime/mstats.ts';
 import { minSizeForMallocHeader, pageSize } from '../runtime/sizeclasses_const.ts';
 import type { GoProcess, RunOptions, RunResult } from './process.ts';
 import type { Program } from './program.ts';
@@ -597,16 +597,7 @@ export function explain(p: GoProcess, checkpoint: string): ExplainReport {
   vsz.add('vsz.heap.free', freeBytes, false);
   vsz.add('vsz.heap.released', releasedBytes, false);
 
-  const gc = rt.gcController;
-  const ms = readmemstats({
-    memstats: rt.memstats,
-    heapInUse: gc.heapInUse.bytes,
-    heapFree: gc.heapFree.bytes,
-    heapReleased: gc.heapReleased.bytes,
-    spanallocInuse: rt.mheap.spanalloc.inuse,
-    cacheallocInuse: rt.mheap.cachealloc.inuse,
-    heapGoalExact: 0n,
-  });
+  const ms = memStatsAsTheyStand(rt);
 
   const rssOf = (prefix: string): number => {
     let n = 0;

@@ -189,6 +189,15 @@ export function readmemstats(src: MemStatsSources): MemStatsSnapshot {
 export function readMemStats(rt: import('./runtime.ts').Runtime): MemStatsSnapshot {
   rt.schedStats.recordSTW(false, 0, 0);
   flushallmcaches(rt);
+  return memStatsAsTheyStand(rt);
+}
+
+/**
+ * The MemStats figures as the runtime holds them now, without
+ * ReadMemStats's stop-the-world and flush: for a reader that must not
+ * change the state it reports on (gomem explain).
+ */
+export function memStatsAsTheyStand(rt: import('./runtime.ts').Runtime): MemStatsSnapshot {
   const gc = rt.gcController;
   return readmemstats({
     memstats: rt.memstats,
