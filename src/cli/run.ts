@@ -22,7 +22,7 @@ import {
   type OomSnapshot,
 } from '../kernel/index.ts';
 import { oomKillLines, oomReport } from '../go/oom_report.ts';
-import { GoProcess, type RunOptions } from '../go/process.ts';
+import { GoProcess, type RunOptions, type RunResult } from '../go/process.ts';
 import { promExposition, promSnapshot } from '../go/pkg/client_golang.ts';
 import { type SummaryStats, runSummary } from './summary.ts';
 import { explain, formatExplain } from '../go/explain.ts';
@@ -34,6 +34,8 @@ import { defaultMaxTimeNs } from '../runtime/deadline.ts';
 import { atoi32, atoi64, defaultDebugVars, parseByteCount } from '../runtime/runtime1.ts';
 import { scenarios } from '../scenarios/index.ts';
 import { SourceError, UsageError } from './errors.ts';
+import { traceFile, tracePath, traceProgram, traceSettings } from './trace.ts';
+import { TraceWriter } from '../trace/writer.ts';
 
 export interface RunFlags {
   gogc?: string;
@@ -61,6 +63,7 @@ export interface RunFlags {
   prom?: string;
   quiet?: boolean;
   explain?: boolean;
+  trace?: string;
 }
 
 /**
@@ -320,12 +323,20 @@ export async function runCommand(spec: string, flags: RunFlags): Promise<number>
   const env = settingsEnv(flags, goEnvironment());
   const machine = machineOptions(flags);
   const program = await loadProgram(spec);
+  const traceTo = flags.trace === undefined ? null : tracePath(flags.trace);
+  let trace: TraceWriter | null = null;
   const runOpts: RunOptions = {
     ...machine,
     env,
     options: programOptions(flags.opt, program),
-    stdout: (s) => process.stdout.write(s),
-    stderr: (s) => process.stderr.write(s),
+    stdout: (s) => {
+      trace?.output('stdout', s);
+      process.stdout.write(s);
+    },
+    stderr: (s) => {
+      trace?.output('stderr', s);
+      process.stderr.write(s);
+    },
   };
   const profiles = memProfileTargets(flags);
   const smapsFilter = typeof flags.smaps === 'string' ? smapsFilterOf(flags.smaps) : null;
@@ -335,6 +346,7 @@ export async function runCommand(spec: string, flags: RunFlags): Promise<number>
   let psHeader = false;
   let last: SummaryStats | null = null;
   runOpts.onCheckpoint = (json, name, p) => {
+    trace?.checkpoint(name, json);
     if (!flags.quiet) last = { name, memstats: (JSON.parse(json) as { memstats: SummaryStats['memstats'] }).memstats };
     const profilePath = profiles.get(name);
     if (profilePath !== undefined) writeOutput(profilePath, p.heapProfile(), '--memprofile');
@@ -375,7 +387,18 @@ export async function runCommand(spec: string, flags: RunFlags): Promise<number>
     throw e;
   }
   if (flags.strace) new StraceWriter(p.machine.events, { sink: (line) => process.stderr.write(`${line}\n`) });
-  const r = p.run();
+  if (traceTo !== null) trace = new TraceWriter(p, traceProgram(spec, program), traceSettings(runOpts));
+  const endTrace = (status: number, outcome: string): void => {
+    if (trace !== null && traceTo !== null) writeOutput(traceTo, traceFile(trace.finish(status, outcome)), '--trace');
+  };
+  let r: RunResult;
+  try {
+    r = p.run();
+  } catch (e) {
+    endTrace(70, 'gomem error'); // what was recorded up to a fault of gomem's own is kept
+    throw e;
+  }
+  endTrace(r.status, r.outcome);
   const summary = (): void => {
     if (!flags.quiet) for (const line of runSummary(p, r, last)) process.stderr.write(`${line}\n`);
   };
@@ -438,6 +461,7 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
     .option('--explain', 'at each checkpoint, VmRSS and VmSize split into their causes, to the byte (gomem explain; EXPLAIN {json} lines with --json)')
     .option('--quiet', 'leave out the summary of the run on stderr (how it ended, peak RSS and VSZ, heap and goal, GC cycles and CPU)')
     .option('--prom <DIR>', "write DIR/<checkpoint>.prom at each checkpoint: Prometheus text as client_golang's Go and process collectors expose it")
+    .option('--trace <FILE>', 'record the run as an event trace (docs/trace-format.md): RSS and VSZ changes with causes, GC phases, spans, scavenger, snapshots; for gomem view')
     .option('--memprofile-at <CHECKPOINT>', 'also write one at this checkpoint, beside FILE with the name inserted (repeatable; for pprof -base)', (v: string, prev: string[] = []) => [...prev, v])
     .addHelpText(
       'after',

@@ -49,6 +49,14 @@ export interface OomEvent {
   kernelLog: readonly string[];
 }
 
+/** Memory reclaim (mm/vmscan.c) freed pages charged to a cgroup: page cache, lazily freed anonymous pages. */
+export interface ReclaimEvent {
+  t: number;
+  /** The cgroup whose subtree was reclaimed ("/" for the whole machine). */
+  cgroup: string;
+  pages: number;
+}
+
 export interface ExitEvent {
   pid: number;
   t: number;
@@ -61,5 +69,6 @@ export type KernelEvents = {
   syscall: SyscallEvent;
   fault: FaultEvent;
   oom: OomEvent;
+  reclaim: ReclaimEvent;
   exit: ExitEvent;
 };

@@ -25,6 +25,14 @@ import type { Vma } from './vma.ts';
 
 /** Reclaims up to `nr` pages charged to `target`'s subtree; returns pages freed. */
 export function reclaim(machine: Machine, target: Cgroup, nr: number): number {
+  const freed = shrink(machine, target, nr);
+  // Observers learn of the pages reclaim took from processes' RSS here, not from the fault or charge that ran it.
+  const ev = machine.events;
+  if (freed > 0 && ev.wants('reclaim')) ev.emit('reclaim', { t: machine.clock.now, cgroup: target.path, pages: freed });
+  return freed;
+}
+
+function shrink(machine: Machine, target: Cgroup, nr: number): number {
   const cgs = target.subtree();
   const cur: { fc: FileCache | null; idx: number } = { fc: null, idx: 0 };
   let freed = 0;

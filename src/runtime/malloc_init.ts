@@ -30,6 +30,8 @@ export function mallocinit(rt: Runtime): void {
     initHeapBits: (s) => initHeapBits(rt.sys, s),
     allocScavenge: (n, force) => allocScavenge(rt, n, force),
     scavenge: rt.scavenge,
+    events: rt.events,
+    clock: rt.clock,
   });
   rt.mcache0 = allocmcache(rt);
   rt.mheap.allocArenaHintRecords();

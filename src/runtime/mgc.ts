@@ -49,6 +49,7 @@ import { gType, scanType } from './rtypes.ts';
 import { mallocgc } from './malloc.ts';
 import { clearSudogCache } from './proc_sudog.ts';
 import { gcPaceScavenger, startScavenger, minHeapForMetadataHugePages, scavengerSweepDone } from './mgcscavenge_bg.ts';
+import type { GCPhase, MarkWorker } from './traceevent.ts';
 
 /** forcegcperiod: a GC at least every 2 minutes once one has run (proc.go). */
 export const forcegcperiod = 2 * 60 * 1e9;
@@ -348,6 +349,12 @@ export class GC implements Collector {
     clearSudogCache(rt);
     this.cycles++;
     const pacerLine = rt.gcController.startCycle(now, procs, { kind: kind === 'heap' ? gcTriggerHeap : kind === 'time' ? gcTriggerTime : gcTriggerCycle }, { gcstoptheworld: this.mode, initialHeapLive: this.heap0 });
+    const ev = rt.events;
+    if (ev.wants('gcStart')) {
+      const trigger = rt.gcController.trigger().trigger;
+      ev.emit('gcStart', { t: now, cycle: this.cycles, kind, heapLive: this.heap0, trigger, goal: rt.gcController.heapGoal() });
+    }
+    this.phaseEvent('sweepterm', now);
     this.dedicated = rt.gcController.dedicatedMarkWorkersNeeded;
     this.feedLimiterIdle();
     this.limiter.startGCTransition(true, now);
@@ -366,6 +373,7 @@ export class GC implements Collector {
     rt.gcBlackenEnabled = true;
     this.startTheWorld(stw, this.stwCost('sweepTermination') + sweptNs);
     this.tMark = this.env.clock.now;
+    this.phaseEvent('mark', this.tMark);
     this.env.sched.wantPoll(); // idle Ps start their workers
     this.limiter.finishGCTransition(this.tMark);
     if (rt.debugGC.gcpacertrace > 0) this.env.print(pacerLine);
@@ -520,6 +528,7 @@ export class GC implements Collector {
     }
     p.busyTime += spent;
     p.time = clock.now;
+    this.markEvent(id, dedicated ? 'dedicated' : fractional ? 'fractional' : 'idle', start, spent, units);
     if (!this.mark.available()) {
       // gcMarkDone's ragged barrier and stop-the-world wait for a goroutine running elsewhere to reach its safe point.
       if (clock.now < this.env.sched.safePointAt) clock.set(this.env.sched.safePointAt);
@@ -608,6 +617,7 @@ export class GC implements Collector {
     this.env.clock.advance(Math.round(ns));
     gc.assistTime += spent;
     this.cpu.assist += spent;
+    this.markEvent(p?.id ?? -1, 'assist', start, spent, units);
     this.limiter.addAssistTime(spent);
     this.updateLimiter();
     if (!this.mark.available()) {
@@ -624,8 +634,9 @@ export class GC implements Collector {
     // (schedEnableUser(false)) between the two pauses: no /sched/pauses sample.
     const stw = this.stopTheWorld();
     this.mark.drain(Infinity);
-    const { ns } = this.mark.take();
+    const { ns, units } = this.mark.take();
     const wall = ns / this.maxprocs;
+    this.markEvent(-1, 'stw', stw.at, ns, units);
     this.rt.gcController.dedicatedMarkTime += ns;
     this.cpu.dedicated += ns;
     this.startTheWorld(stw, wall);
@@ -639,6 +650,7 @@ export class GC implements Collector {
     const clock = this.env.clock;
     const now = clock.now;
     this.tMarkTerm = now;
+    this.phaseEvent('marktermination', now);
     const stw = this.stopTheWorld(true);
     this.env.sched.computeStartingStackSize(rt.debugGC.adaptivestackstart !== 0);
     this.blacken = false;
@@ -687,6 +699,8 @@ export class GC implements Collector {
     ms.gc_cpu_fraction = total > 0 ? (this.cpu.total - this.cpu.idle) / total : 0;
     rt.scavenge.accumulate();
     this.onMarkTermination?.();
+    this.doneEvent();
+    this.phaseEvent(stwSwept ? 'sweepdone' : 'sweep', end);
     if (this.userForced) ms.numforcedgc++;
     ms.numgc++;
     rt.mheap.pages.scav.index.nextGen();
@@ -729,6 +743,45 @@ export class GC implements Collector {
     this.sweeper.pace(gc.trigger().trigger);
     gcPaceScavenger(this.rt);
     this.rt.onGCCommit?.();
+  }
+
+  // ── events for observers (traceevent.ts) ─────────────────────────────
+
+  private phaseEvent(phase: GCPhase, t: number): void {
+    const ev = this.rt.events;
+    if (ev.wants('gcPhase')) ev.emit('gcPhase', { t, cycle: this.cycles, phase });
+  }
+
+  private markEvent(p: number, who: MarkWorker, t: number, ns: number, work: number): void {
+    const ev = this.rt.events;
+    if (ev.wants('gcMark')) ev.emit('gcMark', { t, cycle: this.cycles, p, who, ns, work, grey: this.mark.work.n, marked: this.mark.work.bytesMarked });
+  }
+
+  /** At the end of mark termination, with the figures gctrace prints. */
+  private doneEvent(): void {
+    const ev = this.rt.events;
+    if (!ev.wants('gcDone')) return;
+    const gc = this.rt.gcController;
+    const c = this.cpu;
+    ev.emit('gcDone', {
+      t: this.tEnd,
+      cycle: this.cycles,
+      heap0: this.heap0,
+      heap1: this.heap1,
+      heap2: this.heap2,
+      goal: gc.lastHeapGoal,
+      nextGoal: gc.heapGoal(),
+      nextTrigger: gc.trigger().trigger,
+      pauseNs: this.pauseNS,
+      heapScan: gc.lastHeapScan,
+      stackScan: gc.lastStackScan,
+      globalsScan: gc.globalsScan,
+      cpuAssist: c.assist,
+      cpuDedicated: c.dedicated,
+      cpuFractional: c.fractional,
+      cpuIdle: c.idle,
+      cpuPause: c.pause,
+    });
   }
 
   /** The gctrace line of the cycle that just ended (mgc.go gcMarkTermination). */
@@ -795,6 +848,7 @@ export class GC implements Collector {
 
   /** The sweep of this cycle finished: the scavenger's and gcpacertrace's moment. */
   private onSweepDone(): void {
+    this.phaseEvent('sweepdone', this.env.clock.now);
     this.rt.onSweepDone?.();
     if (this.rt.debugGC.gcpacertrace > 0) {
       const h = this.rt.mheap;

@@ -10,7 +10,7 @@
 // sysUnused and then, itself, `gcController.heapReleased += n`,
 // `gcController.heapFree -= n`, `heapStats.committed -= n`,
 // `heapStats.released += n`. Those counters belong to mheap/mstats, so here
-// the page allocator calls `p.accounting.released(n)` (interface
+// the page allocator calls `p.accounting.released(addr, n)` (interface
 // ScavengeAccounting) right after sysUnused; mheap plugs in. The per-cycle
 // `releasedBg` / `releasedEager` totals live in `p.scav` as in Go and are
 // updated by the callers (bgscavenge, allocSpan), not here.
@@ -69,8 +69,8 @@ export const scavChunkHiOccPages = Math.floor(scavChunkHiOccFrac * pallocChunkPa
 
 /** What mheap does with the bytes scavengeOne released (see the file header). */
 export interface ScavengeAccounting {
-  /** nbytes were just released with sysUnused. */
-  released(nbytes: number): void;
+  /** nbytes at addr were just released with sysUnused. */
+  released(addr: number, nbytes: number): void;
 }
 
 // ──────────────────────── scavChunkData ────────────────────────
@@ -447,7 +447,7 @@ export function scavengeOne(p: PageAlloc, ci: number, searchIdx: number, max: nu
 
       if (!p.test) {
         p.sys.sysUnused(addr, npages * pageSize);
-        p.accounting?.released(npages * pageSize);
+        p.accounting?.released(addr, npages * pageSize);
       }
 
       // Give them back, now scavenged.

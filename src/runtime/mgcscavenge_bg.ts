@@ -23,6 +23,7 @@ import { physPageSize } from './mem.ts';
 import { PIController, reduceExtraPercent, retainExtraPercent, scavengeCostRatio, scavengePercent } from './mgcscavenge.ts';
 import type { Sched } from './proc.ts';
 import type { Runtime } from './runtime.ts';
+import type { ScavengeWho } from './traceevent.ts';
 import { type G, type GoroutineBody, type YieldValue, YieldPark } from './runtime2.ts';
 
 /** ^uint64(0) for a goal: no scavenging wanted. */
@@ -51,6 +52,8 @@ export interface ScavengeLimiter {
  * termination; /cpu/classes/scavenge/* read totals + this cycle's).
  */
 export class ScavengeState {
+  /** Who the pages being released now are released for (the scavenge event's who). */
+  releasing: ScavengeWho = 'background';
   /** Retained heap (heapInUse + heapFree) to keep; noGoal disables. */
   gcPercentGoal = noGoal;
   /** mappedReady to keep; noGoal disables. */
@@ -348,7 +351,9 @@ export function allocScavenge(rt: Runtime, bytes: number, force: boolean): numbe
   const s = rt.scavenge;
   const start = rt.clock.now;
   const limiter = s.limiter;
+  s.releasing = 'alloc';
   const released = rt.mheap.pages.scavenge(bytes, limiter === null ? null : () => limiter.limiting(), force);
+  s.releasing = 'background';
   rt.mheap.pages.scav.releasedEager += released;
   const dt = rt.clock.now - start;
   limiter?.addAssistTime(dt);
@@ -363,7 +368,9 @@ export function allocScavenge(rt: Runtime, bytes: number, force: boolean): numbe
  * line with the amount in the eager column.
  */
 export function scavengeAll(rt: Runtime, scavtrace: number, print: (s: string) => void): number {
+  rt.scavenge.releasing = 'free-os-memory';
   const released = rt.mheap.pages.scavenge(Infinity, null, true);
+  rt.scavenge.releasing = 'background';
   if (scavtrace > 0) print(scavTraceLine(rt, 0, released, true));
   return released;
 }

@@ -21,6 +21,8 @@ import { physPageSize } from './mem.ts';
 import { FixAlloc } from './mfixalloc.ts';
 import type { GcControllerState } from './mgcpacer.ts';
 import type { ScavengeState } from './mgcscavenge_bg.ts';
+import type { EventStream } from '../sim/events.ts';
+import type { RuntimeEvents, SpanUse } from './traceevent.ts';
 import { GCBitsArenas } from './mheap_gcbits.ts';
 import { PageAlloc } from './mpagealloc.ts';
 import { pallocChunkPages } from './mpallocbits.ts';
@@ -52,6 +54,8 @@ export const mcacheSize = 1200;
 export const arenaHintSize = 24;
 
 const alignUp = (n: number, a: number): number => Math.ceil(n / a) * a;
+/** The span events' name of each spanAllocType, by its value. */
+const spanUses: readonly SpanUse[] = ['heap', 'stack', 'bits', 'workbuf'];
 
 /** What the heap needs from the runtime around it. */
 export interface MHeapEnv {
@@ -70,6 +74,10 @@ export interface MHeapEnv {
   allocScavenge?(bytesToScavenge: number, force: boolean): number;
   /** The scavenger's goals and the GC CPU limiter (Go's `scavenge`, gcCPULimiter). */
   readonly scavenge?: ScavengeState;
+  /** The runtime's event stream: span and scavenger events for observers. */
+  readonly events?: EventStream<RuntimeEvents>;
+  /** The virtual clock the events are stamped with. */
+  readonly clock?: { readonly now: number };
   /** Writes the heap bits of a fresh scan span (mbitmap.go initHeapBits). */
   initHeapBits(s: MSpan): void;
 }
@@ -150,7 +158,9 @@ export class MHeap {
     });
     // What scavengeOne does to the heap statistics after each sysUnused.
     this.pages.accounting = {
-      released: (n) => {
+      released: (addr, n) => {
+        const ev = env.events;
+        if (ev?.wants('scavenge')) ev.emit('scavenge', { t: env.clock?.now ?? 0, addr, bytes: n, who: env.scavenge?.releasing ?? 'background' });
         const gc = env.gcController;
         gc.heapReleased.add(n);
         gc.heapFree.add(-n);
@@ -489,6 +499,8 @@ export class MHeap {
     hs.committed += scav;
     hs.released -= scav;
     this.chargeSpanType(typ, nbytes);
+    const ev = this.env.events;
+    if (ev?.wants('spanAlloc')) ev.emit('spanAlloc', { t: this.env.clock?.now ?? 0, base, npages, spanclass: typ === spanAllocHeap ? spanclass : 0, use: spanUses[typ]!, scav });
     return s;
   }
 
@@ -617,6 +629,8 @@ export class MHeap {
     if (typ === spanAllocHeap) gc.heapInUse.add(-nbytes);
     this.chargeSpanType(typ, -nbytes);
     this.pages.free(s.startAddr, s.npages);
+    const ev = this.env.events;
+    if (ev?.wants('spanFree')) ev.emit('spanFree', { t: this.env.clock?.now ?? 0, base: s.startAddr, npages: s.npages, spanclass: typ === spanAllocHeap ? s.spanclass : 0, use: spanUses[typ]!, scav: 0 });
     s.state = mSpanDead;
     this.freeMSpanLocked(s);
   }

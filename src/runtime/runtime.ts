@@ -5,6 +5,8 @@
 // (mallocgc(rt, …)).
 
 import { CacheModel, cacheWays } from '../sim/cache.ts';
+import { EventStream } from '../sim/events.ts';
+import type { RuntimeEvents } from './traceevent.ts';
 import type { Clock } from '../sim/clock.ts';
 import type { AllocCosts } from '../sim/cost.ts';
 import type { MCache } from './mcache.ts';
@@ -104,6 +106,8 @@ export class Runtime {
   onGCCommit: (() => void) | null = null;
   /** Called when a cycle's sweep has finished (scavtrace, the scavenger's wake-up). */
   onSweepDone: (() => void) | null = null;
+  /** GC, span and scavenger events for observers (traceevent.ts); the runtime never calls an observer itself. */
+  readonly events = new EventStream<RuntimeEvents>();
   /** The write barrier every pointer store goes through (mbarrier.ts); the collector enables it. */
   writeBarrier: WriteBarrier = noWriteBarrier;
   /** Type descriptors by address (interface type words, malloc headers). */
