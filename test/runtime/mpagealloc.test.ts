@@ -201,7 +201,7 @@ describe('scavengeOne outside test mode', () => {
   it('releases with sysUnused, reports the bytes to the accounting hook, and keeps a free huge page whole', () => {
     const { sys, p } = startup();
     const released: number[] = [];
-    p.accounting = { released: (n) => released.push(n) };
+    p.accounting = { released: (_addr, n) => released.push(n) };
     // Use the whole chunk once so it is free and unscavenged (backed).
     expect(p.alloc(512)).toEqual([heapBase, 4 * MiB]); // new memory is scavenged
     p.free(heapBase, 512);
