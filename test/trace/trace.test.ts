@@ -8,9 +8,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GoProcess, type RunOptions } from '../../src/go/process.ts';
-import { defineProgram, type Program } from '../../src/go/program.ts';
-import { T } from '../../src/go/types.ts';
-import type { Slice } from '../../src/go/values.ts';
+import type { Program } from '../../src/go/program.ts';
+import { churnProgram } from '../../bench/programs/churn.ts';
 import { scenarios } from '../../src/scenarios/index.ts';
 import { ByteReader, ByteWriter, TraceFormatError, traceMagic } from '../../src/trace/format.ts';
 import { type TraceRecord, decodeTrace } from '../../src/trace/reader.ts';
@@ -219,31 +218,10 @@ describe('format', () => {
   });
 });
 
-// 100 MB/s of 4 KiB request buffers (the container-oom service's kind of
-// garbage) over a 16 MiB live ring. The budget is 50 MB for 600 virtual
-// seconds; this runs 60 and holds the trace to a tenth of it, start-up and
-// all (a steady workload's trace grows linearly with time).
-const churn = defineProgram({
-  name: 'churn-100mbs',
-  description: '100 MB/s of 4 KiB buffers, 16 MiB of them live',
-  maxTimeNs: 3600e9,
-  *main(go) {
-    const bytes = T.slice(T.byte);
-    const g = go.globals({ ring: T.slice(bytes) });
-    const ringLen = 4096;
-    g.ring = go.make(T.slice(bytes), ringLen);
-    const perTick = Math.round(100e6 / 4096 / 100); // 10 ms ticks
-    let n = 0;
-    for (let k = 0; k < 60 * 100; k++) {
-      for (let i = 0; i < perTick; i++) {
-        const b = go.make(bytes, 4096);
-        go.fill(b);
-        go.set(g.ring as Slice, n++ % ringLen, b);
-      }
-      yield* go.time.Sleep(10e6);
-    }
-  },
-});
+// The budget is 50 MB for 600 virtual seconds of 100 MB/s; this runs 60
+// and holds the trace to a tenth of it, start-up and all (a steady
+// workload's trace grows linearly with time; bench/trace.ts runs the 600).
+const churn = churnProgram(60);
 
 describe('size', () => {
   it('a workload allocating 100 MB/s writes under 50 MB per 600 virtual seconds', () => {
