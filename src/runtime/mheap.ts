@@ -387,6 +387,7 @@ export class MHeap {
           sys.sysMap(this.curArena.base, size, gc.heapReleased);
           hs.released += size;
           this.pages.grow(this.curArena.base, size);
+          this.grewEvent(this.curArena.base, size);
           totalGrowth += size;
         }
         this.curArena.base = r.v;
@@ -399,8 +400,15 @@ export class MHeap {
     sys.sysMap(v, nBase - v, gc.heapReleased);
     hs.released += nBase - v;
     this.pages.grow(v, nBase - v);
+    this.grewEvent(v, nBase - v);
     totalGrowth += nBase - v;
     return totalGrowth;
+  }
+
+  /** The heap grew by [base, base+bytes): mapped, and released (scavenged) until a span takes it. */
+  private grewEvent(base: number, bytes: number): void {
+    const ev = this.env.events;
+    if (ev?.wants('heapGrow')) ev.emit('heapGrow', { t: this.env.clock?.now ?? 0, base, bytes });
   }
 
   /**

@@ -88,6 +88,13 @@ export interface SpanEvent {
   scav: number;
 }
 
+export interface HeapGrowEvent {
+  t: number;
+  /** Address space added to the heap (sysMap'd, counted as released until used). */
+  base: number;
+  bytes: number;
+}
+
 /** What asked the scavenger for memory back. */
 export type ScavengeWho = 'background' | 'alloc' | 'free-os-memory';
 
@@ -108,4 +115,5 @@ export type RuntimeEvents = {
   spanAlloc: SpanEvent;
   spanFree: SpanEvent;
   scavenge: ScavengeEvent;
+  heapGrow: HeapGrowEvent;
 };

@@ -24,6 +24,7 @@ export const R = {
   snapshot: 14,
   output: 15,
   exit: 16,
+  heapGrow: 17,
 } as const;
 
 // Enumerations, by position: a record stores the index.

@@ -83,6 +83,7 @@ export type TraceRecord =
     }
   | { kind: 'spanAlloc' | 'spanFree'; t: number; base: number; npages: number; spanclass: number; use: (typeof spanUses)[number]; scav: number }
   | { kind: 'scavenge'; t: number; addr: number; bytes: number; who: (typeof scavengeWhos)[number] }
+  | { kind: 'heapGrow'; t: number; base: number; bytes: number }
   | {
       kind: 'allocs';
       t: number;
@@ -178,6 +179,9 @@ export function decodeTrace(bytes: Uint8Array): Trace {
       }
       case R.scavenge:
         records.push({ kind: 'scavenge', t, addr: r.u() * runtimePageSize, bytes: r.u() * runtimePageSize, who: pick(scavengeWhos, r.u(), 'scavenger caller') });
+        break;
+      case R.heapGrow:
+        records.push({ kind: 'heapGrow', t, base: r.u() * runtimePageSize, bytes: r.u() * runtimePageSize });
         break;
       case R.allocs: {
         const n = r.u();

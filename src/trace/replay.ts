@@ -42,6 +42,9 @@ export class TraceReplay {
   largeFreeCount = 0;
   tiny = 0;
   numgc = 0;
+  /** Bytes the heap has mapped (grown), and of them released to the OS (scavenged, or never used). */
+  heapMapped = 0;
+  heapReleased = 0;
   t = 0;
   private started = false;
 
@@ -60,6 +63,14 @@ export class TraceReplay {
         break;
       case 'spanAlloc':
         this.spans.set(rec.base, { npages: rec.npages, spanclass: rec.spanclass, use: rec.use });
+        this.heapReleased -= rec.scav;
+        break;
+      case 'heapGrow':
+        this.heapMapped += rec.bytes;
+        this.heapReleased += rec.bytes;
+        break;
+      case 'scavenge':
+        this.heapReleased += rec.bytes;
         break;
       case 'spanFree':
         this.spans.delete(rec.base);
@@ -99,7 +110,13 @@ export class TraceReplay {
     this.largeFree = a.largeFree;
     this.largeFreeCount = a.largeFreeCount;
     this.tiny = a.tiny;
-    this.numgc = (rec.state.gc as { numgc: number }).numgc;
+    const gc = rec.state.gc as { numgc: number; heapInUse: number; heapFree: number; heapReleased: number };
+    this.numgc = gc.numgc;
+    this.heapReleased = gc.heapReleased;
+    // Stacks, workbufs and GC bits come out of the heap's pages too, but MemStats counts them elsewhere.
+    let manual = 0;
+    for (const s of rec.spans) if (s.use !== 'heap') manual += s.npages * runtimePageSize;
+    this.heapMapped = gc.heapInUse + gc.heapFree + gc.heapReleased + manual;
   }
 
   /** /proc/PID/status's memory lines, kB. */
@@ -109,13 +126,28 @@ export class TraceReplay {
   }
 
   /** The MemStats fields the trace determines: the span and allocation figures, and NumGC. */
-  memStats(): { HeapInuse: number; StackInuse: number; Mallocs: number; Frees: number; TotalAlloc: number; HeapAlloc: number; HeapObjects: number; NumGC: number } {
+  memStats(): {
+    HeapSys: number;
+    HeapIdle: number;
+    HeapInuse: number;
+    HeapReleased: number;
+    StackInuse: number;
+    Mallocs: number;
+    Frees: number;
+    TotalAlloc: number;
+    HeapAlloc: number;
+    HeapObjects: number;
+    NumGC: number;
+  } {
     let heap = 0;
     let stack = 0;
+    let manual = 0;
     for (const s of this.spans.values()) {
       if (s.use === 'heap') heap += s.npages * runtimePageSize;
-      else if (s.use === 'stack') stack += s.npages * runtimePageSize;
+      else manual += s.npages * runtimePageSize;
+      if (s.use === 'stack') stack += s.npages * runtimePageSize;
     }
+    const heapSys = this.heapMapped - manual;
     let total = this.large;
     let freed = this.largeFree;
     let mallocs = this.largeCount + this.tiny;
@@ -126,6 +158,6 @@ export class TraceReplay {
       mallocs += this.small[i]!;
       frees += this.smallFree[i]!;
     }
-    return { HeapInuse: heap, StackInuse: stack, Mallocs: mallocs, Frees: frees, TotalAlloc: total, HeapAlloc: total - freed, HeapObjects: mallocs - frees, NumGC: this.numgc };
+    return { HeapSys: heapSys, HeapIdle: heapSys - heap, HeapInuse: heap, HeapReleased: this.heapReleased, StackInuse: stack, Mallocs: mallocs, Frees: frees, TotalAlloc: total, HeapAlloc: total - freed, HeapObjects: mallocs - frees, NumGC: this.numgc };
   }
 }

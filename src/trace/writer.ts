@@ -146,6 +146,12 @@ export class TraceWriter {
       rev.on('spanAlloc', (e) => this.span(R.spanAlloc, e)),
       rev.on('spanFree', (e) => this.span(R.spanFree, e)),
       rev.on('scavenge', (e) => this.scavenge(e)),
+      rev.on('heapGrow', (e) => {
+        this.begin(R.heapGrow, e.t);
+        this.w.u(e.base / runtimePageSize);
+        this.w.u(e.bytes / runtimePageSize);
+        this.end();
+      }),
     );
   }
 
