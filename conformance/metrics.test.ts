@@ -340,6 +340,16 @@ const programs: {
 // ──────────────────────── helpers ────────────────────────
 
 /** A uint64 metric as an exact integer (BigInt rejects a fraction, so a non-integer value fails too). */
+/** Read(names) gives null for a name Go does not support (KindBad): every name these tests read is supported. */
+function known(m: Map<string, MetricSampleValue | null>): Map<string, MetricSampleValue> {
+  const out = new Map<string, MetricSampleValue>();
+  for (const [k, v] of m) {
+    if (v === null) throw new Error(`metric ${k} is not supported (KindBad)`);
+    out.set(k, v);
+  }
+  return out;
+}
+
 function u64(m: Map<string, MetricSampleValue>, name: string): bigint {
   const v = m.get(name);
   if (v === undefined) throw new Error(`metric ${name} is not supported`);
@@ -747,10 +757,12 @@ describe('the metric set', () => {
     let all: readonly { Name: string; Kind: number }[] = [];
     let read = new Map<string, MetricSampleValue>();
     let named = new Map<string, MetricSampleValue>();
+    let bad = new Map<string, MetricSampleValue | null>();
     runProgram(function* (go) {
       all = go.metrics.All();
       read = go.metrics.Read();
-      named = go.metrics.Read(['/gc/pauses:seconds', '/sched/goroutines:goroutines']);
+      named = known(go.metrics.Read(['/gc/pauses:seconds', '/sched/goroutines:goroutines']));
+      bad = go.metrics.Read(['/gc/heap/goal:bytes', '/no/such:metric', '/gc/heap/goal:objects']);
       yield* go.runtime.GC();
     }, { GOMAXPROCS: '2' });
     expect(all.map((d) => d.Name)).toEqual(goRecord.all.map((d) => d.Name));
@@ -762,6 +774,8 @@ describe('the metric set', () => {
     }
     expect([...named.keys()]).toEqual(['/gc/pauses:seconds', '/sched/goroutines:goroutines']);
     expect(typeof named.get('/gc/pauses:seconds')).toBe('object');
+    // An unsupported name (or a known name with the wrong unit) is KindBad in Go: null here, not a 0 that reads as a value.
+    expect([...bad.values()].map((v) => (v === null ? null : typeof v))).toEqual(['number', null, null]);
     // The readMetrics set (checkpoint lines carry exactly it) stays the scalars it was.
     const p = new GoProcess({ name: 'm', description: 'm', *main() {} }, { env: { GOMAXPROCS: '2' }, stdout: () => {}, stderr: () => {} });
     p.run();
@@ -843,10 +857,10 @@ describe('TestCPUMetricsSleep', () => {
       yield* go.debug.FreeOSMemory();
       // Go retries up to 10 times because the OS may deschedule it; gomem's virtual time needs one try.
       yield* go.runtime.GC();
-      m1 = go.metrics.Read(names);
+      m1 = known(go.metrics.Read(names));
       yield* go.time.Sleep(dur);
       yield* go.runtime.GC();
-      m2 = go.metrics.Read(names);
+      m2 = known(go.metrics.Read(names));
     }, { GOMAXPROCS: '4' });
     const minIdleCPUSeconds = (dur / 1e9) * (gomaxprocs - 0.5);
     const dt = f64(m2, '/cpu/classes/idle:cpu-seconds') - f64(m1, '/cpu/classes/idle:cpu-seconds');
@@ -899,7 +913,7 @@ describe('TestMetricHeapUnusedLargeObjectOverflow', () => {
         wg.Done();
       });
       for (let i = 0; i < 1000; i++) {
-        values.push(u64(go.metrics.Read(['/memory/classes/heap/unused:bytes']), '/memory/classes/heap/unused:bytes'));
+        values.push(u64(known(go.metrics.Read(['/memory/classes/heap/unused:bytes'])), '/memory/classes/heap/unused:bytes'));
         yield* go.time.Sleep(20_000);
       }
       done = true;
@@ -921,10 +935,10 @@ describe('TestSchedPauseMetrics', () => {
     runProgram(function* (go) {
       // Go disables automatic cycles so that only fn's pauses show.
       go.debug.SetGCPercent(-1);
-      const m1 = go.metrics.Read(names);
+      const m1 = known(go.metrics.Read(names));
       before = names.map((n) => samples(hist(m1, n)));
       yield* fn(go);
-      const m2 = go.metrics.Read(names);
+      const m2 = known(go.metrics.Read(names));
       after = names.map((n) => samples(hist(m2, n)));
     }, { GOMAXPROCS: '2' });
     return { before, after };
@@ -954,7 +968,7 @@ describe('TestSchedPauseMetrics', () => {
     runProgram(function* (go) {
       go.debug.SetGCPercent(-1);
       yield* go.runtime.GC();
-      h = hist(go.metrics.Read(['/sched/pauses/total/gc:seconds']), '/sched/pauses/total/gc:seconds');
+      h = hist(known(go.metrics.Read(['/sched/pauses/total/gc:seconds'])), '/sched/pauses/total/gc:seconds');
       const ms = go.runtime.ReadMemStats();
       pauseNs = ms.PauseNs[(ms.NumGC + 255) % 256]!;
     }, { GOMAXPROCS: '2' });
@@ -979,7 +993,7 @@ describe('TestMutexWaitTimeMetric (sync.Mutex)', () => {
       go.p.sched.casgstatusAlwaysTrack = alwaysTrack;
       const mu = go.sync.Mutex();
       const wg = go.sync.WaitGroup();
-      const read = (): number => f64(go.metrics.Read(['/sync/mutex/wait/total:seconds']), '/sync/mutex/wait/total:seconds');
+      const read = (): number => f64(known(go.metrics.Read(['/sync/mutex/wait/total:seconds'])), '/sync/mutex/wait/total:seconds');
       before = read();
       yield* mu.Lock();
       wg.Add(1);
@@ -1032,12 +1046,12 @@ describe('/sched/latencies:seconds', () => {
         done.Done();
       });
       yield* go.time.Sleep(1000); // main.late runs and blocks in Wait
-      base = hist(go.metrics.Read([name]), name);
+      base = hist(known(go.metrics.Read([name])), name);
       start.Done(); // main.late is runnable from here…
       yield* go.work(1_000_000); // …while main keeps the only P for 1 ms
       yield* done.Wait();
       go.p.sched.casgstatusAlwaysTrack = false;
-      h = hist(go.metrics.Read([name]), name);
+      h = hist(known(go.metrics.Read([name])), name);
     }, { GOMAXPROCS: '1' });
     const d = h!.Counts.map((c, i) => c - base!.Counts[i]!);
     // main.late waited from start.Done to main's done.Wait; main, readied by done.Done, waited
@@ -1064,9 +1078,9 @@ describe('/sched/latencies:seconds', () => {
           for (let i = 0; i < runs; i++) yield* gy.runtime.Gosched();
           wg.Done();
         });
-        const before = samples(hist(go.metrics.Read([name]), name));
+        const before = samples(hist(known(go.metrics.Read([name])), name));
         yield* wg.Wait();
-        const n = samples(hist(go.metrics.Read([name]), name)) - before;
+        const n = samples(hist(known(go.metrics.Read([name])), name)) - before;
         if (track) always = n;
         else got = n;
       }, { GOMAXPROCS: '1' });

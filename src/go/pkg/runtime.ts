@@ -138,11 +138,15 @@ export class Metrics {
   /**
    * metrics.Read for the named metrics (every supported one, in All()'s
    * order, when omitted): a number (a bigint for a uint64 beyond 2^53) or a
-   * Float64Histogram {Counts, Buckets} (Buckets shared, as in Go).
+   * Float64Histogram {Counts, Buckets} (Buckets shared, as in Go). A name
+   * this Go does not support reads as null: Go's Value of Kind KindBad,
+   * whose Uint64() would panic — not a 0 that looks like a reading.
    */
-  Read(names?: readonly string[]): Map<string, MetricSampleValue> {
+  Read(): Map<string, MetricSampleValue>;
+  Read(names: readonly string[]): Map<string, MetricSampleValue | null>;
+  Read(names?: readonly string[]): Map<string, MetricSampleValue | null> {
     const all = readAllMetrics(this.p.rt, this.p.readMetrics());
     if (!names) return all;
-    return new Map(names.map((n) => [n, all.get(n) ?? 0]));
+    return new Map(names.map((n) => [n, all.get(n) ?? null]));
   }
 }
