@@ -1,5 +1,5 @@
 // Module hooks (node:module register) for users' program files, registered
-// by bin/gomem.js after tsx's, so they run first:
+// by bin/gomem.js after tsx's (when tsx is registered), so they run first:
 //
 // - the bare specifier `gomem` names this repository's public entry
 //   (src/index.ts) from any directory, with or without a package.json or a
@@ -11,9 +11,9 @@
 // - such files are transformed by program_source.mjs, so a syntax error
 //   names the file, line and column.
 //
-// Files under gomem's own src/ and under any node_modules are left to tsx
-// and Node. Plain JavaScript: these hooks run in Node's hooks thread, where
-// nothing compiles TypeScript for them.
+// Files under gomem's own src/ (dist/ for the copy there) and under any
+// node_modules are left to tsx and Node. Plain JavaScript: these hooks run in
+// Node's hooks thread, where nothing compiles TypeScript for them.
 
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -22,7 +22,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { programExtensions, syntaxErrorLine, syntaxMarker, transformProgram } from '../go/program_source.mjs';
 
 const srcDir = fileURLToPath(new URL('..', import.meta.url));
-const entry = pathToFileURL(fileURLToPath(new URL('../index.ts', import.meta.url))).href;
+// In the compiled tree (the copy of this file in dist/) the entry is the
+// compiled one: src/index.ts would need tsx there, and would load a second
+// copy of the model beside the one the CLI runs.
+const entryFile = fileURLToPath(new URL('../index.ts', import.meta.url));
+const entry = pathToFileURL(existsSync(entryFile) ? entryFile : entryFile.replace(/\.ts$/, '.js')).href;
 
 function programPath(url) {
   if (!url.startsWith('file:')) return null;
