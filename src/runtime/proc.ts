@@ -37,6 +37,7 @@ import {
   _Gwaiting,
 } from './runtime2.ts';
 import { fixedStack, type StackAllocator } from './stack.ts';
+import { PTimeIndex } from './proc_pindex.ts';
 
 /** stackNosplit, stackGuard (stack.go) and maxstacksize (proc.go). */
 const stackNosplit = 800;
@@ -84,9 +85,35 @@ interface Pick {
   victim?: P;
 }
 
+/** Where a P would find a goroutine, and from when (Pick without the P). */
+interface UserCandidate {
+  start: number;
+  from: Pick['from'];
+  victim?: P;
+}
+
+/** What a P with nothing of its own could take: the global queue's head, a victim to steal from, runnexts to steal. */
+interface StealContext {
+  glob: G | null;
+  /** The P with the longest run queue (the lowest id among equals), or null. */
+  victim: P | null;
+  /** The Ps with a runnext, by id. */
+  nexts: P[];
+}
+
+/** Whether a is picked before b: the earlier start, then the lower P id. */
+function earlier(a: Pick, b: Pick): boolean {
+  return a.start < b.start || (a.start === b.start && a.p.id < b.p.id);
+}
+
 /** What the scheduler asks of the collector (mgc.ts). */
 export interface GCScheduling {
-  /** When P p should start a mark worker (Infinity: it should not); userStart is when its goroutines could run. */
+  /**
+   * When P p should start a mark worker (Infinity: it should not); userStart
+   * is when its goroutines could run. Infinity on every P while
+   * rt.gcBlackenEnabled is false (Go's schedule looks for a worker only
+   * then): pickNext relies on it to pass over the idle Ps outside a mark phase.
+   */
   workerStart(p: P, userStart: number): number;
   /** Runs one mark worker step on p from `start`, advancing p's time. */
   runWorker(p: P, start: number): void;
@@ -145,6 +172,10 @@ export class Sched {
    * its own so that it moves no other draw (seed 1 unless the process sets it).
    */
   cheaprand: () => number = ((r) => () => r.uint32())(new Rand(1, 0x7472636b));
+  /** The Ps with a runnext or a non-empty run queue (the others are idle, found through pindex). */
+  private readonly local = new Set<P>();
+  /** The idle Ps by time, so that a pick costs O(log Ps) for them instead of a look at each. */
+  private readonly pindex = new PTimeIndex();
 
   constructor(
     private readonly rt: Runtime,
@@ -343,7 +374,26 @@ export class Sched {
     const p = this.rt.curP ?? this.ps[g.lastP] ?? this.ps[0]!;
     if (p.runnext !== null) p.runq.push(p.runnext);
     p.runnext = g;
+    this.localChanged(p);
     this.pollAt = 0;
+  }
+
+  /** p's runnext or run queue changed. */
+  private localChanged(p: P): void {
+    if (p.hasLocalWork()) this.local.add(p);
+    else this.local.delete(p);
+    if (p.id < this.pindex.n) this.pindex.localChanged(p.id);
+  }
+
+  /** Brings the index of idle Ps up to date (made afresh when the Ps are not those it indexes). */
+  private syncIndex(): void {
+    const ps = this.ps;
+    if (this.pindex.n !== ps.length) {
+      this.pindex.reset(ps);
+      this.local.clear();
+      for (const p of ps) if (p.hasLocalWork()) this.local.add(p);
+    }
+    this.pindex.sync();
   }
 
   /** gopark: the running goroutine stops until someone readies it. Yield YieldPark after this. */
@@ -472,9 +522,7 @@ export class Sched {
   }
 
   private othersRunnable(): boolean {
-    if (this.globrunq.length > 0) return true;
-    for (const p of this.ps) if (p.hasLocalWork()) return true;
-    return false;
+    return this.globrunq.length > 0 || this.local.size > 0;
   }
 
   // ── frames ───────────────────────────────────────────────────────────
@@ -648,11 +696,7 @@ export class Sched {
     this.runOthersUntil(now);
     cur.time = now;
     if (!this.gc.wantsWorker(cur)) return;
-    let to: P | null = null;
-    for (const q of this.ps) {
-      if (q === cur || this.userWorkStart(q) !== Infinity) continue;
-      if (to === null || q.time < to.time) to = q;
-    }
+    const to = this.idlestP(cur);
     if (to === null) return;
     cur.busyTime += now - this.segStart;
     this.rt.curP = to;
@@ -741,24 +785,36 @@ export class Sched {
     const p = this.ps[g.lastP] ?? this.ps[0]!;
     if (p.runnext !== null) p.runq.push(p.runnext);
     p.runnext = g;
+    this.localChanged(p);
     this.rt.curP = saved;
   }
 
+  /** What every P without a goroutine of its own could take (its run queue and runnext being empty). */
+  private stealContext(): StealContext {
+    let victim: P | null = null;
+    const nexts: P[] = [];
+    for (const q of this.local) {
+      const n = q.runq.length;
+      if (n > 0 && (victim === null || n > victim.runq.length || (n === victim.runq.length && q.id < victim.id))) victim = q;
+      if (q.runnext !== null) nexts.push(q);
+    }
+    if (nexts.length > 1) nexts.sort((a, b) => a.id - b.id);
+    return { glob: this.globrunq[0] ?? null, victim, nexts };
+  }
+
   /** Where P p would find its next goroutine, and from when it could run it (null: nothing runnable). */
-  private userCandidate(p: P): { start: number; from: Pick['from']; victim?: P } | null {
+  private userCandidate(p: P, ctx: StealContext = this.stealContext()): UserCandidate | null {
     const local = p.runnext ?? p.runq[0] ?? null;
-    if (local !== null && !(p.schedtick % 61 === 60 && this.globrunq.length > 0)) {
+    if (local !== null && !(p.schedtick % 61 === 60 && ctx.glob !== null)) {
       return { start: Math.max(p.time, local.readyAt), from: 'local' };
     }
-    if (this.globrunq.length > 0) return { start: Math.max(p.time, this.globrunq[0]!.readyAt), from: 'global' };
-    let victim: P | null = null;
-    for (const q of this.ps) if (q !== p && q.runq.length > 0 && (victim === null || q.runq.length > victim.runq.length)) victim = q;
+    if (ctx.glob !== null) return { start: Math.max(p.time, ctx.glob.readyAt), from: 'global' };
+    // Only a P with no goroutine of its own gets here, so it is neither the victim nor among the runnexts.
+    const victim = ctx.victim;
     if (victim !== null) return { start: Math.max(p.time, victim.runq[0]!.readyAt), from: 'steal', victim };
     // runqsteal's last try takes a busy P's runnext, after usleep(3) to let that P pick it first.
-    for (const q of this.ps) {
-      const g = q.runnext;
-      if (q === p || g === null) continue;
-      const start = Math.max(p.time, g.readyAt) + stealRunNextDelay;
+    for (const q of ctx.nexts) {
+      const start = Math.max(p.time, q.runnext!.readyAt) + stealRunNextDelay;
       if (q === this.runningP || q.time > start) return { start, from: 'stealnext', victim: q };
     }
     return null;
@@ -769,43 +825,146 @@ export class Sched {
     return this.userCandidate(p)?.start ?? Infinity;
   }
 
+  /** What P p would run next: a goroutine, or a mark worker when the collector wants one no later (null: nothing). */
+  private candidate(p: P, ctx: StealContext): Pick | null {
+    const cand = this.userCandidate(p, ctx);
+    if (this.gc !== null) {
+      const ws = this.gc.workerStart(p, cand?.start ?? Infinity);
+      if (ws !== Infinity && (cand === null || ws <= cand.start)) return { p, start: ws, from: 'gc' };
+    }
+    return cand === null ? null : { p, ...cand };
+  }
+
   /**
-   * The (P, G) pair that can start earliest; g null means a GC mark worker
-   * (findRunnableGCWorker comes before the run queues, as in Go).
+   * The (P, G) pair that can start earliest, ties to the lower P id; g null
+   * means a GC mark worker (findRunnableGCWorker comes before the run queues,
+   * as in Go). Every candidate of a P starts no earlier than the P's time,
+   * and all idle Ps would take the same goroutine: so the Ps with goroutines
+   * of their own are looked at one by one, and the idle ones through the
+   * index of their times, in O(log Ps) (outside a mark phase), or in order
+   * of time until none can start before the best so far (during one, when
+   * each may have a mark worker to run).
    */
   private pickNext(skip: P | null = null): Pick | null {
+    this.syncIndex();
+    const ctx = this.stealContext();
     let best: Pick | null = null;
-    for (const p of this.ps) {
+    for (const p of this.local) {
       if (p === skip) continue;
-      let cand: { start: number; from: Pick['from']; victim?: P } | null = this.userCandidate(p);
-      if (this.gc !== null) {
-        const ws = this.gc.workerStart(p, cand?.start ?? Infinity);
-        if (ws !== Infinity && (cand === null || ws <= cand.start)) cand = { start: ws, from: 'gc' };
+      const cand = this.candidate(p, ctx);
+      if (cand !== null && (best === null || earlier(cand, best))) best = cand;
+    }
+    const ix = this.pindex;
+    if (skip !== null) ix.hide(skip.id);
+    try {
+      if (this.gc === null || !this.rt.gcBlackenEnabled) {
+        const cand = this.idlePick(ctx);
+        if (cand !== null && (best === null || earlier(cand, best))) best = cand;
+      } else {
+        const seen: number[] = [];
+        try {
+          for (;;) {
+            const t = ix.min();
+            if (t === Infinity || (best !== null && t > best.start)) break;
+            const id = ix.leftmostAtMost(t);
+            if (best !== null && t === best.start && id > best.p.id) break;
+            const cand = this.candidate(this.ps[id]!, ctx);
+            if (cand !== null && (best === null || earlier(cand, best))) best = cand;
+            ix.hide(id);
+            seen.push(id);
+          }
+        } finally {
+          for (const id of seen) ix.restore(id);
+        }
       }
-      if (cand !== null && (best === null || cand.start < best.start)) best = { p, ...cand };
+    } finally {
+      if (skip !== null) ix.restore(skip.id);
     }
     return best;
+  }
+
+  /**
+   * The earliest pick among the idle Ps in the index, none of which has a
+   * mark worker to run: each would take the same goroutine, no earlier than
+   * its own time and no earlier than that goroutine became runnable.
+   */
+  private idlePick(ctx: StealContext): Pick | null {
+    const ix = this.pindex;
+    const m = ix.min();
+    if (m === Infinity) return null;
+    // The lowest id among the Ps that can start at `ready`, else the earliest P.
+    const earliestFor = (ready: number): P => {
+      const id = ix.leftmostAtMost(ready);
+      return this.ps[id >= 0 ? id : ix.leftmostAtMost(m)]!;
+    };
+    if (ctx.glob !== null) {
+      const p = earliestFor(ctx.glob.readyAt);
+      return { p, start: Math.max(p.time, ctx.glob.readyAt), from: 'global' };
+    }
+    const victim = ctx.victim;
+    if (victim !== null) {
+      const r = victim.runq[0]!.readyAt;
+      const p = earliestFor(r);
+      return { p, start: Math.max(p.time, r), from: 'steal', victim };
+    }
+    // A P may take a runnext only if it would start before that runnext's own P,
+    // so which runnext each P takes depends on its time. The winner takes the
+    // first one the earliest P may take: a P that may not take it starts no
+    // earlier than its P's time, which is later than any P that may.
+    for (const q of ctx.nexts) {
+      const r = q.runnext!.readyAt;
+      if (q !== this.runningP && !(q.time > Math.max(m, r) + stealRunNextDelay)) continue;
+      const p = earliestFor(r);
+      return { p, start: Math.max(p.time, r) + stealRunNextDelay, from: 'stealnext', victim: q };
+    }
+    return null;
+  }
+
+  /**
+   * The P with nothing runnable (not even to steal) that is earliest in
+   * time, the lowest id among equals, other than `cur`; null when every P
+   * has something.
+   */
+  private idlestP(cur: P): P | null {
+    this.syncIndex();
+    const ctx = this.stealContext();
+    // A goroutine to take from the global queue or another P's run queue: every P has one.
+    if (ctx.glob !== null || ctx.victim !== null) return null;
+    if (ctx.nexts.length > 0) {
+      // A runnext some Ps may steal and others not (by their times): look at each.
+      let to: P | null = null;
+      for (const q of this.ps) {
+        if (q === cur || this.userCandidate(q, ctx) !== null) continue;
+        if (to === null || q.time < to.time) to = q;
+      }
+      return to;
+    }
+    // Nothing runnable anywhere but in runnexts, and there are none: every idle P qualifies.
+    const ix = this.pindex;
+    ix.hide(cur.id);
+    try {
+      const id = ix.leftmostAtMost(ix.min());
+      return id >= 0 ? this.ps[id]! : null;
+    } finally {
+      ix.restore(cur.id);
+    }
   }
 
   /** Takes the goroutine a pick chose off its queue (null for a GC mark worker). */
   private take(pick: Pick): G | null {
     const p = pick.p;
     if (pick.from === 'gc') return null;
-    if (pick.from === 'local') {
-      if (p.runnext !== null) {
-        const g = p.runnext;
-        p.runnext = null;
-        return g;
-      }
-      return p.runq.shift()!;
-    }
     if (pick.from === 'global') return this.globrunq.shift()!;
-    if (pick.from === 'stealnext') {
-      const g = pick.victim!.runnext!;
-      pick.victim!.runnext = null;
-      return g;
+    const from = pick.from === 'local' ? p : pick.victim!;
+    let g: G;
+    if (pick.from === 'steal' || (pick.from === 'local' && p.runnext === null)) {
+      g = from.runq.shift()!;
+    } else {
+      g = from.runnext!;
+      from.runnext = null;
     }
-    return pick.victim!.runq.shift()!;
+    this.localChanged(from);
+    return g;
   }
 
   private runStep(p: P, g: G, start: number): void {
@@ -860,6 +1019,7 @@ export class Sched {
       g.status = _Grunnable;
       g.readyAt = this.clock.now;
       p.runq.push(g);
+      this.localChanged(p);
     } else if (yielded !== YieldPark) {
       throw new Error(`goroutine ${g.goid} yielded ${String(yielded)}; expected a scheduler token`);
     }

@@ -117,6 +117,11 @@ export class G {
   ) {}
 }
 
+/** Who wants to hear of a P's time changing (the scheduler's index). */
+export interface PTimeWatcher {
+  timeChanged(id: number): void;
+}
+
 export class P {
   /** Address of the p struct (allp[id]). */
   addr = 0;
@@ -132,8 +137,21 @@ export class P {
   readonly runq: G[] = [];
   /** pp.gFree: dead Gs kept for reuse, top last (gfput, gfget). */
   readonly gFree: G[] = [];
+  private time_ = 0;
+  /**
+   * The scheduler's index of P times (Sched), told of every change: the
+   * collector moves Ps' times too (startTheWorld), and with thousands of Ps
+   * the scheduler cannot afford to look at every P to find out.
+   */
+  timeWatcher: PTimeWatcher | null = null;
   /** This P's position in virtual time (ns): it is busy until then. */
-  time = 0;
+  get time(): number {
+    return this.time_;
+  }
+  set time(t: number) {
+    this.time_ = t;
+    if (this.timeWatcher !== null) this.timeWatcher.timeChanged(this.id);
+  }
   /** Virtual ns this P spent running goroutines. */
   busyTime = 0;
   /** Number of goroutine switches on this P (schedtick). */
