@@ -11,6 +11,7 @@ import { registerSizeclasses } from './sizeclasses.ts';
 import { registerDemo } from './demo.ts';
 import { registerContainerOom } from './container_oom.ts';
 import { registerExplain } from './explain.ts';
+import { registerView } from './view.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerContainerOom(program, (code) => {
     exitCode = code;
   });
+  registerView(program);
   return program;
 }
 

@@ -1,0 +1,196 @@
+// The timelines: uPlot charts on one shared time axis. Each redraw asks for
+// the visible range only, reduced to the pixel budget (decimate.ts); the
+// GC bands and the time cursor are drawn in uPlot's hooks. Dragging selects
+// a range to zoom into, a click sets the cursor, a double click shows all.
+
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { drawBands, drawCursor } from './bands.ts';
+import { decimate, perColumn } from './decimate.ts';
+import { bytes, time } from './fmt.ts';
+import { type LineChartSpec, gcCpuLabels, lineCharts } from './series.ts';
+import type { View } from './view.ts';
+
+const syncKey = 'gomem-time';
+
+interface Chart {
+  u: uPlot;
+  data: () => uPlot.AlignedData;
+}
+
+const timeAxis = (): uPlot.Axis => ({ values: (_u, splits) => splits.map((s) => time(s)), size: 40 });
+const bytesAxis = (scale: string, side: 1 | 3 = 3): uPlot.Axis => ({ scale, side, size: 80, values: (_u, splits) => splits.map((s) => bytes(s)), ...(side === 1 ? { grid: { show: false } } : {}) });
+
+function baseOpts(view: View, title: string, width: number): Partial<uPlot.Options> {
+  return {
+    title,
+    width,
+    height: 220,
+    scales: { x: { time: false, auto: false, range: () => [view.t0, view.t1] } },
+    cursor: { sync: { key: syncKey }, drag: { x: true, y: false, setScale: false } },
+    legend: { live: true },
+  };
+}
+
+function stepped(): uPlot.Series.PathBuilder {
+  return uPlot.paths.stepped!({ align: 1 });
+}
+
+function lineChart(view: View, spec: LineChartSpec, el: HTMLElement, width: number): Chart {
+  const tl = view.tl;
+  const table = spec.table(tl);
+  const cols = spec.lines.map((l) => table.names.indexOf(l.col));
+  const scales = spec.lines.map((l) => l.scale);
+  const limit = spec.limit?.(tl) ?? null;
+  const data = (): uPlot.AlignedData => {
+    const [xs, ...ys] = decimate(table, cols, scales, view.t0, view.t1, plotWidth(width));
+    if (limit !== null) ys.push(xs.map(() => limit));
+    return [xs, ...ys] as uPlot.AlignedData;
+  };
+  const vsz = spec.lines.some((l) => l.axis === 'vsz');
+  const series: uPlot.Series[] = [
+    { label: 't', value: (_u, v) => (v === null ? '–' : time(v)) },
+    ...spec.lines.map((l) => ({ label: l.label, stroke: l.color, width: 1.5, scale: l.axis ?? 'bytes', paths: stepped(), ...(l.dash ? { dash: l.dash } : {}), value: (_u: uPlot, v: number | null) => bytes(v), points: { show: false } })),
+  ];
+  if (limit !== null) series.push({ label: 'memory.max', stroke: '#000', width: 1, dash: [4, 4], scale: 'bytes', value: (_u, v) => bytes(v), points: { show: false } });
+  const opts = {
+    ...baseOpts(view, spec.title, width),
+    series,
+    axes: [timeAxis(), bytesAxis('bytes'), ...(vsz ? [bytesAxis('vsz', 1)] : [])],
+  } as uPlot.Options;
+  opts.scales!.bytes = { range: (_u, _min, max) => [0, max > 0 ? max * 1.05 : 1] };
+  if (vsz) opts.scales!.vsz = { range: (_u, _min, max) => [0, max > 0 ? max * 1.05 : 1] };
+  return mount(view, opts, data, el);
+}
+
+function gcCpuChart(view: View, el: HTMLElement, width: number): Chart {
+  const tl = view.tl;
+  const colors = ['#d62728', '#1f77b4', '#2ca02c', '#bcbd22', '#000000'];
+  const data = (): uPlot.AlignedData => {
+    const xs: number[] = [];
+    const ys: (number | null)[][] = gcCpuLabels.map(() => []);
+    for (const c of tl.doneCycles) {
+      if (c.done === undefined || !c.cpu || c.done < view.t0 || c.done > view.t1) continue;
+      xs.push(c.done);
+      gcCpuLabels.forEach((k, i) => ys[i]!.push(c.cpu![k] / 1e6));
+    }
+    return [xs, ...ys];
+  };
+  const opts = {
+    ...baseOpts(view, 'GC CPU per cycle (ms of CPU, at each cycle’s mark termination): assists, workers, STW pauses', width),
+    height: 160,
+    series: [
+      { label: 't', value: (_u: uPlot, v: number | null) => (v === null ? '–' : time(v)) },
+      ...gcCpuLabels.map((k, i) => ({
+        label: k,
+        stroke: colors[i],
+        fill: colors[i] + '55',
+        scale: 'ms',
+        // Bars no wider than 10 px: cycles can be far apart on a zoomed axis.
+        paths: uPlot.paths.bars!({ size: [0.15, 10, 2], align: 0 }),
+        points: { show: false },
+        value: (_u: uPlot, v: number | null) => (v === null ? '–' : `${v.toFixed(3)} ms`),
+      })),
+    ],
+    axes: [timeAxis(), { scale: 'ms', size: 80, values: (_u: uPlot, s: number[]) => s.map((v) => `${v} ms`) }],
+  } as uPlot.Options;
+  opts.scales!.ms = { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] };
+  return mount(view, opts, data, el);
+}
+
+function eventsChart(view: View, el: HTMLElement, width: number): Chart {
+  const tl = view.tl;
+  const faultT = Float64Array.from(tl.faults.rec, (r) => tl.tm[r]!);
+  const scavT = Float64Array.from(tl.scavenges.rec, (r) => tl.tm[r]!);
+  const data = (): uPlot.AlignedData => {
+    const w = plotWidth(width);
+    const [xs, faults] = perColumn(faultT, tl.faults.n, view.t0, view.t1, w);
+    const [, scav] = perColumn(scavT, tl.scavenges.bytes, view.t0, view.t1, w);
+    return [xs, faults, scav];
+  };
+  const opts = {
+    ...baseOpts(view, 'Page faults and scavenger releases, per pixel column', width),
+    height: 140,
+    series: [
+      { label: 't', value: (_u: uPlot, v: number | null) => (v === null ? '–' : time(v)) },
+      { label: 'page faults', stroke: '#d62728', fill: '#d6272855', scale: 'n', paths: stepped(), points: { show: false } },
+      { label: 'scavenged', stroke: '#17becf', fill: '#17becf55', scale: 'bytes', paths: stepped(), points: { show: false }, value: (_u: uPlot, v: number | null) => bytes(v) },
+    ],
+    axes: [timeAxis(), { scale: 'n', size: 80 }, bytesAxis('bytes', 1)],
+  } as uPlot.Options;
+  opts.scales!.n = { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] };
+  opts.scales!.bytes = { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] };
+  return mount(view, opts, data, el);
+}
+
+/** The plotting area's width in CSS pixels, less the axes. */
+function plotWidth(width: number): number {
+  return Math.max(100, width - 180);
+}
+
+function mount(view: View, opts: uPlot.Options, data: () => uPlot.AlignedData, el: HTMLElement): Chart {
+  const tl = view.tl;
+  opts.hooks = {
+    drawClear: [(u) => drawBands(u, tl.cycles, tl.end)],
+    draw: [(u) => drawCursor(u, view.t)],
+    setSelect: [
+      (u) => {
+        if (u.select.width < 3) return;
+        const a = u.posToVal(u.select.left, 'x');
+        const b = u.posToVal(u.select.left + u.select.width, 'x');
+        u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+        view.setRange(a, b);
+      },
+    ],
+  };
+  const u = new uPlot(opts, data(), el);
+  // A click that did not drag moves the time cursor; a double click shows the whole run.
+  let down = -1;
+  u.over.addEventListener('mousedown', (e) => (down = e.clientX));
+  u.over.addEventListener('mouseup', (e) => {
+    if (Math.abs(e.clientX - down) < 3) view.setTime(u.posToVal(e.offsetX, 'x'));
+  });
+  u.over.addEventListener('dblclick', () => view.resetRange());
+  return { u, data };
+}
+
+export class Charts {
+  private charts: Chart[] = [];
+
+  constructor(private readonly view: View, private readonly root: HTMLElement) {
+    const width = this.width();
+    for (const spec of lineCharts) this.charts.push(lineChart(view, spec, this.slot(), width));
+    this.charts.push(gcCpuChart(view, this.slot(), width));
+    this.charts.push(eventsChart(view, this.slot(), width));
+    view.onRange(() => this.refresh());
+    view.onCursor(() => {
+      for (const c of this.charts) c.u.redraw(false, false);
+    });
+    addEventListener('resize', () => {
+      const w = this.width();
+      for (const c of this.charts) c.u.setSize({ width: w, height: c.u.height });
+      this.refresh();
+    });
+  }
+
+  private width(): number {
+    return Math.max(400, this.root.clientWidth - 8);
+  }
+
+  private slot(): HTMLElement {
+    const el = document.createElement('div');
+    el.className = 'chart';
+    this.root.appendChild(el);
+    return el;
+  }
+
+  /** New data for the visible range, for every chart. */
+  refresh(): void {
+    for (const c of this.charts) {
+      c.u.batch(() => {
+        c.u.setData(c.data(), false);
+        c.u.setScale('x', { min: this.view.t0, max: this.view.t1 });
+      });
+    }
+  }
+}

@@ -1,0 +1,67 @@
+// The view state in the URL's hash, so a link reproduces what one person saw:
+// #trace=URL&rec=N&t=NS&from=NS&to=NS&step=KIND. The cursor is the record
+// (rec); t is there for people reading the link, and for links written by
+// hand (a time alone puts the cursor after every record at or before it).
+
+import type { View } from './view.ts';
+
+export interface HashState {
+  trace?: string;
+  rec?: number;
+  t?: number;
+  from?: number;
+  to?: number;
+  step?: string;
+}
+
+export function readHash(hash = location.hash): HashState {
+  const p = new URLSearchParams(hash.replace(/^#/, ''));
+  const num = (k: string): number | undefined => {
+    const v = p.get(k);
+    if (v === null || v === '') return undefined;
+    const n = Number(v);
+    return Number.isFinite(n) ? n : undefined;
+  };
+  const out: HashState = {};
+  const trace = p.get('trace');
+  if (trace) out.trace = trace;
+  for (const k of ['rec', 't', 'from', 'to'] as const) {
+    const v = num(k);
+    if (v !== undefined) out[k] = v;
+  }
+  const step = p.get('step');
+  if (step) out.step = step;
+  return out;
+}
+
+/** Applies a hash's cursor and range to the view. */
+export function applyHash(view: View, h: HashState): void {
+  if (h.from !== undefined && h.to !== undefined) view.setRange(h.from, h.to);
+  if (h.rec !== undefined) view.setRecord(h.rec);
+  else if (h.t !== undefined) view.setTime(h.t);
+  if (h.step !== undefined && h.step in view.tl.kinds) view.stepKind = h.step;
+}
+
+/** Keeps the hash in step with the view (replaceState: scrubbing fills no history). */
+export function syncHash(view: View, trace: string | undefined): void {
+  let pending = false;
+  const write = (): void => {
+    pending = false;
+    const p = new URLSearchParams();
+    if (trace !== undefined) p.set('trace', trace);
+    p.set('rec', String(view.record));
+    p.set('t', String(Math.round(view.t)));
+    p.set('from', String(Math.round(view.t0)));
+    p.set('to', String(Math.round(view.t1)));
+    p.set('step', view.stepKind);
+    history.replaceState(null, '', `${location.pathname}${location.search}#${p.toString()}`);
+  };
+  const later = (): void => {
+    if (pending) return;
+    pending = true;
+    setTimeout(write, 100);
+  };
+  view.onCursor(later);
+  view.onRange(later);
+  write();
+}

@@ -1,0 +1,71 @@
+// window.__gomem: the page's test hook (shape in hook_types.ts). It reads
+// the same definitions the charts and panels draw from (series.ts,
+// panels.ts), so what a test sees is what a person sees.
+
+import type { CursorInfo, GomemHook } from './hook_types.ts';
+import { panelTexts } from './panels.ts';
+import { gcCpuLabels, lineCharts, valuesAt } from './series.ts';
+import { upperBound } from './table.ts';
+import type { View } from './view.ts';
+
+declare global {
+  interface Window {
+    __gomem: GomemHook;
+  }
+}
+
+export function installEmptyHook(state: GomemHook['state'], error?: string): void {
+  const none = (): never => {
+    throw new Error(`no trace shown (${state}${error ? `: ${error}` : ''})`);
+  };
+  window.__gomem = {
+    state,
+    ...(error !== undefined ? { error } : {}),
+    cursor: none,
+    setCursor: none,
+    setCursorRecord: none,
+    step: none,
+    values: none,
+    panels: none,
+    checkpoints: none,
+    times: none,
+    range: none,
+    setRange: none,
+    charts: none,
+  };
+}
+
+export function installHook(view: View): void {
+  const tl = view.tl;
+  const info = (): CursorInfo => ({ record: view.record, kind: tl.records[view.record]!.kind, t: view.t });
+  window.__gomem = {
+    state: 'ready',
+    trace: { program: tl.header.program.name, records: tl.records.length, end: tl.end, settings: tl.header.settings },
+    cursor: info,
+    setCursor: (t) => {
+      view.setTime(t);
+      return info();
+    },
+    setCursorRecord: (i) => {
+      view.setRecord(i);
+      return info();
+    },
+    step: (kind, dir) => (view.step(kind, dir) ? info() : null),
+    values: (t) => valuesAt(tl, t === undefined ? view.record : Math.max(0, upperBound(tl.tm, tl.tm.length, t) - 1)),
+    panels: () => panelTexts(view),
+    checkpoints: () => tl.checkpoints.map((c) => ({ name: c.name, t: c.t, record: c.record })),
+    times: (kind) => Array.from(tl.kinds[kind] ?? [], (r) => tl.tm[r]!),
+    range: () => [view.t0, view.t1],
+    setRange: (a, b) => {
+      view.setRange(a, b);
+      return [view.t0, view.t1];
+    },
+    charts: () => {
+      const out: Record<string, string[]> = {};
+      for (const s of lineCharts) out[s.id] = [...s.lines.map((l) => l.label), ...(s.limit?.(tl) != null ? ['memory.max'] : [])];
+      out.gcCpu = [...gcCpuLabels];
+      out.events = ['page faults', 'scavenged'];
+      return out;
+    },
+  };
+}

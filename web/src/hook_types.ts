@@ -1,0 +1,37 @@
+// The shape of window.__gomem, the page's test hook, without DOM types, so
+// the Node-side browser tests (test/web) can import it under the root
+// tsconfig.
+
+export interface CursorInfo {
+  /** The record the cursor is on (index into the trace's records), its kind and time on the axis, ns. */
+  record: number;
+  kind: string;
+  t: number;
+}
+
+export interface GomemHook {
+  /** 'loading', 'ready', 'empty' (no trace given) or 'error'. */
+  state: 'loading' | 'ready' | 'empty' | 'error';
+  error?: string;
+  /** Set once a trace is shown. */
+  trace?: { program: string; records: number; end: number; settings: Record<string, unknown> };
+  cursor(): CursorInfo;
+  /** The cursor after every record at or before t (ns since exec). */
+  setCursor(t: number): CursorInfo;
+  /** The cursor on record i, exactly (several records can share an instant). */
+  setCursorRecord(i: number): CursorInfo;
+  /** Step to the next (1) or previous (-1) record of a kind (gcPhase, spanAlloc, scavenge, …); null when there is none. */
+  step(kind: string, dir: 1 | -1): CursorInfo | null;
+  /** What every chart plots: at the cursor, or at time t. Bytes for sizes (VmRSS too), ms for GC CPU. */
+  values(t?: number): Record<string, Record<string, number | null>>;
+  /** The text panels as shown. */
+  panels(): { cursor: string; memstats: string; checkpoint: string; output: string };
+  /** The trace's checkpoints: name, time, record. */
+  checkpoints(): { name: string; t: number; record: number }[];
+  /** Times of records of a kind, e.g. gcPhase. */
+  times(kind: string): number[];
+  range(): [number, number];
+  setRange(t0: number, t1: number): [number, number];
+  /** Chart ids and their series labels, as drawn. */
+  charts(): Record<string, string[]>;
+}

@@ -1,0 +1,93 @@
+// The view's state: the time cursor (a record of the trace, since several
+// records can share one instant and only their order says which came first),
+// the visible time range, and who is told when either changes.
+
+import { upperBound } from './table.ts';
+import type { Timeline } from './timeline.ts';
+
+export type Listener = () => void;
+
+export class View {
+  /** The cursor: the last record applied. */
+  record: number;
+  /** The visible range, ns since exec. */
+  t0 = 0;
+  t1: number;
+  stepKind = 'gcPhase';
+  private cursorListeners: Listener[] = [];
+  private rangeListeners: Listener[] = [];
+
+  constructor(readonly tl: Timeline) {
+    this.record = tl.records.length - 1;
+    this.t1 = Math.max(tl.end, 1);
+  }
+
+  get t(): number {
+    return this.tl.tm[this.record] ?? 0;
+  }
+
+  onCursor(f: Listener): void {
+    this.cursorListeners.push(f);
+  }
+
+  onRange(f: Listener): void {
+    this.rangeListeners.push(f);
+  }
+
+  setRecord(i: number): void {
+    const r = Math.max(0, Math.min(this.tl.records.length - 1, Math.round(i)));
+    if (r === this.record) return;
+    this.record = r;
+    for (const f of this.cursorListeners) f();
+  }
+
+  /** The cursor at time t: after every record at or before t. */
+  setTime(t: number): void {
+    this.setRecord(Math.max(0, upperBound(this.tl.tm, this.tl.tm.length, t) - 1));
+  }
+
+  /** The record of a step kind after (dir 1) or before (dir -1) the cursor, or -1. */
+  neighbour(kind: string, dir: 1 | -1): number {
+    const list = this.tl.kinds[kind];
+    if (list === undefined) {
+      if (kind !== 'any') throw new Error(`unknown step kind ${kind}`);
+      const r = this.record + dir;
+      return r >= 0 && r < this.tl.records.length ? r : -1;
+    }
+    const k = upperBound(list, list.length, this.record);
+    const j = dir === 1 ? k : (list[k - 1] === this.record ? k - 2 : k - 1);
+    return j >= 0 && j < list.length ? list[j]! : -1;
+  }
+
+  step(kind: string, dir: 1 | -1): boolean {
+    const r = this.neighbour(kind, dir);
+    if (r < 0) return false;
+    this.setRecord(r);
+    // Keep the cursor in sight.
+    if (this.t < this.t0 || this.t > this.t1) {
+      const w = this.t1 - this.t0;
+      this.setRange(this.t - w / 2, this.t + w / 2);
+    }
+    return true;
+  }
+
+  setRange(t0: number, t1: number): void {
+    const end = Math.max(this.tl.end, 1);
+    let a = Math.max(0, Math.min(t0, t1));
+    let b = Math.min(end, Math.max(t0, t1));
+    if (b - a < 1000) {
+      // Not narrower than a microsecond: below that the axis has nothing to say.
+      const mid = (a + b) / 2;
+      a = Math.max(0, mid - 500);
+      b = Math.min(end, a + 1000);
+    }
+    if (a === this.t0 && b === this.t1) return;
+    this.t0 = a;
+    this.t1 = b;
+    for (const f of this.rangeListeners) f();
+  }
+
+  resetRange(): void {
+    this.setRange(0, this.tl.end);
+  }
+}
