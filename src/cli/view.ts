@@ -132,7 +132,7 @@ export async function startViewServer(o: ViewServerOptions): Promise<{ url: stri
     }
     const file = staticFile(root, path);
     if (file === null) return send(res, 404, 'not found');
-    res.writeHead(200, { 'content-type': contentTypes[extname(file)] ?? 'application/octet-stream', 'x-content-type-options': 'nosniff' });
+    res.writeHead(200, { 'content-type': contentTypes[extname(file)] ?? 'application/octet-stream', 'content-length': statSync(file).size, 'x-content-type-options': 'nosniff' });
     if (req.method === 'HEAD') return res.end();
     createReadStream(file).pipe(res);
   });
@@ -145,7 +145,12 @@ export async function startViewServer(o: ViewServerOptions): Promise<{ url: stri
   const h = o.host.includes(':') && !o.host.startsWith('[') ? `[${o.host}]` : o.host;
   return {
     url: `http://${h}:${port}/#trace=${tracePathOnServer.slice(1)}`,
-    close: () => new Promise<void>((ok) => server.close(() => ok())),
+    close: () =>
+      new Promise<void>((ok) => {
+        server.close(() => ok());
+        // An open page keeps its connection alive; closing must not wait for the tab.
+        server.closeAllConnections();
+      }),
   };
 }
 

@@ -1,0 +1,186 @@
+// The browser view in a real headless Chromium: `gomem view` on blahdo's
+// trace, the cursor set to each checkpoint, and what the charts plot and the
+// MemStats panel shows equal to what `gomem run --json` printed there; a step
+// to the next GC lands on a GC phase record; the view state survives a reload
+// through the URL hash. A screenshot is kept in test-artifacts/web/.
+
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt } from '../../src/cli/view.ts';
+import type { GomemHook } from '../../web/src/hook_types.ts';
+import { browserMissing, findChromium, loadPlaywright } from './browser.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const artifacts = join(root, 'test-artifacts', 'web');
+const missing = await browserMissing();
+if (missing !== null) console.warn(`test/web/view.test.ts: SKIPPED, ${missing}`);
+
+interface CheckpointJson {
+  name: string;
+  memstats: Record<string, number>;
+  proc: Record<string, number>;
+}
+
+/** Runs the hook inside the page. */
+function hook<T>(page: Page, f: (g: GomemHook, arg: never) => T, arg?: unknown): Promise<T> {
+  return page.evaluate(
+    ([src, a]) => {
+      const fn = new Function('g', 'a', `return (${src})(g, a)`) as (g: unknown, a: unknown) => T;
+      return fn((globalThis as unknown as { __gomem: GomemHook }).__gomem, a);
+    },
+    [f.toString(), arg] as const,
+  );
+}
+
+describe.skipIf(missing !== null)('gomem view in headless Chromium: blahdo', () => {
+  let server: ChildProcess;
+  let browser: Browser;
+  let page: Page;
+  let url = '';
+  const cli: CheckpointJson[] = [];
+
+  beforeAll(async () => {
+    ensureBuilt(() => {});
+    const dir = mkdtempSync(join(tmpdir(), 'gomem-web-'));
+    const trace = join(dir, 'blahdo.trace');
+    const run = spawnSync(process.execPath, ['bin/gomem.js', 'run', 'blahdo', '--trace', trace, '--json', '--quiet'], { cwd: root, encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    for (const line of run.stdout.split('\n')) if (line.startsWith('CHECKPOINT ')) cli.push(JSON.parse(line.slice('CHECKPOINT '.length)) as CheckpointJson);
+    server = spawn(process.execPath, ['bin/gomem.js', 'view', trace], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    url = await new Promise<string>((ok, fail) => {
+      let out = '';
+      server.stdout!.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = /(http:\/\/127\.0\.0\.1:\d+\/\S*)/.exec(out);
+        if (m) ok(m[1]!);
+      });
+      server.once('exit', (code) => fail(new Error(`gomem view exited ${code}: ${out}`)));
+    });
+    const pw = (await loadPlaywright())!;
+    browser = await pw.chromium.launch({ executablePath: findChromium()!, args: ['--no-sandbox'] });
+    page = await browser.newPage({ viewport: { width: 1400, height: 1600 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(url);
+    await page.waitForFunction(() => (globalThis as unknown as { __gomem?: GomemHook }).__gomem?.state === 'ready' || (globalThis as unknown as { __gomem?: GomemHook }).__gomem?.state === 'error', null, { timeout: 30_000 });
+    expect(await hook(page, (g) => g.error ?? g.state)).toBe('ready');
+    expect(errors).toEqual([]);
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (server?.pid !== undefined && server.exitCode === null) server.kill('SIGTERM');
+  });
+
+  it('was served by gomem view on 127.0.0.1, and shows blahdo', async () => {
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#trace=trace\.gz$/);
+    expect(await hook(page, (g) => g.trace!.program)).toBe('blahdo');
+    expect(cli.map((c) => c.name)).toEqual(['before_loop', 'after_loop', 'exit']);
+    expect(await hook(page, (g) => g.charts())).toEqual({
+      process: ['VmRSS', 'memory.current', 'VmSize'],
+      heap: ['HeapInuse', 'HeapAlloc', 'NextGC', 'trigger', 'HeapReleased', 'StackInuse'],
+      gcCpu: ['assist', 'dedicated', 'fractional', 'idle', 'pause'],
+      events: ['page faults', 'scavenged'],
+    });
+  });
+
+  it('at each checkpoint, plots and shows the figures gomem run --json printed', async () => {
+    const marks = await hook(page, (g) => g.checkpoints());
+    expect(marks.map((m) => m.name)).toEqual(cli.map((c) => c.name));
+    for (const c of cli) {
+      const mark = marks.find((m) => m.name === c.name)!;
+      // The cursor on the checkpoint: its time, and its place among the records of that instant.
+      // The time alone is not enough: at after_loop's nanosecond the program allocates a span
+      // right after the checkpoint (HeapReleased changes), and a time puts the cursor after
+      // every record stamped at or before it, as the chart at that pixel shows.
+      const byTime = await hook(page, (g, t: number) => g.setCursor(t), mark.t);
+      expect(byTime.t, c.name).toBe(mark.t);
+      const at = await hook(page, (g, r: number) => g.setCursorRecord(r), mark.record);
+      expect(at, c.name).toEqual({ record: mark.record, kind: 'checkpoint', t: mark.t });
+      const v = await hook(page, (g) => g.values());
+      expect(v.process!.VmRSS, `${c.name} VmRSS`).toBe(c.proc.VmRSS_kB! * 1024);
+      expect(v.process!.VmSize, `${c.name} VmSize`).toBe(c.proc.VmSize_kB! * 1024);
+      expect(v.heap!.HeapInuse, `${c.name} HeapInuse`).toBe(c.memstats.HeapInuse);
+      expect(v.heap!.HeapAlloc, `${c.name} HeapAlloc`).toBe(c.memstats.HeapAlloc);
+      expect(v.heap!.NextGC, `${c.name} NextGC`).toBe(c.memstats.NextGC);
+      expect(v.heap!.HeapReleased, `${c.name} HeapReleased`).toBe(c.memstats.HeapReleased);
+      expect(v.heap!.StackInuse, `${c.name} StackInuse`).toBe(c.memstats.StackInuse);
+
+      // The MemStats panel as a person reads it: "  HeapInuse  100352000 (95.70 MiB)".
+      const p = await hook(page, (g) => g.panels());
+      const shown: Record<string, number> = {};
+      for (const m of p.memstats.matchAll(/^ {2}(\w+):?\s+(\d+)/gm)) shown[m[1]!] = Number(m[2]);
+      for (const k of ['HeapSys', 'HeapIdle', 'HeapInuse', 'HeapReleased', 'StackInuse', 'Mallocs', 'Frees', 'TotalAlloc', 'HeapAlloc', 'HeapObjects', 'NumGC', 'NextGC']) {
+        expect(shown[k], `${c.name} panel ${k}`).toBe(c.memstats[k]);
+      }
+      for (const k of ['VmRSS', 'VmSize', 'RssAnon', 'RssFile']) expect(shown[k], `${c.name} panel ${k}`).toBe(c.proc[`${k}_kB`]);
+      // The checkpoint panel holds the run's own JSON.
+      expect(p.checkpoint.split('\n')[0]).toBe(`CHECKPOINT ${c.name} at ${p.checkpoint.split(' at ')[1]!.split('\n')[0]}`);
+      expect(JSON.parse(p.checkpoint.slice(p.checkpoint.indexOf('\n') + 1))).toEqual(c);
+    }
+  });
+
+  it('the program output panel holds stdout and stderr up to the cursor', async () => {
+    const marks = await hook(page, (g) => g.checkpoints());
+    await hook(page, (g, r: number) => g.setCursorRecord(r), marks[0]!.record);
+    const before = (await hook(page, (g) => g.panels())).output;
+    expect(before).toContain('memory baseline...');
+    expect(before).not.toContain('memory comparison...');
+    await hook(page, (g, r: number) => g.setCursorRecord(r), marks[2]!.record);
+    expect((await hook(page, (g) => g.panels())).output).toContain('memory comparison...\n2025/01/01 00:00:00 82672\n');
+  });
+
+  it('next ▶ with "GC phase" chosen moves the cursor to the next gcPhase record; ◀ prev moves it back', async () => {
+    await hook(page, (g) => g.setCursorRecord(0));
+    const phases = await hook(page, (g) => g.times('gcPhase'));
+    expect(phases.length).toBe(50); // 10 cycles × sweepterm, mark, marktermination, sweep, sweepdone
+    await page.selectOption('#step-kind', 'gcPhase');
+    await page.click('#step-next');
+    const first = await hook(page, (g) => g.cursor());
+    expect(first.kind).toBe('gcPhase');
+    expect(first.t).toBe(phases[0]);
+    expect((await hook(page, (g) => g.panels())).cursor).toContain('GC 1: sweepterm');
+    await page.click('#step-next');
+    const second = await hook(page, (g) => g.cursor());
+    expect(second).toMatchObject({ kind: 'gcPhase', t: phases[1] });
+    expect((await hook(page, (g) => g.panels())).cursor).toContain('GC 1: mark');
+    await page.click('#step-prev');
+    expect(await hook(page, (g) => g.cursor())).toEqual(first);
+    // Through the hook as well, and past the last one there is nothing.
+    expect(await hook(page, (g) => g.step('gcPhase', 1))).toEqual(second);
+    await hook(page, (g) => g.setCursorRecord(g.trace!.records - 1));
+    expect(await hook(page, (g) => g.step('gcPhase', 1))).toBeNull();
+  });
+
+  it('keeps the cursor and range in the URL hash: a reload shows the same moment', async () => {
+    const marks = await hook(page, (g) => g.checkpoints());
+    await hook(page, (g, r: number) => g.setCursorRecord(r), marks[1]!.record);
+    const range = await hook(page, (g) => g.setRange(1e6, 2.6e8));
+    await page.waitForFunction((r) => location.hash.includes(`rec=${r}&`), marks[1]!.record);
+    const link = page.url();
+    expect(link).toContain('trace=trace.gz');
+    const p2 = await browser.newPage({ viewport: { width: 1400, height: 1600 } });
+    await p2.goto(link);
+    await p2.waitForFunction(() => (globalThis as unknown as { __gomem?: GomemHook }).__gomem?.state === 'ready', null, { timeout: 30_000 });
+    expect(await hook(p2, (g) => g.cursor())).toMatchObject({ record: marks[1]!.record, kind: 'checkpoint', t: marks[1]!.t });
+    expect(await hook(p2, (g) => g.range())).toEqual(range);
+    await p2.close();
+  });
+
+  it('draws: a screenshot of the page at the after_loop checkpoint is kept in test-artifacts/web/', async () => {
+    const marks = await hook(page, (g) => g.checkpoints());
+    await hook(page, (g) => g.setRange(0, g.trace!.end));
+    await hook(page, (g, r: number) => g.setCursorRecord(r), marks[1]!.record);
+    // Four uPlot charts, each with a canvas that has drawn something.
+    const canvases = await page.$$eval('#charts canvas', (cs) => cs.map((c) => (c as unknown as { width: number }).width));
+    expect(canvases.length).toBe(4);
+    for (const w of canvases) expect(w).toBeGreaterThan(400);
+    mkdirSync(artifacts, { recursive: true });
+    await page.screenshot({ path: join(artifacts, 'blahdo.png'), fullPage: true });
+  });
+});
