@@ -20,6 +20,8 @@ interface Chart {
 
 const timeAxis = (): uPlot.Axis => ({ values: (_u, splits) => splits.map((s) => time(s)), size: 40 });
 const bytesAxis = (scale: string, side: 1 | 3 = 3): uPlot.Axis => ({ scale, side, size: 80, values: (_u, splits) => splits.map((s) => bytes(s)), ...(side === 1 ? { grid: { show: false } } : {}) });
+/** An empty right-hand axis as wide as a real one, so every chart's plot spans the same times at the same pixels. */
+const spacerAxis = (scale: string): uPlot.Axis => ({ scale, side: 1, size: 80, grid: { show: false }, ticks: { show: false }, values: (_u, splits) => splits.map(() => '') });
 
 function baseOpts(view: View, title: string, width: number): Partial<uPlot.Options> {
   return {
@@ -56,7 +58,7 @@ function lineChart(view: View, spec: LineChartSpec, el: HTMLElement, width: numb
   const opts = {
     ...baseOpts(view, spec.title, width),
     series,
-    axes: [timeAxis(), bytesAxis('bytes'), ...(vsz ? [bytesAxis('vsz', 1)] : [])],
+    axes: [timeAxis(), bytesAxis('bytes'), vsz ? bytesAxis('vsz', 1) : spacerAxis('bytes')],
   } as uPlot.Options;
   opts.scales!.bytes = { range: (_u, _min, max) => [0, max > 0 ? max * 1.05 : 1] };
   if (vsz) opts.scales!.vsz = { range: (_u, _min, max) => [0, max > 0 ? max * 1.05 : 1] };
@@ -92,7 +94,7 @@ function gcCpuChart(view: View, el: HTMLElement, width: number): Chart {
         value: (_u: uPlot, v: number | null) => (v === null ? '–' : `${v.toFixed(3)} ms`),
       })),
     ],
-    axes: [timeAxis(), { scale: 'ms', size: 80, values: (_u: uPlot, s: number[]) => s.map((v) => `${v} ms`) }],
+    axes: [timeAxis(), { scale: 'ms', size: 80, values: (_u: uPlot, s: number[]) => s.map((v) => `${v} ms`) }, spacerAxis('ms')],
   } as uPlot.Options;
   opts.scales!.ms = { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] };
   return mount(view, opts, data, el);

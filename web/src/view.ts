@@ -18,7 +18,8 @@ export class View {
   private rangeListeners: Listener[] = [];
 
   constructor(readonly tl: Timeline) {
-    this.record = tl.records.length - 1;
+    // The last checkpoint, a moment the CLI printed; the last record is often the exit, after the address space is gone.
+    this.record = tl.checkpoints.at(-1)?.record ?? tl.records.length - 1;
     this.t1 = Math.max(tl.end, 1);
   }
 
