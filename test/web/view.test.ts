@@ -162,7 +162,13 @@ describe.skipIf(missing !== null)('gomem view in headless Chromium: blahdo', () 
     await hook(page, (g, r: number) => g.setCursorRecord(r), marks[1]!.record);
     const range = await hook(page, (g) => g.setRange(1e6, 2.6e8));
     // The hash follows the view within 100 ms; wait for both changes to reach it.
-    await page.waitForFunction(([r, a, b]) => location.hash.includes(`rec=${r}&`) && location.hash.includes(`from=${a}&to=${b}&`), [marks[1]!.record, range[0], range[1]] as const);
+    await page.waitForFunction(
+      ([r, a, b]) => {
+        const hash = (globalThis as unknown as { location: { hash: string } }).location.hash;
+        return hash.includes(`rec=${r}&`) && hash.includes(`from=${a}&to=${b}&`);
+      },
+      [marks[1]!.record, range[0], range[1]] as const,
+    );
     const link = page.url();
     expect(link).toContain('trace=trace.gz');
     const p2 = await browser.newPage({ viewport: { width: 1400, height: 1600 } });
