@@ -44,17 +44,17 @@ function changedSince(dir, t) {
 /**
  * Whether dist/ holds the sources as they are now. The build's stamp carries
  * the time the build started (package.json's prebuild and postbuild), so a
- * file saved while tsc was running counts as changed.
+ * file saved while tsc was running counts as changed. Anything that cannot
+ * be read (no build yet, a file an editor is replacing) counts as changed too.
  */
 function distIsFresh() {
-  let built;
   try {
-    built = statSync(join(root, 'dist', '.built')).mtimeMs;
+    const built = statSync(join(root, 'dist', '.built')).mtimeMs;
+    if (['tsconfig.json', 'tsconfig.build.json'].some((f) => statSync(join(root, f)).mtimeMs >= built)) return false;
+    return !changedSince(join(root, 'src'), built);
   } catch {
     return false;
   }
-  if (['tsconfig.json', 'tsconfig.build.json'].some((f) => statSync(join(root, f)).mtimeMs >= built)) return false;
-  return !changedSince(join(root, 'src'), built);
 }
 
 const choice = process.env.GOMEM_CLI;
