@@ -380,9 +380,10 @@ export class Sched {
 
   /** p's runnext or run queue changed. */
   private localChanged(p: P): void {
-    if (p.hasLocalWork()) this.local.add(p);
+    const busy = p.hasLocalWork();
+    if (busy) this.local.add(p);
     else this.local.delete(p);
-    if (p.id < this.pindex.n) this.pindex.localChanged(p.id);
+    if (p.id < this.pindex.n) this.pindex.localChanged(p.id, busy);
   }
 
   /** Brings the index of idle Ps up to date (made afresh when the Ps are not those it indexes). */

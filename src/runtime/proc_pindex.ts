@@ -17,7 +17,15 @@ export class PTimeIndex implements PTimeWatcher {
   /** Leaves at size + id; every inner node holds the minimum of its two children. */
   private tree = new Float64Array(2);
   private size = 1;
-  private ps: readonly P[] = [];
+  /** The number of Ps indexed (allp may grow after; the scheduler then resets the index). */
+  private count = 0;
+  /**
+   * Each P's time and whether it has work of its own, copied here as they
+   * change: a rebuild then reads two typed arrays instead of touching every
+   * P object (scattered through a large host heap, a cache miss each).
+   */
+  private times = new Float64Array(0);
+  private busy = new Uint8Array(0);
   /** Ps whose key may be stale, applied before the next query. */
   private dirty: number[] = [];
   private isDirty = new Uint8Array(0);
@@ -26,44 +34,55 @@ export class PTimeIndex implements PTimeWatcher {
 
   /** The number of Ps indexed. */
   get n(): number {
-    return this.ps.length;
+    return this.count;
   }
 
   /** Indexes allp afresh (at start-up, and if GOMAXPROCS changes), and watches every P's time. */
   reset(ps: readonly P[]): void {
-    this.ps = ps;
+    this.count = ps.length;
     let size = 1;
     while (size < ps.length) size *= 2;
     this.size = size;
     this.tree = new Float64Array(2 * size).fill(Infinity);
     this.isDirty = new Uint8Array(ps.length);
     this.hidden = new Uint8Array(ps.length);
+    this.times = new Float64Array(ps.length);
+    this.busy = new Uint8Array(ps.length);
     this.dirty = [];
-    for (const p of ps) p.timeWatcher = this;
+    for (const p of ps) {
+      p.timeWatcher = this;
+      this.times[p.id] = p.time;
+      this.busy[p.id] = p.hasLocalWork() ? 1 : 0;
+    }
     this.rebuild();
   }
 
-  timeChanged(id: number): void {
+  timeChanged(id: number, t: number): void {
+    this.times[id] = t;
+    this.touch(id);
+  }
+
+  /** A P's run queue or runnext changed: it may have joined or left the idle Ps. */
+  localChanged(id: number, hasWork: boolean): void {
+    this.busy[id] = hasWork ? 1 : 0;
+    this.touch(id);
+  }
+
+  private touch(id: number): void {
     if (this.isDirty[id] === 0) {
       this.isDirty[id] = 1;
       this.dirty.push(id);
     }
   }
 
-  /** A P's run queue or runnext changed: it may have joined or left the idle Ps. */
-  localChanged(id: number): void {
-    this.timeChanged(id);
-  }
-
   /** The key of P id: its time while it has nothing of its own to run (and is not hidden). */
   private key(id: number): number {
-    const p = this.ps[id]!;
-    return this.hidden[id] === 0 && p.runnext === null && p.runq.length === 0 ? p.time : Infinity;
+    return this.hidden[id] === 0 && this.busy[id] === 0 ? this.times[id]! : Infinity;
   }
 
   private rebuild(): void {
     const { tree, size } = this;
-    for (let i = 0; i < this.ps.length; i++) tree[size + i] = this.key(i);
+    for (let i = 0; i < this.count; i++) tree[size + i] = this.key(i);
     for (let i = size - 1; i >= 1; i--) tree[i] = Math.min(tree[2 * i]!, tree[2 * i + 1]!);
   }
 
@@ -82,7 +101,7 @@ export class PTimeIndex implements PTimeWatcher {
   sync(): void {
     const d = this.dirty;
     if (d.length === 0) return;
-    if (d.length * 8 > this.ps.length) {
+    if (d.length * 8 > this.count) {
       this.rebuild();
     } else {
       for (const id of d) this.set(id, this.key(id));

@@ -119,7 +119,7 @@ export class G {
 
 /** Who wants to hear of a P's time changing (the scheduler's index). */
 export interface PTimeWatcher {
-  timeChanged(id: number): void;
+  timeChanged(id: number, t: number): void;
 }
 
 export class P {
@@ -150,7 +150,7 @@ export class P {
   }
   set time(t: number) {
     this.time_ = t;
-    if (this.timeWatcher !== null) this.timeWatcher.timeChanged(this.id);
+    if (this.timeWatcher !== null) this.timeWatcher.timeChanged(this.id, t);
   }
   /** Virtual ns this P spent running goroutines. */
   busyTime = 0;

@@ -220,7 +220,7 @@ describe('PTimeIndex', () => {
           break;
         case 1:
           p.runnext = p.runnext === null ? g : null;
-          ix.localChanged(p.id);
+          ix.localChanged(p.id, p.runnext !== null);
           break;
         case 2:
           ix.sync();
