@@ -39,6 +39,7 @@ import { Os, Syscall } from './pkg/os.ts';
 import { Pprof } from './pkg/pprof_pkg.ts';
 import { Debug, Metrics, RuntimePkg } from './pkg/runtime.ts';
 import { Sync } from './pkg/sync.ts';
+import { ApiMisuse } from './panic_trace.ts';
 import { Time } from './pkg/time.ts';
 import type { GoProcess } from './process.ts';
 import { bytesToString, stringToBytes } from './string_sizes.ts';
@@ -160,7 +161,43 @@ export class Go {
 
   /** CPU work that allocates nothing, for ns nanoseconds of virtual time (a busy loop). */
   work(ns: number): GoroutineBody {
-    return this.p.sched.work(ns);
+    return this.blocking('go.work(…)', this.p.sched.work(ns));
+  }
+
+  // ── blocking calls ────────────────────────────────────────────────────
+
+  /** A blocking call whose generator has not started: made without yield*, it would do nothing. */
+  private pendingBlocking: { what: string } | null = null;
+
+  /**
+   * Every blocking operation (time.Sleep, runtime.GC, a channel send, …)
+   * returns its generator through here. In JavaScript, calling it without
+   * `yield*` runs none of it, silently: the goroutine's next operation, or
+   * its end, reports that instead, as a panic naming the call.
+   */
+  blocking<T, R>(what: string, gen: Generator<T, R, unknown>): Generator<T, R, unknown> {
+    this.checkBlocking();
+    const call = { what };
+    this.pendingBlocking = call;
+    const self = this;
+    return (function* () {
+      if (self.pendingBlocking === call) self.pendingBlocking = null;
+      return yield* gen;
+    })();
+  }
+
+  /** Throws if the last blocking call was made without yield*. */
+  checkBlocking(): void {
+    const c = this.pendingBlocking;
+    if (c === null) return;
+    this.pendingBlocking = null;
+    throw new ApiMisuse(`gomem: ${c.what} was called without yield*, so it did nothing; write yield* ${c.what}`);
+  }
+
+  /** A safe point of the program's code: every operation of the API passes one. */
+  private safePoint(): void {
+    if (this.pendingBlocking !== null) this.checkBlocking();
+    this.p.sched.poll();
   }
 
   /** os.Exit(code). */
@@ -250,8 +287,9 @@ export class Go {
     const p = this.p;
     if (Object.getPrototypeOf(body) === generatorProto) {
       const gen = body as unknown as (f: Locals<S>, ...args: A) => Generator<number, unknown, unknown>;
+      const self = this;
       return function* (...args: A) {
-        p.sched.poll();
+        self.safePoint();
         const f = sh.push(p);
         try {
           return yield* gen(f as unknown as Locals<S>, ...args);
@@ -261,7 +299,7 @@ export class Go {
       } as unknown as (...args: A) => R;
     }
     return (...args: A): R => {
-      p.sched.poll(); // a function's prologue is a preemption point
+      this.safePoint(); // a function's prologue is a preemption point
       const f = sh.push(p);
       try {
         return body(f as unknown as Locals<S>, ...args);
@@ -350,7 +388,7 @@ export class Go {
     const g = sched.newproc(name, parkedBody());
     const names = Object.keys(args);
     if (names.length === 0) {
-      g.body = body(null);
+      g.body = this.checkedAtEnd(body(null));
       return;
     }
     const types: Record<string, GoType> = {};
@@ -361,7 +399,13 @@ export class Go {
     // the heap, so they go through the write barrier: a goroutine created
     // during mark is not among the stacks the cycle scans.
     for (const sl of sh.slots) storeValue(this.p, frameSlotAddr(frame, sl.off, true), sl.type, args[sl.name]![1], true);
-    g.body = body(frame);
+    g.body = this.checkedAtEnd(body(frame));
+  }
+
+  /** A goroutine's body, then the check that its last blocking call was made with yield*. */
+  *checkedAtEnd(body: GoroutineBody): GoroutineBody {
+    yield* body;
+    this.checkBlocking();
   }
 
   /**
@@ -395,14 +439,14 @@ export class Go {
 
   /** new(T): a zeroed T on the heap (it escapes). */
   new(t: GoType): Ptr {
-    this.p.sched.poll();
+    this.safePoint();
     const addr = newobject(this.p.rt, t);
     return new Ptr(T.pointer(t), addr);
   }
 
   /** make([]T, len, cap) on the heap (makeslice). */
   make(sliceType: GoType, len: number, cap = len): Slice {
-    this.p.sched.poll();
+    this.safePoint();
     const elem = sliceType.elem!;
     if (len < 0 || !Number.isSafeInteger(len)) throw new GoPanic('runtime error: makeslice: len out of range');
     if (cap < len || !Number.isSafeInteger(cap) || elem.size * cap > 2 ** 48) throw new GoPanic('runtime error: makeslice: cap out of range');
@@ -412,13 +456,13 @@ export class Go {
 
   /** make(map[K]V, hint). */
   makeMap<K = unknown, V = unknown>(mapType: GoType, hint = 0): GoMap<K, V> {
-    this.p.sched.poll();
+    this.safePoint();
     return GoMap.make<K, V>(this.p, mapType, hint);
   }
 
   /** make(chan T, size). */
   makeChan(chanType: GoType, size = 0): Chan {
-    this.p.sched.poll();
+    this.safePoint();
     return Chan.make(this.p, chanType, size);
   }
 
@@ -450,7 +494,7 @@ export class Go {
 
   /** x[k]: s[i] of a slice, p.f of a pointer to a struct, p[i] of a pointer to an array. */
   get(x: Slice | Ptr | null, k: string | number): unknown {
-    this.p.sched.poll();
+    this.safePoint();
     const { a, t } = this.place(x, k);
     this.p.rt.mem.noteRead(a, Math.max(t.size, 1));
     return loadValue(this.p, a, t);
@@ -458,7 +502,7 @@ export class Go {
 
   /** x[k] = v (pointer words through the write barrier). */
   set(x: Slice | Ptr | null, k: string | number, v: unknown = undefined): void {
-    this.p.sched.poll();
+    this.safePoint();
     const { a, t } = this.place(x, k);
     storeValue(this.p, a, t, v);
   }
@@ -471,7 +515,7 @@ export class Go {
 
   /** *p. */
   load(p: Ptr | null): unknown {
-    this.p.sched.poll();
+    this.safePoint();
     if (p === null || p === undefined) nilDeref();
     this.p.rt.mem.noteRead(p.addr, Math.max(p.elem.size, 1));
     return loadValue(this.p, p.addr, p.elem);
@@ -479,14 +523,14 @@ export class Go {
 
   /** *p = v. */
   store(p: Ptr | null, v: unknown): void {
-    this.p.sched.poll();
+    this.safePoint();
     if (p === null || p === undefined) nilDeref();
     storeValue(this.p, p.addr, p.elem, v);
   }
 
   /** A pointer store at a raw address (the slot must hold a pointer). */
   storePointer(addr: number, v: unknown): void {
-    this.p.sched.poll();
+    this.safePoint();
     writePointer(this.p.rt, addr, pointerOf(v));
   }
 
@@ -499,7 +543,7 @@ export class Go {
 
   /** append of n elements: their values if given, else zero values (append(s, make([]T, n)...)). */
   appendN(s: Slice, n: number, values: readonly unknown[] = []): Slice {
-    this.p.sched.poll();
+    this.safePoint();
     const elem = s.elem;
     const newLen = s.len + n;
     const rt = this.p.rt;
@@ -536,7 +580,7 @@ export class Go {
 
   /** copy(dst, src): the min length is read from src and written to dst. */
   copy(dst: Slice | null, src: Slice | null): number {
-    this.p.sched.poll();
+    this.safePoint();
     if (dst === null || src === null) return 0;
     const n = Math.min(dst.len, src.len);
     const elem = dst.elem;
@@ -548,7 +592,7 @@ export class Go {
 
   /** Writes every element of s with values that do not matter (for i := range s { s[i] = v }): residency, not contents. */
   fill(s: Slice): void {
-    this.p.sched.poll();
+    this.safePoint();
     const start = this.p.clock.now;
     if (s.len > 0) this.p.rt.sys.touch(s.ptr, s.len * s.elem.size);
     this.p.chargeBytesWritten(s.len * s.elem.size);
@@ -557,7 +601,7 @@ export class Go {
 
   /** Reads every element of s. */
   readAll(s: Slice): void {
-    this.p.sched.poll();
+    this.safePoint();
     const start = this.p.clock.now;
     if (s.len > 0) this.p.rt.sys.touchRead(s.ptr, s.len * s.elem.size);
     this.p.sched.preemptible(start);
@@ -567,7 +611,7 @@ export class Go {
 
   /** A string literal: its bytes live in the binary's rodata (no allocation). */
   str(text: string): GoString {
-    this.p.sched.poll();
+    this.safePoint();
     return this.p.literal(text);
   }
 
@@ -580,7 +624,7 @@ export class Go {
 
   /** s1 + s2 + …: one allocation of the total length unless at most one operand is non-empty. */
   concat(...parts: (GoString | string)[]): GoString {
-    this.p.sched.poll();
+    this.safePoint();
     const strs = parts.map((x) => toGoString(this.p, x));
     const nonEmpty = strs.filter((x) => x.len > 0);
     if (nonEmpty.length === 0) return this.p.emptyString;
@@ -590,7 +634,7 @@ export class Go {
 
   /** string(b): a copy of the bytes (none for 0 or 1 byte: "" and the static one-byte strings). */
   bytesToString(b: Slice | null): GoString {
-    this.p.sched.poll();
+    this.safePoint();
     if (b === null || b.len === 0) return this.p.emptyString;
     const rt = this.p.rt;
     rt.mem.noteRead(b.ptr, b.len);
@@ -602,7 +646,7 @@ export class Go {
 
   /** []byte(s): a copy, its capacity rounded up to the size class (a 33-byte string gets cap 48). */
   stringToBytes(s: GoString | string): Slice {
-    this.p.sched.poll();
+    this.safePoint();
     const str = toGoString(this.p, s);
     const { cap, allocs } = stringToBytes(str.len);
     let ptr = 0;
@@ -618,7 +662,7 @@ export class Go {
 
   /** A value converted to an interface (any, error, …): boxed when stored, as convT does. */
   box(v: unknown, t: GoType): Iface {
-    this.p.sched.poll();
+    this.safePoint();
     return new Iface(t, v);
   }
 

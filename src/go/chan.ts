@@ -205,8 +205,12 @@ export class Chan {
 
   // ── operations ───────────────────────────────────────────────────────
 
-  /** ch <- v */
-  *send(v: unknown): GoroutineBody {
+  /** ch <- v (yield* it). */
+  send(v: unknown): GoroutineBody {
+    return this.p.go.blocking('ch.send(…)', this.sendBody(v));
+  }
+
+  private *sendBody(v: unknown): GoroutineBody {
     const p = this.p;
     const rt = p.rt;
     const mem = rt.mem;
@@ -249,14 +253,22 @@ export class Chan {
     }
   }
 
-  /** <-ch; the value (undefined once closed and drained). */
-  *recv(): Generator<1 | 2 | 3, unknown, unknown> {
-    const [v, ok] = yield* this.recv2();
+  /** <-ch; the value (undefined once closed and drained) (yield* it). */
+  recv(): Generator<1 | 2 | 3, unknown, unknown> {
+    return this.p.go.blocking('ch.recv()', this.recvBody());
+  }
+
+  private *recvBody(): Generator<1 | 2 | 3, unknown, unknown> {
+    const [v, ok] = yield* this.recv2Body();
     return ok ? v : undefined;
   }
 
-  /** v, ok := <-ch: the zero value and false once closed and drained. */
-  *recv2(): Generator<1 | 2 | 3, [unknown, boolean], unknown> {
+  /** v, ok := <-ch: the zero value and false once closed and drained (yield* it). */
+  recv2(): Generator<1 | 2 | 3, [unknown, boolean], unknown> {
+    return this.p.go.blocking('ch.recv2()', this.recv2Body());
+  }
+
+  private *recv2Body(): Generator<1 | 2 | 3, [unknown, boolean], unknown> {
     const p = this.p;
     const rt = p.rt;
     const mem = rt.mem;

@@ -219,6 +219,21 @@ export function goPanicValue(v: unknown): string {
  * in gomem's src/). `goid` is the goroutine that was running.
  */
 export function programPanicReport(e: unknown, goid: number): string | null {
+  return panicReport(e, goid, false);
+}
+
+/**
+ * A misuse of the API the program made (a blocking call without yield*),
+ * thrown from gomem's own code: reported as a panic in the program's frames,
+ * not as a fault of gomem.
+ */
+export class ApiMisuse extends Error {}
+
+export function misusePanicReport(e: ApiMisuse, goid: number): string {
+  return panicReport(e, goid, true)!;
+}
+
+function panicReport(e: unknown, goid: number, misuse: boolean): string | null {
   const head = `goroutine ${goid} [running]:\n`;
   if (!(e instanceof Error)) return `panic: ${goPanicValue(e)}\n\n${head}`;
   const sites = callSites(e);
@@ -234,6 +249,6 @@ export function programPanicReport(e: unknown, goid: number): string | null {
     if (pos === null) continue;
     frames.push(`${goFrameName(s)}()\n\t${pos.path}:${pos.line} +0x0\n`);
   }
-  if (innermost !== 'program') return null;
+  if (innermost !== 'program' && !misuse) return null;
   return `panic: ${goPanicValue(e)}\n\n${head}${frames.join('')}`;
 }

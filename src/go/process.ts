@@ -42,7 +42,7 @@ import { Func, GoString } from './values.ts';
 const utf8d = new TextDecoder();
 /** The share of a checkpoint's cost that is system time (the /proc reads), measured on the real helper. */
 const checkpointKernelShare = 0.7;
-import { programPanicReport } from './panic_trace.ts';
+import { ApiMisuse, misusePanicReport, programPanicReport } from './panic_trace.ts';
 import { profileStack } from './prof_stack.ts';
 import { writeHeapProto } from './pkg/pprof.ts';
 import { defaultMemProfileRate, malgStack } from '../runtime/mprof.ts';
@@ -277,6 +277,7 @@ export class GoProcess {
     const objs = inits.map((step) => this.initStep(step));
     this.linkInitObjects(objs);
     yield* this.program.main(this.go);
+    this.go.checkBlocking();
     this.checkpoint('exit');
   }
 
@@ -546,6 +547,10 @@ export class GoProcess {
       return this.result('segv', 2);
     }
     if (e instanceof VirtualTimeLimit) return this.result('time-limit', 2);
+    if (e instanceof ApiMisuse) {
+      this.stderr(misusePanicReport(e, this.sched.curG?.goid ?? 1));
+      return this.result('panic', 2);
+    }
     const report = programPanicReport(e, this.sched.curG?.goid ?? 1);
     if (report !== null) {
       this.stderr(report);

@@ -21,7 +21,7 @@ export class RuntimePkg {
   /** runtime.GC(): a full cycle, then the sweep; blocks the caller (yield* it). */
   GC(): GoroutineBody {
     const gc = this.p.gc;
-    return gc.waitForced(gc.startForced());
+    return this.p.go.blocking('go.runtime.GC()', gc.waitForced(gc.startForced()));
   }
 
   /** runtime.ReadMemStats. */
@@ -76,7 +76,7 @@ export class RuntimePkg {
 
   /** runtime.Gosched. */
   Gosched(): GoroutineBody {
-    return this.p.sched.gosched();
+    return this.p.go.blocking('go.runtime.Gosched()', this.p.sched.gosched());
   }
 
   /** runtime.SetFinalizer's memory side: a finalizer special record (the first starts the finalizer goroutine). */
@@ -109,7 +109,11 @@ export class Debug {
    * cycle and the whole sweep — then mheap.scavengeAll releases every free
    * page; blocks the caller, whose time the releasing takes.
    */
-  *FreeOSMemory(): GoroutineBody {
+  FreeOSMemory(): GoroutineBody {
+    return this.p.go.blocking('go.debug.FreeOSMemory()', this.freeOSMemory());
+  }
+
+  private *freeOSMemory(): GoroutineBody {
     yield* this.p.go.runtime.GC();
     scavengeAll(this.p.rt, this.p.debug.scavtrace, (s) => this.p.stderr(s));
   }

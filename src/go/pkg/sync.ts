@@ -19,7 +19,12 @@ export class WaitGroup {
     this.Add(-1);
   }
 
-  *Wait(): GoroutineBody {
+  /** wg.Wait() (yield* it). */
+  Wait(): GoroutineBody {
+    return this.p.go.blocking('wg.Wait()', this.wait());
+  }
+
+  private *wait(): GoroutineBody {
     if (this.n === 0) return;
     this.waiters.push(this.p.sched.curG!);
     yield this.p.sched.park('sync.WaitGroup.Wait');
@@ -31,7 +36,12 @@ export class Mutex {
   private readonly waiters: G[] = [];
   constructor(private readonly p: GoProcess) {}
 
-  *Lock(): GoroutineBody {
+  /** mu.Lock() (yield* it). */
+  Lock(): GoroutineBody {
+    return this.p.go.blocking('mu.Lock()', this.lock());
+  }
+
+  private *lock(): GoroutineBody {
     while (this.locked) {
       this.waiters.push(this.p.sched.curG!);
       yield this.p.sched.park('sync.Mutex.Lock');

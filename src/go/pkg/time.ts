@@ -22,8 +22,12 @@ export class Time {
 
   constructor(private readonly p: GoProcess) {}
 
-  /** time.Sleep(d): parks the goroutine on a timer. */
-  *Sleep(d: number): GoroutineBody {
+  /** time.Sleep(d): parks the goroutine on a timer (yield* it). */
+  Sleep(d: number): GoroutineBody {
+    return this.p.go.blocking('go.time.Sleep(…)', this.sleep(d));
+  }
+
+  private *sleep(d: number): GoroutineBody {
     const g = this.p.sched.curG!;
     if (!this.timers.has(g)) {
       this.timers.add(g);
