@@ -2,8 +2,8 @@
 // (the program with its source, the settings), and writing the file, gzipped.
 // The format is docs/trace-format.md; the writer is src/trace/writer.ts.
 
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { RunOptions } from '../go/process.ts';
@@ -24,18 +24,30 @@ export function traceProgram(spec: string, program: Program): TraceProgram {
   const out: TraceProgram = { name: program.name, ...(program.description !== undefined ? { description: program.description } : {}) };
   if (scenarios.get(spec) === program) {
     out.scenario = spec;
-    for (const ext of ['.ts', '.js']) {
-      const path = fileURLToPath(new URL(`../scenarios/${spec}${ext}`, import.meta.url));
-      if (existsSync(path)) {
-        out.source = { path: `src/scenarios/${spec}${ext}`, text: readFileSync(path, 'utf8') };
-        break;
-      }
-    }
+    const source = scenarioSource(spec);
+    if (source !== null) out.source = source;
   } else {
     const path = resolve(spec);
     out.source = { path, text: readFileSync(path, 'utf8') };
   }
   return out;
+}
+
+/**
+ * The TypeScript module that defines built-in scenario `name` (several
+ * scenarios share one: big-slice-freeos is in big-slice-gc.ts), from src/
+ * whether gomem runs from src/ or from its compiled dist/.
+ */
+function scenarioSource(name: string): { path: string; text: string } | null {
+  const dir = ['../scenarios/', '../../src/scenarios/'].map((rel) => fileURLToPath(new URL(rel, import.meta.url))).find((d) => existsSync(join(d, 'index.ts')));
+  if (dir === undefined) return null;
+  const files = readdirSync(dir)
+    .filter((x) => x.endsWith('.ts'))
+    .sort()
+    .map((f) => ({ path: `src/scenarios/${f}`, text: readFileSync(join(dir, f), 'utf8') }));
+  // defineProgram({ name: 'x', … }) first; then a factory's call with the name as its argument (liveHeap('live-heap-gogc50', …)).
+  const call = new RegExp(`\\(\\s*'${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}'`);
+  return files.find((f) => f.text.includes(`name: '${name}'`)) ?? files.find((f) => f.path !== 'src/scenarios/index.ts' && call.test(f.text)) ?? null;
 }
 
 /** The settings the run was made with, as a viewer needs them to make it again. */

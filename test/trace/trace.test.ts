@@ -15,7 +15,7 @@ import { ByteReader, ByteWriter, TraceFormatError, traceMagic } from '../../src/
 import { type TraceRecord, decodeTrace } from '../../src/trace/reader.ts';
 import { TraceReplay } from '../../src/trace/replay.ts';
 import { TraceWriter } from '../../src/trace/writer.ts';
-import { traceFile } from '../../src/cli/trace.ts';
+import { traceFile, traceProgram } from '../../src/cli/trace.ts';
 
 interface Traced {
   raw: Uint8Array;
@@ -183,6 +183,17 @@ describe('tracing is an observer', () => {
     const b = traced(scenario('size-rounding'), { seed: 7 }).raw;
     expect(Buffer.from(a).equals(Buffer.from(b))).toBe(true);
     expect(Buffer.from(traceFile(a)).equals(Buffer.from(traceFile(b)))).toBe(true);
+  });
+});
+
+describe('header', () => {
+  it('carries the source module of every built-in scenario, so a viewer can run it again', () => {
+    const where = new Map([...scenarios].map(([name, p]) => [name, traceProgram(name, p).source?.path ?? null]));
+    expect([...where.values()].filter((p) => p === null)).toEqual([]);
+    expect(where.get('big-slice-freeos')).toBe('src/scenarios/big-slice-gc.ts');
+    expect(where.get('live-heap-gogc50')).toBe('src/scenarios/live-heap.ts');
+    expect(where.get('alloc-churn-gctrace')).toBe('src/scenarios/alloc-churn.ts');
+    expect(traceProgram('hello', scenario('hello')).source!.text).toContain("name: 'hello'");
   });
 });
 
