@@ -3,6 +3,8 @@
 // encoding (LEB128 varints, zigzag for signed values). The writer and the
 // reader share this file, so the two cannot drift apart.
 
+import type { GCDoneEvent } from '../runtime/traceevent.ts';
+
 export const traceMagic = 'gomem-trace\n';
 export const traceVersion = 1;
 
@@ -26,6 +28,9 @@ export const R = {
   exit: 16,
   heapGrow: 17,
 } as const;
+
+/** A gcDone record's fields after its time, in order (traceevent.ts GCDoneEvent). */
+export const gcDoneFields = ['cycle', 'heap0', 'heap1', 'heap2', 'goal', 'nextGoal', 'nextTrigger', 'pauseNs', 'heapScan', 'stackScan', 'globalsScan', 'cpuAssist', 'cpuDedicated', 'cpuFractional', 'cpuIdle', 'cpuPause'] as const satisfies readonly (keyof GCDoneEvent)[];
 
 // Enumerations, by position: a record stores the index.
 export const gcStartKinds = ['heap', 'time', 'cycle'] as const;

@@ -6,6 +6,7 @@ import {
   ByteReader,
   R,
   TraceFormatError,
+  gcDoneFields,
   gcPhases,
   gcStartKinds,
   markWorkers,
@@ -19,6 +20,7 @@ import {
   runtimePageSize,
   osPageSize,
 } from './format.ts';
+import type { GCDoneEvent } from '../runtime/traceevent.ts';
 
 export interface TraceHeader {
   format: 'gomem-trace';
@@ -61,26 +63,7 @@ export type TraceRecord =
   | { kind: 'gcStart'; t: number; cycle: number; why: (typeof gcStartKinds)[number]; heapLive: number; trigger: number; goal: number }
   | { kind: 'gcPhase'; t: number; cycle: number; phase: (typeof gcPhases)[number] }
   | { kind: 'gcMark'; t: number; cycle: number; p: number; who: (typeof markWorkers)[number]; ns: number; work: number; grey: number; marked: number }
-  | {
-      kind: 'gcDone';
-      t: number;
-      cycle: number;
-      heap0: number;
-      heap1: number;
-      heap2: number;
-      goal: number;
-      nextGoal: number;
-      nextTrigger: number;
-      pauseNs: number;
-      heapScan: number;
-      stackScan: number;
-      globalsScan: number;
-      cpuAssist: number;
-      cpuDedicated: number;
-      cpuFractional: number;
-      cpuIdle: number;
-      cpuPause: number;
-    }
+  | ({ kind: 'gcDone' } & GCDoneEvent)
   | { kind: 'spanAlloc' | 'spanFree'; t: number; base: number; npages: number; spanclass: number; use: (typeof spanUses)[number]; scav: number }
   | { kind: 'scavenge'; t: number; addr: number; bytes: number; who: (typeof scavengeWhos)[number] }
   | { kind: 'heapGrow'; t: number; base: number; bytes: number }
@@ -104,8 +87,6 @@ export interface Trace {
   header: TraceHeader;
   records: TraceRecord[];
 }
-
-const gcDoneFields = ['cycle', 'heap0', 'heap1', 'heap2', 'goal', 'nextGoal', 'nextTrigger', 'pauseNs', 'heapScan', 'stackScan', 'globalsScan', 'cpuAssist', 'cpuDedicated', 'cpuFractional', 'cpuIdle', 'cpuPause'] as const;
 
 function pick<T>(table: readonly T[], i: number, what: string): T {
   const v = table[i];

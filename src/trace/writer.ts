@@ -12,7 +12,7 @@ import type { FaultEvent, SyscallEvent } from '../kernel/events.ts';
 import { numSizeClasses } from '../runtime/sizeclasses.ts';
 import type { GoProcess } from '../go/process.ts';
 import type { GCDoneEvent, GCMarkEvent, GCPhaseEvent, GCStartEvent, ScavengeEvent, SpanEvent } from '../runtime/traceevent.ts';
-import { ByteWriter, R, gcPhases, gcStartKinds, markWorkers, outputStreams, runtimePageSize, scavengeWhos, spanUses, traceMagic, traceVersion } from './format.ts';
+import { ByteWriter, R, gcDoneFields, gcPhases, gcStartKinds, markWorkers, outputStreams, runtimePageSize, scavengeWhos, spanUses, traceMagic, traceVersion } from './format.ts';
 import { type AllocCounters, allocCounters, snapshotState } from './snapshot.ts';
 
 export interface TraceProgram {
@@ -286,8 +286,7 @@ export class TraceWriter {
   private gcDone(e: GCDoneEvent): void {
     this.flushAllocs(e.t);
     this.begin(R.gcDone, e.t);
-    const fields = [e.cycle, e.heap0, e.heap1, e.heap2, e.goal, e.nextGoal, e.nextTrigger, e.pauseNs, e.heapScan, e.stackScan, e.globalsScan, e.cpuAssist, e.cpuDedicated, e.cpuFractional, e.cpuIdle, e.cpuPause];
-    for (const f of fields) this.w.u(Math.round(f));
+    for (const f of gcDoneFields) this.w.u(Math.round(e[f]));
     this.end();
   }
 
@@ -343,10 +342,20 @@ export class TraceWriter {
     this.end();
   }
 
-  /** A full-state snapshot (snapshot.ts) at virtual time t. */
-  private snapshot(t: number): void {
+  /**
+   * Books everything up to now — allocation counts, and any RSS change no
+   * event explained — so that a record of the whole state that follows
+   * agrees with the sum of the records before it. Returns the time.
+   */
+  private settle(t = this.p.clock.now): number {
     this.flushAllocs(t);
     this.mmChange('unattributed', t, 0);
+    return t;
+  }
+
+  /** A full-state snapshot (snapshot.ts) at virtual time t. */
+  private snapshot(t: number): void {
+    this.settle(t);
     this.lastSnapshotT = t;
     const { json, spans, vmas } = snapshotState(this.p, this.manualUse);
     const names = vmas.map((v) => this.str(v.name)); // string records go before the snapshot, not inside it
@@ -384,9 +393,7 @@ export class TraceWriter {
 
   /** A checkpoint: its CHECKPOINT JSON (read after ReadMemStats flushed the mcaches), then a snapshot. */
   checkpoint(name: string, json: string): void {
-    const t = this.p.clock.now;
-    this.flushAllocs(t);
-    this.mmChange('unattributed', t, 0);
+    const t = this.settle();
     const id = this.str(name);
     this.begin(R.checkpoint, t);
     this.w.u(id);
@@ -398,9 +405,7 @@ export class TraceWriter {
   /** Ends the trace: the last changes, how the run ended, and the whole file's bytes (uncompressed). */
   finish(status: number, outcome: string): Uint8Array {
     if (!this.finished) {
-      const t = this.p.clock.now;
-      this.flushAllocs(t);
-      this.mmChange('unattributed', t, 0);
+      const t = this.settle();
       const id = this.str(outcome);
       this.begin(R.exit, t);
       this.w.u(status);
