@@ -19,15 +19,24 @@ import { type Origin, callSites, originOf, sourcePosition } from './panic_trace.
 
 const scenarioDir = fileURLToPath(new URL('../scenarios/', import.meta.url));
 
-/** Origins and source positions by V8 position: a program has few allocation sites, sampled many times. */
-const sites = new Map<string, { origin: Origin; pos: { path: string; line: number } | null }>();
+interface Site {
+  origin: Origin;
+  pos: { path: string; line: number } | null;
+  /** In a built-in scenario: told by the file V8 runs (src/scenarios/x.ts under tsx, dist/scenarios/x.js compiled), not the source it maps back to. */
+  scenario: boolean;
+}
 
-function siteOf(s: NodeJS.CallSite): { origin: Origin; pos: { path: string; line: number } | null } {
-  const key = `${s.getFileName()}:${s.getLineNumber()}:${s.getColumnNumber()}`;
+/** Origins and source positions by V8 position: a program has few allocation sites, sampled many times. */
+const sites = new Map<string, Site>();
+
+function siteOf(s: NodeJS.CallSite): Site {
+  const file = s.getFileName();
+  const key = `${file}:${s.getLineNumber()}:${s.getColumnNumber()}`;
   let hit = sites.get(key);
   if (hit === undefined) {
     const origin = originOf(s);
-    hit = { origin, pos: origin === 'other' ? null : sourcePosition(s) };
+    const path = file?.startsWith('file:') ? fileURLToPath(file) : file;
+    hit = { origin, pos: origin === 'other' ? null : sourcePosition(s), scenario: path?.startsWith(scenarioDir) ?? false };
     sites.set(key, hit);
   }
   return hit;
@@ -46,8 +55,8 @@ function programLines(): { file: string; line: number }[] {
   const groups: { file: string; line: number }[] = [];
   let inGroup = false;
   for (const s of sites ?? []) {
-    const { origin, pos } = siteOf(s);
-    const isProgram = pos !== null && (origin === 'program' || pos.path.startsWith(scenarioDir));
+    const { origin, pos, scenario } = siteOf(s);
+    const isProgram = pos !== null && (origin === 'program' || scenario);
     if (isProgram) {
       if (!inGroup) groups.push({ file: pos.path, line: pos.line });
       inGroup = true;
