@@ -81,7 +81,7 @@ export class ByteWriter {
     this.buf[this.len++] = n;
   }
 
-  /** A signed integer within ±2^52, zigzagged so that small magnitudes stay small. */
+  /** A signed integer from −2^52 to 2^52−1, zigzagged so that small magnitudes stay small (the result stays below 2^53). */
   s(n: number): void {
     this.u(n >= 0 ? n * 2 : -n * 2 - 1);
   }

@@ -38,7 +38,7 @@ export interface TraceSettings {
 }
 
 export interface TraceWriterOptions {
-  /** Virtual ns between periodic snapshots (taken at GC phase changes once this much time has passed); default 1 s. */
+  /** Virtual ns between periodic snapshots (taken at the next GC sweep or span change once this much time has passed); default 1 s. */
   snapshotEveryNs?: number;
   /** Virtual ns over which allocation counts are aggregated into one record; default 10 ms. */
   allocsEveryNs?: number;
@@ -268,7 +268,7 @@ export class TraceWriter {
     this.w.u(e.cycle);
     this.w.u(gcPhases.indexOf(e.phase));
     this.end();
-    if ((e.phase === 'sweep' || e.phase === 'sweepdone') && e.t - this.lastSnapshotT >= this.snapshotEveryNs) this.snapshot(e.t);
+    if (e.phase === 'sweep' || e.phase === 'sweepdone') this.maybeSnapshot(e.t);
   }
 
   private gcMark(e: GCMarkEvent): void {
@@ -306,6 +306,12 @@ export class TraceWriter {
     this.w.u(use);
     if (kind === R.spanAlloc) this.w.u(e.scav / runtimePageSize);
     this.end();
+    this.maybeSnapshot(e.t);
+  }
+
+  /** A periodic snapshot once snapshotEveryNs has passed: at GC phase changes, and at span changes so a run without GC cycles gets them too. */
+  private maybeSnapshot(t: number): void {
+    if (t - this.lastSnapshotT >= this.snapshotEveryNs) this.snapshot(t);
   }
 
   private scavenge(e: ScavengeEvent): void {
