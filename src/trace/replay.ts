@@ -34,6 +34,10 @@ export class TraceReplay {
   charge = 0;
   /** Spans in use by base address. */
   readonly spans = new Map<number, Pick<SnapshotSpan, 'npages' | 'spanclass' | 'use'>>();
+  /** Bytes of the spans in use, by use: kept as spans come and go, so memStats() costs the same however many there are. */
+  private heapSpanBytes = 0;
+  private stackSpanBytes = 0;
+  private otherSpanBytes = 0;
   readonly small = new Float64Array(numSizeClasses);
   readonly smallFree = new Float64Array(numSizeClasses);
   large = 0;
@@ -62,7 +66,7 @@ export class TraceReplay {
         this.charge += rec.charge;
         break;
       case 'spanAlloc':
-        this.spans.set(rec.base, { npages: rec.npages, spanclass: rec.spanclass, use: rec.use });
+        this.addSpan(rec.base, rec);
         this.heapReleased -= rec.scav;
         break;
       case 'heapGrow':
@@ -72,9 +76,14 @@ export class TraceReplay {
       case 'scavenge':
         this.heapReleased += rec.bytes;
         break;
-      case 'spanFree':
-        this.spans.delete(rec.base);
+      case 'spanFree': {
+        const s = this.spans.get(rec.base);
+        if (s !== undefined) {
+          this.spans.delete(rec.base);
+          this.countSpan(s, -1);
+        }
         break;
+      }
       case 'allocs':
         for (const [c, a, f] of rec.classes) {
           this.small[c]! += a;
@@ -92,6 +101,19 @@ export class TraceReplay {
     }
   }
 
+  private addSpan(base: number, s: Pick<SnapshotSpan, 'npages' | 'spanclass' | 'use'>): void {
+    const span = { npages: s.npages, spanclass: s.spanclass, use: s.use };
+    this.spans.set(base, span);
+    this.countSpan(span, 1);
+  }
+
+  private countSpan(s: Pick<SnapshotSpan, 'npages' | 'use'>, sign: 1 | -1): void {
+    const bytes = sign * s.npages * runtimePageSize;
+    if (s.use === 'heap') this.heapSpanBytes += bytes;
+    else if (s.use === 'stack') this.stackSpanBytes += bytes;
+    else this.otherSpanBytes += bytes;
+  }
+
   /** The starting state: the trace's first snapshot. */
   private reset(rec: Extract<TraceRecord, { kind: 'snapshot' }>): void {
     this.started = true;
@@ -101,7 +123,7 @@ export class TraceReplay {
     this.shmem = mm.shmem;
     this.vm = mm.vm;
     this.charge = (rec.state.cgroup as { usage: number }).usage;
-    for (const s of rec.spans) this.spans.set(s.base, { npages: s.npages, spanclass: s.spanclass, use: s.use });
+    for (const s of rec.spans) this.addSpan(s.base, s);
     const a = rec.state.allocs as SnapshotAllocs;
     this.small.set(a.small);
     this.smallFree.set(a.smallFree);
@@ -110,7 +132,8 @@ export class TraceReplay {
     this.largeFree = a.largeFree;
     this.largeFreeCount = a.largeFreeCount;
     this.tiny = a.tiny;
-    const gc = rec.state.gc as { numgc: number; heapInUse: number; heapFree: number; heapReleased: number };
+    // null in a snapshot taken before the runtime had a heap (a trace's first, at exec).
+    const gc = (rec.state.gc as { numgc: number; heapInUse: number; heapFree: number; heapReleased: number } | null) ?? { numgc: 0, heapInUse: 0, heapFree: 0, heapReleased: 0 };
     this.numgc = gc.numgc;
     this.heapReleased = gc.heapReleased;
     // Stacks, workbufs and GC bits come out of the heap's pages too, but MemStats counts them elsewhere.
@@ -139,15 +162,9 @@ export class TraceReplay {
     HeapObjects: number;
     NumGC: number;
   } {
-    let heap = 0;
-    let stack = 0;
-    let manual = 0;
-    for (const s of this.spans.values()) {
-      if (s.use === 'heap') heap += s.npages * runtimePageSize;
-      else manual += s.npages * runtimePageSize;
-      if (s.use === 'stack') stack += s.npages * runtimePageSize;
-    }
-    const heapSys = this.heapMapped - manual;
+    const heap = this.heapSpanBytes;
+    const stack = this.stackSpanBytes;
+    const heapSys = this.heapMapped - stack - this.otherSpanBytes;
     let total = this.large;
     let freed = this.largeFree;
     let mallocs = this.largeCount + this.tiny;

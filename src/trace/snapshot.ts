@@ -67,7 +67,8 @@ export function snapshotState(p: GoProcess, manualUse: ReadonlyMap<number, numbe
   const json = JSON.stringify(
     {
       memstats: started ? memstats : null,
-      gc: {
+      // Before gcinit the pacer's figures are placeholders (a goal near 2^63): absent.
+      gc: !started ? null : {
         phase: rt.gcphase,
         cyclesStarted: p.gc.cycles,
         numgc: rt.memstats.numgc,

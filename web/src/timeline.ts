@@ -81,15 +81,15 @@ const heapKinds = new Set(['snapshot', 'spanAlloc', 'spanFree', 'heapGrow', 'sca
 const exactKinds = new Set(['checkpoint', 'exit']);
 
 /**
- * How many spans the pass may visit in all through TraceReplay.memStats(),
- * which walks every span in use on each call: container-oom's 3.4 million
- * span records with tens of thousands of spans live would take hours at one
- * call per record. The figures are taken after every record while that fits;
- * otherwise at most once per (run length × spans in use / budget) of virtual
- * time — the state at the end of each such window, exactly — and always at
- * checkpoints. VmRSS and VmSize (status(), constant time) keep every record.
+ * The most rows of MemStats figures the timeline keeps (13 float64 columns
+ * each): container-oom's 3.4 million span records would take some 350 MB
+ * at one row per record, past the page's memory budget. The figures are
+ * taken after every record while that fits; otherwise at most once per
+ * (run length / maxHeapRows) of virtual time — the state at the end of each
+ * such window, exactly — and always at checkpoints. VmRSS and VmSize keep
+ * every record.
  */
-export const memStatsBudget = 50_000_000;
+export const maxHeapRows = 1_000_000;
 
 export function buildTimeline(trace: Trace): Timeline {
   const { header, records } = trace;
@@ -120,13 +120,13 @@ export function buildTimeline(trace: Trace): Timeline {
     if (heapKinds.has(r.kind)) heapChanges++;
     end = Math.max(end, r.t);
   }
-  // With few records every one is sampled; otherwise the window follows the spans in use.
-  const everyRecord = heapChanges * 64 <= memStatsBudget;
+  // With few records every one is sampled; otherwise one row per window.
+  const everyRecord = heapChanges <= maxHeapRows;
   let dirty = false;
   let nextSample = -Infinity;
   const sampleHeap = (i: number): void => {
     dirty = false;
-    nextSample = tm[i]! + (end * rep.spans.size) / memStatsBudget;
+    nextSample = tm[i]! + end / maxHeapRows;
     const m = rep.memStats();
     heapRow[0] = m.HeapSys;
     heapRow[1] = m.HeapIdle;
