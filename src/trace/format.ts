@@ -114,6 +114,10 @@ export class ByteReader {
     return this.pos >= this.buf.length;
   }
 
+  get length(): number {
+    return this.buf.length;
+  }
+
   byte(): number {
     if (this.pos >= this.buf.length) throw new TraceFormatError('record cut short');
     return this.buf[this.pos++]!;
@@ -129,6 +133,25 @@ export class ByteReader {
       scale *= 0x80;
       if (scale > 2 ** 56) throw new TraceFormatError('varint too long');
     }
+  }
+
+  /** Steps over n varints without decoding them. */
+  skip(n: number): void {
+    const buf = this.buf;
+    let pos = this.pos;
+    for (; n > 0; n--) {
+      while (pos < buf.length && buf[pos]! >= 0x80) pos++;
+      pos++;
+    }
+    if (pos > buf.length) throw new TraceFormatError('record cut short');
+    this.pos = pos;
+  }
+
+  /** A reader of the same bytes from `pos`. */
+  at(pos: number): ByteReader {
+    const r = new ByteReader(this.buf);
+    r.pos = pos;
+    return r;
   }
 
   s(): number {

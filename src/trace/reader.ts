@@ -190,30 +190,79 @@ export function decodeTrace(bytes: Uint8Array): Trace {
   return { header, records };
 }
 
-function readSnapshot(r: ByteReader, t: number, strings: readonly string[]): TraceRecord {
-  const state = JSON.parse(r.text()) as Record<string, unknown>;
-  const spans: SnapshotSpan[] = [];
-  let page = 0;
-  for (let n = r.u(); n > 0; n--) {
-    page += r.u();
-    spans.push({ base: page * runtimePageSize, npages: r.u(), spanclass: r.u(), use: pick(spanUses, r.u(), 'span use'), allocCount: r.u() });
+/**
+ * A snapshot record, decoded as it is read: its state JSON, spans and
+ * mappings (tens of thousands of entries in a large heap, a few hundred
+ * snapshots in a long run) only when asked for, so decoding a trace costs
+ * a pass over the bytes; a viewer reads the few snapshots it jumps to.
+ */
+class SnapshotRecord {
+  readonly kind = 'snapshot' as const;
+  private stateCache: Record<string, unknown> | null = null;
+  private spansCache: SnapshotSpan[] | null = null;
+  private mappingsCache: SnapshotMapping[] | null = null;
+
+  constructor(
+    readonly t: number,
+    private readonly r: ByteReader,
+    private readonly stateAt: number,
+    private readonly spansAt: number,
+    private readonly mappingsAt: number,
+    private readonly strings: readonly string[],
+  ) {}
+
+  get state(): Record<string, unknown> {
+    return (this.stateCache ??= JSON.parse(this.r.at(this.stateAt).text()) as Record<string, unknown>);
   }
-  const mappings: SnapshotMapping[] = [];
-  for (let n = r.u(); n > 0; n--) {
-    const startPage = r.u();
-    const pages = r.u();
-    const flags = r.u();
-    const name = strings[r.u()] ?? '';
-    const runs: SnapshotRun[] = [];
-    let cursor = startPage;
-    for (let k = r.u(); k > 0; k--) {
-      const at = cursor + r.u();
-      const len = r.u();
-      const st = r.u();
-      runs.push({ addr: at * osPageSize, pages: len, state: pick(pageStates, st % hugeFlag, 'page state'), huge: st >= hugeFlag });
-      cursor = at + len;
+
+  get spans(): SnapshotSpan[] {
+    if (this.spansCache !== null) return this.spansCache;
+    const r = this.r.at(this.spansAt);
+    const spans: SnapshotSpan[] = [];
+    let page = 0;
+    for (let n = r.u(); n > 0; n--) {
+      page += r.u();
+      spans.push({ base: page * runtimePageSize, npages: r.u(), spanclass: r.u(), use: pick(spanUses, r.u(), 'span use'), allocCount: r.u() });
     }
-    mappings.push({ start: startPage * osPageSize, end: (startPage + pages) * osPageSize, flags, name, runs });
+    return (this.spansCache = spans);
   }
-  return { kind: 'snapshot', t, state, spans, mappings };
+
+  get mappings(): SnapshotMapping[] {
+    if (this.mappingsCache !== null) return this.mappingsCache;
+    const r = this.r.at(this.mappingsAt);
+    const mappings: SnapshotMapping[] = [];
+    for (let n = r.u(); n > 0; n--) {
+      const startPage = r.u();
+      const pages = r.u();
+      const flags = r.u();
+      const name = this.strings[r.u()] ?? '';
+      const runs: SnapshotRun[] = [];
+      let cursor = startPage;
+      for (let k = r.u(); k > 0; k--) {
+        const at = cursor + r.u();
+        const len = r.u();
+        const st = r.u();
+        runs.push({ addr: at * osPageSize, pages: len, state: pick(pageStates, st % hugeFlag, 'page state'), huge: st >= hugeFlag });
+        cursor = at + len;
+      }
+      mappings.push({ start: startPage * osPageSize, end: (startPage + pages) * osPageSize, flags, name, runs });
+    }
+    return (this.mappingsCache = mappings);
+  }
+}
+
+/** Steps over a snapshot's body, noting where its parts start. */
+function readSnapshot(r: ByteReader, t: number, strings: readonly string[]): TraceRecord {
+  const stateAt = r.pos;
+  const len = r.u();
+  r.pos += len; // the state's text, read when asked for
+  if (r.pos > r.length) throw new TraceFormatError('record cut short');
+  const spansAt = r.pos;
+  r.skip(r.u() * 5);
+  const mappingsAt = r.pos;
+  for (let n = r.u(); n > 0; n--) {
+    r.skip(4);
+    r.skip(r.u() * 3);
+  }
+  return new SnapshotRecord(t, r, stateAt, spansAt, mappingsAt, strings);
 }

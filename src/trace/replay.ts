@@ -40,6 +40,11 @@ export class TraceReplay {
   private otherSpanBytes = 0;
   readonly small = new Float64Array(numSizeClasses);
   readonly smallFree = new Float64Array(numSizeClasses);
+  /** Small objects' totals over all classes (count, bytes), kept with the per-class counts. */
+  private smallCount = 0;
+  private smallBytes = 0;
+  private smallFreeCount = 0;
+  private smallFreeBytes = 0;
   large = 0;
   largeCount = 0;
   largeFree = 0;
@@ -88,6 +93,10 @@ export class TraceReplay {
         for (const [c, a, f] of rec.classes) {
           this.small[c]! += a;
           this.smallFree[c]! += f;
+          this.smallCount += a;
+          this.smallBytes += a * class_to_size[c]!;
+          this.smallFreeCount += f;
+          this.smallFreeBytes += f * class_to_size[c]!;
         }
         this.largeCount += rec.largeCount;
         this.large += rec.large;
@@ -127,6 +136,12 @@ export class TraceReplay {
     const a = rec.state.allocs as SnapshotAllocs;
     this.small.set(a.small);
     this.smallFree.set(a.smallFree);
+    for (let i = 0; i < numSizeClasses; i++) {
+      this.smallCount += this.small[i]!;
+      this.smallBytes += this.small[i]! * class_to_size[i]!;
+      this.smallFreeCount += this.smallFree[i]!;
+      this.smallFreeBytes += this.smallFree[i]! * class_to_size[i]!;
+    }
     this.large = a.large;
     this.largeCount = a.largeCount;
     this.largeFree = a.largeFree;
@@ -165,16 +180,10 @@ export class TraceReplay {
     const heap = this.heapSpanBytes;
     const stack = this.stackSpanBytes;
     const heapSys = this.heapMapped - stack - this.otherSpanBytes;
-    let total = this.large;
-    let freed = this.largeFree;
-    let mallocs = this.largeCount + this.tiny;
-    let frees = this.largeFreeCount + this.tiny;
-    for (let i = 0; i < numSizeClasses; i++) {
-      total += this.small[i]! * class_to_size[i]!;
-      freed += this.smallFree[i]! * class_to_size[i]!;
-      mallocs += this.small[i]!;
-      frees += this.smallFree[i]!;
-    }
+    const total = this.large + this.smallBytes;
+    const freed = this.largeFree + this.smallFreeBytes;
+    const mallocs = this.largeCount + this.tiny + this.smallCount;
+    const frees = this.largeFreeCount + this.tiny + this.smallFreeCount;
     return { HeapSys: heapSys, HeapIdle: heapSys - heap, HeapInuse: heap, HeapReleased: this.heapReleased, StackInuse: stack, Mallocs: mallocs, Frees: frees, TotalAlloc: total, HeapAlloc: total - freed, HeapObjects: mallocs - frees, NumGC: this.numgc };
   }
 }
