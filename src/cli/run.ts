@@ -67,11 +67,12 @@ export interface RunFlags {
 }
 
 /**
- * The most Ps (and CPUs) gomem models. Go itself sets no limit, but the
- * scheduler model visits every P at each step, and GOMAXPROCS=100000000
- * would exhaust the host's memory before the program starts.
+ * The most Ps (and CPUs) gomem models: 262,144. Go itself sets no limit;
+ * the scheduler model's cost is linear in Ps (100,000 Ps: about 0.84 GB of
+ * host memory, bench/procs.ts), and GOMAXPROCS=100000000 would exhaust the
+ * host's memory before the program starts.
  */
-export const maxProcs = 1024;
+export const maxProcs = 1 << 18;
 
 const pageSize = 4096;
 /** x86-64 Linux addresses at most 4 PiB of physical memory (52 bits). */

@@ -323,8 +323,8 @@ describe.concurrent('every flag value is checked: one line, exit 2', () => {
     [['--mem-total', '8000T'], '--mem-total: "8000T" is more RAM than x86-64 Linux addresses (at most 4PiB)'],
     [['--ncpu', '0'], '--ncpu: "0" is not a positive integer'],
     [['--ncpu', 'two'], '--ncpu: "two" is not a positive integer'],
-    [['--ncpu', '100000'], '--ncpu: 100000 is more CPUs than gomem models (at most 1024)'],
-    [['--gomaxprocs', '100000000'], '--gomaxprocs: 100000000 is more Ps than gomem models (at most 1024)'],
+    [['--ncpu', '1000000'], '--ncpu: 1000000 is more CPUs than gomem models (at most 262144)'],
+    [['--gomaxprocs', '100000000'], '--gomaxprocs: 100000000 is more Ps than gomem models (at most 262144)'],
     [['--gogc', '99999999999'], '--gogc: "99999999999" is out of range (GOGC is an int32)'],
     [['--godebug', 'gctrace=yes'], '--godebug: gctrace="yes" is not an integer'],
     [['--godebug', 'gctrace'], '--godebug: "gctrace" is not key=value'],
@@ -363,7 +363,7 @@ describe.concurrent('every flag value is checked: one line, exit 2', () => {
     expect(await gomem(join(root, 'bare'), ['run', 'p.js'], { GOMAXPROCS: '100000000' })).toEqual({
       status: 2,
       stdout: '',
-      stderr: 'gomem: GOMAXPROCS=100000000: more Ps than gomem models (at most 1024)\n',
+      stderr: 'gomem: GOMAXPROCS=100000000: more Ps than gomem models (at most 262144)\n',
     });
   });
 
