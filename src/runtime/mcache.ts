@@ -28,6 +28,8 @@ export class MCache {
   tinyAllocs = 0;
   /** The current span of each span class. */
   readonly alloc: MSpan[] = new Array<MSpan>(numSpanClasses).fill(emptymspan);
+  /** How many of alloc are real spans: releaseAll of an mcache that holds none (an idle P's, at each GC) skips the 136 classes. */
+  private cached = 0;
   /** Per-order stack cache: free stack addresses and cached bytes (stack.go). */
   readonly stackcache: { list: number[]; size: number }[] = [];
   /** The sweepgen this cache was last flushed at. */
@@ -86,6 +88,7 @@ export class MCache {
     const usedBytes = s.allocCount * s.elemsize;
     rt.gcController.update(s.npages * pageSize - usedBytes, this.scanAlloc, rt.gcBlackenEnabled);
     this.scanAlloc = 0;
+    if (this.alloc[spc] === emptymspan) this.cached++;
     this.alloc[spc] = s;
   }
 
@@ -113,7 +116,7 @@ export class MCache {
     const sg = rt.mheap.sweepgen;
     const hs = rt.memstats.heapStats;
     let dHeapLive = 0;
-    for (let i = 0; i < numSpanClasses; i++) {
+    for (let i = 0; this.cached > 0 && i < numSpanClasses; i++) {
       const s = this.alloc[i]!;
       if (s === emptymspan) continue;
       const slotsUsed = s.allocCount - s.allocCountBeforeCache;
@@ -126,6 +129,7 @@ export class MCache {
       }
       rt.mheap.central[i]!.uncacheSpan(s, (x) => rt.sweepStale(x));
       this.alloc[i] = emptymspan;
+      this.cached--;
     }
     this.tiny = 0;
     this.tinyoffset = 0;
