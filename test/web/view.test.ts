@@ -157,6 +157,33 @@ describe.skipIf(missing !== null)('gomem view in headless Chromium: blahdo', () 
     expect(await hook(page, (g) => g.step('gcPhase', 1))).toBeNull();
   });
 
+  it('W/S zoom about the cursor and A/D pan by a fifth, as in Perfetto, never past the run', async () => {
+    const marks = await hook(page, (g) => g.checkpoints());
+    const c = marks[1]!;
+    await hook(page, (g, r: number) => g.setCursorRecord(r), c.record);
+    const end = (await hook(page, (g) => g.trace!.end));
+    const [a0, b0] = await hook(page, (g) => g.setRange(0, g.trace!.end));
+    await page.click('h1, body', { position: { x: 5, y: 5 } }).catch(() => {});
+    await page.keyboard.press('w');
+    const [a1, b1] = await hook(page, (g) => g.range());
+    // 0.8 of the width, the cursor at the same fraction of it.
+    expect(b1 - a1).toBeCloseTo(0.8 * (b0 - a0), -1);
+    expect((c.t - a1) / (b1 - a1)).toBeCloseTo((c.t - a0) / (b0 - a0), 6);
+    await page.keyboard.press('a');
+    const [a2, b2] = await hook(page, (g) => g.range());
+    expect(b2 - a2).toBeCloseTo(b1 - a1, -1);
+    expect(a2).toBeCloseTo(Math.max(0, a1 - 0.2 * (b1 - a1)), -1);
+    await page.keyboard.press('d');
+    await page.keyboard.press('d');
+    const [a3, b3] = await hook(page, (g) => g.range());
+    expect(b3 - a3).toBeCloseTo(b1 - a1, -1);
+    expect(b3).toBeLessThanOrEqual(end);
+    await page.keyboard.press('s');
+    await page.keyboard.press('s');
+    const [a4, b4] = await hook(page, (g) => g.range());
+    expect([a4, b4]).toEqual([0, end]);
+  });
+
   it('keeps the cursor and range in the URL hash: a reload shows the same moment', async () => {
     const marks = await hook(page, (g) => g.checkpoints());
     await hook(page, (g, r: number) => g.setCursorRecord(r), marks[1]!.record);

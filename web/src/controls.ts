@@ -72,7 +72,10 @@ export class Controls {
       else if (e.key === ' ') {
         e.preventDefault();
         this.toggle();
-      }
+      } else if (e.key === 'w' || e.key === 'W') view.zoom(0.8);
+      else if (e.key === 's' || e.key === 'S') view.zoom(1.25);
+      else if (e.key === 'a' || e.key === 'A') view.pan(-0.2);
+      else if (e.key === 'd' || e.key === 'D') view.pan(0.2);
     });
   }
 

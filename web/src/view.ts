@@ -91,4 +91,29 @@ export class View {
   resetRange(): void {
     this.setRange(0, this.tl.end);
   }
+
+  /**
+   * Zoom by `factor` (< 1 in, > 1 out) about the cursor when it is in view,
+   * else about the middle — the W and S keys, as in Perfetto.
+   */
+  zoom(factor: number): void {
+    const w = this.t1 - this.t0;
+    const about = this.t >= this.t0 && this.t <= this.t1 ? this.t : this.t0 + w / 2;
+    const k = (about - this.t0) / w;
+    const nw = Math.min(Math.max(this.tl.end, 1), w * factor);
+    this.slide(about - k * nw, nw);
+  }
+
+  /** Pan by `fraction` of the visible width (negative: left) — the A and D keys. */
+  pan(fraction: number): void {
+    const w = this.t1 - this.t0;
+    this.slide(this.t0 + fraction * w, w);
+  }
+
+  /** A range of width w from a, moved (not shrunk) to stay within the run. */
+  private slide(a: number, w: number): void {
+    const end = Math.max(this.tl.end, 1);
+    const start = Math.max(0, Math.min(a, end - w));
+    this.setRange(start, start + w);
+  }
 }
