@@ -1,6 +1,8 @@
 // The browser view in a real headless Chromium: `gomem view` on blahdo's
-// trace, the cursor set to each checkpoint, and what the charts plot and the
-// MemStats panel shows equal to what `gomem run --json` printed there; a step
+// trace and on idle-after-burst's (34 checkpoints: the scavenger releasing
+// the burst's heap second by second), the cursor set to each checkpoint,
+// and what the charts plot and the MemStats panel shows equal to what
+// `gomem run --json` printed there; a step
 // to the next GC lands on a GC phase record; the view state survives a reload
 // through the URL hash. A screenshot is kept in test-artifacts/web/.
 
@@ -37,59 +39,52 @@ function hook<T>(page: Page, f: (g: GomemHook, arg: never) => T, arg?: unknown):
   );
 }
 
-describe.skipIf(missing !== null)('gomem view in headless Chromium: blahdo', () => {
-  let server: ChildProcess;
-  let browser: Browser;
-  let page: Page;
-  let url = '';
+interface Opened {
+  server: ChildProcess;
+  browser: Browser;
+  page: Page;
+  url: string;
+  cli: CheckpointJson[];
+}
+
+/** Runs a scenario with --trace and --json, serves the trace with gomem view, and opens it in Chromium. */
+async function openView(scenario: string): Promise<Opened> {
+  ensureBuilt(() => {});
   const cli: CheckpointJson[] = [];
-
-  beforeAll(async () => {
-    ensureBuilt(() => {});
-    const dir = mkdtempSync(join(tmpdir(), 'gomem-web-'));
-    const trace = join(dir, 'blahdo.trace');
-    const run = spawnSync(process.execPath, ['bin/gomem.js', 'run', 'blahdo', '--trace', trace, '--json', '--quiet'], { cwd: root, encoding: 'utf8' });
-    expect(run.status, run.stderr).toBe(0);
-    for (const line of run.stdout.split('\n')) if (line.startsWith('CHECKPOINT ')) cli.push(JSON.parse(line.slice('CHECKPOINT '.length)) as CheckpointJson);
-    server = spawn(process.execPath, ['bin/gomem.js', 'view', trace], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-    url = await new Promise<string>((ok, fail) => {
-      let out = '';
-      server.stdout!.on('data', (d: Buffer) => {
-        out += d.toString();
-        const m = /(http:\/\/127\.0\.0\.1:\d+\/\S*)/.exec(out);
-        if (m) ok(m[1]!);
-      });
-      server.once('exit', (code) => fail(new Error(`gomem view exited ${code}: ${out}`)));
+  const dir = mkdtempSync(join(tmpdir(), 'gomem-web-'));
+  const trace = join(dir, `${scenario}.trace`);
+  const run = spawnSync(process.execPath, ['bin/gomem.js', 'run', scenario, '--trace', trace, '--json', '--quiet'], { cwd: root, encoding: 'utf8' });
+  expect(run.status, run.stderr).toBe(0);
+  for (const line of run.stdout.split('\n')) if (line.startsWith('CHECKPOINT ')) cli.push(JSON.parse(line.slice('CHECKPOINT '.length)) as CheckpointJson);
+  const server = spawn(process.execPath, ['bin/gomem.js', 'view', trace], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((ok, fail) => {
+    let out = '';
+    server.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /(http:\/\/127\.0\.0\.1:\d+\/\S*)/.exec(out);
+      if (m) ok(m[1]!);
     });
-    const pw = (await loadPlaywright())!;
-    browser = await pw.chromium.launch({ executablePath: findChromium()!, args: ['--no-sandbox'] });
-    page = await browser.newPage({ viewport: { width: 1400, height: 1600 } });
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(url);
-    await page.waitForFunction(() => (globalThis as unknown as { __gomem?: GomemHook }).__gomem?.state === 'ready' || (globalThis as unknown as { __gomem?: GomemHook }).__gomem?.state === 'error', null, { timeout: 30_000 });
-    expect(await hook(page, (g) => g.error ?? g.state)).toBe('ready');
-    expect(errors).toEqual([]);
-  }, 180_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    if (server?.pid !== undefined && server.exitCode === null) server.kill('SIGTERM');
+    server.once('exit', (code) => fail(new Error(`gomem view exited ${code}: ${out}`)));
   });
+  const pw = (await loadPlaywright())!;
+  const browser = await pw.chromium.launch({ executablePath: findChromium()!, args: ['--no-sandbox'] });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1600 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(url);
+  await page.waitForFunction(() => (globalThis as unknown as { __gomem?: GomemHook }).__gomem?.state === 'ready' || (globalThis as unknown as { __gomem?: GomemHook }).__gomem?.state === 'error', null, { timeout: 30_000 });
+  expect(await hook(page, (g) => g.error ?? g.state)).toBe('ready');
+  expect(errors).toEqual([]);
+  return { server, browser, page, url, cli };
+}
 
-  it('was served by gomem view on 127.0.0.1, and shows blahdo', async () => {
-    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#trace=trace\.gz$/);
-    expect(await hook(page, (g) => g.trace!.program)).toBe('blahdo');
-    expect(cli.map((c) => c.name)).toEqual(['before_loop', 'after_loop', 'exit']);
-    expect(await hook(page, (g) => g.charts())).toEqual({
-      process: ['VmRSS', 'memory.current', 'VmSize'],
-      heap: ['HeapInuse', 'HeapAlloc', 'NextGC', 'trigger', 'HeapReleased', 'StackInuse'],
-      gcCpu: ['assist', 'dedicated', 'fractional', 'idle', 'pause'],
-      events: ['page faults', 'scavenged'],
-    });
-  });
+async function closeView(v: Opened | undefined): Promise<void> {
+  await v?.browser.close();
+  if (v?.server.pid !== undefined && v.server.exitCode === null) v.server.kill('SIGTERM');
+}
 
-  it('at each checkpoint, plots and shows the figures gomem run --json printed', async () => {
+/** At each checkpoint: what the charts plot and the panels show equal what gomem run --json printed. */
+async function checkCheckpoints(page: Page, cli: readonly CheckpointJson[]): Promise<void> {
     const marks = await hook(page, (g) => g.checkpoints());
     expect(marks.map((m) => m.name)).toEqual(cli.map((c) => c.name));
     for (const c of cli) {
@@ -123,6 +118,51 @@ describe.skipIf(missing !== null)('gomem view in headless Chromium: blahdo', () 
       expect(p.checkpoint.split('\n')[0]).toBe(`CHECKPOINT ${c.name} at ${p.checkpoint.split(' at ')[1]!.split('\n')[0]}`);
       expect(JSON.parse(p.checkpoint.slice(p.checkpoint.indexOf('\n') + 1))).toEqual(c);
     }
+}
+
+describe.skipIf(missing !== null)('gomem view in headless Chromium: idle-after-burst, 34 checkpoints', () => {
+  let opened: Opened | undefined;
+
+  beforeAll(async () => {
+    opened = await openView('idle-after-burst');
+  }, 180_000);
+
+  afterAll(() => closeView(opened));
+
+  it('at each of its 34 checkpoints (start, after the burst and its GC, 30 idle seconds of scavenging, exit), plots and shows what gomem run --json printed', async () => {
+    expect(opened!.cli.length).toBe(34);
+    await checkCheckpoints(opened!.page, opened!.cli);
+  }, 120_000);
+});
+
+describe.skipIf(missing !== null)('gomem view in headless Chromium: blahdo', () => {
+  let opened: Opened | undefined;
+  let browser: Browser;
+  let page: Page;
+  let url = '';
+  let cli: CheckpointJson[] = [];
+
+  beforeAll(async () => {
+    opened = await openView('blahdo');
+    ({ browser, page, url, cli } = opened);
+  }, 180_000);
+
+  afterAll(() => closeView(opened));
+
+  it('was served by gomem view on 127.0.0.1, and shows blahdo', async () => {
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#trace=trace\.gz$/);
+    expect(await hook(page, (g) => g.trace!.program)).toBe('blahdo');
+    expect(cli.map((c) => c.name)).toEqual(['before_loop', 'after_loop', 'exit']);
+    expect(await hook(page, (g) => g.charts())).toEqual({
+      process: ['VmRSS', 'memory.current', 'VmSize'],
+      heap: ['HeapInuse', 'HeapAlloc', 'NextGC', 'trigger', 'HeapReleased', 'StackInuse'],
+      gcCpu: ['assist', 'dedicated', 'fractional', 'idle', 'pause'],
+      events: ['page faults', 'scavenged'],
+    });
+  });
+
+  it('at each checkpoint, plots and shows the figures gomem run --json printed', async () => {
+    await checkCheckpoints(page, cli);
   });
 
   it('the program output panel holds stdout and stderr up to the cursor', async () => {
