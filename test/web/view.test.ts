@@ -246,7 +246,7 @@ describe.skipIf(missing !== null)('gomem view in headless Chromium: blahdo', () 
     await p2.close();
   });
 
-  it('draws: a screenshot of the page at the after_loop checkpoint is kept in test-artifacts/web/', async () => {
+  it('draws: screenshots of the page and of each chart and panel at the after_loop checkpoint are kept in test-artifacts/web/', async () => {
     const marks = await hook(page, (g) => g.checkpoints());
     await hook(page, (g) => g.setRange(0, g.trace!.end));
     await hook(page, (g, r: number) => g.setCursorRecord(r), marks[1]!.record);
@@ -256,5 +256,11 @@ describe.skipIf(missing !== null)('gomem view in headless Chromium: blahdo', () 
     for (const w of canvases) expect(w).toBeGreaterThan(400);
     mkdirSync(artifacts, { recursive: true });
     await page.screenshot({ path: join(artifacts, 'blahdo.png'), fullPage: true });
+    // And each panel on its own: the four charts, then the three text panels.
+    const charts = await page.$$('#charts .chart');
+    expect(charts.length).toBe(4);
+    const ids = Object.keys(await hook(page, (g) => g.charts()));
+    for (const [i, c] of charts.entries()) await c.screenshot({ path: join(artifacts, `blahdo-chart-${ids[i] ?? i}.png`) });
+    for (const id of ['memstats', 'checkpoint', 'output']) await (await page.$(`#panels pre#${id}`))!.screenshot({ path: join(artifacts, `blahdo-panel-${id}.png`) });
   });
 });
