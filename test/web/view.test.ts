@@ -1,4 +1,4 @@
-// The browser view in a real headless Chromium: `gomem view` on blahdo's
+// The browser view in a real headless Chromium: `gomem view` on hello's, blahdo's
 // trace and on idle-after-burst's (34 checkpoints: the scavenger releasing
 // the burst's heap second by second), the cursor set to each checkpoint,
 // and what the charts plot and the MemStats panel shows equal to what
@@ -119,6 +119,25 @@ async function checkCheckpoints(page: Page, cli: readonly CheckpointJson[]): Pro
       expect(JSON.parse(p.checkpoint.slice(p.checkpoint.indexOf('\n') + 1))).toEqual(c);
     }
 }
+
+describe.skipIf(missing !== null)('gomem view in headless Chromium: hello', () => {
+  let opened: Opened | undefined;
+
+  beforeAll(async () => {
+    opened = await openView('hello');
+  }, 180_000);
+
+  afterAll(() => closeView(opened));
+
+  it('at each checkpoint (start, after Println, after the 2 s sleep, exit), plots and shows what gomem run --json printed', async () => {
+    expect(opened!.cli.map((c) => c.name)).toEqual(['start', 'after_println', 'after_sleep_2s', 'exit']);
+    await checkCheckpoints(opened!.page, opened!.cli);
+    // The 1.2 GiB of VSZ that is address space only, next to a 2 MiB RSS: the story hello tells.
+    const v = await hook(opened!.page, (g) => g.values());
+    expect(v.process!.VmSize!).toBeGreaterThan(1.1 * 2 ** 30);
+    expect(v.process!.VmRSS!).toBeLessThan(4 * 2 ** 20);
+  }, 120_000);
+});
 
 describe.skipIf(missing !== null)('gomem view in headless Chromium: idle-after-burst, 34 checkpoints', () => {
   let opened: Opened | undefined;
