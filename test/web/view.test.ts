@@ -1,11 +1,11 @@
-// The browser view in a real headless Chromium: `gomem view` on hello's, blahdo's
-// trace and on idle-after-burst's (34 checkpoints: the scavenger releasing
-// the burst's heap second by second), the cursor set to each checkpoint,
-// and what the charts plot and the MemStats panel shows equal to what
-// `gomem run --json` printed there; a step
-// to the next GC lands on a GC phase record; the view state survives a reload
-// through the URL hash. A screenshot is kept in test-artifacts/web/.
-
+// The browser view in a real headless Chromium: `gomem view` on the traces
+// of hello, blahdo and idle-after-burst (34 checkpoints: the scavenger
+// releasing the burst's heap second by second), the cursor set to each
+// checkpoint, and what the charts plot and the panels show equal to what
+// `gomem run --json` printed there; a step to the next GC lands on a GC
+// phase record; W/A/S/D zoom and pan; the view state survives a reload
+// through the URL hash. Screenshots of the page and of each chart and panel
+// are kept in test-artifacts/web/.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
