@@ -6,6 +6,7 @@
 // phase record; W/A/S/D zoom and pan; the view state survives a reload
 // through the URL hash. Screenshots of the page and of each chart and panel
 // are kept in test-artifacts/web/.
+
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
