@@ -3,9 +3,9 @@
 // releasing the burst's heap second by second), the cursor set to each
 // checkpoint, and what the charts plot and the panels show equal to what
 // `gomem run --json` printed there; a step to the next GC lands on a GC
-// phase record; W/A/S/D zoom and pan; the view state survives a reload
-// through the URL hash. Screenshots of the page and of each chart and panel
-// are kept in test-artifacts/web/.
+// phase record; W/A/S/D zoom and pan; a click on a step names its cause;
+// the view state survives a reload through the URL hash. Screenshots of the
+// page and of each chart and panel are kept in test-artifacts/web/.
 
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
@@ -242,6 +242,25 @@ describe.skipIf(missing !== null)('gomem view in headless Chromium: blahdo', () 
     await page.keyboard.press('s');
     const [a4, b4] = await hook(page, (g) => g.range());
     expect([a4, b4]).toEqual([0, end]);
+  });
+
+  it('a click next to a step of VmSize or VmRSS puts the cursor on the record that made it, and the cursor line names its cause', async () => {
+    const marks = await hook(page, (g) => g.checkpoints());
+    // The first change of the process chart after before_loop: the heap mapping 128 MiB more address space for the first 100 MB slice.
+    const mm = (await hook(page, (g) => g.times('mm'))).filter((t) => t > marks[0]!.t);
+    const t = mm[0]!;
+    const [a, b] = await hook(page, (g, x: number) => g.setRange(x - 2e4, x + 2e4), t);
+    await hook(page, (g) => g.setCursorRecord(0));
+    const over = (await page.$$('#charts .chart .u-over'))[0]!;
+    const box = (await over.boundingBox())!;
+    // 2 px off the step: within the click's reach, not on it.
+    const x = box.x + ((t - a) / (b - a)) * box.width + 2;
+    await page.mouse.click(x, box.y + box.height / 2);
+    const c = await hook(page, (g) => g.cursor());
+    expect(c).toMatchObject({ kind: 'mm', t });
+    const line = (await hook(page, (g) => g.panels())).cursor;
+    expect(line).toMatch(/ mm — mmap at 0xc[0-9a-f]+, VSZ \+128\.0 MiB$/);
+    await hook(page, (g) => g.setRange(0, g.trace!.end));
   });
 
   it('keeps the cursor and range in the URL hash: a reload shows the same moment', async () => {

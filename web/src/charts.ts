@@ -62,7 +62,7 @@ function lineChart(view: View, spec: LineChartSpec, el: HTMLElement, width: numb
   } as uPlot.Options;
   opts.scales!.bytes = { range: (_u, _min, max) => [0, max > 0 ? max * 1.05 : 1] };
   if (vsz) opts.scales!.vsz = { range: (_u, _min, max) => [0, max > 0 ? max * 1.05 : 1] };
-  return mount(view, opts, data, el);
+  return mount(view, opts, data, el, spec.causes);
 }
 
 function gcCpuChart(view: View, el: HTMLElement, width: number): Chart {
@@ -97,7 +97,7 @@ function gcCpuChart(view: View, el: HTMLElement, width: number): Chart {
     axes: [timeAxis(), { scale: 'ms', size: 80, values: (_u: uPlot, s: number[]) => s.map((v) => `${v} ms`) }, spacerAxis('ms')],
   } as uPlot.Options;
   opts.scales!.ms = { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] };
-  return mount(view, opts, data, el);
+  return mount(view, opts, data, el, ['gcDone']);
 }
 
 function eventsChart(view: View, el: HTMLElement, width: number): Chart {
@@ -122,7 +122,7 @@ function eventsChart(view: View, el: HTMLElement, width: number): Chart {
   } as uPlot.Options;
   opts.scales!.n = { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] };
   opts.scales!.bytes = { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] };
-  return mount(view, opts, data, el);
+  return mount(view, opts, data, el, ['fault', 'scavenge']);
 }
 
 /** The plotting area's width in CSS pixels, less the axes. */
@@ -130,7 +130,10 @@ function plotWidth(width: number): number {
   return Math.max(100, width - 180);
 }
 
-function mount(view: View, opts: uPlot.Options, data: () => uPlot.AlignedData, el: HTMLElement): Chart {
+/** How near (CSS pixels) a click must fall to a step for the cursor to go to it. */
+const clickSlackPx = 4;
+
+function mount(view: View, opts: uPlot.Options, data: () => uPlot.AlignedData, el: HTMLElement, causes: readonly string[]): Chart {
   const tl = view.tl;
   opts.hooks = {
     drawClear: [(u) => drawBands(u, tl.cycles, tl.end)],
@@ -146,11 +149,13 @@ function mount(view: View, opts: uPlot.Options, data: () => uPlot.AlignedData, e
     ],
   };
   const u = new uPlot(opts, data(), el);
-  // A click that did not drag moves the time cursor; a double click shows the whole run.
+  // A click that did not drag moves the time cursor, onto the step under the pointer if there is one; a double click shows the whole run.
   let down = -1;
   u.over.addEventListener('mousedown', (e) => (down = e.clientX));
   u.over.addEventListener('mouseup', (e) => {
-    if (Math.abs(e.clientX - down) < 3) view.setTime(u.posToVal(e.offsetX, 'x'));
+    if (Math.abs(e.clientX - down) >= 3) return;
+    const t = u.posToVal(e.offsetX, 'x');
+    view.clickAt(t, Math.abs(u.posToVal(e.offsetX + clickSlackPx, 'x') - t), causes);
   });
   u.over.addEventListener('dblclick', () => view.resetRange());
   return { u, data };

@@ -25,6 +25,8 @@ export interface LineChartSpec {
   lines: LineSpec[];
   /** A constant line (the cgroup's memory.max), when the run had one. */
   limit?: (tl: Timeline) => number | null;
+  /** The step kinds whose records move these lines: a click next to one goes to it, and the cursor line names its cause. */
+  causes: readonly string[];
 }
 
 export const processChart: LineChartSpec = {
@@ -38,6 +40,7 @@ export const processChart: LineChartSpec = {
     { label: 'VmSize', col: 'VmSize', scale: 1024, color: '#7f7f7f', axis: 'vsz' },
   ],
   limit: (tl) => tl.cgroupMax,
+  causes: ['mm'],
 };
 
 export const heapChart: LineChartSpec = {
@@ -53,6 +56,7 @@ export const heapChart: LineChartSpec = {
     { label: 'HeapReleased', col: 'HeapReleased', scale: 1, color: '#17becf' },
     { label: 'StackInuse', col: 'StackInuse', scale: 1, color: '#8c564b' },
   ],
+  causes: ['spanAlloc', 'spanFree', 'heapGrow', 'scavenge', 'gcStart', 'gcDone'],
 };
 
 export const lineCharts = [processChart, heapChart];

@@ -47,6 +47,40 @@ export class View {
     this.setRecord(Math.max(0, upperBound(this.tl.tm, this.tl.tm.length, t) - 1));
   }
 
+  /**
+   * A click at time t: the nearest record of one of `kinds` (the changes a
+   * chart draws) within `slack` ns, so the cursor lands on the step under
+   * the pointer and the cursor line names what made it; else the moment t.
+   */
+  clickAt(t: number, slack: number, kinds: readonly string[]): void {
+    const tm = this.tl.tm;
+    let best = -1;
+    let bestD = slack;
+    for (const k of kinds) {
+      const list = this.tl.kinds[k];
+      if (list === undefined || list.length === 0) continue;
+      // The first record of the kind at or after t, and the one before it.
+      let lo = 0;
+      let hi = list.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (tm[list[mid]!]! < t) lo = mid + 1;
+        else hi = mid;
+      }
+      for (const j of [lo - 1, lo]) {
+        const r = list[j];
+        if (r === undefined) continue;
+        const d = Math.abs(tm[r]! - t);
+        if (d <= bestD && (best < 0 || d < bestD || r > best)) {
+          best = r;
+          bestD = d;
+        }
+      }
+    }
+    if (best >= 0) this.setRecord(best);
+    else this.setTime(t);
+  }
+
   /** The record of a step kind after (dir 1) or before (dir -1) the cursor, or -1. */
   neighbour(kind: string, dir: 1 | -1): number {
     const list = this.tl.kinds[kind];
