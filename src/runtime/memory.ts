@@ -50,6 +50,21 @@ export function loadSlotWord(v: DataView, off: number): number {
   return v.getUint32(off + 4, true) * two32 + v.getUint32(off, true);
 }
 
+/**
+ * The end of what is stored for the object at slot base b of in-use span s:
+ * every word at or past it reads 0. A span of several slots keeps each
+ * slot's stored prefix (SlotMem); a one-object span keeps 1 KiB chunks up
+ * to the last one written (ChunkedMem) — the same split Memory.locate makes.
+ */
+export function storedEnd(s: MSpan, b: number): number {
+  if (s.nelems > 1) {
+    const m = s.mem as SlotMem | null;
+    return b + (m === null ? 0 : m.stride);
+  }
+  const m = s.mem as ChunkedMem | null;
+  return s.startAddr + (m === null ? 0 : m.chunks.length * memChunkBytes);
+}
+
 /** A sparse region of memory: 1 KiB chunks, allocated on first non-zero store. */
 export class ChunkedMem {
   /** Chunk i covers [base + i·1024, base + (i+1)·1024); undefined = all zero. */

@@ -19,7 +19,7 @@ import { arenaPageIndex } from './malloc_arena.ts';
 import { mallocHeaderSize } from './mbitmap.ts';
 import { GCWork } from './mgcwork.ts';
 import type { MHeap } from './mheap.ts';
-import { type ChunkedMem, loadSlotWord, memChunkBytes, type SlotMem } from './memory.ts';
+import { loadSlotWord, type SlotMem, storedEnd } from './memory.ts';
 import { type MSpan, divideByMagic, mSpanInUse } from './mspan.ts';
 import type { Runtime } from './runtime.ts';
 import type { G } from './runtime2.ts';
@@ -206,21 +206,6 @@ export interface MarkCosts {
  * the words stored in memory, and the accounting the pacer reads. Virtual
  * time is the caller's: each drain returns the nanoseconds its work costs.
  */
-/**
- * The end of what memory.ts holds for the object at slot base b of span s:
- * every word at or past it reads 0. A span of several slots keeps each
- * slot's stored prefix (SlotMem); a one-object span keeps 1 KiB chunks up
- * to the last one written (ChunkedMem), as Memory.locate finds them.
- */
-function storedEnd(s: MSpan, b: number): number {
-  if (s.nelems > 1) {
-    const m = s.mem as SlotMem | null;
-    return b + (m === null ? 0 : m.stride);
-  }
-  const m = s.mem as ChunkedMem | null;
-  return s.startAddr + (m === null ? 0 : m.chunks.length * memChunkBytes);
-}
-
 export class GCMark {
   readonly work: GCWork;
   /** Root jobs of this cycle (gcMarkRootPrepare): the globals, then each goroutine's stack. */
