@@ -11,7 +11,7 @@
 import { performance } from 'node:perf_hooks';
 import { GoProcess } from '../src/go/process.ts';
 import { traceFile } from '../src/cli/trace.ts';
-import { TraceWriter } from '../src/trace/writer.ts';
+import { runTraced } from '../src/trace/writer.ts';
 import { churnProgram } from './programs/churn.ts';
 import { printResult } from './timing.ts';
 
@@ -20,17 +20,14 @@ const seconds = 600;
 function runOnce(trace: boolean): { ms: number; raw: number; gz: number } {
   const program = churnProgram(seconds);
   const t0 = performance.now();
-  const p = new GoProcess(program, { stdout: () => {}, stderr: () => {} });
-  const w = trace ? new TraceWriter(p, { name: program.name }, { env: {}, options: {} }) : null;
-  const r = p.run();
-  let raw = 0;
-  let gz = 0;
-  if (w !== null) {
-    const bytes = w.finish(r.status, r.outcome);
-    raw = bytes.length;
-    gz = traceFile(bytes).length;
+  const silent = { stdout: () => {}, stderr: () => {} };
+  if (!trace) {
+    new GoProcess(program, silent).run();
+    return { ms: performance.now() - t0, raw: 0, gz: 0 };
   }
-  return { ms: performance.now() - t0, raw, gz };
+  const { raw } = runTraced(program, silent);
+  const gz = traceFile(raw).length;
+  return { ms: performance.now() - t0, raw: raw.length, gz };
 }
 
 export function run(): void {

@@ -13,10 +13,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GoProcess } from '../src/go/process.ts';
 import { traceFile } from '../src/cli/trace.ts';
 import { ensureBuilt, startViewServer } from '../src/cli/view.ts';
-import { TraceWriter } from '../src/trace/writer.ts';
+import { runTraced } from '../src/trace/writer.ts';
 import { findChromium, loadPlaywright } from '../test/web/browser.ts';
 import type { GomemHook } from '../web/src/hook_types.ts';
 import { churnProgram } from './programs/churn.ts';
@@ -27,11 +26,9 @@ const steps = 200;
 
 function churnTrace(): string {
   const program = churnProgram(seconds);
-  const p = new GoProcess(program, { stdout: () => {}, stderr: () => {} });
-  const w = new TraceWriter(p, { name: program.name }, { env: {}, options: {} });
-  const r = p.run();
+  const { raw } = runTraced(program);
   const path = join(mkdtempSync(join(tmpdir(), 'gomem-frame-')), 'churn.trace');
-  writeFileSync(path, traceFile(w.finish(r.status, r.outcome)));
+  writeFileSync(path, traceFile(raw));
   return path;
 }
 

@@ -10,7 +10,8 @@
 import type { Process } from '../kernel/index.ts';
 import type { FaultEvent, SyscallEvent } from '../kernel/events.ts';
 import { numSizeClasses } from '../runtime/sizeclasses.ts';
-import type { GoProcess } from '../go/process.ts';
+import { GoProcess, type RunOptions, type RunResult } from '../go/process.ts';
+import type { Program } from '../go/program.ts';
 import type { GCDoneEvent, GCMarkEvent, GCPhaseEvent, GCStartEvent, ScavengeEvent, SpanEvent } from '../runtime/traceevent.ts';
 import { ByteWriter, R, gcDoneFields, gcPhases, gcStartKinds, markWorkers, outputStreams, runtimePageSize, scavengeWhos, spanUses, traceMagic, traceVersion } from './format.ts';
 import { type AllocCounters, allocCounters, snapshotState } from './snapshot.ts';
@@ -433,3 +434,30 @@ export class TraceWriter {
   }
 }
 
+/**
+ * Runs `program` with a trace writer attached as `gomem run --trace`
+ * attaches it: each piece of output and each checkpoint is recorded, then
+ * handed to opts' own callback (output without one is dropped). Returns the
+ * trace's bytes, uncompressed, and how the run ended.
+ */
+export function runTraced(program: Program, opts: RunOptions = {}, settings?: TraceSettings): { raw: Uint8Array; result: RunResult } {
+  let w: TraceWriter | null = null;
+  const p = new GoProcess(program, {
+    ...opts,
+    stdout: (s) => {
+      w?.output('stdout', s);
+      opts.stdout?.(s);
+    },
+    stderr: (s) => {
+      w?.output('stderr', s);
+      opts.stderr?.(s);
+    },
+    onCheckpoint: (json, name, proc) => {
+      w!.checkpoint(name, json);
+      opts.onCheckpoint?.(json, name, proc);
+    },
+  });
+  w = new TraceWriter(p, { name: program.name }, settings ?? { env: opts.env ?? {}, options: opts.options ?? {} });
+  const result = p.run();
+  return { raw: w.finish(result.status, result.outcome), result };
+}

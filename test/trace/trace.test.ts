@@ -14,7 +14,7 @@ import { scenarios } from '../../src/scenarios/index.ts';
 import { ByteReader, ByteWriter, TraceFormatError, traceMagic } from '../../src/trace/format.ts';
 import { type TraceRecord, decodeTrace } from '../../src/trace/reader.ts';
 import { TraceReplay } from '../../src/trace/replay.ts';
-import { TraceWriter } from '../../src/trace/writer.ts';
+import { runTraced } from '../../src/trace/writer.ts';
 import { traceFile, traceProgram } from '../../src/cli/trace.ts';
 
 interface Traced {
@@ -25,27 +25,15 @@ interface Traced {
 
 /** Runs a program with a trace writer attached as gomem run --trace attaches it. */
 function traced(program: Program, opts: RunOptions = {}): Traced {
-  let w: TraceWriter | null = null;
   let out = '';
   const checkpoints: Traced['checkpoints'] = [];
-  const p = new GoProcess(program, {
+  const { raw } = runTraced(program, {
     ...opts,
-    stdout: (s) => {
-      w?.output('stdout', s);
-      out += s;
-    },
-    stderr: (s) => {
-      w?.output('stderr', s);
-      out += s;
-    },
-    onCheckpoint: (json, name) => {
-      w!.checkpoint(name, json);
-      checkpoints.push({ name, json });
-    },
+    stdout: (s) => (out += s),
+    stderr: (s) => (out += s),
+    onCheckpoint: (json, name) => checkpoints.push({ name, json }),
   });
-  w = new TraceWriter(p, { name: program.name }, { env: opts.env ?? {}, options: {} });
-  const r = p.run();
-  return { raw: w.finish(r.status, r.outcome), checkpoints, out };
+  return { raw, checkpoints, out };
 }
 
 function untracedOutput(program: Program, opts: RunOptions = {}): string {
