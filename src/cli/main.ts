@@ -12,6 +12,7 @@ import { registerDemo } from './demo.ts';
 import { registerContainerOom } from './container_oom.ts';
 import { registerExplain } from './explain.ts';
 import { registerView } from './view.ts';
+import { registerBuild } from './gosource.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
     exitCode = code;
   });
   registerView(program);
+  registerBuild(program);
   return program;
 }
 

@@ -34,6 +34,7 @@ import { defaultMaxTimeNs } from '../runtime/deadline.ts';
 import { atoi32, atoi64, defaultDebugVars, parseByteCount } from '../runtime/runtime1.ts';
 import { scenarios } from '../scenarios/index.ts';
 import { SourceError, UsageError } from './errors.ts';
+import { loadGoProgram } from './gosource.ts';
 import { traceFile, tracePath, traceProgram, traceSettings } from './trace.ts';
 import { TraceWriter } from '../trace/writer.ts';
 
@@ -190,9 +191,7 @@ export async function loadProgram(spec: string): Promise<Program> {
   const builtin = scenarios.get(spec);
   if (builtin) return builtin;
   const ext = extname(spec);
-  if (ext === '.go') {
-    throw new UsageError(`${spec}: gomem does not read Go source yet; write the program against its API in a .ts or .js file (docs/programs.md)`);
-  }
+  if (ext === '.go') return loadGoProgram(spec);
   if (!programExtensions.includes(ext) && !['.cjs', '.cts'].includes(ext) && !spec.includes('/')) {
     throw new UsageError(`unknown scenario "${spec}" (gomem scenarios lists them; a file must end in .ts or .js)`);
   }

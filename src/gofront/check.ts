@@ -1,0 +1,1360 @@
+// The type checker for gomem's Go subset: resolves every name, gives each
+// expression its type (and constant value), and reports the first error in
+// the compiler's words ("undefined: x", "declared and not used: x").
+// Follows the spec's rules as go/types applies them, for the subset only:
+// package-level declarations in any order (types first, so that they may be
+// recursive through pointers), then each function body in order.
+
+import { Kind, T, type GoType } from '../go/types.ts';
+import type { Node } from './grammar.ts';
+import type { Source } from './diag.ts';
+import { type CType, type ExprInfo, type FuncDecl, type Obj, type PkgObj, type VarObj, isTuple, isUntyped } from './objects.ts';
+import { stdPackages } from './stdlib.ts';
+import {
+  assignable, defaultType, identical, isBoolType, isFloatType, isIntegerType, isInterface, isNumeric, isStringType, isUnsigned,
+  representError, under, universe, untypedBool, untypedFloat, untypedInt, untypedNil, untypedRune, untypedString,
+} from './universe.ts';
+import { constBinary, constUnary, parseIntLit, parseStringLit, parseRuneLit, truncate } from './consts.ts';
+
+export interface GlobalInit {
+  readonly vars: readonly VarObj[];
+  readonly value: Node | null;
+}
+
+export interface Checked {
+  readonly src: Source;
+  readonly root: Node;
+  readonly funcs: FuncDecl[];
+  readonly globals: VarObj[];
+  readonly globalInits: GlobalInit[];
+  readonly exprs: Map<number, ExprInfo>;
+  readonly uses: Map<number, Obj>;
+  readonly defs: Map<number, VarObj>;
+  readonly typeNodes: Map<number, GoType>;
+  /** Named types declared by the program, by name. */
+  readonly named: Map<string, GoType>;
+}
+
+class Scope {
+  readonly names = new Map<string, Obj>();
+  constructor(readonly parent: Scope | null) {}
+  lookup(name: string): Obj | undefined {
+    return this.names.get(name) ?? this.parent?.lookup(name);
+  }
+}
+
+/** Nodes that are not part of the program's meaning. */
+function named(n: Node): Node[] {
+  return n.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+}
+
+export function check(src: Source, root: Node): Checked {
+  return new Checker(src, root).run();
+}
+
+class Checker {
+  readonly exprs = new Map<number, ExprInfo>();
+  readonly uses = new Map<number, Obj>();
+  readonly defs = new Map<number, VarObj>();
+  readonly typeNodes = new Map<number, GoType>();
+  readonly funcs: FuncDecl[] = [];
+  readonly globals: VarObj[] = [];
+  readonly globalInits: GlobalInit[] = [];
+  readonly namedTypes = new Map<string, GoType>();
+  private readonly pkg = new Scope(new Scope(null));
+  private readonly imports: PkgObj[] = [];
+  private nextVar = 0;
+  /** The function whose body is being checked. */
+  private fn: FuncDecl | null = null;
+  /** Variables declared in the current function and not used yet. */
+  private unused = new Set<VarObj>();
+  private iota: number | null = null;
+
+  constructor(
+    readonly src: Source,
+    readonly root: Node,
+  ) {
+    for (const [k, v] of universe) this.pkg.parent!.names.set(k, v);
+  }
+
+  run(): Checked {
+    const decls = named(this.root);
+    const pkgClause = decls.find((d) => d.type === 'package_clause');
+    const pkgName = pkgClause?.namedChildren[0]?.text;
+    if (pkgName !== 'main') throw this.src.error(pkgClause ?? this.root, `package ${pkgName ?? '?'} is not a main package (gomem runs package main)`);
+    for (const d of decls) if (d.type === 'import_declaration') this.importDecl(d);
+    // Types first (declared, then defined), so everything else can use them.
+    const typeSpecs = decls.filter((d) => d.type === 'type_declaration').flatMap((d) => named(d).filter((s) => s.type === 'type_spec' || s.type === 'type_alias'));
+    const declared = typeSpecs.map((s) => {
+      const name = s.childForFieldName('name')!;
+      if (s.childForFieldName('type_parameters')) throw this.src.unsupported(s, 'generic types');
+      if (s.type === 'type_alias') throw this.src.unsupported(s, 'type aliases');
+      const t = T.declare(`main.${name.text}`);
+      this.declare(this.pkg, name, { kind: 'type', name: name.text, type: t });
+      this.namedTypes.set(name.text, t);
+      return { s, t };
+    });
+    for (const { s, t } of declared) T.define(t, this.typeExpr(s.childForFieldName('type')!));
+    for (const d of decls) {
+      switch (d.type) {
+        case 'package_clause':
+        case 'import_declaration':
+        case 'type_declaration':
+          break;
+        case 'const_declaration':
+          this.constDecl(d, this.pkg);
+          break;
+        case 'var_declaration':
+          break;
+        case 'function_declaration':
+          this.funcHeader(d);
+          break;
+        case 'method_declaration':
+          throw this.src.unsupported(d, 'methods');
+        default:
+          throw this.src.unsupported(d, d.type.replace(/_/g, ' '));
+      }
+    }
+    // Package variables in source order (Go orders by dependency; the subset's initialisers are constants and calls).
+    for (const d of decls) if (d.type === 'var_declaration') this.varDecl(d, this.pkg, true);
+    for (const f of this.funcs) this.funcBody(f);
+    for (const imp of this.imports) if (!imp.used) throw this.src.error(imp.decl, `"${imp.path}" imported and not used`);
+    if (!this.funcs.some((f) => f.name === 'main.main')) throw this.src.error(this.root, 'function main is undeclared in the main package');
+    return {
+      src: this.src,
+      root: this.root,
+      funcs: this.funcs,
+      globals: this.globals,
+      globalInits: this.globalInits,
+      exprs: this.exprs,
+      uses: this.uses,
+      defs: this.defs,
+      typeNodes: this.typeNodes,
+      named: this.namedTypes,
+    };
+  }
+
+  // ── declarations ──────────────────────────────────────────────────────
+
+  private declare(scope: Scope, id: Node, obj: Obj): void {
+    const name = id.text;
+    if (name === '_') return;
+    if (scope.names.has(name)) throw this.src.error(id, `${name} redeclared in this block`);
+    scope.names.set(name, obj);
+  }
+
+  private importDecl(d: Node): void {
+    const specs = d.descendantsOfType('import_spec').filter((s): s is Node => s !== null);
+    for (const s of specs) {
+      const pathNode = s.childForFieldName('path')!;
+      const path = parseStringLit(pathNode.text);
+      const std = stdPackages[path];
+      if (std === undefined) throw this.src.error(pathNode, `gomem does not support package ${path} yet`);
+      const alias = s.childForFieldName('name');
+      if (alias !== null) throw this.src.unsupported(alias, 'renamed imports');
+      const obj: PkgObj = { kind: 'pkg', path, name: std.name, used: false, decl: pathNode };
+      this.imports.push(obj);
+      if (this.pkg.names.has(std.name)) throw this.src.error(pathNode, `${std.name} redeclared in this block`);
+      this.pkg.names.set(std.name, obj);
+    }
+  }
+
+  private newVar(id: Node, type: GoType, opts: { param?: boolean; result?: boolean; global?: boolean } = {}): VarObj {
+    const v: VarObj = {
+      kind: 'var',
+      name: id.text,
+      type,
+      decl: id,
+      fn: opts.global ? null : this.fn,
+      param: opts.param ?? false,
+      result: opts.result ?? false,
+      id: this.nextVar++,
+      addrTaken: false,
+      captured: false,
+      heap: false,
+    };
+    this.defs.set(id.id, v);
+    if (opts.global) this.globals.push(v);
+    else this.fn!.vars.push(v);
+    return v;
+  }
+
+  private constDecl(d: Node, scope: Scope): void {
+    let prev: { type: Node | null; values: Node[] } | null = null;
+    let iota = 0;
+    for (const spec of named(d).filter((s) => s.type === 'const_spec')) {
+      const names = spec.childrenForFieldName('name').filter((c): c is Node => c !== null);
+      let typeNode = spec.childForFieldName('type');
+      const valueList = spec.childForFieldName('value');
+      let values = valueList ? named(valueList) : [];
+      if (valueList === null) {
+        if (prev === null) throw this.src.error(spec, 'missing init expr for const declaration');
+        typeNode = prev.type;
+        values = prev.values;
+      } else prev = { type: typeNode, values };
+      if (values.length !== names.length) throw this.src.error(spec, values.length < names.length ? 'missing init expr for const declaration' : 'extra init expr');
+      this.iota = iota;
+      const t = typeNode ? this.typeExpr(typeNode) : null;
+      names.forEach((id, i) => {
+        const info = this.expr(values[i]!, t ?? undefined);
+        if (info.value === undefined) throw this.src.error(values[i]!, `${values[i]!.text} (value of type ${this.typeStr(info.type)}) is not constant`);
+        let type = info.type;
+        let value = info.value;
+        if (t !== null) {
+          this.convertConst(values[i]!, info, t);
+          type = t;
+          value = isIntegerType(t) && typeof value === 'number' ? Math.trunc(value) : value;
+        }
+        this.declare(scope, id, { kind: 'const', name: id.text, type, value });
+      });
+      this.iota = null;
+      iota++;
+    }
+  }
+
+  private varDecl(d: Node, scope: Scope, global: boolean): void {
+    const specs = d.descendantsOfType('var_spec').filter((s): s is Node => s !== null);
+    for (const spec of specs) {
+      const names = spec.childrenForFieldName('name').filter((c): c is Node => c !== null);
+      const typeNode = spec.childForFieldName('type');
+      const valueList = spec.childForFieldName('value');
+      const values = valueList ? named(valueList) : [];
+      const t = typeNode ? this.typeExpr(typeNode) : null;
+      if (values.length > 0 && values.length !== names.length) {
+        if (values.length === 1 && names.length > 1) throw this.src.unsupported(spec, 'multi-value var initialisation');
+        throw this.src.error(spec, `assignment mismatch: ${names.length} variables but ${values.length} values`);
+      }
+      const types = names.map((_, i) => {
+        if (values[i] === undefined) return t!;
+        const info = this.expr(values[i]!, t ?? undefined);
+        if (t !== null) {
+          this.assign(values[i]!, info, t, 'variable declaration');
+          return t;
+        }
+        return this.valueType(values[i]!, info);
+      });
+      const vars = names.map((id, i) => this.newVar(id, types[i]!, { global }));
+      names.forEach((id, i) => this.declare(scope, id, vars[i]!));
+      if (!global) for (const v of vars) if (v.name !== '_') this.unused.add(v);
+      if (global) this.globalInits.push({ vars, value: values[0] ?? null });
+    }
+  }
+
+  private funcHeader(d: Node): void {
+    const id = d.childForFieldName('name')!;
+    if (d.childForFieldName('type_parameters')) throw this.src.unsupported(d, 'generic functions');
+    const sig = this.signature(d);
+    const f: FuncDecl = { name: `main.${id.text}`, node: d, sig, params: [], results: [], vars: [], calls: new Set(), blocking: false, loops: false };
+    if (id.text === 'init') throw this.src.unsupported(id, 'func init');
+    if (id.text === 'main' && (sig.params!.length > 0 || sig.results!.length > 0)) throw this.src.error(id, 'func main must have no arguments and no return values');
+    this.declare(this.pkg, id, { kind: 'func', name: id.text, fn: f });
+    this.funcs.push(f);
+  }
+
+  private paramList(list: Node | null): { names: Node[]; type: GoType; variadic: boolean }[] {
+    if (list === null) return [];
+    return named(list).map((p) => {
+      const variadic = p.type === 'variadic_parameter_declaration';
+      if (variadic) throw this.src.unsupported(p, 'variadic functions');
+      const t = this.typeExpr(p.childForFieldName('type')!);
+      return { names: p.childrenForFieldName('name').filter((c): c is Node => c !== null), type: t, variadic };
+    });
+  }
+
+  private resultTypes(d: Node): { names: Node[]; type: GoType }[] {
+    const r = d.childForFieldName('result');
+    if (r === null) return [];
+    if (r.type === 'parameter_list') return this.paramList(r);
+    return [{ names: [], type: this.typeExpr(r) }];
+  }
+
+  private signature(d: Node): GoType {
+    const ps = this.paramList(d.childForFieldName('parameters')).flatMap((p) => (p.names.length === 0 ? [p.type] : p.names.map(() => p.type)));
+    const rs = this.resultTypes(d).flatMap((p) => (p.names.length === 0 ? [p.type] : p.names.map(() => p.type)));
+    return T.func(ps, rs);
+  }
+
+  private funcBody(f: FuncDecl): void {
+    this.fn = f;
+    this.unused = new Set();
+    const scope = new Scope(this.pkg);
+    for (const p of this.paramList(f.node.childForFieldName('parameters'))) {
+      for (const id of p.names) {
+        const v = this.newVar(id, p.type, { param: true });
+        f.params.push(v);
+        this.declare(scope, id, v);
+      }
+    }
+    let i = 0;
+    for (const r of this.resultTypes(f.node)) {
+      if (r.names.length === 0) {
+        f.results.push(this.syntheticResult(f, r.type, i++));
+        continue;
+      }
+      for (const id of r.names) {
+        const v = this.newVar(id, r.type, { result: true });
+        f.results.push(v);
+        this.declare(scope, id, v);
+        i++;
+      }
+    }
+    const body = f.node.childForFieldName('body')!;
+    this.block(body, scope);
+    if (f.sig.results!.length > 0 && !terminates(body)) throw this.src.error(body.lastChild ?? body, 'missing return');
+    for (const v of this.unused) throw this.src.error(v.decl, `declared and not used: ${v.name}`);
+    this.fn = null;
+  }
+
+  /** An unnamed result: Go calls it ~r0, ~r1 … */
+  private syntheticResult(f: FuncDecl, t: GoType, i: number): VarObj {
+    const v: VarObj = { kind: 'var', name: `~r${i}`, type: t, decl: f.node, fn: f, param: false, result: true, id: this.nextVar++, addrTaken: false, captured: false, heap: false };
+    f.vars.push(v);
+    return v;
+  }
+
+  // ── types ─────────────────────────────────────────────────────────────
+
+  typeExpr(n: Node): GoType {
+    const t = this.typeExprInner(n);
+    this.typeNodes.set(n.id, t);
+    return t;
+  }
+
+  private typeExprInner(n: Node): GoType {
+    switch (n.type) {
+      case 'type_identifier':
+      case 'identifier': {
+        const o = this.lookup(n);
+        if (o.kind !== 'type') throw this.src.error(n, `${n.text} is not a type`);
+        return o.type;
+      }
+      case 'qualified_type': {
+        const pkg = n.childForFieldName('package')!;
+        const name = n.childForFieldName('name')!;
+        const m = this.pkgMember(pkg, name);
+        if (m.kind !== 'type') throw this.src.error(n, `${n.text} is not a type`);
+        return m.type;
+      }
+      case 'pointer_type':
+        return T.pointer(this.typeExpr(named(n)[0]!));
+      case 'slice_type':
+        return T.slice(this.typeExpr(n.childForFieldName('element')!));
+      case 'array_type': {
+        const lenNode = n.childForFieldName('length')!;
+        const info = this.expr(lenNode);
+        if (info.value === undefined || typeof info.value !== 'number') throw this.src.error(lenNode, `array length ${lenNode.text} (value of type ${this.typeStr(info.type)}) must be constant`);
+        return T.array(this.typeExpr(n.childForFieldName('element')!), info.value);
+      }
+      case 'map_type':
+        return T.map(this.typeExpr(n.childForFieldName('key')!), this.typeExpr(n.childForFieldName('value')!));
+      case 'channel_type': {
+        const dir = n.text.startsWith('<-') ? 'recv' : /^chan\s*<-/.test(n.text) ? 'send' : 'both';
+        return T.chan(this.typeExpr(n.childForFieldName('value')!), dir);
+      }
+      case 'struct_type': {
+        const fields: [string, GoType][] = [];
+        const list = named(n)[0];
+        for (const fd of list ? named(list) : []) {
+          const t = this.typeExpr(fd.childForFieldName('type')!);
+          const names = fd.childrenForFieldName('name').filter((c): c is Node => c !== null);
+          if (names.length === 0) throw this.src.unsupported(fd, 'embedded fields');
+          for (const id of names) fields.push([id.text, t]);
+        }
+        return T.struct(fields);
+      }
+      case 'interface_type':
+        if (named(n).length > 0) throw this.src.unsupported(n, 'interfaces with methods');
+        return T.interface();
+      case 'parenthesized_type':
+        return this.typeExpr(named(n)[0]!);
+      case 'function_type':
+        throw this.src.unsupported(n, 'func types');
+      case 'generic_type':
+        throw this.src.unsupported(n, 'generic types');
+      default:
+        throw this.src.unsupported(n, n.type.replace(/_/g, ' '));
+    }
+  }
+
+  typeStr(t: CType): string {
+    if (isTuple(t)) return `(${t.tuple.map((x) => x.str).join(', ')})`;
+    if (isUntyped(t)) return `untyped ${t.untyped}`;
+    return t.str.startsWith('main.') ? t.str.slice(5) : t.str;
+  }
+
+  // ── names ─────────────────────────────────────────────────────────────
+
+  private scopes: Scope[] = [];
+
+  private get scope(): Scope {
+    return this.scopes[this.scopes.length - 1] ?? this.pkg;
+  }
+
+  private lookup(id: Node): Obj {
+    const name = id.text;
+    if (name === '_') throw this.src.error(id, 'cannot use _ as value');
+    const o = this.scope.lookup(name);
+    if (o === undefined) throw this.src.error(id, `undefined: ${name}`);
+    this.uses.set(id.id, o);
+    if (o.kind === 'var') this.unused.delete(o);
+    if (o.kind === 'pkg') o.used = true;
+    return o;
+  }
+
+  private pkgMember(pkgId: Node, nameId: Node) {
+    const o = this.lookup(pkgId);
+    if (o.kind !== 'pkg') throw this.src.error(pkgId, `${pkgId.text} is not a package`);
+    const m = stdPackages[o.path]!.members[nameId.text];
+    if (m === undefined) {
+      throw this.src.error(nameId, nameId.text[0]! === nameId.text[0]!.toLowerCase() ? `name ${nameId.text} not exported by package ${o.name}` : `gomem does not support ${o.name}.${nameId.text} yet`);
+    }
+    return m;
+  }
+
+  // ── statements ────────────────────────────────────────────────────────
+
+  private block(b: Node, scope: Scope): void {
+    this.scopes.push(scope);
+    const list = b.type === 'block' ? named(b).find((c) => c.type === 'statement_list') : b;
+    for (const s of list ? named(list) : []) this.stmt(s);
+    this.scopes.pop();
+  }
+
+  private stmt(s: Node): void {
+    switch (s.type) {
+      case 'expression_statement': {
+        const e = named(s)[0]!;
+        const info = this.expr(e);
+        if (e.type !== 'call_expression' && e.type !== 'unary_expression') throw this.src.error(e, `${e.text} (${this.describe(info)}) is not used`);
+        return;
+      }
+      case 'short_var_declaration':
+        return this.shortVarDecl(s);
+      case 'var_declaration':
+        return this.varDecl(s, this.scope, false);
+      case 'const_declaration':
+        return this.constDecl(s, this.scope);
+      case 'assignment_statement':
+        return this.assignStmt(s);
+      case 'inc_statement':
+      case 'dec_statement': {
+        const x = named(s)[0]!;
+        const info = this.expr(x);
+        this.mustAssignable(x);
+        if (!isTuple(info.type) && !isUntyped(info.type) && !isNumeric(info.type)) throw this.src.error(s, `invalid operation: ${s.text} (non-numeric type ${this.typeStr(info.type)})`);
+        return;
+      }
+      case 'if_statement': {
+        this.scopes.push(new Scope(this.scope));
+        const init = s.childForFieldName('initializer');
+        if (init) this.stmt(init);
+        const cond = s.childForFieldName('condition')!;
+        const c = this.expr(cond);
+        if (isTuple(c.type) || (!isUntyped(c.type) && !isBoolType(c.type)) || (isUntyped(c.type) && c.type.untyped !== 'bool')) throw this.src.error(cond, `non-boolean condition in if statement`);
+        this.block(s.childForFieldName('consequence')!, new Scope(this.scope));
+        const alt = s.childForFieldName('alternative');
+        if (alt) {
+          if (alt.type === 'if_statement') this.stmt(alt);
+          else this.block(alt, new Scope(this.scope));
+        }
+        this.scopes.pop();
+        return;
+      }
+      case 'for_statement':
+        return this.forStmt(s);
+      case 'block':
+        return this.block(s, new Scope(this.scope));
+      case 'return_statement':
+        return this.returnStmt(s);
+      case 'break_statement':
+      case 'continue_statement':
+        if (named(s).length > 0) throw this.src.unsupported(s, 'labelled break and continue');
+        return;
+      case 'empty_statement':
+        return;
+      case 'expression_switch_statement':
+        return this.switchStmt(s);
+      case 'labeled_statement':
+        throw this.src.unsupported(s, 'labels');
+      case 'goto_statement':
+        throw this.src.unsupported(s, 'goto');
+      case 'go_statement':
+        throw this.src.unsupported(s, 'go statements');
+      case 'defer_statement':
+        throw this.src.unsupported(s, 'defer');
+      case 'select_statement':
+        throw this.src.unsupported(s, 'select');
+      case 'send_statement':
+        throw this.src.unsupported(s, 'channel sends');
+      case 'type_switch_statement':
+        throw this.src.unsupported(s, 'type switches');
+      case 'type_declaration':
+        throw this.src.unsupported(s, 'local type declarations');
+      default:
+        throw this.src.unsupported(s, s.type.replace(/_/g, ' '));
+    }
+  }
+
+  private switchStmt(s: Node): void {
+    this.scopes.push(new Scope(this.scope));
+    const init = s.childForFieldName('initializer');
+    if (init) this.stmt(init);
+    const v = s.childForFieldName('value');
+    const tag = v ? this.expr(v) : null;
+    const tagType = tag ? this.valueType(v!, tag) : T.bool;
+    for (const c of named(s).filter((x) => x.type === 'expression_case' || x.type === 'default_case')) {
+      if (c.type === 'expression_case') {
+        for (const e of named(c.childForFieldName('value')!)) {
+          const info = this.expr(e, tagType);
+          this.comparable(e, info, tagType);
+        }
+      }
+      const body = named(c).filter((x) => x.type === 'statement_list');
+      this.scopes.push(new Scope(this.scope));
+      for (const b of body) for (const st of named(b)) {
+        if (st.type === 'fallthrough_statement') throw this.src.unsupported(st, 'fallthrough');
+        this.stmt(st);
+      }
+      this.scopes.pop();
+    }
+    this.scopes.pop();
+  }
+
+  private comparable(e: Node, info: ExprInfo, t: GoType): void {
+    if (isTuple(info.type)) throw this.src.error(e, `multiple-value ${e.text} in single-value context`);
+    if (isUntyped(info.type)) {
+      if (info.value !== undefined) this.convertConst(e, info, t);
+      return;
+    }
+    if (!assignable(info.type, t) && !assignable(t, info.type)) throw this.src.error(e, `invalid case ${e.text} in switch (mismatched types ${this.typeStr(info.type)} and ${this.typeStr(t)})`);
+  }
+
+  private forStmt(s: Node): void {
+    this.fn!.loops = true;
+    this.scopes.push(new Scope(this.scope));
+    const clause = named(s).find((c) => c.type === 'for_clause' || c.type === 'range_clause');
+    if (clause?.type === 'for_clause') {
+      const init = clause.childForFieldName('initializer');
+      if (init) this.stmt(init);
+      const cond = clause.childForFieldName('condition');
+      if (cond) this.condition(cond, 'for');
+      const upd = clause.childForFieldName('update');
+      if (upd) this.stmt(upd);
+    } else if (clause?.type === 'range_clause') {
+      this.rangeClause(clause);
+    } else {
+      const cond = named(s).find((c) => c.type !== 'block');
+      if (cond) this.condition(cond, 'for');
+    }
+    this.block(s.childForFieldName('body')!, new Scope(this.scope));
+    this.scopes.pop();
+  }
+
+  private condition(cond: Node, what: string): void {
+    const c = this.expr(cond);
+    const ok = !isTuple(c.type) && (isUntyped(c.type) ? c.type.untyped === 'bool' : isBoolType(c.type));
+    if (!ok) throw this.src.error(cond, `non-boolean condition in ${what} statement`);
+  }
+
+  private rangeClause(c: Node): void {
+    const right = c.childForFieldName('right')!;
+    const info = this.expr(right);
+    const rt = this.valueType(right, info);
+    const u = under(rt.kind === Kind.Pointer && under(rt.elem!).kind === Kind.Array ? rt.elem! : rt);
+    let kt: GoType;
+    let vt: GoType | null;
+    if (u.kind === Kind.Slice || u.kind === Kind.Array) [kt, vt] = [T.int, u.elem!];
+    else if (isIntegerType(u)) [kt, vt] = [rt, null];
+    else if (u.kind === Kind.String) throw this.src.unsupported(right, 'range over strings');
+    else if (u.kind === Kind.Map) throw this.src.unsupported(right, 'range over maps');
+    else if (u.kind === Kind.Chan) throw this.src.unsupported(right, 'range over channels');
+    else throw this.src.error(right, `cannot range over ${right.text} (${this.describe(info)})`);
+    const left = c.childForFieldName('left');
+    if (left === null) return;
+    const lhs = named(left);
+    if (lhs.length > (vt === null ? 1 : 2)) throw this.src.error(lhs[vt === null ? 1 : 2]!, `range over ${right.text} permits only one iteration variable`);
+    const define = c.children.some((x) => x?.type === ':=');
+    const types = [kt, vt];
+    lhs.forEach((id, i) => {
+      if (define) {
+        if (id.type !== 'identifier') throw this.src.error(id, `non-name ${id.text} on left side of :=`);
+        const v = this.newVar(id, types[i]!);
+        this.declare(this.scope, id, v);
+        if (v.name !== '_') this.unused.add(v);
+      } else if (id.text !== '_') {
+        const x = this.expr(id);
+        this.mustAssignable(id);
+        if (!assignable(types[i]!, this.valueType(id, x))) throw this.src.error(id, `cannot assign ${types[i]!.str} to ${id.text}`);
+      }
+    });
+  }
+
+  private shortVarDecl(s: Node): void {
+    const lhs = named(s.childForFieldName('left')!);
+    const rhs = named(s.childForFieldName('right')!);
+    const types = this.rhsTypes(s, lhs.length, rhs);
+    let fresh = 0;
+    lhs.forEach((id, i) => {
+      if (id.type !== 'identifier') throw this.src.error(id, `non-name ${id.text} on left side of :=`);
+      const existing = this.scope.names.get(id.text);
+      if (existing !== undefined && id.text !== '_') {
+        if (existing.kind !== 'var') throw this.src.error(id, `cannot assign to ${id.text}`);
+        this.uses.set(id.id, existing);
+        if (!assignable(types[i]!, existing.type)) throw this.src.error(rhs[i] ?? s, `cannot use ${rhs[i]?.text ?? ''} as ${existing.type.str} value in assignment`);
+        return;
+      }
+      if (id.text !== '_') fresh++;
+      const v = this.newVar(id, types[i]!);
+      this.declare(this.scope, id, v);
+      if (v.name !== '_') this.unused.add(v);
+    });
+    if (fresh === 0) throw this.src.error(s, 'no new variables on left side of :=');
+  }
+
+  /** The types the right-hand side gives n variables (one multi-value call, or one value each). */
+  private rhsTypes(s: Node, n: number, rhs: Node[]): GoType[] {
+    if (rhs.length === 1 && n > 1) {
+      const info = this.expr(rhs[0]!);
+      if (!isTuple(info.type) || info.type.tuple.length !== n) throw this.src.error(s, `assignment mismatch: ${n} variables but ${rhs[0]!.text} returns ${isTuple(info.type) ? info.type.tuple.length : 1} value${isTuple(info.type) && info.type.tuple.length === 1 ? '' : 's'}`);
+      return [...info.type.tuple];
+    }
+    if (rhs.length !== n) throw this.src.error(s, `assignment mismatch: ${n} variable${n > 1 ? 's' : ''} but ${rhs.length} value${rhs.length > 1 ? 's' : ''}`);
+    return rhs.map((r) => this.valueType(r, this.expr(r)));
+  }
+
+  private assignStmt(s: Node): void {
+    const lhs = named(s.childForFieldName('left')!);
+    const rhs = named(s.childForFieldName('right')!);
+    const op = s.childForFieldName('operator')!.text;
+    if (op !== '=') {
+      const l = this.expr(lhs[0]!);
+      this.mustAssignable(lhs[0]!);
+      const r = this.expr(rhs[0]!, isTuple(l.type) || isUntyped(l.type) ? undefined : l.type);
+      this.binaryType(s, op.slice(0, -1), lhs[0]!, l, rhs[0]!, r);
+      return;
+    }
+    if (rhs.length === 1 && lhs.length > 1) {
+      const types = this.rhsTypes(s, lhs.length, rhs);
+      lhs.forEach((l, i) => {
+        if (l.text === '_') return;
+        const x = this.expr(l);
+        this.mustAssignable(l);
+        if (!assignable(types[i]!, this.valueType(l, x))) throw this.src.error(l, `cannot assign ${types[i]!.str} to ${l.text}`);
+      });
+      return;
+    }
+    if (lhs.length !== rhs.length) throw this.src.error(s, `assignment mismatch: ${lhs.length} variable${lhs.length > 1 ? 's' : ''} but ${rhs.length} value${rhs.length > 1 ? 's' : ''}`);
+    lhs.forEach((l, i) => {
+      if (l.type === 'identifier' && l.text === '_') {
+        this.valueType(rhs[i]!, this.expr(rhs[i]!));
+        return;
+      }
+      const x = this.expr(l, undefined, true);
+      this.mustAssignable(l);
+      const t = this.valueType(l, x);
+      this.assign(rhs[i]!, this.expr(rhs[i]!, t), t, 'assignment');
+    });
+  }
+
+  /** Go: "cannot assign to x (neither addressable nor a map index expression)". */
+  private mustAssignable(x: Node): void {
+    if (x.type === 'parenthesized_expression') return this.mustAssignable(named(x)[0]!);
+    if (x.type === 'identifier') {
+      const o = this.uses.get(x.id);
+      if (o?.kind === 'var') return;
+      throw this.src.error(x, `cannot assign to ${x.text} (neither addressable nor a map index expression)`);
+    }
+    if (x.type === 'index_expression' || x.type === 'selector_expression') return;
+    if (x.type === 'unary_expression' && x.childForFieldName('operator')!.text === '*') return;
+    throw this.src.error(x, `cannot assign to ${x.text} (neither addressable nor a map index expression)`);
+  }
+
+  private returnStmt(s: Node): void {
+    const f = this.fn!;
+    const list = named(s)[0];
+    const vals = list ? named(list) : [];
+    const want = f.sig.results!;
+    if (vals.length === 0) {
+      if (want.length > 0 && f.results.some((r) => r.name.startsWith('~'))) throw this.src.error(s, 'not enough return values\n\thave ()');
+      return;
+    }
+    if (vals.length === 1 && want.length > 1) {
+      const info = this.expr(vals[0]!);
+      if (isTuple(info.type) && info.type.tuple.length === want.length) return;
+    }
+    if (vals.length !== want.length) throw this.src.error(vals[0]!, vals.length > want.length ? 'too many return values' : 'not enough return values');
+    vals.forEach((v, i) => this.assign(v, this.expr(v, want[i]), want[i]!, 'return statement'));
+  }
+
+  // ── assignability ─────────────────────────────────────────────────────
+
+  private describe(info: ExprInfo): string {
+    if (info.value !== undefined && isUntyped(info.type)) return `untyped ${info.type.untyped} constant`;
+    if (info.value !== undefined) return `constant ${info.value} of type ${this.typeStr(info.type)}`;
+    return `value of type ${this.typeStr(info.type)}`;
+  }
+
+  /** Checks that x may be assigned to type t, converting an untyped constant. */
+  private assign(n: Node, info: ExprInfo, t: GoType, context: string): void {
+    if (isTuple(info.type)) throw this.src.error(n, `multiple-value ${n.text} (value of type ${this.typeStr(info.type)}) in single-value context`);
+    if (info.value !== undefined && isUntyped(info.type)) {
+      this.convertConst(n, info, t);
+      return;
+    }
+    if (!assignable(info.type, t)) {
+      const what = info.value !== undefined ? this.describe(info) : isUntyped(info.type) ? 'untyped nil' : `${n.type === 'identifier' ? 'variable' : 'value'} of type ${this.typeStr(info.type)}`;
+      throw this.src.error(n, `cannot use ${n.text} (${what}) as ${this.typeStr(t)} value in ${context}`);
+    }
+    if (isUntyped(info.type)) this.exprs.set(n.id, { type: t, value: info.value });
+  }
+
+  private convertConst(n: Node, info: ExprInfo, t: GoType): void {
+    const why = representError(info.value!, info.type as GoType, t, n.text);
+    if (why !== null) throw this.src.error(n, why);
+    if (isUntyped(info.type) || isTuple(info.type) || !identical(info.type, t)) this.exprs.set(n.id, { type: t, value: isIntegerType(t) && typeof info.value === 'number' ? Math.trunc(info.value) : info.value });
+  }
+
+  /** The type an expression's value has where it is stored: untyped constants get their default type. */
+  valueType(n: Node, info: ExprInfo): GoType {
+    if (isTuple(info.type)) throw this.src.error(n, `multiple-value ${n.text} (value of type ${this.typeStr(info.type)}) in single-value context`);
+    if (isUntyped(info.type)) {
+      if (info.type.untyped === 'nil') throw this.src.error(n, 'use of untyped nil in assignment');
+      const t = defaultType(info.type);
+      if (info.value !== undefined) this.convertConst(n, info, t);
+      else this.exprs.set(n.id, { type: t });
+      return t;
+    }
+    return info.type;
+  }
+
+  // ── expressions ───────────────────────────────────────────────────────
+
+  /** Checks an expression; `hint` is the type an untyped constant operand would get (for messages). */
+  expr(n: Node, hint?: GoType, lhs = false): ExprInfo {
+    const info = this.exprInner(n, hint, lhs);
+    this.exprs.set(n.id, info);
+    return info;
+  }
+
+  private exprInner(n: Node, hint: GoType | undefined, lhs: boolean): ExprInfo {
+    switch (n.type) {
+      case 'int_literal':
+        return { type: untypedInt, value: parseIntLit(n.text) };
+      case 'float_literal':
+        return { type: untypedFloat, value: Number(n.text.replace(/_/g, '')) };
+      case 'rune_literal':
+        return { type: untypedRune, value: parseRuneLit(n.text) };
+      case 'interpreted_string_literal':
+      case 'raw_string_literal':
+        return { type: untypedString, value: parseStringLit(n.text) };
+      case 'true':
+        return { type: untypedBool, value: true };
+      case 'false':
+        return { type: untypedBool, value: false };
+      case 'nil':
+        return { type: untypedNil };
+      case 'iota':
+        if (this.iota === null) throw this.src.error(n, 'cannot use iota outside constant declaration');
+        return { type: untypedInt, value: this.iota };
+      case 'identifier': {
+        if (n.text === 'iota' && this.iota !== null) return { type: untypedInt, value: this.iota };
+        const o = this.lookup(n);
+        if (lhs && o.kind === 'var') this.unused.add(o) && this.unused.delete(o);
+        switch (o.kind) {
+          case 'var':
+            if (o.fn !== null && o.fn !== this.fn) o.captured = true;
+            return { type: o.type };
+          case 'const':
+            return { type: o.type, value: o.value };
+          case 'nil':
+            return { type: untypedNil };
+          case 'func':
+            return { type: o.fn.sig };
+          case 'type':
+            throw this.src.error(n, `${n.text} (type) is not an expression`);
+          case 'pkg':
+            throw this.src.error(n, `use of package ${o.name} without selector`);
+          case 'builtin':
+            throw this.src.error(n, `${n.text} (built-in function ${n.text}) must be called`);
+        }
+        break;
+      }
+      case 'parenthesized_expression':
+        return this.expr(named(n)[0]!, hint);
+      case 'binary_expression':
+        return this.binary(n, hint);
+      case 'unary_expression':
+        return this.unary(n, hint);
+      case 'call_expression':
+        return this.call(n);
+      case 'selector_expression':
+        return this.selector(n);
+      case 'index_expression':
+        return this.index(n);
+      case 'slice_expression':
+        return this.sliceExpr(n);
+      case 'composite_literal':
+        return { type: this.compositeLit(n) };
+      case 'type_conversion_expression': {
+        const t = this.typeExpr(n.childForFieldName('type')!);
+        return this.conversion(n, t, n.childForFieldName('operand')!);
+      }
+      case 'func_literal':
+        throw this.src.unsupported(n, 'func literals');
+      case 'type_assertion_expression':
+        throw this.src.unsupported(n, 'type assertions');
+    }
+    throw this.src.unsupported(n, n.type.replace(/_/g, ' '));
+  }
+
+  private binary(n: Node, hint: GoType | undefined): ExprInfo {
+    const op = n.childForFieldName('operator')!.text;
+    const ln = n.childForFieldName('left')!;
+    const rn = n.childForFieldName('right')!;
+    const l = this.expr(ln, hint);
+    const r = this.expr(rn, hint);
+    return this.binaryType(n, op, ln, l, rn, r);
+  }
+
+  binaryType(n: Node, op: string, ln: Node, l: ExprInfo, rn: Node, r: ExprInfo): ExprInfo {
+    if (isTuple(l.type) || isTuple(r.type)) throw this.src.error(isTuple(l.type) ? ln : rn, `multiple-value in single-value context`);
+    if (op === '<<' || op === '>>') {
+      const rt = r.type;
+      if (!isUntyped(rt) && !isIntegerType(rt)) throw this.src.error(rn, `invalid operation: shift count ${rn.text} must be integer`);
+      if (l.value !== undefined && r.value !== undefined) {
+        const v = constBinary(op, l.value, r.value);
+        return { type: l.type, value: isUntyped(l.type) ? v : truncate(v, l.type) };
+      }
+      if (isUntyped(l.type)) {
+        if (r.value !== undefined) throw this.src.unsupported(n, 'non-constant shifts of untyped constants');
+        this.exprs.set(ln.id, { type: T.int, value: l.value });
+        return { type: T.int };
+      }
+      if (!isIntegerType(l.type)) throw this.src.error(n, `invalid operation: shifted operand ${ln.text} must be integer`);
+      return { type: l.type };
+    }
+    const comparison = ['==', '!=', '<', '<=', '>', '>='].includes(op);
+    let t: CType;
+    if (isUntyped(l.type) && isUntyped(r.type)) {
+      if (l.type.untyped === 'nil' || r.type.untyped === 'nil') {
+        if (l.type.untyped === 'nil' && r.type.untyped === 'nil') throw this.src.error(n, `invalid operation: ${n.text} (operator ${op} not defined on nil)`);
+      }
+      const rank = ['int', 'rune', 'float'];
+      t = rank.indexOf(l.type.untyped) >= rank.indexOf(r.type.untyped) ? l.type : r.type;
+      if (l.type.untyped !== r.type.untyped && (!rank.includes(l.type.untyped) || !rank.includes(r.type.untyped))) {
+        throw this.src.error(n, `invalid operation: ${n.text} (mismatched types untyped ${l.type.untyped} and untyped ${r.type.untyped})`);
+      }
+    } else if (isUntyped(l.type)) {
+      t = r.type as GoType;
+      this.operandTo(ln, l, t, n, op, rn);
+    } else if (isUntyped(r.type)) {
+      t = l.type as GoType;
+      this.operandTo(rn, r, t, n, op, ln);
+    } else {
+      if (!identical(l.type, r.type)) throw this.src.error(n, `invalid operation: ${n.text} (mismatched types ${this.typeStr(l.type)} and ${this.typeStr(r.type)})`);
+      t = l.type;
+    }
+    if (!isUntyped(t)) this.operatorDefined(n, op, t);
+    if (comparison) {
+      if (l.value !== undefined && r.value !== undefined) return { type: untypedBool, value: constBinary(op, l.value, r.value) };
+      return { type: untypedBool };
+    }
+    if (op === '&&' || op === '||') {
+      if (l.value !== undefined && r.value !== undefined) return { type: t, value: constBinary(op, l.value, r.value) };
+      return { type: t };
+    }
+    if (l.value !== undefined && r.value !== undefined) {
+      if ((op === '/' || op === '%') && r.value === 0) throw this.src.error(rn, 'invalid operation: division by zero');
+      const intDiv = op === '/' && ((isUntyped(t) && t.untyped !== 'float') || (!isUntyped(t) && isIntegerType(t)));
+      let v = constBinary(intDiv ? 'int/' : op, l.value, r.value);
+      if (!isUntyped(t)) {
+        const why = representError(v, t, t, n.text);
+        if (why !== null && typeof v === 'number') throw this.src.error(n, `cannot use ${n.text} (constant ${v} of type ${this.typeStr(t)}) as ${this.typeStr(t)} value (overflows)`);
+        v = truncate(v, t);
+      }
+      return { type: t, value: v };
+    }
+    if ((op === '/' || op === '%') && r.value === 0 && !isUntyped(t) && isIntegerType(t)) throw this.src.error(rn, 'invalid operation: division by zero');
+    return { type: t };
+  }
+
+  private operatorDefined(n: Node, op: string, t: GoType): void {
+    const ok =
+      ['==', '!='].includes(op) ||
+      (['<', '<=', '>', '>='].includes(op) && (isNumeric(t) || isStringType(t))) ||
+      (op === '+' && (isNumeric(t) || isStringType(t))) ||
+      (['-', '*', '/'].includes(op) && isNumeric(t)) ||
+      (['%', '&', '|', '^', '&^'].includes(op) && isIntegerType(t)) ||
+      (['&&', '||'].includes(op) && isBoolType(t));
+    if (!ok) throw this.src.error(n, `invalid operation: operator ${op} not defined on ${n.childForFieldName('left')?.text ?? n.text} (variable of type ${this.typeStr(t)})`);
+  }
+
+  /** An untyped operand meets a typed one: it takes that type (a constant must be representable). */
+  private operandTo(n: Node, info: ExprInfo, t: GoType, whole: Node, op: string, other: Node): void {
+    const u = info.type as { untyped: string };
+    if (u.untyped === 'nil') {
+      if (!(['==', '!='].includes(op)) || !(isInterface(t) || [Kind.Pointer, Kind.Slice, Kind.Map, Kind.Chan, Kind.Func, Kind.UnsafePointer].includes(under(t).kind as never))) {
+        throw this.src.error(whole, `invalid operation: ${whole.text} (mismatched types ${this.typeStr(t)} and untyped nil)`);
+      }
+      this.exprs.set(n.id, { type: t });
+      return;
+    }
+    if (info.value !== undefined) {
+      if (!assignable(info.type, t)) throw this.src.error(whole, `invalid operation: ${whole.text} (mismatched types ${this.typeStr(t)} and untyped ${u.untyped})`);
+      const why = representError(info.value, info.type as GoType, t, n.text);
+      if (why !== null) throw this.src.error(n, why.replace(/ value$/, ` value in ${other === n ? '' : 'operation'}`).replace(/ in $/, ''));
+      this.exprs.set(n.id, { type: t, value: isIntegerType(t) && typeof info.value === 'number' ? Math.trunc(info.value) : info.value });
+    } else {
+      this.exprs.set(n.id, { type: t });
+    }
+  }
+
+  private unary(n: Node, hint: GoType | undefined): ExprInfo {
+    const op = n.childForFieldName('operator')!.text;
+    const x = n.childForFieldName('operand')!;
+    if (op === '&') {
+      const inner = x.type === 'parenthesized_expression' ? named(x)[0]! : x;
+      if (inner.type === 'composite_literal') return { type: T.pointer(this.expr(inner).type as GoType) };
+      const info = this.expr(inner);
+      this.addressable(inner);
+      return { type: T.pointer(this.valueType(inner, info)) };
+    }
+    if (op === '*') {
+      const info = this.expr(x);
+      const t = this.valueType(x, info);
+      if (under(t).kind !== Kind.Pointer) throw this.src.error(n, `invalid operation: cannot indirect ${x.text} (${this.describe(info)})`);
+      return { type: under(t).elem! };
+    }
+    if (op === '<-') throw this.src.unsupported(n, 'channel receives');
+    const info = this.expr(x, hint);
+    if (isTuple(info.type)) throw this.src.error(x, 'multiple-value in single-value context');
+    if (op === '!') {
+      if (!(isUntyped(info.type) ? info.type.untyped === 'bool' : isBoolType(info.type))) throw this.src.error(n, `invalid operation: operator ! not defined on ${x.text} (${this.describe(info)})`);
+    } else if (!(isUntyped(info.type) ? ['int', 'float', 'rune'].includes(info.type.untyped) : isNumeric(info.type))) {
+      throw this.src.error(n, `invalid operation: operator ${op} not defined on ${x.text} (${this.describe(info)})`);
+    }
+    if (info.value !== undefined) {
+      let v = constUnary(op, info.value, isUntyped(info.type) ? null : info.type);
+      if (!isUntyped(info.type)) v = truncate(v, info.type);
+      return { type: info.type, value: v };
+    }
+    return { type: info.type };
+  }
+
+  /** &x: x must be a variable, a field of an addressable struct, an element of a slice or of an addressable array. */
+  private addressable(x: Node): void {
+    if (x.type === 'parenthesized_expression') return this.addressable(named(x)[0]!);
+    if (x.type === 'identifier') {
+      const o = this.uses.get(x.id);
+      if (o?.kind !== 'var') throw this.src.error(x, `invalid operation: cannot take address of ${x.text}`);
+      o.addrTaken = true;
+      return;
+    }
+    if (x.type === 'selector_expression') {
+      const operand = x.childForFieldName('operand')!;
+      const ot = this.exprs.get(operand.id)?.type;
+      if (ot && !isTuple(ot) && !isUntyped(ot) && under(ot).kind === Kind.Pointer) return;
+      return this.addressable(operand);
+    }
+    if (x.type === 'index_expression') {
+      const operand = x.childForFieldName('operand')!;
+      const ot = this.exprs.get(operand.id)?.type;
+      if (ot && !isTuple(ot) && !isUntyped(ot) && under(ot).kind === Kind.Slice) return;
+      return this.addressable(operand);
+    }
+    if (x.type === 'unary_expression' && x.childForFieldName('operator')!.text === '*') return;
+    throw this.src.error(x, `invalid operation: cannot take address of ${x.text}`);
+  }
+
+  private selector(n: Node): ExprInfo {
+    const operand = n.childForFieldName('operand')!;
+    const field = n.childForFieldName('field')!;
+    if (operand.type === 'identifier') {
+      const o = this.scope.lookup(operand.text);
+      if (o?.kind === 'pkg') {
+        const m = this.pkgMember(operand, field);
+        if (m.kind === 'func') return { type: m.sig };
+        if (m.kind === 'const') return { type: m.type, value: m.value };
+        throw this.src.error(n, `${n.text} (type) is not an expression`);
+      }
+    }
+    const info = this.expr(operand);
+    const t = this.valueType(operand, info);
+    let st = under(t);
+    if (st.kind === Kind.Pointer) st = under(st.elem!);
+    if (st.kind !== Kind.Struct) throw this.src.error(field, `${n.text} undefined (type ${this.typeStr(t)} has no field or method ${field.text})`);
+    const f = st.fields!.find((x) => x.name === field.text);
+    if (f === undefined) throw this.src.error(field, `${n.text} undefined (type ${this.typeStr(t)} has no field or method ${field.text})`);
+    return { type: f.type };
+  }
+
+  private index(n: Node): ExprInfo {
+    const operand = n.childForFieldName('operand')!;
+    const idx = n.childForFieldName('index')!;
+    const info = this.expr(operand);
+    const t = this.valueType(operand, info);
+    let u = under(t);
+    if (u.kind === Kind.Pointer && under(u.elem!).kind === Kind.Array) u = under(u.elem!);
+    if (u.kind === Kind.Map) throw this.src.unsupported(n, 'maps');
+    if (u.kind !== Kind.Slice && u.kind !== Kind.Array && u.kind !== Kind.String) throw this.src.error(n, `invalid operation: cannot index ${operand.text} (${this.describe(info)})`);
+    this.intIndex(idx, u.kind === Kind.Array ? u.len! : null);
+    if (u.kind === Kind.String) {
+      if (info.value !== undefined) throw this.src.unsupported(n, 'indexing constant strings');
+      return { type: T.byte };
+    }
+    return { type: u.elem! };
+  }
+
+  private intIndex(idx: Node, len: number | null): void {
+    const i = this.expr(idx, T.int);
+    if (isTuple(i.type) || (isUntyped(i.type) ? !['int', 'rune', 'float'].includes(i.type.untyped) : !isIntegerType(i.type))) {
+      throw this.src.error(idx, `invalid argument: index ${idx.text} (${this.describe(i)}) must be integer`);
+    }
+    if (i.value !== undefined) {
+      if (typeof i.value !== 'number' || !Number.isInteger(i.value)) throw this.src.error(idx, `invalid argument: index ${idx.text} (${this.describe(i)}) must be integer`);
+      if (i.value < 0) throw this.src.error(idx, `invalid argument: index ${idx.text} (constant of type int) must not be negative`);
+      if (len !== null && i.value >= len) throw this.src.error(idx, `invalid argument: index ${i.value} out of bounds [0:${len}]`);
+      if (isUntyped(i.type)) this.exprs.set(idx.id, { type: T.int, value: i.value });
+    } else if (isUntyped(i.type)) this.exprs.set(idx.id, { type: T.int });
+  }
+
+  private sliceExpr(n: Node): ExprInfo {
+    const operand = n.childForFieldName('operand')!;
+    const info = this.expr(operand);
+    const t = this.valueType(operand, info);
+    let u = under(t);
+    let result: GoType;
+    if (u.kind === Kind.Slice) result = t;
+    else if (u.kind === Kind.Pointer && under(u.elem!).kind === Kind.Array) result = T.slice(under(u.elem!).elem!);
+    else if (u.kind === Kind.Array) {
+      this.addressable(operand);
+      result = T.slice(u.elem!);
+    } else if (u.kind === Kind.String) throw this.src.unsupported(n, 'slicing strings');
+    else throw this.src.error(n, `cannot slice ${operand.text} (${this.describe(info)})`);
+    if (u.kind === Kind.Pointer) u = under(u.elem!);
+    for (const f of ['start', 'end', 'capacity']) {
+      const x = n.childForFieldName(f);
+      if (x) this.intIndex(x, u.kind === Kind.Array ? u.len! + 1 : null);
+    }
+    return { type: result };
+  }
+
+  compositeLit(n: Node): GoType {
+    const typeNode = n.childForFieldName('type')!;
+    const body = n.childForFieldName('body')!;
+    const elems = named(body);
+    let t: GoType;
+    if (typeNode.type === 'implicit_length_array_type') {
+      const et = this.typeExpr(typeNode.childForFieldName('element')!);
+      if (elems.some((e) => e.type === 'keyed_element')) throw this.src.unsupported(n, 'keyed [...] array literals');
+      t = T.array(et, elems.length);
+      this.typeNodes.set(typeNode.id, t);
+    } else t = this.typeExpr(typeNode);
+    const u = under(t);
+    if (u.kind === Kind.Struct) {
+      const keyed = elems.some((e) => e.type === 'keyed_element');
+      if (!keyed && elems.length > 0 && elems.length !== u.fields!.length) throw this.src.error(body, `too ${elems.length < u.fields!.length ? 'few' : 'many'} values in struct literal of type ${this.typeStr(t)}`);
+      elems.forEach((e, i) => {
+        let fieldType: GoType;
+        let valueNode: Node;
+        if (e.type === 'keyed_element') {
+          const [k, v] = named(e).map((x) => (x.type === 'literal_element' ? named(x)[0]! : x));
+          const f = u.fields!.find((x) => x.name === k!.text);
+          if (f === undefined) throw this.src.error(k!, `unknown field ${k!.text} in struct literal of type ${this.typeStr(t)}`);
+          fieldType = f.type;
+          valueNode = v!;
+        } else {
+          fieldType = u.fields![i]!.type;
+          valueNode = named(e)[0]!;
+        }
+        this.elemValue(valueNode, fieldType);
+      });
+      return t;
+    }
+    if (u.kind === Kind.Array || u.kind === Kind.Slice) {
+      for (const e of elems) {
+        if (e.type === 'keyed_element') throw this.src.unsupported(e, 'keyed array and slice literals');
+        this.elemValue(named(e)[0]!, u.elem!);
+      }
+      if (u.kind === Kind.Array && elems.length > u.len!) throw this.src.error(elems[u.len!]!, `index ${u.len!} out of bounds [0:${u.len!}]`);
+      return t;
+    }
+    throw this.src.unsupported(n, `composite literals of type ${this.typeStr(t)}`);
+  }
+
+  private elemValue(v: Node, t: GoType): void {
+    if (v.type === 'literal_value') throw this.src.unsupported(v, 'elided types in composite literals');
+    this.assign(v, this.expr(v, t), t, 'struct literal');
+  }
+
+  // ── calls ─────────────────────────────────────────────────────────────
+
+  private call(n: Node): ExprInfo {
+    const fnNode = n.childForFieldName('function')!;
+    const argList = n.childForFieldName('arguments')!;
+    const args = named(argList);
+    if (n.childForFieldName('type_arguments')) throw this.src.unsupported(n, 'generic instantiation');
+    if (argList.children.some((c) => c?.type === '...')) throw this.src.unsupported(n, 'variadic calls with ...');
+    // A conversion T(x), a builtin, a package function or a function of the program.
+    const target = this.callTarget(fnNode);
+    if (target.kind === 'type') {
+      if (args.length !== 1) throw this.src.error(n, `${args.length === 0 ? 'missing argument' : 'too many arguments'} in conversion to ${this.typeStr(target.type)}`);
+      return this.conversion(n, target.type, args[0]!);
+    }
+    if (target.kind === 'builtin') return this.builtin(n, target.name, args);
+    const sig = target.sig;
+    if (target.kind === 'func') {
+      this.fn!.calls.add(target.fn);
+    } else if (target.kind === 'std' && target.blocking) {
+      this.fn!.blocking = true;
+    }
+    this.arguments(n, sig, args, target.name);
+    const rs = sig.results!;
+    if (rs.length === 0) return { type: { tuple: [] } };
+    if (rs.length === 1) return { type: rs[0]! };
+    return { type: { tuple: rs } };
+  }
+
+  private callTarget(fnNode: Node):
+    | { kind: 'type'; type: GoType }
+    | { kind: 'builtin'; name: string }
+    | { kind: 'func'; fn: FuncDecl; sig: GoType; name: string }
+    | { kind: 'std'; sig: GoType; name: string; blocking: boolean } {
+    const inner = fnNode.type === 'parenthesized_expression' ? named(fnNode)[0]! : fnNode;
+    if (inner.type === 'identifier') {
+      const o = this.lookup(inner);
+      if (o.kind === 'type') return { kind: 'type', type: o.type };
+      if (o.kind === 'builtin') return { kind: 'builtin', name: o.name };
+      if (o.kind === 'func') {
+        this.exprs.set(inner.id, { type: o.fn.sig });
+        return { kind: 'func', fn: o.fn, sig: o.fn.sig, name: o.name };
+      }
+      if (o.kind === 'var') throw this.src.unsupported(fnNode, 'calls of func values');
+      throw this.src.error(fnNode, `invalid operation: cannot call non-function ${inner.text}`);
+    }
+    if (inner.type === 'selector_expression') {
+      const operand = inner.childForFieldName('operand')!;
+      const o = operand.type === 'identifier' ? this.scope.lookup(operand.text) : undefined;
+      if (o?.kind === 'pkg') {
+        const m = this.pkgMember(operand, inner.childForFieldName('field')!);
+        if (m.kind === 'type') return { kind: 'type', type: m.type };
+        if (m.kind !== 'func') throw this.src.error(fnNode, `invalid operation: cannot call non-function ${inner.text}`);
+        this.exprs.set(inner.id, { type: m.sig });
+        return { kind: 'std', sig: m.sig, name: inner.text, blocking: m.blocking ?? false };
+      }
+      throw this.src.unsupported(fnNode, 'method calls');
+    }
+    if (['slice_type', 'pointer_type', 'array_type', 'map_type', 'qualified_type', 'parenthesized_type', 'channel_type', 'interface_type'].includes(inner.type)) {
+      return { kind: 'type', type: this.typeExpr(inner) };
+    }
+    throw this.src.unsupported(fnNode, 'calls of func values');
+  }
+
+  private arguments(n: Node, sig: GoType, args: Node[], name: string): void {
+    const ps = sig.params!;
+    if (sig.variadic) {
+      const fixed = ps.length - 1;
+      if (args.length < fixed) throw this.src.error(n.childForFieldName('arguments')!.lastChild ?? n, `not enough arguments in call to ${name}`);
+      args.forEach((a, i) => {
+        const t = i < fixed ? ps[i]! : ps[fixed]!.elem!;
+        const info = this.expr(a, t);
+        if (i >= fixed && isInterface(t) && !isTuple(info.type)) {
+          // An argument converted to an interface takes its default type.
+          this.valueType(a, info);
+          return;
+        }
+        this.assign(a, info, t, 'argument to ' + name);
+      });
+      return;
+    }
+    if (args.length === 1 && ps.length > 1) {
+      const info = this.expr(args[0]!);
+      if (isTuple(info.type) && info.type.tuple.length === ps.length) throw this.src.unsupported(n, 'f(g()) with a multi-value g');
+    }
+    if (args.length !== ps.length) {
+      const where = args.length < ps.length ? n.childForFieldName('arguments')!.lastChild ?? n : args[ps.length]!;
+      throw this.src.error(where, `${args.length < ps.length ? 'not enough' : 'too many'} arguments in call to ${name}\n\thave (${args.map((a) => this.typeStr(this.expr(a).type)).join(', ')})\n\twant (${ps.map((p) => this.typeStr(p)).join(', ')})`);
+    }
+    args.forEach((a, i) => {
+      const info = this.expr(a, ps[i]);
+      if (isInterface(ps[i]!) && !isTuple(info.type) && isUntyped(info.type) && info.type.untyped !== 'nil') {
+        this.valueType(a, info);
+        return;
+      }
+      this.assign(a, info, ps[i]!, `argument to ${name}`);
+    });
+  }
+
+  private conversion(n: Node, t: GoType, x: Node): ExprInfo {
+    const info = this.expr(x, t);
+    if (isTuple(info.type)) throw this.src.error(x, 'multiple-value in single-value context');
+    if (info.value !== undefined) {
+      if (isStringType(t) && typeof info.value === 'number') return { type: t, value: String.fromCodePoint(info.value) };
+      if (isNumeric(t) && typeof info.value === 'number') {
+        if (isIntegerType(t) && !Number.isInteger(info.value)) throw this.src.error(x, `cannot convert ${x.text} (untyped float constant) to type ${this.typeStr(t)} (truncated)`);
+        const why = representError(info.value, info.type as GoType, t, x.text);
+        if (why !== null) throw this.src.error(x, `cannot convert ${x.text} (${this.describe(info)}) to type ${this.typeStr(t)}`);
+        this.exprs.set(x.id, { type: isUntyped(info.type) ? (isFloatType(t) ? T.float64 : t) : info.type, value: info.value });
+        return { type: t, value: info.value };
+      }
+      if (isStringType(t) && typeof info.value === 'string') return { type: t, value: info.value };
+      if (isBoolType(t) && typeof info.value === 'boolean') return { type: t, value: info.value };
+    }
+    const from = isUntyped(info.type) ? (info.type.untyped === 'nil' ? null : defaultType(info.type)) : info.type;
+    if (from === null) {
+      if (!isInterface(t) && ![Kind.Pointer, Kind.Slice, Kind.Map, Kind.Chan, Kind.Func, Kind.UnsafePointer].includes(under(t).kind as never)) throw this.src.error(x, `cannot convert nil to type ${this.typeStr(t)}`);
+      this.exprs.set(x.id, { type: t });
+      return { type: t };
+    }
+    if (isUntyped(info.type)) this.exprs.set(x.id, { type: from });
+    const ok =
+      assignable(from, t) ||
+      identical(under(from), under(t)) ||
+      (isNumeric(from) && isNumeric(t)) ||
+      (isStringType(t) && isIntegerType(from)) ||
+      (isStringType(t) && under(from).kind === Kind.Slice && [Kind.Uint8, Kind.Int32].includes(under(under(from).elem!).kind as never)) ||
+      (isStringType(from) && under(t).kind === Kind.Slice && [Kind.Uint8, Kind.Int32].includes(under(under(t).elem!).kind as never));
+    if (!ok) throw this.src.error(x, `cannot convert ${x.text} (${this.describe(info)}) to type ${this.typeStr(t)}`);
+    if (isStringType(t) && (under(from).kind === Kind.Slice || isIntegerType(from))) throw this.src.unsupported(n, 'conversions to string');
+    if (isStringType(from) && under(t).kind === Kind.Slice) throw this.src.unsupported(n, 'conversions from string to slices');
+    return { type: t };
+  }
+
+  private builtin(n: Node, name: string, args: Node[]): ExprInfo {
+    const need = (k: number, max = k): void => {
+      if (args.length < k) throw this.src.error(n, `not enough arguments for ${n.text} (expected ${k}, found ${args.length})`);
+      if (args.length > max) throw this.src.error(args[max]!, `too many arguments for ${n.text} (expected ${max}, found ${args.length})`);
+    };
+    switch (name) {
+      case 'len':
+      case 'cap': {
+        need(1);
+        const info = this.expr(args[0]!);
+        const t = this.valueType(args[0]!, info);
+        let u = under(t);
+        if (u.kind === Kind.Pointer && under(u.elem!).kind === Kind.Array) u = under(u.elem!);
+        if (u.kind === Kind.Array) return { type: T.int, value: u.len! };
+        if (name === 'len' && info.value !== undefined && typeof info.value === 'string') return { type: T.int, value: new TextEncoder().encode(info.value).length };
+        const ok = u.kind === Kind.Slice || u.kind === Kind.Chan || (name === 'len' && (u.kind === Kind.String || u.kind === Kind.Map));
+        if (!ok) throw this.src.error(args[0]!, `invalid argument: ${args[0]!.text} (${this.describe(info)}) for built-in ${name}`);
+        return { type: T.int };
+      }
+      case 'new': {
+        need(1);
+        const t = this.typeArg(args[0]!);
+        return { type: T.pointer(t) };
+      }
+      case 'make': {
+        need(1, 3);
+        const t = this.typeArg(args[0]!);
+        const u = under(t);
+        if (u.kind === Kind.Map) throw this.src.unsupported(n, 'maps');
+        if (u.kind === Kind.Chan) throw this.src.unsupported(n, 'channels');
+        if (u.kind !== Kind.Slice) throw this.src.error(args[0]!, `invalid argument: cannot make ${args[0]!.text}; type must be slice, map, or channel`);
+        if (args.length < 2) throw this.src.error(n, `invalid operation: ${n.text} expects 2 or 3 arguments; found 1`);
+        for (const a of args.slice(1)) this.intIndex(a, null);
+        const [l, c] = args.slice(1).map((a) => this.exprs.get(a.id)?.value);
+        if (typeof l === 'number' && typeof c === 'number' && l > c) throw this.src.error(args[1]!, `invalid argument: length and capacity swapped`);
+        return { type: t };
+      }
+      case 'append': {
+        need(1, Infinity);
+        const info = this.expr(args[0]!);
+        if (isUntyped(info.type) && info.type.untyped === 'nil') throw this.src.error(args[0]!, 'first argument to append must be a typed slice; have untyped nil');
+        const t = this.valueType(args[0]!, info);
+        if (under(t).kind !== Kind.Slice) throw this.src.error(args[0]!, `invalid argument: ${args[0]!.text} (${this.describe(info)}) is not a slice`);
+        for (const a of args.slice(1)) this.assign(a, this.expr(a, under(t).elem!), under(t).elem!, 'argument to append');
+        return { type: t };
+      }
+      case 'copy': {
+        need(2);
+        const d = this.valueType(args[0]!, this.expr(args[0]!));
+        const s = this.valueType(args[1]!, this.expr(args[1]!));
+        if (under(d).kind !== Kind.Slice || under(s).kind !== Kind.Slice || !identical(under(d).elem!, under(s).elem!)) throw this.src.error(n, `invalid argument: copy expects slice arguments`);
+        return { type: T.int };
+      }
+      case 'min':
+      case 'max': {
+        need(1, Infinity);
+        let info = this.expr(args[0]!);
+        for (const a of args.slice(1)) info = this.binaryType(n, '<', args[0]!, info, a, this.expr(a));
+        const types = args.map((a) => this.exprs.get(a.id)!);
+        const typed = types.find((x) => !isUntyped(x.type));
+        const t = typed?.type ?? types[0]!.type;
+        if (types.every((x) => x.value !== undefined)) {
+          const vs = types.map((x) => x.value as number);
+          return { type: t, value: name === 'min' ? Math.min(...vs) : Math.max(...vs) };
+        }
+        if (!isTuple(t) && !isUntyped(t) && !isNumeric(t) && !isStringType(t)) throw this.src.error(n, `invalid argument: ${name} of ${this.typeStr(t)}`);
+        if (!isTuple(t) && !isUntyped(t) && isStringType(t)) throw this.src.unsupported(n, `${name} of strings`);
+        for (const a of args) this.valueType(a, this.exprs.get(a.id)!.type === t ? this.exprs.get(a.id)! : { ...this.exprs.get(a.id)! });
+        for (const a of args) if (typed && isUntyped(this.exprs.get(a.id)!.type)) this.convertConst(a, this.exprs.get(a.id)!, typed.type as GoType);
+        return { type: t };
+      }
+      case 'panic': {
+        need(1);
+        const info = this.expr(args[0]!);
+        if (!isTuple(info.type) && isUntyped(info.type) && info.type.untyped !== 'nil') this.valueType(args[0]!, info);
+        return { type: { tuple: [] } };
+      }
+      case 'print':
+      case 'println':
+        for (const a of args) this.valueType(a, this.expr(a));
+        return { type: { tuple: [] } };
+      default:
+        throw this.src.unsupported(n, `the builtin ${name}`);
+    }
+  }
+
+  private typeArg(n: Node): GoType {
+    if (n.type === 'identifier' || n.type === 'type_identifier') {
+      const o = this.lookup(n);
+      if (o.kind !== 'type') throw this.src.error(n, `${n.text} is not a type`);
+      this.typeNodes.set(n.id, o.type);
+      return o.type;
+    }
+    if (n.type === 'selector_expression') {
+      const m = this.pkgMember(n.childForFieldName('operand')!, n.childForFieldName('field')!);
+      if (m.kind !== 'type') throw this.src.error(n, `${n.text} is not a type`);
+      this.typeNodes.set(n.id, m.type);
+      return m.type;
+    }
+    return this.typeExpr(n);
+  }
+}
+
+/** Whether a statement list ends in a terminating statement (spec: Terminating statements), for the subset. */
+function terminates(b: Node): boolean {
+  const list = b.type === 'block' ? named(b).find((c) => c.type === 'statement_list') : b;
+  const stmts = list ? named(list) : [];
+  const last = stmts[stmts.length - 1];
+  if (last === undefined) return false;
+  switch (last.type) {
+    case 'return_statement':
+    case 'goto_statement':
+      return true;
+    case 'expression_statement': {
+      const call = named(last)[0]!;
+      return call.type === 'call_expression' && call.childForFieldName('function')!.text === 'panic';
+    }
+    case 'block':
+      return terminates(last);
+    case 'if_statement': {
+      const alt = last.childForFieldName('alternative');
+      return alt !== null && terminates(last.childForFieldName('consequence')!) && (alt.type === 'if_statement' ? terminates(wrap(alt)) : terminates(alt));
+    }
+    case 'for_statement': {
+      const clause = named(last).find((c) => c.type !== 'block');
+      const infinite = clause === undefined || (clause.type === 'for_clause' && clause.childForFieldName('condition') === null);
+      return infinite && !last.descendantsOfType('break_statement').some((x) => x !== null);
+    }
+  }
+  return false;
+}
+
+/** An else-if as a one-statement block. */
+function wrap(ifStmt: Node): Node {
+  return { type: 'statement_list', namedChildren: [ifStmt] } as unknown as Node;
+}
+
+export { isIntegerType, isUnsigned };

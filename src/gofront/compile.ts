@@ -1,0 +1,66 @@
+// Go source to a gomem Program: parse (tree-sitter-go), check, escape
+// analysis, emit JavaScript, and build it once into a function over the
+// process's go/ API. The core of gofront: no Node-only import, so the
+// browser can compile pasted source with the same code.
+
+import type { Go } from '../go/api.ts';
+import type { Program } from '../go/program.ts';
+import type { GoroutineBody } from '../runtime/runtime2.ts';
+import { check, type Checked } from './check.ts';
+import { Source } from './diag.ts';
+import { emitProgram } from './emit.ts';
+import { type EscapeLine, type EscapeResult, analyzeEscapes } from './escape.ts';
+import { type Language, firstSyntaxError, parseGo } from './grammar.ts';
+import { CompiledRt, Ref } from './rt.ts';
+
+export interface CompiledGo {
+  readonly checked: Checked;
+  readonly escapes: EscapeResult;
+  /** The generated JavaScript (for debugging: gomem build --js). */
+  readonly js: string;
+  /** A gomem program running this source; `base` gives its name and binary facts. */
+  program(base: Omit<Program, 'main'>): Program;
+}
+
+/** Compiles one file of package main. `file` is the name diagnostics show ("./prog.go"). */
+export function compileGo(language: Language, file: string, text: string): CompiledGo {
+  const src = new Source(file, text);
+  const tree = parseGo(language, text);
+  const bad = firstSyntaxError(tree.rootNode);
+  if (bad !== null) throw src.error(bad, bad.isMissing ? `syntax error: missing ${bad.type}` : `syntax error: unexpected ${bad.text.split('\n')[0]!.slice(0, 20) || 'token'}`);
+  const checked = check(src, tree.rootNode);
+  const escapes = analyzeEscapes(checked);
+  const { code, types } = emitProgram(checked, escapes);
+  // One JS function per program, built once; each run binds it to its process's API.
+  const build = new Function('go', '$rt', '$types', '$Ref', code) as (go: Go, rt: CompiledRt, types: unknown[], ref: typeof Ref) => () => GoroutineBody;
+  return {
+    checked,
+    escapes,
+    js: code,
+    program(base) {
+      return {
+        ...base,
+        *main(go: Go): GoroutineBody {
+          yield* build(go, new CompiledRt(go), types, Ref)();
+        },
+      };
+    },
+  };
+}
+
+/** The -gcflags=-m lines the compiler prints for escapes, sorted by position, without duplicates. */
+export function escapeLines(c: CompiledGo, inlining = false): string[] {
+  const src = c.checked.src;
+  const seen = new Set<string>();
+  const rows: { line: number; col: number; text: string }[] = [];
+  for (const l of c.escapes.lines as EscapeLine[]) {
+    if (!inlining && l.msg.startsWith('can inline')) continue;
+    const { line, col } = src.pos(l.node);
+    const text = `${src.file}:${line}:${col}: ${l.msg}`;
+    if (seen.has(text)) continue;
+    seen.add(text);
+    rows.push({ line, col, text });
+  }
+  rows.sort((a, b) => a.line - b.line || a.col - b.col);
+  return rows.map((r) => r.text);
+}

@@ -1,0 +1,812 @@
+// Go functions compiled to JavaScript source over the go/ API. Each Go
+// function becomes one JS function (a generator when it may block: its
+// blocking calls are `yield*`), built once with go.func so that every call
+// pushes its frame. Where a variable lives decides how it is read and
+// written:
+//
+//   pointer-free local or global    a JS variable (its bytes are counted in
+//                                   the frame size, but nothing scans them)
+//   local holding pointers          a JS variable, written through to its
+//                                   frame slot at each store (a GC root)
+//   global holding pointers         a slot in .bss (go.globals), read and
+//   (or a composite with pointers)  written in simulated memory
+//   moved to heap (escape analysis) a heap object from go.new; the frame
+//                                   holds its pointer
+//
+// A pointer to a variable that stays in its frame is a Ref (rt.ts): escape
+// analysis proved it never reaches the heap or outlives the frame.
+
+import { Kind, type GoType } from '../go/types.ts';
+import type { Node } from './grammar.ts';
+import type { Checked } from './check.ts';
+import type { Source } from './diag.ts';
+import { type CType, type ExprInfo, type FuncDecl, type Obj, type VarObj, isTuple, isUntyped } from './objects.ts';
+import { stdPackages } from './stdlib.ts';
+import { isFloatType, isIntegerType, isStringType, isUnsigned, under } from './universe.ts';
+import type { EscapeResult } from './escape.ts';
+import { frameSize } from './frames.ts';
+
+/** Virtual time one loop iteration costs (a simple loop body on the reference machine: about a nanosecond). */
+export const loopIterationNs = 1;
+/** Iterations charged at once: one go.work call per this many. */
+const loopBatch = 4096;
+
+function named(n: Node): Node[] {
+  return n.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+}
+
+type Place =
+  | { kind: 'js'; path: string; root: VarObj | null }
+  | { kind: 'mem'; container: string; key: string }
+  | { kind: 'whole'; ptr: string };
+
+export interface Emitted {
+  /** The module's source: `(go, $rt, $types) => main` as a function body. */
+  readonly code: string;
+  /** The Go types the code refers to, by index. */
+  readonly types: GoType[];
+}
+
+export function emitProgram(c: Checked, esc: EscapeResult): Emitted {
+  return new Emitter(c, esc).program();
+}
+
+class Emitter {
+  private readonly types: GoType[] = [];
+  private readonly typeIndex = new Map<GoType, number>();
+  private readonly lits: string[] = [];
+  private readonly src: Source;
+  private fn: FuncDecl | null = null;
+  /** The current function is compiled as a generator. */
+  private gen = false;
+  /** The current function is compiled into its caller (no frame of its own). */
+  private inlined = false;
+  private tmp = 0;
+
+  constructor(
+    readonly c: Checked,
+    readonly esc: EscapeResult,
+  ) {
+    this.src = c.src;
+  }
+
+  typeRef(t: GoType): string {
+    let i = this.typeIndex.get(t);
+    if (i === undefined) {
+      i = this.types.length;
+      this.types.push(t);
+      this.typeIndex.set(t, i);
+    }
+    return `$types[${i}]`;
+  }
+
+  private lit(text: string): string {
+    let i = this.lits.indexOf(text);
+    if (i < 0) i = this.lits.push(text) - 1;
+    return `($s${i} ??= go.str(${JSON.stringify(text)}))`;
+  }
+
+  program(): Emitted {
+    const out: string[] = [];
+    const pointerGlobals = this.c.globals.filter((v) => v.type.pointers);
+    if (pointerGlobals.length > 0) {
+      out.push(`const $G = go.globals({ ${pointerGlobals.map((v) => `${this.jsName(v)}: ${this.typeRef(v.type)}`).join(', ')} });`);
+      for (const v of pointerGlobals) out.push(`const ${this.jsName(v)}$a = go.globalAddr($G, '${this.jsName(v)}');`);
+    }
+    for (const v of this.c.globals) if (!v.type.pointers) out.push(`let ${this.jsName(v)} = ${this.zero(v.type)};`);
+    const funcs = this.c.funcs.map((f) => this.func(f, false));
+    const inl = this.c.funcs.filter((f) => this.esc.inlinable.has(f)).map((f) => this.func(f, true));
+    out.push(...funcs, ...inl);
+    // Package variables are initialised by runtime.main before main.main (inside the goroutine, as Go's init tasks run).
+    const inits = this.c.globalInits.filter((g) => g.value !== null).map((g) => this.assignTo(g.vars[0]!, this.value(g.value!, g.vars[0]!.type)) + ';');
+    const lits = this.lits.map((_, i) => `let $s${i};`).join(' ');
+    const code = `${lits}\n${out.join('\n')}\nreturn function* $main() {\n${inits.join('\n')}\nyield* ${this.fnName(this.c.funcs.find((f) => f.name === 'main.main')!)}();\n};`;
+    return { code, types: this.types };
+  }
+
+  // ── names ─────────────────────────────────────────────────────────────
+
+  private jsName(v: VarObj): string {
+    return `${v.name.replace(/[^A-Za-z0-9_$]/g, '_')}$${v.id}`;
+  }
+
+  private fnName(f: FuncDecl): string {
+    return `f$${f.name.replace(/\./g, '_')}`;
+  }
+
+  private isGen(f: FuncDecl): boolean {
+    return this.esc.blocking.has(f);
+  }
+
+  // ── functions ─────────────────────────────────────────────────────────
+
+  private func(f: FuncDecl, inlined: boolean): string {
+    this.fn = f;
+    this.gen = this.isGen(f);
+    this.inlined = inlined;
+    const heapSet = inlined ? this.esc.inlineHeap : this.esc.heapVars;
+    const params = f.params.map((p) => this.jsName(p));
+    const slotVars = f.vars.filter((v) => this.slotted(v, heapSet));
+    const body: string[] = [];
+    for (const v of f.vars) {
+      if (v.param) continue;
+      body.push(`let ${this.jsName(v)} = ${heapSet.has(v) ? 'null' : this.zero(v.type)};`);
+    }
+    if (this.gen && f.loops) body.push('let $it = 0;');
+    // Parameters that escape move to the heap at entry; pointerful ones are roots in the frame.
+    for (const p of f.params) {
+      if (heapSet.has(p)) {
+        body.push(`{ const $v = ${this.jsName(p)}; ${this.jsName(p)} = go.new(${this.typeRef(p.type)}); go.store(${this.jsName(p)}, $v); }`);
+      }
+      if (!inlined && this.slotted(p, heapSet)) body.push(`$f.${this.jsName(p)} = ${this.jsName(p)} instanceof $Ref ? null : ${this.jsName(p)};`);
+    }
+    for (const v of f.vars) {
+      if (v.param || !heapSet.has(v)) continue;
+      body.push(`${this.jsName(v)} = go.new(${this.typeRef(v.type)});`);
+      if (!inlined) body.push(`$f.${this.jsName(v)} = ${this.jsName(v)};`);
+    }
+    body.push(this.block(f.node.childForFieldName('body')!));
+    const star = this.gen ? '*' : '';
+    const inner = `function${star} (${['$f', ...params].join(', ')}) {\n${body.join('\n')}\n}`;
+    if (inlined) {
+      // The compiler inlined it: its body runs in the caller's frame, and profiles show it "(inline)".
+      return `const ${this.fnName(f)}$inl = (${params.join(', ')}) => go.inline('${f.name}', () => (${inner})(null, ${params.join(', ')}));`;
+    }
+    const slots = slotVars.map((v) => `${this.jsName(v)}: ${heapSet.has(v) ? this.typeRef({ ...v.type, kind: Kind.Pointer } as GoType) && this.ptrTypeRef(v.type) : this.typeRef(v.type)}`);
+    const extra = frameSize(f, slotVars, heapSet);
+    return `const ${this.fnName(f)} = go.func('${f.name}', { ${slots.join(', ')} }, ${inner}, ${extra});`;
+  }
+
+  private ptrTypeRef(t: GoType): string {
+    return `go.T.pointer(${this.typeRef(t)})`;
+  }
+
+  /** Whether a variable has a frame slot (it holds pointers, or a pointer to its heap copy). */
+  private slotted(v: VarObj, heapSet: ReadonlySet<VarObj>): boolean {
+    return heapSet.has(v) || v.type.pointers;
+  }
+
+  private heapVar(v: VarObj): boolean {
+    return (this.inlined ? this.esc.inlineHeap : this.esc.heapVars).has(v);
+  }
+
+  // ── statements ────────────────────────────────────────────────────────
+
+  private block(b: Node): string {
+    const list = b.type === 'block' ? named(b).find((c) => c.type === 'statement_list') : b;
+    return `{\n${(list ? named(list) : []).map((s) => this.stmt(s)).join('\n')}\n}`;
+  }
+
+  private stmt(s: Node): string {
+    switch (s.type) {
+      case 'expression_statement':
+        return `${this.expr(named(s)[0]!)};`;
+      case 'short_var_declaration':
+      case 'assignment_statement':
+        return this.assignStmt(s);
+      case 'var_declaration': {
+        const out: string[] = [];
+        for (const spec of s.descendantsOfType('var_spec').filter((x): x is Node => x !== null)) {
+          const names = spec.childrenForFieldName('name').filter((c): c is Node => c !== null);
+          const vl = spec.childForFieldName('value');
+          const values = vl ? named(vl) : [];
+          names.forEach((id, i) => {
+            const v = this.c.defs.get(id.id);
+            if (v === undefined) return;
+            const val = values[i] ? this.value(values[i]!, v.type) : this.zero(v.type);
+            out.push(`${this.assignTo(v, val)};`);
+          });
+        }
+        return out.join('\n');
+      }
+      case 'const_declaration':
+      case 'empty_statement':
+        return '';
+      case 'inc_statement':
+      case 'dec_statement': {
+        const x = named(s)[0]!;
+        const t = this.typeOf(x);
+        const op = s.type === 'inc_statement' ? '+' : '-';
+        return this.update(x, (cur) => this.arith(op, cur, '1', t)) + ';';
+      }
+      case 'if_statement':
+        return this.ifStmt(s);
+      case 'for_statement':
+        return this.forStmt(s);
+      case 'block':
+        return this.block(s);
+      case 'return_statement':
+        return this.returnStmt(s);
+      case 'break_statement':
+        return 'break;';
+      case 'continue_statement':
+        return 'continue;';
+      case 'expression_switch_statement':
+        return this.switchStmt(s);
+    }
+    throw this.src.unsupported(s, s.type.replace(/_/g, ' '));
+  }
+
+  private ifStmt(s: Node): string {
+    const init = s.childForFieldName('initializer');
+    const cond = this.expr(s.childForFieldName('condition')!);
+    const alt = s.childForFieldName('alternative');
+    const els = alt === null ? '' : ` else ${alt.type === 'if_statement' ? this.ifStmt(alt) : this.block(alt)}`;
+    const core = `if (${cond}) ${this.block(s.childForFieldName('consequence')!)}${els}`;
+    return init ? `{ ${this.stmt(init)}\n${core} }` : core;
+  }
+
+  private switchStmt(s: Node): string {
+    const init = s.childForFieldName('initializer');
+    const v = s.childForFieldName('value');
+    const t = v ? this.typeOf(v) : null;
+    const tag = `$sw${this.tmp++}`;
+    const out: string[] = [];
+    if (init) out.push(this.stmt(init));
+    if (v) out.push(`const ${tag} = ${this.expr(v)};`);
+    const cases = named(s).filter((x) => x.type === 'expression_case' || x.type === 'default_case');
+    const body = (c: Node): string => named(c).filter((x) => x.type === 'statement_list').map((b) => this.block(b)).join('\n');
+    let chain = '';
+    const dflt = cases.find((c) => c.type === 'default_case');
+    for (const c of cases) {
+      if (c.type !== 'expression_case') continue;
+      const conds = named(c.childForFieldName('value')!).map((e) => (t === null ? this.expr(e) : this.eq(tag, this.expr(e), t)));
+      chain += `${chain ? ' else ' : ''}if (${conds.join(' || ')}) ${body(c)}`;
+    }
+    if (dflt) chain += chain ? ` else ${body(dflt)}` : body(dflt);
+    // A labelled block so that `break` leaves the switch, as in Go.
+    out.push(`$swb${this.tmp}: do { ${chain.replace(/\bbreak;/g, `break $swb${this.tmp};`)} } while (false);`);
+    return `{ ${out.join('\n')} }`;
+  }
+
+  private loopCharge(): string {
+    if (!this.gen) return '';
+    return `if (++$it === ${loopBatch}) { $it = 0; yield* go.work(${loopBatch * loopIterationNs}); }`;
+  }
+
+  private forStmt(s: Node): string {
+    const clause = named(s).find((c) => c.type === 'for_clause' || c.type === 'range_clause');
+    const bodyNode = s.childForFieldName('body')!;
+    if (clause?.type === 'range_clause') return this.rangeStmt(clause, bodyNode);
+    const body = this.block(bodyNode);
+    const charge = this.loopCharge();
+    if (clause?.type === 'for_clause') {
+      const init = clause.childForFieldName('initializer');
+      const cond = clause.childForFieldName('condition');
+      const upd = clause.childForFieldName('update');
+      // Go 1.22: each iteration has its own loop variable; without closures that cannot be observed.
+      return `{ ${init ? this.stmt(init) : ''}\nfor (; ${cond ? this.expr(cond) : ''}; ${upd ? this.stmt(upd).replace(/;\s*$/, '') : ''}) { ${charge}\n${body} } }`;
+    }
+    const cond = named(s).find((c) => c.type !== 'block');
+    return `while (${cond ? this.expr(cond) : 'true'}) { ${charge}\n${body} }`;
+  }
+
+  private rangeStmt(c: Node, bodyNode: Node): string {
+    const right = c.childForFieldName('right')!;
+    const rt = this.typeOf(right);
+    const left = c.childForFieldName('left');
+    const lhs = left ? named(left) : [];
+    const define = c.children.some((x) => x?.type === ':=');
+    const u = under(rt);
+    const i = `$i${this.tmp++}`;
+    const n = `$n${this.tmp++}`;
+    const x = `$x${this.tmp++}`;
+    const assignVar = (node: Node | undefined, val: string): string => {
+      if (node === undefined || node.text === '_') return '';
+      if (define) return `${this.assignTo(this.c.defs.get(node.id)!, val)};`;
+      return `${this.assignPlace(node, val)};`;
+    };
+    if (isIntegerType(rt)) {
+      return `{ const ${n} = ${this.expr(right)}; for (let ${i} = 0; ${i} < ${n}; ${i}++) { ${this.loopCharge()} ${assignVar(lhs[0], i)}\n${this.block(bodyNode)} } }`;
+    }
+    // for i := range b { b[i] = K }: every element written with a constant — the pages are touched, no per-element stores.
+    const fill = this.fillPattern(lhs, right, bodyNode);
+    if (fill !== null) return `go.fill(${this.expr(right)});`;
+    const isSlice = u.kind === Kind.Slice;
+    const arr = u.kind === Kind.Pointer ? under(u.elem!) : u;
+    const len = isSlice ? `${x}.len` : `${arr.len}`;
+    // The range expression is evaluated once; an array is copied (Go ranges over a copy when the value is used).
+    const elem = lhs[1] && lhs[1].text !== '_' ? (isSlice || u.kind === Kind.Pointer ? `$rt.get(${x}, ${i})` : `$rt.clone(${x}[${i}])`) : '';
+    return `{ const ${x} = ${this.expr(right)}; const ${n} = ${len}; for (let ${i} = 0; ${i} < ${n}; ${i}++) { ${this.loopCharge()} ${assignVar(lhs[0], i)} ${elem ? assignVar(lhs[1], elem) : ''}\n${this.block(bodyNode)} } }`;
+  }
+
+  private fillPattern(lhs: Node[], right: Node, body: Node): true | null {
+    if (lhs.length !== 1 || right.type !== 'identifier' || under(this.typeOf(right)).kind !== Kind.Slice) return null;
+    const list = named(body).find((x) => x.type === 'statement_list');
+    const stmts = list ? named(list) : [];
+    if (stmts.length !== 1 || stmts[0]!.type !== 'assignment_statement') return null;
+    const a = stmts[0]!;
+    if (a.childForFieldName('operator')!.text !== '=') return null;
+    const l = named(a.childForFieldName('left')!);
+    const r = named(a.childForFieldName('right')!);
+    if (l.length !== 1 || l[0]!.type !== 'index_expression') return null;
+    if (l[0]!.childForFieldName('operand')!.text !== right.text || l[0]!.childForFieldName('index')!.text !== lhs[0]!.text) return null;
+    if (this.info(r[0]!).value === undefined) return null;
+    return true;
+  }
+
+  private returnStmt(s: Node): string {
+    const f = this.fn!;
+    const list = named(s)[0];
+    const vals = list ? named(list) : [];
+    if (vals.length === 0) {
+      if (f.results.length === 0) return 'return;';
+      const rs = f.results.map((r) => this.readVar(r));
+      return `return ${rs.length === 1 ? rs[0] : `[${rs.join(', ')}]`};`;
+    }
+    if (vals.length === 1 && f.results.length > 1) return `return ${this.expr(vals[0]!)};`;
+    const vs = vals.map((v, i) => this.value(v, f.sig.results![i]!));
+    return `return ${vs.length === 1 ? vs[0] : `[${vs.join(', ')}]`};`;
+  }
+
+  private assignStmt(s: Node): string {
+    const lhs = named(s.childForFieldName('left')!);
+    const rhs = named(s.childForFieldName('right')!);
+    const op = s.type === 'assignment_statement' ? s.childForFieldName('operator')!.text : ':=';
+    if (op !== '=' && op !== ':=') {
+      const bop = op.slice(0, -1);
+      const t = this.typeOf(lhs[0]!);
+      const r = this.value(rhs[0]!, t);
+      return this.update(lhs[0]!, (cur) => this.binaryOp(bop, cur, r, t)) + ';';
+    }
+    const target = (l: Node, val: string): string => {
+      if (l.text === '_') return `${val};`;
+      const def = op === ':=' ? this.c.defs.get(l.id) : undefined;
+      if (def !== undefined) return `${this.assignTo(def, val)};`;
+      return `${this.assignPlace(l, val)};`;
+    };
+    if (rhs.length === 1 && lhs.length > 1) {
+      const t = `$t${this.tmp++}`;
+      return `{ const ${t} = ${this.expr(rhs[0]!)}; ${lhs.map((l, i) => target(l, `${t}[${i}]`)).join(' ')} }`;
+    }
+    const lhsType = (l: Node, r: Node): GoType => (l.text === '_' ? this.typeOf(r) : (op === ':=' ? this.c.defs.get(l.id)?.type : undefined) ?? this.typeOf(l));
+    if (lhs.length === 1) return target(lhs[0]!, this.value(rhs[0]!, lhsType(lhs[0]!, rhs[0]!)));
+    // a, b = x, y: all right-hand sides first.
+    const ts = rhs.map((r, i) => [`$t${this.tmp++}`, this.value(r, lhsType(lhs[i]!, r))] as const);
+    return `{ ${ts.map(([n, v]) => `const ${n} = ${v};`).join(' ')} ${lhs.map((l, i) => target(l, ts[i]![0])).join(' ')} }`;
+  }
+
+  /** x op= v, x++ (the place is evaluated once in Go; the subset's places have no side effects). */
+  private update(x: Node, f: (cur: string) => string): string {
+    return this.assignPlace(x, f(this.expr(x)));
+  }
+
+  // ── variables and places ──────────────────────────────────────────────
+
+  private readVar(v: VarObj): string {
+    const n = this.jsName(v);
+    if (this.heapVar(v)) return `go.load(${n})`;
+    if (v.fn === null && v.type.pointers) return `go.load(${n}$a)`;
+    return n;
+  }
+
+  /** v = val, with the write-through to its frame slot or its memory. */
+  private assignTo(v: VarObj, val: string): string {
+    const n = this.jsName(v);
+    if (this.heapVar(v)) return `go.store(${n}, ${val})`;
+    if (v.fn === null) return v.type.pointers ? `go.store(${n}$a, ${val})` : `${n} = ${val}`;
+    if (v.type.pointers && !this.inlined) return `$f.${n} = (${n} = ${val}) instanceof $Ref ? null : ${n}`;
+    return `${n} = ${val}`;
+  }
+
+  private place(x: Node): Place {
+    if (x.type === 'parenthesized_expression') return this.place(named(x)[0]!);
+    if (x.type === 'identifier') {
+      const v = this.c.uses.get(x.id) ?? this.c.defs.get(x.id);
+      if (v?.kind !== 'var') throw this.src.error(x, `cannot assign to ${x.text}`);
+      const n = this.jsName(v);
+      if (this.heapVar(v)) return { kind: 'whole', ptr: n };
+      if (v.fn === null && v.type.pointers) return { kind: 'whole', ptr: `${n}$a` };
+      return { kind: 'js', path: n, root: v };
+    }
+    if (x.type === 'selector_expression') {
+      const operand = x.childForFieldName('operand')!;
+      const key = `'${x.childForFieldName('field')!.text}'`;
+      if (under(this.typeOf(operand)).kind === Kind.Pointer) return { kind: 'mem', container: this.expr(operand), key };
+      return this.sub(this.place(operand), key, `.${x.childForFieldName('field')!.text}`);
+    }
+    if (x.type === 'index_expression') {
+      const operand = x.childForFieldName('operand')!;
+      const idx = this.value(x.childForFieldName('index')!, null);
+      const k = under(this.typeOf(operand)).kind;
+      if (k === Kind.Slice || k === Kind.Pointer) return { kind: 'mem', container: this.expr(operand), key: idx };
+      return this.sub(this.place(operand), idx, `[${this.boundsChecked(idx, under(this.typeOf(operand)).len!)}]`);
+    }
+    if (x.type === 'unary_expression' && x.childForFieldName('operator')!.text === '*') return { kind: 'whole', ptr: this.expr(x.childForFieldName('operand')!) };
+    throw this.src.error(x, `cannot assign to ${x.text} (neither addressable nor a map index expression)`);
+  }
+
+  private boundsChecked(idx: string, len: number): string {
+    if (/^\d+$/.test(idx)) return idx;
+    return `$rt.index(${idx}, ${len})`;
+  }
+
+  private sub(p: Place, key: string, jsSuffix: string): Place {
+    if (p.kind === 'js') return { kind: 'js', path: p.path + jsSuffix, root: p.root };
+    if (p.kind === 'whole') return { kind: 'mem', container: p.ptr, key };
+    return { kind: 'mem', container: `$rt.addr(${p.container}, ${p.key})`, key };
+  }
+
+  private readPlace(p: Place): string {
+    if (p.kind === 'js') return p.path;
+    if (p.kind === 'whole') return `$rt.load(${p.ptr})`;
+    return `$rt.get(${p.container}, ${p.key})`;
+  }
+
+  private assignPlace(x: Node, val: string): string {
+    const p = this.place(x);
+    if (p.kind === 'js') {
+      const root = p.root!;
+      if (p.path === this.jsName(root)) return this.assignTo(root, val);
+      const commit = root.type.pointers && !this.inlined && root.fn !== null ? `, $f.${this.jsName(root)} = ${this.jsName(root)}` : '';
+      return `(${p.path} = ${val}${commit})`;
+    }
+    if (p.kind === 'whole') return `$rt.store(${p.ptr}, ${val})`;
+    return `$rt.set(${p.container}, ${p.key}, ${val})`;
+  }
+
+  private addrOf(x: Node): string {
+    const p = this.place(x);
+    if (p.kind === 'whole') return p.ptr;
+    if (p.kind === 'mem') return `$rt.addr(${p.container}, ${p.key})`;
+    const root = p.root!;
+    const commit = root.type.pointers && !this.inlined ? `; $f.${this.jsName(root)} = ${this.jsName(root)}` : '';
+    return `new $Ref(() => ${p.path}, ($v) => { ${p.path} = $v${commit}; })`;
+  }
+
+  // ── expressions ───────────────────────────────────────────────────────
+
+  private info(n: Node): ExprInfo {
+    const i = this.c.exprs.get(n.id);
+    if (i === undefined) throw this.src.error(n, `gomem: no type for ${n.text}`);
+    return i;
+  }
+
+  private typeOf(n: Node): GoType {
+    const t = this.info(n).type;
+    if (isTuple(t)) throw this.src.error(n, 'multiple-value in single-value context');
+    if (isUntyped(t)) return t.untyped === 'float' ? ({ kind: Kind.Float64 } as GoType) : ({ kind: Kind.Int } as GoType);
+    return t;
+  }
+
+  /** An expression's value where a value of type t is stored (struct and array values are copied). */
+  private value(n: Node, t: GoType | null): string {
+    const info = this.info(n);
+    if (info.value !== undefined) return this.constant(info.value, info.type);
+    if (!isTuple(info.type) && isUntyped(info.type) && info.type.untyped === 'nil' && t !== null) return this.zero(t);
+    const e = this.expr(n);
+    const k = t === null || isTuple(info.type) || isUntyped(info.type) ? Kind.Invalid : under(info.type).kind;
+    if ((k === Kind.Struct || k === Kind.Array) && n.type !== 'composite_literal' && n.type !== 'call_expression') return `$rt.clone(${e})`;
+    return e;
+  }
+
+  private constant(v: unknown, t: CType): string {
+    if (typeof v === 'string') return this.lit(v);
+    if (typeof v === 'boolean') return String(v);
+    if (typeof v === 'number') {
+      if (!isTuple(t) && !isUntyped(t) && isStringType(t)) return this.lit(String(v));
+      return Object.is(v, -0) ? '0' : String(v);
+    }
+    throw new Error(`constant ${String(v)}`);
+  }
+
+  zero(t: GoType): string {
+    const u = under(t);
+    switch (u.kind) {
+      case Kind.Bool:
+        return 'false';
+      case Kind.String:
+        return 'go.p.emptyString';
+      case Kind.Slice:
+        return `$rt.nilSlice(${this.typeRef(t)})`;
+      case Kind.Struct:
+        return `{ ${u.fields!.map((f) => `${JSON.stringify(f.name)}: ${this.zero(f.type)}`).join(', ')} }`;
+      case Kind.Array:
+        return u.len! > 64 ? `Array.from({ length: ${u.len} }, () => ${this.zero(u.elem!)})` : `[${Array.from({ length: u.len! }, () => this.zero(u.elem!)).join(', ')}]`;
+      case Kind.Pointer:
+      case Kind.Map:
+      case Kind.Chan:
+      case Kind.Func:
+      case Kind.Interface:
+      case Kind.UnsafePointer:
+        return 'null';
+      default:
+        return '0';
+    }
+  }
+
+  expr(n: Node): string {
+    const info = this.info(n);
+    if (info.value !== undefined) return this.constant(info.value, info.type);
+    switch (n.type) {
+      case 'identifier': {
+        const o = this.c.uses.get(n.id) as Obj;
+        if (o.kind === 'var') return this.readVar(o);
+        if (o.kind === 'nil') return 'null';
+        throw this.src.error(n, `gomem: cannot compile ${n.text}`);
+      }
+      case 'parenthesized_expression':
+        return `(${this.expr(named(n)[0]!)})`;
+      case 'nil':
+        return 'null';
+      case 'binary_expression':
+        return this.binary(n);
+      case 'unary_expression':
+        return this.unary(n);
+      case 'call_expression':
+        return this.call(n);
+      case 'selector_expression':
+      case 'index_expression':
+        if (n.type === 'index_expression' && isStringType(this.typeOf(n.childForFieldName('operand')!))) throw this.src.unsupported(n, 'indexing strings');
+        return this.readPlace(this.readablePlace(n));
+      case 'slice_expression': {
+        const operand = n.childForFieldName('operand')!;
+        const parts = ['start', 'end', 'capacity'].map((f) => n.childForFieldName(f)).map((x) => (x ? this.value(x, null) : 'undefined'));
+        const u = under(this.typeOf(operand));
+        const base = u.kind === Kind.Array ? this.readPlace(this.readablePlace(operand)) : this.expr(operand);
+        return `$rt.slice(${base}, ${parts[0] === 'undefined' ? '0' : parts[0]}, ${parts[1]}, ${parts[2]})`;
+      }
+      case 'composite_literal':
+        return this.composite(n);
+      case 'type_conversion_expression':
+        return this.convert(n.childForFieldName('operand')!, this.typeOf(n));
+    }
+    throw this.src.unsupported(n, n.type.replace(/_/g, ' '));
+  }
+
+  /** A place for reading: a value that is not a variable (a call's result) is read as a JS value. */
+  private readablePlace(n: Node): Place {
+    if (n.type === 'selector_expression') {
+      const operand = n.childForFieldName('operand')!;
+      if (under(this.typeOf(operand)).kind !== Kind.Pointer && !this.isPlace(operand)) return { kind: 'js', path: `(${this.expr(operand)}).${n.childForFieldName('field')!.text}`, root: null };
+    }
+    if (n.type === 'index_expression') {
+      const operand = n.childForFieldName('operand')!;
+      const k = under(this.typeOf(operand)).kind;
+      if (k === Kind.Array && !this.isPlace(operand)) return { kind: 'js', path: `(${this.expr(operand)})[${this.value(n.childForFieldName('index')!, null)}]`, root: null };
+    }
+    return this.place(n);
+  }
+
+  private isPlace(n: Node): boolean {
+    if (n.type === 'parenthesized_expression') return this.isPlace(named(n)[0]!);
+    if (n.type === 'identifier') return this.c.uses.get(n.id)?.kind === 'var';
+    if (n.type === 'selector_expression') return under(this.typeOf(n.childForFieldName('operand')!)).kind === Kind.Pointer || this.isPlace(n.childForFieldName('operand')!);
+    if (n.type === 'index_expression') {
+      const k = under(this.typeOf(n.childForFieldName('operand')!)).kind;
+      return k === Kind.Slice || k === Kind.Pointer || this.isPlace(n.childForFieldName('operand')!);
+    }
+    return n.type === 'unary_expression' && n.childForFieldName('operator')!.text === '*';
+  }
+
+  private eq(a: string, b: string, t: GoType): string {
+    if (isStringType(t)) return `$rt.strEq(${a}, ${b})`;
+    return `${a} === ${b}`;
+  }
+
+  private binary(n: Node): string {
+    const op = n.childForFieldName('operator')!.text;
+    const ln = n.childForFieldName('left')!;
+    const rn = n.childForFieldName('right')!;
+    const lt = this.info(ln);
+    const rtI = this.info(rn);
+    if ((op === '==' || op === '!=') && (this.isNilInfo(lt) || this.isNilInfo(rtI) || ln.type === 'nil' || rn.type === 'nil')) {
+      const other = this.isNilInfo(lt) || ln.type === 'nil' ? rn : ln;
+      return `${op === '!=' ? '!' : ''}$rt.isNil(${this.expr(other)})`;
+    }
+    const t = this.typeOf(isUntyped(lt.type as CType) ? rn : ln);
+    const l = this.value(ln, t);
+    const r = this.value(rn, t);
+    return this.binaryOp(op, l, r, t);
+  }
+
+  private isNilInfo(i: ExprInfo): boolean {
+    return !isTuple(i.type) && isUntyped(i.type) && i.type.untyped === 'nil';
+  }
+
+  private binaryOp(op: string, l: string, r: string, t: GoType): string {
+    switch (op) {
+      case '&&':
+      case '||':
+        return `(${l} ${op} ${r})`;
+      case '==':
+      case '!=':
+        return isStringType(t) ? `${op === '!=' ? '!' : ''}$rt.strEq(${l}, ${r})` : `(${l} ${op}= ${r})`;
+      case '<':
+      case '<=':
+      case '>':
+      case '>=':
+        return isStringType(t) ? `(${l}.text ${op} ${r}.text)` : `(${l} ${op} ${r})`;
+      case '+':
+        if (isStringType(t)) return `go.concat(${l}, ${r})`;
+        return this.arith(op, l, r, t);
+      default:
+        return this.arith(op, l, r, t);
+    }
+  }
+
+  /** Integer arithmetic wraps at the type's width; floats are IEEE doubles. */
+  private arith(op: string, l: string, r: string, t: GoType): string {
+    if (isFloatType(t)) {
+      const e = `(${l} ${op} ${r})`;
+      return under(t).kind === Kind.Float32 ? `Math.fround${e}` : e;
+    }
+    let e: string;
+    switch (op) {
+      case '/':
+        e = `$rt.div(${l}, ${r})`;
+        break;
+      case '%':
+        e = `$rt.mod(${l}, ${r})`;
+        break;
+      case '<<':
+        e = `$rt.shl(${l}, ${r})`;
+        break;
+      case '>>':
+        e = `$rt.shr(${l}, ${r})`;
+        break;
+      case '&':
+        e = `$rt.and(${l}, ${r})`;
+        break;
+      case '|':
+        e = `$rt.or(${l}, ${r})`;
+        break;
+      case '^':
+        e = `$rt.xor(${l}, ${r})`;
+        break;
+      case '&^':
+        e = `$rt.and(${l}, -1 - ${r})`;
+        break;
+      default:
+        e = `(${l} ${op} ${r})`;
+    }
+    const bits = under(t).size * 8;
+    if (bits >= 64 || under(t).kind === Kind.Uintptr) return e;
+    return `$rt.wrap(${e}, ${bits}, ${!isUnsigned(t)})`;
+  }
+
+  private unary(n: Node): string {
+    const op = n.childForFieldName('operator')!.text;
+    const x = n.childForFieldName('operand')!;
+    if (op === '&') {
+      const inner = x.type === 'parenthesized_expression' ? named(x)[0]! : x;
+      if (inner.type === 'composite_literal') return this.newComposite(inner, n);
+      return this.addrOf(inner);
+    }
+    if (op === '*') return `$rt.load(${this.expr(x)})`;
+    if (op === '!') return `!${this.expr(x)}`;
+    if (op === '-') return this.arith('-', '0', this.expr(x), this.typeOf(n));
+    if (op === '^') return this.arith('^', '-1', this.expr(x), this.typeOf(n));
+    return this.expr(x);
+  }
+
+  /** &T{...}: a heap object when it escapes, else a value in the frame reached through a Ref. */
+  private newComposite(lit: Node, site: Node): string {
+    const t = this.typeOf(lit);
+    const v = this.composite(lit);
+    if (this.esc.heapSites.has(site.id) || (this.inlined && this.esc.inlineHeapSites.has(site.id))) return `((p) => (go.store(p, ${v}), p))(go.new(${this.typeRef(t)}))`;
+    return `((o) => new $Ref(() => o, (v) => { o = v; }))(${v})`;
+  }
+
+  private composite(n: Node): string {
+    const t = this.typeOf(n);
+    const u = under(t);
+    const elems = named(n.childForFieldName('body')!);
+    if (u.kind === Kind.Struct) {
+      const vals = new Map<string, string>();
+      elems.forEach((e, i) => {
+        if (e.type === 'keyed_element') {
+          const [k, v] = named(e).map((x) => (x.type === 'literal_element' ? named(x)[0]! : x));
+          const f = u.fields!.find((x) => x.name === k!.text)!;
+          vals.set(f.name, this.value(v!, f.type));
+        } else vals.set(u.fields![i]!.name, this.value(named(e)[0]!, u.fields![i]!.type));
+      });
+      return `{ ${u.fields!.map((f) => `${JSON.stringify(f.name)}: ${vals.get(f.name) ?? this.zero(f.type)}`).join(', ')} }`;
+    }
+    if (u.kind === Kind.Array) {
+      const vs = elems.map((e) => this.value(named(e)[0]!, u.elem!));
+      for (let i = vs.length; i < u.len!; i++) vs.push(this.zero(u.elem!));
+      return `[${vs.join(', ')}]`;
+    }
+    // A slice literal: its backing array on the heap (when it escapes) with the values stored.
+    const vs = elems.map((e) => this.value(named(e)[0]!, u.elem!));
+    return `go.append(go.make(${this.typeRef(t)}, 0, ${vs.length}), ${vs.join(', ')})`;
+  }
+
+  private convert(x: Node, t: GoType): string {
+    const from = this.typeOf(x);
+    const v = this.expr(x);
+    if (isIntegerType(t)) {
+      const bits = under(t).size * 8;
+      const trunc = isFloatType(from) ? `Math.trunc(${v})` : v;
+      if (bits >= 64) return isUnsigned(t) && !isUnsigned(from) ? `$rt.wrap(${trunc}, 64, false)` : trunc;
+      return `$rt.wrap(${trunc}, ${bits}, ${!isUnsigned(t)})`;
+    }
+    if (under(t).kind === Kind.Float32) return `Math.fround(${v})`;
+    return v;
+  }
+
+  // ── calls ─────────────────────────────────────────────────────────────
+
+  private call(n: Node): string {
+    const fnNode = n.childForFieldName('function')!;
+    const args = named(n.childForFieldName('arguments')!);
+    const inner = fnNode.type === 'parenthesized_expression' ? named(fnNode)[0]! : fnNode;
+    const t = this.c.typeNodes.get(inner.id);
+    if (inner.type === 'identifier') {
+      const o = this.c.uses.get(inner.id)!;
+      if (o.kind === 'type') return this.convert(args[0]!, o.type);
+      if (o.kind === 'builtin') return this.builtin(n, o.name, args);
+      if (o.kind === 'func') {
+        const f = o.fn;
+        const vals = args.map((a, i) => this.value(a, f.sig.params![i]!));
+        if (this.esc.inlinable.has(f)) return `${this.fnName(f)}$inl(${vals.join(', ')})`;
+        const call = `${this.fnName(f)}(${vals.join(', ')})`;
+        return this.isGen(f) ? `(yield* ${call})` : call;
+      }
+    }
+    if (t !== undefined) return this.convert(args[0]!, t);
+    if (inner.type === 'selector_expression') {
+      const operand = inner.childForFieldName('operand')!;
+      const o = this.c.uses.get(operand.id);
+      if (o?.kind === 'pkg') {
+        const m = stdPackages[o.path]!.members[inner.childForFieldName('field')!.text]!;
+        if (m.kind === 'type') return this.convert(args[0]!, m.type);
+        if (m.kind !== 'func') throw this.src.error(n, `cannot call ${inner.text}`);
+        const ps = m.sig.params!;
+        const vals = args.map((a, i) => {
+          const pt = m.sig.variadic && i >= ps.length - 1 ? ps[ps.length - 1]!.elem! : ps[i]!;
+          // A constant string converted to an interface is static data (no boxing): fmt gets the JS string.
+          const k = this.info(a).value;
+          if (under(pt).kind === Kind.Interface && typeof k === 'string') return JSON.stringify(k);
+          return this.value(a, pt);
+        });
+        const code = m.emit(vals, args.map((a) => this.info(a).type), this);
+        return m.blocking ? `(${code})` : code;
+      }
+    }
+    throw this.src.unsupported(n, 'this kind of call');
+  }
+
+  private builtin(n: Node, name: string, args: Node[]): string {
+    switch (name) {
+      case 'len':
+      case 'cap': {
+        const t = under(this.typeOf(args[0]!));
+        const v = this.expr(args[0]!);
+        if (t.kind === Kind.String) return `${v}.len`;
+        return `${v}.${name}`;
+      }
+      case 'new': {
+        const t = this.c.typeNodes.get(args[0]!.id)!;
+        if (this.esc.heapSites.has(n.id) || (this.inlined && this.esc.inlineHeapSites.has(n.id))) return `go.new(${this.typeRef(t)})`;
+        return `((o) => new $Ref(() => o, (v) => { o = v; }))(${this.zero(t)})`;
+      }
+      case 'make': {
+        const t = this.c.typeNodes.get(args[0]!.id)!;
+        const len = this.value(args[1]!, null);
+        const cap = args[2] ? this.value(args[2], null) : len;
+        // A slice that does not escape lives in the frame in Go; gomem allocates every slice's array on the heap for now.
+        return `go.make(${this.typeRef(t)}, ${len}, ${cap})`;
+      }
+      case 'append': {
+        const t = this.typeOf(n);
+        const vals = args.slice(1).map((a) => this.value(a, under(t).elem!));
+        return `go.append(${this.expr(args[0]!)}${vals.map((v) => `, ${v}`).join('')})`;
+      }
+      case 'copy':
+        return `go.copy(${this.expr(args[0]!)}, ${this.expr(args[1]!)})`;
+      case 'min':
+      case 'max': {
+        const t = this.typeOf(n);
+        return `Math.${name}(${args.map((a) => this.value(a, t)).join(', ')})`;
+      }
+      case 'panic':
+        return `$rt.panic(${this.expr(args[0]!)})`;
+      case 'print':
+      case 'println':
+        return `go.p.stderr(${args.map((a) => `String(${this.expr(a)})`).join(name === 'println' ? " + ' ' + " : ' + ')}${name === 'println' ? " + '\\n'" : ''})`;
+    }
+    throw this.src.unsupported(n, `the builtin ${name}`);
+  }
+}

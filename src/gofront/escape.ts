@@ -1,0 +1,578 @@
+// Escape analysis as the gc compiler does it (cmd/compile/internal/escape),
+// for gomem's subset:
+//
+//   1. Each variable and each allocation site (new, &T{…}, make) is a
+//      location; the heap is one more. Every assignment adds an edge
+//      dst ← src with a deref count: &x is -1, x is 0, *p (p.f through a
+//      pointer, s[i]) is +1.
+//   2. Functions are analysed callees first; a call uses its callee's
+//      summary (which parameters leak to the heap, which to which result).
+//   3. From each root (the heap, then the results, then every location
+//      found to escape) a walk over the edges finds, for every location,
+//      the fewest derefs with which its value reaches the root. A location
+//      whose address (derefs < 0) reaches the heap, or a result of its own
+//      function, outlives its frame: it escapes. A parameter whose value
+//      reaches the heap leaks ("leaking param: p"); reaching a result, it
+//      leaks to that result.
+//   4. Small functions are inlined (budget 80, as the compiler's): a call
+//      whose result stays in a variable of the caller that does not escape
+//      runs the inlined body, where what leaked only to the results stays
+//      in the frame (blahdo's bigBytes: `s := make(…); return &s`).
+//
+// Not modelled yet: closures, interfaces beyond fmt's arguments, loop depth
+// (a location declared inside a loop and assigned to one outside it).
+
+import { Kind, type GoType } from '../go/types.ts';
+import type { Node } from './grammar.ts';
+import type { Checked } from './check.ts';
+import { type FuncDecl, type VarObj, isTuple, isUntyped } from './objects.ts';
+import { under } from './universe.ts';
+
+/** The compiler's limits (ir.MaxStackVarSize, ir.MaxImplicitStackVarSize). */
+export const maxStackVarSize = 128 * 1024;
+export const maxImplicitStackVarSize = 64 * 1024;
+/** inlineMaxBudget: a function costing more is not inlined. */
+const inlineBudget = 80;
+/** inlineExtraCallCost: what a call the inliner cannot inline adds to the cost. */
+const callCost = 57;
+
+interface Loc {
+  readonly name: string;
+  readonly v: VarObj | null;
+  readonly site: Node | null;
+  readonly fn: FuncDecl | null;
+  readonly edges: { src: Loc; derefs: number }[];
+  escapes: boolean;
+  /** Set by the walk of the current root. */
+  dist: number;
+}
+
+export interface EscapeLine {
+  readonly node: Node;
+  readonly msg: string;
+}
+
+export interface EscapeResult {
+  /** Variables moved to the heap when the function runs as its own call. */
+  readonly heapVars: Set<VarObj>;
+  /** Allocation sites (node ids) that escape. */
+  readonly heapSites: Set<number>;
+  /** The same for the inlined copies of inlinable functions. */
+  readonly inlineHeap: Set<VarObj>;
+  readonly inlineHeapSites: Set<number>;
+  readonly inlinable: Set<FuncDecl>;
+  /** Functions compiled as generators (they may block, or they loop and loops cost time). */
+  readonly blocking: Set<FuncDecl>;
+  /** The -m lines, unsorted. */
+  readonly lines: EscapeLine[];
+}
+
+function named(n: Node): Node[] {
+  return n.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+}
+
+/** Parameter leak summary: to the heap at a deref level, to results. */
+interface Summary {
+  heap: (number | null)[];
+  results: (number | null)[][];
+}
+
+export function analyzeEscapes(c: Checked): EscapeResult {
+  const r: EscapeResult = {
+    heapVars: new Set(),
+    heapSites: new Set(),
+    inlineHeap: new Set(),
+    inlineHeapSites: new Set(),
+    inlinable: new Set(),
+    blocking: new Set(),
+    lines: [],
+  };
+  // Blocking: direct blocking calls and loops, then callers of blocking functions.
+  for (const f of c.funcs) if (f.blocking || f.loops || f.name === 'main.main') r.blocking.add(f);
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const f of c.funcs) if (!r.blocking.has(f) && [...f.calls].some((g) => r.blocking.has(g))) (r.blocking.add(f), (changed = true));
+  }
+  for (const f of c.funcs) if (f.name !== 'main.main' && !r.blocking.has(f) && inlineCost(c, f) <= inlineBudget) r.inlinable.add(f);
+  for (const f of c.funcs) if (r.inlinable.has(f)) r.lines.push({ node: f.node.childForFieldName('name')!, msg: `can inline ${f.name.slice(5)}` });
+  const summaries = new Map<FuncDecl, Summary>();
+  for (const f of order(c.funcs)) {
+    const a = new FuncAnalysis(c, f, summaries, r);
+    a.build();
+    summaries.set(f, a.solve(false));
+    if (r.inlinable.has(f)) new FuncAnalysis(c, f, summaries, r).buildAndSolveInlined();
+  }
+  return r;
+}
+
+/** Callees before callers (recursive cycles in source order). */
+function order(funcs: readonly FuncDecl[]): FuncDecl[] {
+  const out: FuncDecl[] = [];
+  const seen = new Set<FuncDecl>();
+  const visit = (f: FuncDecl): void => {
+    if (seen.has(f)) return;
+    seen.add(f);
+    for (const g of f.calls) visit(g);
+    out.push(f);
+  };
+  funcs.forEach(visit);
+  return out;
+}
+
+/** The inliner's cost: one per syntax node, a call it cannot inline costs 57 more. */
+function inlineCost(c: Checked, f: FuncDecl): number {
+  let cost = 0;
+  const walk = (n: Node): void => {
+    if (!n.isNamed || n.type === 'comment') return;
+    if (['for_statement', 'go_statement', 'defer_statement', 'select_statement', 'func_literal'].includes(n.type) && n.type !== 'for_statement') cost += 1000;
+    if (n.type === 'call_expression') {
+      const fnNode = n.childForFieldName('function')!;
+      const o = fnNode.type === 'identifier' ? c.uses.get(fnNode.id) : undefined;
+      if (fnNode.type === 'selector_expression' || (o?.kind === 'func' && o.fn === f)) cost += callCost;
+    }
+    if (['identifier', 'int_literal', 'binary_expression', 'unary_expression', 'call_expression', 'selector_expression', 'index_expression', 'composite_literal', 'assignment_statement', 'short_var_declaration', 'return_statement', 'if_statement', 'for_statement', 'inc_statement', 'interpreted_string_literal', 'slice_expression'].includes(n.type)) cost++;
+    for (const ch of n.namedChildren) if (ch) walk(ch);
+  };
+  walk(f.node.childForFieldName('body')!);
+  return cost;
+}
+
+function hasPointers(t: GoType | null): boolean {
+  return t === null || t.pointers;
+}
+
+class FuncAnalysis {
+  private readonly heap: Loc;
+  private readonly locs = new Map<VarObj, Loc>();
+  private readonly sites = new Map<number, Loc>();
+  private readonly all: Loc[] = [];
+  private inlined = false;
+
+  constructor(
+    readonly c: Checked,
+    readonly f: FuncDecl,
+    readonly summaries: Map<FuncDecl, Summary>,
+    readonly r: EscapeResult,
+  ) {
+    this.heap = this.newLoc('heap', null, null);
+  }
+
+  private newLoc(name: string, v: VarObj | null, site: Node | null): Loc {
+    const l: Loc = { name, v, site, fn: this.f, edges: [], escapes: false, dist: Infinity };
+    this.all.push(l);
+    return l;
+  }
+
+  private varLoc(v: VarObj): Loc {
+    if (v.fn === null) return this.heap; // package variables live in .bss: storing into one is storing to the heap
+    let l = this.locs.get(v);
+    if (l === undefined) {
+      l = this.newLoc(v.name, v, null);
+      this.locs.set(v, l);
+    }
+    return l;
+  }
+
+  private siteLoc(n: Node): Loc {
+    let l = this.sites.get(n.id);
+    if (l === undefined) {
+      l = this.newLoc(n.text, null, n);
+      this.sites.set(n.id, l);
+    }
+    return l;
+  }
+
+  private edge(dst: Loc, src: Loc, derefs: number): void {
+    if (dst === src && derefs >= 0) return;
+    dst.edges.push({ src, derefs });
+  }
+
+  build(): void {
+    for (const v of this.f.vars) this.varLoc(v);
+    this.stmts(this.f.node.childForFieldName('body')!);
+  }
+
+  buildAndSolveInlined(): void {
+    this.inlined = true;
+    this.build();
+    this.solve(true);
+  }
+
+  // ── building the graph ───────────────────────────────────────────────
+
+  private type(n: Node): GoType | null {
+    const i = this.c.exprs.get(n.id);
+    if (i === undefined || isTuple(i.type) || isUntyped(i.type)) return null;
+    return i.type;
+  }
+
+  private stmts(n: Node): void {
+    for (const s of named(n)) this.stmt(s);
+  }
+
+  private stmt(s: Node): void {
+    switch (s.type) {
+      case 'block':
+      case 'statement_list':
+        return this.stmts(s);
+      case 'expression_statement':
+        return this.flow(null, named(s)[0]!, 0);
+      case 'short_var_declaration':
+      case 'assignment_statement': {
+        const lhs = named(s.childForFieldName('left')!);
+        const rhs = named(s.childForFieldName('right')!);
+        if (rhs.length === 1 && lhs.length > 1) {
+          const tmp = this.newLoc('tuple', null, null);
+          this.flow(tmp, rhs[0]!, 0);
+          for (const l of lhs) this.assign(l, null, tmp);
+          return;
+        }
+        lhs.forEach((l, i) => this.assign(l, rhs[i]!, null));
+        return;
+      }
+      case 'var_declaration':
+        for (const spec of s.descendantsOfType('var_spec').filter((x): x is Node => x !== null)) {
+          const names = spec.childrenForFieldName('name').filter((x): x is Node => x !== null);
+          const vl = spec.childForFieldName('value');
+          const vals = vl ? named(vl) : [];
+          names.forEach((id, i) => vals[i] && this.assign(id, vals[i]!, null));
+        }
+        return;
+      case 'inc_statement':
+      case 'dec_statement':
+        return;
+      case 'if_statement':
+      case 'for_statement':
+      case 'expression_switch_statement':
+      case 'for_clause':
+      case 'expression_case':
+      case 'default_case':
+        for (const ch of named(s)) {
+          if (ch.type === 'range_clause') this.range(ch);
+          else if (['block', 'statement_list', 'if_statement', 'for_clause', 'expression_case', 'default_case', 'short_var_declaration', 'assignment_statement', 'inc_statement', 'dec_statement', 'expression_statement'].includes(ch.type)) this.stmt(ch);
+          else this.flow(null, ch, 0);
+        }
+        return;
+      case 'return_statement': {
+        const list = named(s)[0];
+        const vals = list ? named(list) : [];
+        if (vals.length === 1 && this.f.results.length > 1) {
+          const tmp = this.newLoc('tuple', null, null);
+          this.flow(tmp, vals[0]!, 0);
+          for (const res of this.f.results) this.edge(this.varLoc(res), tmp, 0);
+          return;
+        }
+        vals.forEach((v, i) => this.flow(this.varLoc(this.f.results[i]!), v, 0));
+        return;
+      }
+    }
+  }
+
+  private range(rc: Node): void {
+    const right = rc.childForFieldName('right')!;
+    const left = rc.childForFieldName('left');
+    const lhs = left ? named(left) : [];
+    const tmp = this.newLoc('range', null, null);
+    this.flow(tmp, right, 0);
+    const t = this.type(right);
+    const deref = t !== null && under(t).kind === Kind.Slice ? 1 : 0;
+    const vn = lhs[1];
+    if (vn && vn.text !== '_') {
+      const elemLoc = this.newLoc('elem', null, null);
+      this.edge(elemLoc, tmp, deref);
+      this.assign(vn, null, elemLoc);
+    }
+  }
+
+  /** dst = src (src a node, or a location already holding the value). */
+  private assign(lhs: Node, rhs: Node | null, from: Loc | null): void {
+    const dst = this.placeLoc(lhs);
+    if (rhs !== null) this.flow(dst, rhs, 0);
+    else if (from !== null && dst !== null) this.edge(dst, from, 0);
+  }
+
+  /** The location an assignment to this place stores into (the heap, through pointers). */
+  private placeLoc(x: Node): Loc | null {
+    if (x.type === 'parenthesized_expression') return this.placeLoc(named(x)[0]!);
+    if (x.text === '_') return null;
+    if (x.type === 'identifier') {
+      const v = this.c.defs.get(x.id) ?? this.c.uses.get(x.id);
+      return v?.kind === 'var' ? this.varLoc(v) : null;
+    }
+    if (x.type === 'selector_expression' || x.type === 'index_expression') {
+      const operand = x.childForFieldName('operand')!;
+      const t = this.type(operand);
+      if (t !== null && (under(t).kind === Kind.Pointer || under(t).kind === Kind.Slice)) {
+        this.flow(null, operand, 0);
+        return this.heap;
+      }
+      if (x.type === 'index_expression') this.flow(null, x.childForFieldName('index')!, 0);
+      return this.placeLoc(operand);
+    }
+    if (x.type === 'unary_expression') {
+      this.flow(null, x.childForFieldName('operand')!, 0);
+      return this.heap;
+    }
+    return null;
+  }
+
+  /** The value of expression e flows to dst with `derefs` more dereferences (dst null: evaluated for effects). */
+  private flow(dst: Loc | null, e: Node, derefs: number): void {
+    const sink = dst ?? this.newLoc('discard', null, null);
+    switch (e.type) {
+      case 'identifier': {
+        const o = this.c.uses.get(e.id);
+        if (o?.kind === 'var' && hasPointers(o.type)) this.edge(sink, this.varLoc(o), derefs);
+        return;
+      }
+      case 'parenthesized_expression':
+        return this.flow(dst, named(e)[0]!, derefs);
+      case 'unary_expression': {
+        const op = e.childForFieldName('operator')!.text;
+        const x = e.childForFieldName('operand')!;
+        if (op === '&') return this.addrFlow(sink, x, derefs, e);
+        if (op === '*') return this.flow(sink, x, derefs + 1);
+        return this.flow(null, x, 0);
+      }
+      case 'binary_expression':
+        this.flow(null, e.childForFieldName('left')!, 0);
+        this.flow(null, e.childForFieldName('right')!, 0);
+        return;
+      case 'selector_expression': {
+        const x = e.childForFieldName('operand')!;
+        const t = this.type(x);
+        if (t === null) return; // a package member
+        return this.flow(sink, x, derefs + (under(t).kind === Kind.Pointer ? 1 : 0));
+      }
+      case 'index_expression': {
+        const x = e.childForFieldName('operand')!;
+        this.flow(null, e.childForFieldName('index')!, 0);
+        const t = this.type(x);
+        return this.flow(sink, x, derefs + (t !== null && (under(t).kind === Kind.Pointer || under(t).kind === Kind.Slice) ? 1 : 0));
+      }
+      case 'slice_expression': {
+        const x = e.childForFieldName('operand')!;
+        for (const f of ['start', 'end', 'capacity']) {
+          const i = e.childForFieldName(f);
+          if (i) this.flow(null, i, 0);
+        }
+        const t = this.type(x);
+        if (t !== null && under(t).kind === Kind.Array) return this.addrFlow(sink, x, derefs, null);
+        return this.flow(sink, x, derefs);
+      }
+      case 'composite_literal': {
+        // A struct or array value: its elements flow where it goes; a slice literal is an allocation.
+        const t = this.type(e);
+        const elems = named(e.childForFieldName('body')!).map((x) => named(x).pop()!);
+        if (t !== null && under(t).kind === Kind.Slice) {
+          const site = this.siteLoc(e);
+          for (const el of elems) this.flow(site, el.type === 'literal_element' ? named(el)[0]! : el, 0);
+          this.edge(sink, site, derefs - 1);
+          this.sizeCheck(site, t.elem!.size * elems.length, true);
+          return;
+        }
+        for (const el of elems) this.flow(sink, el.type === 'literal_element' ? named(el)[0]! : el, derefs);
+        return;
+      }
+      case 'call_expression':
+        return this.call(sink, e, derefs);
+      case 'type_conversion_expression':
+        return this.flow(sink, e.childForFieldName('operand')!, derefs);
+    }
+  }
+
+  /** &x flows to dst. */
+  private addrFlow(dst: Loc, x: Node, derefs: number, site: Node | null): void {
+    const inner = x.type === 'parenthesized_expression' ? named(x)[0]! : x;
+    if (inner.type === 'composite_literal' && site !== null) {
+      const l = this.siteLoc(site);
+      this.flow(l, inner, 0);
+      this.edge(dst, l, derefs - 1);
+      this.sizeCheck(l, this.type(inner)?.size ?? 0, true);
+      return;
+    }
+    if (inner.type === 'identifier') {
+      const o = this.c.uses.get(inner.id);
+      if (o?.kind === 'var') this.edge(dst, this.varLoc(o), derefs - 1);
+      return;
+    }
+    if (inner.type === 'selector_expression' || inner.type === 'index_expression') {
+      const operand = inner.childForFieldName('operand')!;
+      const t = this.type(operand);
+      if (t !== null && (under(t).kind === Kind.Pointer || under(t).kind === Kind.Slice)) return this.flow(dst, operand, derefs);
+      return this.addrFlow(dst, operand, derefs, null);
+    }
+    if (inner.type === 'unary_expression' && inner.childForFieldName('operator')!.text === '*') return this.flow(dst, inner.childForFieldName('operand')!, derefs);
+  }
+
+  private sizeCheck(l: Loc, size: number, implicit: boolean): void {
+    if (size > (implicit ? maxImplicitStackVarSize : maxStackVarSize)) this.edge(this.heap, l, -1);
+  }
+
+  private call(dst: Loc, e: Node, derefs: number): void {
+    const fnNode = e.childForFieldName('function')!;
+    const args = named(e.childForFieldName('arguments')!);
+    const o = fnNode.type === 'identifier' ? this.c.uses.get(fnNode.id) : undefined;
+    if (o?.kind === 'builtin') return this.builtin(dst, e, o.name, args, derefs);
+    if (o?.kind === 'type' || this.c.typeNodes.has(fnNode.id)) return this.flow(dst, args[0]!, derefs);
+    if (o?.kind === 'func') {
+      const s = this.summaries.get(o.fn);
+      args.forEach((a, i) => {
+        if (s === undefined) return this.flow(this.heap, a, 0); // recursion: assume the worst
+        const h = s.heap[i];
+        if (h !== null && h !== undefined) this.flow(this.heap, a, h);
+        (s.results[i] ?? []).forEach((lvl) => lvl !== null && this.flow(dst, a, derefs + lvl));
+        if ((h === null || h === undefined) && (s.results[i] ?? []).every((x) => x === null)) this.flow(null, a, 0);
+      });
+      return;
+    }
+    if (fnNode.type === 'selector_expression') {
+      const pkg = this.c.uses.get(fnNode.childForFieldName('operand')!.id);
+      const name = fnNode.childForFieldName('field')!.text;
+      if (pkg?.kind === 'pkg') {
+        if (pkg.path === 'fmt' || pkg.path === 'log') {
+          // Each operand is converted to an interface: a copy that escapes (the printer keeps it), and "... argument does not escape".
+          const first = pkg.path === 'fmt' && name === 'Println' ? 0 : name.endsWith('ln') ? 0 : 1;
+          args.forEach((a, i) => {
+            if (i < first) return this.flow(null, a, 0);
+            const info = this.c.exprs.get(a.id);
+            if (info?.value === undefined) {
+              const site = this.siteLoc(a);
+              this.edge(this.heap, site, -1);
+              this.flow(this.heap, a, 0);
+            }
+          });
+          if (args.length > first) this.r.lines.push({ node: args[first]!, msg: '... argument does not escape', inlinedCopy: this.inlined } as EscapeLine);
+          return;
+        }
+        for (const a of args) this.flow(null, a, 0);
+      }
+    }
+  }
+
+  private builtin(dst: Loc, e: Node, name: string, args: Node[], derefs: number): void {
+    switch (name) {
+      case 'new': {
+        const l = this.siteLoc(e);
+        this.edge(dst, l, derefs - 1);
+        this.sizeCheck(l, this.c.typeNodes.get(args[0]!.id)?.size ?? 0, true);
+        return;
+      }
+      case 'make': {
+        const l = this.siteLoc(e);
+        this.edge(dst, l, derefs - 1);
+        const t = this.c.typeNodes.get(args[0]!.id)!;
+        const lens = args.slice(1).map((a) => this.c.exprs.get(a.id)?.value);
+        for (const a of args.slice(1)) this.flow(null, a, 0);
+        const n = lens[lens.length - 1];
+        if (typeof n !== 'number') this.edge(this.heap, l, -1); // non-constant size
+        else this.sizeCheck(l, n * t.elem!.size, true);
+        return;
+      }
+      case 'append': {
+        this.flow(dst, args[0]!, derefs);
+        for (const a of args.slice(1)) this.flow(this.heap, a, 0);
+        return;
+      }
+      default:
+        for (const a of args) this.flow(null, a, 0);
+    }
+  }
+
+  // ── solving ──────────────────────────────────────────────────────────
+
+  solve(inlined: boolean): Summary {
+    const results = this.f.results.map((v) => this.varLoc(v));
+    const params = this.f.params.map((v) => this.varLoc(v));
+    const summary: Summary = { heap: params.map(() => null), results: params.map(() => results.map(() => null)) };
+    const roots: Loc[] = [this.heap];
+    // Results outlive the frame when the function runs as its own call; inlined, they are the caller's variables.
+    if (!inlined) roots.push(...results);
+    for (let i = 0; i < roots.length; i++) {
+      const root = roots[i]!;
+      const heapRoot = root === this.heap || root.escapes;
+      this.walk(root);
+      for (const l of this.all) {
+        if (l.dist === Infinity || l === root) continue;
+        if (l.dist < 0 && !l.escapes && (heapRoot || (!l.v?.param && l !== root))) {
+          if (l.v?.param || l.v?.result) {
+            // A parameter's own address escaping moves the parameter to the heap.
+            if (l.v.param && heapRoot) (l.escapes = true), roots.push(l);
+            else if (!l.v.result) (l.escapes = true), roots.push(l);
+            continue;
+          }
+          l.escapes = true;
+          roots.push(l);
+        }
+        const pi = l.v !== null ? params.indexOf(l) : -1;
+        if (pi >= 0 && l.dist >= 0 && hasPointers(l.v!.type)) {
+          if (heapRoot) summary.heap[pi] = Math.min(summary.heap[pi] ?? Infinity, l.dist);
+          else {
+            const ri = results.indexOf(root);
+            if (ri >= 0) summary.results[pi]![ri] = Math.min(summary.results[pi]![ri] ?? Infinity, l.dist);
+          }
+        }
+      }
+    }
+    this.record(inlined, summary, params);
+    return summary;
+  }
+
+  /** Fewest derefs from each location to root (Bellman-Ford: edges carry derefs; a deref count never goes below -1). */
+  private walk(root: Loc): void {
+    for (const l of this.all) l.dist = Infinity;
+    root.dist = 0;
+    const work = [root];
+    while (work.length > 0) {
+      const l = work.pop()!;
+      for (const { src, derefs } of l.edges) {
+        let d = l.dist + derefs;
+        if (d < -1) d = -1; // an address of an address is still just an address
+        // A location that escapes is a root of its own: what flows into it is found from there.
+        if (l !== root && l.escapes && l.dist >= 0) continue;
+        if (d < src.dist) {
+          src.dist = d;
+          work.push(src);
+        }
+      }
+    }
+  }
+
+  private record(inlined: boolean, s: Summary, params: Loc[]): void {
+    const heapVars = inlined ? this.r.inlineHeap : this.r.heapVars;
+    const heapSites = inlined ? this.r.inlineHeapSites : this.r.heapSites;
+    for (const l of this.all) {
+      if (l.v !== null && l.escapes) {
+        heapVars.add(l.v);
+        if (!inlined) this.r.lines.push({ node: l.v.decl, msg: `moved to heap: ${l.v.name}` });
+      }
+      if (l.site !== null) {
+        if (l.escapes) heapSites.add(l.site.id);
+        this.r.lines.push({ node: l.site, msg: `${siteText(l.site)} ${l.escapes ? 'escapes to heap' : 'does not escape'}` });
+      }
+    }
+    if (inlined) return;
+    params.forEach((l, i) => {
+      const v = l.v!;
+      if (!hasPointers(v.type) || v.name === '_') return;
+      const h = s.heap[i];
+      const res = s.results[i]!;
+      if (h === 0) this.r.lines.push({ node: v.decl, msg: `leaking param: ${v.name}` });
+      else if (h !== null && h !== undefined) this.r.lines.push({ node: v.decl, msg: `leaking param content: ${v.name}` });
+      const ri = res.findIndex((x) => x !== null);
+      if ((h === null || h === undefined) && ri >= 0) this.r.lines.push({ node: v.decl, msg: `leaking param: ${v.name} to result ${this.f.results[ri]!.name} level=${res[ri]}` });
+      else if ((h === null || h === undefined) && !l.escapes) this.r.lines.push({ node: v.decl, msg: `${v.name} does not escape` });
+    });
+  }
+}
+
+/** How the compiler names an allocation site in -m lines: the expression, with literals' bodies elided. */
+function siteText(n: Node): string {
+  if (n.type === 'unary_expression') {
+    const x = named(n)[0]!;
+    const inner = x.type === 'parenthesized_expression' ? named(x)[0]! : x;
+    if (inner.type === 'composite_literal') return `&${inner.childForFieldName('type')!.text}{...}`;
+  }
+  if (n.type === 'composite_literal') return `${n.childForFieldName('type')!.text}{...}`;
+  return n.text.replace(/\s+/g, ' ');
+}

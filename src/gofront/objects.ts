@@ -1,0 +1,107 @@
+// What the type checker knows about names and expressions: the objects
+// identifiers denote (variables, constants, types, functions, packages,
+// builtins) and, per expression, its type and constant value. Types with a
+// layout are go/types.ts GoTypes, so sizes, alignment and pointer masks are
+// the ones the rest of gomem computes; untyped constants and multi-value
+// results have checker-only types.
+
+import type { Node } from './grammar.ts';
+import type { GoType } from '../go/types.ts';
+
+/** The type of an untyped constant (or of nil) before it is given one. */
+export interface Untyped {
+  readonly untyped: 'int' | 'float' | 'rune' | 'string' | 'bool' | 'nil';
+}
+/** The results of a call returning several values. */
+export interface Tuple {
+  readonly tuple: readonly GoType[];
+}
+export type CType = GoType | Untyped | Tuple;
+
+export function isUntyped(t: CType): t is Untyped {
+  return 'untyped' in t;
+}
+export function isTuple(t: CType): t is Tuple {
+  return 'tuple' in t;
+}
+
+/** A constant's value: integers and floats as numbers, strings, booleans. */
+export type ConstVal = number | string | boolean;
+
+export interface VarObj {
+  readonly kind: 'var';
+  readonly name: string;
+  readonly type: GoType;
+  /** The identifier that declares it. */
+  readonly decl: Node;
+  /** The function declaring it, null for a package-level variable. */
+  readonly fn: FuncDecl | null;
+  readonly param: boolean;
+  readonly result: boolean;
+  /** Unique within the program: the JS name is built from it. */
+  readonly id: number;
+  /** &v appears, or a method with a pointer receiver is called on it. */
+  addrTaken: boolean;
+  /** Used by a func literal. */
+  captured: boolean;
+  /** Escape analysis: the variable outlives its frame ("moved to heap"). */
+  heap: boolean;
+}
+
+export interface ConstObj {
+  readonly kind: 'const';
+  readonly name: string;
+  readonly type: CType;
+  readonly value: ConstVal;
+}
+export interface TypeObj {
+  readonly kind: 'type';
+  readonly name: string;
+  readonly type: GoType;
+}
+export interface FuncObj {
+  readonly kind: 'func';
+  readonly name: string;
+  readonly fn: FuncDecl;
+}
+export interface PkgObj {
+  readonly kind: 'pkg';
+  readonly path: string;
+  readonly name: string;
+  /** The import's identifier was used (Go rejects unused imports). */
+  used: boolean;
+  readonly decl: Node;
+}
+export interface BuiltinObj {
+  readonly kind: 'builtin';
+  readonly name: string;
+}
+export interface NilObj {
+  readonly kind: 'nil';
+}
+export type Obj = VarObj | ConstObj | TypeObj | FuncObj | PkgObj | BuiltinObj | NilObj;
+
+/** A function declaration (or, later, a func literal). */
+export interface FuncDecl {
+  /** Go's symbol name: main.main, main.bigBytes. */
+  readonly name: string;
+  readonly node: Node;
+  readonly sig: GoType;
+  readonly params: VarObj[];
+  readonly results: VarObj[];
+  /** Every variable it declares, parameters and results included. */
+  readonly vars: VarObj[];
+  /** Functions of the program it calls directly. */
+  readonly calls: Set<FuncDecl>;
+  /** It may block (sleep, GC, channel operations, or a call to a function that may). */
+  blocking: boolean;
+  /** It contains a loop (loops cost virtual time, charged in generator functions). */
+  loops: boolean;
+}
+
+/** What the checker records about an expression. */
+export interface ExprInfo {
+  readonly type: CType;
+  /** Set for constant expressions. */
+  readonly value?: ConstVal;
+}

@@ -1,0 +1,175 @@
+// What compiled Go code calls besides the go/ API: loads and stores through
+// a pointer that may point into the running function's own variables (a
+// Ref: the variable did not escape, so it lives in the frame and the
+// compiled code keeps its value), value copies of structs and arrays, and
+// Go's integer arithmetic on JS numbers.
+
+import type { Go } from '../go/api.ts';
+import { GoPanic } from '../runtime/panic.ts';
+import { GoString, Ptr, Slice } from '../go/values.ts';
+import type { GoType } from '../go/types.ts';
+
+/** &x for a variable that stays in its frame: reads and writes go to the compiled code's copy. */
+export class Ref {
+  constructor(
+    readonly get: () => unknown,
+    readonly set: (v: unknown) => void,
+  ) {}
+}
+
+/** A deep copy of a struct or array value held in JS (Go assigns them by value). */
+export function clone<V>(v: V): V {
+  if (Array.isArray(v)) return v.map(clone) as V;
+  if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = clone(x);
+    return out as V;
+  }
+  return v;
+}
+
+function nilDeref(): never {
+  throw new GoPanic('runtime error: invalid memory address or nil pointer dereference');
+}
+
+/** The helpers bound to one process's API. */
+export class CompiledRt {
+  constructor(readonly go: Go) {}
+
+  /** x.k / x[k] through a pointer or a slice. */
+  get(x: Ptr | Slice | Ref | null, k: string | number): unknown {
+    if (x instanceof Ref) return (x.get() as Record<string | number, unknown>)[k];
+    return this.go.get(x as Ptr | Slice | null, k);
+  }
+
+  set(x: Ptr | Slice | Ref | null, k: string | number, v: unknown): void {
+    if (x instanceof Ref) {
+      const o = x.get() as Record<string | number, unknown>;
+      o[k] = v;
+      x.set(o);
+      return;
+    }
+    this.go.set(x as Ptr | Slice | null, k, v);
+  }
+
+  /** &x.k / &x[k]. */
+  addr(x: Ptr | Slice | Ref | null, k: string | number): Ptr | Ref {
+    if (x instanceof Ref) {
+      return new Ref(
+        () => (x.get() as Record<string | number, unknown>)[k],
+        (v) => {
+          const o = x.get() as Record<string | number, unknown>;
+          o[k] = v;
+          x.set(o);
+        },
+      );
+    }
+    return this.go.addr(x as Ptr | Slice | null, k);
+  }
+
+  load(p: Ptr | Ref | null): unknown {
+    if (p instanceof Ref) return p.get();
+    return this.go.load(p);
+  }
+
+  store(p: Ptr | Ref | null, v: unknown): void {
+    if (p === null) nilDeref();
+    if (p instanceof Ref) p.set(v);
+    else this.go.store(p, v);
+  }
+
+  /** runtime.ReadMemStats(m): the snapshot, with Go's uint64 fields as numbers. */
+  readMemStats(m: Ptr | Ref | null): void {
+    const s = this.go.runtime.ReadMemStats() as unknown as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(s)) out[k] = typeof v === 'bigint' ? Number(v) : Array.isArray(v) ? v.map((x) => (typeof x === 'bigint' ? Number(x) : x)) : v;
+    if (m instanceof Ref) m.set(out);
+    else if (m === null) nilDeref();
+    // A MemStats on the heap: only the fields a program reads are stored.
+    else for (const k of ['Alloc', 'TotalAlloc', 'Sys', 'Mallocs', 'Frees', 'HeapAlloc', 'HeapSys', 'HeapIdle', 'HeapInuse', 'HeapReleased', 'HeapObjects', 'StackInuse', 'StackSys', 'NextGC', 'NumGC']) this.go.set(m, k, out[k]);
+  }
+
+  /** A []int64's elements, for checkpoint.ExtraInts. */
+  ints(s: Slice | unknown[]): number[] {
+    if (Array.isArray(s)) return s as number[];
+    const out: number[] = [];
+    for (let i = 0; i < (s as Slice).len; i++) out.push(Number(this.go.get(s as Slice, i)));
+    return out;
+  }
+
+  clone = clone;
+
+  /** An index into a JS-held array, checked as Go checks it. */
+  index(i: number, len: number): number {
+    if (!(i >= 0 && i < len)) throw new GoPanic(`runtime error: index out of range [${i}] with length ${len}`);
+    return i;
+  }
+
+  /** A nil slice of type t. */
+  nilSlice(t: GoType): Slice {
+    return new Slice(t, 0, 0, 0);
+  }
+
+  /** s[lo:hi:max] of a slice; a slice of a JS-held array is a JS array slice (only checkpoint.ExtraInts reads those). */
+  slice(s: Slice | unknown[], lo: number, hi: number | undefined, max: number | undefined): Slice | unknown[] {
+    if (Array.isArray(s)) return s.slice(lo, hi);
+    const h = hi ?? s.len;
+    const m = max ?? s.cap;
+    if (lo < 0 || h < lo || m < h || m > s.cap) throw new GoPanic(`runtime error: slice bounds out of range [${lo}:${h}] with capacity ${s.cap}`);
+    return new Slice(s.type, s.len === 0 && lo === 0 ? s.ptr : s.ptr + lo * s.elem.size, h - lo, m - lo);
+  }
+
+  /** Integer division: truncated, and a panic on zero. */
+  div(a: number, b: number): number {
+    if (b === 0) throw new GoPanic('runtime error: integer divide by zero');
+    return Math.trunc(a / b);
+  }
+
+  mod(a: number, b: number): number {
+    if (b === 0) throw new GoPanic('runtime error: integer divide by zero');
+    return a % b;
+  }
+
+  /** An int64 result wrapped as Go wraps it (exact only below 2^53, as all of gomem's ints). */
+  wrap(v: number, bits: number, signed: boolean): number {
+    if (bits >= 53) return v;
+    const m = 2 ** bits;
+    let x = ((v % m) + m) % m;
+    if (signed && x >= m / 2) x -= m;
+    return x;
+  }
+
+  shl(a: number, b: number): number {
+    return a * 2 ** b;
+  }
+
+  shr(a: number, b: number): number {
+    return Math.floor(a / 2 ** b);
+  }
+
+  and(a: number, b: number): number {
+    return Number(BigInt(a) & BigInt(b));
+  }
+
+  or(a: number, b: number): number {
+    return Number(BigInt(a) | BigInt(b));
+  }
+
+  xor(a: number, b: number): number {
+    return Number(BigInt(a) ^ BigInt(b));
+  }
+
+  /** Go's string comparison: by bytes. */
+  strEq(a: GoString, b: GoString): boolean {
+    return a.text === b.text;
+  }
+
+  panic(v: unknown): never {
+    throw new GoPanic(v instanceof GoString ? v.text : String(v));
+  }
+
+  isNil(v: unknown): boolean {
+    if (v instanceof Slice) return v.ptr === 0;
+    return v === null || v === undefined;
+  }
+}

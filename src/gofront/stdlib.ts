@@ -1,0 +1,123 @@
+// The standard-library packages a Go program may import, as the checker
+// sees them (signatures, types, constants) and as compiled code calls them
+// (the go/ API's packages: go.fmt, go.time, go.runtime …). The project's
+// checkpoint helper, gomem/reality/checkpoint, is one of them: its Mark is
+// the model's checkpoint.
+
+import { T, type GoType } from '../go/types.ts';
+import type { CType, ConstVal } from './objects.ts';
+
+/** How compiled code reaches the helpers: names bound in the generated module. */
+export interface EmitCtx {
+  /** A JS expression for a Go type (types are built once, before the program runs). */
+  typeRef(t: GoType): string;
+}
+
+export interface StdFunc {
+  readonly kind: 'func';
+  readonly sig: GoType;
+  /** Parks the goroutine (the call is a `yield*`). */
+  readonly blocking?: boolean;
+  /** Its arguments' addresses do not escape (fmt's do, through the interface conversion, in the checker's own rule). */
+  readonly emit: (args: readonly string[], argTypes: readonly CType[], e: EmitCtx) => string;
+}
+export type StdMember =
+  | StdFunc
+  | { readonly kind: 'type'; readonly type: GoType }
+  | { readonly kind: 'const'; readonly type: CType; readonly value: ConstVal };
+
+export interface StdPackage {
+  readonly name: string;
+  readonly members: Readonly<Record<string, StdMember>>;
+}
+
+const any = T.interface();
+const anys = T.slice(any);
+const u64 = T.uint64;
+
+const duration = T.named(T.int64, 'time.Duration');
+/** time.Time as the model keeps it: nanoseconds of virtual time (gomem's go.time.Now). */
+const timeT = T.named(T.struct([['wall', T.uint64], ['ext', T.int64], ['loc', T.uintptr]]), 'time.Time');
+
+/** runtime.MemStats with Go 1.23's layout (5,776 bytes; BySize at 4,312). */
+const memStats = T.named(
+  T.struct([
+    ...['Alloc', 'TotalAlloc', 'Sys', 'Lookups', 'Mallocs', 'Frees', 'HeapAlloc', 'HeapSys', 'HeapIdle', 'HeapInuse', 'HeapReleased', 'HeapObjects', 'StackInuse', 'StackSys', 'MSpanInuse', 'MSpanSys', 'MCacheInuse', 'MCacheSys', 'BuckHashSys', 'GCSys', 'OtherSys', 'NextGC', 'LastGC', 'PauseTotalNs'].map(
+      (n) => [n, u64] as const,
+    ),
+    ['PauseNs', T.array(u64, 256)],
+    ['PauseEnd', T.array(u64, 256)],
+    ['NumGC', T.uint32],
+    ['NumForcedGC', T.uint32],
+    ['GCCPUFraction', T.float64],
+    ['EnableGC', T.bool],
+    ['DebugGC', T.bool],
+    ['BySize', T.array(T.struct([['Size', T.uint32], ['Mallocs', u64], ['Frees', u64]]), 61)],
+  ]),
+  'runtime.MemStats',
+);
+
+function fn(params: GoType[], results: GoType[], emit: StdFunc['emit'], opts: { variadic?: boolean; blocking?: boolean } = {}): StdFunc {
+  return { kind: 'func', sig: T.func(params, results, opts.variadic ?? false), emit, blocking: opts.blocking };
+}
+
+/** Print operands: fmt boxes each into an interface; the model takes the JS values. */
+const printArgs = (args: readonly string[]): string => args.join(', ');
+
+export const stdPackages: Readonly<Record<string, StdPackage>> = {
+  fmt: {
+    name: 'fmt',
+    members: {
+      Println: fn([anys], [], (a) => `go.fmt.Println(${printArgs(a)})`, { variadic: true }),
+      Printf: fn([T.string, anys], [], (a) => `go.fmt.Printf(${a[0]}.text, ${printArgs(a.slice(1))})`, { variadic: true }),
+      Sprintf: fn([T.string, anys], [T.string], (a) => `go.fmt.Sprintf(${a[0]}.text, ${printArgs(a.slice(1))})`, { variadic: true }),
+    },
+  },
+  log: {
+    name: 'log',
+    members: {
+      Println: fn([anys], [], (a) => `go.log.Println(${printArgs(a)})`, { variadic: true }),
+      Printf: fn([T.string, anys], [], (a) => `go.log.Printf(${a[0]}.text, ${printArgs(a.slice(1))})`, { variadic: true }),
+    },
+  },
+  time: {
+    name: 'time',
+    members: {
+      Duration: { kind: 'type', type: duration },
+      Time: { kind: 'type', type: timeT },
+      Nanosecond: { kind: 'const', type: duration, value: 1 },
+      Microsecond: { kind: 'const', type: duration, value: 1e3 },
+      Millisecond: { kind: 'const', type: duration, value: 1e6 },
+      Second: { kind: 'const', type: duration, value: 1e9 },
+      Minute: { kind: 'const', type: duration, value: 60e9 },
+      Hour: { kind: 'const', type: duration, value: 3600e9 },
+      Sleep: fn([duration], [], (a) => `yield* go.time.Sleep(${a[0]})`, { blocking: true }),
+      Now: fn([], [timeT], () => `go.time.Now()`),
+      Since: fn([timeT], [duration], (a) => `go.time.Since(${a[0]})`),
+    },
+  },
+  runtime: {
+    name: 'runtime',
+    members: {
+      MemStats: { kind: 'type', type: memStats },
+      GC: fn([], [], () => `yield* go.runtime.GC()`, { blocking: true }),
+      ReadMemStats: fn([T.pointer(memStats)], [], (a) => `$rt.readMemStats(${a[0]})`),
+      KeepAlive: fn([any], [], (a) => `go.runtime.KeepAlive(${a[0]})`),
+      NumGoroutine: fn([], [T.int], () => `go.runtime.NumGoroutine()`),
+      GOMAXPROCS: fn([T.int], [T.int], (a) => `go.runtime.GOMAXPROCS(${a[0]})`),
+      NumCPU: fn([], [T.int], () => `go.runtime.NumCPU()`),
+    },
+  },
+  'gomem/reality/checkpoint': {
+    name: 'checkpoint',
+    members: {
+      Mark: fn([T.string], [], (a) => `go.checkpoint(${a[0]}.text)`),
+      // The real helper's Exit is Mark("exit"); gomem's process makes that checkpoint when main returns.
+      Exit: fn([], [], () => `void 0`),
+      Extra: fn([T.string, T.int64], [], (a) => `go.extra(${a[0]}.text, ${a[1]})`),
+      ExtraUint: fn([T.string, T.uint64], [], (a) => `go.extra(${a[0]}.text, ${a[1]})`),
+      ExtraString: fn([T.string, T.string], [], (a) => `go.extra(${a[0]}.text, ${a[1]}.text)`),
+      ExtraInts: fn([T.string, T.slice(T.int64)], [], (a) => `go.extra(${a[0]}.text, $rt.ints(${a[1]}))`),
+    },
+  },
+};
