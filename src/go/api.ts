@@ -20,12 +20,13 @@
 //
 // Blocking operations are generators: `yield* go.time.Sleep(2 * go.time.Second)`.
 
-import { mallocgc, newobject } from '../runtime/malloc.ts';
+import { mallocgc, newobject, smallRun, smallRunCommit, smallRunPlan, smallShape } from '../runtime/malloc.ts';
+import type { SlotMem } from '../runtime/memory.ts';
 import { memmoveNoHeapPointers, typedmemclr, typedslicecopy, writePointer } from '../runtime/mbarrier.ts';
 import { GoPanic } from '../runtime/panic.ts';
-import { parkForever } from '../runtime/proc.ts';
+import { forcePreemptNS, parkForever } from '../runtime/proc.ts';
 import { scanType } from '../runtime/rtypes.ts';
-import type { GoroutineBody } from '../runtime/runtime2.ts';
+import type { G, GoroutineBody } from '../runtime/runtime2.ts';
 import { growsliceCap } from '../runtime/slice.ts';
 import type { RType } from '../runtime/type.ts';
 import { Chan } from './chan.ts';
@@ -47,6 +48,19 @@ import { type GoType, Kind, type StructField, T } from './types.ts';
 import { Func, GoString, Iface, Ptr, Slice, pointerOf } from './values.ts';
 
 export type { Locals };
+
+/**
+ * What allocN reads of the scheduler to know that the safe points of a run
+ * of allocations do nothing (Sched.poll acts only once the clock reaches
+ * pollAt or schedwhen + forcePreemptNS, and never while catching up).
+ * These are Sched's private fields, read here only.
+ */
+interface SchedPoll {
+  readonly curG: G | null;
+  readonly pollAt: number;
+  readonly schedwhen: number;
+  readonly catchingUp: boolean;
+}
 
 const utf8 = new TextEncoder();
 
@@ -442,6 +456,104 @@ export class Go {
     this.safePoint();
     const addr = newobject(this.p.rt, t);
     return new Ptr(T.pointer(t), addr);
+  }
+
+  /**
+   * n objects of type t, each made as go.new(t) makes one and kept or
+   * dropped as `dst` says — the bulk path for a loop that allocates many
+   * objects of one type. Its effects are exactly those of the loop:
+   *   go.allocN(t, n)             for i := 0; i < n; i++ { _ = new(T) }     for (…) go.new(t)
+   *   go.allocN(t, n, s, from)    for i := 0; i < n; i++ { s[from+i] = new(T) }
+   *                                                        for (…) go.set(s, from + i, go.new(t))
+   *   go.allocN(t, n, p)          for i := 0; i < n; i++ { sink = new(T) }  for (…) g.sink = go.new(t)
+   * (p the variable's address, go.globalAddr(g, 'sink'), or a pointer to a
+   * pointer field or element; s a slice of pointers). Every safe point, GC
+   * trigger, assist, sweep, profile sample, write barrier and charge of
+   * virtual time happens where the loop has it, so the outputs are
+   * byte-identical; only the work of simulating it is less. Returns the last
+   * object (null when n is 0).
+   */
+  allocN(t: GoType, n: number, dst: Slice | Ptr | null = null, from = 0): Ptr | null {
+    if (!Number.isSafeInteger(n) || n < 0) throw new ApiMisuse(`gomem: allocN of ${n} objects; expected a whole number ≥ 0`);
+    const ptrType = T.pointer(t);
+    let sliceDst: Slice | null = null;
+    let sinkAddr = 0;
+    if (dst instanceof Slice) {
+      const k = dst.elem.kind;
+      if (k !== Kind.Pointer && k !== Kind.UnsafePointer) throw new ApiMisuse(`gomem: allocN into a ${dst.type.str}; expected a slice of pointers`);
+      sliceDst = dst;
+    } else if (dst instanceof Ptr) {
+      const k = dst.elem.kind;
+      if (k !== Kind.Pointer && k !== Kind.UnsafePointer) throw new ApiMisuse(`gomem: allocN into a ${dst.type.str}; expected a pointer to a pointer variable`);
+      sinkAddr = dst.addr;
+    }
+    const p = this.p;
+    const rt = p.rt;
+    const sched = p.sched as unknown as SchedPoll;
+    const shape = smallShape(t.size, t);
+    const dataSize = t.size;
+    // A slice element out of range panics at its store, after its object is made: that object and any after it take the loop's own path.
+    const fast = sliceDst === null ? n : from < 0 || !Number.isSafeInteger(from) ? 0 : Math.max(0, Math.min(n, sliceDst.len - from));
+    let last = 0;
+    let i = 0;
+    while (i < n) {
+      this.safePoint(); // go.new's
+      let m = 0;
+      if (shape !== null && i < fast && !(rt.writeBarrier.enabled && (sliceDst !== null || sinkAddr !== 0))) {
+        const c = rt.curP !== null ? rt.curP.mcache : rt.mcache0!;
+        const s = c.alloc[shape.spc]!;
+        const g = sched.curG;
+        const assisted = rt.gcBlackenEnabled && rt.collector !== null && g !== null && !g.system;
+        const k = smallRunPlan(rt, c, s, dataSize, assisted ? g!.gcAssistBytes : null, fast - i);
+        if (k > 0) {
+          const first = smallRun.first;
+          // The safe points in the run do nothing until the clock reaches the scheduler's next poll or preemption.
+          const deadline = sched.catchingUp || g === null ? Infinity : Math.min(sched.pollAt, sched.schedwhen + forcePreemptNS);
+          const clock = p.clock;
+          const e = shape.elemsize;
+          const zero = s.needzero !== 0;
+          const off = shape.hasHeader ? 8 : 0;
+          const typeAddr = shape.hasHeader ? rt.types.addrOf(t) : 0;
+          const base = s.startAddr;
+          let split = false;
+          while (m < k) {
+            if (m > 0 && clock.now >= deadline) break;
+            const slot = base + (first + m) * e;
+            rt.chargeMalloc(dataSize, shape.noscan);
+            if (zero) {
+              const sm = s.mem as SlotMem | null;
+              if (sm !== null) new Uint8Array(sm.view.buffer, (first + m) * sm.stride, sm.stride).fill(0);
+              if (slot + e - base > s.touchedOff) {
+                rt.sys.touch(slot, e);
+                if (slot - base <= s.touchedOff) s.touchedOff = Math.ceil((slot + e - base) / 4096) * 4096;
+              }
+            }
+            rt.touchMemory(slot, e);
+            if (off !== 0) rt.mem.storeWord(slot, typeAddr);
+            m++;
+            if (sliceDst !== null) {
+              if (clock.now >= deadline) {
+                // go.set's safe point acts: the store waits for it.
+                split = true;
+                break;
+              }
+              rt.mem.storeWord(sliceDst.ptr + (from + i + m - 1) * 8, slot + off);
+            } else if (sinkAddr !== 0) rt.mem.storeWord(sinkAddr, slot + off);
+          }
+          smallRunCommit(rt, c, s, first, m, dataSize, shape.noscan ? null : t, shape.hasHeader);
+          if (assisted) g!.gcAssistBytes -= m * e;
+          last = base + (first + m - 1) * e + off;
+          i += m;
+          if (split) this.set(sliceDst, from + i - 1, new Ptr(ptrType, last));
+          continue;
+        }
+      }
+      last = newobject(rt, t);
+      if (sliceDst !== null) this.set(sliceDst, from + i, new Ptr(ptrType, last));
+      else if (sinkAddr !== 0) writePointer(rt, sinkAddr, last);
+      i++;
+    }
+    return n === 0 ? null : new Ptr(ptrType, last);
   }
 
   /** make([]T, len, cap) on the heap (makeslice). */

@@ -10,7 +10,7 @@
 // two words, malloc headers, heap bits — and no others, so a fresh
 // 600 MiB []byte raises VSZ, not RSS, as in Go.
 
-import { heapSetType, mallocHeaderSize } from './mbitmap.ts';
+import { heapSetType, mallocHeaderSize, writeHeapBitsSmall } from './mbitmap.ts';
 import type { MCache } from './mcache.ts';
 import type { SlotMem } from './memory.ts';
 import { sizeToClass } from './msize.ts';
@@ -161,4 +161,110 @@ export function newarray(rt: Runtime, typ: RType, n: number): number {
   const mem = typ.size * n;
   if (n < 0 || mem > maxAlloc || !Number.isSafeInteger(mem)) rt.panicAllocSize();
   return mallocgc(rt, mem, typ, true);
+}
+
+// ── runs of one small type (the bulk path under allocN) ─────────────────
+//
+// n calls of mallocgc(size, typ, true) for one small, non-tiny size mostly
+// take consecutive free slots of the P's current span, and most of what
+// each does is the slot's own bookkeeping: the allocCache bit, freeindex,
+// allocCount, its heap bits, allocate-black, the profile countdown and the
+// assist debt. smallRunPlan says how many of the next calls would do only
+// that (no refill, no assist, no sample, no refill of allocCache); the
+// caller does each call's clock-coupled work in order (the cost charge, the
+// zeroing's page touches, the cache model's touches, a malloc header's
+// store), and smallRunCommit then applies the bookkeeping of the calls it
+// made at once. The result is the state the calls one at a time leave.
+
+/** The span class, slot size and header of mallocgc(size, typ, …) for a small, non-tiny request; null for a tiny or large one. */
+export interface SmallShape {
+  readonly spc: number;
+  /** The slot size (the size class's), malloc header included. */
+  readonly elemsize: number;
+  readonly hasHeader: boolean;
+  readonly noscan: boolean;
+}
+
+export function smallShape(size: number, typ: RType | null): SmallShape | null {
+  const noscan = typ === null || typ.ptrdata === 0;
+  if (size === 0 || size > maxSmallSizeNoHeader || (noscan && size < tinySize)) return null;
+  const hasHeader = !noscan && size > minSizeForMallocHeader;
+  const sizeclass = sizeToClass(hasHeader ? size + mallocHeaderSize : size);
+  return { spc: (sizeclass << 1) | (noscan ? 1 : 0), elemsize: class_to_size[sizeclass]!, hasHeader, noscan };
+}
+
+/**
+ * How many of the next `max` mallocgc(dataSize, …) calls of this shape take
+ * consecutive slots of the current span `s` from its allocCache with
+ * nothing else happening: no assist (`assistBytes`, the goroutine's credit,
+ * or null when it pays none), no heap-profile sample, no span refill.
+ * Returns 0 when the next call is not such a call; smallRun.first is the
+ * first slot's index.
+ */
+export function smallRunPlan(rt: Runtime, c: MCache, s: MSpan, dataSize: number, assistBytes: number | null, max: number): number {
+  let lo = s.cacheLo;
+  let hi = s.cacheHi;
+  if (lo === 0 && hi === 0) return 0;
+  const tz = lo !== 0 ? 31 - Math.clz32(lo & -lo) : 63 - Math.clz32(hi & -hi);
+  const first = s.freeindex + tz;
+  // allocCache >> tz, then the run of ones at its bottom.
+  if (tz >= 32) {
+    lo = hi >>> (tz - 32);
+    hi = 0;
+  } else if (tz > 0) {
+    lo = (lo >>> tz) | (hi << (32 - tz));
+    hi >>>= tz;
+  }
+  const nlo = ~lo;
+  let ones: number;
+  if (nlo !== 0) ones = 31 - Math.clz32(nlo & -nlo);
+  else {
+    const nhi = ~hi;
+    ones = nhi !== 0 ? 32 + (31 - Math.clz32(nhi & -nhi)) : 64;
+  }
+  // Slots up to the next 64-slot boundary (allocCache covers no more) and within the span.
+  let k = Math.min(max, ones, ((first + 64) & ~63) - first, s.nelems - first);
+  const e = s.elemsize;
+  if (assistBytes !== null) {
+    // Call j deducts dataSize before its check, after j earlier calls took elemsize each.
+    const room = assistBytes - dataSize;
+    k = room < 0 ? 0 : Math.min(k, Math.floor(room / e) + 1);
+  }
+  if (rt.memProfileRate > 0) {
+    // Call j samples unless elemsize < nextSample − j·elemsize.
+    const ns = c.nextSample;
+    k = rt.memProfileRate === 1 || ns <= e ? 0 : Math.min(k, Math.ceil((ns - e) / e));
+  }
+  smallRun.first = first;
+  return k > 0 ? k : 0;
+}
+
+/** The first slot index of the last smallRunPlan's run (one shared record: no object per run). */
+export const smallRun = { first: 0 };
+
+/**
+ * The bookkeeping of m calls a smallRunPlan allowed, whose clock-coupled
+ * work the caller has done: the slots taken from allocCache, heap bits (or
+ * the scan size of headers already stored), allocate-black, the profile
+ * countdown. The goroutine's assist debt is the caller's (it knows the g).
+ */
+export function smallRunCommit(rt: Runtime, c: MCache, s: MSpan, first: number, m: number, dataSize: number, typ: RType | null, hasHeader: boolean): void {
+  if (m === 0) return;
+  const e = s.elemsize;
+  s.shiftAllocCache(first - s.freeindex + m);
+  const freeidx = first + m;
+  s.freeindex = freeidx;
+  s.allocCount += m;
+  // nextFree's slow path refills allocCache when a call ends at a 64-slot boundary.
+  if ((freeidx & 63) === 0 && freeidx !== s.nelems) s.refillAllocCache(freeidx >>> 3);
+  const base = s.startAddr + first * e;
+  const off = hasHeader ? mallocHeaderSize : 0;
+  if (typ !== null && typ.ptrdata !== 0) {
+    if (hasHeader) c.scanAlloc += m * e;
+    else for (let j = 0; j < m; j++) c.scanAlloc += writeHeapBitsSmall(s, base + j * e, dataSize, typ);
+  }
+  s.freeIndexForScan = freeidx;
+  if (rt.gcphase !== 0) for (let j = 0; j < m; j++) rt.gcmarknewobject(s, base + j * e + off);
+  if (rt.memProfileRate > 0) c.nextSample -= m * e;
+  rt.shouldhelpgc = false;
 }
