@@ -10,7 +10,7 @@ import { check, type Checked } from './check.ts';
 import { Source } from './diag.ts';
 import { emitProgram } from './emit.ts';
 import { type EscapeLine, type EscapeResult, analyzeEscapes } from './escape.ts';
-import { type Language, firstSyntaxError, parseGo } from './grammar.ts';
+import { type Language, type Node, firstSyntaxError, parseGo } from './grammar.ts';
 import { CompiledRt, Ref } from './rt.ts';
 
 export interface CompiledGo {
@@ -55,7 +55,7 @@ export function escapeLines(c: CompiledGo, inlining = false): string[] {
   const rows: { line: number; col: number; text: string }[] = [];
   for (const l of c.escapes.lines as EscapeLine[]) {
     if (!inlining && l.msg.startsWith('can inline')) continue;
-    const { line, col } = src.pos(l.node);
+    const { line, col } = goPos(src, l.node);
     const text = `${src.file}:${line}:${col}: ${l.msg}`;
     if (seen.has(text)) continue;
     seen.add(text);
@@ -63,4 +63,27 @@ export function escapeLines(c: CompiledGo, inlining = false): string[] {
   }
   rows.sort((a, b) => a.line - b.line || a.col - b.col);
   return rows.map((r) => r.text);
+}
+
+/** Where the gc compiler places an expression: a call at its "(", a selector at its ".", a binary expression at its operator. */
+function goPos(src: Source, n: Node): { line: number; col: number } {
+  const at = (x: Node | null, shift = 0): { line: number; col: number } | null => {
+    if (x === null) return null;
+    const p = src.pos(x);
+    return { line: p.line, col: p.col + shift };
+  };
+  switch (n.type) {
+    case 'call_expression':
+      return at(n.childForFieldName('arguments')) ?? src.pos(n);
+    case 'selector_expression':
+      return at(n.childForFieldName('field'), -1) ?? src.pos(n);
+    case 'binary_expression':
+      return at(n.childForFieldName('operator')) ?? src.pos(n);
+    case 'index_expression':
+    case 'slice_expression': {
+      const bracket = n.children.find((c) => c?.type === '[') ?? null;
+      return at(bracket) ?? src.pos(n);
+    }
+  }
+  return src.pos(n);
 }

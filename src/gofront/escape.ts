@@ -102,7 +102,34 @@ export function analyzeEscapes(c: Checked): EscapeResult {
     summaries.set(f, a.solve(false));
     if (r.inlinable.has(f)) new FuncAnalysis(c, f, summaries, r).buildAndSolveInlined();
   }
+  reportInlinedSites(c, r);
   return r;
+}
+
+/**
+ * An inlined body's allocations are reported again at each call site (the
+ * compiler analyses the inlined copy as part of the caller), with the
+ * decision for the copy.
+ */
+function reportInlinedSites(c: Checked, r: EscapeResult): void {
+  const sitesOf = new Map<FuncDecl, EscapeLine[]>();
+  for (const f of r.inlinable) {
+    const lo = f.node.startIndex;
+    const hi = f.node.endIndex;
+    sitesOf.set(f, r.lines.filter((l) => / (escapes to heap|does not escape)$/.test(l.msg) && l.node.startIndex >= lo && l.node.endIndex <= hi && !l.msg.startsWith('... ') && l.node.type !== 'identifier' || (l.node.type === 'call_expression' && l.node.startIndex >= lo && l.node.endIndex <= hi && / (escapes to heap|does not escape)$/.test(l.msg) && !l.msg.startsWith('... '))));
+  }
+  for (const f of c.funcs) {
+    for (const call of f.node.descendantsOfType('call_expression')) {
+      if (call === null) continue;
+      const fnNode = call.childForFieldName('function')!;
+      const o = fnNode.type === 'identifier' ? c.uses.get(fnNode.id) : undefined;
+      if (o?.kind !== 'func' || !r.inlinable.has(o.fn)) continue;
+      for (const l of sitesOf.get(o.fn) ?? []) {
+        const text = l.msg.replace(/ (escapes to heap|does not escape)$/, '');
+        r.lines.push({ node: call, msg: `${text} ${r.inlineHeapSites.has(l.node.id) ? 'escapes to heap' : 'does not escape'}` });
+      }
+    }
+  }
 }
 
 /** Callees before callers (recursive cycles in source order). */
@@ -146,7 +173,6 @@ class FuncAnalysis {
   private readonly locs = new Map<VarObj, Loc>();
   private readonly sites = new Map<number, Loc>();
   private readonly all: Loc[] = [];
-  private inlined = false;
 
   constructor(
     readonly c: Checked,
@@ -193,7 +219,6 @@ class FuncAnalysis {
   }
 
   buildAndSolveInlined(): void {
-    this.inlined = true;
     this.build();
     this.solve(true);
   }
@@ -318,6 +343,9 @@ class FuncAnalysis {
 
   /** The value of expression e flows to dst with `derefs` more dereferences (dst null: evaluated for effects). */
   private flow(dst: Loc | null, e: Node, derefs: number): void {
+    // A value without pointers carries no address anywhere: only its operands' effects matter.
+    const et = this.type(e);
+    if (dst !== null && et !== null && !et.pointers && e.type !== 'call_expression') return this.flow(null, e, 0);
     const sink = dst ?? this.newLoc('discard', null, null);
     switch (e.type) {
       case 'identifier': {
@@ -435,15 +463,17 @@ class FuncAnalysis {
           const first = pkg.path === 'fmt' && name === 'Println' ? 0 : name.endsWith('ln') ? 0 : 1;
           args.forEach((a, i) => {
             if (i < first) return this.flow(null, a, 0);
-            const info = this.c.exprs.get(a.id);
-            if (info?.value === undefined) {
-              const site = this.siteLoc(a);
-              this.edge(this.heap, site, -1);
-              this.flow(this.heap, a, 0);
-            }
+            // The interface conversion's copy: reported even for constants, which need no allocation.
+            const site = this.siteLoc(a);
+            this.edge(this.heap, site, -1);
+            this.flow(this.heap, a, 0);
           });
-          if (args.length > first) this.r.lines.push({ node: args[first]!, msg: '... argument does not escape', inlinedCopy: this.inlined } as EscapeLine);
+          if (args.length > first) this.r.lines.push({ node: e, msg: '... argument does not escape' });
           return;
+        }
+        if (pkg.path === 'runtime' && name === 'KeepAlive') {
+          // Converted to the interface parameter, which does not escape.
+          for (const a of args) if (this.type(a)?.kind !== Kind.Interface) this.r.lines.push({ node: a, msg: `${a.text} does not escape` });
         }
         for (const a of args) this.flow(null, a, 0);
       }
@@ -525,9 +555,10 @@ class FuncAnalysis {
     const work = [root];
     while (work.length > 0) {
       const l = work.pop()!;
+      // root = &l; l = x: l's address flows to the root, x's does not (the compiler bounds the base at 0).
+      const base = Math.max(l.dist, 0);
       for (const { src, derefs } of l.edges) {
-        let d = l.dist + derefs;
-        if (d < -1) d = -1; // an address of an address is still just an address
+        const d = base + derefs;
         // A location that escapes is a root of its own: what flows into it is found from there.
         if (l !== root && l.escapes && l.dist >= 0) continue;
         if (d < src.dist) {
@@ -548,7 +579,8 @@ class FuncAnalysis {
       }
       if (l.site !== null) {
         if (l.escapes) heapSites.add(l.site.id);
-        this.r.lines.push({ node: l.site, msg: `${siteText(l.site)} ${l.escapes ? 'escapes to heap' : 'does not escape'}` });
+        // An inlined copy's sites are reported at its call sites (reportInlinedSites).
+        if (!inlined) this.r.lines.push({ node: l.site, msg: `${siteText(l.site, this.c)} ${l.escapes ? 'escapes to heap' : 'does not escape'}` });
       }
     }
     if (inlined) return;
@@ -567,7 +599,15 @@ class FuncAnalysis {
 }
 
 /** How the compiler names an allocation site in -m lines: the expression, with literals' bodies elided. */
-function siteText(n: Node): string {
+function siteText(n: Node, c: Checked): string {
+  // Arguments of new and make are shown constant-folded: make([]byte, 629145600).
+  if (n.type === 'call_expression' && ['make', 'new'].includes(n.childForFieldName('function')!.text)) {
+    const args = named(n.childForFieldName('arguments')!).map((a) => {
+      const v = c.exprs.get(a.id)?.value;
+      return typeof v === 'number' ? String(v) : a.text;
+    });
+    return `${n.childForFieldName('function')!.text}(${args.join(', ')})`;
+  }
   if (n.type === 'unary_expression') {
     const x = named(n)[0]!;
     const inner = x.type === 'parenthesized_expression' ? named(x)[0]! : x;

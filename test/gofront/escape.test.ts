@@ -1,0 +1,67 @@
+// gomem build -m against the real compiler's go build -gcflags=-m on a
+// corpus (test/gofront/escape/*.go and the reality cases the front end
+// runs), scored on escape lines only: "escapes to heap", "does not escape",
+// "moved to heap", "leaking param". Inlining lines are not scored, nor the
+// lines of the standard library's inlined bodies ("func literal does not
+// escape" from log.Println). Needs Go; says SKIPPED without it.
+
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compileGoFile } from '../../src/cli/gosource.ts';
+import { escapeLines } from '../../src/gofront/compile.ts';
+
+function goAvailable(): boolean {
+  try {
+    execFileSync('go', ['version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const scored = /(escapes to heap|does not escape|moved to heap: |leaking param)/;
+
+function realLines(file: string): string[] {
+  const dir = dirname(file);
+  const args = basename(file) === 'main.go' ? ['build', '-gcflags=-m', '-o', '/dev/null', '.'] : ['build', '-gcflags=-m', '-o', '/dev/null', basename(file)];
+  const r = spawnSync('go', args, { cwd: dir, encoding: 'utf8', env: { ...process.env, GOFLAGS: '-mod=mod' } });
+  const prefix = `./${basename(file)}:`;
+  return r.stderr.split('\n').filter((l) => l.startsWith(prefix) && scored.test(l) && !l.includes('func literal'));
+}
+
+async function gomemLines(file: string): Promise<string[]> {
+  return escapeLines(await compileGoFile(file)).filter((l) => scored.test(l));
+}
+
+const corpusDir = resolve('test/gofront/escape');
+const corpus = [
+  ...readdirSync(corpusDir).filter((f) => f.endsWith('.go')).map((f) => join(corpusDir, f)),
+  ...['hello', 'bonus', 'blahdo', 'size-rounding', 'big-slice', 'append-growth', 'busy-loop'].map((c) => resolve(`reality/cases/${c}/main.go`)),
+];
+
+const hasGo = goAvailable();
+if (!hasGo) console.log('SKIPPED: escape analysis against go build -gcflags=-m (go is not installed)');
+
+describe.skipIf(!hasGo)('escape analysis against go build -gcflags=-m', () => {
+  it('matches the compiler on at least 95% of its escape lines, listing every mismatch', { timeout: 120_000 }, async () => {
+    let total = 0;
+    let matched = 0;
+    const mismatches: string[] = [];
+    for (const file of corpus) {
+      const real = realLines(file);
+      const ours = new Set(await gomemLines(file));
+      total += real.length;
+      for (const l of real) {
+        if (ours.has(l)) matched++;
+        else mismatches.push(`${file}: missing ${l}`);
+      }
+      for (const l of ours) if (!real.includes(l)) mismatches.push(`${file}: extra ${l}`);
+    }
+    console.log(`escape lines: ${matched}/${total} of the compiler's matched; ${mismatches.length} mismatches${mismatches.map((m) => `\n  ${m}`).join('')}`);
+    expect(total).toBeGreaterThan(40);
+    expect(matched / total).toBeGreaterThanOrEqual(0.95);
+    expect(mismatches).toEqual([]);
+  });
+});
