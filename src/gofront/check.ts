@@ -698,6 +698,8 @@ class Checker {
   private assign(n: Node, info: ExprInfo, t: GoType, context: string): void {
     if (isTuple(info.type)) throw this.src.error(n, `multiple-value ${n.text} (value of type ${this.typeStr(info.type)}) in single-value context`);
     if (info.value !== undefined && isUntyped(info.type)) {
+      const why = representError(info.value, info.type as unknown as GoType, t, n.text);
+      if (why !== null) throw this.src.error(n, /overflows|truncated/.test(why) ? why : `${why} in ${context}`);
       this.convertConst(n, info, t);
       return;
     }
