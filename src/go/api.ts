@@ -21,7 +21,6 @@
 // Blocking operations are generators: `yield* go.time.Sleep(2 * go.time.Second)`.
 
 import { mallocgc, newobject, smallRun, smallRunCommit, smallRunPlan, smallShape } from '../runtime/malloc.ts';
-import type { SlotMem } from '../runtime/memory.ts';
 import { memmoveNoHeapPointers, typedmemclr, typedslicecopy, writePointer } from '../runtime/mbarrier.ts';
 import { GoPanic } from '../runtime/panic.ts';
 import { forcePreemptNS, parkForever } from '../runtime/proc.ts';
@@ -29,6 +28,7 @@ import { scanType } from '../runtime/rtypes.ts';
 import type { G, GoroutineBody } from '../runtime/runtime2.ts';
 import { growsliceCap } from '../runtime/slice.ts';
 import type { RType } from '../runtime/type.ts';
+import { RunDst, runEnd, takeRun } from './alloc_n.ts';
 import { Chan } from './chan.ts';
 import { closureType } from './closure_sizes.ts';
 import { type FrameRef, FrameShape, type Locals, type SlotHolder, type SlotLayout, defineSlotAccessors, frameSlotAddr, kProc, kRec, kSlotAddr, layoutSlots, spillArg } from './frame.ts';
@@ -465,9 +465,12 @@ export class Go {
    *   go.allocN(t, n)             for i := 0; i < n; i++ { _ = new(T) }     for (…) go.new(t)
    *   go.allocN(t, n, s, from)    for i := 0; i < n; i++ { s[from+i] = new(T) }
    *                                                        for (…) go.set(s, from + i, go.new(t))
+   *   go.allocN(t, n, a, from)    for i := 0; i < n; i++ { a[from+i] = new(T) }
+   *                                                        for (…) go.set(a, from + i, go.new(t))
    *   go.allocN(t, n, p)          for i := 0; i < n; i++ { sink = new(T) }  for (…) g.sink = go.new(t)
-   * (p the variable's address, go.globalAddr(g, 'sink'), or a pointer to a
-   * pointer field or element; s a slice of pointers). Every safe point, GC
+   * (s a slice of pointers; a a pointer to an array of pointers, such as
+   * go.globalAddr(g, 'arr'); p the address of a pointer variable,
+   * go.globalAddr(g, 'sink'), or of a pointer field or element). Every safe point, GC
    * trigger, assist, sweep, profile sample, write barrier and charge of
    * virtual time happens where the loop has it, so the outputs are
    * byte-identical; only the work of simulating it is less. Returns the last
@@ -476,30 +479,39 @@ export class Go {
   allocN(t: GoType, n: number, dst: Slice | Ptr | null = null, from = 0): Ptr | null {
     if (!Number.isSafeInteger(n) || n < 0) throw new ApiMisuse(`gomem: allocN of ${n} objects; expected a whole number ≥ 0`);
     const ptrType = T.pointer(t);
-    let sliceDst: Slice | null = null;
+    const isPtr = (x: GoType): boolean => x.kind === Kind.Pointer || x.kind === Kind.UnsafePointer;
+    // The elements stored into (a slice, or an array through a pointer to it) and their base address and length; or one variable.
+    let elems: Slice | Ptr | null = null;
+    let elemsBase = 0;
+    let elemsLen = 0;
     let sinkAddr = 0;
     if (dst instanceof Slice) {
-      const k = dst.elem.kind;
-      if (k !== Kind.Pointer && k !== Kind.UnsafePointer) throw new ApiMisuse(`gomem: allocN into a ${dst.type.str}; expected a slice of pointers`);
-      sliceDst = dst;
+      if (!isPtr(dst.elem)) throw new ApiMisuse(`gomem: allocN into a ${dst.type.str}; expected a slice of pointers`);
+      elems = dst;
+      elemsBase = dst.ptr;
+      elemsLen = dst.len;
     } else if (dst instanceof Ptr) {
-      const k = dst.elem.kind;
-      if (k !== Kind.Pointer && k !== Kind.UnsafePointer) throw new ApiMisuse(`gomem: allocN into a ${dst.type.str}; expected a pointer to a pointer variable`);
-      sinkAddr = dst.addr;
-    }
+      const e = dst.elem;
+      if (e.kind === Kind.Array && isPtr(e.elem!)) {
+        elems = dst;
+        elemsBase = dst.addr;
+        elemsLen = e.len!;
+      } else if (isPtr(e)) sinkAddr = dst.addr;
+      else throw new ApiMisuse(`gomem: allocN into a ${dst.type.str}; expected a pointer to a pointer variable or to an array of pointers`);
+    } else if (dst !== null && dst !== undefined) throw new ApiMisuse('gomem: allocN into something other than a slice or a pointer');
     const p = this.p;
     const rt = p.rt;
     const sched = p.sched as unknown as SchedPoll;
     const shape = smallShape(t.size, t);
     const dataSize = t.size;
-    // A slice element out of range panics at its store, after its object is made: that object and any after it take the loop's own path.
-    const fast = sliceDst === null ? n : from < 0 || !Number.isSafeInteger(from) ? 0 : Math.max(0, Math.min(n, sliceDst.len - from));
+    // An element out of range panics at its store, after its object is made: that object and any after it take the loop's own path.
+    const fast = elems === null ? n : from < 0 || !Number.isSafeInteger(from) ? 0 : Math.max(0, Math.min(n, elemsLen - from));
     let last = 0;
     let i = 0;
     while (i < n) {
       this.safePoint(); // go.new's
       let m = 0;
-      if (shape !== null && i < fast && !(rt.writeBarrier.enabled && (sliceDst !== null || sinkAddr !== 0))) {
+      if (shape !== null && i < fast) {
         const c = rt.curP !== null ? rt.curP.mcache : rt.mcache0!;
         const s = c.alloc[shape.spc]!;
         const g = sched.curG;
@@ -509,47 +521,23 @@ export class Go {
           const first = smallRun.first;
           // The safe points in the run do nothing until the clock reaches the scheduler's next poll or preemption.
           const deadline = sched.catchingUp || g === null ? Infinity : Math.min(sched.pollAt, sched.schedwhen + forcePreemptNS);
-          const clock = p.clock;
           const e = shape.elemsize;
-          const zero = s.needzero !== 0;
-          const off = shape.hasHeader ? 8 : 0;
           const typeAddr = shape.hasHeader ? rt.types.addrOf(t) : 0;
+          const dstKind = elems !== null ? RunDst.Slice : sinkAddr !== 0 ? RunDst.Sink : RunDst.None;
+          const dstAddr = elems !== null ? elemsBase + (from + i) * 8 : sinkAddr;
+          m = takeRun(p, s, first, k, e, dataSize, shape.noscan, typeAddr, deadline, dstKind, dstAddr);
+          const split = runEnd.split;
           const base = s.startAddr;
-          let split = false;
-          while (m < k) {
-            if (m > 0 && clock.now >= deadline) break;
-            const slot = base + (first + m) * e;
-            rt.chargeMalloc(dataSize, shape.noscan);
-            if (zero) {
-              const sm = s.mem as SlotMem | null;
-              if (sm !== null) new Uint8Array(sm.view.buffer, (first + m) * sm.stride, sm.stride).fill(0);
-              if (slot + e - base > s.touchedOff) {
-                rt.sys.touch(slot, e);
-                if (slot - base <= s.touchedOff) s.touchedOff = Math.ceil((slot + e - base) / 4096) * 4096;
-              }
-            }
-            rt.touchMemory(slot, e);
-            if (off !== 0) rt.mem.storeWord(slot, typeAddr);
-            m++;
-            if (sliceDst !== null) {
-              if (clock.now >= deadline) {
-                // go.set's safe point acts: the store waits for it.
-                split = true;
-                break;
-              }
-              rt.mem.storeWord(sliceDst.ptr + (from + i + m - 1) * 8, slot + off);
-            } else if (sinkAddr !== 0) rt.mem.storeWord(sinkAddr, slot + off);
-          }
           smallRunCommit(rt, c, s, first, m, dataSize, shape.noscan ? null : t, shape.hasHeader);
           if (assisted) g!.gcAssistBytes -= m * e;
-          last = base + (first + m - 1) * e + off;
+          last = base + (first + m - 1) * e + (shape.hasHeader ? 8 : 0);
           i += m;
-          if (split) this.set(sliceDst, from + i - 1, new Ptr(ptrType, last));
+          if (split) this.set(elems, from + i - 1, new Ptr(ptrType, last));
           continue;
         }
       }
       last = newobject(rt, t);
-      if (sliceDst !== null) this.set(sliceDst, from + i, new Ptr(ptrType, last));
+      if (elems !== null) this.set(elems, from + i, new Ptr(ptrType, last));
       else if (sinkAddr !== 0) writePointer(rt, sinkAddr, last);
       i++;
     }

@@ -10,7 +10,7 @@
 // two words, malloc headers, heap bits — and no others, so a fresh
 // 600 MiB []byte raises VSZ, not RSS, as in Go.
 
-import { heapSetType, mallocHeaderSize, writeHeapBitsSmall } from './mbitmap.ts';
+import { heapSetType, mallocHeaderSize, writeHeapBitsSmallN } from './mbitmap.ts';
 import type { MCache } from './mcache.ts';
 import type { SlotMem } from './memory.ts';
 import { sizeToClass } from './msize.ts';
@@ -168,12 +168,12 @@ export function newarray(rt: Runtime, typ: RType, n: number): number {
 // n calls of mallocgc(size, typ, true) for one small, non-tiny size mostly
 // take consecutive free slots of the P's current span, and most of what
 // each does is the slot's own bookkeeping: the allocCache bit, freeindex,
-// allocCount, its heap bits, allocate-black, the profile countdown and the
-// assist debt. smallRunPlan says how many of the next calls would do only
+// allocCount, its heap bits, the profile countdown and the assist debt. smallRunPlan says how many of the next calls would do only
 // that (no refill, no assist, no sample, no refill of allocCache); the
 // caller does each call's clock-coupled work in order (the cost charge, the
 // zeroing's page touches, the cache model's touches, a malloc header's
-// store), and smallRunCommit then applies the bookkeeping of the calls it
+// store; allocate-black too, which a store's write barrier reads), and
+// smallRunCommit then applies the rest of the bookkeeping of the calls it
 // made at once. The result is the state the calls one at a time leave.
 
 /** The span class, slot size and header of mallocgc(size, typ, …) for a small, non-tiny request; null for a tiny or large one. */
@@ -244,9 +244,10 @@ export const smallRun = { first: 0 };
 
 /**
  * The bookkeeping of m calls a smallRunPlan allowed, whose clock-coupled
- * work the caller has done: the slots taken from allocCache, heap bits (or
- * the scan size of headers already stored), allocate-black, the profile
- * countdown. The goroutine's assist debt is the caller's (it knows the g).
+ * work the caller has done (and allocate-black, which the stores' write
+ * barrier must see): the slots taken from allocCache, heap bits (or the
+ * scan size of headers already stored), the profile countdown. The
+ * goroutine's assist debt is the caller's (it knows the g).
  */
 export function smallRunCommit(rt: Runtime, c: MCache, s: MSpan, first: number, m: number, dataSize: number, typ: RType | null, hasHeader: boolean): void {
   if (m === 0) return;
@@ -258,13 +259,11 @@ export function smallRunCommit(rt: Runtime, c: MCache, s: MSpan, first: number, 
   // nextFree's slow path refills allocCache when a call ends at a 64-slot boundary.
   if ((freeidx & 63) === 0 && freeidx !== s.nelems) s.refillAllocCache(freeidx >>> 3);
   const base = s.startAddr + first * e;
-  const off = hasHeader ? mallocHeaderSize : 0;
   if (typ !== null && typ.ptrdata !== 0) {
     if (hasHeader) c.scanAlloc += m * e;
-    else for (let j = 0; j < m; j++) c.scanAlloc += writeHeapBitsSmall(s, base + j * e, dataSize, typ);
+    else c.scanAlloc += m * writeHeapBitsSmallN(s, base, m, dataSize, typ);
   }
   s.freeIndexForScan = freeidx;
-  if (rt.gcphase !== 0) for (let j = 0; j < m; j++) rt.gcmarknewobject(s, base + j * e + off);
   if (rt.memProfileRate > 0) c.nextSample -= m * e;
   rt.shouldhelpgc = false;
 }

@@ -46,12 +46,11 @@ function writeBits32(a: Uint32Array, pos: number, n: number, v: number): void {
   }
 }
 
-/**
- * writeHeapBitsSmall: records the pointer layout of the object at x
- * (dataSize bytes of typ, possibly an array of typ) and returns its scan size.
- */
-export function writeHeapBitsSmall(s: MSpan, x: number, dataSize: number, typ: RType): number {
-  const bits = s.elemsize / 8;
+/** An object's pointer bits, low and high 32 of its (at most 64) words, and its scan size (heapBitsSmallPattern). */
+const pattern = { lo: 0, hi: 0, scanSize: 0 };
+
+/** The pointer layout of dataSize bytes of typ (possibly an array of typ) as writeHeapBitsSmall records it, into `pattern`. */
+function heapBitsSmallPattern(dataSize: number, typ: RType): void {
   let scanSize = typ.ptrdata;
   let lo: number;
   let hi: number;
@@ -78,11 +77,35 @@ export function writeHeapBitsSmall(s: MSpan, x: number, dataSize: number, typ: R
       scanSize += typ.size;
     }
   }
-  const o = (x - s.startAddr) / 8;
+  pattern.lo = lo;
+  pattern.hi = hi;
+  pattern.scanSize = scanSize;
+}
+
+/**
+ * writeHeapBitsSmall: records the pointer layout of the object at x
+ * (dataSize bytes of typ, possibly an array of typ) and returns its scan size.
+ */
+export function writeHeapBitsSmall(s: MSpan, x: number, dataSize: number, typ: RType): number {
+  return writeHeapBitsSmallN(s, x, 1, dataSize, typ);
+}
+
+/**
+ * writeHeapBitsSmall for m objects of the same type in consecutive slots
+ * from x (the bulk path's runs): the layout is worked out once. Returns one
+ * object's scan size.
+ */
+export function writeHeapBitsSmallN(s: MSpan, x: number, m: number, dataSize: number, typ: RType): number {
+  heapBitsSmallPattern(dataSize, typ);
+  const { lo, hi } = pattern;
+  const bits = s.elemsize / 8;
   const hb = s.heapBits!;
-  writeBits32(hb, o, Math.min(bits, 32), lo);
-  if (bits > 32) writeBits32(hb, o + 32, bits - 32, hi);
-  return scanSize;
+  let o = (x - s.startAddr) / 8;
+  for (let j = 0; j < m; j++, o += bits) {
+    writeBits32(hb, o, Math.min(bits, 32), lo);
+    if (bits > 32) writeBits32(hb, o + 32, bits - 32, hi);
+  }
+  return pattern.scanSize;
 }
 
 /** Reads the pointer bit of the word at address p of a small scan span. */

@@ -1,11 +1,12 @@
 // alloc_n.test.ts has teeth: with the bulk path's run planning made to
-// ignore the goroutine's assist credit, or the heap-profile countdown, the
-// same workloads give different outputs from the one-at-a-time loops.
+// ignore the goroutine's assist credit or the heap-profile countdown, or its
+// runs made to go through safe points where the scheduler would act, the
+// same workload gives different outputs from the one-at-a-time loops.
 
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type Workload, outputsText, runWorkload } from './helpers/alloc_n_program.ts';
 
-const mutation = vi.hoisted(() => ({ skipAssist: false, skipSample: false }));
+const mutation = vi.hoisted(() => ({ skipAssist: false, skipSample: false, skipSafePoints: false }));
 
 vi.mock('../../src/runtime/malloc.ts', async (importOriginal) => {
   const orig = await importOriginal<typeof import('../../src/runtime/malloc.ts')>();
@@ -19,6 +20,13 @@ vi.mock('../../src/runtime/malloc.ts', async (importOriginal) => {
     }
   };
   return { ...orig, smallRunPlan };
+});
+
+vi.mock('../../src/go/alloc_n.ts', async (importOriginal) => {
+  const orig = await importOriginal<typeof import('../../src/go/alloc_n.ts')>();
+  const takeRun: typeof orig.takeRun = (p, s, first, k, e, dataSize, noscan, typeAddr, deadline, dst, dstAddr) =>
+    orig.takeRun(p, s, first, k, e, dataSize, noscan, typeAddr, mutation.skipSafePoints ? Infinity : deadline, dst, dstAddr);
+  return { ...orig, takeRun };
 });
 
 /** Runs of thousands of small objects through several GC cycles, with heap-profile sampling on. */
@@ -45,6 +53,7 @@ describe('mutations of the bulk path are caught', () => {
   afterEach(() => {
     mutation.skipAssist = false;
     mutation.skipSample = false;
+    mutation.skipSafePoints = false;
   });
 
   it('unmutated, the two runs agree', () => {
@@ -53,6 +62,11 @@ describe('mutations of the bulk path are caught', () => {
 
   it('a run that takes objects past the one that must assist', () => {
     mutation.skipAssist = true;
+    expect(same()).toBe(false);
+  }, 60_000);
+
+  it('a run that goes through a safe point where the scheduler acts (another P runs, or sysmon preempts)', () => {
+    mutation.skipSafePoints = true;
     expect(same()).toBe(false);
   }, 60_000);
 

@@ -35,8 +35,8 @@ export const allocTypes: readonly GoType[] = [
 ];
 
 export type Op =
-  /** n objects of allocTypes[t]: dropped, stored in a fresh slice (from `from`, `over` elements past its end), or in the sink variable. */
-  | { op: 'bulk'; t: number; n: number; dst: 'none' | 'slice' | 'sink'; slot: number; from: number; over: number }
+  /** n objects of allocTypes[t]: dropped, stored in a fresh slice (from `from`, `over` elements past its end), in a global array (from `from`), or in the sink variable. */
+  | { op: 'bulk'; t: number; n: number; dst: 'none' | 'slice' | 'sink' | 'array'; slot: number; from: number; over: number }
   /** One other allocation in between: a []byte of `size` bytes, kept in keep slot `slot` or dropped. */
   | { op: 'other'; size: number; slot: number; keep: boolean }
   /** Let go of a kept slot. */
@@ -53,7 +53,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
       op: fc.constant('bulk' as const),
       t: fc.nat(allocTypes.length - 1),
       n: fc.oneof(fc.nat(3), fc.nat(200), fc.nat(3000)),
-      dst: fc.constantFrom('none' as const, 'slice' as const, 'sink' as const),
+      dst: fc.constantFrom('none' as const, 'slice' as const, 'sink' as const, 'array' as const),
       slot: fc.nat(slots - 1),
       from: fc.nat(20),
       over: fc.oneof({ weight: 12, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 3 }) }),
@@ -92,9 +92,10 @@ export function workloadProgram(w: Workload, bulk: boolean): Program {
     memProfile: true,
     *main(go) {
       const ptrs = T.slice(T.unsafePointer);
-      const g = go.globals({ k0: ptrs, k1: ptrs, k2: ptrs, k3: ptrs, b0: T.slice(T.byte), b1: T.slice(T.byte), b2: T.slice(T.byte), b3: T.slice(T.byte), sink: T.unsafePointer, done: T.chan(T.int) });
+      const g = go.globals({ k0: ptrs, k1: ptrs, k2: ptrs, k3: ptrs, b0: T.slice(T.byte), b1: T.slice(T.byte), b2: T.slice(T.byte), b3: T.slice(T.byte), sink: T.unsafePointer, arr: T.array(T.unsafePointer, 3000), done: T.chan(T.int) });
       const gv = g as unknown as Record<string, unknown>;
       const sinkAddr = go.globalAddr(g, 'sink');
+      const arrAddr = go.globalAddr(g, 'arr');
       go.locals('main.main', {}, 64);
       function* run(x: Go, ops: readonly Op[]): GoroutineBody {
         for (const o of ops) {
@@ -108,6 +109,8 @@ export function workloadProgram(w: Workload, bulk: boolean): Program {
                 for (let i = 0; i < m; i++) bulk ? x.allocN(t, o.n) : x.new(t);
               } else if (o.dst === 'sink') {
                 for (let i = 0; i < m; i++) bulk ? x.allocN(t, o.n, sinkAddr) : (g.sink = x.new(t));
+              } else if (o.dst === 'array') {
+                for (let i = 0; i < m; i++) bulk ? x.allocN(t, o.n, arrAddr, o.from) : x.set(arrAddr, o.from + i, x.new(t));
               } else {
                 const s = x.make(ptrs, Math.max(0, o.from + o.n - o.over));
                 gv[`k${o.slot}`] = s;
