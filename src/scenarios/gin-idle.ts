@@ -39,7 +39,7 @@ const serveAllocs: readonly Alloc[] = [
 /** count objects of `size` bytes: pointer-free ones as byte arrays, the others as pointer words (their exact layout does not matter here). */
 function alloc(go: Go, size: number, count: number, noscan: boolean): void {
   const t = noscan ? go.T.array(go.T.byte, size) : go.T.array(go.T.unsafePointer, size / 8);
-  for (let i = 0; i < count; i++) go.new(t);
+  go.allocN(t, count);
 }
 
 export default defineProgram({

@@ -15,13 +15,13 @@ import { binaryOf, initsOf, liveOf } from './binaries.ts';
 
 const sizes = [1, 8, 9, 17, 33, 100, 1025, 4097, 32769, 40000];
 
-/** One size: 1000 objects made by alloc() and stored in the global array keep[si] (their holders). */
-function step(go: Go, size: number, keep: Ptr, alloc: () => unknown, objSize?: number): void {
+/** One size: 1000 objects made and stored in the global array keep[si] (their holders) by fill(keep). */
+function step(go: Go, size: number, keep: Ptr, fill: (keep: Ptr) => void, objSize?: number): void {
   let ms = go.runtime.ReadMemStats();
   const heap0 = ms.HeapAlloc;
   const total0 = ms.TotalAlloc;
   const mallocs0 = ms.Mallocs;
-  for (let i = 0; i < 1000; i++) go.set(keep, i, alloc());
+  fill(keep);
   ms = go.runtime.ReadMemStats();
   go.extra('size', size);
   if (objSize !== undefined) go.extra('obj_size', objSize);
@@ -46,7 +46,7 @@ export const sizeRounding = defineProgram({
     go.checkpoint('start');
     sizes.forEach((size, si) => {
       // keep[si][i] = make([]byte, size)
-      step(go, size, go.addr(keep, si), () => go.make(byteSlice, size));
+      step(go, size, go.addr(keep, si), (k) => { for (let i = 0; i < 1000; i++) go.set(k, i, go.make(byteSlice, size)); });
     });
   },
 });
@@ -74,7 +74,7 @@ export const sizeRoundingScan = defineProgram({
       const t = scanStruct(go, objSizes[size]!);
       // var kN [1000]*sN: a global array of pointers.
       const g = go.globals({ k: T.array(T.pointer(t), 1000) });
-      step(go, size, go.globalAddr(g, 'k'), () => go.new(t), t.size);
+      step(go, size, go.globalAddr(g, 'k'), (k) => go.allocN(t, 1000, k), t.size); // for i := range k { k[i] = new(sN) }, in bulk
     });
   },
 });
