@@ -5,11 +5,60 @@
 import { Kind, type GoType } from '../go/types.ts';
 import type { ConstVal } from './objects.ts';
 
-export function parseIntLit(text: string): number {
+export function parseIntLit(text: string): number | bigint {
   const t = text.replace(/_/g, '');
-  if (/^0[oO]/.test(t)) return parseInt(t.slice(2), 8);
-  if (/^0[0-7]+$/.test(t)) return parseInt(t.slice(1), 8);
-  return Number(t);
+  const n = /^0[0-7]+$/.test(t) ? BigInt(`0o${t.slice(1)}`) : BigInt(t.replace(/^0O/, '0o').replace(/^0X/, '0x').replace(/^0B/, '0b'));
+  return exact(n);
+}
+
+/** An integer constant as a number when a double holds it exactly, else as a bigint. */
+export function exact(n: bigint): number | bigint {
+  return n >= -9007199254740991n && n <= 9007199254740991n ? Number(n) : n;
+}
+
+function isInt(v: ConstVal): v is number | bigint {
+  return typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v));
+}
+
+/** Integer constant arithmetic in BigInt, exact at any size. */
+function bigBinary(op: string, x: bigint, y: bigint): ConstVal | undefined {
+  switch (op) {
+    case '+':
+      return exact(x + y);
+    case '-':
+      return exact(x - y);
+    case '*':
+      return exact(x * y);
+    case 'int/':
+      return exact(x / y);
+    case '%':
+      return exact(x % y);
+    case '<<':
+      return exact(x << y);
+    case '>>':
+      return exact(x >> y);
+    case '&':
+      return exact(x & y);
+    case '|':
+      return exact(x | y);
+    case '^':
+      return exact(x ^ y);
+    case '&^':
+      return exact(x & ~y);
+    case '==':
+      return x === y;
+    case '!=':
+      return x !== y;
+    case '<':
+      return x < y;
+    case '<=':
+      return x <= y;
+    case '>':
+      return x > y;
+    case '>=':
+      return x >= y;
+  }
+  return undefined;
 }
 
 const escapes: Record<string, string> = { a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\', "'": "'", '"': '"' };
@@ -84,8 +133,12 @@ export function constBinary(op: string, a: ConstVal, b: ConstVal): ConstVal {
         return a !== b;
     }
   }
-  const x = a as number;
-  const y = b as number;
+  if (isInt(a) && isInt(b) && (typeof a === 'bigint' || typeof b === 'bigint' || ['*', '<<', '&', '|', '^', '&^'].includes(op))) {
+    const r = bigBinary(op, BigInt(a), BigInt(b));
+    if (r !== undefined) return r;
+  }
+  const x = Number(a);
+  const y = Number(b);
   switch (op) {
     case '+':
       return x + y;
@@ -130,14 +183,14 @@ export function constBinary(op: string, a: ConstVal, b: ConstVal): ConstVal {
 export function constUnary(op: string, a: ConstVal, t: GoType | null): ConstVal {
   switch (op) {
     case '-':
-      return -(a as number);
+      return typeof a === 'bigint' ? exact(-a) : -(a as number);
     case '+':
       return a;
     case '!':
       return !a;
     case '^': {
-      if (t !== null && t.kind >= Kind.Uint && t.kind <= Kind.Uintptr) return Number(BigInt.asUintN(t.size * 8, ~BigInt(a as number)));
-      return -(a as number) - 1;
+      if (t !== null && t.kind >= Kind.Uint && t.kind <= Kind.Uintptr) return exact(BigInt.asUintN(t.size * 8, ~BigInt(a as number)));
+      return exact(~BigInt(a as number));
     }
   }
   throw new Error(`constant operator ${op}`);

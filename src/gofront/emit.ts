@@ -483,6 +483,7 @@ class Emitter {
   private constant(v: unknown, t: CType): string {
     if (typeof v === 'string') return this.lit(v);
     if (typeof v === 'boolean') return String(v);
+    if (typeof v === 'bigint') return `${v}n`;
     if (typeof v === 'number') {
       if (!isTuple(t) && !isUntyped(t) && isStringType(t)) return this.lit(String(v));
       return Object.is(v, -0) ? '0' : String(v);
@@ -611,7 +612,9 @@ class Emitter {
         return `(${l} ${op} ${r})`;
       case '==':
       case '!=':
-        return isStringType(t) ? `${op === '!=' ? '!' : ''}$rt.strEq(${l}, ${r})` : `(${l} ${op}= ${r})`;
+        if (isStringType(t)) return `${op === '!=' ? '!' : ''}$rt.strEq(${l}, ${r})`;
+        // A 64-bit integer is a number or (beyond 2^53) a bigint: == compares them by value.
+        return isIntegerType(t) ? `(${l} ${op} ${r})` : `(${l} ${op}= ${r})`;
       case '<':
       case '<=':
       case '>':
@@ -625,44 +628,21 @@ class Emitter {
     }
   }
 
-  /** Integer arithmetic wraps at the type's width; floats are IEEE doubles. */
+  /** Integer arithmetic wraps at the type's width (64-bit types exactly, through rt's helpers); floats are IEEE doubles. */
   private arith(op: string, l: string, r: string, t: GoType): string {
     if (isFloatType(t)) {
       const e = `(${l} ${op} ${r})`;
       return under(t).kind === Kind.Float32 ? `Math.fround${e}` : e;
     }
-    let e: string;
-    switch (op) {
-      case '/':
-        e = `$rt.div(${l}, ${r})`;
-        break;
-      case '%':
-        e = `$rt.mod(${l}, ${r})`;
-        break;
-      case '<<':
-        e = `$rt.shl(${l}, ${r})`;
-        break;
-      case '>>':
-        e = `$rt.shr(${l}, ${r})`;
-        break;
-      case '&':
-        e = `$rt.and(${l}, ${r})`;
-        break;
-      case '|':
-        e = `$rt.or(${l}, ${r})`;
-        break;
-      case '^':
-        e = `$rt.xor(${l}, ${r})`;
-        break;
-      case '&^':
-        e = `$rt.and(${l}, -1 - ${r})`;
-        break;
-      default:
-        e = `(${l} ${op} ${r})`;
-    }
+    const signed = !isUnsigned(t);
+    const fn: Record<string, string> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '%': 'mod', '<<': 'shl', '>>': 'shr', '&': 'and', '|': 'or', '^': 'xor' };
     const bits = under(t).size * 8;
-    if (bits >= 64 || under(t).kind === Kind.Uintptr) return e;
-    return `$rt.wrap(${e}, ${bits}, ${!isUnsigned(t)})`;
+    if (op === '&^') return this.arith('&', l, this.arith('^', '-1', r, t), t);
+    if (bits >= 64) return `$rt.${fn[op]}(${l}, ${r}, ${signed})`;
+    // Narrow types: exact in a double except a 32-bit product, which Math.imul keeps exact.
+    if (op === '*' && bits === 32) return `$rt.wrap(Math.imul(${l}, ${r}), 32, ${signed})`;
+    const e = ['+', '-', '*'].includes(op) ? `(${l} ${op} ${r})` : `$rt.${fn[op]}(${l}, ${r}, ${signed})`;
+    return `$rt.wrap(${e}, ${bits}, ${signed})`;
   }
 
   private unary(n: Node): string {
@@ -719,9 +699,10 @@ class Emitter {
     if (isIntegerType(t)) {
       const bits = under(t).size * 8;
       const trunc = isFloatType(from) ? `Math.trunc(${v})` : v;
-      if (bits >= 64) return isUnsigned(t) && !isUnsigned(from) ? `$rt.wrap(${trunc}, 64, false)` : trunc;
+      if (bits >= 64) return isIntegerType(from) && isUnsigned(from) === isUnsigned(t) && under(from).size === 8 ? trunc : `$rt.to64(${trunc}, ${!isUnsigned(t)})`;
       return `$rt.wrap(${trunc}, ${bits}, ${!isUnsigned(t)})`;
     }
+    if (isFloatType(t) && isIntegerType(from)) return under(t).kind === Kind.Float32 ? `Math.fround(Number(${v}))` : `Number(${v})`;
     if (under(t).kind === Kind.Float32) return `Math.fround(${v})`;
     return v;
   }

@@ -25,8 +25,8 @@ export function isTuple(t: CType): t is Tuple {
   return 'tuple' in t;
 }
 
-/** A constant's value: integers and floats as numbers, strings, booleans. */
-export type ConstVal = number | string | boolean;
+/** A constant's value: integers as numbers (bigints beyond 2^53, exact), floats as numbers, strings, booleans. */
+export type ConstVal = number | bigint | string | boolean;
 
 export interface VarObj {
   readonly kind: 'var';

@@ -17,6 +17,11 @@ export class Ref {
   ) {}
 }
 
+/** A bigint back to a number when it is exact as one. */
+function norm(x: bigint): number | bigint {
+  return x >= -9007199254740991n && x <= 9007199254740991n ? Number(x) : x;
+}
+
 /** A deep copy of a struct or array value held in JS (Go assigns them by value). */
 export function clone<V>(v: V): V {
   if (Array.isArray(v)) return v.map(clone) as V;
@@ -119,44 +124,126 @@ export class CompiledRt {
     return new Slice(s.type, s.len === 0 && lo === 0 ? s.ptr : s.ptr + lo * s.elem.size, h - lo, m - lo);
   }
 
-  /** Integer division: truncated, and a panic on zero. */
-  div(a: number, b: number): number {
-    if (b === 0) throw new GoPanic('runtime error: integer divide by zero');
-    return Math.trunc(a / b);
-  }
-
-  mod(a: number, b: number): number {
-    if (b === 0) throw new GoPanic('runtime error: integer divide by zero');
-    return a % b;
-  }
-
-  /** An int64 result wrapped as Go wraps it (exact only below 2^53, as all of gomem's ints). */
-  wrap(v: number, bits: number, signed: boolean): number {
-    if (bits >= 53) return v;
+  /** A narrow integer result wrapped as Go wraps it (int8 … uint32; operands are exact numbers). */
+  wrap(v: number | bigint, bits: number, signed: boolean): number {
+    if (typeof v === 'bigint') return Number(signed ? BigInt.asIntN(bits, v) : BigInt.asUintN(bits, v));
     const m = 2 ** bits;
     let x = ((v % m) + m) % m;
     if (signed && x >= m / 2) x -= m;
     return x;
   }
 
-  shl(a: number, b: number): number {
-    return a * 2 ** b;
+  /** A 64-bit integer in its type: a number while exact (below 2^53), else a bigint. */
+  to64(v: number | bigint, signed: boolean): number | bigint {
+    if (typeof v === 'number') {
+      if (Number.isSafeInteger(v) && (signed || v >= 0)) return v;
+      v = BigInt(Math.trunc(v));
+    }
+    return norm(signed ? BigInt.asIntN(64, v) : BigInt.asUintN(64, v));
   }
 
-  shr(a: number, b: number): number {
-    return Math.floor(a / 2 ** b);
+  /**
+   * 64-bit integer arithmetic (int, int64, uint, uint64, uintptr), exact as
+   * Go's: numbers on the fast path, BigInt when a value or the result
+   * leaves the safe range (an LCG's uint64 state, a hash).
+   */
+  add(a: number | bigint, b: number | bigint, signed: boolean): number | bigint {
+    if (typeof a === 'number' && typeof b === 'number') {
+      const r = a + b;
+      if (Number.isSafeInteger(r) && (signed || r >= 0)) return r;
+    }
+    return this.big('+', a, b, signed);
   }
 
-  and(a: number, b: number): number {
-    return Number(BigInt(a) & BigInt(b));
+  sub(a: number | bigint, b: number | bigint, signed: boolean): number | bigint {
+    if (typeof a === 'number' && typeof b === 'number') {
+      const r = a - b;
+      if (Number.isSafeInteger(r) && (signed || r >= 0)) return r;
+    }
+    return this.big('-', a, b, signed);
   }
 
-  or(a: number, b: number): number {
-    return Number(BigInt(a) | BigInt(b));
+  mul(a: number | bigint, b: number | bigint, signed: boolean): number | bigint {
+    if (typeof a === 'number' && typeof b === 'number') {
+      const r = a * b;
+      if (Number.isSafeInteger(r) && (signed || r >= 0)) return r;
+    }
+    return this.big('*', a, b, signed);
   }
 
-  xor(a: number, b: number): number {
-    return Number(BigInt(a) ^ BigInt(b));
+  div(a: number | bigint, b: number | bigint, signed = true): number | bigint {
+    if (b === 0 || b === 0n) throw new GoPanic('runtime error: integer divide by zero');
+    if (typeof a === 'number' && typeof b === 'number') return Math.trunc(a / b);
+    return this.big('/', a, b, signed);
+  }
+
+  mod(a: number | bigint, b: number | bigint, signed = true): number | bigint {
+    if (b === 0 || b === 0n) throw new GoPanic('runtime error: integer divide by zero');
+    if (typeof a === 'number' && typeof b === 'number') return a % b;
+    return this.big('%', a, b, signed);
+  }
+
+  shl(a: number | bigint, b: number | bigint, signed = true): number | bigint {
+    if (typeof a === 'number' && typeof b === 'number') {
+      const r = a * 2 ** b;
+      if (Number.isSafeInteger(r) && (signed || r >= 0)) return r;
+    }
+    return this.big('<<', a, b, signed);
+  }
+
+  shr(a: number | bigint, b: number | bigint, signed = true): number | bigint {
+    if (typeof a === 'number' && typeof b === 'number') return Math.floor(a / 2 ** b);
+    return this.big('>>', a, b, signed);
+  }
+
+  and(a: number | bigint, b: number | bigint, signed = true): number | bigint {
+    return this.big('&', a, b, signed);
+  }
+
+  or(a: number | bigint, b: number | bigint, signed = true): number | bigint {
+    return this.big('|', a, b, signed);
+  }
+
+  xor(a: number | bigint, b: number | bigint, signed = true): number | bigint {
+    return this.big('^', a, b, signed);
+  }
+
+  private big(op: string, a: number | bigint, b: number | bigint, signed: boolean): number | bigint {
+    const x = BigInt(a);
+    const y = BigInt(b);
+    let r: bigint;
+    switch (op) {
+      case '+':
+        r = x + y;
+        break;
+      case '-':
+        r = x - y;
+        break;
+      case '*':
+        r = x * y;
+        break;
+      case '/':
+        r = x / y;
+        break;
+      case '%':
+        r = x % y;
+        break;
+      case '<<':
+        r = y >= 64n ? 0n : x << y;
+        break;
+      case '>>':
+        r = x >> (y > 64n ? 64n : y);
+        break;
+      case '&':
+        r = x & y;
+        break;
+      case '|':
+        r = x | y;
+        break;
+      default:
+        r = x ^ y;
+    }
+    return norm(signed ? BigInt.asIntN(64, r) : BigInt.asUintN(64, r));
   }
 
   /** Go's string comparison: by bytes. */

@@ -117,6 +117,11 @@ export function representError(v: ConstVal, from: Untyped | GoType, t: GoType, t
   if (isFloatType(t)) return null;
   const r = intRanges[u.kind];
   if (r !== undefined) {
+    if (typeof v === 'bigint') {
+      const lo = u.kind >= Kind.Uint ? 0n : -(2n ** BigInt(u.size * 8 - 1));
+      const hi = u.kind >= Kind.Uint ? 2n ** BigInt(u.size * 8) - 1n : 2n ** BigInt(u.size * 8 - 1) - 1n;
+      return v < lo || v > hi ? `cannot use ${text} (untyped int constant ${v}) as ${t.str} value (overflows)` : null;
+    }
     if (!Number.isInteger(v)) return `cannot use ${text} (untyped float constant) as ${t.str} value in assignment (truncated)`;
     if (v < r[0] || v > r[1]) return `cannot use ${text} (untyped int constant ${v}) as ${t.str} value (overflows)`;
     return null;

@@ -66,3 +66,27 @@ describe('busy-loop from its Go source', () => {
     expect(spins).toBe(954 * 2 ** 20);
   });
 });
+
+/**
+ * Cases whose loops run long enough that the Go source's loop cost (1 ns an
+ * iteration) moves the collector's timing against the twins: the same
+ * allocations (TotalAlloc, Mallocs at every checkpoint), a different
+ * moment for each cycle (Alloc, Frees, NextGC within 1%).
+ */
+describe('Go source with the twins\' allocations and nearby GC timing', () => {
+  for (const name of ['live-heap-gogc100', 'alloc-churn']) {
+    it(name, { timeout: 120_000 }, async () => {
+      const { twin, go } = await runBoth(name);
+      expect(go.stdout).toBe(twin.stdout);
+      expect(go.checkpoints.map((c) => c.name)).toEqual(twin.checkpoints.map((c) => c.name));
+      twin.checkpoints.forEach((t, i) => {
+        const g = go.checkpoints[i]!;
+        expect([t.name, g.memstats.TotalAlloc, g.memstats.Mallocs]).toEqual([t.name, t.memstats.TotalAlloc, t.memstats.Mallocs]);
+        for (const f of ['HeapAlloc', 'NextGC', 'HeapSys']) {
+          const rel = Math.abs((g.memstats[f] as number) / (t.memstats[f] as number) - 1);
+          expect({ checkpoint: t.name, field: f, within1pct: rel < 0.01 }).toEqual({ checkpoint: t.name, field: f, within1pct: true });
+        }
+      });
+    });
+  }
+});
