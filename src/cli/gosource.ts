@@ -44,7 +44,8 @@ export async function loadGoProgram(spec: string): Promise<Program> {
     name: file === 'main' ? dir : file,
     description: `Go source ${spec}`,
     checkpointHelper: usesCheckpoint,
-    ...(twin !== null ? { binary: binaryOf(twin), inits: initsOf(twin), live: liveOf(twin) } : {}),
+    // The twin's command line and files are the case's (os.Args, the file it reads).
+    ...(twin !== null ? { binary: binaryOf(twin), inits: initsOf(twin), live: liveOf(twin), args: scenarios.get(twin)!.args, files: scenarios.get(twin)!.files, memProfile: scenarios.get(twin)!.memProfile } : {}),
   };
   return compiled.program(base);
 }

@@ -108,6 +108,15 @@ export const stdPackages: Readonly<Record<string, StdPackage>> = {
       NumCPU: fn([], [T.int], () => `go.runtime.NumCPU()`),
     },
   },
+  'runtime/debug': {
+    name: 'debug',
+    members: {
+      FreeOSMemory: fn([], [], () => `yield* go.debug.FreeOSMemory()`, { blocking: true }),
+      SetGCPercent: fn([T.int], [T.int], (a) => `go.debug.SetGCPercent(${a[0]})`),
+      // Go's int64 limit: the API answers a bigint, made exact again for compiled code.
+      SetMemoryLimit: fn([T.int64], [T.int64], (a) => `$rt.to64(go.debug.SetMemoryLimit(${a[0]}), true)`),
+    },
+  },
   'gomem/reality/checkpoint': {
     name: 'checkpoint',
     members: {

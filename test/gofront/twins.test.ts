@@ -30,10 +30,11 @@ const differs: Record<string, Record<string, string[]>> = {
   // The twin runs the first 600 MiB fill as go.fill too, but keeps the slice in a slot the
   // Go source's frame does not have once b is dead: the collector frees more in the Go source.
   'big-slice-gc': { after_full_touch: ['Alloc', 'Frees', 'HeapAlloc', 'HeapSys', 'HeapIdle', 'HeapInuse', 'HeapObjects', 'NextGC'], after_300mb: ['NextGC'], after_300mb_sleep1s: ['NextGC'], exit: ['NextGC'] },
+  'big-slice-freeos': { after_full_touch: ['Alloc', 'Frees', 'HeapAlloc', 'HeapSys', 'HeapIdle', 'HeapInuse', 'HeapObjects', 'NextGC'], after_300mb: ['NextGC'], after_300mb_sleep1s: ['NextGC'], exit: ['NextGC'] },
 };
 
 /** Cases the reality harness runs with GODEBUG=gctrace=1. */
-const gctrace = new Set(['blahdo-gctrace', 'size-rounding-gctrace', 'big-slice-gc']);
+const gctrace = new Set(['blahdo-gctrace', 'size-rounding-gctrace', 'big-slice-gc', 'big-slice-freeos', 'append-growth-gctrace', 'alloc-churn-gctrace']);
 
 describe('Go source through the front end against the hand-written twins', () => {
   for (const [name, known] of Object.entries(differs)) {
@@ -74,15 +75,25 @@ describe('busy-loop from its Go source', () => {
  * moment for each cycle (Alloc, Frees, NextGC within 1%).
  */
 describe('Go source with the twins\' allocations and nearby GC timing', () => {
-  for (const name of ['live-heap-gogc100', 'alloc-churn']) {
+  // HeapSys within 1% everywhere; the live heap and the goal too where the timing allows (idle-after-burst's
+  // thirty seconds of 64 KiB requests every 10 ms meet each cycle at a different request).
+  const near: Record<string, string[]> = {
+    'live-heap-gogc100': ['HeapAlloc', 'NextGC', 'HeapSys'],
+    'alloc-churn': ['HeapAlloc', 'NextGC', 'HeapSys'],
+    // HeapSys at after_round_1..4, recorded medians: 37.5, 50.1, 58.4, 58.5 MB; the twin: 37.5, 58.5, 58.4, 58.5;
+    // the Go source: 37.5, 37.5, 45.9, 45.8 (it stores the slice at every append, so outgrown arrays die sooner).
+    'append-growth-gctrace': [],
+    'idle-after-burst': ['HeapSys'],
+  };
+  for (const [name, fieldsNear] of Object.entries(near)) {
     it(name, { timeout: 120_000 }, async () => {
-      const { twin, go } = await runBoth(name);
+      const { twin, go } = await runBoth(name, gctrace.has(name) ? { GODEBUG: 'gctrace=1' } : {});
       expect(go.stdout).toBe(twin.stdout);
       expect(go.checkpoints.map((c) => c.name)).toEqual(twin.checkpoints.map((c) => c.name));
       twin.checkpoints.forEach((t, i) => {
         const g = go.checkpoints[i]!;
         expect([t.name, g.memstats.TotalAlloc, g.memstats.Mallocs]).toEqual([t.name, t.memstats.TotalAlloc, t.memstats.Mallocs]);
-        for (const f of ['HeapAlloc', 'NextGC', 'HeapSys']) {
+        for (const f of fieldsNear) {
           const rel = Math.abs((g.memstats[f] as number) / (t.memstats[f] as number) - 1);
           expect({ checkpoint: t.name, field: f, within1pct: rel < 0.01 }).toEqual({ checkpoint: t.name, field: f, within1pct: true });
         }
