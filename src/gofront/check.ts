@@ -9,7 +9,7 @@ import { Kind, T, type GoType } from '../go/types.ts';
 import type { Node } from './grammar.ts';
 import type { Source } from './diag.ts';
 import { type CType, type ExprInfo, type FuncDecl, type Obj, type PkgObj, type VarObj, isTuple, isUntyped } from './objects.ts';
-import { stdPackages } from './stdlib.ts';
+import { stdMethods, stdPackages } from './stdlib.ts';
 import {
   assignable, defaultType, identical, isBoolType, isFloatType, isIntegerType, isInterface, isNumeric, isStringType, isUnsigned,
   representError, under, universe, untypedBool, untypedFloat, untypedInt, untypedNil, untypedRune, untypedString,
@@ -977,6 +977,7 @@ class Checker {
         const m = this.pkgMember(operand, field);
         if (m.kind === 'func') return { type: m.sig };
         if (m.kind === 'const') return { type: m.type, value: m.value };
+        if (m.kind === 'var') return { type: m.type };
         throw this.src.error(n, `${n.text} (type) is not an expression`);
       }
     }
@@ -1144,7 +1145,12 @@ class Checker {
         this.exprs.set(inner.id, { type: m.sig });
         return { kind: 'std', sig: m.sig, name: inner.text, blocking: m.blocking ?? false };
       }
-      throw this.src.unsupported(fnNode, 'method calls');
+      const recv = this.valueType(operand, this.expr(operand));
+      const field = inner.childForFieldName('field')!;
+      const m = stdMethods[recv.str]?.[field.text];
+      if (m === undefined) throw this.src.unsupported(fnNode, 'method calls');
+      this.exprs.set(inner.id, { type: m.sig });
+      return { kind: 'std', sig: m.sig, name: inner.text, blocking: m.blocking ?? false };
     }
     if (['slice_type', 'pointer_type', 'array_type', 'map_type', 'qualified_type', 'parenthesized_type', 'channel_type', 'interface_type'].includes(inner.type)) {
       return { kind: 'type', type: this.typeExpr(inner) };

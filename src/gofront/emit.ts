@@ -21,7 +21,7 @@ import type { Node } from './grammar.ts';
 import type { Checked } from './check.ts';
 import type { Source } from './diag.ts';
 import { type CType, type ExprInfo, type FuncDecl, type Obj, type VarObj, isTuple, isUntyped } from './objects.ts';
-import { stdPackages } from './stdlib.ts';
+import { type StdFunc, stdMethods, stdPackages } from './stdlib.ts';
 import { isFloatType, isIntegerType, isStringType, isUnsigned, under } from './universe.ts';
 import type { EscapeResult } from './escape.ts';
 import { frameSize } from './frames.ts';
@@ -145,7 +145,7 @@ class Emitter {
       body.push(`${this.jsName(v)} = go.new(${this.typeRef(v.type)});`);
       if (!inlined) body.push(`$f.${this.jsName(v)} = ${this.jsName(v)};`);
     }
-    body.push(this.block(f.node.childForFieldName('body')!));
+    body.push(inlined ? this.block(f.node.childForFieldName('body')!) : this.bodyWithLiveness(f, slotVars));
     const star = this.gen ? '*' : '';
     const inner = `function${star} (${['$f', ...params].join(', ')}) {\n${body.join('\n')}\n}`;
     if (inlined) {
@@ -155,6 +155,37 @@ class Emitter {
     const slots = slotVars.map((v) => `${this.jsName(v)}: ${heapSet.has(v) ? this.typeRef({ ...v.type, kind: Kind.Pointer } as GoType) && this.ptrTypeRef(v.type) : this.typeRef(v.type)}`);
     const extra = frameSize(f, slotVars, heapSet);
     return `const ${this.fnName(f)} = go.func('${f.name}', { ${slots.join(', ')} }, ${inner}, ${extra});`;
+  }
+
+  /**
+   * The body, with each pointer slot cleared after the top-level statement
+   * that uses its variable last: the compiler's stack maps only hold live
+   * slots, so the collector frees what a dead variable still points to
+   * (read-file's `b = b[0:]; runtime.GC()`).
+   */
+  private bodyWithLiveness(f: FuncDecl, slotVars: readonly VarObj[]): string {
+    const b = f.node.childForFieldName('body')!;
+    const list = named(b).find((c) => c.type === 'statement_list');
+    const stmts = list ? named(list) : [];
+    const last = new Map<VarObj, number>();
+    const tracked = new Set(slotVars.filter((v) => !v.result));
+    stmts.forEach((s, i) => {
+      const walk = (n: Node): void => {
+        if (n.type === 'identifier') {
+          const o = this.c.uses.get(n.id) ?? this.c.defs.get(n.id);
+          if (o?.kind === 'var' && tracked.has(o)) last.set(o, i);
+        }
+        for (const c of n.namedChildren) if (c) walk(c);
+      };
+      walk(s);
+    });
+    const out: string[] = [];
+    stmts.forEach((s, i) => {
+      out.push(this.stmt(s));
+      const dead = [...last].filter(([, at]) => at === i).map(([v]) => v);
+      if (dead.length > 0 && i < stmts.length - 1) out.push(dead.map((v) => `$f.${this.jsName(v)} = null;`).join(' '));
+    });
+    return `{\n${out.join('\n')}\n}`;
   }
 
   private ptrTypeRef(t: GoType): string {
@@ -536,7 +567,14 @@ class Emitter {
         return this.unary(n);
       case 'call_expression':
         return this.call(n);
-      case 'selector_expression':
+      case 'selector_expression': {
+        const pkg = this.c.uses.get(n.childForFieldName('operand')!.id);
+        if (pkg?.kind === 'pkg') {
+          const m = stdPackages[pkg.path]!.members[n.childForFieldName('field')!.text]!;
+          if (m.kind === 'var') return m.emit();
+        }
+        return this.readPlace(this.readablePlace(n));
+      }
       case 'index_expression':
         if (n.type === 'index_expression' && isStringType(this.typeOf(n.childForFieldName('operand')!))) throw this.src.unsupported(n, 'indexing strings');
         return this.readPlace(this.readablePlace(n));
@@ -734,6 +772,19 @@ class Emitter {
         const m = stdPackages[o.path]!.members[inner.childForFieldName('field')!.text]!;
         if (m.kind === 'type') return this.convert(args[0]!, m.type);
         if (m.kind !== 'func') throw this.src.error(n, `cannot call ${inner.text}`);
+        return this.stdCall(m, args, []);
+      }
+      const recv = this.typeOf(operand);
+      const method = stdMethods[recv.str]?.[inner.childForFieldName('field')!.text];
+      if (method !== undefined) return this.stdCall(method, args, [this.expr(operand)]);
+    }
+    throw this.src.unsupported(n, 'this kind of call');
+  }
+
+  /** A call of the standard library: its arguments converted to its parameters, then its own code. */
+  private stdCall(m: StdFunc, args: Node[], recv: string[]): string {
+    {
+      {
         const ps = m.sig.params!;
         const vals = args.map((a, i) => {
           const pt = m.sig.variadic && i >= ps.length - 1 ? ps[ps.length - 1]!.elem! : ps[i]!;
@@ -742,11 +793,10 @@ class Emitter {
           if (under(pt).kind === Kind.Interface && typeof k === 'string') return JSON.stringify(k);
           return this.value(a, pt);
         });
-        const code = m.emit(vals, args.map((a) => this.info(a).type), this);
+        const code = m.emit([...recv, ...vals], args.map((a) => this.info(a).type), this);
         return m.blocking ? `(${code})` : code;
       }
     }
-    throw this.src.unsupported(n, 'this kind of call');
   }
 
   private builtin(n: Node, name: string, args: Node[]): string {

@@ -17,6 +17,14 @@ export class Ref {
   ) {}
 }
 
+/** An error value of the standard library (its Error() text): what a failed API call threw. */
+export class GoErrorValue {
+  constructor(readonly message: string) {}
+  toString(): string {
+    return this.message;
+  }
+}
+
 /** A bigint back to a number when it is exact as one. */
 function norm(x: bigint): number | bigint {
   return x >= -9007199254740991n && x <= 9007199254740991n ? Number(x) : x;
@@ -43,6 +51,7 @@ export class CompiledRt {
 
   /** x.k / x[k] through a pointer or a slice. */
   get(x: Ptr | Slice | Ref | null, k: string | number): unknown {
+    if (Array.isArray(x)) return (x as unknown[])[k as number];
     if (x instanceof Ref) return (x.get() as Record<string | number, unknown>)[k];
     return this.go.get(x as Ptr | Slice | null, k);
   }
@@ -92,6 +101,28 @@ export class CompiledRt {
     else if (m === null) nilDeref();
     // A MemStats on the heap: only the fields a program reads are stored.
     else for (const k of ['Alloc', 'TotalAlloc', 'Sys', 'Mallocs', 'Frees', 'HeapAlloc', 'HeapSys', 'HeapIdle', 'HeapInuse', 'HeapReleased', 'HeapObjects', 'StackInuse', 'StackSys', 'NextGC', 'NumGC']) this.go.set(m, k, out[k]);
+  }
+
+  /** (v, err) of a call the API makes by throwing a JS Error on failure. */
+  attempt(f: () => unknown): [unknown, GoErrorValue | null] {
+    try {
+      return [f(), null];
+    } catch (e) {
+      if (e instanceof GoPanic || !(e instanceof Error) || e.constructor !== Error) throw e;
+      return [null, new GoErrorValue(e.message)];
+    }
+  }
+
+  /** err of a call returning only an error. */
+  attempt1(f: () => unknown): GoErrorValue | null {
+    return this.attempt(f)[1];
+  }
+
+  private argStrings: unknown[] | null = null;
+
+  /** os.Args as Go strings (the program's command line). */
+  args(): unknown[] {
+    return (this.argStrings ??= this.go.p.argv.map((a) => this.go.p.literal(a)));
   }
 
   /** A []int64's elements, for checkpoint.ExtraInts. */

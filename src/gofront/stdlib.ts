@@ -23,6 +23,7 @@ export interface StdFunc {
 }
 export type StdMember =
   | StdFunc
+  | StdVar
   | { readonly kind: 'type'; readonly type: GoType }
   | { readonly kind: 'const'; readonly type: CType; readonly value: ConstVal };
 
@@ -31,7 +32,19 @@ export interface StdPackage {
   readonly members: Readonly<Record<string, StdMember>>;
 }
 
+/** A package variable (os.Args): read through an emitted expression. */
+export interface StdVar {
+  readonly kind: 'var';
+  readonly type: GoType;
+  readonly emit: () => string;
+}
+
 const any = T.interface();
+const err = T.error;
+const byteSlice = T.slice(T.byte);
+/** *os.File: the API's File object, whose heap address is the pointer. */
+const osFile = T.named(T.struct([['file', T.pointer(T.uintptr)]]), 'os.File');
+const osFilePtr = T.pointer(osFile);
 const anys = T.slice(any);
 const u64 = T.uint64;
 
@@ -76,6 +89,8 @@ export const stdPackages: Readonly<Record<string, StdPackage>> = {
   log: {
     name: 'log',
     members: {
+      Fatal: fn([anys], [], (a) => `go.log.Fatal(${printArgs(a)})`, { variadic: true }),
+      Fatalf: fn([T.string, anys], [], (a) => `go.log.Fatal(go.fmt.Sprintf(${a[0]}.text, ${printArgs(a.slice(1))}).text)`, { variadic: true }),
       Println: fn([anys], [], (a) => `go.log.Println(${printArgs(a)})`, { variadic: true }),
       Printf: fn([T.string, anys], [], (a) => `go.log.Printf(${a[0]}.text, ${printArgs(a.slice(1))})`, { variadic: true }),
     },
@@ -108,6 +123,30 @@ export const stdPackages: Readonly<Record<string, StdPackage>> = {
       NumCPU: fn([], [T.int], () => `go.runtime.NumCPU()`),
     },
   },
+  os: {
+    name: 'os',
+    members: {
+      File: { kind: 'type', type: osFile },
+      Args: { kind: 'var', type: T.slice(T.string), emit: () => `$rt.args()` },
+      Open: fn([T.string], [osFilePtr, err], (a) => `$rt.attempt(() => go.os.Open(${a[0]}.text))`),
+      ReadFile: fn([T.string], [byteSlice, err], (a) => `$rt.attempt(() => go.os.ReadFile(${a[0]}.text))`),
+      Getpid: fn([], [T.int], () => `go.os.Getpid()`),
+      Exit: fn([T.int], [], (a) => `go.os.Exit(${a[0]})`),
+    },
+  },
+  syscall: {
+    name: 'syscall',
+    members: {
+      PROT_NONE: { kind: 'const', type: T.int, value: 0 },
+      PROT_READ: { kind: 'const', type: T.int, value: 1 },
+      PROT_WRITE: { kind: 'const', type: T.int, value: 2 },
+      PROT_EXEC: { kind: 'const', type: T.int, value: 4 },
+      MAP_SHARED: { kind: 'const', type: T.int, value: 1 },
+      MAP_PRIVATE: { kind: 'const', type: T.int, value: 2 },
+      Mmap: fn([T.int, T.int64, T.int, T.int, T.int], [byteSlice, err], (a) => `$rt.attempt(() => go.syscall.Mmap(${a.join(', ')}))`),
+      Munmap: fn([byteSlice], [err], (a) => `$rt.attempt1(() => go.syscall.Munmap(${a[0]}))`),
+    },
+  },
   'runtime/debug': {
     name: 'debug',
     members: {
@@ -128,5 +167,14 @@ export const stdPackages: Readonly<Record<string, StdPackage>> = {
       ExtraString: fn([T.string, T.string], [], (a) => `go.extra(${a[0]}.text, ${a[1]}.text)`),
       ExtraInts: fn([T.string, T.slice(T.int64)], [], (a) => `go.extra(${a[0]}.text, $rt.ints(${a[1]}))`),
     },
+  },
+};
+
+/** Methods of the standard library's types, by the receiver's type string. */
+export const stdMethods: Readonly<Record<string, Readonly<Record<string, StdFunc>>>> = {
+  '*os.File': {
+    Read: fn([byteSlice], [T.int, err], (a) => `$rt.attempt(() => go.os.Read(${a[0]}, ${a[1]}))`),
+    Close: fn([], [err], (a) => `$rt.attempt1(() => go.os.Close(${a[0]}))`),
+    Fd: fn([], [T.uintptr], (a) => `${a[0]}.Fd()`),
   },
 };
