@@ -478,14 +478,29 @@ class Checker {
         throw this.src.unsupported(s, 'labels');
       case 'goto_statement':
         throw this.src.unsupported(s, 'goto');
-      case 'go_statement':
-        throw this.src.unsupported(s, 'go statements');
+      case 'go_statement': {
+        const call = named(s)[0]!;
+        if (call.type !== 'call_expression') throw this.src.error(s, 'expression in go must be function call');
+        const fnNode = call.childForFieldName('function')!;
+        const o = fnNode.type === 'identifier' ? this.scope.lookup(fnNode.text) : undefined;
+        if (o?.kind !== 'func') throw this.src.unsupported(s, 'go statements other than go f(args) of a function of the program');
+        this.expr(call);
+        return;
+      }
       case 'defer_statement':
         throw this.src.unsupported(s, 'defer');
       case 'select_statement':
         throw this.src.unsupported(s, 'select');
-      case 'send_statement':
-        throw this.src.unsupported(s, 'channel sends');
+      case 'send_statement': {
+        const chNode = s.childForFieldName('channel')!;
+        const ct = this.valueType(chNode, this.expr(chNode));
+        if (under(ct).kind !== Kind.Chan) throw this.src.error(s, `invalid operation: cannot send to non-channel ${chNode.text} (variable of type ${this.typeStr(ct)})`);
+        if (under(ct).dir === 'recv') throw this.src.error(s, `invalid operation: cannot send to receive-only channel ${chNode.text} (variable of type ${this.typeStr(ct)})`);
+        const v = s.childForFieldName('value')!;
+        this.assign(v, this.expr(v, under(ct).elem!), under(ct).elem!, 'send');
+        this.fn!.blocking = true;
+        return;
+      }
       case 'type_switch_statement':
         throw this.src.unsupported(s, 'type switches');
       case 'type_declaration':
@@ -927,7 +942,14 @@ class Checker {
       if (under(t).kind !== Kind.Pointer) throw this.src.error(n, `invalid operation: cannot indirect ${x.text} (${this.describe(info)})`);
       return { type: under(t).elem! };
     }
-    if (op === '<-') throw this.src.unsupported(n, 'channel receives');
+    if (op === '<-') {
+      const info = this.expr(x);
+      const ct = this.valueType(x, info);
+      if (under(ct).kind !== Kind.Chan) throw this.src.error(n, `invalid operation: cannot receive from non-channel ${x.text} (${this.describe(info)})`);
+      if (under(ct).dir === 'send') throw this.src.error(n, `invalid operation: cannot receive from send-only channel ${x.text} (${this.describe(info)})`);
+      this.fn!.blocking = true;
+      return { type: under(ct).elem! };
+    }
     const info = this.expr(x, hint);
     if (isTuple(info.type)) throw this.src.error(x, 'multiple-value in single-value context');
     if (op === '!') {
@@ -1257,7 +1279,11 @@ class Checker {
         const t = this.typeArg(args[0]!);
         const u = under(t);
         if (u.kind === Kind.Map) throw this.src.unsupported(n, 'maps');
-        if (u.kind === Kind.Chan) throw this.src.unsupported(n, 'channels');
+        if (u.kind === Kind.Chan) {
+          if (args.length > 2) throw this.src.error(args[2]!, `invalid operation: ${n.text} expects 1 or 2 arguments; found ${args.length}`);
+          if (args[1]) this.intIndex(args[1], null);
+          return { type: t };
+        }
         if (u.kind !== Kind.Slice) throw this.src.error(args[0]!, `invalid argument: cannot make ${args[0]!.text}; type must be slice, map, or channel`);
         if (args.length < 2) throw this.src.error(n, `invalid operation: ${n.text} expects 2 or 3 arguments; found 1`);
         for (const a of args.slice(1)) this.intIndex(a, null);
@@ -1298,6 +1324,12 @@ class Checker {
         for (const a of args) this.valueType(a, this.exprs.get(a.id)!.type === t ? this.exprs.get(a.id)! : { ...this.exprs.get(a.id)! });
         for (const a of args) if (typed && isUntyped(this.exprs.get(a.id)!.type)) this.convertConst(a, this.exprs.get(a.id)!, typed.type as GoType);
         return { type: t };
+      }
+      case 'close': {
+        need(1);
+        const t = this.valueType(args[0]!, this.expr(args[0]!));
+        if (under(t).kind !== Kind.Chan) throw this.src.error(args[0]!, `invalid operation: non-chan argument ${args[0]!.text} (variable of type ${this.typeStr(t)})`);
+        return { type: { tuple: [] } };
       }
       case 'panic': {
         need(1);

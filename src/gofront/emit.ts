@@ -254,8 +254,30 @@ class Emitter {
         return 'continue;';
       case 'expression_switch_statement':
         return this.switchStmt(s);
+      case 'send_statement': {
+        const ch = s.childForFieldName('channel')!;
+        return `yield* ${this.expr(ch)}.send(${this.value(s.childForFieldName('value')!, under(this.typeOf(ch)).elem!)});`;
+      }
+      case 'go_statement':
+        return this.goStmt(named(s)[0]!);
     }
     throw this.src.unsupported(s, s.type.replace(/_/g, ' '));
+  }
+
+  /**
+   * go f(args): the arguments are evaluated now and written on the new
+   * goroutine's first frame (newproc), where the pointerful ones are roots.
+   */
+  private goStmt(call: Node): string {
+    const fnNode = call.childForFieldName('function')!;
+    const f = (this.c.uses.get(fnNode.id) as { fn: FuncDecl }).fn;
+    const args = named(call.childForFieldName('arguments')!);
+    const vals = args.map((a, i) => this.value(a, f.sig.params![i]!));
+    const names = vals.map((_, i) => `a${i}`);
+    const fnJs = this.fnName(f);
+    const body = this.isGen(f) ? `${fnJs}(${names.map((n) => `$a.${n}`).join(', ')})` : `(function* () { ${fnJs}(${names.map((n) => `$a.${n}`).join(', ')}); })()`;
+    const argSpec = vals.map((v, i) => `a${i}: [${this.typeRef(f.sig.params![i]!)}, ${v}]`).join(', ');
+    return `go.go('${f.name}', (_go, $a) => ${body}${argSpec ? `, { args: { ${argSpec} } }` : ''});`;
   }
 
   private ifStmt(s: Node): string {
@@ -692,6 +714,7 @@ class Emitter {
       return this.addrOf(inner);
     }
     if (op === '*') return `$rt.load(${this.expr(x)})`;
+    if (op === '<-') return `(yield* ${this.expr(x)}.recv())`;
     if (op === '!') return `!${this.expr(x)}`;
     if (op === '-') return this.arith('-', '0', this.expr(x), this.typeOf(n));
     if (op === '^') return this.arith('^', '-1', this.expr(x), this.typeOf(n));
@@ -813,8 +836,11 @@ class Emitter {
         if (this.esc.heapSites.has(n.id) || (this.inlined && this.esc.inlineHeapSites.has(n.id))) return `go.new(${this.typeRef(t)})`;
         return `((o) => new $Ref(() => o, (v) => { o = v; }))(${this.zero(t)})`;
       }
+      case 'close':
+        return `${this.expr(args[0]!)}.close()`;
       case 'make': {
         const t = this.c.typeNodes.get(args[0]!.id)!;
+        if (under(t).kind === Kind.Chan) return `go.makeChan(${this.typeRef(t)}, ${args[1] ? this.value(args[1], null) : '0'})`;
         const len = this.value(args[1]!, null);
         const cap = args[2] ? this.value(args[2], null) : len;
         // A slice that does not escape lives in the frame in Go; gomem allocates every slice's array on the heap for now.

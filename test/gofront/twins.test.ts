@@ -32,6 +32,15 @@ const differs: Record<string, Record<string, string[]>> = {
   'big-slice-gc': { after_full_touch: ['Alloc', 'Frees', 'HeapAlloc', 'HeapSys', 'HeapIdle', 'HeapInuse', 'HeapObjects', 'NextGC'], after_300mb: ['NextGC'], after_300mb_sleep1s: ['NextGC'], exit: ['NextGC'] },
   'big-slice-freeos': { after_full_touch: ['Alloc', 'Frees', 'HeapAlloc', 'HeapSys', 'HeapIdle', 'HeapInuse', 'HeapObjects', 'NextGC'], after_300mb: ['NextGC'], after_300mb_sleep1s: ['NextGC'], exit: ['NextGC'] },
   'mmap-file': {},
+  // Frames sized from their locals (grow: 208 bytes against the twin's 240 from -S) make the parked
+  // stacks' scan work, and so the goal, smaller; after the exits the Go source's HeapObjects (1,394)
+  // is nearer the recording's median (1,399) than the twin's (1,329).
+  'stack-release': {
+    after_gc_parked: ['HeapSys', 'HeapIdle', 'NextGC'],
+    after_exit: ['Alloc', 'TotalAlloc', 'Mallocs', 'HeapAlloc', 'HeapObjects', 'NextGC'],
+    after_gc_exited: ['Alloc', 'TotalAlloc', 'Mallocs', 'Frees', 'HeapAlloc', 'HeapSys', 'HeapIdle', 'HeapInuse', 'HeapReleased', 'HeapObjects', 'StackInuse', 'StackSys'],
+    exit: ['Alloc', 'TotalAlloc', 'Mallocs', 'Frees', 'HeapAlloc', 'HeapSys', 'HeapIdle', 'HeapInuse', 'HeapReleased', 'HeapObjects', 'StackInuse', 'StackSys'],
+  },
   // The twin reads into a slice its frame keeps; the Go source's frame drops b after its last use.
   'read-file': Object.fromEntries(
     [['after_read', ['Alloc', 'Frees', 'HeapAlloc', 'HeapSys', 'HeapIdle', 'HeapInuse', 'HeapObjects', 'NextGC']], ...['after_index_reads', 'after_close'].map((c) => [c, ['Alloc', 'Frees', 'HeapAlloc', 'HeapIdle', 'HeapInuse', 'HeapObjects', 'NextGC']]), ...['after_gc', 'exit'].map((c) => [c, ['HeapIdle', 'HeapInuse']])],
