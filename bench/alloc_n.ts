@@ -2,7 +2,8 @@
 // the one-at-a-time loop it stands for, on the same workload in the same
 // invocation: ns of host time per object, and their ratio (bulk over loop,
 // lower is better). Each side is a whole gomem process run in this one
-// (GOGC=100, GOMAXPROCS=1, the cost model on as always, gctrace=1), timed
+// (GOMAXPROCS=1, the cost model on as always, gctrace=1; GOGC=100, or off
+// for the _gcoff cases, which leave the allocation path alone), timed
 // around the allocation loop only: allocator, sweeping and GC cycles the
 // loop triggers, memory contents, kernel and cost model, and the program
 // API's safe points and stores on both sides. Five rounds alternate the
@@ -19,6 +20,7 @@ const rounds = 5;
 
 interface Case {
   name: string;
+  gogc: string;
   type: GoType;
   n: number;
   dst: 'none' | 'slice' | 'sink';
@@ -28,10 +30,12 @@ const Node = T.declare('main.benchNode');
 T.define(Node, T.struct([['left', T.pointer(Node)], ['right', T.pointer(Node)], ['val', T.int64], ['pad', T.array(T.byte, 40)]]));
 
 const cases: Case[] = [
-  { name: 'noscan16_dropped', type: T.array(T.byte, 16), n: 2_000_000, dst: 'none' },
-  { name: 'noscan1024_dropped', type: T.array(T.byte, 1024), n: 200_000, dst: 'none' },
-  { name: 'scan64_slice', type: Node, n: 1_000_000, dst: 'slice' },
-  { name: 'scan32_sink', type: T.array(T.unsafePointer, 4), n: 2_000_000, dst: 'sink' },
+  { name: 'noscan16_dropped', gogc: '100', type: T.array(T.byte, 16), n: 2_000_000, dst: 'none' },
+  { name: 'noscan16_dropped_gcoff', gogc: 'off', type: T.array(T.byte, 16), n: 2_000_000, dst: 'none' },
+  { name: 'noscan1024_dropped', gogc: '100', type: T.array(T.byte, 1024), n: 200_000, dst: 'none' },
+  { name: 'scan64_slice', gogc: '100', type: Node, n: 1_000_000, dst: 'slice' },
+  { name: 'scan64_slice_gcoff', gogc: 'off', type: Node, n: 1_000_000, dst: 'slice' },
+  { name: 'scan32_sink', gogc: '100', type: T.array(T.unsafePointer, 4), n: 2_000_000, dst: 'sink' },
 ];
 
 function program(c: Case, bulk: boolean, out: { ms: number }): Program {
@@ -59,7 +63,7 @@ function program(c: Case, bulk: boolean, out: { ms: number }): Program {
 
 function once(c: Case, bulk: boolean): { ns: number; text: string } {
   const out = { ms: 0 };
-  const r = runProgram(program(c, bulk, out), { env: { GOGC: '100', GOMAXPROCS: '1', GODEBUG: 'gctrace=1' } });
+  const r = runProgram(program(c, bulk, out), { env: { GOGC: c.gogc, GOMAXPROCS: '1', GODEBUG: 'gctrace=1' } });
   return { ns: (out.ms * 1e6) / c.n, text: JSON.stringify([r.stdout, r.stderr, r.checkpoints, r.result]) };
 }
 

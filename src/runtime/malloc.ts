@@ -222,8 +222,20 @@ export function smallRunPlan(rt: Runtime, c: MCache, s: MSpan, dataSize: number,
     const nhi = ~hi;
     ones = nhi !== 0 ? 32 + (31 - Math.clz32(nhi & -nhi)) : 64;
   }
-  // Slots up to the next 64-slot boundary (allocCache covers no more) and within the span.
-  let k = Math.min(max, ones, ((first + 64) & ~63) - first, s.nelems - first);
+  // A run that reaches the end of allocCache's window goes on into the next
+  // ones, read from allocBits as nextFreeIndex refills the cache at each
+  // 64-slot boundary: their free slots are the trailing zeros of allocBits.
+  let end = first + ones;
+  const nelems = s.nelems;
+  while ((end & 63) === 0 && end < nelems && end - first < max) {
+    const w = s.allocBitsOff + (end >>> 5);
+    const a0 = s.allocBits[w]!;
+    const a1 = s.allocBits[w + 1] ?? 0;
+    const more = a0 !== 0 ? 31 - Math.clz32(a0 & -a0) : a1 !== 0 ? 32 + (31 - Math.clz32(a1 & -a1)) : 64;
+    end += more;
+    if (more < 64) break;
+  }
+  let k = Math.min(max, end - first, nelems - first);
   const e = s.elemsize;
   if (assistBytes !== null) {
     // Call j deducts dataSize before its check, after j earlier calls took elemsize each.
@@ -252,12 +264,16 @@ export const smallRun = { first: 0 };
 export function smallRunCommit(rt: Runtime, c: MCache, s: MSpan, first: number, m: number, dataSize: number, typ: RType | null, hasHeader: boolean): void {
   if (m === 0) return;
   const e = s.elemsize;
-  s.shiftAllocCache(first - s.freeindex + m);
   const freeidx = first + m;
+  if (freeidx >>> 6 === s.freeindex >>> 6) s.shiftAllocCache(freeidx - s.freeindex);
+  else if ((freeidx & 63) === 0 && freeidx === s.nelems) s.shiftAllocCache(64);
+  else {
+    // The calls crossed a 64-slot boundary: allocCache is the last window refilled, shifted past the slots taken from it.
+    s.refillAllocCache((freeidx & ~63) >>> 3);
+    s.shiftAllocCache(freeidx & 63);
+  }
   s.freeindex = freeidx;
   s.allocCount += m;
-  // nextFree's slow path refills allocCache when a call ends at a 64-slot boundary.
-  if ((freeidx & 63) === 0 && freeidx !== s.nelems) s.refillAllocCache(freeidx >>> 3);
   const base = s.startAddr + first * e;
   if (typ !== null && typ.ptrdata !== 0) {
     if (hasHeader) c.scanAlloc += m * e;
