@@ -25,6 +25,7 @@ export const runEnd = { split: false };
  * Does the clock-coupled work of up to k objects of slot size e from slot
  * `first` of span s, stopping before an object whose safe point would act
  * (the clock at or past `deadline`). Returns how many objects it made.
+ * mallocNs is mallocChargeNs's charge for each object (−1: none).
  */
 export function takeRun(
   p: GoProcess,
@@ -32,8 +33,7 @@ export function takeRun(
   first: number,
   k: number,
   e: number,
-  dataSize: number,
-  noscan: boolean,
+  mallocNs: number,
   typeAddr: number,
   deadline: number,
   dst: RunDst,
@@ -42,8 +42,6 @@ export function takeRun(
   const rt: Runtime = p.rt;
   const clock = p.clock;
   const charger = p.charger;
-  // rt.chargeMalloc and rt.touchMemory's charges, as Runtime.costs (allocCharges over this process's model and charger) makes them.
-  const mallocNs = rt.costs !== null ? p.costs.malloc(dataSize, noscan) : -1;
   const cache = e <= 512 ? rt.curPCache() : null;
   const missNs = p.costs.lineMiss();
   const zero = s.needzero !== 0;
@@ -52,6 +50,8 @@ export function takeRun(
   const mem = rt.mem;
   const marking = rt.gcphase !== 0;
   runEnd.split = false;
+  let bytesOf: ArrayBufferLike | null = null;
+  let bytes: Uint8Array | null = null;
   let m = 0;
   while (m < k) {
     if (m > 0 && clock.now >= deadline) break;
@@ -59,7 +59,15 @@ export function takeRun(
     if (mallocNs >= 0) charger.charge(mallocNs);
     if (zero) {
       const sm = s.mem as SlotMem | null;
-      if (sm !== null) new Uint8Array(sm.view.buffer, (first + m) * sm.stride, sm.stride).fill(0);
+      if (sm !== null) {
+        // SlotMem.clearSlot, with one byte view per run (a header store may grow the slots' buffer).
+        if (sm.view.buffer !== bytesOf) {
+          bytesOf = sm.view.buffer;
+          bytes = new Uint8Array(bytesOf);
+        }
+        const at = (first + m) * sm.stride;
+        bytes!.fill(0, at, at + sm.stride);
+      }
       if (slot + e - base > s.touchedOff) {
         rt.sys.touch(slot, e);
         if (slot - base <= s.touchedOff) s.touchedOff = Math.ceil((slot + e - base) / 4096) * 4096;
@@ -82,4 +90,14 @@ export function takeRun(
     } else if (dst === RunDst.Sink) writePointer(rt, dstAddr, slot + off);
   }
   return m;
+}
+
+/**
+ * What rt.chargeMalloc(dataSize, noscan) charges, worked out once for a whole
+ * allocN: Runtime.costs is allocCharges over this process's cost model and
+ * charger (process.ts), so charging this on p.charger is the same charge.
+ * −1 when there is no cost model.
+ */
+export function mallocChargeNs(p: GoProcess, dataSize: number, noscan: boolean): number {
+  return p.rt.costs !== null ? p.costs.malloc(dataSize, noscan) : -1;
 }

@@ -28,7 +28,7 @@ import { scanType } from '../runtime/rtypes.ts';
 import type { G, GoroutineBody } from '../runtime/runtime2.ts';
 import { growsliceCap } from '../runtime/slice.ts';
 import type { RType } from '../runtime/type.ts';
-import { RunDst, runEnd, takeRun } from './alloc_n.ts';
+import { RunDst, mallocChargeNs, runEnd, takeRun } from './alloc_n.ts';
 import { Chan } from './chan.ts';
 import { closureType } from './closure_sizes.ts';
 import { type FrameRef, FrameShape, type Locals, type SlotHolder, type SlotLayout, defineSlotAccessors, frameSlotAddr, kProc, kRec, kSlotAddr, layoutSlots, spillArg } from './frame.ts';
@@ -504,6 +504,7 @@ export class Go {
     const sched = p.sched as unknown as SchedPoll;
     const shape = smallShape(t.size, t);
     const dataSize = t.size;
+    const mallocNs = shape !== null ? mallocChargeNs(p, dataSize, shape.noscan) : -1;
     // An element out of range panics at its store, after its object is made: that object and any after it take the loop's own path.
     const fast = elems === null ? n : from < 0 || !Number.isSafeInteger(from) ? 0 : Math.max(0, Math.min(n, elemsLen - from));
     let last = 0;
@@ -525,7 +526,7 @@ export class Go {
           const typeAddr = shape.hasHeader ? rt.types.addrOf(t) : 0;
           const dstKind = elems !== null ? RunDst.Slice : sinkAddr !== 0 ? RunDst.Sink : RunDst.None;
           const dstAddr = elems !== null ? elemsBase + (from + i) * 8 : sinkAddr;
-          m = takeRun(p, s, first, k, e, dataSize, shape.noscan, typeAddr, deadline, dstKind, dstAddr);
+          m = takeRun(p, s, first, k, e, mallocNs, typeAddr, deadline, dstKind, dstAddr);
           const split = runEnd.split;
           const base = s.startAddr;
           smallRunCommit(rt, c, s, first, m, dataSize, shape.noscan ? null : t, shape.hasHeader);

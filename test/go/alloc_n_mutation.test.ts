@@ -24,8 +24,8 @@ vi.mock('../../src/runtime/malloc.ts', async (importOriginal) => {
 
 vi.mock('../../src/go/alloc_n.ts', async (importOriginal) => {
   const orig = await importOriginal<typeof import('../../src/go/alloc_n.ts')>();
-  const takeRun: typeof orig.takeRun = (p, s, first, k, e, dataSize, noscan, typeAddr, deadline, dst, dstAddr) =>
-    orig.takeRun(p, s, first, k, e, dataSize, noscan, typeAddr, mutation.skipSafePoints ? Infinity : deadline, dst, dstAddr);
+  const takeRun: typeof orig.takeRun = (p, s, first, k, e, mallocNs, typeAddr, deadline, dst, dstAddr) =>
+    orig.takeRun(p, s, first, k, e, mallocNs, typeAddr, mutation.skipSafePoints ? Infinity : deadline, dst, dstAddr);
   return { ...orig, takeRun };
 });
 
