@@ -8,7 +8,7 @@
 import { Kind, T, type GoType } from '../go/types.ts';
 import type { Node } from './grammar.ts';
 import type { Source } from './diag.ts';
-import { type CType, type ExprInfo, type FuncDecl, type Obj, type PkgObj, type VarObj, isTuple, isUntyped } from './objects.ts';
+import { type CType, type ExprInfo, type FuncDecl, type GenericObj, NodeMap, type Obj, type PkgObj, type VarObj, isTuple, isUntyped } from './objects.ts';
 import { stdMethods, stdPackages } from './stdlib.ts';
 import {
   assignable, defaultType, identical, isBoolType, isFloatType, isIntegerType, isInterface, isNumeric, isStringType, isUnsigned,
@@ -27,10 +27,14 @@ export interface Checked {
   readonly funcs: FuncDecl[];
   readonly globals: VarObj[];
   readonly globalInits: GlobalInit[];
-  readonly exprs: Map<number, ExprInfo>;
-  readonly uses: Map<number, Obj>;
-  readonly defs: Map<number, VarObj>;
-  readonly typeNodes: Map<number, GoType>;
+  /** The function whose nodes the maps below answer for (a generic function's instance has its own layer). */
+  readonly ctx: { current: FuncDecl | null };
+  readonly exprs: NodeMap<ExprInfo>;
+  readonly uses: NodeMap<Obj>;
+  readonly defs: NodeMap<VarObj>;
+  readonly typeNodes: NodeMap<GoType>;
+  /** Calls of generic functions: the instance each calls. */
+  readonly callTargets: NodeMap<FuncDecl>;
   /** Named types declared by the program, by name. */
   readonly named: Map<string, GoType>;
 }
@@ -53,10 +57,12 @@ export function check(src: Source, root: Node): Checked {
 }
 
 class Checker {
-  readonly exprs = new Map<number, ExprInfo>();
-  readonly uses = new Map<number, Obj>();
-  readonly defs = new Map<number, VarObj>();
-  readonly typeNodes = new Map<number, GoType>();
+  readonly ctx: { current: FuncDecl | null } = { current: null };
+  readonly exprs = new NodeMap<ExprInfo>(this.ctx);
+  readonly uses = new NodeMap<Obj>(this.ctx);
+  readonly defs = new NodeMap<VarObj>(this.ctx);
+  readonly typeNodes = new NodeMap<GoType>(this.ctx);
+  readonly callTargets = new NodeMap<FuncDecl>(this.ctx);
   readonly funcs: FuncDecl[] = [];
   readonly globals: VarObj[] = [];
   readonly globalInits: GlobalInit[] = [];
@@ -117,7 +123,8 @@ class Checker {
     }
     // Package variables in source order (Go orders by dependency; the subset's initialisers are constants and calls).
     for (const d of decls) if (d.type === 'var_declaration') this.varDecl(d, this.pkg, true);
-    for (const f of this.funcs) this.funcBody(f);
+    for (const f of [...this.funcs]) if (f.typeArgs === undefined) this.funcBody(f);
+    this.ctx.current = null;
     for (const imp of this.imports) if (!imp.used) throw this.src.error(imp.decl, `"${imp.path}" imported and not used`);
     if (!this.funcs.some((f) => f.name === 'main.main')) throw this.src.error(this.root, 'function main is undeclared in the main package');
     return {
@@ -126,6 +133,8 @@ class Checker {
       funcs: this.funcs,
       globals: this.globals,
       globalInits: this.globalInits,
+      ctx: this.ctx,
+      callTargets: this.callTargets,
       exprs: this.exprs,
       uses: this.uses,
       defs: this.defs,
@@ -242,13 +251,79 @@ class Checker {
 
   private funcHeader(d: Node): void {
     const id = d.childForFieldName('name')!;
-    if (d.childForFieldName('type_parameters')) throw this.src.unsupported(d, 'generic functions');
+    const tps = d.childForFieldName('type_parameters');
+    if (tps !== null) {
+      const names: string[] = [];
+      for (const decl of named(tps)) {
+        const constraint = decl.childForFieldName('type')!.text;
+        if (constraint !== 'any' && constraint !== 'comparable') throw this.src.unsupported(decl, `type constraints other than any and comparable (${constraint})`);
+        for (const n of decl.childrenForFieldName('name')) if (n) names.push(n.text);
+      }
+      this.declare(this.pkg, id, { kind: 'generic', name: id.text, node: d, typeParams: names, instances: new Map() });
+      return;
+    }
     const sig = this.signature(d);
     const f: FuncDecl = { name: `main.${id.text}`, node: d, sig, params: [], results: [], vars: [], calls: new Set(), blocking: false, loops: false };
     if (id.text === 'init') throw this.src.unsupported(id, 'func init');
     if (id.text === 'main' && (sig.params!.length > 0 || sig.results!.length > 0)) throw this.src.error(id, 'func main must have no arguments and no return values');
     this.declare(this.pkg, id, { kind: 'func', name: id.text, fn: f });
     this.funcs.push(f);
+  }
+
+  /** The instance of a generic function for these type arguments: checked once, compiled as its own function. */
+  private instantiate(g: GenericObj, typeArgs: GoType[]): FuncDecl {
+    const key = typeArgs.map((t) => t.str).join(',');
+    const have = g.instances.get(key);
+    if (have !== undefined) return have;
+    const tscope = new Scope(this.pkg);
+    g.typeParams.forEach((n, i) => tscope.names.set(n, { kind: 'type', name: n, type: typeArgs[i]! }));
+    // Check the instance in its own context, then return to the caller's.
+    const saved = { fn: this.fn, unused: this.unused, scopes: this.scopes, cur: this.ctx.current, iota: this.iota };
+    this.scopes = [tscope];
+    const sig = this.signature(g.node);
+    // Named by its type arguments (Go prints main.fill[...] in traces; gomem needs one frame layout per name).
+    const f: FuncDecl = { name: `main.${g.name}[${typeArgs.map((t) => t.str).join(", ")}]`, node: g.node, sig, params: [], results: [], vars: [], calls: new Set(), blocking: false, loops: false, typeArgs };
+    g.instances.set(key, f);
+    this.funcs.push(f);
+    this.ctx.current = f;
+    this.funcBody(f, tscope);
+    this.fn = saved.fn;
+    this.unused = saved.unused;
+    this.scopes = saved.scopes;
+    this.ctx.current = saved.cur;
+    this.iota = saved.iota;
+    return f;
+  }
+
+  /** Type arguments inferred from the arguments' types (function argument type inference, for the subset's shapes). */
+  private infer(g: GenericObj, call: Node, args: Node[]): GoType[] {
+    const bound = new Map<string, GoType>();
+    const unify = (pn: Node, t: GoType): void => {
+      if ((pn.type === 'type_identifier' || pn.type === 'identifier') && g.typeParams.includes(pn.text)) {
+        if (!bound.has(pn.text)) bound.set(pn.text, t);
+        return;
+      }
+      const u = under(t);
+      if (pn.type === 'pointer_type' && u.kind === Kind.Pointer) unify(named(pn)[0]!, u.elem!);
+      else if (pn.type === 'slice_type' && u.kind === Kind.Slice) unify(pn.childForFieldName('element')!, u.elem!);
+      else if (pn.type === 'array_type' && u.kind === Kind.Array) unify(pn.childForFieldName('element')!, u.elem!);
+      else if (pn.type === 'parenthesized_type') unify(named(pn)[0]!, t);
+    };
+    const params = named(g.node.childForFieldName('parameters')!).flatMap((p) => {
+      const names = p.childrenForFieldName('name').filter((x) => x !== null);
+      return (names.length === 0 ? [null] : names).map(() => p.childForFieldName('type')!);
+    });
+    args.forEach((a, i) => {
+      if (params[i] === undefined) return;
+      const info = this.expr(a);
+      if (isTuple(info.type) || (isUntyped(info.type) && info.type.untyped === 'nil')) return;
+      unify(params[i]!, this.valueType(a, info));
+    });
+    return g.typeParams.map((n) => {
+      const t = bound.get(n);
+      if (t === undefined) throw this.src.error(call, `in call to ${g.name}, cannot infer ${n}`);
+      return t;
+    });
   }
 
   private paramList(list: Node | null): { names: Node[]; type: GoType; variadic: boolean }[] {
@@ -274,10 +349,12 @@ class Checker {
     return T.func(ps, rs);
   }
 
-  private funcBody(f: FuncDecl): void {
+  private funcBody(f: FuncDecl, outer: Scope = this.pkg): void {
     this.fn = f;
+    this.ctx.current = f;
     this.unused = new Set();
-    const scope = new Scope(this.pkg);
+    this.scopes = outer === this.pkg ? [] : [outer];
+    const scope = new Scope(outer);
     for (const p of this.paramList(f.node.childForFieldName('parameters'))) {
       for (const id of p.names) {
         const v = this.newVar(id, p.type, { param: true });
@@ -793,6 +870,8 @@ class Checker {
             throw this.src.error(n, `use of package ${o.name} without selector`);
           case 'builtin':
             throw this.src.error(n, `${n.text} (built-in function ${n.text}) must be called`);
+          case 'generic':
+            throw this.src.error(n, `cannot use generic function ${n.text} without instantiation`);
         }
         break;
       }
@@ -1127,6 +1206,11 @@ class Checker {
       return this.conversion(n, target.type, args[0]!);
     }
     if (target.kind === 'builtin') return this.builtin(n, target.name, args);
+    if (target.kind === 'const') {
+      // unsafe.Sizeof(x): a constant of x's type; x is not evaluated.
+      if (args.length !== 1) throw this.src.error(n, `wrong number of arguments in call to ${target.name}`);
+      return { type: T.uintptr, value: target.fn(this.valueType(args[0]!, this.expr(args[0]!))) };
+    }
     const sig = target.sig;
     if (target.kind === 'func') {
       this.fn!.calls.add(target.fn);
@@ -1144,7 +1228,8 @@ class Checker {
     | { kind: 'type'; type: GoType }
     | { kind: 'builtin'; name: string }
     | { kind: 'func'; fn: FuncDecl; sig: GoType; name: string }
-    | { kind: 'std'; sig: GoType; name: string; blocking: boolean } {
+    | { kind: 'std'; sig: GoType; name: string; blocking: boolean }
+    | { kind: 'const'; fn: (t: GoType) => number; name: string } {
     const inner = fnNode.type === 'parenthesized_expression' ? named(fnNode)[0]! : fnNode;
     if (inner.type === 'identifier') {
       const o = this.lookup(inner);
@@ -1153,6 +1238,12 @@ class Checker {
       if (o.kind === 'func') {
         this.exprs.set(inner.id, { type: o.fn.sig });
         return { kind: 'func', fn: o.fn, sig: o.fn.sig, name: o.name };
+      }
+      if (o.kind === 'generic') {
+        const call = fnNode.parent!;
+        const f = this.instantiate(o, this.infer(o, call, named(call.childForFieldName('arguments')!)));
+        this.callTargets.set(call.id, f);
+        return { kind: 'func', fn: f, sig: f.sig, name: o.name };
       }
       if (o.kind === 'var') throw this.src.unsupported(fnNode, 'calls of func values');
       throw this.src.error(fnNode, `invalid operation: cannot call non-function ${inner.text}`);
@@ -1165,6 +1256,7 @@ class Checker {
         if (m.kind === 'type') return { kind: 'type', type: m.type };
         if (m.kind !== 'func') throw this.src.error(fnNode, `invalid operation: cannot call non-function ${inner.text}`);
         this.exprs.set(inner.id, { type: m.sig });
+        if (m.constant !== undefined) return { kind: 'const', fn: m.constant, name: inner.text };
         return { kind: 'std', sig: m.sig, name: inner.text, blocking: m.blocking ?? false };
       }
       const recv = this.valueType(operand, this.expr(operand));

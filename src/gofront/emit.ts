@@ -98,6 +98,7 @@ class Emitter {
     const inl = this.c.funcs.filter((f) => this.esc.inlinable.has(f)).map((f) => this.func(f, true));
     out.push(...funcs, ...inl);
     // Package variables are initialised by runtime.main before main.main (inside the goroutine, as Go's init tasks run).
+    this.c.ctx.current = null;
     const inits = this.c.globalInits.filter((g) => g.value !== null).map((g) => this.assignTo(g.vars[0]!, this.value(g.value!, g.vars[0]!.type)) + ';');
     const lits = this.lits.map((_, i) => `let $s${i};`).join(' ');
     const code = `${lits}\n${out.join('\n')}\nreturn function* $main() {\n${inits.join('\n')}\nyield* ${this.fnName(this.c.funcs.find((f) => f.name === 'main.main')!)}();\n};`;
@@ -111,7 +112,7 @@ class Emitter {
   }
 
   private fnName(f: FuncDecl): string {
-    return `f$${f.name.replace(/\./g, '_')}`;
+    return `f$${this.c.funcs.indexOf(f)}_${f.name.replace(/[^A-Za-z0-9_]/g, '_')}`;
   }
 
   private isGen(f: FuncDecl): boolean {
@@ -122,6 +123,7 @@ class Emitter {
 
   private func(f: FuncDecl, inlined: boolean): string {
     this.fn = f;
+    this.c.ctx.current = f;
     this.gen = this.isGen(f);
     this.inlined = inlined;
     const heapSet = inlined ? this.esc.inlineHeap : this.esc.heapVars;
@@ -779,8 +781,8 @@ class Emitter {
       const o = this.c.uses.get(inner.id)!;
       if (o.kind === 'type') return this.convert(args[0]!, o.type);
       if (o.kind === 'builtin') return this.builtin(n, o.name, args);
-      if (o.kind === 'func') {
-        const f = o.fn;
+      if (o.kind === 'func' || o.kind === 'generic') {
+        const f = o.kind === 'func' ? o.fn : this.c.callTargets.get(n.id)!;
         const vals = args.map((a, i) => this.value(a, f.sig.params![i]!));
         if (this.esc.inlinable.has(f)) return `${this.fnName(f)}$inl(${vals.join(', ')})`;
         const call = `${this.fnName(f)}(${vals.join(', ')})`;

@@ -119,12 +119,14 @@ function reportInlinedSites(c: Checked, r: EscapeResult): void {
     sitesOf.set(f, r.lines.filter((l) => / (escapes to heap|does not escape)$/.test(l.msg) && l.node.startIndex >= lo && l.node.endIndex <= hi && !l.msg.startsWith('... ') && l.node.type !== 'identifier' || (l.node.type === 'call_expression' && l.node.startIndex >= lo && l.node.endIndex <= hi && / (escapes to heap|does not escape)$/.test(l.msg) && !l.msg.startsWith('... '))));
   }
   for (const f of c.funcs) {
+    c.ctx.current = f;
     for (const call of f.node.descendantsOfType('call_expression')) {
       if (call === null) continue;
       const fnNode = call.childForFieldName('function')!;
       const o = fnNode.type === 'identifier' ? c.uses.get(fnNode.id) : undefined;
-      if (o?.kind !== 'func' || !r.inlinable.has(o.fn)) continue;
-      for (const l of sitesOf.get(o.fn) ?? []) {
+      const callee = o?.kind === 'func' ? o.fn : o?.kind === 'generic' ? c.callTargets.get(call.id) : undefined;
+      if (callee === undefined || !r.inlinable.has(callee)) continue;
+      for (const l of sitesOf.get(callee) ?? []) {
         const text = l.msg.replace(/ (escapes to heap|does not escape)$/, '');
         r.lines.push({ node: call, msg: `${text} ${r.inlineHeapSites.has(l.node.id) ? 'escapes to heap' : 'does not escape'}` });
       }
@@ -148,6 +150,7 @@ function order(funcs: readonly FuncDecl[]): FuncDecl[] {
 
 /** The inliner's cost: one per syntax node, a call it cannot inline costs 57 more. */
 function inlineCost(c: Checked, f: FuncDecl): number {
+  c.ctx.current = f;
   let cost = 0;
   const walk = (n: Node): void => {
     if (!n.isNamed || n.type === 'comment') return;
@@ -214,6 +217,7 @@ class FuncAnalysis {
   }
 
   build(): void {
+    this.c.ctx.current = this.f;
     for (const v of this.f.vars) this.varLoc(v);
     this.stmts(this.f.node.childForFieldName('body')!);
   }
@@ -443,8 +447,8 @@ class FuncAnalysis {
     const o = fnNode.type === 'identifier' ? this.c.uses.get(fnNode.id) : undefined;
     if (o?.kind === 'builtin') return this.builtin(dst, e, o.name, args, derefs);
     if (o?.kind === 'type' || this.c.typeNodes.has(fnNode.id)) return this.flow(dst, args[0]!, derefs);
-    if (o?.kind === 'func') {
-      const s = this.summaries.get(o.fn);
+    if (o?.kind === 'func' || o?.kind === 'generic') {
+      const s = this.summaries.get(o.kind === 'func' ? o.fn : this.c.callTargets.get(e.id)!);
       args.forEach((a, i) => {
         if (s === undefined) return this.flow(this.heap, a, 0); // recursion: assume the worst
         const h = s.heap[i];
@@ -512,6 +516,7 @@ class FuncAnalysis {
   // ── solving ──────────────────────────────────────────────────────────
 
   solve(inlined: boolean): Summary {
+    this.c.ctx.current = this.f;
     const results = this.f.results.map((v) => this.varLoc(v));
     const params = this.f.params.map((v) => this.varLoc(v));
     const summary: Summary = { heap: params.map(() => null), results: params.map(() => results.map(() => null)) };

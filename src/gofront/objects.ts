@@ -79,7 +79,7 @@ export interface BuiltinObj {
 export interface NilObj {
   readonly kind: 'nil';
 }
-export type Obj = VarObj | ConstObj | TypeObj | FuncObj | PkgObj | BuiltinObj | NilObj;
+export type Obj = VarObj | ConstObj | TypeObj | FuncObj | PkgObj | BuiltinObj | NilObj | GenericObj;
 
 /** A function declaration (or, later, a func literal). */
 export interface FuncDecl {
@@ -97,6 +97,17 @@ export interface FuncDecl {
   blocking: boolean;
   /** It contains a loop (loops cost virtual time, charged in generator functions). */
   loops: boolean;
+  /** An instance of a generic function: its type arguments. */
+  readonly typeArgs?: readonly GoType[];
+}
+
+/** A generic function: instantiated (checked, compiled) once per list of type arguments. */
+export interface GenericObj {
+  readonly kind: 'generic';
+  readonly name: string;
+  readonly node: Node;
+  readonly typeParams: readonly string[];
+  readonly instances: Map<string, FuncDecl>;
 }
 
 /** What the checker records about an expression. */
@@ -104,4 +115,39 @@ export interface ExprInfo {
   readonly type: CType;
   /** Set for constant expressions. */
   readonly value?: ConstVal;
+}
+
+/**
+ * What the checker records per syntax node. A generic function's body is
+ * checked once per instantiation, with different types for the same
+ * nodes: while `ctx.current` is an instance, reads and writes go to that
+ * instance's own layer over the shared one.
+ */
+export class NodeMap<V> {
+  private readonly base = new Map<number, V>();
+  private readonly layers = new Map<FuncDecl, Map<number, V>>();
+  constructor(private readonly ctx: { current: FuncDecl | null }) {}
+
+  get(id: number): V | undefined {
+    const cur = this.ctx.current;
+    if (cur !== null && cur.typeArgs !== undefined) {
+      const v = this.layers.get(cur)?.get(id);
+      if (v !== undefined) return v;
+    }
+    return this.base.get(id);
+  }
+
+  has(id: number): boolean {
+    return this.get(id) !== undefined;
+  }
+
+  set(id: number, v: V): this {
+    const cur = this.ctx.current;
+    if (cur !== null && cur.typeArgs !== undefined) {
+      let m = this.layers.get(cur);
+      if (m === undefined) this.layers.set(cur, (m = new Map()));
+      m.set(id, v);
+    } else this.base.set(id, v);
+    return this;
+  }
 }

@@ -18,7 +18,8 @@ export interface StdFunc {
   readonly sig: GoType;
   /** Parks the goroutine (the call is a `yield*`). */
   readonly blocking?: boolean;
-  /** Its arguments' addresses do not escape (fmt's do, through the interface conversion, in the checker's own rule). */
+  /** A compile-time function of its argument's type (unsafe.Sizeof): the call is a constant. */
+  readonly constant?: (t: GoType) => number;
   readonly emit: (args: readonly string[], argTypes: readonly CType[], e: EmitCtx) => string;
 }
 export type StdMember =
@@ -145,6 +146,13 @@ export const stdPackages: Readonly<Record<string, StdPackage>> = {
       MAP_PRIVATE: { kind: 'const', type: T.int, value: 2 },
       Mmap: fn([T.int, T.int64, T.int, T.int, T.int], [byteSlice, err], (a) => `$rt.attempt(() => go.syscall.Mmap(${a.join(', ')}))`),
       Munmap: fn([byteSlice], [err], (a) => `$rt.attempt1(() => go.syscall.Munmap(${a[0]}))`),
+    },
+  },
+  unsafe: {
+    name: 'unsafe',
+    members: {
+      Sizeof: { ...fn([any], [T.uintptr], () => '0'), constant: (t: GoType) => t.size },
+      Alignof: { ...fn([any], [T.uintptr], () => '0'), constant: (t: GoType) => t.align },
     },
   },
   'runtime/debug': {

@@ -25,7 +25,8 @@ const cases: [string, string, string][] = [
   ['types', 'package main\n\nfunc main() {\n\ta := 1\n\tb := "x"\n\tprintln(a + b)\n}\n', './types.go:6:10: invalid operation: a + b (mismatched types int and string)'],
   // Outside the subset (go build accepts these; gomem names them).
   ['goto', 'package main\n\nfunc main() {\n\tgoto end\nend:\n}\n', './goto.go:4:2: gomem does not support goto yet'],
-  ['gostmt', 'package main\n\nfunc f() {}\n\nfunc main() {\n\tgo f()\n}\n', './gostmt.go:6:2: gomem does not support go statements yet'],
+  ['defer', 'package main\n\nfunc f() {}\n\nfunc main() {\n\tdefer f()\n}\n', './defer.go:6:2: gomem does not support defer yet'],
+  ['method', 'package main\n\ntype T struct{}\n\nfunc (t T) M() {}\n\nfunc main() {\n}\n', './method.go:5:1: gomem does not support methods yet'],
   ['pkg', 'package main\n\nimport "net/http"\n\nfunc main() {\n\t_ = http.StatusOK\n}\n', './pkg.go:3:8: gomem does not support package net/http yet'],
 ];
 
