@@ -55,3 +55,33 @@ func TestOneAllocationPerOp(t *testing.T) {
 		}
 	}
 }
+
+// liveHeap is the steady live heap BenchmarkMallocgcLive allocates over:
+// 64 MiB in 1024 pointer-free 64 KiB blocks, so that GC cycles come at
+// GOGC=100's pace (one per 64 MiB allocated) with little to mark.
+var liveHeap [][]byte
+
+func buildLiveHeap() {
+	if liveHeap != nil {
+		return
+	}
+	liveHeap = make([][]byte, 1024)
+	for i := range liveHeap {
+		liveHeap[i] = make([]byte, 64<<10)
+	}
+}
+
+// BenchmarkMallocgcLive: the same bodies over the 64 MiB live heap, with
+// the collector on (GOGC=100 from the environment): the time includes the
+// share of GC cycles, sweeping and assists each allocation causes.
+func BenchmarkMallocgcLive(b *testing.B) {
+	buildLiveHeap()
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				c.body()
+			}
+		})
+	}
+}

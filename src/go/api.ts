@@ -511,11 +511,11 @@ export class Go {
     let i = 0;
     while (i < n) {
       this.safePoint(); // go.new's
-      let m = 0;
       if (shape !== null && i < fast) {
         const c = rt.curP !== null ? rt.curP.mcache : rt.mcache0!;
         const s = c.alloc[shape.spc]!;
         const g = sched.curG;
+        // Who pays mark assists, as GC.deductAssistCredit (mgc.ts) decides it: a user goroutine while blackening is on.
         const assisted = rt.gcBlackenEnabled && rt.collector !== null && g !== null && !g.system;
         const k = smallRunPlan(rt, c, s, dataSize, assisted ? g!.gcAssistBytes : null, fast - i);
         if (k > 0) {
@@ -526,7 +526,7 @@ export class Go {
           const typeAddr = shape.hasHeader ? rt.types.addrOf(t) : 0;
           const dstKind = elems !== null ? RunDst.Slice : sinkAddr !== 0 ? RunDst.Sink : RunDst.None;
           const dstAddr = elems !== null ? elemsBase + (from + i) * 8 : sinkAddr;
-          m = takeRun(p, s, first, k, e, mallocNs, typeAddr, deadline, dstKind, dstAddr);
+          const m = takeRun(p, s, first, k, e, mallocNs, typeAddr, deadline, dstKind, dstAddr);
           const split = runEnd.split;
           const base = s.startAddr;
           smallRunCommit(rt, c, s, first, m, dataSize, shape.noscan ? null : t, shape.hasHeader);

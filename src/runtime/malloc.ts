@@ -45,6 +45,9 @@ export function nextFreeFast(s: MSpan): number {
   return 0;
 }
 
+/** A byte view of the last slot buffer zeroSlot cleared in: no view object per allocation. */
+let slotBytes: Uint8Array = new Uint8Array(0);
+
 /**
  * The object was written from x to x+n: fault its pages in. The kernel
  * makes whole 4 KiB pages resident, so the span remembers the resident
@@ -52,8 +55,14 @@ export function nextFreeFast(s: MSpan): number {
  * address order reach the kernel model once per page, not once per object.
  */
 function zeroSlot(rt: Runtime, s: MSpan, x: number, n: number): void {
-  // What the slot's previous object stored is gone.
-  if (s.mem !== null) (s.mem as SlotMem).clearSlot(s.divideByElemSize(x - s.startAddr));
+  // What the slot's previous object stored is gone (SlotMem.clearSlot, through a byte view kept while the span's buffer is the same).
+  const sm = s.mem as SlotMem | null;
+  if (sm !== null) {
+    const buf = sm.view.buffer;
+    if (buf !== slotBytes.buffer) slotBytes = new Uint8Array(buf);
+    const at = s.divideByElemSize(x - s.startAddr) * sm.stride;
+    slotBytes.fill(0, at, at + sm.stride);
+  }
   const end = x + n;
   const base = s.startAddr;
   if (end - base <= s.touchedOff) return;

@@ -46,11 +46,16 @@ function writeBits32(a: Uint32Array, pos: number, n: number, v: number): void {
   }
 }
 
-/** An object's pointer bits, low and high 32 of its (at most 64) words, and its scan size (heapBitsSmallPattern). */
-const pattern = { lo: 0, hi: 0, scanSize: 0 };
+/**
+ * An object's pointer bits, low and high 32 of its (at most 64) words, and
+ * its scan size (heapBitsSmallPattern), for the type and size they were
+ * worked out for: an allocation loop asks for the same one again and again.
+ */
+const pattern = { lo: 0, hi: 0, scanSize: 0, typ: null as RType | null, dataSize: 0 };
 
 /** The pointer layout of dataSize bytes of typ (possibly an array of typ) as writeHeapBitsSmall records it, into `pattern`. */
 function heapBitsSmallPattern(dataSize: number, typ: RType): void {
+  if (pattern.typ === typ && pattern.dataSize === dataSize) return;
   let scanSize = typ.ptrdata;
   let lo: number;
   let hi: number;
@@ -80,6 +85,8 @@ function heapBitsSmallPattern(dataSize: number, typ: RType): void {
   pattern.lo = lo;
   pattern.hi = hi;
   pattern.scanSize = scanSize;
+  pattern.typ = typ;
+  pattern.dataSize = dataSize;
 }
 
 /**
