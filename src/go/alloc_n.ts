@@ -18,8 +18,13 @@ import type { GoProcess } from './process.ts';
 export const RunDst = { None: 0, Slice: 1, Sink: 2 } as const;
 export type RunDst = (typeof RunDst)[keyof typeof RunDst];
 
-/** Set by takeRun: the run ended between an object's allocation and its store into the slice (go.set's safe point acts first). */
-export const runEnd = { split: false };
+/**
+ * How takeRun's run ended: `split` when between an object's allocation and
+ * its store into the elements (go.set's safe point acts first). If it threw
+ * (the OOM killer, at a page fault), `made` objects were made whole and,
+ * with `partial`, the next one had taken its slot when the fault came.
+ */
+export const runEnd = { split: false, made: 0, partial: false };
 
 /**
  * Does the clock-coupled work of up to k objects of slot size e from slot
@@ -50,6 +55,8 @@ export function takeRun(
   const mem = rt.mem;
   const marking = rt.gcphase !== 0;
   runEnd.split = false;
+  runEnd.made = 0;
+  runEnd.partial = false;
   let bytesOf: ArrayBufferLike | null = null;
   let bytes: Uint8Array | null = null;
   let m = 0;
@@ -57,6 +64,7 @@ export function takeRun(
     if (m > 0 && clock.now >= deadline) break;
     const slot = base + (first + m) * e;
     if (mallocNs >= 0) charger.charge(mallocNs);
+    runEnd.partial = true; // mallocgc has taken the slot: a fault from here on leaves it taken
     if (zero) {
       const sm = s.mem as SlotMem | null;
       if (sm !== null) {
@@ -81,6 +89,8 @@ export function takeRun(
     // Allocate-black here rather than with the rest of the bookkeeping: the store's write barrier shades the new object.
     if (marking) rt.gcmarknewobject(s, slot + off);
     m++;
+    runEnd.made = m;
+    runEnd.partial = false;
     if (dst === RunDst.Slice) {
       if (clock.now >= deadline) {
         runEnd.split = true;

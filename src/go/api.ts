@@ -20,7 +20,7 @@
 //
 // Blocking operations are generators: `yield* go.time.Sleep(2 * go.time.Second)`.
 
-import { mallocgc, newobject, smallRun, smallRunCommit, smallRunPlan, smallShape } from '../runtime/malloc.ts';
+import { mallocgc, newobject, smallRun, smallRunCommit, smallRunPlan, smallRunTakeSlots, smallShape } from '../runtime/malloc.ts';
 import { memmoveNoHeapPointers, typedmemclr, typedslicecopy, writePointer } from '../runtime/mbarrier.ts';
 import { GoPanic } from '../runtime/panic.ts';
 import { forcePreemptNS, parkForever } from '../runtime/proc.ts';
@@ -526,7 +526,20 @@ export class Go {
           const typeAddr = shape.hasHeader ? rt.types.addrOf(t) : 0;
           const dstKind = elems !== null ? RunDst.Slice : sinkAddr !== 0 ? RunDst.Sink : RunDst.None;
           const dstAddr = elems !== null ? elemsBase + (from + i) * 8 : sinkAddr;
-          const m = takeRun(p, s, first, k, e, mallocNs, typeAddr, deadline, dstKind, dstAddr);
+          let m: number;
+          try {
+            m = takeRun(p, s, first, k, e, mallocNs, typeAddr, deadline, dstKind, dstAddr);
+          } catch (err) {
+            // Killed at a page fault: the state is what the calls one at a time leave at that fault.
+            const made = runEnd.made;
+            smallRunCommit(rt, c, s, first, made, dataSize, shape.noscan ? null : t, shape.hasHeader);
+            if (assisted) g!.gcAssistBytes -= made * e;
+            if (runEnd.partial) {
+              smallRunTakeSlots(s, first + made, 1);
+              if (assisted) g!.gcAssistBytes -= dataSize;
+            }
+            throw err;
+          }
           const split = runEnd.split;
           const base = s.startAddr;
           smallRunCommit(rt, c, s, first, m, dataSize, shape.noscan ? null : t, shape.hasHeader);

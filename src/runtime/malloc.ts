@@ -264,15 +264,11 @@ export function smallRunPlan(rt: Runtime, c: MCache, s: MSpan, dataSize: number,
 export const smallRun = { first: 0 };
 
 /**
- * The bookkeeping of m calls a smallRunPlan allowed, whose clock-coupled
- * work the caller has done (and allocate-black, which the stores' write
- * barrier must see): the slots taken from allocCache, heap bits (or the
- * scan size of headers already stored), the profile countdown. The
- * goroutine's assist debt is the caller's (it knows the g).
+ * The slots of m consecutive calls from slot `first` taken from allocCache
+ * (nextFreeFast, or nextFreeIndex at a 64-slot boundary): allocCache,
+ * freeindex and allocCount as those calls leave them.
  */
-export function smallRunCommit(rt: Runtime, c: MCache, s: MSpan, first: number, m: number, dataSize: number, typ: RType | null, hasHeader: boolean): void {
-  if (m === 0) return;
-  const e = s.elemsize;
+export function smallRunTakeSlots(s: MSpan, first: number, m: number): void {
   const freeidx = first + m;
   if (freeidx >>> 6 === s.freeindex >>> 6) s.shiftAllocCache(freeidx - s.freeindex);
   else if ((freeidx & 63) === 0 && freeidx === s.nelems) s.shiftAllocCache(64);
@@ -283,6 +279,20 @@ export function smallRunCommit(rt: Runtime, c: MCache, s: MSpan, first: number, 
   }
   s.freeindex = freeidx;
   s.allocCount += m;
+}
+
+/**
+ * The bookkeeping of m calls a smallRunPlan allowed, whose clock-coupled
+ * work the caller has done (and allocate-black, which the stores' write
+ * barrier must see): the slots taken from allocCache, heap bits (or the
+ * scan size of headers already stored), the profile countdown. The
+ * goroutine's assist debt is the caller's (it knows the g).
+ */
+export function smallRunCommit(rt: Runtime, c: MCache, s: MSpan, first: number, m: number, dataSize: number, typ: RType | null, hasHeader: boolean): void {
+  if (m === 0) return;
+  const e = s.elemsize;
+  smallRunTakeSlots(s, first, m);
+  const freeidx = first + m;
   const base = s.startAddr + first * e;
   if (typ !== null && typ.ptrdata !== 0) {
     if (hasHeader) c.scanAlloc += m * e;

@@ -9,10 +9,11 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { GoProcess } from '../../src/go/process.ts';
 import { defineProgram } from '../../src/go/program.ts';
 import { runProgram } from '../../src/go/runs.ts';
 import { T } from '../../src/go/types.ts';
-import { type Workload, outputsText, runWorkload, workloadArb } from './helpers/alloc_n_program.ts';
+import { type Workload, outputsText, runWorkload, workloadArb, workloadProgram } from './helpers/alloc_n_program.ts';
 
 /** A workload whose two runs differ, or null. */
 export function firstDifference(numRuns: number, seed: number): { w: Workload; at: number } | null {
@@ -63,6 +64,26 @@ describe('go.allocN', () => {
     expect(a.run!.result.outcome).toBe('panic');
     expect(a.run!.stderr).toContain('index out of range [19998] with length 19998');
     expect(outputsText(b)).toBe(outputsText(a));
+  }, 120_000);
+
+  it('killed by the OOM killer at a page fault inside a run, the allocator is left as the loop leaves it', () => {
+    // 608-byte objects with a malloc header: the header's store is the first write to each page of a fresh span.
+    const w: Workload = { main: [{ op: 'bulk', t: 13, n: 100000, dst: 'none', slot: 0, from: 0, over: 0 }], workers: [], gogc: 100, procs: 1, memprofilerate: 65536, seed: 1 };
+    const run = (bulk: boolean): { out: string; state: string } => {
+      let out = '';
+      const p = new GoProcess(workloadProgram(w, bulk), { env: { GOGC: 'off', GOMAXPROCS: '1' }, cgroupMemoryMax: 12 << 20, thp: 'always', stdout: (x) => (out += x), stderr: (x) => (out += x) });
+      const r = p.run();
+      const rt = p.rt;
+      // Every cached span's allocation state, the mcaches' counters and the goroutines' assist credit.
+      const spans = rt.allp.flatMap((pp) => pp.mcache.alloc.map((s) => [s.freeindex, s.allocCount, s.cacheLo, s.cacheHi, s.freeIndexForScan]));
+      const caches = rt.allp.map((pp) => [pp.mcache.scanAlloc, pp.mcache.nextSample, pp.mcache.tinyAllocs]);
+      return { out: JSON.stringify([out, r]), state: JSON.stringify([spans, caches, rt.gcController.heapLive, rt.clock.now]) };
+    };
+    const a = run(false);
+    const b = run(true);
+    expect(a.out).toContain('oom-kill');
+    expect(b.out).toBe(a.out);
+    expect(b.state).toBe(a.state);
   }, 120_000);
 
   it('returns the last object, stores each into the slice, and checks its arguments', () => {

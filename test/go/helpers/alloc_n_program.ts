@@ -73,6 +73,8 @@ export interface Workload {
   procs: number;
   memprofilerate: number;
   seed: number;
+  /** A cgroup memory.max in MiB (the OOM killer may strike mid-batch, at a page fault), or 0 for none. */
+  cgroupMiB?: number;
 }
 
 export const workloadArb: fc.Arbitrary<Workload> = fc.record({
@@ -82,6 +84,7 @@ export const workloadArb: fc.Arbitrary<Workload> = fc.record({
   procs: fc.integer({ min: 1, max: 4 }),
   memprofilerate: fc.constantFrom(1, 512, 4096, 65536),
   seed: fc.integer({ min: 1, max: 1000 }),
+  cgroupMiB: fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 6, max: 40 }) }),
 });
 
 /** The workload as a program: with go.allocN (bulk) or with the loops it stands for. */
@@ -166,6 +169,7 @@ export function runWorkload(w: Workload, bulk: boolean): Outputs {
       env: { GOGC: String(w.gogc), GOMAXPROCS: String(w.procs), GODEBUG: `gctrace=1,memprofilerate=${w.memprofilerate}` },
       seed: w.seed,
       ncpu: 4,
+      ...(w.cgroupMiB ? { cgroupMemoryMax: w.cgroupMiB << 20 } : {}),
       onCheckpoint: (_json, name, p) => {
         if (name === 'exit') profile = Buffer.from(p.heapProfile()).toString('hex');
       },
