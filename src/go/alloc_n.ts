@@ -5,8 +5,8 @@
 // slot, a malloc header's store — and allocate-black during a cycle (the
 // store's write barrier reads the mark), then the program's store of the
 // new pointer through the write barrier, in the order the one-at-a-time
-// calls make them. Everything else
-// (the slot's bookkeeping) is applied once per run by smallRunCommit.
+// calls make them. Everything else (the slot's bookkeeping) is applied once
+// per run by smallRunCommit.
 
 import { writePointer } from '../runtime/mbarrier.ts';
 import type { SlotMem } from '../runtime/memory.ts';
@@ -14,7 +14,7 @@ import type { MSpan } from '../runtime/mspan.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import type { GoProcess } from './process.ts';
 
-/** What the run's stores go to: nothing, the elements of a slice from `at` on, or one variable. */
+/** What the run's stores go to: nothing, consecutive pointer elements (of a slice or an array) from dstAddr on, or one variable at dstAddr. */
 export const RunDst = { None: 0, Slice: 1, Sink: 2 } as const;
 export type RunDst = (typeof RunDst)[keyof typeof RunDst];
 
@@ -30,7 +30,8 @@ export const runEnd = { split: false, made: 0, partial: false };
  * Does the clock-coupled work of up to k objects of slot size e from slot
  * `first` of span s, stopping before an object whose safe point would act
  * (the clock at or past `deadline`). Returns how many objects it made.
- * mallocNs is mallocChargeNs's charge for each object (−1: none).
+ * mallocNs is mallocChargeNs's charge for each object (−1: none); typeAddr
+ * the type's address for a malloc header's word (0: the objects have none).
  */
 export function takeRun(
   p: GoProcess,
