@@ -276,7 +276,7 @@ class Checker {
     const have = g.instances.get(key);
     if (have !== undefined) return have;
     const tscope = new Scope(this.pkg);
-    g.typeParams.forEach((n, i) => tscope.names.set(n, { kind: 'type', name: n, type: typeArgs[i]! }));
+    g.typeParams.forEach((n, i) => tscope.names.set(n, { kind: 'type', name: n, type: typeArgs[i]!, typeParam: true }));
     // Check the instance in its own context, then return to the caller's.
     const saved = { fn: this.fn, unused: this.unused, scopes: this.scopes, cur: this.ctx.current, iota: this.iota };
     this.scopes = [tscope];

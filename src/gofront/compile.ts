@@ -57,8 +57,9 @@ export function escapeLines(c: CompiledGo, inlining = false): string[] {
     if (!inlining && l.msg.startsWith('can inline')) continue;
     const { line, col } = goPos(src, l.node);
     const text = `${src.file}:${line}:${col}: ${l.msg}`;
-    if (seen.has(text)) continue;
-    seen.add(text);
+    const key = `${text}\u0000${l.inst ?? ''}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
     rows.push({ line, col, text });
   }
   rows.sort((a, b) => a.line - b.line || a.col - b.col);

@@ -62,6 +62,12 @@ class Emitter {
   /** The current function is compiled into its caller (no frame of its own). */
   private inlined = false;
   private tmp = 0;
+  /** Bytes of arrays the current function keeps in its frame (make that does not escape). */
+  private stackBytes = 0;
+
+  private siteEscapes(n: Node): boolean {
+    return (this.inlined ? this.esc.inlineHeapSites : this.esc.heapSites).has(n.id);
+  }
 
   constructor(
     readonly c: Checked,
@@ -126,6 +132,7 @@ class Emitter {
     this.c.ctx.current = f;
     this.gen = this.isGen(f);
     this.inlined = inlined;
+    this.stackBytes = 0;
     const heapSet = inlined ? this.esc.inlineHeap : this.esc.heapVars;
     const params = f.params.map((p) => this.jsName(p));
     const slotVars = f.vars.filter((v) => this.slotted(v, heapSet));
@@ -140,22 +147,28 @@ class Emitter {
       if (heapSet.has(p)) {
         body.push(`{ const $v = ${this.jsName(p)}; ${this.jsName(p)} = go.new(${this.typeRef(p.type)}); go.store(${this.jsName(p)}, $v); }`);
       }
-      if (!inlined && this.slotted(p, heapSet)) body.push(`$f.${this.jsName(p)} = ${this.jsName(p)} instanceof $Ref ? null : ${this.jsName(p)};`);
+      if (this.slotted(p, heapSet)) body.push(`$f.${this.jsName(p)} = ${this.jsName(p)} instanceof $Ref ? null : ${this.jsName(p)};`);
     }
     for (const v of f.vars) {
       if (v.param || !heapSet.has(v)) continue;
       body.push(`${this.jsName(v)} = go.new(${this.typeRef(v.type)});`);
-      if (!inlined) body.push(`$f.${this.jsName(v)} = ${this.jsName(v)};`);
+      body.push(`$f.${this.jsName(v)} = ${this.jsName(v)};`);
     }
-    body.push(inlined ? this.block(f.node.childForFieldName('body')!) : this.bodyWithLiveness(f, slotVars));
+    body.push(this.bodyWithLiveness(f, slotVars));
     const star = this.gen ? '*' : '';
     const inner = `function${star} (${['$f', ...params].join(', ')}) {\n${body.join('\n')}\n}`;
+    const slots = slotVars.map((v) => `${this.jsName(v)}: ${heapSet.has(v) ? this.ptrTypeRef(v.type) : this.typeRef(v.type)}`);
+    if (inlined && slotVars.length > 0) {
+      // Inlined, its locals live in the caller's frame in Go; gomem gives the ones holding pointers
+      // (roots) a frame of their own, with no return address, named for the inlined function.
+      return `const ${this.fnName(f)}$inl = go.func('${f.name}·inlined', { ${slots.join(', ')} }, ${inner}, 0);`;
+    }
     if (inlined) {
       // The compiler inlined it: its body runs in the caller's frame, and profiles show it "(inline)".
+      if (this.gen) return `const ${this.fnName(f)}$inl = function* (${params.join(', ')}) { return yield* $rt.inlineGen('${f.name}', (${inner})(null, ${params.join(', ')})); };`;
       return `const ${this.fnName(f)}$inl = (${params.join(', ')}) => go.inline('${f.name}', () => (${inner})(null, ${params.join(', ')}));`;
     }
-    const slots = slotVars.map((v) => `${this.jsName(v)}: ${heapSet.has(v) ? this.typeRef({ ...v.type, kind: Kind.Pointer } as GoType) && this.ptrTypeRef(v.type) : this.typeRef(v.type)}`);
-    const extra = frameSize(f, slotVars, heapSet);
+    const extra = frameSize(f, slotVars, heapSet) + Math.ceil(this.stackBytes / 8) * 8;
     return `const ${this.fnName(f)} = go.func('${f.name}', { ${slots.join(', ')} }, ${inner}, ${extra});`;
   }
 
@@ -356,7 +369,7 @@ class Emitter {
     }
     // for i := range b { b[i] = K }: every element written with a constant — the pages are touched, no per-element stores.
     const fill = this.fillPattern(lhs, right, bodyNode);
-    if (fill !== null) return `go.fill(${this.expr(right)});`;
+    if (fill !== null) return `$rt.fill(${this.expr(right)}, ${fill});`;
     const isSlice = u.kind === Kind.Slice;
     const arr = u.kind === Kind.Pointer ? under(u.elem!) : u;
     const len = isSlice ? `${x}.len` : `${arr.len}`;
@@ -365,7 +378,7 @@ class Emitter {
     return `{ const ${x} = ${this.expr(right)}; const ${n} = ${len}; for (let ${i} = 0; ${i} < ${n}; ${i}++) { ${this.loopCharge()} ${assignVar(lhs[0], i)} ${elem ? assignVar(lhs[1], elem) : ''}\n${this.block(bodyNode)} } }`;
   }
 
-  private fillPattern(lhs: Node[], right: Node, body: Node): true | null {
+  private fillPattern(lhs: Node[], right: Node, body: Node): string | null {
     if (lhs.length !== 1 || right.type !== 'identifier' || under(this.typeOf(right)).kind !== Kind.Slice) return null;
     const list = named(body).find((x) => x.type === 'statement_list');
     const stmts = list ? named(list) : [];
@@ -377,7 +390,7 @@ class Emitter {
     if (l.length !== 1 || l[0]!.type !== 'index_expression') return null;
     if (l[0]!.childForFieldName('operand')!.text !== right.text || l[0]!.childForFieldName('index')!.text !== lhs[0]!.text) return null;
     if (this.info(r[0]!).value === undefined) return null;
-    return true;
+    return this.value(r[0]!, under(this.typeOf(right)).elem!);
   }
 
   private returnStmt(s: Node): string {
@@ -440,7 +453,7 @@ class Emitter {
     const n = this.jsName(v);
     if (this.heapVar(v)) return `go.store(${n}, ${val})`;
     if (v.fn === null) return v.type.pointers ? `go.store(${n}$a, ${val})` : `${n} = ${val}`;
-    if (v.type.pointers && !this.inlined) return `$f.${n} = (${n} = ${val}) instanceof $Ref ? null : ${n}`;
+    if (v.type.pointers) return `$f.${n} = (${n} = ${val}) instanceof $Ref ? null : ${n}`;
     return `${n} = ${val}`;
   }
 
@@ -493,7 +506,7 @@ class Emitter {
     if (p.kind === 'js') {
       const root = p.root!;
       if (p.path === this.jsName(root)) return this.assignTo(root, val);
-      const commit = root.type.pointers && !this.inlined && root.fn !== null ? `, $f.${this.jsName(root)} = ${this.jsName(root)}` : '';
+      const commit = root.type.pointers && root.fn !== null ? `, $f.${this.jsName(root)} = ${this.jsName(root)}` : '';
       return `(${p.path} = ${val}${commit})`;
     }
     if (p.kind === 'whole') return `$rt.store(${p.ptr}, ${val})`;
@@ -505,7 +518,7 @@ class Emitter {
     if (p.kind === 'whole') return p.ptr;
     if (p.kind === 'mem') return `$rt.addr(${p.container}, ${p.key})`;
     const root = p.root!;
-    const commit = root.type.pointers && !this.inlined ? `; $f.${this.jsName(root)} = ${this.jsName(root)}` : '';
+    const commit = root.type.pointers ? `; $f.${this.jsName(root)} = ${this.jsName(root)}` : '';
     return `new $Ref(() => ${p.path}, ($v) => { ${p.path} = $v${commit}; })`;
   }
 
@@ -727,7 +740,7 @@ class Emitter {
   private newComposite(lit: Node, site: Node): string {
     const t = this.typeOf(lit);
     const v = this.composite(lit);
-    if (this.esc.heapSites.has(site.id) || (this.inlined && this.esc.inlineHeapSites.has(site.id))) return `((p) => (go.store(p, ${v}), p))(go.new(${this.typeRef(t)}))`;
+    if (this.siteEscapes(site)) return `((p) => (go.store(p, ${v}), p))(go.new(${this.typeRef(t)}))`;
     return `((o) => new $Ref(() => o, (v) => { o = v; }))(${v})`;
   }
 
@@ -784,7 +797,7 @@ class Emitter {
       if (o.kind === 'func' || o.kind === 'generic') {
         const f = o.kind === 'func' ? o.fn : this.c.callTargets.get(n.id)!;
         const vals = args.map((a, i) => this.value(a, f.sig.params![i]!));
-        if (this.esc.inlinable.has(f)) return `${this.fnName(f)}$inl(${vals.join(', ')})`;
+        if (this.esc.inlinable.has(f) && !this.esc.escapingCalls.has(n.id)) return this.isGen(f) ? `(yield* ${this.fnName(f)}$inl(${vals.join(', ')}))` : `${this.fnName(f)}$inl(${vals.join(', ')})`;
         const call = `${this.fnName(f)}(${vals.join(', ')})`;
         return this.isGen(f) ? `(yield* ${call})` : call;
       }
@@ -835,7 +848,7 @@ class Emitter {
       }
       case 'new': {
         const t = this.c.typeNodes.get(args[0]!.id)!;
-        if (this.esc.heapSites.has(n.id) || (this.inlined && this.esc.inlineHeapSites.has(n.id))) return `go.new(${this.typeRef(t)})`;
+        if (this.siteEscapes(n)) return `go.new(${this.typeRef(t)})`;
         return `((o) => new $Ref(() => o, (v) => { o = v; }))(${this.zero(t)})`;
       }
       case 'close':
@@ -845,16 +858,21 @@ class Emitter {
         if (under(t).kind === Kind.Chan) return `go.makeChan(${this.typeRef(t)}, ${args[1] ? this.value(args[1], null) : '0'})`;
         const len = this.value(args[1]!, null);
         const cap = args[2] ? this.value(args[2], null) : len;
-        // A slice that does not escape lives in the frame in Go; gomem allocates every slice's array on the heap for now.
+        // An array that does not escape (constant size, at most 64 KiB) is in the frame; pointer-free ones are kept in JS.
+        const capVal = this.info(args[2] ?? args[1]!).value;
+        if (!this.siteEscapes(n) && typeof capVal === 'number' && !under(t).elem!.pointers) {
+          this.stackBytes += capVal * under(t).elem!.size;
+          return `$rt.stackMake(${this.typeRef(t)}, ${len}, ${cap}, ${this.zero(under(t).elem!)})`;
+        }
         return `go.make(${this.typeRef(t)}, ${len}, ${cap})`;
       }
       case 'append': {
         const t = this.typeOf(n);
         const vals = args.slice(1).map((a) => this.value(a, under(t).elem!));
-        return `go.append(${this.expr(args[0]!)}${vals.map((v) => `, ${v}`).join('')})`;
+        return `$rt.append(${this.expr(args[0]!)}${vals.map((v) => `, ${v}`).join('')})`;
       }
       case 'copy':
-        return `go.copy(${this.expr(args[0]!)}, ${this.expr(args[1]!)})`;
+        return `$rt.copy(${this.expr(args[0]!)}, ${this.expr(args[1]!)})`;
       case 'min':
       case 'max': {
         const t = this.typeOf(n);

@@ -50,6 +50,8 @@ interface Loc {
 export interface EscapeLine {
   readonly node: Node;
   readonly msg: string;
+  /** The generic instance it belongs to: the compiler prints each instance's lines (no deduplication across them). */
+  readonly inst?: string;
 }
 
 export interface EscapeResult {
@@ -61,6 +63,13 @@ export interface EscapeResult {
   readonly inlineHeap: Set<VarObj>;
   readonly inlineHeapSites: Set<number>;
   readonly inlinable: Set<FuncDecl>;
+  /**
+   * Calls of inlinable functions whose result outlives the caller's frame
+   * (stored in the heap, returned): the callee's allocations that flow to
+   * its results escape there, so such a call runs the callee as compiled on
+   * its own (where they are on the heap) rather than the inlined copy.
+   */
+  readonly escapingCalls: Set<number>;
   /** Functions compiled as generators (they may block, or they loop and loops cost time). */
   readonly blocking: Set<FuncDecl>;
   /** The -m lines, unsorted. */
@@ -84,6 +93,7 @@ export function analyzeEscapes(c: Checked): EscapeResult {
     inlineHeap: new Set(),
     inlineHeapSites: new Set(),
     inlinable: new Set(),
+    escapingCalls: new Set(),
     blocking: new Set(),
     lines: [],
   };
@@ -93,7 +103,13 @@ export function analyzeEscapes(c: Checked): EscapeResult {
     changed = false;
     for (const f of c.funcs) if (!r.blocking.has(f) && [...f.calls].some((g) => r.blocking.has(g))) (r.blocking.add(f), (changed = true));
   }
-  for (const f of c.funcs) if (f.name !== 'main.main' && !r.blocking.has(f) && inlineCost(c, f) <= inlineBudget) r.inlinable.add(f);
+  // Callees first: a call of a function the inliner inlines costs that function's body, any other call 57.
+  const costs = new Map<FuncDecl, number>();
+  for (const f of order(c.funcs)) {
+    const cost = inlineCost(c, f, (g) => (r.inlinable.has(g) ? costs.get(g)! : callCost));
+    costs.set(f, cost);
+    if (f.name !== 'main.main' && cost <= inlineBudget && !f.calls.has(f)) r.inlinable.add(f);
+  }
   for (const f of c.funcs) if (r.inlinable.has(f)) r.lines.push({ node: f.node.childForFieldName('name')!, msg: `can inline ${f.name.slice(5)}` });
   const summaries = new Map<FuncDecl, Summary>();
   for (const f of order(c.funcs)) {
@@ -112,25 +128,32 @@ export function analyzeEscapes(c: Checked): EscapeResult {
  * decision for the copy.
  */
 function reportInlinedSites(c: Checked, r: EscapeResult): void {
-  const sitesOf = new Map<FuncDecl, EscapeLine[]>();
-  for (const f of r.inlinable) {
+  /** An inlinable function's allocation sites, its own and those of the calls inlined into it, with their text. */
+  const sitesOf = new Map<FuncDecl, { text: string; id: number; escapingCall: boolean }[]>();
+  for (const f of order(c.funcs)) {
     const lo = f.node.startIndex;
     const hi = f.node.endIndex;
-    sitesOf.set(f, r.lines.filter((l) => / (escapes to heap|does not escape)$/.test(l.msg) && l.node.startIndex >= lo && l.node.endIndex <= hi && !l.msg.startsWith('... ') && l.node.type !== 'identifier' || (l.node.type === 'call_expression' && l.node.startIndex >= lo && l.node.endIndex <= hi && / (escapes to heap|does not escape)$/.test(l.msg) && !l.msg.startsWith('... '))));
-  }
-  for (const f of c.funcs) {
+    const own = r.lines
+      .filter((l) => / (escapes to heap|does not escape)$/.test(l.msg) && !l.msg.startsWith('... ') && l.node.type !== 'identifier' && l.node.startIndex >= lo && l.node.endIndex <= hi)
+      .map((l) => ({ text: l.msg.replace(/ (escapes to heap|does not escape)$/, ''), id: l.node.id, escapingCall: false }));
+    const nested: { text: string; id: number; escapingCall: boolean }[] = [];
     c.ctx.current = f;
     for (const call of f.node.descendantsOfType('call_expression')) {
       if (call === null) continue;
       const fnNode = call.childForFieldName('function')!;
       const o = fnNode.type === 'identifier' ? c.uses.get(fnNode.id) : undefined;
       const callee = o?.kind === 'func' ? o.fn : o?.kind === 'generic' ? c.callTargets.get(call.id) : undefined;
-      if (callee === undefined || !r.inlinable.has(callee)) continue;
-      for (const l of sitesOf.get(callee) ?? []) {
-        const text = l.msg.replace(/ (escapes to heap|does not escape)$/, '');
-        r.lines.push({ node: call, msg: `${text} ${r.inlineHeapSites.has(l.node.id) ? 'escapes to heap' : 'does not escape'}` });
+      // go f() and defer f() are not inlined.
+      if (callee === undefined || !r.inlinable.has(callee) || call.parent?.type === 'go_statement' || call.parent?.type === 'defer_statement') continue;
+      for (const site of sitesOf.get(callee) ?? []) {
+        const escapingCall = site.escapingCall || r.escapingCalls.has(call.id);
+        const escapes = (escapingCall ? r.heapSites : r.inlineHeapSites).has(site.id);
+        r.lines.push({ node: call, msg: `${site.text} ${escapes ? 'escapes to heap' : 'does not escape'}`, inst: f.typeArgs ? f.name : undefined });
+        nested.push({ ...site, escapingCall });
       }
     }
+    // Lines already printed for f's own body stay; what f passes on to its callers is own + nested.
+    if (r.inlinable.has(f)) sitesOf.set(f, [...own.filter((x) => !nested.some((n) => n.id === x.id)), ...nested]);
   }
 }
 
@@ -149,7 +172,7 @@ function order(funcs: readonly FuncDecl[]): FuncDecl[] {
 }
 
 /** The inliner's cost: one per syntax node, a call it cannot inline costs 57 more. */
-function inlineCost(c: Checked, f: FuncDecl): number {
+function inlineCost(c: Checked, f: FuncDecl, callCostOf: (g: FuncDecl) => number): number {
   c.ctx.current = f;
   let cost = 0;
   const walk = (n: Node): void => {
@@ -158,7 +181,9 @@ function inlineCost(c: Checked, f: FuncDecl): number {
     if (n.type === 'call_expression') {
       const fnNode = n.childForFieldName('function')!;
       const o = fnNode.type === 'identifier' ? c.uses.get(fnNode.id) : undefined;
-      if (fnNode.type === 'selector_expression' || (o?.kind === 'func' && o.fn === f)) cost += callCost;
+      if (fnNode.type === 'selector_expression') cost += callCost;
+      const callee = o?.kind === 'func' ? o.fn : o?.kind === 'generic' ? c.callTargets.get(n.id) : undefined;
+      if (callee !== undefined) cost += callee === f ? callCost : callCostOf(callee);
     }
     if (['identifier', 'int_literal', 'binary_expression', 'unary_expression', 'call_expression', 'selector_expression', 'index_expression', 'composite_literal', 'assignment_statement', 'short_var_declaration', 'return_statement', 'if_statement', 'for_statement', 'inc_statement', 'interpreted_string_literal', 'slice_expression'].includes(n.type)) cost++;
     for (const ch of n.namedChildren) if (ch) walk(ch);
@@ -176,6 +201,8 @@ class FuncAnalysis {
   private readonly locs = new Map<VarObj, Loc>();
   private readonly sites = new Map<number, Loc>();
   private readonly all: Loc[] = [];
+  /** Results of calls to inlinable functions, by call node. */
+  private readonly callResults = new Map<number, Loc>();
 
   constructor(
     readonly c: Checked,
@@ -448,7 +475,16 @@ class FuncAnalysis {
     if (o?.kind === 'builtin') return this.builtin(dst, e, o.name, args, derefs);
     if (o?.kind === 'type' || this.c.typeNodes.has(fnNode.id)) return this.flow(dst, args[0]!, derefs);
     if (o?.kind === 'func' || o?.kind === 'generic') {
-      const s = this.summaries.get(o.kind === 'func' ? o.fn : this.c.callTargets.get(e.id)!);
+      const callee = o.kind === 'func' ? o.fn : this.c.callTargets.get(e.id)!;
+      const s = this.summaries.get(callee);
+      if (this.r.inlinable.has(callee) && callee.results.some((v) => v.type.pointers)) {
+        // The call's value, as a location: where it goes decides which copy of the callee runs.
+        const res = this.newLoc('call result', null, null);
+        this.callResults.set(e.id, res);
+        this.edge(dst, res, derefs);
+        dst = res;
+        derefs = 0;
+      }
       args.forEach((a, i) => {
         if (s === undefined) return this.flow(this.heap, a, 0); // recursion: assume the worst
         const h = s.heap[i];
@@ -464,9 +500,11 @@ class FuncAnalysis {
       if (pkg?.kind === 'pkg') {
         if (pkg.path === 'fmt' || pkg.path === 'log') {
           // Each operand is converted to an interface: a copy that escapes (the printer keeps it), and "... argument does not escape".
-          const first = pkg.path === 'fmt' && name === 'Println' ? 0 : name.endsWith('ln') ? 0 : 1;
+          const first = name.endsWith('f') ? 1 : 0;
           args.forEach((a, i) => {
             if (i < first) return this.flow(null, a, 0);
+            // An operand that is an interface already is passed as it is: no conversion, no copy.
+            if (this.type(a)?.kind === Kind.Interface || under(this.type(a) ?? ({ kind: 0 } as GoType)).kind === Kind.Interface) return this.flow(this.heap, a, 0);
             // The interface conversion's copy: reported even for constants, which need no allocation.
             const site = this.siteLoc(a);
             this.edge(this.heap, site, -1);
@@ -493,6 +531,11 @@ class FuncAnalysis {
         return;
       }
       case 'make': {
+        // A channel is always made by makechan on the heap: no escape decision, no -m line.
+        if (under(this.c.typeNodes.get(args[0]!.id)!).kind === Kind.Chan) {
+          for (const a of args.slice(1)) this.flow(null, a, 0);
+          return;
+        }
         const l = this.siteLoc(e);
         this.edge(dst, l, derefs - 1);
         const t = this.c.typeNodes.get(args[0]!.id)!;
@@ -506,6 +549,13 @@ class FuncAnalysis {
       case 'append': {
         this.flow(dst, args[0]!, derefs);
         for (const a of args.slice(1)) this.flow(this.heap, a, 0);
+        return;
+      }
+      case 'panic': {
+        // panic(v) converts v to an interface that the panic keeps: the copy escapes.
+        const a = args[0]!;
+        if (this.type(a) === null || under(this.type(a)!).kind !== Kind.Interface) this.edge(this.heap, this.siteLoc(a), -1);
+        this.flow(this.heap, a, 0);
         return;
       }
       default:
@@ -539,6 +589,7 @@ class FuncAnalysis {
           l.escapes = true;
           roots.push(l);
         }
+        for (const [id, res] of this.callResults) if (res === l && l.dist <= 0 && !inlined) this.r.escapingCalls.add(id);
         const pi = l.v !== null ? params.indexOf(l) : -1;
         if (pi >= 0 && l.dist >= 0 && hasPointers(l.v!.type)) {
           if (heapRoot) summary.heap[pi] = Math.min(summary.heap[pi] ?? Infinity, l.dist);
@@ -585,10 +636,11 @@ class FuncAnalysis {
       if (l.site !== null) {
         if (l.escapes) heapSites.add(l.site.id);
         // An inlined copy's sites are reported at its call sites (reportInlinedSites).
-        if (!inlined) this.r.lines.push({ node: l.site, msg: `${siteText(l.site, this.c)} ${l.escapes ? 'escapes to heap' : 'does not escape'}` });
+        if (!inlined) this.r.lines.push({ node: l.site, msg: `${siteText(l.site, this.c, this.r.inlinable)} ${l.escapes ? 'escapes to heap' : 'does not escape'}`, inst: this.f.typeArgs ? this.f.name : undefined });
       }
     }
-    if (inlined) return;
+    // A generic function is compiled per shape: the compiler prints no parameter lines for its instances.
+    if (inlined || this.f.typeArgs !== undefined) return;
     params.forEach((l, i) => {
       const v = l.v!;
       if (!hasPointers(v.type) || v.name === '_') return;
@@ -604,10 +656,20 @@ class FuncAnalysis {
 }
 
 /** How the compiler names an allocation site in -m lines: the expression, with literals' bodies elided. */
-function siteText(n: Node, c: Checked): string {
+function siteText(n: Node, c: Checked, inlinable: ReadonlySet<FuncDecl> = new Set()): string {
+  // An inlined call's value is its result variable: ~r0.
+  if (n.type === 'call_expression') {
+    const fnNode = n.childForFieldName('function')!;
+    const o = fnNode.type === 'identifier' ? c.uses.get(fnNode.id) : undefined;
+    const callee = o?.kind === 'func' ? o.fn : o?.kind === 'generic' ? c.callTargets.get(n.id) : undefined;
+    if (callee !== undefined && inlinable.has(callee)) return callee.results[0]?.name.startsWith('~') ? '~r0' : callee.results[0]!.name;
+  }
   // Arguments of new and make are shown constant-folded: make([]byte, 629145600).
   if (n.type === 'call_expression' && ['make', 'new'].includes(n.childForFieldName('function')!.text)) {
     const args = named(n.childForFieldName('arguments')!).map((a) => {
+      // A type parameter's type is known only from the instance's dictionary at run time.
+      const o = c.uses.get(a.id);
+      if (o?.kind === 'type' && o.typeParam) return '<node DYNAMICTYPE>';
       const v = c.exprs.get(a.id)?.value;
       return typeof v === 'number' ? String(v) : a.text;
     });
@@ -616,7 +678,7 @@ function siteText(n: Node, c: Checked): string {
   if (n.type === 'unary_expression') {
     const x = named(n)[0]!;
     const inner = x.type === 'parenthesized_expression' ? named(x)[0]! : x;
-    if (inner.type === 'composite_literal') return `&${inner.childForFieldName('type')!.text}{...}`;
+    if (inner.type === 'composite_literal') return `&${inner.childForFieldName('type')!.text}{${named(inner.childForFieldName('body')!).length > 0 ? '...' : ''}}`;
   }
   if (n.type === 'composite_literal') return `${n.childForFieldName('type')!.text}{...}`;
   return n.text.replace(/\s+/g, ' ');

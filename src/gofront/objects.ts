@@ -58,6 +58,8 @@ export interface TypeObj {
   readonly kind: 'type';
   readonly name: string;
   readonly type: GoType;
+  /** A generic function's type parameter, bound in one instance. */
+  readonly typeParam?: boolean;
 }
 export interface FuncObj {
   readonly kind: 'func';

@@ -8,6 +8,7 @@ import type { Go } from '../go/api.ts';
 import { GoPanic } from '../runtime/panic.ts';
 import { GoString, Ptr, Slice } from '../go/values.ts';
 import type { GoType } from '../go/types.ts';
+import { growsliceCap } from '../runtime/slice.ts';
 
 /** &x for a variable that stays in its frame: reads and writes go to the compiled code's copy. */
 export class Ref {
@@ -15,6 +16,30 @@ export class Ref {
     readonly get: () => unknown,
     readonly set: (v: unknown) => void,
   ) {}
+}
+
+/**
+ * A slice whose array did not escape: the gc compiler puts it in the
+ * frame (its bytes are in the frame's size), gomem keeps its elements in
+ * a JS array. Only pointer-free element types are kept this way, so the
+ * collector loses nothing by not seeing them.
+ */
+export class StackSlice {
+  constructor(
+    readonly type: GoType,
+    readonly arr: unknown[],
+    readonly off: number,
+    readonly len: number,
+    readonly cap: number,
+  ) {}
+
+  get elem(): GoType {
+    return this.type.elem!;
+  }
+
+  toString(): string {
+    return `[${this.arr.slice(this.off, this.off + this.len).join(' ')}]`;
+  }
 }
 
 /** An error value of the standard library (its Error() text): what a failed API call threw. */
@@ -50,13 +75,18 @@ export class CompiledRt {
   constructor(readonly go: Go) {}
 
   /** x.k / x[k] through a pointer or a slice. */
-  get(x: Ptr | Slice | Ref | null, k: string | number): unknown {
+  get(x: Ptr | Slice | Ref | StackSlice | null, k: string | number): unknown {
+    if (x instanceof StackSlice) return x.arr[x.off + this.index(k as number, x.len)];
     if (Array.isArray(x)) return (x as unknown[])[k as number];
     if (x instanceof Ref) return (x.get() as Record<string | number, unknown>)[k];
     return this.go.get(x as Ptr | Slice | null, k);
   }
 
-  set(x: Ptr | Slice | Ref | null, k: string | number, v: unknown): void {
+  set(x: Ptr | Slice | Ref | StackSlice | null, k: string | number, v: unknown): void {
+    if (x instanceof StackSlice) {
+      x.arr[x.off + this.index(k as number, x.len)] = v;
+      return;
+    }
     if (x instanceof Ref) {
       const o = x.get() as Record<string | number, unknown>;
       o[k] = v;
@@ -67,7 +97,16 @@ export class CompiledRt {
   }
 
   /** &x.k / &x[k]. */
-  addr(x: Ptr | Slice | Ref | null, k: string | number): Ptr | Ref {
+  addr(x: Ptr | Slice | Ref | StackSlice | null, k: string | number): Ptr | Ref {
+    if (x instanceof StackSlice) {
+      const i = x.off + this.index(k as number, x.len);
+      return new Ref(
+        () => x.arr[i],
+        (v) => {
+          x.arr[i] = v;
+        },
+      );
+    }
     if (x instanceof Ref) {
       return new Ref(
         () => (x.get() as Record<string | number, unknown>)[k],
@@ -126,8 +165,9 @@ export class CompiledRt {
   }
 
   /** A []int64's elements, for checkpoint.ExtraInts. */
-  ints(s: Slice | unknown[]): number[] {
+  ints(s: Slice | StackSlice | unknown[]): number[] {
     if (Array.isArray(s)) return s as number[];
+    if (s instanceof StackSlice) return s.arr.slice(s.off, s.off + s.len) as number[];
     const out: number[] = [];
     for (let i = 0; i < (s as Slice).len; i++) out.push(Number(this.go.get(s as Slice, i)));
     return out;
@@ -141,14 +181,68 @@ export class CompiledRt {
     return i;
   }
 
+  /** make([]T, n, c) for an array that stays in the frame. */
+  stackMake(t: GoType, len: number, cap: number, zero: unknown): StackSlice {
+    return new StackSlice(t, new Array(cap).fill(zero), 0, len, cap);
+  }
+
+  /** append: in place while the capacity lasts; past it growslice's new array is on the heap, as in Go. */
+  append(s: Slice | StackSlice, ...vals: unknown[]): Slice | StackSlice {
+    if (!(s instanceof StackSlice)) return this.go.append(s, ...vals);
+    const n = s.len + vals.length;
+    if (n <= s.cap) {
+      vals.forEach((v, i) => (s.arr[s.off + s.len + i] = v));
+      return new StackSlice(s.type, s.arr, s.off, n, s.cap);
+    }
+    const g = growsliceCap(s.cap, n, s.elem as never);
+    const h = this.go.make(s.type, n, g.newcap);
+    for (let i = 0; i < s.len; i++) this.go.set(h, i, s.arr[s.off + i]);
+    vals.forEach((v, i) => this.go.set(h, s.len + i, v));
+    return h;
+  }
+
+  copy(dst: Slice | StackSlice | null, src: Slice | StackSlice | null): number {
+    if (!(dst instanceof StackSlice) && !(src instanceof StackSlice)) return this.go.copy(dst, src);
+    if (dst === null || src === null) return 0;
+    const n = Math.min(dst.len, src.len);
+    const vals: unknown[] = [];
+    for (let i = 0; i < n; i++) vals.push(this.get(src, i));
+    vals.forEach((v, i) => this.set(dst, i, v));
+    return n;
+  }
+
+  /** for i := range s { s[i] = k }. */
+  fill(s: Slice | StackSlice, k: unknown): void {
+    if (s instanceof StackSlice) s.arr.fill(k, s.off, s.off + s.len);
+    else this.go.fill(s);
+  }
+
+  /** go.inline for a body that may block (a generator): heap profiles show fn "(inline)" while it runs. */
+  *inlineGen<R>(fn: string, body: Generator<unknown, R, unknown>): Generator<unknown, R, unknown> {
+    const g = this.go.p.sched.curG;
+    if (g === null) return yield* body;
+    g.inlined.push({ fn, depth: g.frames.length });
+    try {
+      return yield* body;
+    } finally {
+      g.inlined.pop();
+    }
+  }
+
   /** A nil slice of type t. */
   nilSlice(t: GoType): Slice {
     return new Slice(t, 0, 0, 0);
   }
 
   /** s[lo:hi:max] of a slice; a slice of a JS-held array is a JS array slice (only checkpoint.ExtraInts reads those). */
-  slice(s: Slice | unknown[], lo: number, hi: number | undefined, max: number | undefined): Slice | unknown[] {
+  slice(s: Slice | StackSlice | unknown[], lo: number, hi: number | undefined, max: number | undefined): Slice | StackSlice | unknown[] {
     if (Array.isArray(s)) return s.slice(lo, hi);
+    if (s instanceof StackSlice) {
+      const h = hi ?? s.len;
+      const m = max ?? s.cap;
+      if (lo < 0 || h < lo || m < h || m > s.cap) throw new GoPanic(`runtime error: slice bounds out of range [${lo}:${h}] with capacity ${s.cap}`);
+      return new StackSlice(s.type, s.arr, s.off + lo, h - lo, m - lo);
+    }
     const h = hi ?? s.len;
     const m = max ?? s.cap;
     if (lo < 0 || h < lo || m < h || m > s.cap) throw new GoPanic(`runtime error: slice bounds out of range [${lo}:${h}] with capacity ${s.cap}`);
