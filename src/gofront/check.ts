@@ -1266,6 +1266,19 @@ class Checker {
       this.exprs.set(inner.id, { type: m.sig });
       return { kind: 'std', sig: m.sig, name: inner.text, blocking: m.blocking ?? false };
     }
+    if (inner.type === 'index_expression') {
+      // f[T](args): a generic function instantiated explicitly.
+      const opNode = inner.childForFieldName('operand')!;
+      const o = opNode.type === 'identifier' ? this.lookup(opNode) : undefined;
+      if (o?.kind === 'generic') {
+        const typeArgs = [this.typeArg(inner.childForFieldName('index')!)];
+        if (typeArgs.length !== o.typeParams.length) throw this.src.error(inner, `not enough type arguments for ${o.name}`);
+        const call = fnNode.parent!;
+        const f = this.instantiate(o, typeArgs);
+        this.callTargets.set(call.id, f);
+        return { kind: 'func', fn: f, sig: f.sig, name: o.name };
+      }
+    }
     if (['slice_type', 'pointer_type', 'array_type', 'map_type', 'qualified_type', 'parenthesized_type', 'channel_type', 'interface_type'].includes(inner.type)) {
       return { kind: 'type', type: this.typeExpr(inner) };
     }

@@ -76,6 +76,8 @@ function goPos(src: Source, n: Node): { line: number; col: number } {
   switch (n.type) {
     case 'call_expression':
       return at(n.childForFieldName('arguments')) ?? src.pos(n);
+    case 'composite_literal':
+      return at(n.childForFieldName('body')) ?? src.pos(n);
     case 'selector_expression':
       return at(n.childForFieldName('field'), -1) ?? src.pos(n);
     case 'binary_expression':

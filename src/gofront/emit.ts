@@ -149,8 +149,9 @@ class Emitter {
       }
       if (this.slotted(p, heapSet)) body.push(`$f.${this.jsName(p)} = ${this.jsName(p)} instanceof $Ref ? null : ${this.jsName(p)};`);
     }
+    // Named results that escape are allocated at entry; other variables where they are declared (each loop iteration its own).
     for (const v of f.vars) {
-      if (v.param || !heapSet.has(v)) continue;
+      if (!v.result || !heapSet.has(v)) continue;
       body.push(`${this.jsName(v)} = go.new(${this.typeRef(v.type)});`);
       body.push(`$f.${this.jsName(v)} = ${this.jsName(v)};`);
     }
@@ -240,7 +241,7 @@ class Emitter {
             const v = this.c.defs.get(id.id);
             if (v === undefined) return;
             const val = values[i] ? this.value(values[i]!, v.type) : this.zero(v.type);
-            out.push(`${this.assignTo(v, val)};`);
+            out.push(`${this.declare(v, val)};`);
           });
         }
         return out.join('\n');
@@ -361,7 +362,7 @@ class Emitter {
     const x = `$x${this.tmp++}`;
     const assignVar = (node: Node | undefined, val: string): string => {
       if (node === undefined || node.text === '_') return '';
-      if (define) return `${this.assignTo(this.c.defs.get(node.id)!, val)};`;
+      if (define) return `${this.declare(this.c.defs.get(node.id)!, val)};`;
       return `${this.assignPlace(node, val)};`;
     };
     if (isIntegerType(rt)) {
@@ -420,6 +421,7 @@ class Emitter {
     const target = (l: Node, val: string): string => {
       if (l.text === '_') return `${val};`;
       const def = op === ':=' ? this.c.defs.get(l.id) : undefined;
+      if (def !== undefined && this.c.uses.get(l.id) === undefined) return `${this.declare(def, val)};`;
       if (def !== undefined) return `${this.assignTo(def, val)};`;
       return `${this.assignPlace(l, val)};`;
     };
@@ -446,6 +448,13 @@ class Emitter {
     if (this.heapVar(v)) return `go.load(${n})`;
     if (v.fn === null && v.type.pointers) return `go.load(${n}$a)`;
     return n;
+  }
+
+  /** A variable's declaration: one moved to the heap gets its object here (newobject), then its value. */
+  private declare(v: VarObj, val: string): string {
+    if (!this.heapVar(v)) return this.assignTo(v, val);
+    const n = this.jsName(v);
+    return `(${n} = go.new(${this.typeRef(v.type)}), $f.${n} = ${n}, go.store(${n}, ${val}))`;
   }
 
   /** v = val, with the write-through to its frame slot or its memory. */
@@ -801,6 +810,13 @@ class Emitter {
         const call = `${this.fnName(f)}(${vals.join(', ')})`;
         return this.isGen(f) ? `(yield* ${call})` : call;
       }
+    }
+    const explicit = inner.type === 'index_expression' ? this.c.callTargets.get(n.id) : undefined;
+    if (explicit !== undefined) {
+      const vals = args.map((a, i) => this.value(a, explicit.sig.params![i]!));
+      if (this.esc.inlinable.has(explicit) && !this.esc.escapingCalls.has(n.id)) return this.isGen(explicit) ? `(yield* ${this.fnName(explicit)}$inl(${vals.join(', ')}))` : `${this.fnName(explicit)}$inl(${vals.join(', ')})`;
+      const call = `${this.fnName(explicit)}(${vals.join(', ')})`;
+      return this.isGen(explicit) ? `(yield* ${call})` : call;
     }
     if (t !== undefined) return this.convert(args[0]!, t);
     if (inner.type === 'selector_expression') {

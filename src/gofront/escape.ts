@@ -42,6 +42,8 @@ interface Loc {
   readonly site: Node | null;
   readonly fn: FuncDecl | null;
   readonly edges: { src: Loc; derefs: number }[];
+  /** How many loops enclose its declaration: a location's address kept by one declared outside its loop outlives it. */
+  readonly loopDepth: number;
   escapes: boolean;
   /** Set by the walk of the current root. */
   dist: number;
@@ -142,7 +144,7 @@ function reportInlinedSites(c: Checked, r: EscapeResult): void {
       if (call === null) continue;
       const fnNode = call.childForFieldName('function')!;
       const o = fnNode.type === 'identifier' ? c.uses.get(fnNode.id) : undefined;
-      const callee = o?.kind === 'func' ? o.fn : o?.kind === 'generic' ? c.callTargets.get(call.id) : undefined;
+      const callee = o?.kind === 'func' ? o.fn : o?.kind === 'generic' || fnNode.type === 'index_expression' ? c.callTargets.get(call.id) : undefined;
       // go f() and defer f() are not inlined.
       if (callee === undefined || !r.inlinable.has(callee) || call.parent?.type === 'go_statement' || call.parent?.type === 'defer_statement') continue;
       for (const site of sitesOf.get(callee) ?? []) {
@@ -201,6 +203,7 @@ class FuncAnalysis {
   private readonly locs = new Map<VarObj, Loc>();
   private readonly sites = new Map<number, Loc>();
   private readonly all: Loc[] = [];
+  private depth = 0;
   /** Results of calls to inlinable functions, by call node. */
   private readonly callResults = new Map<number, Loc>();
 
@@ -214,7 +217,7 @@ class FuncAnalysis {
   }
 
   private newLoc(name: string, v: VarObj | null, site: Node | null): Loc {
-    const l: Loc = { name, v, site, fn: this.f, edges: [], escapes: false, dist: Infinity };
+    const l: Loc = { name, v, site, fn: this.f, edges: [], loopDepth: this.depth, escapes: false, dist: Infinity };
     this.all.push(l);
     return l;
   }
@@ -245,7 +248,8 @@ class FuncAnalysis {
 
   build(): void {
     this.c.ctx.current = this.f;
-    for (const v of this.f.vars) this.varLoc(v);
+    // Parameters and results first (loop depth 0); locals when their declaration is reached.
+    for (const v of this.f.vars) if (v.param || v.result) this.varLoc(v);
     this.stmts(this.f.node.childForFieldName('body')!);
   }
 
@@ -291,14 +295,28 @@ class FuncAnalysis {
           const names = spec.childrenForFieldName('name').filter((x): x is Node => x !== null);
           const vl = spec.childForFieldName('value');
           const vals = vl ? named(vl) : [];
-          names.forEach((id, i) => vals[i] && this.assign(id, vals[i]!, null));
+          names.forEach((id, i) => {
+            // Declared here, at this loop depth, whether or not it has a value yet.
+            const v = this.c.defs.get(id.id);
+            if (v !== undefined) this.varLoc(v);
+            if (vals[i]) this.assign(id, vals[i]!, null);
+          });
         }
         return;
       case 'inc_statement':
       case 'dec_statement':
         return;
-      case 'if_statement':
       case 'for_statement':
+        // The loop's own variables (Go 1.22: one per iteration) and its body are one loop deeper.
+        this.depth++;
+        for (const ch of named(s)) {
+          if (ch.type === 'range_clause') this.range(ch);
+          else if (['block', 'for_clause'].includes(ch.type)) this.stmt(ch);
+          else this.flow(null, ch, 0);
+        }
+        this.depth--;
+        return;
+      case 'if_statement':
       case 'expression_switch_statement':
       case 'for_clause':
       case 'expression_case':
@@ -309,6 +327,13 @@ class FuncAnalysis {
           else this.flow(null, ch, 0);
         }
         return;
+      case 'go_statement':
+      case 'defer_statement': {
+        // The arguments of go f(…) are kept by the new goroutine: they flow to the heap.
+        const call = named(s)[0]!;
+        for (const a of named(call.childForFieldName('arguments')!)) this.flow(this.heap, a, 0);
+        return;
+      }
       case 'return_statement': {
         const list = named(s)[0];
         const vals = list ? named(list) : [];
@@ -474,8 +499,9 @@ class FuncAnalysis {
     const o = fnNode.type === 'identifier' ? this.c.uses.get(fnNode.id) : undefined;
     if (o?.kind === 'builtin') return this.builtin(dst, e, o.name, args, derefs);
     if (o?.kind === 'type' || this.c.typeNodes.has(fnNode.id)) return this.flow(dst, args[0]!, derefs);
-    if (o?.kind === 'func' || o?.kind === 'generic') {
-      const callee = o.kind === 'func' ? o.fn : this.c.callTargets.get(e.id)!;
+    const explicit = fnNode.type === 'index_expression' ? this.c.callTargets.get(e.id) : undefined;
+    if (o?.kind === 'func' || o?.kind === 'generic' || explicit !== undefined) {
+      const callee = o?.kind === 'func' ? o.fn : this.c.callTargets.get(e.id)!;
       const s = this.summaries.get(callee);
       if (this.r.inlinable.has(callee) && callee.results.some((v) => v.type.pointers)) {
         // The call's value, as a location: where it goes decides which copy of the callee runs.
@@ -573,10 +599,22 @@ class FuncAnalysis {
     const roots: Loc[] = [this.heap];
     // Results outlive the frame when the function runs as its own call; inlined, they are the caller's variables.
     if (!inlined) roots.push(...results);
+    const firstLocal = roots.length;
+    // Every other variable is a root too, for the loop rule only.
+    roots.push(...this.all.filter((l) => l.v !== null && !l.v.param && !l.v.result));
     for (let i = 0; i < roots.length; i++) {
       const root = roots[i]!;
       const heapRoot = root === this.heap || root.escapes;
       this.walk(root);
+      if (i >= firstLocal && !heapRoot) {
+        for (const l of this.all) {
+          if (l.dist < 0 && l !== root && !l.escapes && !l.v?.param && root.loopDepth < l.loopDepth) {
+            l.escapes = true;
+            roots.push(l);
+          }
+        }
+        continue;
+      }
       for (const l of this.all) {
         if (l.dist === Infinity || l === root) continue;
         if (l.dist < 0 && !l.escapes && (heapRoot || (!l.v?.param && l !== root))) {
