@@ -658,7 +658,7 @@ class Checker {
     if (u.kind === Kind.Slice || u.kind === Kind.Array) [kt, vt] = [T.int, u.elem!];
     else if (isIntegerType(u)) [kt, vt] = [rt, null];
     else if (u.kind === Kind.String) throw this.src.unsupported(right, 'range over strings');
-    else if (u.kind === Kind.Map) throw this.src.unsupported(right, 'range over maps');
+    else if (u.kind === Kind.Map) [kt, vt] = [u.key!, u.elem!];
     else if (u.kind === Kind.Chan) throw this.src.unsupported(right, 'range over channels');
     else throw this.src.error(right, `cannot range over ${right.text} (${this.describe(info)})`);
     const left = c.childForFieldName('left');
@@ -705,6 +705,10 @@ class Checker {
 
   /** The types the right-hand side gives n variables (one multi-value call, or one value each). */
   private rhsTypes(s: Node, n: number, rhs: Node[]): GoType[] {
+    if (rhs.length === 1 && n === 2 && this.commaOk(rhs[0]!)) {
+      const info = this.expr(rhs[0]!);
+      return [this.valueType(rhs[0]!, info), T.bool];
+    }
     if (rhs.length === 1 && n > 1) {
       const info = this.expr(rhs[0]!);
       if (!isTuple(info.type) || info.type.tuple.length !== n) throw this.src.error(s, `assignment mismatch: ${n} variables but ${rhs[0]!.text} returns ${isTuple(info.type) ? info.type.tuple.length : 1} value${isTuple(info.type) && info.type.tuple.length === 1 ? '' : 's'}`);
@@ -712,6 +716,15 @@ class Checker {
     }
     if (rhs.length !== n) throw this.src.error(s, `assignment mismatch: ${n} variable${n > 1 ? 's' : ''} but ${rhs.length} value${rhs.length > 1 ? 's' : ''}`);
     return rhs.map((r) => this.valueType(r, this.expr(r)));
+  }
+
+  /** v, ok := m[k] (a map index with two results). */
+  private commaOk(r: Node): boolean {
+    const x = r.type === 'parenthesized_expression' ? named(r)[0]! : r;
+    if (x.type !== 'index_expression') return false;
+    const op = x.childForFieldName('operand')!;
+    const t = this.expr(op).type;
+    return !isTuple(t) && !isUntyped(t) && under(t).kind === Kind.Map;
   }
 
   private assignStmt(s: Node): void {
@@ -1099,7 +1112,10 @@ class Checker {
     const t = this.valueType(operand, info);
     let u = under(t);
     if (u.kind === Kind.Pointer && under(u.elem!).kind === Kind.Array) u = under(u.elem!);
-    if (u.kind === Kind.Map) throw this.src.unsupported(n, 'maps');
+    if (u.kind === Kind.Map) {
+      this.assign(idx, this.expr(idx, u.key!), u.key!, 'map index');
+      return { type: u.elem! };
+    }
     if (u.kind !== Kind.Slice && u.kind !== Kind.Array && u.kind !== Kind.String) throw this.src.error(n, `invalid operation: cannot index ${operand.text} (${this.describe(info)})`);
     this.intIndex(idx, u.kind === Kind.Array ? u.len! : null);
     if (u.kind === Kind.String) {
@@ -1181,6 +1197,15 @@ class Checker {
         this.elemValue(named(e)[0]!, u.elem!);
       }
       if (u.kind === Kind.Array && elems.length > u.len!) throw this.src.error(elems[u.len!]!, `index ${u.len!} out of bounds [0:${u.len!}]`);
+      return t;
+    }
+    if (u.kind === Kind.Map) {
+      for (const e of elems) {
+        if (e.type !== 'keyed_element') throw this.src.error(e, 'missing key in map literal');
+        const [k, v] = named(e).map((x) => (x.type === 'literal_element' ? named(x)[0]! : x));
+        this.elemValue(k!, u.key!);
+        this.elemValue(v!, u.elem!);
+      }
       return t;
     }
     throw this.src.unsupported(n, `composite literals of type ${this.typeStr(t)}`);
@@ -1383,7 +1408,11 @@ class Checker {
         need(1, 3);
         const t = this.typeArg(args[0]!);
         const u = under(t);
-        if (u.kind === Kind.Map) throw this.src.unsupported(n, 'maps');
+        if (u.kind === Kind.Map) {
+          if (args.length > 2) throw this.src.error(args[2]!, `invalid operation: ${n.text} expects 1 or 2 arguments; found ${args.length}`);
+          if (args[1]) this.intIndex(args[1], null);
+          return { type: t };
+        }
         if (u.kind === Kind.Chan) {
           if (args.length > 2) throw this.src.error(args[2]!, `invalid operation: ${n.text} expects 1 or 2 arguments; found ${args.length}`);
           if (args[1]) this.intIndex(args[1], null);
@@ -1429,6 +1458,20 @@ class Checker {
         for (const a of args) this.valueType(a, this.exprs.get(a.id)!.type === t ? this.exprs.get(a.id)! : { ...this.exprs.get(a.id)! });
         for (const a of args) if (typed && isUntyped(this.exprs.get(a.id)!.type)) this.convertConst(a, this.exprs.get(a.id)!, typed.type as GoType);
         return { type: t };
+      }
+      case 'delete': {
+        need(2);
+        const t = this.valueType(args[0]!, this.expr(args[0]!));
+        if (under(t).kind !== Kind.Map) throw this.src.error(args[0]!, `invalid argument: ${args[0]!.text} (variable of type ${this.typeStr(t)}) is not a map`);
+        this.assign(args[1]!, this.expr(args[1]!, under(t).key!), under(t).key!, 'argument to delete');
+        return { type: { tuple: [] } };
+      }
+      case 'clear': {
+        need(1);
+        const t = this.valueType(args[0]!, this.expr(args[0]!));
+        if (under(t).kind !== Kind.Map && under(t).kind !== Kind.Slice) throw this.src.error(args[0]!, `invalid argument: ${args[0]!.text} (variable of type ${this.typeStr(t)}) must be a map or slice`);
+        if (under(t).kind === Kind.Slice) throw this.src.unsupported(n, 'clear of a slice');
+        return { type: { tuple: [] } };
       }
       case 'close': {
         need(1);

@@ -37,6 +37,7 @@ function named(n: Node): Node[] {
 
 type Place =
   | { kind: 'js'; path: string; root: VarObj | null }
+  | { kind: 'map'; m: string; key: string; zero: string }
   | { kind: 'mem'; container: string; key: string }
   | { kind: 'whole'; ptr: string };
 
@@ -371,6 +372,11 @@ class Emitter {
     // for i := range b { b[i] = K }: every element written with a constant — the pages are touched, no per-element stores.
     const fill = this.fillPattern(lhs, right, bodyNode);
     if (fill !== null) return `$rt.fill(${this.expr(right)}, ${fill});`;
+    if (u.kind === Kind.Map) {
+      const k = `$k${this.tmp++}`;
+      const v = `$v${this.tmp++}`;
+      return `{ const ${x} = ${this.expr(right)}; for (const [${k}, ${v}] of (${x} === null ? [] : ${x}.entries())) { ${this.loopCharge()} ${assignVar(lhs[0], k)} ${lhs[1] && lhs[1].text !== '_' ? assignVar(lhs[1], v) : ''}\n${this.block(bodyNode)} } }`;
+    }
     const isSlice = u.kind === Kind.Slice;
     const arr = u.kind === Kind.Pointer ? under(u.elem!) : u;
     const len = isSlice ? `${x}.len` : `${arr.len}`;
@@ -425,6 +431,11 @@ class Emitter {
       if (def !== undefined) return `${this.assignTo(def, val)};`;
       return `${this.assignPlace(l, val)};`;
     };
+    if (rhs.length === 1 && lhs.length === 2 && this.isMapIndex(rhs[0]!)) {
+      const p = this.place(rhs[0]!.type === 'parenthesized_expression' ? named(rhs[0]!)[0]! : rhs[0]!) as Extract<Place, { kind: 'map' }>;
+      const t = `$t${this.tmp++}`;
+      return `{ const ${t} = $rt.mapLookup(${p.m}, ${p.key}, ${p.zero}); ${lhs.map((l, i) => target(l, `${t}[${i}]`)).join(' ')} }`;
+    }
     if (rhs.length === 1 && lhs.length > 1) {
       const t = `$t${this.tmp++}`;
       return `{ const ${t} = ${this.expr(rhs[0]!)}; ${lhs.map((l, i) => target(l, `${t}[${i}]`)).join(' ')} }`;
@@ -434,6 +445,11 @@ class Emitter {
     // a, b = x, y: all right-hand sides first.
     const ts = rhs.map((r, i) => [`$t${this.tmp++}`, this.value(r, lhsType(lhs[i]!, r))] as const);
     return `{ ${ts.map(([n, v]) => `const ${n} = ${v};`).join(' ')} ${lhs.map((l, i) => target(l, ts[i]![0])).join(' ')} }`;
+  }
+
+  private isMapIndex(r: Node): boolean {
+    const x = r.type === 'parenthesized_expression' ? named(r)[0]! : r;
+    return x.type === 'index_expression' && under(this.typeOf(x.childForFieldName('operand')!)).kind === Kind.Map;
   }
 
   /** x op= v, x++ (the place is evaluated once in Go; the subset's places have no side effects). */
@@ -486,6 +502,10 @@ class Emitter {
       const operand = x.childForFieldName('operand')!;
       const idx = this.value(x.childForFieldName('index')!, null);
       const k = under(this.typeOf(operand)).kind;
+      if (k === Kind.Map) {
+        const mt = under(this.typeOf(operand));
+        return { kind: 'map', m: this.expr(operand), key: this.value(x.childForFieldName('index')!, mt.key!), zero: this.zero(mt.elem!) };
+      }
       if (k === Kind.Slice || k === Kind.Pointer) return { kind: 'mem', container: this.expr(operand), key: idx };
       return this.sub(this.place(operand), idx, `[${this.boundsChecked(idx, under(this.typeOf(operand)).len!)}]`);
     }
@@ -499,6 +519,8 @@ class Emitter {
   }
 
   private sub(p: Place, key: string, jsSuffix: string): Place {
+    // A struct or array value in a map: read it whole, then take the part (Go: not assignable).
+    if (p.kind === 'map') return { kind: 'js', path: `(${this.readPlace(p)})${jsSuffix}`, root: null };
     if (p.kind === 'js') return { kind: 'js', path: p.path + jsSuffix, root: p.root };
     if (p.kind === 'whole') return { kind: 'mem', container: p.ptr, key };
     return { kind: 'mem', container: `$rt.addr(${p.container}, ${p.key})`, key };
@@ -506,6 +528,7 @@ class Emitter {
 
   private readPlace(p: Place): string {
     if (p.kind === 'js') return p.path;
+    if (p.kind === 'map') return `$rt.mapGet(${p.m}, ${p.key}, ${p.zero})`;
     if (p.kind === 'whole') return `$rt.load(${p.ptr})`;
     return `$rt.get(${p.container}, ${p.key})`;
   }
@@ -519,11 +542,13 @@ class Emitter {
       return `(${p.path} = ${val}${commit})`;
     }
     if (p.kind === 'whole') return `$rt.store(${p.ptr}, ${val})`;
+    if (p.kind === 'map') return `$rt.mapSet(${p.m}, ${p.key}, ${val})`;
     return `$rt.set(${p.container}, ${p.key}, ${val})`;
   }
 
   private addrOf(x: Node): string {
     const p = this.place(x);
+    if (p.kind === 'map') throw this.src.error(x, `invalid operation: cannot take address of ${x.text} (map index expression)`);
     if (p.kind === 'whole') return p.ptr;
     if (p.kind === 'mem') return `$rt.addr(${p.container}, ${p.key})`;
     const root = p.root!;
@@ -659,7 +684,7 @@ class Emitter {
     if (n.type === 'selector_expression') return under(this.typeOf(n.childForFieldName('operand')!)).kind === Kind.Pointer || this.isPlace(n.childForFieldName('operand')!);
     if (n.type === 'index_expression') {
       const k = under(this.typeOf(n.childForFieldName('operand')!)).kind;
-      return k === Kind.Slice || k === Kind.Pointer || this.isPlace(n.childForFieldName('operand')!);
+      return k === Kind.Slice || k === Kind.Pointer || k === Kind.Map || this.isPlace(n.childForFieldName('operand')!);
     }
     return n.type === 'unary_expression' && n.childForFieldName('operator')!.text === '*';
   }
@@ -773,6 +798,13 @@ class Emitter {
       for (let i = vs.length; i < u.len!; i++) vs.push(this.zero(u.elem!));
       return `[${vs.join(', ')}]`;
     }
+    if (u.kind === Kind.Map) {
+      const pairs = elems.map((e) => {
+        const [k, v] = named(e).map((x) => (x.type === 'literal_element' ? named(x)[0]! : x));
+        return `[${this.value(k!, u.key!)}, ${this.value(v!, u.elem!)}]`;
+      });
+      return `$rt.mapLit(go.makeMap(${this.typeRef(t)}, ${elems.length}), [${pairs.join(', ')}])`;
+    }
     // A slice literal: its backing array on the heap (when it escapes) with the values stored.
     const vs = elems.map((e) => this.value(named(e)[0]!, u.elem!));
     return `go.append(go.make(${this.typeRef(t)}, 0, ${vs.length}), ${vs.join(', ')})`;
@@ -860,6 +892,7 @@ class Emitter {
         const t = under(this.typeOf(args[0]!));
         const v = this.expr(args[0]!);
         if (t.kind === Kind.String) return `${v}.len`;
+        if (t.kind === Kind.Map) return `$rt.mapLen(${v})`;
         return `${v}.${name}`;
       }
       case 'new': {
@@ -869,8 +902,15 @@ class Emitter {
       }
       case 'close':
         return `${this.expr(args[0]!)}.close()`;
+      case 'delete': {
+        const mt = under(this.typeOf(args[0]!));
+        return `$rt.mapDelete(${this.expr(args[0]!)}, ${this.value(args[1]!, mt.key!)})`;
+      }
+      case 'clear':
+        return `$rt.mapClear(${this.expr(args[0]!)})`;
       case 'make': {
         const t = this.c.typeNodes.get(args[0]!.id)!;
+        if (under(t).kind === Kind.Map) return `go.makeMap(${this.typeRef(t)}, ${args[1] ? this.value(args[1], null) : '0'})`;
         if (under(t).kind === Kind.Chan) return `go.makeChan(${this.typeRef(t)}, ${args[1] ? this.value(args[1], null) : '0'})`;
         const len = this.value(args[1]!, null);
         const cap = args[2] ? this.value(args[2], null) : len;

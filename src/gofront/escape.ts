@@ -305,6 +305,8 @@ class FuncAnalysis {
         return;
       case 'inc_statement':
       case 'dec_statement':
+        // m[k]++ stores the key into the map.
+        this.placeLoc(named(s)[0]!);
         return;
       case 'for_statement':
         // The loop's own variables (Go 1.22: one per iteration) and its body are one loop deeper.
@@ -383,8 +385,10 @@ class FuncAnalysis {
     if (x.type === 'selector_expression' || x.type === 'index_expression') {
       const operand = x.childForFieldName('operand')!;
       const t = this.type(operand);
-      if (t !== null && (under(t).kind === Kind.Pointer || under(t).kind === Kind.Slice)) {
+      if (t !== null && (under(t).kind === Kind.Pointer || under(t).kind === Kind.Slice || under(t).kind === Kind.Map)) {
         this.flow(null, operand, 0);
+        // m[k] = v: mapassign copies the key into the map too.
+        if (under(t).kind === Kind.Map) this.flow(this.heap, x.childForFieldName('index')!, 0);
         return this.heap;
       }
       if (x.type === 'index_expression') this.flow(null, x.childForFieldName('index')!, 0);
@@ -432,7 +436,7 @@ class FuncAnalysis {
         const x = e.childForFieldName('operand')!;
         this.flow(null, e.childForFieldName('index')!, 0);
         const t = this.type(x);
-        return this.flow(sink, x, derefs + (t !== null && (under(t).kind === Kind.Pointer || under(t).kind === Kind.Slice) ? 1 : 0));
+        return this.flow(sink, x, derefs + (t !== null && (under(t).kind === Kind.Pointer || under(t).kind === Kind.Slice || under(t).kind === Kind.Map) ? 1 : 0));
       }
       case 'slice_expression': {
         const x = e.childForFieldName('operand')!;
@@ -448,6 +452,13 @@ class FuncAnalysis {
         // A struct or array value: its elements flow where it goes; a slice literal is an allocation.
         const t = this.type(e);
         const elems = named(e.childForFieldName('body')!).map((x) => named(x).pop()!);
+        if (t !== null && under(t).kind === Kind.Map) {
+          // A map literal: the map is an allocation; its keys and values are copied into it.
+          const site = this.siteLoc(e);
+          for (const el of named(e.childForFieldName('body')!)) for (const kv of named(el)) this.flow(this.heap, kv.type === 'literal_element' ? named(kv)[0]! : kv, 0);
+          this.edge(sink, site, derefs - 1);
+          return;
+        }
         if (t !== null && under(t).kind === Kind.Slice) {
           const site = this.siteLoc(e);
           for (const el of elems) this.flow(site, el.type === 'literal_element' ? named(el)[0]! : el, 0);
@@ -565,6 +576,11 @@ class FuncAnalysis {
         const l = this.siteLoc(e);
         this.edge(dst, l, derefs - 1);
         const t = this.c.typeNodes.get(args[0]!.id)!;
+        if (under(t).kind === Kind.Map) {
+          // makemap: escapes like any allocation (a map that does not is on the stack in Go; gomem's is on the heap).
+          for (const a of args.slice(1)) this.flow(null, a, 0);
+          return;
+        }
         const lens = args.slice(1).map((a) => this.c.exprs.get(a.id)?.value);
         for (const a of args.slice(1)) this.flow(null, a, 0);
         const n = lens[lens.length - 1];
@@ -718,6 +734,6 @@ function siteText(n: Node, c: Checked, inlinable: ReadonlySet<FuncDecl> = new Se
     const inner = x.type === 'parenthesized_expression' ? named(x)[0]! : x;
     if (inner.type === 'composite_literal') return `&${inner.childForFieldName('type')!.text}{${named(inner.childForFieldName('body')!).length > 0 ? '...' : ''}}`;
   }
-  if (n.type === 'composite_literal') return `${n.childForFieldName('type')!.text}{...}`;
+  if (n.type === 'composite_literal') return `${n.childForFieldName('type')!.text}{${named(n.childForFieldName('body')!).length > 0 ? '...' : ''}}`;
   return n.text.replace(/\s+/g, ' ');
 }

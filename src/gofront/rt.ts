@@ -7,6 +7,7 @@
 import type { Go } from '../go/api.ts';
 import { GoPanic } from '../runtime/panic.ts';
 import { GoString, Ptr, Slice } from '../go/values.ts';
+import type { GoMap } from '../go/map.ts';
 import type { GoType } from '../go/types.ts';
 import { growsliceCap } from '../runtime/slice.ts';
 
@@ -227,6 +228,42 @@ export class CompiledRt {
     } finally {
       g.inlined.pop();
     }
+  }
+
+  // Maps: a nil map reads as empty and panics on assignment, as in Go.
+
+  mapGet(m: GoMap | null, k: unknown, zero: unknown): unknown {
+    if (m === null) return zero;
+    const v = m.get(k);
+    return v === undefined ? zero : v;
+  }
+
+  mapLookup(m: GoMap | null, k: unknown, zero: unknown): [unknown, boolean] {
+    if (m === null) return [zero, false];
+    const v = m.get(k);
+    return v === undefined ? [zero, false] : [v, true];
+  }
+
+  mapSet(m: GoMap | null, k: unknown, v: unknown): void {
+    if (m === null) throw new GoPanic('assignment to entry in nil map');
+    m.set(k, v);
+  }
+
+  mapDelete(m: GoMap | null, k: unknown): void {
+    if (m !== null) m.delete(k);
+  }
+
+  mapClear(m: GoMap | null): void {
+    if (m !== null) m.clear();
+  }
+
+  mapLen(m: GoMap | null): number {
+    return m === null ? 0 : m.len;
+  }
+
+  mapLit(m: GoMap, pairs: [unknown, unknown][]): GoMap {
+    for (const [k, v] of pairs) m.set(k, v);
+    return m;
   }
 
   /** A nil slice of type t. */
