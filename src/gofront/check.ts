@@ -116,7 +116,8 @@ class Checker {
           this.funcHeader(d);
           break;
         case 'method_declaration':
-          throw this.src.unsupported(d, 'methods');
+          this.methodHeader(d);
+          break;
         default:
           throw this.src.unsupported(d, d.type.replace(/_/g, ' '));
       }
@@ -249,6 +250,46 @@ class Checker {
     }
   }
 
+  /** Methods of the program's named types, by type and name. */
+  readonly methods = new Map<GoType, Map<string, FuncDecl>>();
+
+  private methodHeader(d: Node): void {
+    const recvList = d.childForFieldName('receiver')!;
+    const recv = named(recvList)[0];
+    if (recv === undefined) throw this.src.error(recvList, 'method has no receiver');
+    const rtNode = recv.childForFieldName('type')!;
+    const pointer = rtNode.type === 'pointer_type';
+    const baseNode = pointer ? named(rtNode)[0]! : rtNode;
+    if (baseNode.type === 'generic_type') throw this.src.unsupported(baseNode, 'methods of generic types');
+    const base = this.typeExpr(baseNode);
+    if (!base.name.startsWith('main.')) throw this.src.error(baseNode, `cannot define new methods on non-local type ${base.str}`);
+    const id = d.childForFieldName('name')!;
+    const typeName = base.name.slice(5);
+    const ps = this.paramList(d.childForFieldName('parameters')).flatMap((p) => (p.names.length === 0 ? [p.type] : p.names.map(() => p.type)));
+    const rs = this.resultTypes(d).flatMap((p) => (p.names.length === 0 ? [p.type] : p.names.map(() => p.type)));
+    const recvType = pointer ? T.pointer(base) : base;
+    const sig = T.func([recvType, ...ps], rs);
+    const f: FuncDecl = {
+      name: pointer ? `main.(*${typeName}).${id.text}` : `main.${typeName}.${id.text}`,
+      node: d,
+      sig,
+      params: [],
+      results: [],
+      vars: [],
+      calls: new Set(),
+      blocking: false,
+      loops: false,
+      method: { recv: base, pointer, name: id.text },
+    };
+    let ms = this.methods.get(base);
+    if (ms === undefined) this.methods.set(base, (ms = new Map()));
+    if (ms.has(id.text)) throw this.src.error(id, `method ${typeName}.${id.text} already declared`);
+    const field = under(base).fields?.find((x) => x.name === id.text);
+    if (field !== undefined) throw this.src.error(id, `field and method with the same name ${id.text}`);
+    ms.set(id.text, f);
+    this.funcs.push(f);
+  }
+
   private funcHeader(d: Node): void {
     const id = d.childForFieldName('name')!;
     const tps = d.childForFieldName('type_parameters');
@@ -355,6 +396,14 @@ class Checker {
     this.unused = new Set();
     this.scopes = outer === this.pkg ? [] : [outer];
     const scope = new Scope(outer);
+    if (f.method !== undefined) {
+      const recv = named(f.node.childForFieldName('receiver')!)[0]!;
+      const id = recv.childForFieldName('name');
+      const rt = f.sig.params![0]!;
+      const v = id !== null ? this.newVar(id, rt, { param: true }) : this.syntheticParam(f, rt);
+      f.params.push(v);
+      if (id !== null) this.declare(scope, id, v);
+    }
     for (const p of this.paramList(f.node.childForFieldName('parameters'))) {
       for (const id of p.names) {
         const v = this.newVar(id, p.type, { param: true });
@@ -380,6 +429,13 @@ class Checker {
     if (f.sig.results!.length > 0 && !terminates(body)) throw this.src.error(body.lastChild ?? body, 'missing return');
     for (const v of this.unused) throw this.src.error(v.decl, `declared and not used: ${v.name}`);
     this.fn = null;
+  }
+
+  /** An unnamed receiver. */
+  private syntheticParam(f: FuncDecl, t: GoType): VarObj {
+    const v: VarObj = { kind: 'var', name: '_', type: t, decl: f.node, fn: f, param: true, result: false, id: this.nextVar++, addrTaken: false, captured: false, heap: false };
+    f.vars.push(v);
+    return v;
   }
 
   /** An unnamed result: Go calls it ~r0, ~r1 … */
@@ -1101,6 +1157,8 @@ class Checker {
     if (st.kind === Kind.Pointer) st = under(st.elem!);
     if (st.kind !== Kind.Struct) throw this.src.error(field, `${n.text} undefined (type ${this.typeStr(t)} has no field or method ${field.text})`);
     const f = st.fields!.find((x) => x.name === field.text);
+    const baseT = under(t).kind === Kind.Pointer && t.name === '' ? t.elem! : t;
+    if (f === undefined && this.methods.get(baseT)?.has(field.text)) throw this.src.unsupported(n, 'method values');
     if (f === undefined) throw this.src.error(field, `${n.text} undefined (type ${this.typeStr(t)} has no field or method ${field.text})`);
     return { type: f.type };
   }
@@ -1237,7 +1295,7 @@ class Checker {
       return { type: T.uintptr, value: target.fn(this.valueType(args[0]!, this.expr(args[0]!))) };
     }
     const sig = target.sig;
-    if (target.kind === 'func') {
+    if (target.kind === 'func' || target.kind === 'method') {
       this.fn!.calls.add(target.fn);
     } else if (target.kind === 'std' && target.blocking) {
       this.fn!.blocking = true;
@@ -1253,6 +1311,7 @@ class Checker {
     | { kind: 'type'; type: GoType }
     | { kind: 'builtin'; name: string }
     | { kind: 'func'; fn: FuncDecl; sig: GoType; name: string }
+    | { kind: 'method'; fn: FuncDecl; sig: GoType; name: string }
     | { kind: 'std'; sig: GoType; name: string; blocking: boolean }
     | { kind: 'const'; fn: (t: GoType) => number; name: string } {
     const inner = fnNode.type === 'parenthesized_expression' ? named(fnNode)[0]! : fnNode;
@@ -1286,6 +1345,16 @@ class Checker {
       }
       const recv = this.valueType(operand, this.expr(operand));
       const field = inner.childForFieldName('field')!;
+      const base = under(recv).kind === Kind.Pointer && recv.name === '' ? recv.elem! : recv;
+      const pm = this.methods.get(base)?.get(field.text);
+      if (pm !== undefined) {
+        // x.M() with a *T receiver on an addressable x is (&x).M(); a T receiver through a pointer is (*p).M().
+        if (pm.method!.pointer && base === recv) this.addressable(operand);
+        const call = fnNode.parent!;
+        this.callTargets.set(call.id, pm);
+        this.exprs.set(inner.id, { type: pm.sig });
+        return { kind: 'method', fn: pm, sig: T.func(pm.sig.params!.slice(1), pm.sig.results!), name: inner.text };
+      }
       const m = stdMethods[recv.str]?.[field.text];
       if (m === undefined) throw this.src.unsupported(fnNode, 'method calls');
       this.exprs.set(inner.id, { type: m.sig });

@@ -843,9 +843,17 @@ class Emitter {
         return this.isGen(f) ? `(yield* ${call})` : call;
       }
     }
-    const explicit = inner.type === 'index_expression' ? this.c.callTargets.get(n.id) : undefined;
+    const explicit = inner.type === 'index_expression' || inner.type === 'selector_expression' ? this.c.callTargets.get(n.id) : undefined;
     if (explicit !== undefined) {
-      const vals = args.map((a, i) => this.value(a, explicit.sig.params![i]!));
+      const vals = args.map((a, i) => this.value(a, explicit.sig.params![i + (explicit.method ? 1 : 0)]!));
+      if (explicit.method !== undefined) {
+        // The receiver: &x for a *T method on a value, a copy of *p for a T method through a pointer.
+        const operand = inner.childForFieldName('operand')!;
+        const ot = this.typeOf(operand);
+        const isPtr = under(ot).kind === Kind.Pointer && ot.name === '';
+        const recv = explicit.method.pointer ? (isPtr ? this.expr(operand) : this.addrOf(operand)) : isPtr ? `$rt.clone($rt.load(${this.expr(operand)}))` : this.value(operand, ot);
+        vals.unshift(recv);
+      }
       if (this.esc.inlinable.has(explicit) && !this.esc.escapingCalls.has(n.id)) return this.isGen(explicit) ? `(yield* ${this.fnName(explicit)}$inl(${vals.join(', ')}))` : `${this.fnName(explicit)}$inl(${vals.join(', ')})`;
       const call = `${this.fnName(explicit)}(${vals.join(', ')})`;
       return this.isGen(explicit) ? `(yield* ${call})` : call;

@@ -112,7 +112,7 @@ export function analyzeEscapes(c: Checked): EscapeResult {
     costs.set(f, cost);
     if (f.name !== 'main.main' && cost <= inlineBudget && !f.calls.has(f)) r.inlinable.add(f);
   }
-  for (const f of c.funcs) if (r.inlinable.has(f)) r.lines.push({ node: f.node.childForFieldName('name')!, msg: `can inline ${f.name.slice(5)}` });
+  for (const f of c.funcs) if (r.inlinable.has(f)) r.lines.push({ node: f.node.childForFieldName('name')!, msg: `can inline ${f.method ? (f.method.pointer ? `(*${f.method.recv.name.slice(5)}).${f.method.name}` : `${f.method.recv.name.slice(5)}.${f.method.name}`) : f.name.slice(5)}` });
   const summaries = new Map<FuncDecl, Summary>();
   for (const f of order(c.funcs)) {
     const a = new FuncAnalysis(c, f, summaries, r);
@@ -144,7 +144,7 @@ function reportInlinedSites(c: Checked, r: EscapeResult): void {
       if (call === null) continue;
       const fnNode = call.childForFieldName('function')!;
       const o = fnNode.type === 'identifier' ? c.uses.get(fnNode.id) : undefined;
-      const callee = o?.kind === 'func' ? o.fn : o?.kind === 'generic' || fnNode.type === 'index_expression' ? c.callTargets.get(call.id) : undefined;
+      const callee = o?.kind === 'func' ? o.fn : o?.kind === 'generic' || fnNode.type === 'index_expression' || fnNode.type === 'selector_expression' ? c.callTargets.get(call.id) : undefined;
       // go f() and defer f() are not inlined.
       if (callee === undefined || !r.inlinable.has(callee) || call.parent?.type === 'go_statement' || call.parent?.type === 'defer_statement') continue;
       for (const site of sitesOf.get(callee) ?? []) {
@@ -183,8 +183,8 @@ function inlineCost(c: Checked, f: FuncDecl, callCostOf: (g: FuncDecl) => number
     if (n.type === 'call_expression') {
       const fnNode = n.childForFieldName('function')!;
       const o = fnNode.type === 'identifier' ? c.uses.get(fnNode.id) : undefined;
-      if (fnNode.type === 'selector_expression') cost += callCost;
-      const callee = o?.kind === 'func' ? o.fn : o?.kind === 'generic' ? c.callTargets.get(n.id) : undefined;
+      const callee = o?.kind === 'func' ? o.fn : o?.kind === 'generic' || fnNode.type !== 'identifier' ? c.callTargets.get(n.id) : undefined;
+      if (fnNode.type === 'selector_expression' && callee === undefined) cost += callCost;
       if (callee !== undefined) cost += callee === f ? callCost : callCostOf(callee);
     }
     if (['identifier', 'int_literal', 'binary_expression', 'unary_expression', 'call_expression', 'selector_expression', 'index_expression', 'composite_literal', 'assignment_statement', 'short_var_declaration', 'return_statement', 'if_statement', 'for_statement', 'inc_statement', 'interpreted_string_literal', 'slice_expression'].includes(n.type)) cost++;
@@ -510,9 +510,20 @@ class FuncAnalysis {
     const o = fnNode.type === 'identifier' ? this.c.uses.get(fnNode.id) : undefined;
     if (o?.kind === 'builtin') return this.builtin(dst, e, o.name, args, derefs);
     if (o?.kind === 'type' || this.c.typeNodes.has(fnNode.id)) return this.flow(dst, args[0]!, derefs);
-    const explicit = fnNode.type === 'index_expression' ? this.c.callTargets.get(e.id) : undefined;
+    const explicit = fnNode.type === 'index_expression' || fnNode.type === 'selector_expression' ? this.c.callTargets.get(e.id) : undefined;
     if (o?.kind === 'func' || o?.kind === 'generic' || explicit !== undefined) {
       const callee = o?.kind === 'func' ? o.fn : this.c.callTargets.get(e.id)!;
+      // A method's receiver is its first argument: &x for a *T receiver on a value, *p for a T receiver through a pointer.
+      type Arg = (to: Loc | null, d: number) => void;
+      const argFlows: Arg[] = args.map((a) => (to, d) => this.flow(to, a, d));
+      if (callee.method !== undefined) {
+        const operand = fnNode.childForFieldName('operand')!;
+        const ot = this.type(operand);
+        const isPtr = ot !== null && under(ot).kind === Kind.Pointer && ot.name === '';
+        if (callee.method.pointer && !isPtr) argFlows.unshift((to, d) => this.addrFlow(to ?? this.newLoc('discard', null, null), operand, d, null));
+        else if (!callee.method.pointer && isPtr) argFlows.unshift((to, d) => this.flow(to, operand, d + 1));
+        else argFlows.unshift((to, d) => this.flow(to, operand, d));
+      }
       const s = this.summaries.get(callee);
       if (this.r.inlinable.has(callee) && callee.results.some((v) => v.type.pointers)) {
         // The call's value, as a location: where it goes decides which copy of the callee runs.
@@ -522,12 +533,12 @@ class FuncAnalysis {
         dst = res;
         derefs = 0;
       }
-      args.forEach((a, i) => {
-        if (s === undefined) return this.flow(this.heap, a, 0); // recursion: assume the worst
+      argFlows.forEach((a, i) => {
+        if (s === undefined) return a(this.heap, 0); // recursion: assume the worst
         const h = s.heap[i];
-        if (h !== null && h !== undefined) this.flow(this.heap, a, h);
-        (s.results[i] ?? []).forEach((lvl) => lvl !== null && this.flow(dst, a, derefs + lvl));
-        if ((h === null || h === undefined) && (s.results[i] ?? []).every((x) => x === null)) this.flow(null, a, 0);
+        if (h !== null && h !== undefined) a(this.heap, h);
+        (s.results[i] ?? []).forEach((lvl) => lvl !== null && a(dst, derefs + lvl));
+        if ((h === null || h === undefined) && (s.results[i] ?? []).every((x) => x === null)) a(null, 0);
       });
       return;
     }
@@ -715,7 +726,7 @@ function siteText(n: Node, c: Checked, inlinable: ReadonlySet<FuncDecl> = new Se
   if (n.type === 'call_expression') {
     const fnNode = n.childForFieldName('function')!;
     const o = fnNode.type === 'identifier' ? c.uses.get(fnNode.id) : undefined;
-    const callee = o?.kind === 'func' ? o.fn : o?.kind === 'generic' ? c.callTargets.get(n.id) : undefined;
+    const callee = o?.kind === 'func' ? o.fn : o?.kind === 'generic' || fnNode.type !== 'identifier' ? c.callTargets.get(n.id) : undefined;
     if (callee !== undefined && inlinable.has(callee)) return callee.results[0]?.name.startsWith('~') ? '~r0' : callee.results[0]!.name;
   }
   // Arguments of new and make are shown constant-folded: make([]byte, 629145600).

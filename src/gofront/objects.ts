@@ -101,6 +101,8 @@ export interface FuncDecl {
   loops: boolean;
   /** An instance of a generic function: its type arguments. */
   readonly typeArgs?: readonly GoType[];
+  /** A method: its receiver is params[0]; `pointer` for a *T receiver. */
+  readonly method?: { readonly recv: GoType; readonly pointer: boolean; readonly name: string };
 }
 
 /** A generic function: instantiated (checked, compiled) once per list of type arguments. */
