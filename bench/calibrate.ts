@@ -101,6 +101,7 @@ const groups: Group[] = [
   { id: 'sleep', bench: '^BenchmarkSleep$', benchtime: '200ms', env: calm },
   { id: 'checkpoint', bench: '^BenchmarkCheckpoint$', benchtime: '300ms', env: calm },
   { id: 'gc', bench: '^BenchmarkGC(Mark|Empty|StackScan)$', benchtime: '300ms', env: calm },
+  { id: 'markspans', bench: '^BenchmarkGCMarkSpans$', benchtime: '300ms', env: calm },
   { id: 'sweep', bench: '^BenchmarkGCSweep$', benchtime: '100ms', env: calm },
   ...[1, 2].flatMap((p): Group[] => [
     {

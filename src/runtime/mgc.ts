@@ -166,6 +166,7 @@ export class GC implements Collector {
       stackGoroutine: c.scanStackGoroutine(),
       stackByte: c.scanStackBytes(1),
       lineMiss: c.lineMiss(),
+      spanMiss: c.markSpanMiss(),
     });
     this.sweeper = new Sweeper(rt, {
       cost: (o) => c.sweepSpan(o),
@@ -203,10 +204,12 @@ export class GC implements Collector {
   writeBarrier(old: number, ptr: number): void {
     const n = (old !== 0 ? 1 : 0) + (ptr !== 0 ? 1 : 0);
     if (n === 0) return;
-    if (old !== 0) this.mark.shade(old);
-    if (ptr !== 0) this.mark.shade(ptr);
+    let misses = 0;
+    if (old !== 0 && this.mark.greyPointer(old)) misses++;
+    if (ptr !== 0 && this.mark.greyPointer(ptr)) misses++;
     // The flush runs on the writer's time, not the collector's (it is mutator CPU in Go's accounting).
     this.rt.costs?.barrierPointers(n);
+    if (misses !== 0) this.rt.costs?.spanMisses(misses);
   }
 
   /** gcenable: the background sweeper, scavenger and forcegc helper get their bodies; collection may start. */
@@ -343,6 +346,13 @@ export class GC implements Collector {
       /* sweep */
     }
     const sweptNs = this.sweeper.take();
+    // The unswept sets are empty now: reset them, or their spines (one
+    // pointer per 512 spans ever pushed) would grow cycle after cycle.
+    const sg = rt.mheap.sweepgen;
+    for (const c of rt.mheap.central) {
+      c.partialUnswept(sg).reset();
+      c.fullUnswept(sg).reset();
+    }
     rt.scavenger.wake(); // sweeping is done: there is work for the scavenger
     rt.mheap.gcBits.nextEpoch();
     this.env.clearpools();

@@ -198,6 +198,8 @@ export interface MarkCosts {
   readonly stackByte: number;
   /** A miss of the marking P's cache model (reading an object that is neither cached nor prefetched). */
   readonly lineMiss: number;
+  /** Reaching a span record the marking P's record cache does not hold (findObject, then the mark bits). */
+  readonly spanMiss: number;
 }
 
 /**
@@ -298,12 +300,26 @@ export class GCMark {
     this.onStackScanned?.(g);
   }
 
-  /** shade(p): grey the object p points into, if it is a heap object (the write barrier's half). */
+  /** shade(p): grey the object p points into, if it is a heap object; the work is the drain's. */
   shade(p: number): void {
+    if (this.greyPointer(p)) this.ns += this.costs.spanMiss;
+  }
+
+  /**
+   * The write barrier's shade (wbBufFlush): grey what p points into, and
+   * say whether reaching its span's record missed the running P's record
+   * cache, a cost the caller charges to the writer.
+   */
+  greyPointer(p: number): boolean {
     const s = this.findObject(p);
-    if (s === null) return;
+    if (s === null) return false;
+    // findObject and the mark bits read the span's record: one the core has
+    // not seen lately costs a trip past its cache (cache.ts RecordCache).
+    const rc = this.rt.curPRecordCache();
+    const miss = rc !== null && !rc.touch(this.rt.mheap.spanRecordAddr(s));
     const idx = s.nelems === 1 ? 0 : s.divideByElemSize(p - s.startAddr);
     this.greyobject(s, idx);
+    return miss;
   }
 
   /** greyobject: set the mark bit; a pointer-free object is then done, others are queued. */

@@ -68,6 +68,7 @@ export const COST_KEYS = [
   'gc.mark.pointerWord',
   'gc.mark.nilWord',
   'gc.mark.noscanObject',
+  'gc.mark.spanMiss',
   'gc.mark.cycle',
   'mem.cacheBytes',
   'mem.lineMiss',
@@ -283,6 +284,10 @@ export class CostModel {
   markNoscanObject(): number {
     return this.c['gc.mark.noscanObject'];
   }
+  /** Reaching a span's mspan record that the marking P's record cache (src/sim/cache.ts RecordCache) does not hold. */
+  markSpanMiss(): number {
+    return this.c['gc.mark.spanMiss'];
+  }
   /** Bytes of each P's cache model (src/sim/cache.ts), a whole number of its sets. */
   cacheBytes(): number {
     const set = cacheWays * cacheSectorBytes;
@@ -388,6 +393,8 @@ export interface AllocCosts {
   lineMisses(n: number): void;
   /** Pointers the write barrier buffered for the running goroutine (wbBufFlush greys them on its time). */
   barrierPointers(n: number): void;
+  /** Span records the running goroutine's wbBufFlush reached outside its P's record cache. */
+  spanMisses(n: number): void;
 }
 
 /** The runtime's charges (AllocCosts) on a clock. */
@@ -397,11 +404,26 @@ export function allocCharges(model: CostModel, charger: ClockCharger): AllocCost
   // pointer word it finds (findObject, the mark bit, greyobject), so it is
   // priced as one: Go has no benchmark of the flush alone.
   const barrierPointer = model.markPointerWord();
+  const spanMiss = model.markSpanMiss();
+  // Loops allocate one type again and again: the price of the last size is
+  // kept, since interpolating the table was a quarter of mallocgc's own
+  // host time (a pure function of size and noscan, so the charges are the same).
+  let lastSize = -1;
+  let lastNoscan = false;
+  let lastNs = 0;
   return {
-    malloc: (size, noscan) => charger.charge(model.malloc(size, noscan)),
+    malloc: (size, noscan) => {
+      if (size !== lastSize || noscan !== lastNoscan) {
+        lastNs = model.malloc(size, noscan);
+        lastSize = size;
+        lastNoscan = noscan;
+      }
+      charger.charge(lastNs);
+    },
     zeroing: (bytes) => charger.charge(model.zeroing(bytes)),
     lineMisses: (n) => charger.charge(n * miss),
     barrierPointers: (n) => charger.charge(n * barrierPointer),
+    spanMisses: (n) => charger.charge(n * spanMiss),
   };
 }
 

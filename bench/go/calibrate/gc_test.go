@@ -144,6 +144,51 @@ func BenchmarkGCMark(b *testing.B) {
 	run("seq", 400_000, markCases[2])
 }
 
+// ── mark: reaching span records ──
+
+// markSpanBufs holds the measured buffers (a global: scanned as a root);
+// markSpanSink takes the ones dropped between them.
+var (
+	markSpanBufs [][]byte
+	markSpanSink []byte
+)
+
+// BenchmarkGCMarkSpans: n live 4 KiB []byte behind one [][]byte (4 KiB is
+// a size class of two objects per one-page span), each allocated after
+// `gap` others that are dropped at once. With gap=0 the live buffers fill
+// consecutive spans, whose mspan records were allocated in order; with a
+// gap the live ones sit in every (gap+1)/2-th span, so greying each buffer
+// reads a record (and its mark bits) far from the last one. The buffers
+// are pointer-free: their own memory is never read. The difference per
+// buffer is what reaching a record that is not in cache costs
+// (gc.mark.spanMiss).
+func BenchmarkGCMarkSpans(b *testing.B) {
+	const n = 30_000
+	for _, gap := range []int{0, 16} {
+		b.Run(fmt.Sprintf("n=%d/gap=%d", n, gap), func(b *testing.B) {
+			defer meter(b)()
+			b.StopTimer()
+			markSpanBufs = make([][]byte, 0, n)
+			for i := 0; i < n; i++ {
+				markSpanBufs = append(markSpanBufs, make([]byte, 4096))
+				for j := 0; j < gap; j++ {
+					markSpanSink = make([]byte, 4096)
+				}
+			}
+			markSpanSink = nil
+			runtime.GC() // free the dropped buffers; the measured cycles see only the live ones
+			runtime.GC()
+			b.StartTimer()
+			var sum gcCost
+			for i := 0; i < b.N; i++ {
+				sum.add(timedGC())
+			}
+			reportGC(b, sum, b.N)
+			markSpanBufs = nil
+		})
+	}
+}
+
 // BenchmarkGCEmpty: cycles over an (almost) empty heap — the fixed cost of a
 // cycle, and the baseline the others subtract.
 func BenchmarkGCEmpty(b *testing.B) {

@@ -253,6 +253,14 @@ function reduceGC(view: View, direct: Direct, store: Store, spreadOf: SpreadOf, 
     `size of the per-P cache model (src/sim/cache.ts, ${cacheWays}-way, 128-byte sectors): the size at which the model's misses price the 3.2 MB and the 12.8 MB random graphs alike`);
   store('mem.lineMiss', fit.missNs, spreadOf(...fitInputs), 'ns per miss', 'fit over BenchmarkGCMark/random/* against BenchmarkGCMark/seq/*',
     'one miss of the cache model (a 128-byte sector not cached nor prefetched): the 12.8 MB random graph\'s extra mark CPU per object over the model\'s extra misses per object');
+  // Span records out of cache: live pointer-free buffers one per far-apart
+  // span, against the same buffers in consecutive spans (whose records the
+  // model's RecordCache streams): every buffer of the gap case misses it.
+  const spansDense = 'GCMarkSpans/n=30000/gap=0';
+  const spansGap = 'GCMarkSpans/n=30000/gap=16';
+  store('gc.mark.spanMiss', (view.value(spansGap, markCPU) - view.value(spansDense, markCPU)) / 30_000, spreadOf([spansDense, markCPU], [spansGap, markCPU]),
+    'ns per miss', `Benchmark${spansGap} against gap=0`,
+    'reaching a span\'s mspan record (and its mark bits) out of the core\'s cache, for each pointer greyed into a span whose record the marking P\'s RecordCache (src/sim/cache.ts) neither holds nor streams: 4 KiB pointer-free buffers kept one per 8.5 spans, against the same buffers in consecutive spans, per buffer');
   const w128 = view.value('GCMark/seq/n=100000/w=128', markCPU);
   const err128 = (empty + n * (object + 128 * word)) / w128 - 1;
   if (Math.abs(err128) > 0.3) warnings.push(`mark fit predicts the 1 KiB (malloc-header) objects ${(err128 * 100).toFixed(0)}% off`);
