@@ -5,8 +5,8 @@
 // measured from the very program, built by go build. Any other file gets
 // the facts of a fmt program, as a .ts program file does.
 
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Program } from '../go/program.ts';
 import { type CompiledGo, compileGo, escapeLines } from '../gofront/compile.ts';
@@ -16,11 +16,24 @@ import { binaryOf, initsOf, liveOf } from '../scenarios/binaries.ts';
 import { scenarios } from '../scenarios/index.ts';
 import { SourceError, UsageError } from './errors.ts';
 
-/** Reads and compiles a .go file; compile errors are one line in the compiler's format (exit 2). */
-export async function compileGoFile(spec: string): Promise<CompiledGo> {
+/** The Go files of a package directory (not its tests). */
+export function goFilesIn(dir: string): string[] {
+  return readdirSync(dir).filter((f) => f.endsWith('.go') && !f.endsWith('_test.go'));
+}
+
+/** A .go file, or a directory holding one (gomem run DIR). */
+function goFileOf(spec: string): string {
   const path = resolve(spec);
   if (!existsSync(path)) throw new UsageError(`${spec}: no such file`);
-  if (statSync(path).isDirectory()) throw new UsageError(`${spec}: is a directory; gomem runs one .go file of package main for now`);
+  if (!statSync(path).isDirectory()) return path;
+  const files = goFilesIn(path);
+  if (files.length !== 1) throw new UsageError(`${spec}: has ${files.length} .go files; gomem compiles a package of one file for now`);
+  return join(path, files[0]!);
+}
+
+/** Reads and compiles a .go file; compile errors are one line in the compiler's format (exit 2). */
+export async function compileGoFile(spec: string): Promise<CompiledGo> {
+  const path = goFileOf(spec);
   const text = readFileSync(path, 'utf8');
   const language = await loadGoGrammar();
   try {
@@ -35,7 +48,7 @@ export async function compileGoFile(spec: string): Promise<CompiledGo> {
 /** The program a .go file runs as. */
 export async function loadGoProgram(spec: string): Promise<Program> {
   const compiled = await compileGoFile(spec);
-  const path = resolve(spec);
+  const path = goFileOf(spec);
   const dir = basename(dirname(path));
   const file = basename(path, '.go');
   const twin = file === 'main' && scenarios.has(dir) ? dir : null;

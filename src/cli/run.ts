@@ -34,7 +34,7 @@ import { defaultMaxTimeNs } from '../runtime/deadline.ts';
 import { atoi32, atoi64, defaultDebugVars, parseByteCount } from '../runtime/runtime1.ts';
 import { scenarios } from '../scenarios/index.ts';
 import { SourceError, UsageError } from './errors.ts';
-import { loadGoProgram } from './gosource.ts';
+import { goFilesIn, loadGoProgram } from './gosource.ts';
 import { traceFile, tracePath, traceProgram, traceSettings } from './trace.ts';
 import { TraceWriter } from '../trace/writer.ts';
 
@@ -197,7 +197,10 @@ export async function loadProgram(spec: string): Promise<Program> {
   }
   const path = resolve(spec);
   if (!existsSync(path)) throw new UsageError(`${spec}: no such file`);
-  if (statSync(path).isDirectory()) throw new UsageError(`${spec}: is a directory, not a program file`);
+  if (statSync(path).isDirectory()) {
+    if (goFilesIn(path).length > 0) return loadGoProgram(spec);
+    throw new UsageError(`${spec}: is a directory, not a program file`);
+  }
   if (ext === '.cjs' || ext === '.cts') throw new UsageError(`${spec}: is a CommonJS file; a program file is an ES module: ${exportHint}`);
   if (!programExtensions.includes(ext)) throw new UsageError(`${spec}: a program file ends in ${programExtensions.join(', ')}`);
   let mod: Record<string, unknown>;
