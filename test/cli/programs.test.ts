@@ -210,7 +210,7 @@ describe.concurrent('a program file loads from anywhere', () => {
     ['notgen.js', 'gomem: notgen.js: main is not a generator function (write *main(go) { … }: blocking calls are yield* go.time.Sleep(…))'],
     ['./missing.ts', 'gomem: ./missing.ts: no such file'],
     ['../errors', 'gomem: ../errors: is a directory, not a program file'],
-    ['main.go', 'gomem: main.go: gomem does not read Go source yet; write the program against its API in a .ts or .js file (docs/programs.md)'],
+    ['main.go', 'gomem: main.go: no such file'],
   ];
   for (const [file, line] of loadErrors) {
     it(`${file}: one line, exit 2`, async () => {
