@@ -45,18 +45,6 @@ function bigBinary(op: string, x: bigint, y: bigint): ConstVal | undefined {
       return exact(x ^ y);
     case '&^':
       return exact(x & ~y);
-    case '==':
-      return x === y;
-    case '!=':
-      return x !== y;
-    case '<':
-      return x < y;
-    case '<=':
-      return x <= y;
-    case '>':
-      return x > y;
-    case '>=':
-      return x >= y;
   }
   return undefined;
 }
@@ -102,25 +90,33 @@ function unescape(s: string): string {
   return new TextDecoder().decode(new Uint8Array(bytes));
 }
 
-export function constBinary(op: string, a: ConstVal, b: ConstVal): ConstVal {
-  if (typeof a === 'string' && typeof b === 'string') {
-    switch (op) {
-      case '+':
-        return a + b;
-      case '==':
-        return a === b;
-      case '!=':
-        return a !== b;
-      case '<':
-        return a < b;
-      case '<=':
-        return a <= b;
-      case '>':
-        return a > b;
-      case '>=':
-        return a >= b;
-    }
+/** A comparison of two ordered constants of one kind, or undefined for another operator. */
+function compareOrUndefined<T extends number | bigint | string>(op: string, x: T, y: T): boolean | undefined {
+  switch (op) {
+    case '==':
+      return x === y;
+    case '!=':
+      return x !== y;
+    case '<':
+      return x < y;
+    case '<=':
+      return x <= y;
+    case '>':
+      return x > y;
+    case '>=':
+      return x >= y;
   }
+  return undefined;
+}
+
+function compare<T extends number | bigint | string>(op: string, x: T, y: T): boolean {
+  const r = compareOrUndefined(op, x, y);
+  if (r === undefined) throw new Error(`constant operator ${op}`);
+  return r;
+}
+
+export function constBinary(op: string, a: ConstVal, b: ConstVal): ConstVal {
+  if (typeof a === 'string' && typeof b === 'string') return op === '+' ? a + b : compare(op, a, b);
   if (typeof a === 'boolean' && typeof b === 'boolean') {
     switch (op) {
       case '&&':
@@ -134,7 +130,7 @@ export function constBinary(op: string, a: ConstVal, b: ConstVal): ConstVal {
     }
   }
   if (isInt(a) && isInt(b) && (typeof a === 'bigint' || typeof b === 'bigint' || ['*', '<<', '&', '|', '^', '&^'].includes(op))) {
-    const r = bigBinary(op, BigInt(a), BigInt(b));
+    const r = bigBinary(op, BigInt(a), BigInt(b)) ?? compareOrUndefined(op, BigInt(a), BigInt(b));
     if (r !== undefined) return r;
   }
   const x = Number(a);
@@ -164,20 +160,8 @@ export function constBinary(op: string, a: ConstVal, b: ConstVal): ConstVal {
       return Number(BigInt(x) ^ BigInt(y));
     case '&^':
       return Number(BigInt(x) & ~BigInt(y));
-    case '==':
-      return x === y;
-    case '!=':
-      return x !== y;
-    case '<':
-      return x < y;
-    case '<=':
-      return x <= y;
-    case '>':
-      return x > y;
-    case '>=':
-      return x >= y;
   }
-  throw new Error(`constant operator ${op}`);
+  return compare(op, x, y);
 }
 
 export function constUnary(op: string, a: ConstVal, t: GoType | null): ConstVal {
