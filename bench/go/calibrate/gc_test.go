@@ -37,6 +37,16 @@ func reportGC(b *testing.B, sum gcCost, ops int) {
 	b.ReportMetric(sum.r.scanGlb, "scan-globals-B")
 }
 
+// timeCycles times b.N forced cycles (the timer on) and reports their costs.
+func timeCycles(b *testing.B) {
+	b.StartTimer()
+	var sum gcCost
+	for i := 0; i < b.N; i++ {
+		sum.add(timedGC())
+	}
+	reportGC(b, sum, b.N)
+}
+
 func (s *gcCost) add(c gcCost) {
 	s.wall += c.wall
 	s.cpu += c.cpu
@@ -118,12 +128,7 @@ func benchMark(b *testing.B, c markCase, n int, mode string) {
 	c.build(n, c.w, mode)
 	runtime.GC() // free the builder's slice; the measured cycles see only the graph
 	runtime.GC()
-	b.StartTimer()
-	var sum gcCost
-	for i := 0; i < b.N; i++ {
-		sum.add(timedGC())
-	}
-	reportGC(b, sum, b.N)
+	timeCycles(b)
 	gcRoot = nil
 }
 
@@ -178,12 +183,7 @@ func BenchmarkGCMarkSpans(b *testing.B) {
 			markSpanSink = nil
 			runtime.GC() // free the dropped buffers; the measured cycles see only the live ones
 			runtime.GC()
-			b.StartTimer()
-			var sum gcCost
-			for i := 0; i < b.N; i++ {
-				sum.add(timedGC())
-			}
-			reportGC(b, sum, b.N)
+			timeCycles(b)
 			markSpanBufs = nil
 		})
 	}
@@ -194,11 +194,7 @@ func BenchmarkGCMarkSpans(b *testing.B) {
 func BenchmarkGCEmpty(b *testing.B) {
 	defer meter(b)()
 	runtime.GC()
-	var sum gcCost
-	for i := 0; i < b.N; i++ {
-		sum.add(timedGC())
-	}
-	reportGC(b, sum, b.N)
+	timeCycles(b)
 }
 
 // ── goroutine stack scan ──
@@ -260,12 +256,7 @@ func BenchmarkGCStackScan(b *testing.B) {
 				}
 				ready.Wait()
 				runtime.GC()
-				b.StartTimer()
-				var sum gcCost
-				for i := 0; i < b.N; i++ {
-					sum.add(timedGC())
-				}
-				reportGC(b, sum, b.N)
+				timeCycles(b)
 				b.StopTimer()
 				close(park)
 				exited.Wait()
@@ -372,12 +363,7 @@ func BenchmarkGCSmallHeap(b *testing.B) {
 		keep[i] = unsafe.Pointer(new([64]byte))
 	}
 	runtime.GC()
-	b.StartTimer()
-	var sum gcCost
-	for i := 0; i < b.N; i++ {
-		sum.add(timedGC())
-	}
-	reportGC(b, sum, b.N)
+	timeCycles(b)
 	keep = nil
 }
 
