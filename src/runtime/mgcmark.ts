@@ -315,7 +315,10 @@ export class GCMark {
     if (s === null) return false;
     // findObject and the mark bits read the span's record: one the core has
     // not seen lately costs a trip past its cache (cache.ts RecordCache).
-    const rc = this.rt.curPRecordCache();
+    // Priced for pointer-free targets only: a scannable one is read by
+    // scanobject, whose cache-model misses were fitted to what scattered
+    // graphs cost in all (mem.lineMiss), record reads included.
+    const rc = s.noscan() ? this.rt.curPRecordCache() : null;
     const miss = rc !== null && !rc.touch(this.rt.mheap.spanRecordAddr(s));
     const idx = s.nelems === 1 ? 0 : s.divideByElemSize(p - s.startAddr);
     this.greyobject(s, idx);
