@@ -314,7 +314,7 @@ export class GCMark {
     const s = this.findObject(p);
     if (s === null) return false;
     // findObject and the mark bits read the span's record: one the core has
-    // not seen lately costs a trip past its cache (cache.ts RecordCache).
+    // not seen lately costs a trip past its cache (cache.ts, sequential prefetch).
     // Priced for pointer-free targets only: a scannable one is read by
     // scanobject, whose cache-model misses were fitted to what scattered
     // graphs cost in all (mem.lineMiss), record reads included.

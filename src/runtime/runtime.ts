@@ -4,7 +4,7 @@
 // mirroring Go's free functions take it as their first argument
 // (mallocgc(rt, …)).
 
-import { CacheModel, cacheWays, RecordCache, recordCacheBytes } from '../sim/cache.ts';
+import { CacheModel, cacheWays, recordCacheBytes } from '../sim/cache.ts';
 import { EventStream } from '../sim/events.ts';
 import type { RuntimeEvents } from './traceevent.ts';
 import type { Clock } from '../sim/clock.ts';
@@ -181,10 +181,10 @@ export class Runtime {
   }
 
   /** The running P's record cache (made at first use, with the cache model), or null as curPCache. */
-  curPRecordCache(): RecordCache | null {
+  curPRecordCache(): CacheModel | null {
     const p = this.curP;
     if (p === null) return null;
-    return p.recordCache ?? (this.cacheBytes === 0 ? null : (p.recordCache = new RecordCache(recordCacheBytes)));
+    return p.recordCache ?? (this.cacheBytes === 0 ? null : (p.recordCache = new CacheModel(recordCacheBytes, cacheWays, 'sequential')));
   }
 
   /**

@@ -4,7 +4,7 @@
 // position in virtual time). M (threads) are only counted: gomem runs one
 // host thread and models parallelism through per-P virtual clocks.
 
-import type { CacheModel, RecordCache } from '../sim/cache.ts';
+import type { CacheModel } from '../sim/cache.ts';
 import type { MCache } from './mcache.ts';
 import type { PageCache } from './mpagecache.ts';
 import type { MSpan } from './mspan.ts';
@@ -161,7 +161,7 @@ export class P {
   /** This P's core's cache, for what touches cost (made at first use when the cost model has one). */
   cache: CacheModel | null = null;
   /** The same core's cache as the runtime's span records meet it (made with `cache`). */
-  recordCache: RecordCache | null = null;
+  recordCache: CacheModel | null = null;
 
   constructor(
     readonly id: number,

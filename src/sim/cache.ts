@@ -40,6 +40,8 @@ const streamPages = 16;
 const streamNear = 16;
 /** log2 of the sectors in a 4-KiB page. */
 const pageSectorShift = 5;
+/** With sequential prefetch only: how near (in sectors, either way) to the previous miss a miss was fetched with it. */
+const sequentialNear = 2;
 
 export class CacheModel {
   /** Sector number + 1 of each way (0: empty); within a set, most recently used first. */
@@ -58,9 +60,21 @@ export class CacheModel {
   touches = 0;
   misses = 0;
 
+  /**
+   * `prefetch`: 'hardware', the two stand-ins above; 'sequential', only a
+   * miss within `sequentialNear` sectors of the previous miss counts as
+   * fetched with it. The second is the runtime's span records as the
+   * collector's findObject and greyobject reach them: records read in
+   * allocation order stream, records a few apart or scattered each miss.
+   * Real Go marking 4 KiB buffers kept one in every 9 or 61 allocations pays
+   * ~80–130 ns more per buffer than marking them kept back to back (costs.md,
+   * gc.mark.spanMiss), which the hardware rules (whose page streamer calls
+   * such misses prefetched) would not see.
+   */
   constructor(
     readonly bytes: number,
     readonly ways: number,
+    readonly prefetch: 'hardware' | 'sequential' = 'hardware',
   ) {
     const sectors = Math.floor(bytes / cacheSectorBytes);
     if (sectors < ways || sectors % ways !== 0) throw new Error(`cache model: ${bytes} bytes do not divide into ${ways}-way sets of ${cacheSectorBytes}-byte sectors`);
@@ -91,6 +105,13 @@ export class CacheModel {
     for (let j = hit ? i : ways - 1; j > 0; j--) t[base + j] = t[base + j - 1]!;
     t[base] = tag;
     if (hit) return true;
+    if (this.prefetch === 'sequential') {
+      const d = sector - this.lastMiss;
+      this.lastMiss = sector;
+      if (d !== 0 && d >= -sequentialNear && d <= sequentialNear) return true;
+      this.misses++;
+      return false;
+    }
     const stride = sector - this.lastMiss;
     this.streak = stride === this.stride && stride <= maxStrideSectors && stride >= -maxStrideSectors ? this.streak + 1 : 1;
     this.stride = stride;
@@ -124,66 +145,9 @@ export class CacheModel {
 }
 
 /**
- * The runtime's own records (mspan structs) as a core's cache sees them,
- * for what the collector's findObject and greyobject pay to reach a span's
- * record: a 2-way LRU of 128-byte sectors whose only prefetch is the
- * sequential one (a miss within `nearSectors` of the previous miss was
- * fetched with it). Records read in allocation order (a heap built in
- * order and marked in that order) stream; records a few apart, or
- * scattered, each miss: real Go marking 4 KiB buffers kept one in every
- * 9 or 61 allocations pays ~80–130 ns more per buffer than marking them
- * kept back to back (costs.md, gc.mark.spanMiss), where the data-side
- * model (CacheModel, whose page streamer calls such misses prefetched)
- * sees nothing, since a pointer-free object's own memory is never read.
- */
-/**
- * Bytes of a core's RecordCache: the private L2 of this machine's cores
- * (AMD Zen 5, 1 MiB), where records a marking core keeps reaching stay.
+ * Bytes of a core's cache as the runtime's span records meet it (a
+ * CacheModel with sequential prefetch only): the private L2 of this
+ * machine's cores (AMD Zen 5, 1 MiB), where records a marking core keeps
+ * reaching stay.
  */
 export const recordCacheBytes = 1 << 20;
-
-/** Ways of each set of a RecordCache (its touch is written for two). */
-const recordWays = 2;
-
-export class RecordCache {
-  private readonly tags: Float64Array;
-  private readonly sets: number;
-  private lastSector = -1;
-  private lastMiss = -1e9;
-  touches = 0;
-  misses = 0;
-
-  constructor(
-    readonly bytes: number,
-    readonly nearSectors = 2,
-  ) {
-    const sectors = Math.floor(bytes / cacheSectorBytes);
-    if (sectors < recordWays || sectors % recordWays !== 0) throw new Error(`record cache: ${bytes} bytes do not divide into ${recordWays}-way sets of ${cacheSectorBytes}-byte sectors`);
-    this.sets = sectors / recordWays;
-    this.tags = new Float64Array(sectors);
-  }
-
-  /** Touches the sector holding `addr`: false on a miss (neither cached nor next to the last miss). */
-  touch(addr: number): boolean {
-    this.touches++;
-    const sector = Math.floor(addr / cacheSectorBytes);
-    if (sector === this.lastSector) return true;
-    this.lastSector = sector;
-    const base = (((sector * cacheSectorBytes) >>> sectorShift) % this.sets) * recordWays;
-    const t = this.tags;
-    const tag = sector + 1;
-    if (t[base] === tag) return true;
-    if (t[base + 1] === tag) {
-      t[base + 1] = t[base]!;
-      t[base] = tag;
-      return true;
-    }
-    t[base + 1] = t[base]!;
-    t[base] = tag;
-    const d = sector - this.lastMiss;
-    this.lastMiss = sector;
-    if (d !== 0 && d >= -this.nearSectors && d <= this.nearSectors) return true;
-    this.misses++;
-    return false;
-  }
-}

@@ -284,7 +284,7 @@ export class CostModel {
   markNoscanObject(): number {
     return this.c['gc.mark.noscanObject'];
   }
-  /** Reaching a span's mspan record that the marking P's record cache (src/sim/cache.ts RecordCache) does not hold. */
+  /** Reaching a span's mspan record that the marking P's record cache (src/sim/cache.ts, sequential prefetch) does not hold. */
   markSpanMiss(): number {
     return this.c['gc.mark.spanMiss'];
   }

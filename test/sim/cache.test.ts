@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CacheModel, RecordCache } from '../../src/sim/cache.ts';
+import { CacheModel } from '../../src/sim/cache.ts';
 
 // A 1 KiB, 2-way cache: 8 sectors of 128 bytes in 4 sets; sector S goes to set S % 4.
 // A 4-KiB page holds 32 sectors: sector S is in page S >> 5.
@@ -60,15 +60,15 @@ describe('CacheModel', () => {
 });
 
 // mspan records are 160 bytes (mheap.ts mspanSize).
-describe('RecordCache', () => {
+describe('CacheModel with sequential prefetch only (span records)', () => {
   it('streams records read in allocation order: only the first misses', () => {
-    const c = new RecordCache(1 << 20);
+    const c = new CacheModel(1 << 20, 2, 'sequential');
     for (let i = 0; i < 10_000; i++) c.touch(0x10000 + i * 160);
     expect([c.touches, c.misses]).toEqual([10_000, 1]);
   });
 
   it('misses every record read 8.5 records apart (1,360 bytes: 10–11 sectors), beyond what it holds', () => {
-    const c = new RecordCache(1 << 20);
+    const c = new CacheModel(1 << 20, 2, 'sequential');
     // 30,000 records × 1,360 bytes = 39 MB of records: far more than 1 MiB.
     for (let i = 0; i < 30_000; i++) c.touch(0x10000 + Math.floor(i * 8.5) * 160);
     expect(c.misses).toBe(30_000);
@@ -78,7 +78,7 @@ describe('RecordCache', () => {
   });
 
   it('holds scattered records that fit: the second pass hits', () => {
-    const c = new RecordCache(1 << 20);
+    const c = new CacheModel(1 << 20, 2, 'sequential');
     // 1,000 records 8 sectors apart: 1,000 distinct sectors of the 8,192 it holds, in distinct sets.
     const at = (i: number): number => 0x10000 + i * 1024;
     for (let i = 0; i < 1000; i++) expect(c.touch(at(i))).toBe(false);
@@ -87,7 +87,7 @@ describe('RecordCache', () => {
   });
 
   it('counts a miss within two sectors of the previous miss as fetched with it, a farther one not', () => {
-    const c = new RecordCache(1024);
+    const c = new CacheModel(1024, 2, 'sequential');
     expect(c.touch(sec(100))).toBe(false);
     expect(c.touch(sec(102))).toBe(true); // 2 sectors on: fetched with 100 (and now the last one fetched)
     expect(c.touch(sec(99))).toBe(false); // 3 back from 102

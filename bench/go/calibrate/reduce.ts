@@ -255,12 +255,12 @@ function reduceGC(view: View, direct: Direct, store: Store, spreadOf: SpreadOf, 
     'one miss of the cache model (a 128-byte sector not cached nor prefetched): the 12.8 MB random graph\'s extra mark CPU per object over the model\'s extra misses per object');
   // Span records out of cache: live pointer-free buffers one per far-apart
   // span, against the same buffers in consecutive spans (whose records the
-  // model's RecordCache streams): every buffer of the gap case misses it.
+  // model's record cache streams): every buffer of the gap case misses it.
   const spansDense = 'GCMarkSpans/n=30000/gap=0';
   const spansGap = 'GCMarkSpans/n=30000/gap=16';
   store('gc.mark.spanMiss', (view.value(spansGap, markCPU) - view.value(spansDense, markCPU)) / 30_000, spreadOf([spansDense, markCPU], [spansGap, markCPU]),
     'ns per miss', `Benchmark${spansGap} against gap=0`,
-    'reaching a span\'s mspan record (and its mark bits) out of the core\'s cache, for each pointer greyed into a span whose record the marking P\'s RecordCache (src/sim/cache.ts) neither holds nor streams: 4 KiB pointer-free buffers kept one per 8.5 spans, against the same buffers in consecutive spans, per buffer');
+    'reaching a span\'s mspan record (and its mark bits) out of the core\'s cache, for each pointer greyed into a span whose record the marking P\'s record cache (src/sim/cache.ts, sequential prefetch) neither holds nor streams: 4 KiB pointer-free buffers kept one per 8.5 spans, against the same buffers in consecutive spans, per buffer');
   const w128 = view.value('GCMark/seq/n=100000/w=128', markCPU);
   const err128 = (empty + n * (object + 128 * word)) / w128 - 1;
   if (Math.abs(err128) > 0.3) warnings.push(`mark fit predicts the 1 KiB (malloc-header) objects ${(err128 * 100).toFixed(0)}% off`);
