@@ -188,7 +188,9 @@ export function loadValue(p: GoProcess, a: number, t: GoType): unknown {
       const dyn = p.rt.types.at(tw) as GoType | null;
       if (dyn === null) throw new Error(`gomem: interface type word 0x${tw.toString(16)} is no type`);
       const data = mem.loadWord(a + 8);
-      return new Iface(dyn, isDirectIface(dyn) ? directValue(p, dyn, data) : loadValue(p, data, dyn));
+      const x = new Iface(dyn, isDirectIface(dyn) ? directValue(p, dyn, data) : loadValue(p, data, dyn));
+      x.data = data;
+      return x;
     }
     case Kind.Array: {
       const e = t.elem!;
@@ -232,6 +234,7 @@ function directValue(p: GoProcess, t: GoType, x: number): unknown {
 
 /** The data word of an interface holding x (convT: boxing allocates unless Go avoids it). */
 function ifaceData(p: GoProcess, x: Iface): number {
+  if (x.data !== undefined) return x.data;
   const t = x.type;
   if (isDirectIface(t)) return pointerOf(x.value);
   const rt = p.rt;

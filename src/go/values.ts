@@ -88,6 +88,8 @@ export class Func {
 }
 
 export class Iface {
+  /** The data word once the value is boxed (compiled Go boxes where it converts, escape analysis deciding where): stores copy it. */
+  data: number | undefined = undefined;
   constructor(
     /** The dynamic type (the type word). */
     readonly type: GoType,

@@ -11,6 +11,7 @@ import type { Source } from './diag.ts';
 import { type CType, type ExprInfo, type FuncDecl, type GenericObj, NodeMap, type Obj, type PkgObj, type VarObj, isTuple, isUntyped } from './objects.ts';
 import { stdMethods, stdPackages } from './stdlib.ts';
 import {
+  declaredMethods, missingMethod,
   assignable, defaultType, identical, isBoolType, isFloatType, isIntegerType, isInterface, isNumeric, isStringType, isUnsigned,
   representError, under, universe, untypedBool, untypedFloat, untypedInt, untypedNil, untypedRune, untypedString,
 } from './universe.ts';
@@ -37,6 +38,12 @@ export interface Checked {
   readonly callTargets: NodeMap<FuncDecl>;
   /** Named types declared by the program, by name. */
   readonly named: Map<string, GoType>;
+  /** Func literals, by node id: each a function of its own, compiled inside the function holding it. */
+  readonly lits: Map<number, FuncDecl>;
+  /** Expressions converted to an interface type where they are used (boxed: convT, staticuint64s …), by node: the interface type. */
+  readonly convs: NodeMap<GoType>;
+  /** A type switch's variable in each clause, by clause node. */
+  readonly switchVars: Map<number, VarObj>;
 }
 
 class Scope {
@@ -67,6 +74,13 @@ class Checker {
   readonly globals: VarObj[] = [];
   readonly globalInits: GlobalInit[] = [];
   readonly namedTypes = new Map<string, GoType>();
+  readonly lits = new Map<number, FuncDecl>();
+  readonly convs = new NodeMap<GoType>(this.ctx);
+  readonly switchVars = new Map<number, VarObj>();
+  /** Func literals numbered per enclosing function (main.main.func1, main.main.func1.1). */
+  private readonly litCount = new Map<FuncDecl, number>();
+  /** Checking a 3-clause loop's post statement: Go 1.22 gives each iteration its own variable, so i++ there is not a reassignment a closure sees. */
+  private inForPost = false;
   private readonly pkg = new Scope(new Scope(null));
   private readonly imports: PkgObj[] = [];
   private nextVar = 0;
@@ -141,6 +155,9 @@ class Checker {
       defs: this.defs,
       typeNodes: this.typeNodes,
       named: this.namedTypes,
+      lits: this.lits,
+      convs: this.convs,
+      switchVars: this.switchVars,
     };
   }
 
@@ -287,6 +304,9 @@ class Checker {
     const field = under(base).fields?.find((x) => x.name === id.text);
     if (field !== undefined) throw this.src.error(id, `field and method with the same name ${id.text}`);
     ms.set(id.text, f);
+    let dm = declaredMethods.get(base);
+    if (dm === undefined) declaredMethods.set(base, (dm = new Map()));
+    dm.set(id.text, { sig: T.func(ps, rs), pointer });
     this.funcs.push(f);
   }
 
@@ -431,6 +451,46 @@ class Checker {
     this.fn = null;
   }
 
+  /** A func literal: a function of its own, checked in the scope that holds it (its captures are that scope's variables). */
+  private funcLit(n: Node): ExprInfo {
+    const outer = this.fn!;
+    const k = (this.litCount.get(outer) ?? 0) + 1;
+    this.litCount.set(outer, k);
+    const sig = this.signature(n);
+    const f: FuncDecl = { name: outer.lit ? `${outer.name}.${k}` : `${outer.name}.func${k}`, node: n, sig, params: [], results: [], vars: [], calls: new Set(), blocking: true, loops: false, lit: { outer, index: this.lits.size } };
+    this.lits.set(n.id, f);
+    const saved = this.fn;
+    this.fn = f;
+    const scope = new Scope(this.scope);
+    for (const p of this.paramList(n.childForFieldName('parameters'))) {
+      for (const id of p.names) {
+        const v = this.newVar(id, p.type, { param: true });
+        f.params.push(v);
+        this.declare(scope, id, v);
+      }
+    }
+    let i = 0;
+    for (const r of this.resultTypes(n)) {
+      if (r.names.length === 0) {
+        f.results.push(this.syntheticResult(f, r.type, i++));
+        continue;
+      }
+      for (const id of r.names) {
+        const v = this.newVar(id, r.type, { result: true });
+        f.results.push(v);
+        this.declare(scope, id, v);
+        i++;
+      }
+    }
+    const body = n.childForFieldName('body')!;
+    this.block(body, scope);
+    if (sig.results!.length > 0 && !terminates(body)) throw this.src.error(body.lastChild ?? body, 'missing return');
+    this.fn = saved;
+    // The holder's analysis covers the literal's body: it needs the summaries of what the literal calls.
+    for (const g of f.calls) outer.calls.add(g);
+    return { type: sig };
+  }
+
   /** An unnamed receiver. */
   private syntheticParam(f: FuncDecl, t: GoType): VarObj {
     const v: VarObj = { kind: 'var', name: '_', type: t, decl: f.node, fn: f, param: true, result: false, id: this.nextVar++, addrTaken: false, captured: false, heap: false };
@@ -495,13 +555,26 @@ class Checker {
         }
         return T.struct(fields);
       }
-      case 'interface_type':
-        if (named(n).length > 0) throw this.src.unsupported(n, 'interfaces with methods');
-        return T.interface();
+      case 'interface_type': {
+        const methods: { name: string; type: GoType }[] = [];
+        for (const el of named(n)) {
+          if (el.type === 'method_elem') {
+            methods.push({ name: el.childForFieldName('name')!.text, type: this.signature(el) });
+            continue;
+          }
+          // An embedded interface: its methods are this one's.
+          const inner = named(el);
+          if (el.type !== 'type_elem' || inner.length !== 1) throw this.src.unsupported(el, 'type constraints in interfaces');
+          const et = this.typeExpr(inner[0]!);
+          if (!isInterface(et)) throw this.src.unsupported(el, 'type constraints in interfaces');
+          for (const m of under(et).methods ?? []) if (!methods.some((x) => x.name === m.name)) methods.push(m);
+        }
+        return T.interface(methods);
+      }
       case 'parenthesized_type':
         return this.typeExpr(named(n)[0]!);
       case 'function_type':
-        throw this.src.unsupported(n, 'func types');
+        return this.signature(n);
       case 'generic_type':
         throw this.src.unsupported(n, 'generic types');
       default:
@@ -614,9 +687,6 @@ class Checker {
       case 'go_statement': {
         const call = named(s)[0]!;
         if (call.type !== 'call_expression') throw this.src.error(s, 'expression in go must be function call');
-        const fnNode = call.childForFieldName('function')!;
-        const o = fnNode.type === 'identifier' ? this.scope.lookup(fnNode.text) : undefined;
-        if (o?.kind !== 'func') throw this.src.unsupported(s, 'go statements other than go f(args) of a function of the program');
         this.expr(call);
         return;
       }
@@ -635,7 +705,7 @@ class Checker {
         return;
       }
       case 'type_switch_statement':
-        throw this.src.unsupported(s, 'type switches');
+        return this.typeSwitch(s);
       case 'type_declaration':
         throw this.src.unsupported(s, 'local type declarations');
       default:
@@ -668,6 +738,45 @@ class Checker {
     this.scopes.pop();
   }
 
+  /** switch v := x.(type) { case T1, T2: … }: in a clause of one type v has that type, else x's. */
+  private typeSwitch(s: Node): void {
+    this.scopes.push(new Scope(this.scope));
+    const init = s.childForFieldName('initializer');
+    if (init) this.stmt(init);
+    const x = s.childForFieldName('value')!;
+    const xt = this.valueType(x, this.expr(x));
+    if (!isInterface(xt)) throw this.src.error(x, `${x.text} (${this.describe(this.exprs.get(x.id)!)}) is not an interface`);
+    const alias = s.childForFieldName('alias');
+    const id = alias ? named(alias)[0]! : null;
+    let used = id === null;
+    for (const c of named(s).filter((y) => y.type === 'type_case' || y.type === 'default_case')) {
+      const types = c.childrenForFieldName('type').filter((y): y is Node => y !== null);
+      const ts: (GoType | null)[] = types.map((tn) => {
+        if (tn.text === 'nil') return null;
+        const t = this.typeExpr(tn);
+        if (!isInterface(t) && missingMethod(t, xt) !== null) throw this.src.error(tn, `impossible type switch case: ${x.text} (${this.describe(this.exprs.get(x.id)!)}) cannot have dynamic type ${this.typeStr(t)} (missing method ${missingMethod(t, xt)!.name})`);
+        return t;
+      });
+      const scope = new Scope(this.scope);
+      if (id !== null) {
+        const v = this.newVar(id, ts.length === 1 && ts[0] !== null ? ts[0]! : xt);
+        this.switchVars.set(c.id, v);
+        scope.names.set(id.text, v);
+        this.unused.add(v);
+      }
+      this.scopes.push(scope);
+      for (const b of named(c).filter((y) => y.type === 'statement_list')) for (const st of named(b)) this.stmt(st);
+      this.scopes.pop();
+      if (id !== null) {
+        const v = this.switchVars.get(c.id)!;
+        if (!this.unused.has(v)) used = true;
+        this.unused.delete(v);
+      }
+    }
+    if (!used) throw this.src.error(id!, `declared and not used: ${id!.text}`);
+    this.scopes.pop();
+  }
+
   private comparable(e: Node, info: ExprInfo, t: GoType): void {
     if (isTuple(info.type)) throw this.src.error(e, `multiple-value ${e.text} in single-value context`);
     if (isUntyped(info.type)) {
@@ -687,7 +796,14 @@ class Checker {
       const cond = clause.childForFieldName('condition');
       if (cond) this.condition(cond, 'for');
       const upd = clause.childForFieldName('update');
-      if (upd) this.stmt(upd);
+      if (upd) {
+        this.inForPost = true;
+        try {
+          this.stmt(upd);
+        } finally {
+          this.inForPost = false;
+        }
+      }
     } else if (clause?.type === 'range_clause') {
       this.rangeClause(clause);
     } else {
@@ -748,6 +864,7 @@ class Checker {
       if (existing !== undefined && id.text !== '_') {
         if (existing.kind !== 'var') throw this.src.error(id, `cannot assign to ${id.text}`);
         this.uses.set(id.id, existing);
+        existing.assigned = true;
         if (!assignable(types[i]!, existing.type)) throw this.src.error(rhs[i] ?? s, `cannot use ${rhs[i]?.text ?? ''} as ${existing.type.str} value in assignment`);
         return;
       }
@@ -777,6 +894,8 @@ class Checker {
   /** v, ok := m[k] (a map index with two results). */
   private commaOk(r: Node): boolean {
     const x = r.type === 'parenthesized_expression' ? named(r)[0]! : r;
+    if (x.type === 'type_assertion_expression') return true;
+    if (x.type === 'unary_expression' && x.childForFieldName('operator')!.text === '<-') return true;
     if (x.type !== 'index_expression') return false;
     const op = x.childForFieldName('operand')!;
     const t = this.expr(op).type;
@@ -822,7 +941,10 @@ class Checker {
     if (x.type === 'parenthesized_expression') return this.mustAssignable(named(x)[0]!);
     if (x.type === 'identifier') {
       const o = this.uses.get(x.id);
-      if (o?.kind === 'var') return;
+      if (o?.kind === 'var') {
+        if (!this.inForPost) o.assigned = true;
+        return;
+      }
       throw this.src.error(x, `cannot assign to ${x.text} (neither addressable nor a map index expression)`);
     }
     if (x.type === 'index_expression' || x.type === 'selector_expression') return;
@@ -858,6 +980,14 @@ class Checker {
   /** Checks that x may be assigned to type t, converting an untyped constant. */
   private assign(n: Node, info: ExprInfo, t: GoType, context: string): void {
     if (isTuple(info.type)) throw this.src.error(n, `multiple-value ${n.text} (value of type ${this.typeStr(info.type)}) in single-value context`);
+    if (isInterface(t) && !(isUntyped(info.type) && info.type.untyped === 'nil') && (isUntyped(info.type) || !isInterface(info.type))) {
+      // A value converted to an interface: it takes its default type, then is boxed (or not) where it is used.
+      const from = this.valueType(n, this.exprs.get(n.id) ?? info);
+      const miss = missingMethod(from, t);
+      if (miss !== null) throw this.src.error(n, `cannot use ${n.text} (${n.type === 'identifier' ? 'variable' : 'value'} of type ${this.typeStr(from)}) as ${this.typeStr(t)} value in ${context}: ${this.typeStr(from)} does not implement ${this.typeStr(t)} (${miss.pointerOnly ? `method ${miss.name} has pointer receiver` : `missing method ${miss.name}`})`);
+      this.convs.set(n.id, t);
+      return;
+    }
     if (info.value !== undefined && isUntyped(info.type)) {
       const why = representError(info.value, info.type as unknown as GoType, t, n.text);
       if (why !== null) throw this.src.error(n, /overflows|truncated/.test(why) ? why : `${why} in ${context}`);
@@ -965,9 +1095,18 @@ class Checker {
         return this.conversion(n, t, n.childForFieldName('operand')!);
       }
       case 'func_literal':
-        throw this.src.unsupported(n, 'func literals');
-      case 'type_assertion_expression':
-        throw this.src.unsupported(n, 'type assertions');
+        return this.funcLit(n);
+      case 'type_assertion_expression': {
+        const x = n.childForFieldName('operand')!;
+        const xt = this.valueType(x, this.expr(x));
+        if (!isInterface(xt)) throw this.src.error(x, `invalid operation: ${x.text} (${this.describe(this.exprs.get(x.id)!)}) is not an interface`);
+        const t = this.typeExpr(n.childForFieldName('type')!);
+        if (!isInterface(t)) {
+          const miss = missingMethod(t, xt);
+          if (miss !== null) throw this.src.error(n.childForFieldName('type')!, `impossible type assertion: ${x.text}.(${n.childForFieldName('type')!.text})\n\t${this.typeStr(t)} does not implement ${this.typeStr(xt)} (missing method ${miss.name})`);
+        }
+        return { type: t };
+      }
     }
     throw this.src.unsupported(n, n.type.replace(/_/g, ' '));
   }
@@ -1297,7 +1436,8 @@ class Checker {
     const sig = target.sig;
     if (target.kind === 'func' || target.kind === 'method') {
       this.fn!.calls.add(target.fn);
-    } else if (target.kind === 'std' && target.blocking) {
+    } else if ((target.kind === 'std' && target.blocking) || target.kind === 'value') {
+      // A func value's body is compiled as a generator (it may block): its caller yields to it.
       this.fn!.blocking = true;
     }
     this.arguments(n, sig, args, target.name);
@@ -1313,6 +1453,7 @@ class Checker {
     | { kind: 'func'; fn: FuncDecl; sig: GoType; name: string }
     | { kind: 'method'; fn: FuncDecl; sig: GoType; name: string }
     | { kind: 'std'; sig: GoType; name: string; blocking: boolean }
+    | { kind: 'value'; sig: GoType; name: string }
     | { kind: 'const'; fn: (t: GoType) => number; name: string } {
     const inner = fnNode.type === 'parenthesized_expression' ? named(fnNode)[0]! : fnNode;
     if (inner.type === 'identifier') {
@@ -1329,7 +1470,10 @@ class Checker {
         this.callTargets.set(call.id, f);
         return { kind: 'func', fn: f, sig: f.sig, name: o.name };
       }
-      if (o.kind === 'var') throw this.src.unsupported(fnNode, 'calls of func values');
+      if (o.kind === 'var' && under(o.type).kind === Kind.Func) {
+        this.exprs.set(inner.id, { type: o.type });
+        return { kind: 'value', sig: under(o.type), name: inner.text };
+      }
       throw this.src.error(fnNode, `invalid operation: cannot call non-function ${inner.text}`);
     }
     if (inner.type === 'selector_expression') {
@@ -1345,6 +1489,12 @@ class Checker {
       }
       const recv = this.valueType(operand, this.expr(operand));
       const field = inner.childForFieldName('field')!;
+      if (isInterface(recv)) {
+        const m = (under(recv).methods ?? []).find((x) => x.name === field.text);
+        if (m === undefined) throw this.src.error(field, `${inner.text} undefined (type ${this.typeStr(recv)} has no field or method ${field.text})`);
+        this.exprs.set(inner.id, { type: m.type });
+        return { kind: 'value', sig: m.type, name: inner.text };
+      }
       const base = under(recv).kind === Kind.Pointer && recv.name === '' ? recv.elem! : recv;
       const pm = this.methods.get(base)?.get(field.text);
       if (pm !== undefined) {
@@ -1356,7 +1506,11 @@ class Checker {
         return { kind: 'method', fn: pm, sig: T.func(pm.sig.params!.slice(1), pm.sig.results!), name: inner.text };
       }
       const m = stdMethods[recv.str]?.[field.text];
-      if (m === undefined) throw this.src.unsupported(fnNode, 'method calls');
+      if (m === undefined) {
+        const ft = this.valueType(inner, this.expr(inner));
+        if (under(ft).kind === Kind.Func) return { kind: 'value', sig: under(ft), name: inner.text };
+        throw this.src.unsupported(fnNode, 'method calls');
+      }
       this.exprs.set(inner.id, { type: m.sig });
       return { kind: 'std', sig: m.sig, name: inner.text, blocking: m.blocking ?? false };
     }
@@ -1376,7 +1530,9 @@ class Checker {
     if (['slice_type', 'pointer_type', 'array_type', 'map_type', 'qualified_type', 'parenthesized_type', 'channel_type', 'interface_type'].includes(inner.type)) {
       return { kind: 'type', type: this.typeExpr(inner) };
     }
-    throw this.src.unsupported(fnNode, 'calls of func values');
+    const ft = this.valueType(inner, this.expr(inner));
+    if (under(ft).kind === Kind.Func) return { kind: 'value', sig: under(ft), name: inner.text };
+    throw this.src.error(fnNode, `invalid operation: cannot call non-function ${inner.text}`);
   }
 
   private arguments(n: Node, sig: GoType, args: Node[], name: string): void {
@@ -1416,6 +1572,11 @@ class Checker {
 
   private conversion(n: Node, t: GoType, x: Node): ExprInfo {
     const info = this.expr(x, t);
+    if (isInterface(t) && !isTuple(info.type)) {
+      if (isUntyped(info.type) && info.type.untyped === 'nil') return { type: t };
+      this.assign(x, info, t, 'conversion');
+      return { type: t };
+    }
     if (isTuple(info.type)) throw this.src.error(x, 'multiple-value in single-value context');
     if (info.value !== undefined) {
       if (isStringType(t) && typeof info.value === 'number') return { type: t, value: String.fromCodePoint(info.value) };

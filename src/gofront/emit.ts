@@ -136,6 +136,23 @@ class Emitter {
     this.stackBytes = 0;
     const heapSet = inlined ? this.esc.inlineHeap : this.esc.heapVars;
     const params = f.params.map((p) => this.jsName(p));
+    const { slots, inner, extra } = this.funcParts(f, heapSet);
+    if (inlined && slots.length > 0) {
+      // Inlined, its locals live in the caller's frame in Go; gomem gives the ones holding pointers
+      // (roots) a frame of their own, with no return address, named for the inlined function.
+      return `const ${this.fnName(f)}$inl = go.func('${f.name}·inlined', { ${slots.join(', ')} }, ${inner}, 0);`;
+    }
+    if (inlined) {
+      // The compiler inlined it: its body runs in the caller's frame, and profiles show it "(inline)".
+      if (this.gen) return `const ${this.fnName(f)}$inl = function* (${params.join(', ')}) { return yield* $rt.inlineGen('${f.name}', (${inner})(null, ${params.join(', ')})); };`;
+      return `const ${this.fnName(f)}$inl = (${params.join(', ')}) => go.inline('${f.name}', () => (${inner})(null, ${params.join(', ')}));`;
+    }
+    return `const ${this.fnName(f)} = go.func('${f.name}', { ${slots.join(', ')} }, ${inner}, ${extra});`;
+  }
+
+  /** A function's slots, its body as a JS function over its frame and parameters, and its frame's extra bytes. */
+  private funcParts(f: FuncDecl, heapSet: ReadonlySet<VarObj>): { slots: string[]; inner: string; extra: number } {
+    const params = f.params.map((p) => this.jsName(p));
     const slotVars = f.vars.filter((v) => this.slotted(v, heapSet));
     const body: string[] = [];
     for (const v of f.vars) {
@@ -148,30 +165,21 @@ class Emitter {
       if (heapSet.has(p)) {
         body.push(`{ const $v = ${this.jsName(p)}; ${this.jsName(p)} = go.new(${this.typeRef(p.type)}); go.store(${this.jsName(p)}, $v); }`);
       }
-      if (this.slotted(p, heapSet)) body.push(`$f.${this.jsName(p)} = ${this.jsName(p)} instanceof $Ref ? null : ${this.jsName(p)};`);
+      if (this.slotted(p, heapSet)) body.push(`${this.fr(p)}.${this.jsName(p)} = ${this.jsName(p)} instanceof $Ref ? null : ${this.jsName(p)};`);
     }
     // Named results that escape are allocated at entry; other variables where they are declared (each loop iteration its own).
     for (const v of f.vars) {
       if (!v.result || !heapSet.has(v)) continue;
       body.push(`${this.jsName(v)} = go.new(${this.typeRef(v.type)});`);
-      body.push(`$f.${this.jsName(v)} = ${this.jsName(v)};`);
+      body.push(`${this.fr(v)}.${this.jsName(v)} = ${this.jsName(v)};`);
     }
     body.push(this.bodyWithLiveness(f, slotVars));
     const star = this.gen ? '*' : '';
-    const inner = `function${star} (${['$f', ...params].join(', ')}) {\n${body.join('\n')}\n}`;
+    const frame = f.lit ? `$fL${f.lit.index}` : '$f';
+    const inner = `function${star} (${[frame, ...params].join(', ')}) {\n${body.join('\n')}\n}`;
     const slots = slotVars.map((v) => `${this.jsName(v)}: ${heapSet.has(v) ? this.ptrTypeRef(v.type) : this.typeRef(v.type)}`);
-    if (inlined && slotVars.length > 0) {
-      // Inlined, its locals live in the caller's frame in Go; gomem gives the ones holding pointers
-      // (roots) a frame of their own, with no return address, named for the inlined function.
-      return `const ${this.fnName(f)}$inl = go.func('${f.name}·inlined', { ${slots.join(', ')} }, ${inner}, 0);`;
-    }
-    if (inlined) {
-      // The compiler inlined it: its body runs in the caller's frame, and profiles show it "(inline)".
-      if (this.gen) return `const ${this.fnName(f)}$inl = function* (${params.join(', ')}) { return yield* $rt.inlineGen('${f.name}', (${inner})(null, ${params.join(', ')})); };`;
-      return `const ${this.fnName(f)}$inl = (${params.join(', ')}) => go.inline('${f.name}', () => (${inner})(null, ${params.join(', ')}));`;
-    }
     const extra = frameSize(f, slotVars, heapSet) + Math.ceil(this.stackBytes / 8) * 8;
-    return `const ${this.fnName(f)} = go.func('${f.name}', { ${slots.join(', ')} }, ${inner}, ${extra});`;
+    return { slots, inner, extra };
   }
 
   /**
@@ -185,7 +193,8 @@ class Emitter {
     const list = named(b).find((c) => c.type === 'statement_list');
     const stmts = list ? named(list) : [];
     const last = new Map<VarObj, number>();
-    const tracked = new Set(slotVars.filter((v) => !v.result));
+    // A variable a func literal captures stays live as long as the closure may run: its slot is not cleared.
+    const tracked = new Set(slotVars.filter((v) => !v.result && !v.captured));
     stmts.forEach((s, i) => {
       const walk = (n: Node): void => {
         if (n.type === 'identifier') {
@@ -200,9 +209,41 @@ class Emitter {
     stmts.forEach((s, i) => {
       out.push(this.stmt(s));
       const dead = [...last].filter(([, at]) => at === i).map(([v]) => v);
-      if (dead.length > 0 && i < stmts.length - 1) out.push(dead.map((v) => `$f.${this.jsName(v)} = null;`).join(' '));
+      if (dead.length > 0 && i < stmts.length - 1) out.push(dead.map((v) => `${this.fr(v)}.${this.jsName(v)} = null;`).join(' '));
     });
     return `{\n${out.join('\n')}\n}`;
+  }
+
+  /** The JS name of the frame holding v's slot: a func literal's frame is its own, inside its holder's code. */
+  private fr(v: VarObj): string {
+    const f = v.fn;
+    return f?.lit ? `$fL${f.lit.index}` : '$f';
+  }
+
+  /**
+   * A func literal: its body a generator function with a frame of its own,
+   * built where the literal is evaluated so that it reads its holder's
+   * variables. A variable captured by value is a snapshot (each closure its
+   * own copy, as the closure object holds it); one captured by reference is
+   * the holder's variable itself (on the heap when the closure escapes).
+   */
+  private funcLit(n: Node): string {
+    const lit = this.c.lits.get(n.id)!;
+    const caps = this.esc.captures.get(n.id) ?? [];
+    const saved = { fn: this.fn, gen: this.gen, stackBytes: this.stackBytes };
+    this.fn = lit;
+    this.gen = true;
+    this.stackBytes = 0;
+    const heapSet = this.inlined ? this.esc.inlineHeap : this.esc.heapVars;
+    const { slots, inner, extra } = this.funcParts(lit, heapSet);
+    Object.assign(this, saved);
+    const fnExpr = `go.func('${lit.name}', { ${slots.join(', ')} }, ${inner}, ${extra})`;
+    const escapes = this.siteEscapes(n);
+    const byVal = caps.filter((c) => !c.byRef);
+    const spec = caps.map((c) => (c.byRef ? `[${this.ptrTypeRef(c.v.type)}, ${this.heapVar(c.v) ? this.jsName(c.v) : 'null'}]` : `[${this.typeRef(c.v.type)}, ${this.jsName(c.v)}]`));
+    const make = `$rt.closure('${lit.name}', ${this.typeRef(lit.sig)}, ${escapes}, [${spec.join(', ')}], ${fnExpr})`;
+    if (byVal.length === 0) return make;
+    return `((${byVal.map((c) => this.jsName(c.v)).join(', ')}) => ${make})(${byVal.map((c) => this.readVar(c.v)).join(', ')})`;
   }
 
   private ptrTypeRef(t: GoType): string {
@@ -287,7 +328,18 @@ class Emitter {
    */
   private goStmt(call: Node): string {
     const fnNode = call.childForFieldName('function')!;
-    const f = (this.c.uses.get(fnNode.id) as { fn: FuncDecl }).fn;
+    const o = this.c.uses.get(fnNode.id);
+    if (o?.kind !== 'func') {
+      // go fv(args), go func(…){…}(args): the func value and the arguments on the new goroutine's first frame.
+      const sig = under(this.typeOf(fnNode));
+      const args = named(call.childForFieldName('arguments')!);
+      const vals = args.map((a, i) => this.value(a, sig.params![i]!));
+      const inner = fnNode.type === 'parenthesized_expression' ? named(fnNode)[0]! : fnNode;
+      const name = inner.type === 'func_literal' ? this.c.lits.get(inner.id)!.name : `${this.fn!.name}.gowrap`;
+      const argSpec = [`fn: [${this.typeRef(this.typeOf(fnNode))}, ${this.expr(fnNode)}]`, ...vals.map((v, i) => `a${i}: [${this.typeRef(sig.params![i]!)}, ${v}]`)].join(', ');
+      return `go.go('${name}', (_go, $a) => $rt.callf($a.fn${vals.map((_, i) => `, $a.a${i}`).join('')}), { args: { ${argSpec} } });`;
+    }
+    const f = o.fn;
     const args = named(call.childForFieldName('arguments')!);
     const vals = args.map((a, i) => this.value(a, f.sig.params![i]!));
     const names = vals.map((_, i) => `a${i}`);
@@ -470,7 +522,7 @@ class Emitter {
   private declare(v: VarObj, val: string): string {
     if (!this.heapVar(v)) return this.assignTo(v, val);
     const n = this.jsName(v);
-    return `(${n} = go.new(${this.typeRef(v.type)}), $f.${n} = ${n}, go.store(${n}, ${val}))`;
+    return `(${n} = go.new(${this.typeRef(v.type)}), ${this.fr(v)}.${n} = ${n}, go.store(${n}, ${val}))`;
   }
 
   /** v = val, with the write-through to its frame slot or its memory. */
@@ -478,7 +530,7 @@ class Emitter {
     const n = this.jsName(v);
     if (this.heapVar(v)) return `go.store(${n}, ${val})`;
     if (v.fn === null) return v.type.pointers ? `go.store(${n}$a, ${val})` : `${n} = ${val}`;
-    if (v.type.pointers) return `$f.${n} = (${n} = ${val}) instanceof $Ref ? null : ${n}`;
+    if (v.type.pointers) return `${this.fr(v)}.${n} = (${n} = ${val}) instanceof $Ref ? null : ${n}`;
     return `${n} = ${val}`;
   }
 
@@ -538,7 +590,7 @@ class Emitter {
     if (p.kind === 'js') {
       const root = p.root!;
       if (p.path === this.jsName(root)) return this.assignTo(root, val);
-      const commit = root.type.pointers && root.fn !== null ? `, $f.${this.jsName(root)} = ${this.jsName(root)}` : '';
+      const commit = root.type.pointers && root.fn !== null ? `, ${this.fr(root)}.${this.jsName(root)} = ${this.jsName(root)}` : '';
       return `(${p.path} = ${val}${commit})`;
     }
     if (p.kind === 'whole') return `$rt.store(${p.ptr}, ${val})`;
@@ -552,7 +604,7 @@ class Emitter {
     if (p.kind === 'whole') return p.ptr;
     if (p.kind === 'mem') return `$rt.addr(${p.container}, ${p.key})`;
     const root = p.root!;
-    const commit = root.type.pointers ? `; $f.${this.jsName(root)} = ${this.jsName(root)}` : '';
+    const commit = root.type.pointers && root.fn !== null ? `; ${this.fr(root)}.${this.jsName(root)} = ${this.jsName(root)}` : '';
     return `new $Ref(() => ${p.path}, ($v) => { ${p.path} = $v${commit}; })`;
   }
 
@@ -626,6 +678,7 @@ class Emitter {
         const o = this.c.uses.get(n.id) as Obj;
         if (o.kind === 'var') return this.readVar(o);
         if (o.kind === 'nil') return 'null';
+        if (o.kind === 'func') return this.funcValue(o.fn);
         throw this.src.error(n, `gomem: cannot compile ${n.text}`);
       }
       case 'parenthesized_expression':
@@ -658,6 +711,8 @@ class Emitter {
       }
       case 'composite_literal':
         return this.composite(n);
+      case 'func_literal':
+        return this.funcLit(n);
       case 'type_conversion_expression':
         return this.convert(n.childForFieldName('operand')!, this.typeOf(n));
     }
@@ -842,6 +897,7 @@ class Emitter {
         const call = `${this.fnName(f)}(${vals.join(', ')})`;
         return this.isGen(f) ? `(yield* ${call})` : call;
       }
+      if (o.kind === 'var') return this.valueCall(fnNode, args);
     }
     const explicit = inner.type === 'index_expression' || inner.type === 'selector_expression' ? this.c.callTargets.get(n.id) : undefined;
     if (explicit !== undefined) {
@@ -872,7 +928,20 @@ class Emitter {
       const method = stdMethods[recv.str]?.[inner.childForFieldName('field')!.text];
       if (method !== undefined) return this.stdCall(method, args, [this.expr(operand)]);
     }
+    if (under(this.typeOf(fnNode)).kind === Kind.Func) return this.valueCall(fnNode, args);
     throw this.src.unsupported(n, 'this kind of call');
+  }
+
+  /** A function of the program used as a value: its static funcval (no allocation). */
+  private funcValue(f: FuncDecl): string {
+    return `$rt.staticFunc('${f.name}', ${this.typeRef(f.sig)}, ${this.fnName(f)}, ${this.isGen(f)})`;
+  }
+
+  /** f(args) for a func value f: its body is a generator (it may block). */
+  private valueCall(fnNode: Node, args: Node[]): string {
+    const sig = under(this.typeOf(fnNode));
+    const vals = args.map((a, i) => this.value(a, sig.params![i]!));
+    return `(yield* $rt.callf(${[this.expr(fnNode), ...vals].join(', ')}))`;
   }
 
   /** A call of the standard library: its arguments converted to its parameters, then its own code. */

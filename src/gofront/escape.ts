@@ -22,11 +22,12 @@
 // Not modelled yet: closures, interfaces beyond fmt's arguments, loop depth
 // (a location declared inside a loop and assigned to one outside it).
 
-import { Kind, type GoType } from '../go/types.ts';
+import { Kind, type GoType, isDirectIface } from '../go/types.ts';
 import type { Node } from './grammar.ts';
 import type { Checked } from './check.ts';
 import { type FuncDecl, type VarObj, isTuple, isUntyped } from './objects.ts';
 import { under } from './universe.ts';
+import { stdMethods } from './stdlib.ts';
 
 /** The compiler's limits (ir.MaxStackVarSize, ir.MaxImplicitStackVarSize). */
 export const maxStackVarSize = 128 * 1024;
@@ -76,6 +77,37 @@ export interface EscapeResult {
   readonly blocking: Set<FuncDecl>;
   /** The -m lines, unsorted. */
   readonly lines: EscapeLine[];
+  /** What each func literal (by node id) captures, and how: by reference when the variable is reassigned, address-taken or over 128 bytes. */
+  readonly captures: Map<number, Capture[]>;
+}
+
+export interface Capture {
+  readonly v: VarObj;
+  readonly byRef: boolean;
+}
+
+/** Whether function g is f or a func literal inside f. */
+function within(g: FuncDecl | null, f: FuncDecl): boolean {
+  for (let x = g; x !== null && x !== undefined; x = x.lit?.outer ?? null) if (x === f) return true;
+  return false;
+}
+
+/** The variables of enclosing functions a func literal uses, in order of first use (closure.go's capture rule). */
+export function capturesOf(c: Checked, lit: FuncDecl): Capture[] {
+  const out: Capture[] = [];
+  const seen = new Set<VarObj>();
+  const walk = (n: Node): void => {
+    if (n.type === 'identifier') {
+      const o = c.uses.get(n.id);
+      if (o?.kind === 'var' && o.fn !== null && !within(o.fn, lit) && !seen.has(o)) {
+        seen.add(o);
+        out.push({ v: o, byRef: o.assigned === true || o.addrTaken || o.type.size > 128 });
+      }
+    }
+    for (const ch of n.namedChildren) if (ch) walk(ch);
+  };
+  walk(lit.node.childForFieldName('body')!);
+  return out;
 }
 
 function named(n: Node): Node[] {
@@ -98,7 +130,12 @@ export function analyzeEscapes(c: Checked): EscapeResult {
     escapingCalls: new Set(),
     blocking: new Set(),
     lines: [],
+    captures: new Map(),
   };
+  for (const [id, lit] of c.lits) {
+    c.ctx.current = lit.lit!.outer;
+    r.captures.set(id, capturesOf(c, lit));
+  }
   // Blocking: direct blocking calls and loops, then callers of blocking functions.
   for (const f of c.funcs) if (f.blocking || f.loops || f.name === 'main.main') r.blocking.add(f);
   for (let changed = true; changed; ) {
@@ -179,12 +216,14 @@ function inlineCost(c: Checked, f: FuncDecl, callCostOf: (g: FuncDecl) => number
   let cost = 0;
   const walk = (n: Node): void => {
     if (!n.isNamed || n.type === 'comment') return;
-    if (['for_statement', 'go_statement', 'defer_statement', 'select_statement', 'func_literal'].includes(n.type) && n.type !== 'for_statement') cost += 1000;
+    if (['go_statement', 'defer_statement', 'select_statement'].includes(n.type)) cost += 1000;
     if (n.type === 'call_expression') {
       const fnNode = n.childForFieldName('function')!;
       const o = fnNode.type === 'identifier' ? c.uses.get(fnNode.id) : undefined;
       const callee = o?.kind === 'func' ? o.fn : o?.kind === 'generic' || fnNode.type !== 'identifier' ? c.callTargets.get(n.id) : undefined;
       if (fnNode.type === 'selector_expression' && callee === undefined) cost += callCost;
+      // A call of a func value: the inliner does not know its target.
+      if (fnNode.type === 'identifier' && o?.kind === 'var') cost += callCost;
       if (callee !== undefined) cost += callee === f ? callCost : callCostOf(callee);
     }
     if (['identifier', 'int_literal', 'binary_expression', 'unary_expression', 'call_expression', 'selector_expression', 'index_expression', 'composite_literal', 'assignment_statement', 'short_var_declaration', 'return_statement', 'if_statement', 'for_statement', 'inc_statement', 'interpreted_string_literal', 'slice_expression'].includes(n.type)) cost++;
@@ -206,6 +245,10 @@ class FuncAnalysis {
   private depth = 0;
   /** Results of calls to inlinable functions, by call node. */
   private readonly callResults = new Map<number, Loc>();
+  /** The function whose return statements are being analysed: f, or a func literal inside it. */
+  private cur: FuncDecl;
+  /** Conversions whose operand is being analysed (the box's contents). */
+  private readonly converting = new Set<number>();
 
   constructor(
     readonly c: Checked,
@@ -214,6 +257,7 @@ class FuncAnalysis {
     readonly r: EscapeResult,
   ) {
     this.heap = this.newLoc('heap', null, null);
+    this.cur = f;
   }
 
   private newLoc(name: string, v: VarObj | null, site: Node | null): Loc {
@@ -329,23 +373,43 @@ class FuncAnalysis {
           else this.flow(null, ch, 0);
         }
         return;
+      case 'type_switch_statement': {
+        for (const ch of named(s)) {
+          if (ch.type === 'short_var_declaration' || ch.type === 'assignment_statement' || ch.type === 'expression_statement') this.stmt(ch);
+        }
+        const x = s.childForFieldName('value')!;
+        const tmp = this.newLoc('switch', null, null);
+        this.flow(tmp, x, 0);
+        for (const c of named(s).filter((y) => y.type === 'type_case' || y.type === 'default_case')) {
+          const v = this.c.switchVars.get(c.id);
+          if (v !== undefined) {
+            const boxed = under(v.type).kind !== Kind.Interface && !isDirectIface(v.type);
+            this.edge(this.varLoc(v), tmp, boxed ? 1 : 0);
+          }
+          for (const b of named(c).filter((y) => y.type === 'statement_list')) this.stmts(b);
+        }
+        return;
+      }
       case 'go_statement':
       case 'defer_statement': {
         // The arguments of go f(…) are kept by the new goroutine: they flow to the heap.
         const call = named(s)[0]!;
         for (const a of named(call.childForFieldName('arguments')!)) this.flow(this.heap, a, 0);
+        const fnNode = call.childForFieldName('function')!;
+        const ft = this.type(fnNode);
+        if (ft !== null && under(ft).kind === Kind.Func && this.c.uses.get(fnNode.id)?.kind !== 'func') this.flow(this.heap, fnNode, 0);
         return;
       }
       case 'return_statement': {
         const list = named(s)[0];
         const vals = list ? named(list) : [];
-        if (vals.length === 1 && this.f.results.length > 1) {
+        if (vals.length === 1 && this.cur.results.length > 1) {
           const tmp = this.newLoc('tuple', null, null);
           this.flow(tmp, vals[0]!, 0);
-          for (const res of this.f.results) this.edge(this.varLoc(res), tmp, 0);
+          for (const res of this.cur.results) this.edge(this.varLoc(res), tmp, 0);
           return;
         }
-        vals.forEach((v, i) => this.flow(this.varLoc(this.f.results[i]!), v, 0));
+        vals.forEach((v, i) => this.flow(this.varLoc(this.cur.results[i]!), v, 0));
         return;
       }
     }
@@ -403,6 +467,18 @@ class FuncAnalysis {
 
   /** The value of expression e flows to dst with `derefs` more dereferences (dst null: evaluated for effects). */
   private flow(dst: Loc | null, e: Node, derefs: number): void {
+    // A value converted to an interface: the box is an allocation holding a copy of it, and the interface points at the box.
+    // A pointer-shaped value is the data word itself: no box.
+    const conv = this.c.convs.get(e.id);
+    const dyn = conv !== undefined ? this.type(e) : null;
+    if (conv !== undefined && dyn !== null && !isDirectIface(dyn) && !this.converting.has(e.id)) {
+      const site = this.siteLoc(e);
+      this.converting.add(e.id);
+      this.flow(site, e, 0);
+      this.converting.delete(e.id);
+      this.edge(dst ?? this.newLoc('discard', null, null), site, derefs - 1);
+      return;
+    }
     // A value without pointers carries no address anywhere: only its operands' effects matter.
     const et = this.type(e);
     if (dst !== null && et !== null && !et.pointers && e.type !== 'call_expression') return this.flow(null, e, 0);
@@ -471,9 +547,35 @@ class FuncAnalysis {
       }
       case 'call_expression':
         return this.call(sink, e, derefs);
+      case 'type_assertion_expression': {
+        // x.(T): an interface's own words, or (a non-pointer T) a copy of what its data word points at.
+        const t = this.type(e);
+        const boxed = t !== null && under(t).kind !== Kind.Interface && !isDirectIface(t);
+        return this.flow(sink, e.childForFieldName('operand')!, derefs + (boxed ? 1 : 0));
+      }
+      case 'func_literal': {
+        // The closure object holds the captured variables (their addresses when captured by reference).
+        const site = this.siteLoc(e);
+        for (const cap of this.r.captures.get(e.id) ?? []) this.edge(site, this.varLoc(cap.v), cap.byRef ? -1 : 0);
+        this.edge(sink, site, derefs - 1);
+        // Called through a func value, its results go where the caller's unknown call puts them: the heap.
+        const lit = this.c.lits.get(e.id)!;
+        this.litBody(lit);
+        for (const res of lit.results) this.edge(this.heap, this.varLoc(res), 0);
+        return;
+      }
       case 'type_conversion_expression':
         return this.flow(sink, e.childForFieldName('operand')!, derefs);
     }
+  }
+
+  /** A func literal's body, analysed with its holder's locations (its captures are the holder's variables). */
+  private litBody(lit: FuncDecl): void {
+    const saved = this.cur;
+    this.cur = lit;
+    for (const v of lit.vars) if (v.param || v.result) this.varLoc(v);
+    this.stmts(lit.node.childForFieldName('body')!);
+    this.cur = saved;
   }
 
   /** &x flows to dst. */
@@ -508,6 +610,15 @@ class FuncAnalysis {
     const fnNode = e.childForFieldName('function')!;
     const args = named(e.childForFieldName('arguments')!);
     const o = fnNode.type === 'identifier' ? this.c.uses.get(fnNode.id) : undefined;
+    const litNode = fnNode.type === 'parenthesized_expression' ? named(fnNode)[0]! : fnNode;
+    if (litNode.type === 'func_literal') {
+      // func(…){…}(args): called where it is written, it needs no closure object; its arguments are its parameters.
+      const lit = this.c.lits.get(litNode.id)!;
+      this.litBody(lit);
+      args.forEach((a, i) => lit.params[i] && this.flow(this.varLoc(lit.params[i]!), a, 0));
+      for (const res of lit.results) this.edge(dst, this.varLoc(res), derefs);
+      return;
+    }
     if (o?.kind === 'builtin') return this.builtin(dst, e, o.name, args, derefs);
     if (o?.kind === 'type' || this.c.typeNodes.has(fnNode.id)) return this.flow(dst, args[0]!, derefs);
     const explicit = fnNode.type === 'index_expression' || fnNode.type === 'selector_expression' ? this.c.callTargets.get(e.id) : undefined;
@@ -566,7 +677,18 @@ class FuncAnalysis {
           for (const a of args) if (this.type(a)?.kind !== Kind.Interface) this.r.lines.push({ node: a, msg: `${a.text} does not escape` });
         }
         for (const a of args) this.flow(null, a, 0);
+        return;
       }
+    }
+    const ft = this.type(fnNode);
+    const stdMethod = fnNode.type === 'selector_expression' && stdMethods[this.type(fnNode.childForFieldName('operand')!)?.str ?? '']?.[fnNode.childForFieldName('field')!.text] !== undefined;
+    if (ft !== null && under(ft).kind === Kind.Func && !stdMethod) {
+      // A call of a func value or of an interface's method: its target is unknown, so its arguments (and the receiver) leak to the heap.
+      const operand = fnNode.type === 'selector_expression' ? fnNode.childForFieldName('operand')! : null;
+      const ot = operand !== null ? this.type(operand) : null;
+      if (operand !== null && ot !== null && under(ot).kind === Kind.Interface) this.flow(this.heap, operand, 0);
+      else this.flow(null, fnNode, 0);
+      for (const a of args) this.flow(this.heap, a, 0);
     }
   }
 
@@ -745,6 +867,9 @@ function siteText(n: Node, c: Checked, inlinable: ReadonlySet<FuncDecl> = new Se
     const inner = x.type === 'parenthesized_expression' ? named(x)[0]! : x;
     if (inner.type === 'composite_literal') return `&${inner.childForFieldName('type')!.text}{${named(inner.childForFieldName('body')!).length > 0 ? '...' : ''}}`;
   }
-  if (n.type === 'composite_literal') return `${n.childForFieldName('type')!.text}{${named(n.childForFieldName('body')!).length > 0 ? '...' : ''}}`;
+  if (n.type === 'func_literal') return 'func literal';
+  // The compiler prints binary expressions with spaces around the operator.
+  if (n.type === 'binary_expression') return `${siteText(n.childForFieldName('left')!, c)} ${n.childForFieldName('operator')!.text} ${siteText(n.childForFieldName('right')!, c)}`;
+  if (n.type === 'composite_literal') return `${n.childForFieldName('type')!.text.replace(/^struct\s*\{\s*\}$/, 'struct {}')}{${named(n.childForFieldName('body')!).length > 0 ? '...' : ''}}`;
   return n.text.replace(/\s+/g, ' ');
 }

@@ -46,6 +46,8 @@ export interface VarObj {
   captured: boolean;
   /** Escape analysis: the variable outlives its frame ("moved to heap"). */
   heap: boolean;
+  /** Assigned after its declaration (a func literal captures it by reference then, as the compiler does). */
+  assigned?: boolean;
 }
 
 export interface ConstObj {
@@ -103,6 +105,8 @@ export interface FuncDecl {
   readonly typeArgs?: readonly GoType[];
   /** A method: its receiver is params[0]; `pointer` for a *T receiver. */
   readonly method?: { readonly recv: GoType; readonly pointer: boolean; readonly name: string };
+  /** A func literal: the function whose body holds it (Go names it outer.func1, outer.func1.1 …). */
+  readonly lit?: { readonly outer: FuncDecl; readonly index: number };
 }
 
 /** A generic function: instantiated (checked, compiled) once per list of type arguments. */

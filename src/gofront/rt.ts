@@ -6,10 +6,35 @@
 
 import type { Go } from '../go/api.ts';
 import { GoPanic } from '../runtime/panic.ts';
-import { GoString, Ptr, Slice } from '../go/values.ts';
+import { GoString, Iface, Ptr, Slice, pointerOf } from '../go/values.ts';
+import { boxAllocs, boxPath } from '../go/iface_sizes.ts';
+import { formatValue } from '../go/pkg/fmt.ts';
+import { formatFloat } from '../go/strconv.ts';
+import { Kind, T, isDirectIface } from '../go/types.ts';
+import { errorString } from './stdlib.ts';
 import type { GoMap } from '../go/map.ts';
 import type { GoType } from '../go/types.ts';
 import { growsliceCap } from '../runtime/slice.ts';
+import { mallocgc } from '../runtime/malloc.ts';
+import { closureType } from '../go/closure_sizes.ts';
+import { storeValue } from '../go/memops.ts';
+
+/**
+ * A func value in compiled code: the address of its funcval (a closure
+ * object on the heap, or a static funcval in rodata) and the JS function
+ * that runs it (a generator: a func value's body may block).
+ */
+export class FuncVal {
+  constructor(
+    readonly type: GoType,
+    readonly addr: number,
+    readonly fn: (...args: unknown[]) => Generator<unknown, unknown, unknown>,
+  ) {}
+
+  toString(): string {
+    return `0x${this.addr.toString(16)}`;
+  }
+}
 
 /** &x for a variable that stays in its frame: reads and writes go to the compiled code's copy. */
 export class Ref {
@@ -67,13 +92,295 @@ export function clone<V>(v: V): V {
   return v;
 }
 
+/** Runs a generator to its end without yielding (a method fmt calls while it prints). */
+function drive(g: Generator<unknown, unknown, unknown>): unknown {
+  for (;;) {
+    const r = g.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** Go's == on values held in JS (strings by text, pointers by address, structs and arrays field by field). */
+function valueEq(a: unknown, b: unknown): boolean {
+  if (a instanceof GoString && b instanceof GoString) return a.text === b.text;
+  if (a instanceof Ptr && b instanceof Ptr) return a.addr === b.addr;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => valueEq(x, b[i]));
+  if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object' && Object.getPrototypeOf(a) === Object.prototype) {
+    return Object.keys(a).every((k) => valueEq((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  }
+  // eslint-disable-next-line eqeqeq
+  return a == b;
+}
+
+/** A Go panic with its value (what recover returns): the message is what an unrecovered panic prints. */
+export class GoPanicValue extends GoPanic {
+  constructor(
+    message: string,
+    /** The value passed to panic, or null for a runtime error (recover then returns a runtime.Error). */
+    readonly goValue: unknown,
+  ) {
+    super(message);
+  }
+}
+
 function nilDeref(): never {
   throw new GoPanic('runtime error: invalid memory address or nil pointer dereference');
 }
 
+/** A method as compiled: its function, whether it is a generator, whether its receiver is a pointer. */
+export type MethodEntry = readonly [(...a: unknown[]) => unknown, boolean, boolean];
+
+/** Go's name of a type in messages: `interface {}` for any, main.T for the program's types. */
+function typeName(t: GoType): string {
+  return t.str;
+}
+
+/** Whether two types are identical (named types by identity, others by their spelling). */
+function sameType(a: GoType, b: GoType): boolean {
+  return a === b || (a.name === '' && b.name === '' && a.str === b.str);
+}
+
 /** The helpers bound to one process's API. */
 export class CompiledRt {
-  constructor(readonly go: Go) {}
+  constructor(readonly go: Go) {
+    // The standard library's methods the subset's values can have.
+    this.methodTable.set(errorString, new Map<string, MethodEntry>([['Error', [(p: unknown) => this.go.get(p as Ptr, 's'), false, true]]]));
+  }
+
+  // ── interfaces ───────────────────────────────────────────────────────
+
+  /** Methods by receiver base type (the program's named types, and errors.errorString). */
+  private readonly methodTable = new Map<GoType, Map<string, MethodEntry>>();
+
+  /** Declares the compiled methods of a named type. */
+  methods(t: GoType, ms: Record<string, MethodEntry>): void {
+    this.methodTable.set(t, new Map(Object.entries(ms)));
+  }
+
+  /** The method `name` of dynamic type t: found on T for a T, on T for a *T (value and pointer receivers). */
+  private method(t: GoType, name: string): MethodEntry | undefined {
+    const pointer = t.kind === Kind.Pointer && t.name === '';
+    const m = this.methodTable.get(pointer ? t.elem! : t)?.get(name);
+    if (m === undefined || (m[2] && !pointer)) return undefined;
+    return m;
+  }
+
+  /**
+   * A value converted to an interface: the data word is the value itself
+   * when it is pointer-shaped, else a box — none for zero-size values,
+   * bools, single bytes and small integers (staticuint64s), "" and nil
+   * slices, static data for constants, a stack temporary when the
+   * interface does not escape; otherwise convT's allocation of the value's
+   * size, holding a copy.
+   */
+  box(v: unknown, t: GoType, escapes: boolean, constant: boolean): Iface {
+    const x = new Iface(t, v);
+    const p = this.go.p;
+    if (isDirectIface(t)) {
+      x.data = pointerOf(v);
+      return x;
+    }
+    const known = typeof v === 'number' || v === null ? v : v instanceof GoString ? v.text : undefined;
+    const path = boxPath(t, { escapes, constant, value: known ?? undefined });
+    if (path === 'zerobase') x.data = p.rt.zerobase;
+    else if (path === 'staticuint64s') x.data = p.staticuint64(Number(v === true ? 1 : v === false ? 0 : v) & 0xff);
+    else if (path === 'static') x.data = this.staticBox(t, v);
+    else if (path === 'stack') x.data = 0; // a temporary in the frame: nothing for the collector to find
+    else {
+      const allocs = boxAllocs(t, { value: known ?? undefined });
+      if (allocs.length === 0) {
+        if (path === 'convTstring' || path === 'convTslice') x.data = p.zeroVal;
+        else x.data = p.staticuint64(t.kind === Kind.Float32 || t.kind === Kind.Float64 ? 0 : Number(v));
+      } else {
+        const a = allocs[0]!;
+        const b = mallocgc(p.rt, a.size, a.noscan ? null : a.type, true);
+        storeValue(p, b, t, v);
+        x.data = b;
+      }
+    }
+    return x;
+  }
+
+  private readonly statics_ = new Map<string, number>();
+
+  /** A constant's box: read-only data in the binary (one per type and value). */
+  private staticBox(t: GoType, v: unknown): number {
+    const key = `${t.str}\u0000${v instanceof GoString ? v.text : String(v)}`;
+    let a = this.statics_.get(key);
+    if (a === undefined) {
+      a = this.go.p.globals.declare(t);
+      storeValue(this.go.p, a, t, v);
+      this.statics_.set(key, a);
+    }
+    return a;
+  }
+
+  /** x.M(args…) on an interface: the dynamic type's method (yield* it); a nil interface panics. */
+  *icall(x: Iface | GoErrorValue | null, name: string, ...args: unknown[]): Generator<unknown, unknown, unknown> {
+    if (x === null || x === undefined) nilDeref();
+    if (x instanceof GoErrorValue) return this.go.p.literal(x.message);
+    const m = this.method(x.type, name);
+    if (m === undefined) throw new Error(`gomem: ${x.type.str} has no method ${name}`);
+    const pointer = x.type.kind === Kind.Pointer && x.type.name === '';
+    // A value-receiver method through a *T: the method gets a copy of *p.
+    const recv = pointer && !m[2] ? clone(this.load(x.value as Ptr | Ref)) : x.value;
+    const r = m[0](recv, ...args);
+    if (m[1]) return yield* r as Generator<unknown, unknown, unknown>;
+    return r;
+  }
+
+  /** Whether interface value x holds a value of type t (a type switch's case, x.(T)'s ok). */
+  isType(x: Iface | GoErrorValue | null, t: GoType): boolean {
+    if (x === null || x === undefined) return false;
+    if (x instanceof GoErrorValue) return false;
+    return sameType(x.type, t);
+  }
+
+  /** Whether x's dynamic type implements interface t. */
+  implements(x: Iface | GoErrorValue | null, t: GoType): boolean {
+    if (x === null || x === undefined) return false;
+    if (x instanceof GoErrorValue) return (t.underlying ?? t).methods!.every((m) => m.name === 'Error');
+    return ((t.underlying ?? t).methods ?? []).every((m) => this.method(x.type, m.name) !== undefined);
+  }
+
+  /** The value x holds (a copy, for a struct or array). */
+  dyn(x: Iface): unknown {
+    return clone(x.value);
+  }
+
+  /** x.(T) for a concrete T: its value, or Go's panic; with ok, [value or zero, ok]. */
+  assertType(x: Iface | GoErrorValue | null, t: GoType, from: string, ok: boolean, zero: unknown): unknown {
+    const good = this.isType(x, t);
+    if (ok) return good ? [clone((x as Iface).value), true] : [zero, false];
+    if (!good) throw new GoPanicValue(`interface conversion: ${from} is ${x === null ? 'nil' : x instanceof GoErrorValue ? '*errors.errorString' : typeName((x as Iface).type)}, not ${typeName(t)}`, null);
+    return clone((x as Iface).value);
+  }
+
+  /** x.(I) for an interface I: x itself when its dynamic type implements I. */
+  assertIface(x: Iface | GoErrorValue | null, t: GoType, ok: boolean): unknown {
+    const good = this.implements(x, t);
+    if (ok) return good ? [x, true] : [null, false];
+    if (!good) {
+      if (x === null) throw new GoPanicValue(`interface conversion: interface is nil, not ${typeName(t)}`, null);
+      const miss = ((t.underlying ?? t).methods ?? []).find((m) => !(x instanceof Iface) || this.method(x.type, m.name) === undefined);
+      throw new GoPanicValue(`interface conversion: ${x instanceof Iface ? typeName(x.type) : '*errors.errorString'} is not ${typeName(t)}: missing method ${miss?.name ?? '?'}`, null);
+    }
+    return x;
+  }
+
+  /** a == b for interface values: the same dynamic type and equal values. */
+  ifaceEq(a: unknown, b: unknown): boolean {
+    if (a === null || a === undefined || b === null || b === undefined) return (a ?? null) === (b ?? null);
+    if (!(a instanceof Iface) || !(b instanceof Iface)) return a === b;
+    if (!sameType(a.type, b.type)) return false;
+    return valueEq(a.value, b.value);
+  }
+
+  /** An interface operand of fmt or log, as the text it prints (Error and String methods called, as fmt does). */
+  fmtText(x: unknown): string {
+    if (x === null || x === undefined) return '<nil>';
+    if (x instanceof GoErrorValue) return x.message;
+    if (!(x instanceof Iface)) return formatValue(x);
+    for (const name of ['Error', 'String']) {
+      if (this.method(x.type, name) === undefined) continue;
+      const r = drive(this.icall(x, name));
+      return r instanceof GoString ? r.text : String(r);
+    }
+    return this.format(x.value, x.type, true);
+  }
+
+  /** Go's %v of a value of type t. */
+  format(v: unknown, t: GoType, top: boolean): string {
+    const u = t.underlying ?? t;
+    if (v instanceof Iface) return this.fmtText(v);
+    switch (u.kind) {
+      case Kind.Struct: {
+        const o = (v ?? {}) as Record<string, unknown>;
+        return `{${u.fields!.map((f) => this.format(o[f.name], f.type, false)).join(' ')}}`;
+      }
+      case Kind.Pointer:
+        if (v === null || v === undefined) return '<nil>';
+        if (top && (u.elem!.underlying ?? u.elem!).kind === Kind.Struct) return `&${this.format(this.load(v as Ptr | Ref), u.elem!, false)}`;
+        return v instanceof Ptr ? `0x${v.addr.toString(16)}` : '0xc000000000';
+      case Kind.Float32:
+      case Kind.Float64:
+        return formatFloat(Number(v));
+      case Kind.Bool:
+        return String(v);
+    }
+    if (Array.isArray(v)) return `[${v.map((e) => this.format(e, u.elem!, false)).join(' ')}]`;
+    return formatValue(v);
+  }
+
+  /** errors.New(text): a new *errorString (16 bytes, on the heap) in an error. */
+  errorsNew(text: GoString): Iface {
+    const p = this.go.new(errorString);
+    this.go.set(p, 's', text);
+    const x = new Iface(T.pointer(errorString), p);
+    x.data = p.addr;
+    return x;
+  }
+
+  // ── func values ──────────────────────────────────────────────────────
+
+  /** Function index in the binary's text, by Go name. */
+  private readonly funcIndex = new Map<string, number>();
+  /** The func value at a funcval address (a func value read back from memory is only its address). */
+  private readonly funcvals = new Map<number, FuncVal>();
+  private readonly statics = new Map<string, FuncVal>();
+
+  private index_(name: string, body: unknown): number {
+    let i = this.funcIndex.get(name);
+    if (i === undefined) this.funcIndex.set(name, (i = this.go.p.rodata.addFunc(name, body)));
+    return i;
+  }
+
+  /** A function of the program as a value: a static funcval in rodata (no allocation). */
+  staticFunc(name: string, type: GoType, fn: (...a: unknown[]) => unknown, gen: boolean): FuncVal {
+    let f = this.statics.get(name);
+    if (f === undefined) {
+      const body = gen ? (fn as (...a: unknown[]) => Generator<unknown, unknown, unknown>) : function* (...a: unknown[]) {
+        return fn(...a);
+      };
+      const addr = this.go.p.rodata.staticFuncval(this.index_(name, body));
+      f = new FuncVal(type, addr, body);
+      this.statics.set(name, f);
+      this.funcvals.set(addr, f);
+    }
+    return f;
+  }
+
+  /**
+   * A func literal's value. Capturing nothing, or not escaping (the
+   * compiler keeps it on the stack), it allocates nothing; otherwise its
+   * closure object {F uintptr; captures…} is allocated and filled, so that
+   * the collector traces what it captured.
+   */
+  closure(name: string, type: GoType, escapes: boolean, caps: readonly (readonly [GoType, unknown])[], fn: (...a: unknown[]) => Generator<unknown, unknown, unknown>): FuncVal {
+    const idx = this.index_(name, fn);
+    const p = this.go.p;
+    if (caps.length === 0 || !escapes) {
+      const f = new FuncVal(type, p.rodata.staticFuncval(idx), fn);
+      this.funcvals.set(f.addr, f);
+      return f;
+    }
+    const ct = closureType(caps.map(([t], i) => ({ type: t, byRef: false, name: `v${i + 1}` })));
+    const rt = p.rt;
+    const obj = mallocgc(rt, ct.size, ct.pointers ? ct : null, true);
+    rt.mem.storeWord(obj, p.rodata.codeAddr(idx));
+    caps.forEach(([t, v], i) => storeValue(p, obj + ct.fields![i + 1]!.offset, t, v));
+    const f = new FuncVal(type, obj, fn);
+    this.funcvals.set(obj, f);
+    return f;
+  }
+
+  /** f(args…) for a func value (yield* it); a nil func panics as in Go. */
+  *callf(f: FuncVal | { addr: number } | null, ...args: unknown[]): Generator<unknown, unknown, unknown> {
+    if (f === null || f === undefined) nilDeref();
+    const fv = f instanceof FuncVal ? f : this.funcvals.get(f.addr);
+    if (fv === undefined) throw new Error(`gomem: call of a func value at 0x${f.addr.toString(16)} that holds no function`);
+    return yield* fv.fn(...args);
+  }
 
   /** x.k / x[k] through a pointer or a slice. */
   get(x: Ptr | Slice | Ref | StackSlice | null, k: string | number): unknown {

@@ -4,8 +4,9 @@
 // checkpoint helper, gomem/reality/checkpoint, is one of them: its Mark is
 // the model's checkpoint.
 
-import { T, type GoType } from '../go/types.ts';
+import { Kind, T, type GoType } from '../go/types.ts';
 import type { CType, ConstVal } from './objects.ts';
+import { declaredMethods } from './universe.ts';
 
 /** How compiled code reaches the helpers: names bound in the generated module. */
 export interface EmitCtx {
@@ -75,16 +76,35 @@ function fn(params: GoType[], results: GoType[], emit: StdFunc['emit'], opts: { 
   return { kind: 'func', sig: T.func(params, results, opts.variadic ?? false), emit, blocking: opts.blocking };
 }
 
+/** The format Sprint's operands print with: %v each, a space between two operands neither of which is a string. */
+function sprintFormat(ts: readonly CType[]): string {
+  const isStr = (t: CType): boolean => ('untyped' in t ? t.untyped === 'string' : 'tuple' in t ? false : (t.underlying ?? t).kind === Kind.String);
+  return ts.map((t, i) => (i > 0 && !isStr(t) && !isStr(ts[i - 1]!) ? ' %v' : '%v')).join('');
+}
+
 /** Print operands: fmt boxes each into an interface; the model takes the JS values. */
 const printArgs = (args: readonly string[]): string => args.join(', ');
 
+/** errors.errorString: what errors.New returns a pointer to. */
+export const errorString = T.named(T.struct([['s', T.string]]), 'errors.errorString');
+declaredMethods.set(errorString, new Map([['Error', { sig: T.func([], [T.string]), pointer: true }]]));
+
 export const stdPackages: Readonly<Record<string, StdPackage>> = {
+  errors: {
+    name: 'errors',
+    members: {
+      New: fn([T.string], [err], (a) => `$rt.errorsNew(${a[0]})`),
+    },
+  },
   fmt: {
     name: 'fmt',
     members: {
       Println: fn([anys], [], (a) => `go.fmt.Println(${printArgs(a)})`, { variadic: true }),
       Printf: fn([T.string, anys], [], (a) => `go.fmt.Printf(${a[0]}.text, ${printArgs(a.slice(1))})`, { variadic: true }),
       Sprintf: fn([T.string, anys], [T.string], (a) => `go.fmt.Sprintf(${a[0]}.text, ${printArgs(a.slice(1))})`, { variadic: true }),
+      // Sprint: operands side by side, a space between two that are not strings.
+      Sprint: fn([anys], [T.string], (a, ts) => `go.fmt.Sprintf(${JSON.stringify(sprintFormat(ts))}, ${printArgs(a)})`, { variadic: true }),
+      Errorf: fn([T.string, anys], [err], (a) => `$rt.errorf(${a[0]}.text, ${printArgs(a.slice(1))})`, { variadic: true }),
     },
   },
   log: {

@@ -148,7 +148,40 @@ export function assignable(v: CType, t: GoType): boolean {
   return false;
 }
 
-/** Method sets are not checked yet: only the empty interface and error are used by the subset. */
-function implementsAll(_v: GoType, _t: GoType): boolean {
-  return true;
+/**
+ * Methods declared on named types (the program's, and the standard
+ * library's that the subset knows), by receiver base type: name → the
+ * signature without its receiver, and whether the receiver is a pointer.
+ */
+export const declaredMethods = new WeakMap<GoType, Map<string, { readonly sig: GoType; readonly pointer: boolean }>>();
+
+/** The method set of t (spec: Method sets): an interface's methods; a named T's value-receiver methods; *T's all of T's. */
+export function methodSet(t: GoType): Map<string, GoType> {
+  const out = new Map<string, GoType>();
+  const u = under(t);
+  if (u.kind === Kind.Interface) {
+    for (const m of u.methods ?? []) out.set(m.name, m.type);
+    return out;
+  }
+  const pointer = u.kind === Kind.Pointer && t.name === '';
+  const base = pointer ? t.elem! : t;
+  for (const [name, m] of declaredMethods.get(base) ?? []) if (pointer || !m.pointer) out.set(name, m.sig);
+  return out;
+}
+
+/** The first method of interface t that v lacks (or has with another signature), or null when v implements t. */
+export function missingMethod(v: GoType, t: GoType): { name: string; pointerOnly: boolean } | null {
+  const have = methodSet(v);
+  for (const m of under(t).methods ?? []) {
+    const h = have.get(m.name);
+    if (h === undefined || h.str !== m.type.str) {
+      const pointerOnly = under(v).kind !== Kind.Pointer && under(v).kind !== Kind.Interface && methodSet(T.pointer(v)).has(m.name);
+      return { name: m.name, pointerOnly };
+    }
+  }
+  return null;
+}
+
+function implementsAll(v: GoType, t: GoType): boolean {
+  return missingMethod(v, t) === null;
 }

@@ -26,7 +26,7 @@ const cases: [string, string, string][] = [
   // Outside the subset (go build accepts these; gomem names them).
   ['goto', 'package main\n\nfunc main() {\n\tgoto end\nend:\n}\n', './goto.go:4:2: gomem does not support goto yet'],
   ['defer', 'package main\n\nfunc f() {}\n\nfunc main() {\n\tdefer f()\n}\n', './defer.go:6:2: gomem does not support defer yet'],
-  ['closure', 'package main\n\nfunc main() {\n\tf := func() {}\n\tf()\n}\n', './closure.go:4:7: gomem does not support func literals yet'],
+  ['label', 'package main\n\nfunc main() {\nouter:\n\tfor {\n\t\tbreak outer\n\t}\n}\n', './label.go:4:1: gomem does not support labels yet'],
   ['methodval', 'package main\n\ntype T struct{}\n\nfunc (t T) M() {}\n\nfunc main() {\n\tvar t T\n\tm := t.M\n\tm()\n}\n', './methodval.go:9:7: gomem does not support method values yet'],
   ['pkg', 'package main\n\nimport "net/http"\n\nfunc main() {\n\t_ = http.StatusOK\n}\n', './pkg.go:3:8: gomem does not support package net/http yet'],
 ];

@@ -1,0 +1,45 @@
+// Go programs of the subset's newer constructs (closures, interfaces, defer,
+// select, the standard library's errors/strings/strconv/sync), run through
+// the front end: their output must be what real Go prints. Each program
+// measures what a construct allocates with runtime.ReadMemStats (Mallocs
+// and TotalAlloc deltas) and prints the figures, so the expected output
+// holds allocation counts too. The .out files are real Go 1.23.5's output
+// (`go run prog.go > prog.out`, linux/amd64); a program that panics has its
+// expected stderr's first line and exit status beside it in the test.
+
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadGoProgram } from '../../src/cli/gosource.ts';
+import { GoProcess } from '../../src/go/process.ts';
+
+const dir = resolve('test/gofront/lang');
+
+async function run(file: string): Promise<{ stdout: string; stderr: string; status: number }> {
+  let stdout = '';
+  let stderr = '';
+  const p = await loadGoProgram(file);
+  const r = new GoProcess(p, { env: {}, stdout: (s) => (stdout += s), stderr: (s) => (stderr += s) }).run();
+  return { stdout, stderr, status: r.status };
+}
+
+/** Programs that end in an unrecovered panic: real Go's first stderr lines and exit status. */
+const panics: Record<string, { stderr: string[]; status: number }> = {};
+
+describe('Go programs through the front end print what real Go 1.23.5 prints (allocation counts included)', () => {
+  for (const f of readdirSync(dir).filter((x) => x.endsWith('.go'))) {
+    const name = f.replace(/\.go$/, '');
+    it(name, { timeout: 60_000 }, async () => {
+      const r = await run(join(dir, f));
+      expect(r.stdout).toBe(readFileSync(join(dir, `${name}.out`), 'utf8'));
+      const p = panics[name];
+      if (p === undefined) {
+        expect(r.stderr).toBe('');
+        expect(r.status).toBe(0);
+      } else {
+        expect(r.stderr.split('\n').slice(0, p.stderr.length)).toEqual(p.stderr);
+        expect(r.status).toBe(p.status);
+      }
+    });
+  }
+});
