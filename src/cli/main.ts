@@ -12,6 +12,7 @@ import { registerDemo } from './demo.ts';
 import { registerContainerOom } from './container_oom.ts';
 import { registerExplain } from './explain.ts';
 import { registerView } from './view.ts';
+import { registerServe } from './serve.ts';
 import { registerBuild } from './gosource.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
     exitCode = code;
   });
   registerView(program);
+  registerServe(program);
   registerBuild(program);
   return program;
 }

@@ -2,7 +2,8 @@
 // the loopback interface only. It serves two things: the built page (from
 // web/dist, nothing outside it) and the one trace named on the command line,
 // at /trace.gz. Like `go tool pprof -http`, it prints the URL and runs until
-// interrupted.
+// interrupted. `gomem serve` (serve.ts) uses the same server with a trace
+// still being written, streamed to the page at /live.
 
 import type { Command } from 'commander';
 import { spawnSync } from 'node:child_process';
@@ -20,6 +21,66 @@ export const webDist = join(repoRoot, 'web', 'dist');
 
 /** The path the page fetches the trace from. */
 export const tracePathOnServer = '/trace.gz';
+/** The path the page follows a trace still being written at (gomem serve). */
+export const livePathOnServer = '/live';
+
+/**
+ * A trace being written while it is served: its bytes so far, in pieces of
+ * whole records (TraceWriter.drain), and whether the run has ended. At /live
+ * each piece goes out as a frame — its length as 4 bytes, big-endian, then
+ * the bytes — first every piece so far, then each as it comes; the response
+ * ends when the trace does. The pieces concatenated are the trace's bytes,
+ * uncompressed (the file gomem run --trace writes is them gzipped).
+ */
+export class LiveTrace {
+  readonly pieces: Uint8Array[] = [];
+  done = false;
+  private readonly listeners = new Set<() => void>();
+
+  push(bytes: Uint8Array): void {
+    if (bytes.length === 0) return;
+    this.pieces.push(bytes);
+    for (const f of this.listeners) f();
+  }
+
+  end(): void {
+    this.done = true;
+    for (const f of this.listeners) f();
+  }
+
+  /** Calls f when a piece comes or the trace ends; returns the unsubscribe. */
+  watch(f: () => void): () => void {
+    this.listeners.add(f);
+    return () => this.listeners.delete(f);
+  }
+
+  /** The whole trace so far. */
+  bytes(): Uint8Array {
+    return Buffer.concat(this.pieces);
+  }
+}
+
+function frame(piece: Uint8Array): Buffer {
+  const head = Buffer.alloc(4);
+  head.writeUInt32BE(piece.length, 0);
+  return Buffer.concat([head, piece]);
+}
+
+/** Streams a live trace to one response: the pieces so far, then each new one, until the trace ends or the page goes. */
+function streamLive(live: LiveTrace, res: ServerResponse): void {
+  res.writeHead(200, { 'content-type': 'application/octet-stream', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+  let sent = 0;
+  const pump = (): void => {
+    while (sent < live.pieces.length) res.write(frame(live.pieces[sent++]!));
+    if (live.done) {
+      stop();
+      res.end();
+    }
+  };
+  const stop = live.watch(pump);
+  res.on('close', stop);
+  pump();
+}
 
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -106,7 +167,10 @@ function send(res: ServerResponse, status: number, text: string): void {
 }
 
 export interface ViewServerOptions {
-  trace: string;
+  /** A trace file, served at /trace.gz as its bytes … */
+  trace?: string;
+  /** … or a trace being written, streamed at /live (gomem serve). */
+  live?: LiveTrace;
   host: string;
   port: number;
   root?: string;
@@ -122,7 +186,14 @@ export async function startViewServer(o: ViewServerOptions): Promise<{ url: stri
     if (!isLoopback(host)) return send(res, 403, 'forbidden host');
     const raw = req.url ?? '';
     const path = raw.split('?')[0]!;
-    if (path === tracePathOnServer) {
+    if (path === livePathOnServer && o.live !== undefined) {
+      if (req.method === 'HEAD') {
+        res.writeHead(200, { 'content-type': 'application/octet-stream', 'cache-control': 'no-store' });
+        return res.end();
+      }
+      return streamLive(o.live, res);
+    }
+    if (path === tracePathOnServer && o.trace !== undefined) {
       const size = statSync(o.trace).size;
       // The gzip is the file's own format, not a transfer encoding: the page gunzips it itself.
       res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': size, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
@@ -144,7 +215,7 @@ export async function startViewServer(o: ViewServerOptions): Promise<{ url: stri
   const port = typeof addr === 'object' && addr !== null ? addr.port : o.port;
   const h = o.host.includes(':') && !o.host.startsWith('[') ? `[${o.host}]` : o.host;
   return {
-    url: `http://${h}:${port}/#trace=${tracePathOnServer.slice(1)}`,
+    url: o.live !== undefined ? `http://${h}:${port}/#live=${livePathOnServer.slice(1)}` : `http://${h}:${port}/#trace=${tracePathOnServer.slice(1)}`,
     close: () =>
       new Promise<void>((ok) => {
         server.close(() => ok());
@@ -154,38 +225,60 @@ export async function startViewServer(o: ViewServerOptions): Promise<{ url: stri
   };
 }
 
-interface ViewFlags {
+export interface ServeFlags {
   port: string;
   host: string;
 }
 
-export function registerView(program: Command): void {
-  program
-    .command('view')
-    .description('open a trace (gomem run … --trace FILE) in the browser view, served on 127.0.0.1 only')
-    .argument('<file>', 'a trace file written by gomem run --trace')
+/** The --host and --port of a command that serves the page (view, serve), checked: loopback only. */
+export function serveAddress(command: string, flags: ServeFlags): { host: string; port: number } {
+  if (!isLoopback(flags.host)) throw new UsageError(`--host ${flags.host}: gomem ${command} serves on the loopback interface only (127.0.0.1, ::1, localhost)`);
+  const port = Number(flags.port);
+  if (!/^\d+$/.test(flags.port) || port > 65535) throw new UsageError(`--port ${flags.port}: want a port number, 0 to 65535`);
+  return { host: flags.host.replace(/^\[|\]$/g, ''), port };
+}
+
+/** The --port and --host options of a command that serves the page. */
+export function addServeOptions(cmd: Command): Command {
+  return cmd
     .option('--port <N>', 'the port to serve on (default: any free one)', '0')
-    .option('--host <ADDR>', 'a loopback address to serve on: 127.0.0.1, ::1 or localhost', '127.0.0.1')
-    .action(async (file: string, flags: ViewFlags) => {
-      if (!isLoopback(flags.host)) throw new UsageError(`--host ${flags.host}: gomem view serves on the loopback interface only (127.0.0.1, ::1, localhost)`);
-      const port = Number(flags.port);
-      if (!/^\d+$/.test(flags.port) || port > 65535) throw new UsageError(`--port ${flags.port}: want a port number, 0 to 65535`);
-      if (!existsSync(file) || !statSync(file).isFile()) throw new UsageError(`${file}: no such trace file`);
-      ensureBuilt((s) => process.stderr.write(s));
-      let server: Awaited<ReturnType<typeof startViewServer>>;
-      try {
-        server = await startViewServer({ trace: resolve(file), host: flags.host.replace(/^\[|\]$/g, ''), port });
-      } catch (e) {
-        throw new UsageError(`cannot serve on ${flags.host}:${port}: ${(e as Error).message}`);
-      }
-      process.stdout.write(`gomem view: ${file} at ${server.url}\n`);
-      process.stdout.write('(Ctrl-C stops it)\n');
-      await new Promise<void>((ok) => {
-        const stop = (): void => {
-          void server.close().then(ok);
-        };
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
-    });
+    .option('--host <ADDR>', 'a loopback address to serve on: 127.0.0.1, ::1 or localhost', '127.0.0.1');
+}
+
+/** Starts the server, turning a failure to listen into a one-line error. */
+export async function listen(o: ViewServerOptions): Promise<Awaited<ReturnType<typeof startViewServer>>> {
+  try {
+    return await startViewServer(o);
+  } catch (e) {
+    throw new UsageError(`cannot serve on ${o.host}:${o.port}: ${(e as Error).message}`);
+  }
+}
+
+/** Serves until SIGINT or SIGTERM, then closes the server. */
+export function serveUntilStopped(server: { close: () => Promise<void> }, onStop: () => void = () => {}): Promise<void> {
+  return new Promise<void>((ok) => {
+    const stop = (): void => {
+      onStop();
+      void server.close().then(ok);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
+export function registerView(program: Command): void {
+  addServeOptions(
+    program
+      .command('view')
+      .description('open a trace (gomem run … --trace FILE) in the browser view, served on 127.0.0.1 only')
+      .argument('<file>', 'a trace file written by gomem run --trace'),
+  ).action(async (file: string, flags: ServeFlags) => {
+    const { host, port } = serveAddress('view', flags);
+    if (!existsSync(file) || !statSync(file).isFile()) throw new UsageError(`${file}: no such trace file`);
+    ensureBuilt((s) => process.stderr.write(s));
+    const server = await listen({ trace: resolve(file), host, port });
+    process.stdout.write(`gomem view: ${file} at ${server.url}\n`);
+    process.stdout.write('(Ctrl-C stops it)\n');
+    await serveUntilStopped(server);
+  });
 }

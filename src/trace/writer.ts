@@ -409,18 +409,18 @@ export class TraceWriter {
     this.snapshot(t);
   }
 
-  /** Ends the trace: the last changes, how the run ended, and the whole file's bytes (uncompressed). */
-  finish(status: number, outcome: string): Uint8Array {
-    if (!this.finished) {
-      const t = this.settle();
-      const id = this.str(outcome);
-      this.begin(R.exit, t);
-      this.w.u(status);
-      this.w.u(id);
-      this.finished = true;
-      for (const u of this.unsubscribe) u();
-    }
+  /**
+   * The bytes recorded since the last drain, whole records only (the first
+   * drain starts with the magic and the header), for a reader that follows
+   * the run as it goes (gomem serve). Call it between records (from an
+   * event listener subscribed after the writer's, or a run's callbacks);
+   * finish() then returns what came after the last drain. Draining does
+   * not change what is recorded: the drained pieces and finish()'s rest,
+   * concatenated, are the bytes an undrained run's finish() returns.
+   */
+  drain(): Uint8Array {
     const last = this.w.take();
+    if (this.chunks.length === 0) return last;
     const out = new Uint8Array(this.size + last.length);
     let at = 0;
     for (const c of this.chunks) {
@@ -431,6 +431,20 @@ export class TraceWriter {
     this.chunks.length = 0;
     this.size = 0;
     return out;
+  }
+
+  /** Ends the trace: the last changes, how the run ended, and the file's bytes (uncompressed), less any drained before. */
+  finish(status: number, outcome: string): Uint8Array {
+    if (!this.finished) {
+      const t = this.settle();
+      const id = this.str(outcome);
+      this.begin(R.exit, t);
+      this.w.u(status);
+      this.w.u(id);
+      this.finished = true;
+      for (const u of this.unsubscribe) u();
+    }
+    return this.drain();
   }
 }
 

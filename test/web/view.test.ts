@@ -7,38 +7,20 @@
 // the view state survives a reload through the URL hash. Screenshots of the
 // page and of each chart and panel are kept in test-artifacts/web/.
 
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from '../../src/cli/view.ts';
 import type { GomemHook } from '../../web/src/hook_types.ts';
-import { browserMissing, findChromium, loadPlaywright } from './browser.ts';
+import { browserMissing } from './browser.ts';
+import { type CheckpointJson, checkCheckpoints, hook, openPage, root, runJson, startServing } from './page.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const artifacts = join(root, 'test-artifacts', 'web');
 const missing = await browserMissing();
 if (missing !== null) console.warn(`test/web/view.test.ts: SKIPPED, ${missing}`);
-
-interface CheckpointJson {
-  name: string;
-  memstats: Record<string, number>;
-  proc: Record<string, number>;
-}
-
-/** Runs the hook inside the page. */
-function hook<T>(page: Page, f: (g: GomemHook, arg: never) => T, arg?: unknown): Promise<T> {
-  return page.evaluate(
-    ([src, a]) => {
-      const fn = new Function('g', 'a', `return (${src})(g, a)`) as (g: unknown, a: unknown) => T;
-      return fn((globalThis as unknown as { __gomem: GomemHook }).__gomem, a);
-    },
-    [f.toString(), arg] as const,
-  );
-}
 
 interface Opened {
   server: ChildProcess;
@@ -51,74 +33,17 @@ interface Opened {
 /** Runs a scenario with --trace and --json, serves the trace with gomem view, and opens it in Chromium. */
 async function openView(scenario: string): Promise<Opened> {
   ensureBuilt(() => {});
-  const cli: CheckpointJson[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'gomem-web-'));
   const trace = join(dir, `${scenario}.trace`);
-  const run = spawnSync(process.execPath, ['bin/gomem.js', 'run', scenario, '--trace', trace, '--json', '--quiet'], { cwd: root, encoding: 'utf8' });
-  expect(run.status, run.stderr).toBe(0);
-  for (const line of run.stdout.split('\n')) if (line.startsWith('CHECKPOINT ')) cli.push(JSON.parse(line.slice('CHECKPOINT '.length)) as CheckpointJson);
-  const server = spawn(process.execPath, ['bin/gomem.js', 'view', trace], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((ok, fail) => {
-    let out = '';
-    server.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /(http:\/\/127\.0\.0\.1:\d+\/\S*)/.exec(out);
-      if (m) ok(m[1]!);
-    });
-    server.once('exit', (code) => fail(new Error(`gomem view exited ${code}: ${out}`)));
-  });
-  const pw = (await loadPlaywright())!;
-  const browser = await pw.chromium.launch({ executablePath: findChromium()!, args: ['--no-sandbox'] });
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1600 } });
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(url);
-  await page.waitForFunction(() => (globalThis as unknown as { __gomem?: GomemHook }).__gomem?.state === 'ready' || (globalThis as unknown as { __gomem?: GomemHook }).__gomem?.state === 'error', null, { timeout: 30_000 });
-  expect(await hook(page, (g) => g.error ?? g.state)).toBe('ready');
-  expect(errors).toEqual([]);
+  const cli = runJson([scenario, '--trace', trace]);
+  const { server, url } = await startServing(['view', trace]);
+  const { browser, page } = await openPage(url);
   return { server, browser, page, url, cli };
 }
 
 async function closeView(v: Opened | undefined): Promise<void> {
   await v?.browser.close();
   if (v?.server.pid !== undefined && v.server.exitCode === null) v.server.kill('SIGTERM');
-}
-
-/** At each checkpoint: what the charts plot and the panels show equal what gomem run --json printed. */
-async function checkCheckpoints(page: Page, cli: readonly CheckpointJson[]): Promise<void> {
-    const marks = await hook(page, (g) => g.checkpoints());
-    expect(marks.map((m) => m.name)).toEqual(cli.map((c) => c.name));
-    for (const c of cli) {
-      const mark = marks.find((m) => m.name === c.name)!;
-      // The cursor on the checkpoint: its time, and its place among the records of that instant.
-      // The time alone is not enough: at after_loop's nanosecond the program allocates a span
-      // right after the checkpoint (HeapReleased changes), and a time puts the cursor after
-      // every record stamped at or before it, as the chart at that pixel shows.
-      const byTime = await hook(page, (g, t: number) => g.setCursor(t), mark.t);
-      expect(byTime.t, c.name).toBe(mark.t);
-      const at = await hook(page, (g, r: number) => g.setCursorRecord(r), mark.record);
-      expect(at, c.name).toEqual({ record: mark.record, kind: 'checkpoint', t: mark.t });
-      const v = await hook(page, (g) => g.values());
-      expect(v.process!.VmRSS, `${c.name} VmRSS`).toBe(c.proc.VmRSS_kB! * 1024);
-      expect(v.process!.VmSize, `${c.name} VmSize`).toBe(c.proc.VmSize_kB! * 1024);
-      expect(v.heap!.HeapInuse, `${c.name} HeapInuse`).toBe(c.memstats.HeapInuse);
-      expect(v.heap!.HeapAlloc, `${c.name} HeapAlloc`).toBe(c.memstats.HeapAlloc);
-      expect(v.heap!.NextGC, `${c.name} NextGC`).toBe(c.memstats.NextGC);
-      expect(v.heap!.HeapReleased, `${c.name} HeapReleased`).toBe(c.memstats.HeapReleased);
-      expect(v.heap!.StackInuse, `${c.name} StackInuse`).toBe(c.memstats.StackInuse);
-
-      // The MemStats panel as a person reads it: "  HeapInuse  100352000 (95.70 MiB)".
-      const p = await hook(page, (g) => g.panels());
-      const shown: Record<string, number> = {};
-      for (const m of p.memstats.matchAll(/^ {2}(\w+):?\s+(\d+)/gm)) shown[m[1]!] = Number(m[2]);
-      for (const k of ['HeapSys', 'HeapIdle', 'HeapInuse', 'HeapReleased', 'StackInuse', 'Mallocs', 'Frees', 'TotalAlloc', 'HeapAlloc', 'HeapObjects', 'NumGC', 'NextGC']) {
-        expect(shown[k], `${c.name} panel ${k}`).toBe(c.memstats[k]);
-      }
-      for (const k of ['VmRSS', 'VmSize', 'RssAnon', 'RssFile']) expect(shown[k], `${c.name} panel ${k}`).toBe(c.proc[`${k}_kB`]);
-      // The checkpoint panel holds the run's own JSON.
-      expect(p.checkpoint.split('\n')[0]).toBe(`CHECKPOINT ${c.name} at ${p.checkpoint.split(' at ')[1]!.split('\n')[0]}`);
-      expect(JSON.parse(p.checkpoint.slice(p.checkpoint.indexOf('\n') + 1))).toEqual(c);
-    }
 }
 
 describe.skipIf(missing !== null)('gomem view in headless Chromium: hello', () => {

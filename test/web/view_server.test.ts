@@ -1,6 +1,7 @@
-// gomem view's server, without a browser: loopback only (a non-loopback
-// --host is a one-line usage error, exit 2), nothing served outside its own
-// folder however the path is spelt, the trace at /trace.gz as its bytes.
+// gomem view's server (gomem serve's too), without a browser: loopback only
+// (a non-loopback --host is a one-line usage error, exit 2), nothing served
+// outside its own folder however the path is spelt, the trace at /trace.gz
+// as its bytes, or a trace being written streamed at /live.
 
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -9,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isLoopback, staticFile, startViewServer } from '../../src/cli/view.ts';
+import { LiveTrace, isLoopback, staticFile, startViewServer } from '../../src/cli/view.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -52,7 +53,7 @@ describe('gomem view: flags', () => {
   });
 });
 
-describe('gomem view: serves nothing outside its folder', () => {
+describe.each(['view', 'serve'] as const)('gomem %s: serves nothing outside its folder', (mode) => {
   const dir = mkdtempSync(join(tmpdir(), 'gomem-view-'));
   const site = join(dir, 'site');
   const secret = 'SECRET-OUTSIDE-THE-SITE';
@@ -67,15 +68,24 @@ describe('gomem view: serves nothing outside its folder', () => {
     writeFileSync(join(dir, 'site-secret.txt'), secret); // shares the site folder's name as a prefix
     symlinkSync(join(dir, 'secret.txt'), join(site, 'link.txt'));
     writeFileSync(join(dir, 'run.trace'), Buffer.from([0x1f, 0x8b, 1, 2, 3]));
-    server = await startViewServer({ trace: join(dir, 'run.trace'), host: '127.0.0.1', port: 0, root: site });
+    const live = new LiveTrace();
+    live.push(Buffer.from([1, 2, 3]));
+    server = await startViewServer(mode === 'view' ? { trace: join(dir, 'run.trace'), host: '127.0.0.1', port: 0, root: site } : { live, host: '127.0.0.1', port: 0, root: site });
     port = Number(new URL(server.url).port);
   });
   afterAll(() => server.close());
 
   it('serves the page and the trace, and prints a loopback URL naming the trace', async () => {
-    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#trace=trace\.gz$/);
     expect(await raw(port, '/')).toMatchObject({ status: 200, body: '<!doctype html><title>page</title>' });
     expect(await raw(port, '/assets/app.js')).toMatchObject({ status: 200, body: 'console.log(1)' });
+    if (mode === 'serve') {
+      // The run goes on: /live is followed, /trace.gz is not there.
+      expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#live=live$/);
+      expect((await raw(port, '/trace.gz')).status).toBe(404);
+      return;
+    }
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#trace=trace\.gz$/);
+    expect((await raw(port, '/live')).status).toBe(404);
     const t = await raw(port, '/trace.gz');
     expect(t.status).toBe(200);
     expect(Buffer.from(t.body, 'latin1')).toEqual(Buffer.from([0x1f, 0x8b, 1, 2, 3]));

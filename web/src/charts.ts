@@ -173,11 +173,15 @@ export class Charts {
     view.onCursor(() => {
       for (const c of this.charts) c.u.redraw(false, false);
     });
-    addEventListener('resize', () => {
-      const w = this.width();
-      for (const c of this.charts) c.u.setSize({ width: w, height: c.u.height });
-      this.refresh();
-    });
+    addEventListener(
+      'resize',
+      () => {
+        const w = this.width();
+        for (const c of this.charts) c.u.setSize({ width: w, height: c.u.height });
+        this.refresh();
+      },
+      { signal: view.signal },
+    );
   }
 
   private width(): number {

@@ -65,7 +65,9 @@ export class Controls {
     root.append(this.scrub, this.kind, prev, next, this.play, this.speed, all);
     view.onCursor(() => (this.scrub.value = String(view.t)));
     this.scrub.value = String(view.t);
-    addEventListener('keydown', (e) => {
+    addEventListener(
+      'keydown',
+      (e) => {
       if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement) return;
       if (e.key === 'ArrowRight') view.step(this.kind.value, 1);
       else if (e.key === 'ArrowLeft') view.step(this.kind.value, -1);
@@ -76,7 +78,9 @@ export class Controls {
       else if (e.key === 's' || e.key === 'S') view.zoom(1.25);
       else if (e.key === 'a' || e.key === 'A') view.pan(-0.2);
       else if (e.key === 'd' || e.key === 'D') view.pan(0.2);
-    });
+      },
+      { signal: view.signal },
+    );
   }
 
   private toggle(): void {
@@ -90,7 +94,7 @@ export class Controls {
   }
 
   private frame(now: number): void {
-    if (!this.playing) return;
+    if (!this.playing || this.view.signal.aborted) return;
     const dt = (now - this.last) / 1000;
     this.last = now;
     const f = Number(this.speed.value);

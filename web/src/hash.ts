@@ -1,5 +1,6 @@
 // The view state in the URL's hash, so a link reproduces what one person saw:
-// #trace=URL&rec=N&t=NS&from=NS&to=NS&step=KIND. The cursor is the record
+// #trace=URL&rec=N&t=NS&from=NS&to=NS&step=KIND (#live=URL for a run
+// gomem serve streams). The cursor is the record
 // (rec); t is there for people reading the link, and for links written by
 // hand (a time alone puts the cursor after every record at or before it).
 
@@ -7,6 +8,8 @@ import type { View } from './view.ts';
 
 export interface HashState {
   trace?: string;
+  /** A trace being written, followed as it grows (gomem serve's /live). */
+  live?: string;
   rec?: number;
   t?: number;
   from?: number;
@@ -25,6 +28,8 @@ export function readHash(hash = location.hash): HashState {
   const out: HashState = {};
   const trace = p.get('trace');
   if (trace) out.trace = trace;
+  const live = p.get('live');
+  if (live) out.live = live;
   for (const k of ['rec', 't', 'from', 'to'] as const) {
     const v = num(k);
     if (v !== undefined) out[k] = v;
@@ -43,12 +48,13 @@ export function applyHash(view: View, h: HashState): void {
 }
 
 /** Keeps the hash in step with the view (replaceState: scrubbing fills no history). */
-export function syncHash(view: View, trace: string | undefined): void {
+export function syncHash(view: View, trace: string | undefined, key: 'trace' | 'live' = 'trace'): void {
   let pending = false;
   const write = (): void => {
     pending = false;
+    if (view.signal.aborted) return;
     const p = new URLSearchParams();
-    if (trace !== undefined) p.set('trace', trace);
+    if (trace !== undefined) p.set(key, trace);
     p.set('rec', String(view.record));
     p.set('t', String(Math.round(view.t)));
     p.set('from', String(Math.round(view.t0)));

@@ -35,12 +35,12 @@ export function installEmptyHook(state: GomemHook['state'], error?: string): voi
   };
 }
 
-export function installHook(view: View): void {
+export function installHook(view: View, live?: 'running' | 'ended'): void {
   const tl = view.tl;
   const info = (): CursorInfo => ({ record: view.record, kind: tl.records[view.record]!.kind, t: view.t });
   window.__gomem = {
     state: 'ready',
-    trace: { program: tl.header.program.name, records: tl.records.length, end: tl.end, settings: tl.header.settings },
+    trace: { program: tl.header.program.name, records: tl.records.length, end: tl.end, settings: tl.header.settings, ...(live !== undefined ? { live } : {}) },
     cursor: info,
     setCursor: (t) => {
       view.setTime(t);

@@ -14,7 +14,7 @@ export interface GomemHook {
   state: 'loading' | 'ready' | 'empty' | 'error';
   error?: string;
   /** Set once a trace is shown. */
-  trace?: { program: string; records: number; end: number; settings: Record<string, unknown> };
+  trace?: { program: string; records: number; end: number; settings: Record<string, unknown>; live?: 'running' | 'ended' };
   cursor(): CursorInfo;
   /** The cursor after every record at or before t (ns since exec). */
   setCursor(t: number): CursorInfo;

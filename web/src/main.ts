@@ -1,14 +1,17 @@
 // The browser view of a gomem trace: opens one (?trace=URL, #trace=URL, the
 // file picker or a drop) and lays out the timelines, the controls and the
-// text panels around one View.
+// text panels around one View. #live=URL follows a run gomem serve is
+// making: the view is laid out again as the trace grows, following the run
+// while nobody has moved the cursor or the range, and at the end it is the
+// view of the whole trace.
 
-import type { Trace } from '../../src/trace/reader.ts';
+import { type Trace, decodeTrace } from '../../src/trace/reader.ts';
 import { Charts } from './charts.ts';
 import { Controls } from './controls.ts';
 import { time } from './fmt.ts';
 import { applyHash, readHash, syncHash } from './hash.ts';
 import { installEmptyHook, installHook } from './hook.ts';
-import { loadTraceFile, loadTraceUrl } from './load.ts';
+import { followTrace, loadTraceFile, loadTraceUrl } from './load.ts';
 import { Panels } from './panels.ts';
 import { buildTimeline } from './timeline.ts';
 import { View } from './view.ts';
@@ -22,22 +25,33 @@ function status(text: string, error = false): void {
   s.classList.toggle('error', error);
 }
 
-function show(trace: Trace, url: string | undefined): void {
+/** The view on screen, replaced when a live trace grows. */
+let current: View | null = null;
+
+function show(trace: Trace, url: string | undefined, live?: 'running' | 'ended'): void {
   const tl = buildTimeline(trace);
   const view = new View(tl);
-  const h = readHash();
-  applyHash(view, h);
+  const prev = current;
+  if (prev === null) applyHash(view, readHash());
+  else if (!prev.untouched) {
+    // Someone is looking at a moment: keep it while the run grows.
+    view.setRange(prev.t0, prev.t1);
+    view.setRecord(prev.record);
+    view.stepKind = prev.stepKind;
+  }
+  prev?.dispose();
+  current = view;
   const settings = Object.entries(tl.header.settings)
     .filter(([k]) => k !== 'env' && k !== 'options')
     .map(([k, v]) => `${k}=${String(v)}`);
   const env = Object.entries((tl.header.settings.env as Record<string, string> | undefined) ?? {}).map(([k, v]) => `${k}=${v}`);
-  status(`${tl.header.program.name}: ${tl.records.length} records, ${time(tl.end)} of virtual time, ${tl.cycles.length} GC cycles${env.length + settings.length ? ` · ${[...env, ...settings].join(' ')}` : ''}`);
+  status(`${tl.header.program.name}${live === 'running' ? ' (running)' : ''}: ${tl.records.length} records, ${time(tl.end)} of virtual time, ${tl.cycles.length} GC cycles${env.length + settings.length ? ` · ${[...env, ...settings].join(' ')}` : ''}`);
   $('charts').innerHTML = '';
   new Charts(view, $('charts'));
   new Controls(view, $('controls'));
   new Panels(view, { cursor: $('cursor'), memstats: $('memstats'), checkpoint: $('checkpoint'), output: $('output') });
-  syncHash(view, url);
-  installHook(view);
+  syncHash(view, url, live !== undefined ? 'live' : 'trace');
+  installHook(view, live);
   document.body.classList.add('loaded');
 }
 
@@ -54,6 +68,43 @@ async function open(load: () => Promise<Trace>, label: string, url?: string): Pr
   }
 }
 
+/**
+ * Follows a run as gomem serve streams it. Each redraw decodes and lays out
+ * the trace so far; they are spaced by at least twice the last one's cost,
+ * so a long run's page stays responsive. The last is of the whole trace.
+ */
+async function follow(url: string): Promise<void> {
+  installEmptyHook('loading');
+  status(`waiting for the run (${url})…`);
+  let latest: Uint8Array | null = null;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let cost = 0;
+  let lastDraw = 0;
+  const draw = (bytes: Uint8Array, live: 'running' | 'ended'): void => {
+    const t0 = performance.now();
+    show(decodeTrace(bytes), url, live);
+    lastDraw = performance.now();
+    cost = lastDraw - t0;
+  };
+  try {
+    const all = await followTrace(url, (bytes) => {
+      latest = bytes;
+      if (timer !== null) return;
+      const wait = Math.max(0, lastDraw + Math.max(200, 2 * cost) - performance.now());
+      timer = setTimeout(() => {
+        timer = null;
+        if (latest !== null) draw(latest, 'running');
+      }, wait);
+    });
+    if (timer !== null) clearTimeout(timer);
+    draw(all, 'ended');
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    status(`${url}: ${msg}`, true);
+    installEmptyHook('error', msg);
+  }
+}
+
 function start(): void {
   const picker = $('file') as HTMLInputElement;
   picker.addEventListener('change', () => {
@@ -66,8 +117,10 @@ function start(): void {
     const f = e.dataTransfer?.files[0];
     if (f) void open(() => loadTraceFile(f), f.name);
   });
+  const live = readHash().live;
   const url = new URLSearchParams(location.search).get('trace') ?? readHash().trace;
-  if (url) void open(() => loadTraceUrl(url), url, url);
+  if (live) void follow(live);
+  else if (url) void open(() => loadTraceUrl(url), url, url);
   else {
     installEmptyHook('empty');
     status('Open a trace (node bin/gomem.js run SCENARIO --trace FILE): pick a file or drop it here.');

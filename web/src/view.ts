@@ -7,6 +7,11 @@ import type { Timeline } from './timeline.ts';
 
 export type Listener = () => void;
 
+/** Where a view opens: the last checkpoint, a moment the CLI printed; the last record is often the exit, after the address space is gone. */
+function defaultRecord(tl: Timeline): number {
+  return tl.checkpoints.at(-1)?.record ?? tl.records.length - 1;
+}
+
 export class View {
   /** The cursor: the last record applied. */
   record: number;
@@ -14,13 +19,30 @@ export class View {
   t0 = 0;
   t1: number;
   stepKind = 'gcPhase';
+  /** Aborted when this view is replaced (a live run's next redraw): window listeners and play loops go with it. */
+  private readonly lifetime = new AbortController();
   private cursorListeners: Listener[] = [];
   private rangeListeners: Listener[] = [];
 
   constructor(readonly tl: Timeline) {
-    // The last checkpoint, a moment the CLI printed; the last record is often the exit, after the address space is gone.
-    this.record = tl.checkpoints.at(-1)?.record ?? tl.records.length - 1;
+    this.record = defaultRecord(tl);
     this.t1 = Math.max(tl.end, 1);
+  }
+
+  get signal(): AbortSignal {
+    return this.lifetime.signal;
+  }
+
+  /** Ends this view: its window listeners are removed and its listeners not called again. */
+  dispose(): void {
+    this.lifetime.abort();
+    this.cursorListeners = [];
+    this.rangeListeners = [];
+  }
+
+  /** Whether the cursor and range are where a new view puts them (the last checkpoint, the whole run): nobody moved them. */
+  get untouched(): boolean {
+    return this.record === defaultRecord(this.tl) && this.t0 === 0 && this.t1 === Math.max(this.tl.end, 1);
   }
 
   get t(): number {
