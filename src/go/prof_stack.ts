@@ -48,7 +48,7 @@ function programLines(): { file: string; line: number }[] {
   Error.stackTraceLimit = 256;
   let sites: NodeJS.CallSite[] | null;
   try {
-    sites = callSites(new Error('profile sample'));
+    sites = callSites(new Error('profile sample'), false);
   } finally {
     Error.stackTraceLimit = saved;
   }
