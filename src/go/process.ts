@@ -180,6 +180,7 @@ export class GoProcess {
     this.rt = new Runtime({ sys, clock: this.clock, debug: this.debug });
     this.rt.costs = allocCharges(this.costs, this.charger);
     this.rt.cacheBytes = this.costs.cacheBytes();
+    this.rt.ncpu = ncpu;
     // schedinit: MemProfileRate is 0 unless something can read the profile; GODEBUG=memprofilerate=N sets it.
     if (opts.memProfile === true || program.memProfile === true) this.rt.memProfileRate = defaultMemProfileRate;
     if (parsed.memprofilerate !== undefined) this.rt.memProfileRate = parsed.memprofilerate;

@@ -122,8 +122,19 @@ export class Runtime {
 
   collector: Collector | null = null;
   costs: AllocCosts | null = null;
-  /** Bytes of each P's cache model (0: no cache model; installed with the costs). */
+  /** Bytes of each CPU's cache model (0: no cache model; installed with the costs). */
   cacheBytes = 0;
+  /**
+   * The machine's CPUs (Sched.ncpu). A cache is a CPU's, not a P's: P i
+   * runs on CPU i mod ncpu, so with more Ps than CPUs the Ps sharing a CPU
+   * share its cache (as threads time-sharing a core do), and 100,000 Ps
+   * need two cache models, not 100,000.
+   */
+  ncpu = 1;
+  /** Each CPU's cache, for what touches cost (made at first use when the cost model has one). */
+  private readonly cpuCaches: (CacheModel | undefined)[] = [];
+  /** The same CPU's cache as the runtime's span records meet it. */
+  private readonly cpuRecordCaches: (CacheModel | undefined)[] = [];
   /** Stack-cache flush hook (stack.go stackcache_clear), installed by the stack allocator. */
   stackcacheClearHook: ((c: MCache) => void) | null = null;
 
@@ -173,18 +184,20 @@ export class Runtime {
     this.costs?.zeroing(bytes);
   }
 
-  /** The running P's cache model (made at first use), or null with no cost model or no running P. */
+  /** The cache model of the CPU the running P runs on (made at first use), or null with no cost model or no running P. */
   curPCache(): CacheModel | null {
     const p = this.curP;
-    if (p === null) return null;
-    return p.cache ?? (this.cacheBytes === 0 ? null : (p.cache = new CacheModel(this.cacheBytes, cacheWays)));
+    if (p === null || this.cacheBytes === 0) return null;
+    const cpu = p.id % this.ncpu;
+    return this.cpuCaches[cpu] ?? (this.cpuCaches[cpu] = new CacheModel(this.cacheBytes, cacheWays));
   }
 
-  /** The running P's record cache (made at first use, with the cache model), or null as curPCache. */
+  /** The record cache of the running P's CPU (made at first use), or null as curPCache. */
   curPRecordCache(): CacheModel | null {
     const p = this.curP;
-    if (p === null) return null;
-    return p.recordCache ?? (this.cacheBytes === 0 ? null : (p.recordCache = new CacheModel(recordCacheBytes, cacheWays, 'sequential')));
+    if (p === null || this.cacheBytes === 0) return null;
+    const cpu = p.id % this.ncpu;
+    return this.cpuRecordCaches[cpu] ?? (this.cpuRecordCaches[cpu] = new CacheModel(recordCacheBytes, cacheWays, 'sequential'));
   }
 
   /**

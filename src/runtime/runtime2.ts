@@ -4,7 +4,6 @@
 // position in virtual time). M (threads) are only counted: gomem runs one
 // host thread and models parallelism through per-P virtual clocks.
 
-import type { CacheModel } from '../sim/cache.ts';
 import type { MCache } from './mcache.ts';
 import type { PageCache } from './mpagecache.ts';
 import type { MSpan } from './mspan.ts';
@@ -158,10 +157,6 @@ export class P {
   schedtick = 0;
   /** The goroutine this P ran last (a switch costs time). */
   lastG: G | null = null;
-  /** This P's core's cache, for what touches cost (made at first use when the cost model has one). */
-  cache: CacheModel | null = null;
-  /** The same core's cache as the runtime's span records meet it (made with `cache`). */
-  recordCache: CacheModel | null = null;
 
   constructor(
     readonly id: number,
