@@ -20,6 +20,7 @@ import { mallocHeaderSize } from './mbitmap.ts';
 import { GCWork } from './mgcwork.ts';
 import type { MHeap } from './mheap.ts';
 import { loadSlotWord, type SlotMem, storedEnd } from './memory.ts';
+import { maskPrefix, pointerWordsIn } from './typemask.ts';
 import { type MSpan, divideByMagic, mSpanInUse } from './mspan.ts';
 import type { Runtime } from './runtime.ts';
 import type { G } from './runtime2.ts';
@@ -483,10 +484,15 @@ export class GCMark {
         // Past what was ever stored (a slot's stored prefix; a large span's last chunk)
         // every word reads 0: skip the lookup. A runtime p struct has ~1,100 pointer words, nearly all unset.
         const stored = storedEnd(s, b);
-        for (; a < end; a += 8) {
-          const w = ((a - obj) / 8) % tw;
+        // Words never stored read zero: counted, not visited (typemask.ts), where the type allows.
+        const prefix = stored < end ? maskPrefix(typ) : null;
+        const headEnd = prefix === null ? end : Math.max(a, Math.min(end, stored));
+        let w = ((a - obj) / 8) % tw;
+        for (; a < headEnd; a += 8, w++) {
+          if (w === tw) w = 0;
           if (w >= pw) {
             a += (tw - w - 1) * 8; // skip the tile's pointer-free tail
+            w = tw - 1;
             continue;
           }
           if (mask === null ? !typ.isPointerWord!(w) : ((mask[w >>> 3]! >>> (w & 7)) & 1) === 0) continue;
@@ -498,6 +504,11 @@ export class GCMark {
           }
           ptrs++;
           this.shade(v);
+        }
+        if (prefix !== null && headEnd < end) {
+          const tail = pointerWordsIn(typ, prefix, (headEnd - obj) / 8, (end - obj) / 8);
+          nils += tail.count;
+          if (tail.last >= 0) scanSize = obj + tail.last * 8 - b + 8;
         }
       }
     }
