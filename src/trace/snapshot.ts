@@ -9,7 +9,7 @@ import { PAGE_SIZE } from '../kernel/index.ts';
 import { PMD_TABLE } from '../kernel/pagetable.ts';
 import type { GoProcess } from '../go/process.ts';
 import { type HeapStats, memStatsAsTheyStand } from '../runtime/mstats.ts';
-import { mSpanInUse, mSpanManual } from '../runtime/mspan.ts';
+import { emptymspan, mSpanInUse, mSpanManual, numSpanClasses } from '../runtime/mspan.ts';
 import type { MHeap } from '../runtime/mheap.ts';
 import { hugeFlag, runtimePageSize } from './format.ts';
 
@@ -83,10 +83,50 @@ export function snapshotState(p: GoProcess, manualUse: ReadonlyMap<number, numbe
       mm: { anon: mm.rssAnon, file: mm.rssFile, shmem: mm.rssShmem, vm: mm.totalVm, hwmRss: mm.hiwaterRss, hwmVm: mm.hiwaterVm, pgtablesBytes: mm.pgtables.bytes },
       cgroup: { path: cg.path, usage: cg.usage, max: cg.memoryMax === Infinity ? null : cg.memoryMax },
       allocs: { small: Array.from(a.small), smallFree: Array.from(a.smallFree), large: a.large, largeCount: a.largeCount, largeFree: a.largeFree, largeFreeCount: a.largeFreeCount, tiny: a.tiny },
+      ...(started ? { caches: cachesOf(p) } : {}),
     },
     bigintsAsText,
   );
   return { json, spans: started ? spansOf(p, manualUse) : [], vmas: vmasOf(p) };
+}
+
+/**
+ * Where the small-object allocator keeps its spans at this instant: each
+ * P's mcache (the span it allocates from, per span class) and page cache,
+ * and each mcentral's four span sets. Only Ps holding something, and only
+ * classes with a span in a set, are listed; base addresses are in runtime
+ * pages, as the span list's.
+ */
+function cachesOf(p: GoProcess): { p: { id: number; mcache: number[][]; pcache: [number, number] }[]; mcentral: number[][] } {
+  const rt = p.rt;
+  const ps: { id: number; mcache: number[][]; pcache: [number, number] }[] = [];
+  for (const pp of rt.allp) {
+    const mcache: number[][] = [];
+    const alloc = pp.mcache.alloc;
+    for (let spc = 0; spc < numSpanClasses; spc++) {
+      const s = alloc[spc]!;
+      // [spanclass, base, objects allocated, slots]
+      if (s !== emptymspan) mcache.push([spc, s.startAddr / runtimePageSize, s.allocCount, s.nelems]);
+    }
+    const pc = pp.pcache;
+    const free = popcount32(pc.cacheLo) + popcount32(pc.cacheHi);
+    if (mcache.length > 0 || free > 0) ps.push({ id: pp.id, mcache, pcache: [pc.base / runtimePageSize, free] });
+  }
+  const sg = rt.mheap.sweepgen;
+  const mcentral: number[][] = [];
+  for (const c of rt.mheap.central) {
+    const n = [c.partialSwept(sg), c.partialUnswept(sg), c.fullSwept(sg), c.fullUnswept(sg)].map((set) => Array.from(set.spans()).length);
+    // [spanclass, partial swept, partial unswept, full swept, full unswept]
+    if (n.some((k) => k > 0)) mcentral.push([c.spanclass, ...n]);
+  }
+  return { p: ps, mcentral };
+}
+
+function popcount32(x: number): number {
+  let v = x >>> 0;
+  v -= (v >>> 1) & 0x55555555;
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
 function spansOf(p: GoProcess, manualUse: ReadonlyMap<number, number>): number[] {

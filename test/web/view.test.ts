@@ -101,6 +101,7 @@ describe.skipIf(missing !== null)('gomem view in headless Chromium: blahdo', () 
     expect(await hook(page, (g) => g.charts())).toEqual({
       process: ['VmRSS', 'memory.current', 'VmSize'],
       heap: ['HeapInuse', 'HeapAlloc', 'NextGC', 'trigger', 'HeapReleased', 'StackInuse'],
+      mark: ['marked', 'grey objects'],
       gcCpu: ['assist', 'dedicated', 'fractional', 'idle', 'pause'],
       events: ['page faults', 'scavenged'],
     });
@@ -214,17 +215,17 @@ describe.skipIf(missing !== null)('gomem view in headless Chromium: blahdo', () 
     const marks = await hook(page, (g) => g.checkpoints());
     await hook(page, (g) => g.setRange(0, g.trace!.end));
     await hook(page, (g, r: number) => g.setCursorRecord(r), marks[1]!.record);
-    // Four uPlot charts, each with a canvas that has drawn something.
+    // Five uPlot charts, each with a canvas that has drawn something.
     const canvases = await page.$$eval('#charts canvas', (cs) => cs.map((c) => (c as unknown as { width: number }).width));
-    expect(canvases.length).toBe(4);
+    expect(canvases.length).toBe(5);
     for (const w of canvases) expect(w).toBeGreaterThan(400);
     mkdirSync(artifacts, { recursive: true });
     await page.screenshot({ path: join(artifacts, 'blahdo.png'), fullPage: true });
-    // And each panel on its own: the four charts, then the three text panels.
+    // And each panel on its own: the five charts, then the four text panels.
     const charts = await page.$$('#charts .chart');
-    expect(charts.length).toBe(4);
+    expect(charts.length).toBe(5);
     const ids = Object.keys(await hook(page, (g) => g.charts()));
     for (const [i, c] of charts.entries()) await c.screenshot({ path: join(artifacts, `blahdo-chart-${ids[i] ?? i}.png`) });
-    for (const id of ['memstats', 'checkpoint', 'output']) await (await page.$(`#panels pre#${id}`))!.screenshot({ path: join(artifacts, `blahdo-panel-${id}.png`) });
+    for (const id of ['memstats', 'allocator', 'checkpoint', 'output']) await (await page.$(`#panels pre#${id}`))!.screenshot({ path: join(artifacts, `blahdo-panel-${id}.png`) });
   });
 });

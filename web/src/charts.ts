@@ -50,18 +50,29 @@ function lineChart(view: View, spec: LineChartSpec, el: HTMLElement, width: numb
     return [xs, ...ys] as uPlot.AlignedData;
   };
   const vsz = spec.lines.some((l) => l.axis === 'vsz');
+  const count = spec.lines.some((l) => l.axis === 'count');
   const series: uPlot.Series[] = [
     { label: 't', value: (_u, v) => (v === null ? '–' : time(v)) },
-    ...spec.lines.map((l) => ({ label: l.label, stroke: l.color, width: 1.5, scale: l.axis ?? 'bytes', paths: stepped(), ...(l.dash ? { dash: l.dash } : {}), value: (_u: uPlot, v: number | null) => bytes(v), points: { show: false } })),
+    ...spec.lines.map((l) => ({
+      label: l.label,
+      stroke: l.color,
+      width: 1.5,
+      scale: l.axis ?? 'bytes',
+      paths: stepped(),
+      ...(l.dash ? { dash: l.dash } : {}),
+      value: (_u: uPlot, v: number | null) => (l.axis === 'count' ? (v === null ? '–' : String(v)) : bytes(v)),
+      points: { show: false },
+    })),
   ];
   if (limit !== null) series.push({ label: 'memory.max', stroke: '#000', width: 1, dash: [4, 4], scale: 'bytes', value: (_u, v) => bytes(v), points: { show: false } });
   const opts = {
     ...baseOpts(view, spec.title, width),
     series,
-    axes: [timeAxis(), bytesAxis('bytes'), vsz ? bytesAxis('vsz', 1) : spacerAxis('bytes')],
+    axes: [timeAxis(), bytesAxis('bytes'), vsz ? bytesAxis('vsz', 1) : count ? { scale: 'count', side: 1, size: 80, grid: { show: false } } : spacerAxis('bytes')],
   } as uPlot.Options;
   opts.scales!.bytes = { range: (_u, _min, max) => [0, max > 0 ? max * 1.05 : 1] };
   if (vsz) opts.scales!.vsz = { range: (_u, _min, max) => [0, max > 0 ? max * 1.05 : 1] };
+  if (count) opts.scales!.count = { range: (_u, _min, max) => [0, max > 0 ? max * 1.05 : 1] };
   return mount(view, opts, data, el, spec.causes);
 }
 

@@ -8,6 +8,7 @@ const kindLabels: Record<string, string> = {
   gcPhase: 'GC phase',
   gcStart: 'GC start',
   gcDone: 'GC done (mark termination)',
+  gcMark: 'GC mark work (a worker or an assist)',
   spanAlloc: 'span allocation (mheap)',
   spanFree: 'span free (mheap)',
   scavenge: 'scavenger release',

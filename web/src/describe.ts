@@ -21,7 +21,7 @@ export function describe(r: TraceRecord): string {
     case 'gcPhase':
       return `GC ${r.cycle}: ${r.phase}`;
     case 'gcMark':
-      return `GC ${r.cycle} mark: ${r.who}${r.p >= 0 ? ` on P${r.p}` : ''}, ${r.ns} ns, ${bytes(r.work)} scanned, ${bytes(r.marked)} marked`;
+      return `GC ${r.cycle} mark: ${r.who}${r.p >= 0 ? ` on P${r.p}` : ''}, ${r.ns} ns, ${bytes(r.work)} scanned, ${bytes(r.marked)} marked, ${r.grey} grey objects left`;
     case 'gcDone':
       return `GC ${r.cycle} done: ${bytes(r.heap0)}->${bytes(r.heap1)}->${bytes(r.heap2)}, ${bytes(r.goal)} goal; next goal ${bytes(r.nextGoal)}`;
     case 'spanAlloc':

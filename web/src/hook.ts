@@ -2,6 +2,7 @@
 // the same definitions the charts and panels draw from (series.ts,
 // panels.ts), so what a test sees is what a person sees.
 
+import { allocatorAt } from './allocator.ts';
 import type { CursorInfo, GomemHook } from './hook_types.ts';
 import { panelTexts } from './panels.ts';
 import { gcCpuLabels, lineCharts, valuesAt } from './series.ts';
@@ -27,6 +28,7 @@ export function installEmptyHook(state: GomemHook['state'], error?: string): voi
     step: none,
     values: none,
     panels: none,
+    allocator: none,
     checkpoints: none,
     times: none,
     range: none,
@@ -53,6 +55,7 @@ export function installHook(view: View, live?: 'running' | 'ended'): void {
     step: (kind, dir) => (view.step(kind, dir) ? info() : null),
     values: (t) => valuesAt(tl, t === undefined ? view.record : Math.max(0, upperBound(tl.tm, tl.tm.length, t) - 1)),
     panels: () => panelTexts(view),
+    allocator: () => allocatorAt(tl, view.record),
     checkpoints: () => tl.checkpoints.map((c) => ({ name: c.name, t: c.t, record: c.record })),
     times: (kind) => Array.from(tl.kinds[kind] ?? [], (r) => tl.tm[r]!),
     range: () => [view.t0, view.t1],

@@ -9,6 +9,19 @@ export interface CursorInfo {
   t: number;
 }
 
+/** The allocator panel's figures, as allocator.ts computes them (repeated here without the page's imports). */
+export interface AllocatorFigures {
+  snapshot: { record: number; t: number };
+  after: number;
+  classes: { spanclass: number; sizeclass: number; size: number; noscan: boolean; spans: number; pages: number; full: number; partial: number; empty: number; objects: number; slots: number; since: number }[];
+  stacks: { spans: number; pages: number };
+  other: { spans: number; pages: number };
+  caches: {
+    p: { id: number; mcache: { spanclass: number; base: number; objects: number; slots: number }[]; pcache: { base: number; free: number } }[];
+    mcentral: { spanclass: number; partialSwept: number; partialUnswept: number; fullSwept: number; fullUnswept: number }[];
+  } | null;
+}
+
 export interface GomemHook {
   /** 'loading', 'ready', 'empty' (no trace given) or 'error'. */
   state: 'loading' | 'ready' | 'empty' | 'error';
@@ -25,7 +38,9 @@ export interface GomemHook {
   /** What every chart plots: at the cursor, or at time t. Bytes for sizes (VmRSS too), ms for GC CPU. */
   values(t?: number): Record<string, Record<string, number | null>>;
   /** The text panels as shown. */
-  panels(): { cursor: string; memstats: string; checkpoint: string; output: string };
+  panels(): { cursor: string; memstats: string; allocator: string; checkpoint: string; output: string };
+  /** The allocator panel's figures at the cursor (web/src/allocator.ts's AllocatorState); null before the heap exists. */
+  allocator(): AllocatorFigures | null;
   /** The trace's checkpoints: name, time, record. */
   checkpoints(): { name: string; t: number; record: number }[];
   /** Times of records of a kind, e.g. gcPhase. */

@@ -49,7 +49,7 @@ function show(trace: Trace, url: string | undefined, live?: 'running' | 'ended')
   $('charts').innerHTML = '';
   new Charts(view, $('charts'));
   new Controls(view, $('controls'));
-  new Panels(view, { cursor: $('cursor'), memstats: $('memstats'), checkpoint: $('checkpoint'), output: $('output') });
+  new Panels(view, { cursor: $('cursor'), memstats: $('memstats'), allocator: $('allocator'), checkpoint: $('checkpoint'), output: $('output') });
   syncHash(view, url, live !== undefined ? 'live' : 'trace');
   installHook(view, live);
   document.body.classList.add('loaded');

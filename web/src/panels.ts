@@ -3,6 +3,7 @@
 // it, and the program's output (stdout, stderr, gctrace) up to the cursor.
 
 import type { TraceRecord } from '../../src/trace/reader.ts';
+import { allocatorText } from './allocator.ts';
 import { describe } from './describe.ts';
 import { exact, time } from './fmt.ts';
 import { upperBound } from './table.ts';
@@ -15,6 +16,7 @@ const outputTail = 2000;
 export interface PanelTexts {
   cursor: string;
   memstats: string;
+  allocator: string;
   checkpoint: string;
   output: string;
 }
@@ -58,11 +60,11 @@ export function panelTexts(view: View): PanelTexts {
   const from = Math.max(0, upto - outputTail);
   let output = from > 0 ? `(${from} earlier output records not shown)\n` : '';
   for (let i = from; i < upto; i++) output += (tl.records[outs[i]!] as Extract<TraceRecord, { kind: 'output' }>).text;
-  return { cursor, memstats, checkpoint, output };
+  return { cursor, memstats, allocator: allocatorText(tl, rec), checkpoint, output };
 }
 
 export class Panels {
-  constructor(private readonly view: View, private readonly el: { cursor: HTMLElement; memstats: HTMLElement; checkpoint: HTMLElement; output: HTMLElement }) {
+  constructor(private readonly view: View, private readonly el: { cursor: HTMLElement; memstats: HTMLElement; allocator: HTMLElement; checkpoint: HTMLElement; output: HTMLElement }) {
     view.onCursor(() => this.render());
     this.render();
   }
@@ -71,6 +73,7 @@ export class Panels {
     const p = panelTexts(this.view);
     this.el.cursor.textContent = p.cursor;
     this.el.memstats.textContent = p.memstats;
+    this.el.allocator.textContent = p.allocator;
     this.el.checkpoint.textContent = p.checkpoint;
     this.el.output.textContent = p.output;
     this.el.output.scrollTop = this.el.output.scrollHeight;

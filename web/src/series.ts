@@ -12,8 +12,8 @@ export interface LineSpec {
   col: string;
   scale: number;
   color: string;
-  /** Which y axis: 'bytes' on the left, 'vsz' on the right. */
-  axis?: 'bytes' | 'vsz';
+  /** Which y axis: 'bytes' on the left, 'vsz' (bytes) or 'count' (a number of things) on the right. */
+  axis?: 'bytes' | 'vsz' | 'count';
   dash?: number[];
 }
 
@@ -59,7 +59,20 @@ export const heapChart: LineChartSpec = {
   causes: ['spanAlloc', 'spanFree', 'heapGrow', 'scavenge', 'gcStart', 'gcDone'],
 };
 
-export const lineCharts = [processChart, heapChart];
+export const markChart: LineChartSpec = {
+  kind: 'lines',
+  id: 'mark',
+  title: 'GC mark: bytes marked so far and grey objects left in the work buffers, after each piece of mark work',
+  table: (tl) => tl.mark,
+  lines: [
+    { label: 'marked', col: 'marked', scale: 1, color: '#444444' },
+    { label: 'grey objects', col: 'grey', scale: 1, color: '#7f7f7f', axis: 'count', dash: [4, 2] },
+  ],
+  // Its steps are drawn where each piece of work ended, not at its record's time: a click there names no record.
+  causes: [],
+};
+
+export const lineCharts = [processChart, heapChart, markChart];
 
 /** GC CPU of each cycle, ms, by class: gcDone's cumulative counters, differenced. */
 export const gcCpuLabels = ['assist', 'dedicated', 'fractional', 'idle', 'pause'] as const;

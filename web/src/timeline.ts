@@ -12,6 +12,8 @@ import { Table } from './table.ts';
 export const procCols = ['VmRSS', 'VmSize', 'RssAnon', 'RssFile', 'RssShmem', 'memory.current'] as const;
 /** runtime.MemStats as TraceReplay.memStats() gives it, and the pacer's heap goal and trigger from the GC records. */
 export const heapCols = ['HeapSys', 'HeapIdle', 'HeapInuse', 'HeapReleased', 'StackInuse', 'Mallocs', 'Frees', 'TotalAlloc', 'HeapAlloc', 'HeapObjects', 'NumGC', 'NextGC', 'trigger'] as const;
+/** The mark's progress from the gcMark records: grey objects left in the work buffers, bytes marked so far this cycle; NaN outside the mark. */
+export const markCols = ['grey', 'marked'] as const;
 
 export interface GcCycle {
   cycle: number;
@@ -38,6 +40,7 @@ export const stepKinds: Record<string, (r: TraceRecord) => boolean> = {
   gcPhase: (r) => r.kind === 'gcPhase',
   gcStart: (r) => r.kind === 'gcStart',
   gcDone: (r) => r.kind === 'gcDone',
+  gcMark: (r) => r.kind === 'gcMark',
   spanAlloc: (r) => r.kind === 'spanAlloc',
   spanFree: (r) => r.kind === 'spanFree',
   scavenge: (r) => r.kind === 'scavenge',
@@ -62,10 +65,18 @@ export interface Timeline {
   end: number;
   proc: Table;
   heap: Table;
+  /**
+   * markCols through each cycle: 0 at the mark phase's start, then after each
+   * piece of mark work at the time it ended (its record's time plus its ns,
+   * kept from running backwards), NaN from mark termination's end.
+   */
+  mark: Table;
   cycles: GcCycle[];
   /** The cycles in the order their gcDone records come: the k-th is kinds.gcDone[k]'s. */
   doneCycles: GcCycle[];
   checkpoints: Checkpoint[];
+  /** Record indices of the snapshots, ascending: where the allocator panel starts its replay of spans. */
+  snapshots: Int32Array;
   /** Record indices of each step kind, ascending. */
   kinds: Record<string, Int32Array>;
   /** Page faults (mm records with a fault:* cause) and scavenger releases, as (record, amount). */
@@ -97,11 +108,14 @@ export function buildTimeline(trace: Trace): Timeline {
   const tm = new Float64Array(n);
   const proc = new Table(procCols);
   const heap = new Table(heapCols);
+  const mark = new Table(markCols);
+  let markT = 0;
   const rep = new TraceReplay();
   const cycles: GcCycle[] = [];
   const doneCycles: GcCycle[] = [];
   const byCycle = new Map<number, GcCycle>();
   const checkpoints: Checkpoint[] = [];
+  const snapshots: number[] = [];
   const kindLists: Record<string, number[]> = {};
   for (const k of Object.keys(stepKinds)) kindLists[k] = [];
   const faultRec: number[] = [];
@@ -155,6 +169,7 @@ export function buildTimeline(trace: Trace): Timeline {
     switch (r.kind) {
       case 'snapshot': {
         started = true;
+        snapshots.push(i);
         // The pacer's figures as the runtime holds them; the snapshot at exec
         // comes before the runtime has a heap (memstats null, the goal not yet set).
         if (r.state.memstats !== null) {
@@ -176,11 +191,18 @@ export function buildTimeline(trace: Trace): Timeline {
       case 'gcPhase': {
         const c = byCycle.get(r.cycle);
         if (c) c.phases[r.phase] = t;
+        if (r.phase === 'mark') {
+          markT = Math.max(markT, t);
+          mark.push(markT, i, [0, 0]);
+        }
         break;
       }
       case 'gcMark': {
         const c = byCycle.get(r.cycle);
         if (c && r.who === 'assist') c.assistMarkNs += r.ns;
+        // Its figures hold once the piece is done; pieces on other Ps can be booked out of time order.
+        markT = Math.max(markT, r.t + r.ns, t);
+        mark.push(markT, i, [r.grey, r.marked]);
         break;
       }
       case 'gcDone': {
@@ -193,6 +215,8 @@ export function buildTimeline(trace: Trace): Timeline {
           c.gctrace = { heap0: r.heap0, heap1: r.heap1, heap2: r.heap2, goal: r.goal };
         }
         prevCpu = cpu;
+        markT = Math.max(markT, t);
+        mark.push(markT, i, [NaN, NaN]);
         goal = r.nextGoal;
         trigger = r.nextTrigger;
         break;
@@ -238,9 +262,11 @@ export function buildTimeline(trace: Trace): Timeline {
     end: t,
     proc,
     heap,
+    mark,
     cycles,
     doneCycles,
     checkpoints,
+    snapshots: Int32Array.from(snapshots),
     kinds,
     faults: { rec: Int32Array.from(faultRec), n: Float64Array.from(faultN) },
     scavenges: { rec: Int32Array.from(scavRec), bytes: Float64Array.from(scavBytes) },
