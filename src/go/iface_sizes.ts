@@ -74,6 +74,8 @@ export function boxPath(t: GoType, opts: BoxOptions = {}): BoxPath {
 /** Whether the raw bits of `value` stored as type t are below 256 (staticuint64s). */
 function smallBits(t: GoType, value: number | string | null | undefined): boolean {
   if (typeof value !== 'number') return false;
+  // A one-field struct or one-element array has its component's bits (convT64 of struct{ n int }).
+  t = soleComponent(t) ?? t;
   switch (t.kind) {
     case Kind.Float32:
       return new Uint32Array(Float32Array.of(value).buffer)[0]! < 256;

@@ -1562,10 +1562,6 @@ class Checker {
     }
     args.forEach((a, i) => {
       const info = this.expr(a, ps[i]);
-      if (isInterface(ps[i]!) && !isTuple(info.type) && isUntyped(info.type) && info.type.untyped !== 'nil') {
-        this.valueType(a, info);
-        return;
-      }
       this.assign(a, info, ps[i]!, `argument to ${name}`);
     });
   }
@@ -1761,6 +1757,18 @@ function terminates(b: Node): boolean {
       const alt = last.childForFieldName('alternative');
       return alt !== null && terminates(last.childForFieldName('consequence')!) && (alt.type === 'if_statement' ? terminates(wrap(alt)) : terminates(alt));
     }
+    case 'expression_switch_statement':
+    case 'type_switch_statement':
+    case 'select_statement': {
+      // Terminating (spec): a default case (select needs none), no break out of it, every clause's list terminating.
+      const clauses = named(last).filter((c) => /_case$|communication_case/.test(c.type));
+      if (last.type !== 'select_statement' && !clauses.some((c) => c.type === 'default_case')) return false;
+      const breaks = last.descendantsOfType('break_statement').some((x) => x !== null && x.namedChildren.length === 0 && innermostBreakable(x) === last);
+      return !breaks && clauses.every((c) => {
+        const list = named(c).find((x) => x.type === 'statement_list');
+        return list !== undefined && terminates(list);
+      });
+    }
     case 'for_statement': {
       const clause = named(last).find((c) => c.type !== 'block');
       const infinite = clause === undefined || (clause.type === 'for_clause' && clause.childForFieldName('condition') === null);
@@ -1768,6 +1776,14 @@ function terminates(b: Node): boolean {
     }
   }
   return false;
+}
+
+/** The for, switch or select an unlabelled break leaves. */
+function innermostBreakable(b: Node): Node | null {
+  for (let x = b.parent; x !== null; x = x.parent) {
+    if (['for_statement', 'expression_switch_statement', 'type_switch_statement', 'select_statement'].includes(x.type)) return x;
+  }
+  return null;
 }
 
 /** An else-if as a one-statement block. */

@@ -16,13 +16,13 @@
 // A pointer to a variable that stays in its frame is a Ref (rt.ts): escape
 // analysis proved it never reaches the heap or outlives the frame.
 
-import { Kind, type GoType } from '../go/types.ts';
+import { Kind, T, type GoType } from '../go/types.ts';
 import type { Node } from './grammar.ts';
 import type { Checked } from './check.ts';
 import type { Source } from './diag.ts';
 import { type CType, type ExprInfo, type FuncDecl, type Obj, type VarObj, isTuple, isUntyped } from './objects.ts';
 import { type StdFunc, stdMethods, stdPackages } from './stdlib.ts';
-import { isFloatType, isIntegerType, isStringType, isUnsigned, under } from './universe.ts';
+import { defaultType, isFloatType, isIntegerType, isInterface, isStringType, isUnsigned, methodSet, under } from './universe.ts';
 import type { EscapeResult } from './escape.ts';
 import { frameSize } from './frames.ts';
 
@@ -104,12 +104,25 @@ class Emitter {
     const funcs = this.c.funcs.map((f) => this.func(f, false));
     const inl = this.c.funcs.filter((f) => this.esc.inlinable.has(f)).map((f) => this.func(f, true));
     out.push(...funcs, ...inl);
+    out.push(...this.methodTables());
     // Package variables are initialised by runtime.main before main.main (inside the goroutine, as Go's init tasks run).
     this.c.ctx.current = null;
     const inits = this.c.globalInits.filter((g) => g.value !== null).map((g) => this.assignTo(g.vars[0]!, this.value(g.value!, g.vars[0]!.type)) + ';');
     const lits = this.lits.map((_, i) => `let $s${i};`).join(' ');
     const code = `${lits}\n${out.join('\n')}\nreturn function* $main() {\n${inits.join('\n')}\nyield* ${this.fnName(this.c.funcs.find((f) => f.name === 'main.main')!)}();\n};`;
     return { code, types: this.types };
+  }
+
+  /** Each named type's methods, for calls through an interface (the itab's fun array, looked up by name). */
+  private methodTables(): string[] {
+    const byType = new Map<GoType, FuncDecl[]>();
+    for (const f of this.c.funcs) {
+      if (f.method === undefined) continue;
+      const l = byType.get(f.method.recv) ?? [];
+      l.push(f);
+      byType.set(f.method.recv, l);
+    }
+    return [...byType].map(([t, fs]) => `$rt.methods(${this.typeRef(t)}, { ${fs.map((f) => `${JSON.stringify(f.method!.name)}: [${this.fnName(f)}, ${this.isGen(f)}, ${f.method!.pointer}]`).join(', ')} });`);
   }
 
   // ── names ─────────────────────────────────────────────────────────────
@@ -318,6 +331,8 @@ class Emitter {
       }
       case 'go_statement':
         return this.goStmt(named(s)[0]!);
+      case 'type_switch_statement':
+        return this.typeSwitch(s);
     }
     throw this.src.unsupported(s, s.type.replace(/_/g, ' '));
   }
@@ -378,6 +393,42 @@ class Emitter {
     if (dflt) chain += chain ? ` else ${body(dflt)}` : body(dflt);
     // A labelled block so that `break` leaves the switch, as in Go.
     out.push(`$swb${this.tmp}: do { ${chain.replace(/\bbreak;/g, `break $swb${this.tmp};`)} } while (false);`);
+    return `{ ${out.join('\n')} }`;
+  }
+
+  /** switch v := x.(type): each clause tests the dynamic type; v is the value as that type (one type) or x itself. */
+  private typeSwitch(s: Node): string {
+    const init = s.childForFieldName('initializer');
+    const x = `$ts${this.tmp++}`;
+    const out: string[] = [];
+    if (init) out.push(this.stmt(init));
+    out.push(`const ${x} = ${this.expr(s.childForFieldName('value')!)};`);
+    const cases = named(s).filter((y) => y.type === 'type_case' || y.type === 'default_case');
+    const body = (c: Node): string => {
+      const v = this.c.switchVars.get(c.id);
+      const types = c.childrenForFieldName('type').filter((y): y is Node => y !== null);
+      let bind = '';
+      if (v !== undefined) {
+        const one = types.length === 1 && types[0]!.text !== 'nil' ? this.c.typeNodes.get(types[0]!.id) : undefined;
+        const val = one !== undefined && !isInterface(v.type) ? `$rt.dyn(${x})` : x;
+        bind = `${this.declare(v, val)};`;
+      }
+      return `{ ${bind}\n${named(c).filter((y) => y.type === 'statement_list').map((b) => this.block(b)).join('\n')} }`;
+    };
+    let chain = '';
+    for (const c of cases) {
+      if (c.type !== 'type_case') continue;
+      const conds = c.childrenForFieldName('type').filter((y): y is Node => y !== null).map((tn) => {
+        if (tn.text === 'nil') return `${x} === null`;
+        const t = this.c.typeNodes.get(tn.id)!;
+        return isInterface(t) ? `$rt.implements(${x}, ${this.typeRef(t)})` : `$rt.isType(${x}, ${this.typeRef(t)})`;
+      });
+      chain += `${chain ? ' else ' : ''}if (${conds.join(' || ')}) ${body(c)}`;
+    }
+    const dflt = cases.find((c) => c.type === 'default_case');
+    if (dflt) chain += chain ? ` else ${body(dflt)}` : body(dflt);
+    const label = `$swb${this.tmp++}`;
+    out.push(`${label}: do { ${chain.replace(/\bbreak;/g, `break ${label};`)} } while (false);`);
     return `{ ${out.join('\n')} }`;
   }
 
@@ -487,6 +538,11 @@ class Emitter {
       const p = this.place(rhs[0]!.type === 'parenthesized_expression' ? named(rhs[0]!)[0]! : rhs[0]!) as Extract<Place, { kind: 'map' }>;
       const t = `$t${this.tmp++}`;
       return `{ const ${t} = $rt.mapLookup(${p.m}, ${p.key}, ${p.zero}); ${lhs.map((l, i) => target(l, `${t}[${i}]`)).join(' ')} }`;
+    }
+    const r0 = rhs[0]?.type === 'parenthesized_expression' ? named(rhs[0])[0]! : rhs[0];
+    if (rhs.length === 1 && lhs.length === 2 && r0?.type === 'type_assertion_expression') {
+      const t = `$t${this.tmp++}`;
+      return `{ const ${t} = ${this.assertExpr(r0, true)}; ${lhs.map((l, i) => target(l, `${t}[${i}]`)).join(' ')} }`;
     }
     if (rhs.length === 1 && lhs.length > 1) {
       const t = `$t${this.tmp++}`;
@@ -623,8 +679,14 @@ class Emitter {
     return t;
   }
 
-  /** An expression's value where a value of type t is stored (struct and array values are copied). */
-  private value(n: Node, t: GoType | null): string {
+  /**
+   * An expression's value where a value of type t is stored (struct and
+   * array values are copied; a non-interface value stored as an interface
+   * is boxed, unless `boxing` is false: fmt and log model their operands'
+   * boxing themselves).
+   */
+  private value(n: Node, t: GoType | null, boxing = true): string {
+    if (boxing && this.c.convs.has(n.id)) return this.box(n);
     const info = this.info(n);
     if (info.value !== undefined) return this.constant(info.value, info.type);
     if (!isTuple(info.type) && isUntyped(info.type) && info.type.untyped === 'nil' && t !== null) return this.zero(t);
@@ -632,6 +694,13 @@ class Emitter {
     const k = t === null || isTuple(info.type) || isUntyped(info.type) ? Kind.Invalid : under(info.type).kind;
     if ((k === Kind.Struct || k === Kind.Array) && n.type !== 'composite_literal' && n.type !== 'call_expression') return `$rt.clone(${e})`;
     return e;
+  }
+
+  /** n converted to an interface: the box where Go makes one (escape analysis decides heap or stack). */
+  private box(n: Node): string {
+    const t = this.typeOf(n);
+    const constant = this.info(n).value !== undefined;
+    return `$rt.box(${this.value(n, t, false)}, ${this.typeRef(t)}, ${this.siteEscapes(n)}, ${constant})`;
   }
 
   private constant(v: unknown, t: CType): string {
@@ -715,6 +784,8 @@ class Emitter {
         return this.funcLit(n);
       case 'type_conversion_expression':
         return this.convert(n.childForFieldName('operand')!, this.typeOf(n));
+      case 'type_assertion_expression':
+        return this.assertExpr(n, false);
     }
     throw this.src.unsupported(n, n.type.replace(/_/g, ' '));
   }
@@ -759,10 +830,38 @@ class Emitter {
       const other = this.isNilInfo(lt) || ln.type === 'nil' ? rn : ln;
       return `${op === '!=' ? '!' : ''}$rt.isNil(${this.expr(other)})`;
     }
+    if ((op === '==' || op === '!=') && (this.isIfaceInfo(lt) || this.isIfaceInfo(rtI))) {
+      // An interface compared with a value: the value converted to the interface (a stack temporary), then the dynamic types and values.
+      const side = (x: Node, i: ExprInfo): string => {
+        // An untyped constant the checker gave the interface's type: boxed with its default type.
+        const k = i.value;
+        const constType = typeof k === 'string' ? T.string : typeof k === 'boolean' ? T.bool : typeof k === 'number' ? (Number.isInteger(k) ? T.int : T.float64) : typeof k === 'bigint' ? T.int : null;
+        if (this.isIfaceInfo(i) && constType === null) return this.expr(x);
+        const t = this.isIfaceInfo(i) ? constType! : !isTuple(i.type) && isUntyped(i.type) ? defaultType(i.type) : this.typeOf(x);
+        return `$rt.box(${this.value(x, t, false)}, ${this.typeRef(t)}, false, ${i.value !== undefined})`;
+      };
+      return `${op === '!=' ? '!' : ''}$rt.ifaceEq(${side(ln, lt)}, ${side(rn, rtI)})`;
+    }
     const t = this.typeOf(isUntyped(lt.type as CType) ? rn : ln);
+    if (op === '+' && isStringType(t)) {
+      // a + b + c is one concatstrings call; a result that does not escape may use the 32-byte stack buffer.
+      const parts = this.concatOperands(n).map((x) => this.value(x, t));
+      return this.siteEscapes(n) ? `go.concat(${parts.join(', ')})` : `$rt.concatTmp(${parts.join(', ')})`;
+    }
     const l = this.value(ln, t);
     const r = this.value(rn, t);
     return this.binaryOp(op, l, r, t);
+  }
+
+  /** The operands of a chain of string concatenations (constant parts folded by the checker stay whole). */
+  private concatOperands(e: Node): Node[] {
+    const inner = e.type === 'parenthesized_expression' ? named(e)[0]! : e;
+    if (inner.type !== 'binary_expression' || inner.childForFieldName('operator')!.text !== '+' || this.info(inner).value !== undefined) return [e];
+    return [...this.concatOperands(inner.childForFieldName('left')!), ...this.concatOperands(inner.childForFieldName('right')!)];
+  }
+
+  private isIfaceInfo(i: ExprInfo): boolean {
+    return !isTuple(i.type) && !isUntyped(i.type) && isInterface(i.type);
   }
 
   private isNilInfo(i: ExprInfo): boolean {
@@ -899,6 +998,9 @@ class Emitter {
       }
       if (o.kind === 'var') return this.valueCall(fnNode, args);
     }
+    if (inner.type === 'selector_expression' && this.c.uses.get(inner.childForFieldName('operand')!.id)?.kind !== 'pkg' && isInterface(this.typeOf(inner.childForFieldName('operand')!))) {
+      return this.ifaceCall(inner, args);
+    }
     const explicit = inner.type === 'index_expression' || inner.type === 'selector_expression' ? this.c.callTargets.get(n.id) : undefined;
     if (explicit !== undefined) {
       const vals = args.map((a, i) => this.value(a, explicit.sig.params![i + (explicit.method ? 1 : 0)]!));
@@ -932,6 +1034,30 @@ class Emitter {
     throw this.src.unsupported(n, 'this kind of call');
   }
 
+  /** x.M(args) on an interface value: the dynamic type's method (a nil interface panics). */
+  private ifaceCall(sel: Node, args: Node[]): string {
+    const operand = sel.childForFieldName('operand')!;
+    const name = sel.childForFieldName('field')!.text;
+    const m = (under(this.typeOf(operand)).methods ?? []).find((x) => x.name === name)!;
+    const vals = args.map((a, i) => this.value(a, m.type.params![i]!));
+    return `(yield* $rt.icall(${[this.expr(operand), JSON.stringify(name), ...vals].join(', ')}))`;
+  }
+
+  /** x.(T): T's value (a copy), or with ok the pair [value or zero, ok]; a failed assertion without ok panics as Go does. */
+  private assertExpr(n: Node, ok: boolean): string {
+    const x = n.childForFieldName('operand')!;
+    const t = this.typeOf(n);
+    const xt = this.typeOf(x);
+    if (isInterface(t)) return `$rt.assertIface(${this.expr(x)}, ${this.typeRef(t)}, ${ok})`;
+    return `$rt.assertType(${this.expr(x)}, ${this.typeRef(t)}, ${JSON.stringify(this.goTypeName(xt))}, ${ok}, ${this.zero(t)})`;
+  }
+
+  /** A type's name as the runtime prints it in panics (interface {} for any). */
+  private goTypeName(t: GoType): string {
+    if (t.name !== '' && t.name !== undefined) return t.name === 'any' ? 'interface {}' : t.name;
+    return t.str === 'any' ? 'interface {}' : t.str;
+  }
+
   /** A function of the program used as a value: its static funcval (no allocation). */
   private funcValue(f: FuncDecl): string {
     return `$rt.staticFunc('${f.name}', ${this.typeRef(f.sig)}, ${this.fnName(f)}, ${this.isGen(f)})`;
@@ -954,7 +1080,15 @@ class Emitter {
           // A constant string converted to an interface is static data (no boxing): fmt gets the JS string.
           const k = this.info(a).value;
           if (under(pt).kind === Kind.Interface && typeof k === 'string') return JSON.stringify(k);
-          return this.value(a, pt);
+          if (under(pt).kind === Kind.Interface && k === undefined) {
+            const at = this.typeOf(a);
+            // An interface operand is not boxed again: fmt prints its dynamic value (its Error or String method first).
+            if (isInterface(at)) return `$rt.fmtText(${this.expr(a)})`;
+            // A value with an Error or String method: boxed as Go boxes it, then printed by that method.
+            const ms = methodSet(at);
+            if (ms.has('Error') || ms.has('String')) return `$rt.fmtText(${this.box(a)})`;
+          }
+          return this.value(a, pt, false);
         });
         const code = m.emit([...recv, ...vals], args.map((a) => this.info(a).type), this);
         return m.blocking ? `(${code})` : code;

@@ -86,6 +86,33 @@ export interface Capture {
   readonly byRef: boolean;
 }
 
+/** The operands of a chain of string concatenations (a + b + c is one concatstrings call). */
+function concatOperands(c: Checked, e: Node): Node[] {
+  const inner = e.type === 'parenthesized_expression' ? named(e)[0]! : e;
+  if (inner.type !== 'binary_expression' || inner.childForFieldName('operator')!.text !== '+' || c.exprs.get(inner.id)?.value !== undefined) return [e];
+  return [...concatOperands(c, inner.childForFieldName('left')!), ...concatOperands(c, inner.childForFieldName('right')!)];
+}
+
+/** The expression a local variable is declared with (var x T = e, x := e), or null. */
+function initializer(v: VarObj): Node | null {
+  const id = v.decl;
+  const list = id.parent;
+  if (list === null) return null;
+  if (list.type === 'var_spec') {
+    const names = list.childrenForFieldName('name').filter((x): x is Node => x !== null);
+    const vals = list.childForFieldName('value');
+    const vs = vals ? named(vals) : [];
+    const i = names.findIndex((x) => x.id === id.id);
+    return vs.length === names.length && i >= 0 ? vs[i]! : null;
+  }
+  const decl = list.parent;
+  if (list.type !== 'expression_list' || decl?.type !== 'short_var_declaration') return null;
+  const lhs = named(list);
+  const rhs = named(decl.childForFieldName('right')!);
+  const i = lhs.findIndex((x) => x.id === id.id);
+  return rhs.length === lhs.length && i >= 0 ? rhs[i]! : null;
+}
+
 /** Whether function g is f or a func literal inside f. */
 function within(g: FuncDecl | null, f: FuncDecl): boolean {
   for (let x = g; x !== null && x !== undefined; x = x.lit?.outer ?? null) if (x === f) return true;
@@ -498,10 +525,32 @@ class FuncAnalysis {
         if (op === '*') return this.flow(sink, x, derefs + 1);
         return this.flow(null, x, 0);
       }
-      case 'binary_expression':
-        this.flow(null, e.childForFieldName('left')!, 0);
-        this.flow(null, e.childForFieldName('right')!, 0);
+      case 'binary_expression': {
+        const op = e.childForFieldName('operator')!.text;
+        const l = e.childForFieldName('left')!;
+        const r = e.childForFieldName('right')!;
+        if (op === '+' && et !== null && under(et).kind === Kind.String && this.c.exprs.get(e.id)?.value === undefined) {
+          // s1 + s2 + …: one concatstrings call for the whole chain, whose result is an allocation site.
+          const site = this.siteLoc(e);
+          for (const x of concatOperands(this.c, e)) this.flow(null, x, 0);
+          this.edge(sink, site, derefs - 1);
+          return;
+        }
+        if (op === '==' || op === '!=') {
+          // An interface compared with a concrete value: the value is converted into a temporary that does not escape.
+          const lt = this.type(l);
+          const rt = this.type(r);
+          const isIface = (t: GoType | null): boolean => t !== null && under(t).kind === Kind.Interface;
+          for (const [x, t, other] of [[l, lt, rt], [r, rt, lt]] as const) {
+            // (An untyped constant has the interface's type already: it is converted all the same.)
+            const converted = !isIface(t) || this.c.exprs.get(x.id)?.value !== undefined;
+            if (converted && isIface(other) && x.type !== 'nil' && (t === null || !isDirectIface(t))) this.siteLoc(x);
+          }
+        }
+        this.flow(null, l, 0);
+        this.flow(null, r, 0);
         return;
+      }
       case 'selector_expression': {
         const x = e.childForFieldName('operand')!;
         const t = this.type(x);
@@ -569,6 +618,30 @@ class FuncAnalysis {
     }
   }
 
+  /**
+   * x.M() on an interface variable whose value is known statically (a
+   * local declared from a conversion of a concrete value and never
+   * reassigned): the compiler devirtualizes it into a call of the concrete
+   * method (devirtualize.StaticCall), so the receiver does not leak.
+   */
+  private devirtualized(fnNode: Node): { method: FuncDecl; pointer: boolean } | null {
+    if (fnNode.type !== 'selector_expression') return null;
+    const operand = fnNode.childForFieldName('operand')!;
+    const ot = this.type(operand);
+    if (operand.type !== 'identifier' || ot === null || under(ot).kind !== Kind.Interface) return null;
+    const v = this.c.uses.get(operand.id);
+    if (v?.kind !== 'var' || v.fn === null || v.param || v.result || v.assigned === true || v.addrTaken) return null;
+    const init = initializer(v);
+    if (init === null || !this.c.convs.has(init.id)) return null;
+    const dyn = this.type(init);
+    if (dyn === null) return null;
+    const pointer = under(dyn).kind === Kind.Pointer && dyn.name === '';
+    const base = pointer ? dyn.elem! : dyn;
+    const name = fnNode.childForFieldName('field')!.text;
+    const method = this.c.funcs.find((f) => f.method?.recv === base && f.method.name === name);
+    return method === undefined ? null : { method, pointer };
+  }
+
   /** A func literal's body, analysed with its holder's locations (its captures are the holder's variables). */
   private litBody(lit: FuncDecl): void {
     const saved = this.cur;
@@ -622,12 +695,17 @@ class FuncAnalysis {
     if (o?.kind === 'builtin') return this.builtin(dst, e, o.name, args, derefs);
     if (o?.kind === 'type' || this.c.typeNodes.has(fnNode.id)) return this.flow(dst, args[0]!, derefs);
     const explicit = fnNode.type === 'index_expression' || fnNode.type === 'selector_expression' ? this.c.callTargets.get(e.id) : undefined;
-    if (o?.kind === 'func' || o?.kind === 'generic' || explicit !== undefined) {
-      const callee = o?.kind === 'func' ? o.fn : this.c.callTargets.get(e.id)!;
+    const devirt = this.devirtualized(fnNode);
+    if (o?.kind === 'func' || o?.kind === 'generic' || explicit !== undefined || devirt !== null) {
+      const callee = devirt?.method ?? (o?.kind === 'func' ? o.fn : this.c.callTargets.get(e.id)!);
       // A method's receiver is its first argument: &x for a *T receiver on a value, *p for a T receiver through a pointer.
       type Arg = (to: Loc | null, d: number) => void;
       const argFlows: Arg[] = args.map((a) => (to, d) => this.flow(to, a, d));
-      if (callee.method !== undefined) {
+      if (devirt !== null) {
+        // The receiver is the interface's data word: the pointer itself, or (a value type) what its box holds.
+        const operand = fnNode.childForFieldName('operand')!;
+        argFlows.unshift((to, d) => this.flow(to, operand, d + (devirt.pointer ? 0 : 1)));
+      } else if (callee.method !== undefined) {
         const operand = fnNode.childForFieldName('operand')!;
         const ot = this.type(operand);
         const isPtr = ot !== null && under(ot).kind === Kind.Pointer && ot.name === '';
@@ -670,6 +748,13 @@ class FuncAnalysis {
             this.flow(this.heap, a, 0);
           });
           if (args.length > first) this.r.lines.push({ node: e, msg: '... argument does not escape' });
+          return;
+        }
+        if (pkg.path === 'errors' && name === 'New') {
+          // errors.New is inlined: its &errorString{s} is an allocation site at the call's parenthesis.
+          const site = this.siteLoc(e.childForFieldName('arguments')!);
+          for (const a of args) this.flow(site, a, 0);
+          this.edge(dst, site, derefs - 1);
           return;
         }
         if (pkg.path === 'runtime' && name === 'KeepAlive') {
@@ -868,6 +953,9 @@ function siteText(n: Node, c: Checked, inlinable: ReadonlySet<FuncDecl> = new Se
     if (inner.type === 'composite_literal') return `&${inner.childForFieldName('type')!.text}{${named(inner.childForFieldName('body')!).length > 0 ? '...' : ''}}`;
   }
   if (n.type === 'func_literal') return 'func literal';
+  if (n.type === 'argument_list' && n.parent?.childForFieldName('function')?.text === 'errors.New') return '&errors.errorString{...}';
+  // A call is printed with its arguments as sites are: describe(Sq{...}).
+  if (n.type === 'call_expression') return `${n.childForFieldName('function')!.text}(${named(n.childForFieldName('arguments')!).map((a) => siteText(a, c)).join(', ')})`;
   // The compiler prints binary expressions with spaces around the operator.
   if (n.type === 'binary_expression') return `${siteText(n.childForFieldName('left')!, c)} ${n.childForFieldName('operator')!.text} ${siteText(n.childForFieldName('right')!, c)}`;
   if (n.type === 'composite_literal') return `${n.childForFieldName('type')!.text.replace(/^struct\s*\{\s*\}$/, 'struct {}')}{${named(n.childForFieldName('body')!).length > 0 ? '...' : ''}}`;

@@ -11,10 +11,11 @@ import { boxAllocs, boxPath } from '../go/iface_sizes.ts';
 import { formatValue } from '../go/pkg/fmt.ts';
 import { formatFloat } from '../go/strconv.ts';
 import { Kind, T, isDirectIface } from '../go/types.ts';
-import { errorString } from './stdlib.ts';
+import { errorString, wrapError } from './stdlib.ts';
 import type { GoMap } from '../go/map.ts';
 import type { GoType } from '../go/types.ts';
 import { growsliceCap } from '../runtime/slice.ts';
+import { tmpStringBufSize } from '../go/string_sizes.ts';
 import { mallocgc } from '../runtime/malloc.ts';
 import { closureType } from '../go/closure_sizes.ts';
 import { storeValue } from '../go/memops.ts';
@@ -112,6 +113,23 @@ function valueEq(a: unknown, b: unknown): boolean {
   return a == b;
 }
 
+/**
+ * What boxing depends on in a value (BoxOptions.value): the number inside
+ * a chain of one-field structs and one-element arrays (convT64 of Sq{7}
+ * takes staticuint64s), a string's text, null for a nil slice.
+ */
+function boxValue(v: unknown): number | string | null | undefined {
+  for (;;) {
+    if (typeof v === 'number') return v;
+    if (typeof v === 'bigint') return undefined;
+    if (v instanceof GoString) return v.text;
+    if (v instanceof Slice) return v.ptr === 0 ? null : undefined;
+    if (Array.isArray(v) && v.length === 1) v = v[0];
+    else if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype && Object.keys(v).length === 1) v = Object.values(v)[0];
+    else return undefined;
+  }
+}
+
 /** A Go panic with its value (what recover returns): the message is what an unrecovered panic prints. */
 export class GoPanicValue extends GoPanic {
   constructor(
@@ -145,6 +163,7 @@ export class CompiledRt {
   constructor(readonly go: Go) {
     // The standard library's methods the subset's values can have.
     this.methodTable.set(errorString, new Map<string, MethodEntry>([['Error', [(p: unknown) => this.go.get(p as Ptr, 's'), false, true]]]));
+    this.methodTable.set(wrapError, new Map<string, MethodEntry>([['Error', [(p: unknown) => this.go.get(p as Ptr, 'msg'), false, true]]]));
   }
 
   // ── interfaces ───────────────────────────────────────────────────────
@@ -180,17 +199,17 @@ export class CompiledRt {
       x.data = pointerOf(v);
       return x;
     }
-    const known = typeof v === 'number' || v === null ? v : v instanceof GoString ? v.text : undefined;
-    const path = boxPath(t, { escapes, constant, value: known ?? undefined });
+    const known = boxValue(v);
+    const path = boxPath(t, { escapes, constant, value: known });
     if (path === 'zerobase') x.data = p.rt.zerobase;
     else if (path === 'staticuint64s') x.data = p.staticuint64(Number(v === true ? 1 : v === false ? 0 : v) & 0xff);
     else if (path === 'static') x.data = this.staticBox(t, v);
     else if (path === 'stack') x.data = 0; // a temporary in the frame: nothing for the collector to find
     else {
-      const allocs = boxAllocs(t, { value: known ?? undefined });
+      const allocs = boxAllocs(t, { value: known });
       if (allocs.length === 0) {
         if (path === 'convTstring' || path === 'convTslice') x.data = p.zeroVal;
-        else x.data = p.staticuint64(t.kind === Kind.Float32 || t.kind === Kind.Float64 ? 0 : Number(v));
+        else x.data = p.staticuint64(typeof known === 'number' && Number.isInteger(known) ? known : 0);
       } else {
         const a = allocs[0]!;
         const b = mallocgc(p.rt, a.size, a.noscan ? null : a.type, true);
@@ -317,6 +336,22 @@ export class CompiledRt {
     const p = this.go.new(errorString);
     this.go.set(p, 's', text);
     const x = new Iface(T.pointer(errorString), p);
+    x.data = p.addr;
+    return x;
+  }
+
+  /**
+   * fmt.Errorf(format, a...): Sprintf's text in errors.New's *errorString;
+   * with one %w, in a *fmt.wrapError that also holds the wrapped error.
+   */
+  errorf(format: string, ...args: unknown[]): Iface {
+    const w = (format.match(/%w/g) ?? []).length;
+    if (w === 0) return this.errorsNew(this.go.fmt.Sprintf(format, ...args));
+    if (w > 1) throw new Error('gomem: fmt.Errorf with several %w is not supported yet');
+    const text = this.go.fmt.Sprintf(format.replace('%w', '%v'), ...args);
+    const p = this.go.new(wrapError);
+    this.go.set(p, 'msg', text);
+    const x = new Iface(T.pointer(wrapError), p);
     x.data = p.addr;
     return x;
   }
@@ -713,6 +748,16 @@ export class CompiledRt {
         r = x ^ y;
     }
     return norm(signed ? BigInt.asIntN(64, r) : BigInt.asUintN(64, r));
+  }
+
+  /**
+   * s1 + s2 + … whose result does not escape: the compiler passes a 32-byte
+   * stack buffer, which a result that fits uses (no allocation).
+   */
+  concatTmp(...parts: GoString[]): GoString {
+    const total = parts.reduce((n, x) => n + x.len, 0);
+    if (total > tmpStringBufSize || parts.filter((x) => x.len > 0).length <= 1) return this.go.concat(...parts);
+    return new GoString(parts.map((x) => x.text).join(''), 0, total);
   }
 
   /** Go's string comparison: by bytes. */

@@ -88,6 +88,9 @@ const printArgs = (args: readonly string[]): string => args.join(', ');
 /** errors.errorString: what errors.New returns a pointer to. */
 export const errorString = T.named(T.struct([['s', T.string]]), 'errors.errorString');
 declaredMethods.set(errorString, new Map([['Error', { sig: T.func([], [T.string]), pointer: true }]]));
+/** fmt.wrapError: what fmt.Errorf returns a pointer to for a %w (its message and the wrapped error). */
+export const wrapError = T.named(T.struct([['msg', T.string], ['err', T.error]]), 'fmt.wrapError');
+declaredMethods.set(wrapError, new Map([['Error', { sig: T.func([], [T.string]), pointer: true }]]));
 
 export const stdPackages: Readonly<Record<string, StdPackage>> = {
   errors: {
