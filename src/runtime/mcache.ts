@@ -14,6 +14,9 @@ import type { Runtime } from './runtime.ts';
 
 export const numStackOrders = 4;
 
+/** The alloc array of an mcache that never held a span; never written. */
+const noSpans: readonly MSpan[] = new Array<MSpan>(numSpanClasses).fill(emptymspan);
+
 export class MCache {
   /** Simulated address of this mcache (from mheap.cachealloc). */
   readonly addr: number;
@@ -26,8 +29,12 @@ export class MCache {
   tinyoffset = 0;
   /** Tiny sub-allocations since the last flush (counted as both mallocs and frees). */
   tinyAllocs = 0;
-  /** The current span of each span class. */
-  readonly alloc: MSpan[] = new Array<MSpan>(numSpanClasses).fill(emptymspan);
+  /**
+   * The current span of each span class: until the first refill, the
+   * shared all-empty array (an idle P's mcache holds no span, and 100,000
+   * Ps need not carry 100,000 copies of it).
+   */
+  alloc: readonly MSpan[] = noSpans;
   /** How many of alloc are real spans: releaseAll of an mcache that holds none (an idle P's, at each GC) skips the 136 classes. */
   private cached = 0;
   /** Per-order stack cache: free stack addresses and cached bytes (stack.go). */
@@ -88,8 +95,9 @@ export class MCache {
     const usedBytes = s.allocCount * s.elemsize;
     rt.gcController.update(s.npages * pageSize - usedBytes, this.scanAlloc, rt.gcBlackenEnabled);
     this.scanAlloc = 0;
+    if (this.alloc === noSpans) this.alloc = noSpans.slice();
     if (this.alloc[spc] === emptymspan) this.cached++;
-    this.alloc[spc] = s;
+    (this.alloc as MSpan[])[spc] = s;
   }
 
   /** A span for one large object (> 32760 bytes); Go pushes it straight onto fullSwept. */
@@ -128,7 +136,7 @@ export class MCache {
         dHeapLive -= (s.nelems - s.allocCount) * s.elemsize;
       }
       rt.mheap.central[i]!.uncacheSpan(s, (x) => rt.sweepStale(x));
-      this.alloc[i] = emptymspan;
+      (this.alloc as MSpan[])[i] = emptymspan;
       this.cached--;
     }
     this.tiny = 0;
