@@ -1,11 +1,13 @@
-// The GC mark chart and the allocator panel, in headless Chromium, on
+// The GC mark chart, the allocator panel and the address-space map, in headless Chromium, on
 // live-heap-gogc100 (13 GC cycles over a 13.6 MB live heap of 64-byte
 // pointerful nodes). The mark chart plots each gcMark record's grey objects
 // and marked bytes, and each cycle's last marked figure is gctrace's live
 // heap (gcDone's heap2). The allocator panel's spans add up to HeapInuse and
 // StackInuse as gomem run --json printed them at every checkpoint; at the
 // snapshot after each, its objects add up to HeapObjects and each span
-// class's spans are those of its mcentral sets and mcaches.
+// class's spans are those of its mcentral sets and mcaches. The map's
+// mappings add up to VmSize, its resident pages to VmRSS, its spans to
+// HeapInuse and StackInuse; hovering it names the page and span drawn there.
 
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -118,6 +120,53 @@ describe.skipIf(missing !== null)('GC mark chart and allocator panel in headless
     expect(nodes).toMatchObject({ size: 64, noscan: false, spans: 1588, full: 1587, partial: 1, slots: 1588 * 126 });
   });
 
+  it('the address-space map at the snapshot after each checkpoint: its mappings are VmSize, its resident pages VmRSS, its spans HeapInuse and StackInuse', async () => {
+    const marks = await hook(page, (g) => g.checkpoints());
+    for (const c of cli) {
+      const mark = marks.find((m) => m.name === c.name)!;
+      await hook(page, (g, r: number) => g.setCursorRecord(r), mark.record + 1);
+      const m = (await hook(page, (g) => g.addressMap()))!;
+      expect(m.snapshot.record).toBe(mark.record + 1);
+      expect(m.total, `${c.name} VmSize`).toBe(c.proc.VmSize_kB! * 1024);
+      const p = m.pages;
+      expect(p.anon! + p['anon-huge']! + p.lazyfree! + p.file! + p['file-dirty']!, `${c.name} VmRSS`).toBe(c.proc.VmRSS_kB! * 1024);
+      expect(Object.values(p).reduce((a, b) => a + b, 0)).toBe(m.total);
+      // Most of VSZ is address space only: the heap's arena reservations and the page allocator's summaries.
+      expect(p.reserved!).toBeGreaterThan(1.09 * 2 ** 30);
+      expect(m.spans.heap, `${c.name} HeapInuse`).toBe(c.memstats.HeapInuse);
+      expect(m.spans.stack, `${c.name} StackInuse`).toBe(c.memstats.StackInuse);
+      expect(m.range).toEqual([0, m.total]);
+    }
+  });
+
+  it('the map zooms to the Go heap, and hovering a pixel names the page and the span drawn there', async () => {
+    const marks = await hook(page, (g) => g.checkpoints());
+    const build = marks.find((m) => m.name === 'after_build')!;
+    await hook(page, (g, r: number) => g.setCursorRecord(r), build.record + 1);
+    // The first span of the heap: 126 of the 64-byte nodes.
+    expect(await hook(page, (g) => g.describeAddress(0xc000000000))).toBe(
+      '0xc000000000 · in [anon] 0xc000000000–0xc001000000 (16.0 MiB) · page: resident, anonymous · heap arena 0xc000000000 (64 MiB), chunk 0xc000000000 (4 MiB) · span 0xc000000000 (1 × 8 KiB): 64 B scan, 126/126 objects at the snapshot',
+    );
+    await page.click('#map-heap');
+    const whole = (await hook(page, (g) => g.addressMap()))!;
+    expect(whole.range[1] - whole.range[0]).toBe(64 * 2 ** 20); // the heap's first arena: 16 MiB mapped, 48 MiB reserved
+    const at = 0xc000000000 + 1_000_000;
+    const px = (await hook(page, (g, a: number) => g.mapPixel(a), at))!;
+    const canvas = (await page.$('#map'))!;
+    const box = (await canvas.boundingBox())!;
+    await page.mouse.move(box.x + 1 + px.x, box.y + 1 + px.y);
+    const hover = (await page.textContent('#map-hover'))!;
+    expect(hover).toMatch(/^0xc0000f[0-9a-f]{4} · in \[anon\] 0xc000000000–0xc001000000 \(16\.0 MiB\) · page: resident, anonymous · heap arena 0xc000000000 \(64 MiB\), chunk 0xc000000000 \(4 MiB\) · span 0xc0000f[0-9a-f]{4} \(1 × 8 KiB\): 64 B scan, 126\/126 objects at the snapshot$/);
+    // The pixel is drawn in the resident-anonymous colour, and the span strip below it in a colour of its own.
+    const rgb = await page.$eval('#map', (c, p) => Array.from((c as unknown as { getContext(k: string): { getImageData(x: number, y: number, w: number, h: number): { data: number[] } } }).getContext('2d').getImageData(Math.floor(p.x), Math.floor(p.y), 1, 1).data).slice(0, 3), px);
+    expect(rgb).toEqual([214, 39, 40]);
+    // The wheel zooms in about the pointer: 0.8 of the range.
+    await page.mouse.wheel(0, -100);
+    const zoomed = (await hook(page, (g) => g.addressMap()))!;
+    expect(zoomed.range[1] - zoomed.range[0]).toBeCloseTo(0.8 * 64 * 2 ** 20, -2);
+    expect(await hook(page, (g) => g.mapZoom(null, null))).toEqual([0, whole.total]);
+  });
+
   it('screenshots of the mark chart and the allocator panel are kept in test-artifacts/web/', async () => {
     const marks = await hook(page, (g) => g.checkpoints());
     const churn = marks.find((m) => m.name === 'after_churn_1')!;
@@ -128,6 +177,10 @@ describe.skipIf(missing !== null)('GC mark chart and allocator panel in headless
     expect(charts.length).toBe(ids.length);
     await charts[ids.indexOf('mark')]!.screenshot({ path: join(artifacts, 'live-heap-chart-mark.png') });
     await (await page.$('#panels pre#allocator'))!.screenshot({ path: join(artifacts, 'live-heap-panel-allocator.png') });
+    await (await page.$('#addrmap'))!.screenshot({ path: join(artifacts, 'live-heap-addrmap.png') });
+    await page.click('#map-heap');
+    await (await page.$('#addrmap'))!.screenshot({ path: join(artifacts, 'live-heap-addrmap-heap.png') });
+    await hook(page, (g) => g.mapZoom(null, null));
     await page.screenshot({ path: join(artifacts, 'live-heap.png'), fullPage: true });
   });
 });

@@ -56,7 +56,7 @@ export interface AllocatorState {
   caches: CacheState | null;
 }
 
-interface LiveSpan {
+export interface LiveSpan {
   npages: number;
   spanclass: number;
   use: string;
@@ -66,15 +66,20 @@ interface LiveSpan {
 
 type SnapshotRec = Extract<TraceRecord, { kind: 'snapshot' }>;
 
-/** The allocator's state once record rec has been applied; null before the runtime has a heap. */
-export function allocatorAt(tl: Timeline, rec: number): AllocatorState | null {
+/** The last snapshot at or before record rec (-1: none); with heap, the last taken once the runtime had a heap. */
+export function lastSnapshot(tl: Timeline, rec: number, heap: boolean): number {
   const snaps = tl.snapshots;
   let k = snaps.length - 1;
   while (k >= 0 && snaps[k]! > rec) k--;
   // The first snapshot, at exec, comes before the runtime has a heap.
-  while (k >= 0 && (tl.records[snaps[k]!] as SnapshotRec).state.memstats === null) k--;
-  if (k < 0) return null;
-  const at = snaps[k]!;
+  while (heap && k >= 0 && (tl.records[snaps[k]!] as SnapshotRec).state.memstats === null) k--;
+  return k < 0 ? -1 : snaps[k]!;
+}
+
+/** The spans in use once record rec has been applied, by base address: the last snapshot's, with the span records after it; null before the heap. */
+export function spansAt(tl: Timeline, rec: number): { snapshot: number; after: number; spans: Map<number, LiveSpan> } | null {
+  const at = lastSnapshot(tl, rec, true);
+  if (at < 0) return null;
   const snap = tl.records[at] as SnapshotRec;
   const spans = new Map<number, LiveSpan>();
   for (const s of snap.spans) spans.set(s.base, { npages: s.npages, spanclass: s.spanclass, use: s.use, objects: s.allocCount });
@@ -86,6 +91,15 @@ export function allocatorAt(tl: Timeline, rec: number): AllocatorState | null {
     else continue;
     after++;
   }
+  return { snapshot: at, after, spans };
+}
+
+/** The allocator's state once record rec has been applied; null before the runtime has a heap. */
+export function allocatorAt(tl: Timeline, rec: number): AllocatorState | null {
+  const live = spansAt(tl, rec);
+  if (live === null) return null;
+  const { snapshot: at, after, spans } = live;
+  const snap = tl.records[at] as SnapshotRec;
   const byClass = new Map<number, ClassRow>();
   const stacks = { spans: 0, pages: 0 };
   const other = { spans: 0, pages: 0 };
@@ -108,7 +122,7 @@ export function allocatorAt(tl: Timeline, rec: number): AllocatorState | null {
       row.since++;
       continue;
     }
-    const slots = nelems(s.npages, row);
+    const slots = spanSlots(s.npages, row.spanclass);
     row.objects += s.objects;
     row.slots += slots;
     if (s.objects === slots) row.full++;
@@ -124,10 +138,12 @@ export function allocatorAt(tl: Timeline, rec: number): AllocatorState | null {
  * class (at most minSizeForMallocHeader bytes) keeps its pointer bitmap in
  * the span's last 1/64, so a 64-byte scan span of one page has 126 slots.
  */
-function nelems(npages: number, row: ClassRow): number {
-  if (row.sizeclass === 0) return 1;
+export function spanSlots(npages: number, spanclass: number): number {
+  const sizeclass = spanclass >> 1;
+  if (sizeclass === 0) return 1;
+  const size = class_to_size[sizeclass]!;
   const n = npages * pageBytes;
-  return Math.floor((!row.noscan && row.size <= minSizeForMallocHeader ? n - n / 64 : n) / row.size);
+  return Math.floor(((spanclass & 1) === 0 && size <= minSizeForMallocHeader ? n - n / 64 : n) / size);
 }
 
 function cachesOf(state: Record<string, unknown>): CacheState | null {
@@ -143,7 +159,7 @@ function cachesOf(state: Record<string, unknown>): CacheState | null {
   };
 }
 
-function className(spanclass: number): string {
+export function className(spanclass: number): string {
   const sc = spanclass >> 1;
   return sc === 0 ? 'large' : `${class_to_size[sc]} B ${(spanclass & 1) === 1 ? 'noscan' : 'scan'}`;
 }

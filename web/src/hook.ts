@@ -2,6 +2,8 @@
 // the same definitions the charts and panels draw from (series.ts,
 // panels.ts), so what a test sees is what a person sees.
 
+import { describeAddress, pageTotals } from './addrmap.ts';
+import type { AddressMapView } from './addrmap_view.ts';
 import { allocatorAt } from './allocator.ts';
 import type { CursorInfo, GomemHook } from './hook_types.ts';
 import { panelTexts } from './panels.ts';
@@ -29,6 +31,10 @@ export function installEmptyHook(state: GomemHook['state'], error?: string): voi
     values: none,
     panels: none,
     allocator: none,
+    addressMap: none,
+    describeAddress: none,
+    mapZoom: none,
+    mapPixel: none,
     checkpoints: none,
     times: none,
     range: none,
@@ -37,7 +43,7 @@ export function installEmptyHook(state: GomemHook['state'], error?: string): voi
   };
 }
 
-export function installHook(view: View, live?: 'running' | 'ended'): void {
+export function installHook(view: View, map: AddressMapView, live?: 'running' | 'ended'): void {
   const tl = view.tl;
   const info = (): CursorInfo => ({ record: view.record, kind: tl.records[view.record]!.kind, t: view.t });
   window.__gomem = {
@@ -56,6 +62,25 @@ export function installHook(view: View, live?: 'running' | 'ended'): void {
     values: (t) => valuesAt(tl, t === undefined ? view.record : Math.max(0, upperBound(tl.tm, tl.tm.length, t) - 1)),
     panels: () => panelTexts(view),
     allocator: () => allocatorAt(tl, view.record),
+    addressMap: () => {
+      map.render();
+      const s = map.state;
+      if (s.map === null) return null;
+      const spans = { heap: 0, stack: 0, other: 0 };
+      for (const x of s.map.spans) spans[x.use === 'heap' ? 'heap' : x.use === 'stack' ? 'stack' : 'other'] += x.npages * 8192;
+      return { snapshot: s.map.snapshot, total: s.map.total, mappings: s.map.vmas.length, pages: pageTotals(s.map), spans, range: s.range, width: s.width, rows: s.rows };
+    },
+    describeAddress: (addr) => {
+      map.render();
+      const m = map.state.map;
+      return m === null ? null : describeAddress(m, addr);
+    },
+    mapZoom: (lo, hi) => {
+      if (lo === null || hi === null) map.setRange(null);
+      else map.zoomToAddresses(lo, hi);
+      return map.state.range;
+    },
+    mapPixel: (addr) => map.pixelOf(addr),
     checkpoints: () => tl.checkpoints.map((c) => ({ name: c.name, t: c.t, record: c.record })),
     times: (kind) => Array.from(tl.kinds[kind] ?? [], (r) => tl.tm[r]!),
     range: () => [view.t0, view.t1],

@@ -41,6 +41,23 @@ export interface GomemHook {
   panels(): { cursor: string; memstats: string; allocator: string; checkpoint: string; output: string };
   /** The allocator panel's figures at the cursor (web/src/allocator.ts's AllocatorState); null before the heap exists. */
   allocator(): AllocatorFigures | null;
+  /** The address-space map at the cursor: the snapshot its pages come from, VmSize, bytes of each page state and of spans by use, the shown stretch of its axis. */
+  addressMap(): {
+    snapshot: { record: number; t: number };
+    total: number;
+    mappings: number;
+    pages: Record<string, number>;
+    spans: { heap: number; stack: number; other: number };
+    range: [number, number];
+    width: number;
+    rows: number;
+  } | null;
+  /** What the map's hover line says of an address. */
+  describeAddress(addr: number): string | null;
+  /** Zooms the map to addresses [lo, hi) (null, null: the whole address space); returns the shown stretch of its axis. */
+  mapZoom(lo: number | null, hi: number | null): [number, number];
+  /** Where on the map's canvas (CSS pixels) an address is drawn, or null when it is not shown. */
+  mapPixel(addr: number): { x: number; y: number } | null;
   /** The trace's checkpoints: name, time, record. */
   checkpoints(): { name: string; t: number; record: number }[];
   /** Times of records of a kind, e.g. gcPhase. */

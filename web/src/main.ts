@@ -6,6 +6,7 @@
 // view of the whole trace.
 
 import { type Trace, decodeTrace } from '../../src/trace/reader.ts';
+import { AddressMapView } from './addrmap_view.ts';
 import { Charts } from './charts.ts';
 import { Controls } from './controls.ts';
 import { time } from './fmt.ts';
@@ -50,8 +51,9 @@ function show(trace: Trace, url: string | undefined, live?: 'running' | 'ended')
   new Charts(view, $('charts'));
   new Controls(view, $('controls'));
   new Panels(view, { cursor: $('cursor'), memstats: $('memstats'), allocator: $('allocator'), checkpoint: $('checkpoint'), output: $('output') });
+  const map = new AddressMapView(view, $('addrmap'));
   syncHash(view, url, live !== undefined ? 'live' : 'trace');
-  installHook(view, live);
+  installHook(view, map, live);
   document.body.classList.add('loaded');
 }
 
