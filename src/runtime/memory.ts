@@ -136,10 +136,23 @@ export class Memory {
     private readonly sys: SysMemory,
   ) {}
 
+  /**
+   * The 4 KiB pages of the globals already written: private anonymous
+   * pages from then on (a write to .data copies the file's page), which
+   * the kernel never takes back from a process that does not unmap them,
+   * so a later store there cannot fault and need not ask it (a loop storing
+   * into a global sink asked it once per iteration). Indexed by page number
+   * less the first page's.
+   */
+  private globalsWritten = new Uint8Array(0);
+  private globalsFirstPage = 0;
+
   /** The writable data segment of the binary: [base, base + size). */
   setGlobals(base: number, size: number): void {
     this.globalsBase = base;
     this.globalsEnd = base + size;
+    this.globalsFirstPage = Math.floor(base / 4096);
+    this.globalsWritten = new Uint8Array(Math.ceil((base + size) / 4096) - this.globalsFirstPage);
   }
 
   isGlobal(a: number): boolean {
@@ -400,6 +413,17 @@ export class Memory {
   /** A store of n bytes at a: fault its pages in, once per page for address-ordered writes. */
   noteWrite(a: number, n: number): void {
     this.onTouch?.(a, n);
+    if (a >= this.globalsBase && a + n <= this.globalsEnd) {
+      const first = Math.floor(a / 4096) - this.globalsFirstPage;
+      const last = Math.floor((a + n - 1) / 4096) - this.globalsFirstPage;
+      const w = this.globalsWritten;
+      let i = first;
+      while (i <= last && w[i] === 1) i++;
+      if (i > last) return;
+      this.sys.touch(a, n);
+      for (let i = first; i <= last; i++) w[i] = 1;
+      return;
+    }
     const s = this.spanFor(a);
     if (s !== null && a >= s.startAddr && a + n - s.startAddr <= s.touchedOff) return;
     this.sys.touch(a, n);
@@ -411,6 +435,16 @@ export class Memory {
   /** A load of n bytes at a: a read fault if the page was never touched (the zero page). */
   noteRead(a: number, n: number): void {
     this.onTouch?.(a, n);
+    if (a >= this.globalsBase && a + n <= this.globalsEnd) {
+      const last = Math.floor((a + n - 1) / 4096) - this.globalsFirstPage;
+      const w = this.globalsWritten;
+      // A page only read may be the file's (clean, reclaimable): the kernel is asked each time.
+      let i = Math.floor(a / 4096) - this.globalsFirstPage;
+      while (i <= last && w[i] === 1) i++;
+      if (i > last) return;
+      this.sys.touchRead(a, n);
+      return;
+    }
     const s = this.spanFor(a);
     if (s !== null && a >= s.startAddr && a + n - s.startAddr <= s.touchedOff) return;
     this.sys.touchRead(a, n);
