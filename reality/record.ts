@@ -42,6 +42,10 @@ function hostInfo(): Record<string, string> {
   const read = (f: string): string => (existsSync(f) ? readFileSync(f, 'utf8').trim() : '');
   return {
     cpus: sh('nproc', []),
+    // The CPU and the machine's load when recorded: clock and CPU fields (and the heap a
+    // concurrent mark lets grow) differ between machines, e.g. where two vCPUs share one core.
+    cpu_model: /^model name\s*:\s*(.*)$/m.exec(read('/proc/cpuinfo'))?.[1] ?? '',
+    loadavg: read('/proc/loadavg'),
     mem_total: read('/proc/meminfo').split('\n')[0]?.replace(/\s+/g, ' ') ?? '',
     page_size: sh('getconf', ['PAGESIZE']),
     thp_enabled: read('/sys/kernel/mm/transparent_hugepage/enabled'),
