@@ -102,6 +102,20 @@ export function offsetOf(m: AddrMap, addr: number): number {
   return i < 0 ? -1 : m.offsets[i]! + (addr - m.vmas[i]!.start);
 }
 
+/** The position on the axis of an address, or of the first mapped byte after it (the axis' end past the last mapping). */
+export function offsetAtOrAfter(m: AddrMap, addr: number): number {
+  let lo = 0;
+  let hi = m.vmas.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (m.vmas[mid]!.end <= addr) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo >= m.vmas.length) return m.total;
+  const v = m.vmas[lo]!;
+  return m.offsets[lo]! + Math.max(0, addr - v.start);
+}
+
 /** The address at a position on the axis. */
 export function addressOf(m: AddrMap, offset: number): number {
   let lo = 0;

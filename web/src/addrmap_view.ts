@@ -5,7 +5,7 @@
 // 64 bytes a pixel), the buttons jump to the whole address space or the
 // Go heap, and hovering names what is under the pointer.
 
-import { type AddrMap, type PageKind, addrMapAt, heapStart, addressOf, describeAddress, forEachPageStretch, offsetOf, pageKinds } from './addrmap.ts';
+import { type AddrMap, type PageKind, addrMapAt, addressOf, describeAddress, forEachPageStretch, heapStart, offsetAtOrAfter, offsetOf, pageKinds } from './addrmap.ts';
 import { spanSlots } from './allocator.ts';
 import { bytes, time } from './fmt.ts';
 import type { View } from './view.ts';
@@ -60,7 +60,12 @@ export class AddressMapView {
   private readonly hover: HTMLElement;
   private readonly caption: HTMLElement;
   private map: AddrMap | null = null;
-  /** The shown stretch of the axis; null: all of it. */
+  /** The record this.map was made for. */
+  private mapRecord = -1;
+  /**
+   * The shown addresses [lo, hi); null: all of them. Kept as addresses, not
+   * places on the axis: another snapshot's mappings put them elsewhere.
+   */
   private range: [number, number] | null = null;
   private pending = false;
   private width = 0;
@@ -126,15 +131,31 @@ export class AddressMapView {
     return { map: this.map, range: this.shown(), width: this.width, rows: mapRows };
   }
 
-  private shown(): [number, number] {
-    const total = this.map?.total ?? 1;
-    if (this.range === null) return [0, total];
-    return [Math.max(0, this.range[0]), Math.min(total, this.range[1])];
+  /** The map at the cursor, made again when the cursor has moved. */
+  private current(): AddrMap | null {
+    if (this.mapRecord !== this.view.record) {
+      this.map = addrMapAt(this.view.tl, this.view.record);
+      this.mapRecord = this.view.record;
+    }
+    return this.map;
   }
 
+  /** The shown stretch of the axis. */
+  private shown(): [number, number] {
+    const m = this.current();
+    const total = m?.total ?? 1;
+    if (this.range === null || m === null) return [0, total];
+    const a = offsetAtOrAfter(m, this.range[0]);
+    const b = offsetAtOrAfter(m, this.range[1]);
+    return b > a ? [a, b] : [0, total];
+  }
+
+  /** Shows the stretch [a, b) of the axis (null: all of it), no closer than minBytesPerCell a pixel. */
   setRange(r: [number, number] | null): void {
-    const total = this.map?.total ?? 1;
-    if (r !== null) {
+    const m = this.current();
+    const total = m?.total ?? 1;
+    let addrs: [number, number] | null = null;
+    if (r !== null && m !== null) {
       const minSpan = minBytesPerCell * Math.max(1, this.width) * mapRows;
       let [a, b] = r;
       if (b - a < minSpan) {
@@ -144,22 +165,24 @@ export class AddressMapView {
       }
       a = Math.max(0, a);
       b = Math.min(total, b);
-      r = a <= 0 && b >= total ? null : [a, b];
+      if (a > 0 || b < total) addrs = [addressOf(m, a), addressOf(m, b - 1) + 1];
     }
-    this.range = r;
+    this.range = addrs;
     this.render();
   }
 
   /** Zooms to addresses [lo, hi) (their places on the axis). */
   zoomToAddresses(lo: number, hi: number): void {
-    if (this.map === null) return;
-    const a = offsetOf(this.map, lo);
-    const b = offsetOf(this.map, hi - 1);
+    const m = this.current();
+    if (m === null) return;
+    const a = offsetOf(m, lo);
+    const b = offsetOf(m, hi - 1);
     if (a >= 0 && b >= 0) this.setRange([a, b + 1]);
   }
 
-  private zoomToHeap(): void {
-    const m = this.map;
+  /** Zooms to the Go heap's arenas. */
+  zoomToHeap(): void {
+    const m = this.current();
     if (m === null) return;
     // The heap's arenas: the mappings at 0xc000000000 and up (Go's first hint), reserved or not.
     const heap = m.vmas.filter((v) => v.start >= heapStart && v.start < heapStart + 2 ** 40);
@@ -209,7 +232,7 @@ export class AddressMapView {
   }
 
   render(): void {
-    this.map = addrMapAt(this.view.tl, this.view.record);
+    this.current();
     const css = Math.max(200, Math.floor((this.canvas.parentElement?.clientWidth ?? 800) - 2));
     const dpr = 1; // one canvas pixel per cell: the raster is the data, not a picture to be smoothed
     this.width = css;

@@ -5,6 +5,7 @@
 import { describeAddress, pageTotals } from './addrmap.ts';
 import type { AddressMapView } from './addrmap_view.ts';
 import { allocatorAt } from './allocator.ts';
+import type { TourView } from './tour_view.ts';
 import type { CursorInfo, GomemHook } from './hook_types.ts';
 import { panelTexts } from './panels.ts';
 import { gcCpuLabels, lineCharts, valuesAt } from './series.ts';
@@ -35,6 +36,9 @@ export function installEmptyHook(state: GomemHook['state'], error?: string): voi
     describeAddress: none,
     mapZoom: none,
     mapPixel: none,
+    tours: none,
+    tourGo: none,
+    tour: none,
     checkpoints: none,
     times: none,
     range: none,
@@ -43,7 +47,7 @@ export function installEmptyHook(state: GomemHook['state'], error?: string): voi
   };
 }
 
-export function installHook(view: View, map: AddressMapView, live?: 'running' | 'ended'): void {
+export function installHook(view: View, map: AddressMapView, tours: TourView, live?: 'running' | 'ended'): void {
   const tl = view.tl;
   const info = (): CursorInfo => ({ record: view.record, kind: tl.records[view.record]!.kind, t: view.t });
   window.__gomem = {
@@ -81,6 +85,9 @@ export function installHook(view: View, map: AddressMapView, live?: 'running' | 
       return map.state.range;
     },
     mapPixel: (addr) => map.pixelOf(addr),
+    tours: () => tours.tours.map((t) => ({ id: t.id, title: t.title, steps: t.steps.map((s) => s.title) })),
+    tourGo: (id, i) => (tours.go(id, i) ? tours.current : null),
+    tour: () => tours.current,
     checkpoints: () => tl.checkpoints.map((c) => ({ name: c.name, t: c.t, record: c.record })),
     times: (kind) => Array.from(tl.kinds[kind] ?? [], (r) => tl.tm[r]!),
     range: () => [view.t0, view.t1],

@@ -22,6 +22,14 @@ export interface AllocatorFigures {
   } | null;
 }
 
+export interface TourStepShown {
+  id: string;
+  step: number;
+  steps: number;
+  title: string;
+  text: string;
+}
+
 export interface GomemHook {
   /** 'loading', 'ready', 'empty' (no trace given) or 'error'. */
   state: 'loading' | 'ready' | 'empty' | 'error';
@@ -58,6 +66,12 @@ export interface GomemHook {
   mapZoom(lo: number | null, hi: number | null): [number, number];
   /** Where on the map's canvas (CSS pixels) an address is drawn, or null when it is not shown. */
   mapPixel(addr: number): { x: number; y: number } | null;
+  /** The tours this trace gives: id, title, step titles. */
+  tours(): { id: string; title: string; steps: string[] }[];
+  /** Goes to step i of a tour, as its buttons do; null when there is no such step. */
+  tourGo(id: string, i: number): TourStepShown | null;
+  /** The tour step shown, or null. */
+  tour(): TourStepShown | null;
   /** The trace's checkpoints: name, time, record. */
   checkpoints(): { name: string; t: number; record: number }[];
   /** Times of records of a kind, e.g. gcPhase. */

@@ -14,6 +14,7 @@ import { applyHash, readHash, syncHash } from './hash.ts';
 import { installEmptyHook, installHook } from './hook.ts';
 import { followTrace, loadTraceFile, loadTraceUrl } from './load.ts';
 import { Panels } from './panels.ts';
+import { TourView } from './tour_view.ts';
 import { buildTimeline } from './timeline.ts';
 import { View } from './view.ts';
 import './style.css';
@@ -52,8 +53,9 @@ function show(trace: Trace, url: string | undefined, live?: 'running' | 'ended')
   new Controls(view, $('controls'));
   new Panels(view, { cursor: $('cursor'), memstats: $('memstats'), allocator: $('allocator'), checkpoint: $('checkpoint'), output: $('output') });
   const map = new AddressMapView(view, $('addrmap'));
+  const tours = new TourView(view, map, $('tour'));
   syncHash(view, url, live !== undefined ? 'live' : 'trace');
-  installHook(view, map, live);
+  installHook(view, map, tours, live);
   document.body.classList.add('loaded');
 }
 

@@ -1,0 +1,253 @@
+// Guided tours: for the seeds' stories, a sequence of steps that each put
+// the view somewhere (cursor, time range, the map's zoom) and explain what
+// is there. Every figure a step quotes is read from the trace at that step's
+// moment, as the charts and panels read it, so a tour of another run (other
+// settings, another program) tells the truth about that run, and a step
+// whose moment the run does not have is left out rather than made up.
+
+import type { TraceRecord } from '../../src/trace/reader.ts';
+import { addrMapAt, heapStart, pageTotals } from './addrmap.ts';
+import { bytes, time } from './fmt.ts';
+import { valuesAt } from './series.ts';
+import type { Timeline } from './timeline.ts';
+
+/** What a step does to the view. */
+export interface TourTarget {
+  setRecord(rec: number): void;
+  setRange(t0: number, t1: number): void;
+  resetRange(): void;
+  /** The address-space map: the whole of it, or the Go heap's arenas. */
+  map(zoom: 'all' | 'heap'): void;
+}
+
+export interface TourStep {
+  title: string;
+  /** The record the cursor goes to. */
+  record: number;
+  /** The time range shown; null: the whole run. */
+  range: [number, number] | null;
+  map: 'all' | 'heap';
+  text: string;
+}
+
+export interface Tour {
+  id: string;
+  title: string;
+  steps: TourStep[];
+}
+
+type Rec<K extends TraceRecord['kind']> = Extract<TraceRecord, { kind: K }>;
+
+/** The record to stand on for a checkpoint: the snapshot right after it (the same instant, with the map's page states), else the checkpoint. */
+function atCheckpoint(tl: Timeline, name: string): number | null {
+  const c = tl.checkpoints.find((x) => x.name === name);
+  if (c === undefined) return null;
+  return tl.records[c.record + 1]?.kind === 'snapshot' ? c.record + 1 : c.record;
+}
+
+function figures(tl: Timeline, rec: number): { rss: number; vsz: number; heapInuse: number; heapReleased: number; heapAlloc: number } {
+  const v = valuesAt(tl, rec);
+  return { rss: v.process!.VmRSS ?? 0, vsz: v.process!.VmSize ?? 0, heapInuse: v.heap!.HeapInuse ?? 0, heapReleased: v.heap!.HeapReleased ?? 0, heapAlloc: v.heap!.HeapAlloc ?? 0 };
+}
+
+const pct = (a: number, b: number): string => `${b > 0 ? ((100 * a) / b).toFixed(a / b < 0.01 ? 2 : 1) : '0'}%`;
+
+/** Why a Go program's VSZ is over a gigabyte while its RSS is a few MiB: any trace with a heap. */
+function vszTour(tl: Timeline): Tour | null {
+  const first = tl.checkpoints.find((c) => atCheckpoint(tl, c.name) !== null && (tl.records[atCheckpoint(tl, c.name)!]!.kind === 'snapshot'));
+  if (first === undefined) return null;
+  const rec = atCheckpoint(tl, first.name)!;
+  const m = addrMapAt(tl, rec);
+  if (m === null) return null;
+  const f = figures(tl, rec);
+  const pages = pageTotals(m);
+  const resident = pages.anon + pages['anon-huge'] + pages.lazyfree + pages.file + pages['file-dirty'];
+  const reserved = m.vmas.filter((v) => (v.flags & 0x7) === 0).sort((a, b) => b.end - b.start - (a.end - a.start));
+  const biggest = reserved.slice(0, 3).map((v) => `${bytes(v.end - v.start)} at 0x${v.start.toString(16)}`);
+  const heapVmas = m.vmas.filter((v) => v.start >= heapStart && v.start < heapStart + 2 ** 40);
+  const heapMapped = heapVmas.filter((v) => (v.flags & 0x7) !== 0).reduce((s, v) => s + (v.end - v.start), 0);
+  const heapReserved = heapVmas.filter((v) => (v.flags & 0x7) === 0).reduce((s, v) => s + (v.end - v.start), 0);
+  const steps: TourStep[] = [
+    {
+      title: 'VSZ against RSS',
+      record: rec,
+      range: null,
+      map: 'all',
+      text: `At ${first.name}, ${tl.header.program.name}'s VmSize is ${bytes(f.vsz)} and its VmRSS ${bytes(f.rss)}: ${pct(f.rss, f.vsz)} of its address space is in memory. The Process chart draws both; VSZ is on the right-hand axis.`,
+    },
+    {
+      title: 'Most of VSZ is reserved address space',
+      record: rec,
+      range: null,
+      map: 'all',
+      text: `On the map, grey is PROT_NONE: ${bytes(pages.reserved)} of the ${bytes(m.total)} is reserved (mmap with no access), which no page can back until the runtime maps it read-write. The largest are ${biggest.join(', ')}: reservations made at start-up for runtime metadata sized for the whole heap address space (the page allocator's summary levels among them). Pale yellow is mapped but never touched (${bytes(pages.untouched)}); only ${bytes(resident)} is resident.`,
+    },
+  ];
+  if (heapVmas.length > 0) {
+    steps.push({
+      title: `The Go heap: ${bytes(heapMapped + heapReserved)} of arenas`,
+      record: rec,
+      range: null,
+      map: 'heap',
+      text: `The heap starts at 0x${heapStart.toString(16)}: ${bytes(heapMapped)} mapped read-write and ${bytes(heapReserved)} still reserved. HeapInuse is ${bytes(f.heapInuse)} (the spans under the pages, a hue per size class); HeapReleased is ${bytes(f.heapReleased)}, mapped heap that holds no page of RAM. Hover the map to name a page and its span.`,
+    });
+  }
+  const lastCp = tl.checkpoints.at(-1);
+  if (lastCp !== undefined && lastCp !== first) {
+    const r = atCheckpoint(tl, lastCp.name)!;
+    const g = figures(tl, r);
+    steps.push({
+      title: 'At the end',
+      record: r,
+      range: null,
+      map: 'all',
+      text: `At ${lastCp.name}: VmSize ${bytes(g.vsz)}, VmRSS ${bytes(g.rss)} (${pct(g.rss, g.vsz)}). VSZ counts address space, RSS counts pages in memory; a container's limit and the OOM killer go by the second.`,
+    });
+  }
+  return { id: 'vsz', title: `Why ${tl.header.program.name} has ${bytes(f.vsz)} of VSZ and ${bytes(f.rss)} of RSS`, steps };
+}
+
+/** One GC cycle, phase by phase: the first cycle with the most pieces of mark work among the first few. */
+function gcTour(tl: Timeline): Tour | null {
+  const starts = tl.kinds.gcStart!;
+  if (starts.length === 0) return null;
+  const marksOf = new Map<number, number[]>();
+  for (const i of tl.kinds.gcMark!) {
+    const r = tl.records[i] as Rec<'gcMark'>;
+    (marksOf.get(r.cycle) ?? marksOf.set(r.cycle, []).get(r.cycle)!).push(i);
+  }
+  const candidates = tl.cycles.slice(0, 5).filter((c) => c.done !== undefined);
+  if (candidates.length === 0) return null;
+  const cycle = candidates.reduce((a, b) => ((marksOf.get(b.cycle)?.length ?? 0) > (marksOf.get(a.cycle)?.length ?? 0) ? b : a));
+  const find = (pred: (r: TraceRecord) => boolean): number => tl.records.findIndex(pred);
+  const startRec = find((r) => r.kind === 'gcStart' && r.cycle === cycle.cycle);
+  const markRec = find((r) => r.kind === 'gcPhase' && r.cycle === cycle.cycle && r.phase === 'mark');
+  const doneRec = find((r) => r.kind === 'gcDone' && r.cycle === cycle.cycle);
+  const sweepRec = find((r) => r.kind === 'gcPhase' && r.cycle === cycle.cycle && r.phase === 'sweep');
+  const sweepDoneRec = find((r) => r.kind === 'gcPhase' && r.cycle === cycle.cycle && r.phase === 'sweepdone');
+  const start = tl.records[startRec] as Rec<'gcStart'>;
+  const done = tl.records[doneRec] as Rec<'gcDone'>;
+  const t0 = tl.tm[startRec]!;
+  const t1 = tl.tm[sweepDoneRec >= 0 ? sweepDoneRec : doneRec]!;
+  const pad = Math.max(1000, (t1 - t0) * 0.15);
+  const range: [number, number] = [Math.max(0, t0 - pad), Math.min(tl.end, t1 + pad)];
+  const marks = marksOf.get(cycle.cycle) ?? [];
+  const by: Record<string, number> = {};
+  for (const i of marks) {
+    const r = tl.records[i] as Rec<'gcMark'>;
+    by[r.who] = (by[r.who] ?? 0) + 1;
+  }
+  const n = `GC ${cycle.cycle}`;
+  const steps: TourStep[] = [
+    {
+      title: `${n} starts`,
+      record: startRec,
+      range,
+      map: 'heap',
+      text: `${n} starts (${start.why === 'heap' ? 'the heap reached its trigger' : start.why === 'time' ? 'two minutes without a cycle' : 'runtime.GC()'}): the heap's live bytes are ${bytes(start.heapLive)}, the trigger ${bytes(start.trigger)}, the goal ${bytes(start.goal)}. Sweep termination stops the world (the red band on every chart).`,
+    },
+  ];
+  if (markRec >= 0) {
+    const who = Object.entries(by).map(([k, v]) => `${v} ${k}`).join(', ');
+    steps.push({
+      title: 'Mark',
+      record: markRec,
+      range,
+      map: 'heap',
+      text: `The world runs again with the write barrier on (the orange band) while the GC marks: ${marks.length} pieces of mark work in this cycle (${who || 'none'}). The GC mark chart draws bytes marked and the grey objects queued after each.`,
+    });
+  }
+  if (marks.length > 0) {
+    let peak = marks[0]!;
+    for (const i of marks) if ((tl.records[i] as Rec<'gcMark'>).grey > (tl.records[peak] as Rec<'gcMark'>).grey) peak = i;
+    const r = tl.records[peak] as Rec<'gcMark'>;
+    steps.push({
+      title: 'The grey queue at its longest',
+      record: peak,
+      range,
+      map: 'heap',
+      text: `After this piece (${r.who}${r.p >= 0 ? ` on P${r.p}` : ''}, ${time(r.ns)}) ${r.grey} objects are grey — reached, not yet scanned, waiting in the work buffers — and ${bytes(r.marked)} are marked. The cycle ends with none grey and ${bytes((tl.records[marks.at(-1)!] as Rec<'gcMark'>).marked)} marked.`,
+    });
+  }
+  const cpu = cycle.cpu;
+  steps.push({
+    title: 'Mark termination',
+    record: doneRec,
+    range,
+    map: 'heap',
+    text: `Mark termination stops the world again and ends the cycle. gctrace's figures: ${bytes(done.heap0)} -> ${bytes(done.heap1)} -> ${bytes(done.heap2)}, ${bytes(done.goal)} goal: the heap at the start, at the end, and marked live. The next goal is ${bytes(done.nextGoal)}.${cpu ? ` GC CPU this cycle: ${time(cpu.assist)} of assists, ${time(cpu.dedicated + cpu.fractional + cpu.idle)} of mark workers, ${time(cpu.pause)} of stopped world (all Ps).` : ''}`,
+  });
+  if (sweepRec >= 0) {
+    let freed = 0;
+    const end = sweepDoneRec >= 0 ? sweepDoneRec : tl.records.length;
+    for (let i = sweepRec; i < end; i++) {
+      const r = tl.records[i]!;
+      if (r.kind === 'spanFree' && r.use === 'heap') freed++;
+    }
+    steps.push({
+      title: 'Sweep',
+      record: sweepRec,
+      range,
+      map: 'heap',
+      text: `The sweep runs concurrently (the blue band): each span's unmarked objects are freed as the background sweeper or an allocation reaches it.${sweepDoneRec >= 0 ? ` It took ${time(tl.tm[sweepDoneRec]! - tl.tm[sweepRec]!)}, and ${freed} ${freed === 1 ? 'span' : 'spans'} left empty went back to mheap.` : ' The run ended before it finished.'}`,
+    });
+  }
+  return { id: 'gc', title: `One GC cycle: ${n}, phase by phase`, steps };
+}
+
+/** RSS after runtime.GC() and after debug.FreeOSMemory(): big-slice-gc and big-slice-freeos (their checkpoints). */
+function releaseTour(tl: Timeline): Tour | null {
+  const touched = atCheckpoint(tl, 'after_full_touch');
+  const gc = atCheckpoint(tl, 'after_gc');
+  const slept = atCheckpoint(tl, 'after_gc_sleep1s');
+  const again = atCheckpoint(tl, 'after_make_300mb');
+  if (touched === null || gc === null || slept === null || again === null) return null;
+  const freeos = tl.header.program.name.includes('freeos');
+  const a = figures(tl, touched);
+  const b = figures(tl, gc);
+  const c = figures(tl, slept);
+  const d = figures(tl, again);
+  const call = freeos ? 'debug.FreeOSMemory()' : 'runtime.GC()';
+  const steps: TourStep[] = [
+    { title: 'A 600 MiB slice, every byte written', record: touched, range: null, map: 'heap', text: `After writing every byte: HeapInuse ${bytes(a.heapInuse)}, VmRSS ${bytes(a.rss)}. Each page was faulted in as it was first written (the Page faults chart).` },
+    {
+      title: `The slice dropped, then ${call}`,
+      record: gc,
+      range: null,
+      map: 'heap',
+      text: freeos
+        ? `FreeOSMemory collected the slice and at once released every free page of the heap to the kernel (madvise): HeapInuse ${bytes(b.heapInuse)}, HeapReleased ${bytes(b.heapReleased)}, and VmRSS fell to ${bytes(b.rss)}.`
+        : `The GC freed the slice: HeapInuse fell to ${bytes(b.heapInuse)}. But VmRSS is still ${bytes(b.rss)}: the free pages stay mapped and resident (HeapIdle), and only ${bytes(b.heapReleased)} is released. A GC frees memory for Go, not for the kernel.`,
+    },
+    {
+      title: 'A second later',
+      record: slept,
+      range: null,
+      map: 'heap',
+      text: `One second on: VmRSS ${bytes(c.rss)}, HeapReleased ${bytes(c.heapReleased)}. ${freeos ? 'Nothing more to release.' : `The background scavenger returns pages slowly (about 1% of a CPU); it released ${bytes(Math.max(0, c.heapReleased - b.heapReleased))} in that second.`}`,
+    },
+    {
+      title: 'A new 300 MiB slice',
+      record: again,
+      range: null,
+      map: 'heap',
+      text: freeos
+        ? `The new slice takes released pages: VmRSS grows from ${bytes(c.rss)} to ${bytes(d.rss)} as they fault back in.`
+        : `The new slice reuses the idle pages, still resident: VmRSS moves from ${bytes(c.rss)} to ${bytes(d.rss)}, while HeapInuse is back up to ${bytes(d.heapInuse)}.`,
+    },
+  ];
+  return { id: 'release', title: freeos ? 'RSS drops at once with debug.FreeOSMemory()' : 'Why RSS stays up after runtime.GC()', steps };
+}
+
+/** The tours this trace can give. */
+export function toursFor(tl: Timeline): Tour[] {
+  return [vszTour(tl), gcTour(tl), releaseTour(tl)].filter((t): t is Tour => t !== null);
+}
+
+/** Puts the view where a step says. */
+export function goToStep(step: TourStep, target: TourTarget): void {
+  if (step.range === null) target.resetRange();
+  else target.setRange(step.range[0], step.range[1]);
+  target.setRecord(step.record);
+  target.map(step.map);
+}
