@@ -48,11 +48,20 @@ const cRecvx = fieldOffset('recvx');
 const cLock = fieldOffset('lock');
 
 /** A goroutine blocked on a channel (the sudog's JS half): its G and the frame slot holding or awaiting the value. */
-interface Waiter {
+export interface Waiter {
   readonly g: G;
   readonly frame: FrameRef;
   /** sudog.success: woken by a send or receive (not by close). */
   success: boolean;
+  /** A select's case (sudog.isSelect): the first channel to pair with one of its waiters wins the select. */
+  readonly sel?: SelectWait;
+  /** The case's index in its select. */
+  readonly index?: number;
+}
+
+/** One blocked select: the case that fired, -1 while none has. */
+export interface SelectWait {
+  fired: number;
 }
 
 interface WaitQueues {
@@ -79,6 +88,14 @@ function frameShape(cache: WeakMap<GoType, FrameShape>, fn: string, elem: GoType
     cache.set(elem, s);
   }
   return s;
+}
+
+/** Takes a waiter to wake: a select's waiter only if its select has not fired yet (then it fires with this case). */
+function claim(w: Waiter): boolean {
+  if (w.sel === undefined) return true;
+  if (w.sel.fired !== -1) return false;
+  w.sel.fired = w.index!;
+  return true;
 }
 
 /** Address of a waiter's value slot (its frame is on its own, possibly moved, stack). */
@@ -183,8 +200,10 @@ export class Chan {
   private dequeue(which: 'recvq' | 'sendq'): Waiter | undefined {
     const q = this.queues(false);
     if (q === undefined) return undefined;
-    const w = q[which].shift();
-    if (w !== undefined) this.releaseQueues(q);
+    let w: Waiter | undefined;
+    // A select's waiter whose select another case already won is skipped (selectDone); one taken wins its select.
+    while ((w = q[which].shift()) !== undefined && !claim(w));
+    this.releaseQueues(q);
     return w;
   }
 
@@ -210,7 +229,8 @@ export class Chan {
     return this.p.go.blocking('ch.send(…)', this.sendBody(v));
   }
 
-  private *sendBody(v: unknown): GoroutineBody {
+  /** A send that does not block: done (true), or no receiver waits and the buffer is full (false); closed panics. */
+  trySend(v: unknown): boolean {
     const p = this.p;
     const rt = p.rt;
     const mem = rt.mem;
@@ -224,7 +244,7 @@ export class Chan {
       r.success = true;
       p.sched.ready(r.g);
       p.charger.charge(p.costs.chanOp(true));
-      return;
+      return true;
     }
     const qcount = mem.loadWord(c + cQcount);
     const dataqsiz = mem.loadWord(c + cDataqsiz);
@@ -235,8 +255,15 @@ export class Chan {
       mem.storeWord(c + cSendx, sendx);
       mem.storeWord(c + cQcount, qcount + 1);
       p.charger.charge(p.costs.chanOp(false));
-      return;
+      return true;
     }
+    return false;
+  }
+
+  private *sendBody(v: unknown): GoroutineBody {
+    const p = this.p;
+    const elem = this.elem;
+    if (this.trySend(v)) return;
     // Block, with the value in this frame until a receiver takes it.
     const shape = frameShape(sendShapes, 'runtime.chansend', elem);
     const f = shape.push(p);
@@ -269,6 +296,27 @@ export class Chan {
   }
 
   private *recv2Body(): Generator<1 | 2 | 3, [unknown, boolean], unknown> {
+    const p = this.p;
+    const elem = this.elem;
+    const now = this.tryRecv();
+    if (now !== null) return now;
+    // Block in a frame whose slot a sender fills.
+    const shape = frameShape(recvShapes, 'runtime.chanrecv', elem);
+    const f = shape.push(p);
+    try {
+      const w: Waiter = { g: frameG(f), frame: f, success: false };
+      const sg = this.parkSudog(w.g);
+      this.queues(true)!.recvq.push(w);
+      yield p.sched.park('chan receive');
+      this.unparkSudog(w.g, sg);
+      return [this.load(frameSlotAddr(f, 0)), w.success];
+    } finally {
+      shape.pop(p, f);
+    }
+  }
+
+  /** A receive that does not block: [value, ok], or null when no value is there and the channel is open. */
+  tryRecv(): [unknown, boolean] | null {
     const p = this.p;
     const rt = p.rt;
     const mem = rt.mem;
@@ -310,19 +358,40 @@ export class Chan {
       mem.storeWord(c + cQcount, qcount - 1);
       return [v, true];
     }
-    // Block in a frame whose slot a sender fills.
-    const shape = frameShape(recvShapes, 'runtime.chanrecv', elem);
-    const f = shape.push(p);
-    try {
-      const w: Waiter = { g: frameG(f), frame: f, success: false };
-      const sg = this.parkSudog(w.g);
-      this.queues(true)!.recvq.push(w);
-      yield p.sched.park('chan receive');
-      this.unparkSudog(w.g, sg);
-      return [this.load(frameSlotAddr(f, 0)), w.success];
-    } finally {
-      shape.pop(p, f);
+    return null;
+  }
+
+  // ── select's half ────────────────────────────────────────────────────
+
+  /**
+   * A blocked select's case on this channel: a frame holding the value to
+   * send or the slot to receive into, and a waiter in the channel's queue.
+   */
+  parkCase(sel: SelectWait, index: number, dir: 'send' | 'recv', v: unknown): { w: Waiter; sudog: number } {
+    const p = this.p;
+    const elem = this.elem;
+    const f = frameShape(dir === 'send' ? sendShapes : recvShapes, dir === 'send' ? 'runtime.chansend' : 'runtime.chanrecv', elem).push(p);
+    if (dir === 'send' && elem.size > 0) storeValue(p, frameSlotAddr(f, 0), elem, v, false);
+    const w: Waiter = { g: frameG(f), frame: f, success: false, sel, index };
+    const sudog = acquireSudog(p.rt);
+    this.queues(true)![dir === 'send' ? 'sendq' : 'recvq'].push(w);
+    return { w, sudog };
+  }
+
+  /** After the select wakes: the case's waiter out of the queue (if still there), its frame popped; a received value. */
+  unparkCase(c: { w: Waiter; sudog: number }, dir: 'send' | 'recv'): [unknown, boolean] {
+    const p = this.p;
+    const q = this.queues(false);
+    if (q !== undefined) {
+      const list = q[dir === 'send' ? 'sendq' : 'recvq'];
+      const i = list.indexOf(c.w);
+      if (i >= 0) list.splice(i, 1);
+      this.releaseQueues(q);
     }
+    releaseSudog(p.rt, c.sudog);
+    const v = dir === 'recv' && c.w.success ? this.load(frameSlotAddr(c.w.frame, 0)) : zeroValue(this.elem);
+    frameShape(dir === 'send' ? sendShapes : recvShapes, dir === 'send' ? 'runtime.chansend' : 'runtime.chanrecv', this.elem).pop(p, c.w.frame);
+    return [v, c.w.success];
   }
 
   /** The element at a (a zero-size element has no memory). */
@@ -342,11 +411,13 @@ export class Chan {
     // Go collects the woken goroutines on a list it pops from the front: the last one queued runs first.
     const woken: G[] = [];
     for (const w of q.recvq.splice(0)) {
+      if (!claim(w)) continue;
       if (elem.size > 0) typedmemclr(rt, elem, slotOf(w), elem.size);
       w.success = false;
       woken.push(w.g);
     }
     for (const w of q.sendq.splice(0)) {
+      if (!claim(w)) continue;
       w.success = false;
       woken.push(w.g);
     }

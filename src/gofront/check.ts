@@ -11,7 +11,7 @@ import type { Source } from './diag.ts';
 import { type CType, type ExprInfo, type FuncDecl, type GenericObj, NodeMap, type Obj, type PkgObj, type VarObj, isTuple, isUntyped } from './objects.ts';
 import { stdMethods, stdPackages } from './stdlib.ts';
 import {
-  declaredMethods, missingMethod,
+  anyType, declaredMethods, missingMethod,
   assignable, defaultType, identical, isBoolType, isFloatType, isIntegerType, isInterface, isNumeric, isStringType, isUnsigned,
   representError, under, universe, untypedBool, untypedFloat, untypedInt, untypedNil, untypedRune, untypedString,
 } from './universe.ts';
@@ -673,15 +673,28 @@ class Checker {
       case 'return_statement':
         return this.returnStmt(s);
       case 'break_statement':
-      case 'continue_statement':
-        if (named(s).length > 0) throw this.src.unsupported(s, 'labelled break and continue');
+      case 'continue_statement': {
+        const label = named(s)[0];
+        if (label === undefined) return;
+        const target = labelled(s, label.text);
+        if (target === null) throw this.src.error(label, `invalid ${s.type === 'break_statement' ? 'break' : 'continue'} label ${label.text}`);
+        if (s.type === 'continue_statement' && target.type !== 'for_statement') throw this.src.error(label, `invalid continue label ${label.text}`);
         return;
+      }
       case 'empty_statement':
         return;
       case 'expression_switch_statement':
         return this.switchStmt(s);
-      case 'labeled_statement':
-        throw this.src.unsupported(s, 'labels');
+      case 'labeled_statement': {
+        // A label for break and continue (goto is not supported).
+        const inner = named(s).find((x) => x.type !== 'label_name');
+        const name = named(s)[0]!;
+        const used = [...s.descendantsOfType('break_statement'), ...s.descendantsOfType('continue_statement')].some((x) => x !== null && named(x)[0]?.text === name.text);
+        if (!used) throw this.src.error(name, `label ${name.text} defined and not used`);
+        if (inner === undefined) return;
+        if (!['for_statement', 'expression_switch_statement', 'type_switch_statement', 'select_statement'].includes(inner.type)) throw this.src.unsupported(s, 'labels on statements other than for, switch and select');
+        return this.stmt(inner);
+      }
       case 'goto_statement':
         throw this.src.unsupported(s, 'goto');
       case 'go_statement': {
@@ -690,10 +703,19 @@ class Checker {
         this.expr(call);
         return;
       }
-      case 'defer_statement':
-        throw this.src.unsupported(s, 'defer');
+      case 'defer_statement': {
+        const call = named(s)[0]!;
+        if (call.type !== 'call_expression') throw this.src.error(s, 'expression in defer must be function call');
+        const fnNode = call.childForFieldName('function')!;
+        const b = fnNode.type === 'identifier' ? this.scope.lookup(fnNode.text) : undefined;
+        if (b?.kind === 'builtin' && !['close', 'panic', 'print', 'println', 'delete'].includes(b.name)) throw this.src.unsupported(s, `defer ${b.name}(…)`);
+        this.expr(call);
+        // The deferred calls run from the function's exit path, which may call func values: a generator.
+        this.fn!.blocking = true;
+        return;
+      }
       case 'select_statement':
-        throw this.src.unsupported(s, 'select');
+        return this.selectStmt(s);
       case 'send_statement': {
         const chNode = s.childForFieldName('channel')!;
         const ct = this.valueType(chNode, this.expr(chNode));
@@ -736,6 +758,40 @@ class Checker {
       this.scopes.pop();
     }
     this.scopes.pop();
+  }
+
+  /** select { case v, ok := <-ch: … case ch <- v: … default: … }: each clause its own scope. */
+  private selectStmt(s: Node): void {
+    this.fn!.blocking = true;
+    for (const c of named(s).filter((y) => y.type === 'communication_case' || y.type === 'default_case')) {
+      this.scopes.push(new Scope(this.scope));
+      const comm = c.childForFieldName('communication');
+      if (comm?.type === 'send_statement') this.stmt(comm);
+      else if (comm?.type === 'receive_statement') {
+        const right = comm.childForFieldName('right')!;
+        const inner = right.type === 'parenthesized_expression' ? named(right)[0]! : right;
+        if (inner.type !== 'unary_expression' || inner.childForFieldName('operator')!.text !== '<-') throw this.src.error(right, 'select case must be receive, send or assign recv');
+        const et = this.valueType(right, this.expr(right));
+        const left = comm.childForFieldName('left');
+        const lhs = left ? named(left) : [];
+        if (lhs.length > 2) throw this.src.error(lhs[2]!, `assignment mismatch: ${lhs.length} variables but ${right.text} returns 2 values`);
+        const types = [et, T.bool];
+        const define = comm.children.some((x) => x?.type === ':=');
+        lhs.forEach((id, i) => {
+          if (define) {
+            const v = this.newVar(id, types[i]!);
+            this.declare(this.scope, id, v);
+            if (v.name !== '_') this.unused.add(v);
+          } else if (id.text !== '_') {
+            const x = this.expr(id);
+            this.mustAssignable(id);
+            if (!assignable(types[i]!, this.valueType(id, x))) throw this.src.error(id, `cannot assign ${types[i]!.str} to ${id.text}`);
+          }
+        });
+      } else if (comm !== null) throw this.src.error(comm, 'select case must be receive, send or assign recv');
+      for (const b of named(c).filter((y) => y.type === 'statement_list')) for (const st of named(b)) this.stmt(st);
+      this.scopes.pop();
+    }
   }
 
   /** switch v := x.(type) { case T1, T2: … }: in a clause of one type v has that type, else x's. */
@@ -831,7 +887,11 @@ class Checker {
     else if (isIntegerType(u)) [kt, vt] = [rt, null];
     else if (u.kind === Kind.String) throw this.src.unsupported(right, 'range over strings');
     else if (u.kind === Kind.Map) [kt, vt] = [u.key!, u.elem!];
-    else if (u.kind === Kind.Chan) throw this.src.unsupported(right, 'range over channels');
+    else if (u.kind === Kind.Chan) {
+      // Each iteration receives: the loop may block.
+      [kt, vt] = [u.elem!, null];
+      this.fn!.blocking = true;
+    }
     else throw this.src.error(right, `cannot range over ${right.text} (${this.describe(info)})`);
     const left = c.childForFieldName('left');
     if (left === null) return;
@@ -1715,6 +1775,9 @@ class Checker {
       case 'println':
         for (const a of args) this.valueType(a, this.expr(a));
         return { type: { tuple: [] } };
+      case 'recover':
+        need(0);
+        return { type: anyType };
       default:
         throw this.src.unsupported(n, `the builtin ${name}`);
     }
@@ -1776,6 +1839,14 @@ function terminates(b: Node): boolean {
     }
   }
   return false;
+}
+
+/** The statement a labelled break or continue names: the one its enclosing labeled_statement holds. */
+export function labelled(b: Node, name: string): Node | null {
+  for (let x = b.parent; x !== null && x.type !== 'func_literal'; x = x.parent) {
+    if (x.type === 'labeled_statement' && named(x)[0]?.text === name) return named(x).find((y) => y.type !== 'label_name') ?? null;
+  }
+  return null;
 }
 
 /** The for, switch or select an unlabelled break leaves. */

@@ -18,7 +18,7 @@
 
 import { Kind, T, type GoType } from '../go/types.ts';
 import type { Node } from './grammar.ts';
-import type { Checked } from './check.ts';
+import { type Checked, labelled } from './check.ts';
 import type { Source } from './diag.ts';
 import { type CType, type ExprInfo, type FuncDecl, type Obj, type VarObj, isTuple, isUntyped } from './objects.ts';
 import { type StdFunc, stdMethods, stdPackages } from './stdlib.ts';
@@ -52,6 +52,21 @@ export function emitProgram(c: Checked, esc: EscapeResult): Emitted {
   return new Emitter(c, esc).program();
 }
 
+/** The for, switch or select an unlabelled break leaves. */
+function breakTarget(b: Node): Node | null {
+  for (let x = b.parent; x !== null; x = x.parent) {
+    if (['for_statement', 'expression_switch_statement', 'type_switch_statement', 'select_statement'].includes(x.type)) return x;
+    if (x.type === 'func_literal') return null;
+  }
+  return null;
+}
+
+/** Whether a function's body (not the func literals inside it) has a defer statement. */
+function hasDefer(fn: Node): boolean {
+  const walk = (n: Node): boolean => n.type === 'defer_statement' || named(n).some((c) => c.type !== 'func_literal' && walk(c));
+  return walk(fn.childForFieldName('body')!);
+}
+
 class Emitter {
   private readonly types: GoType[] = [];
   private readonly typeIndex = new Map<GoType, number>();
@@ -65,6 +80,10 @@ class Emitter {
   private tmp = 0;
   /** Bytes of arrays the current function keeps in its frame (make that does not escape). */
   private stackBytes = 0;
+  /** The current function has defer statements: its returns set its results, then its deferred calls run. */
+  private deferring = false;
+  /** Expressions already evaluated into temporaries (a defer statement's function and arguments), by node. */
+  private readonly overrides = new Map<number, string>();
 
   private siteEscapes(n: Node): boolean {
     return (this.inlined ? this.esc.inlineHeapSites : this.esc.heapSites).has(n.id);
@@ -186,7 +205,16 @@ class Emitter {
       body.push(`${this.jsName(v)} = go.new(${this.typeRef(v.type)});`);
       body.push(`${this.fr(v)}.${this.jsName(v)} = ${this.jsName(v)};`);
     }
-    body.push(this.bodyWithLiveness(f, slotVars));
+    const savedDeferring = this.deferring;
+    this.deferring = hasDefer(f.node);
+    const main = this.bodyWithLiveness(f, slotVars);
+    if (this.deferring) {
+      // Deferred calls run at every exit: a return (its results set first), or a panic, which one of them may recover.
+      const rs = f.results.map((r) => this.readVar(r));
+      const ret = rs.length === 0 ? 'return;' : `return ${rs.length === 1 ? rs[0] : `[${rs.join(', ')}]`};`;
+      body.push(`const $D = $rt.deferFrame();\ntry ${main} catch ($e) { $rt.caught($D, $e); } finally { if ($D.fatal === null) { yield* $rt.runDefers($D); ${ret} } }`);
+    } else body.push(main);
+    this.deferring = savedDeferring;
     const star = this.gen ? '*' : '';
     const frame = f.lit ? `$fL${f.lit.index}` : '$f';
     const inner = `function${star} (${[frame, ...params].join(', ')}) {\n${body.join('\n')}\n}`;
@@ -243,7 +271,7 @@ class Emitter {
   private funcLit(n: Node): string {
     const lit = this.c.lits.get(n.id)!;
     const caps = this.esc.captures.get(n.id) ?? [];
-    const saved = { fn: this.fn, gen: this.gen, stackBytes: this.stackBytes };
+    const saved = { fn: this.fn, gen: this.gen, stackBytes: this.stackBytes, deferring: this.deferring };
     this.fn = lit;
     this.gen = true;
     this.stackBytes = 0;
@@ -319,10 +347,18 @@ class Emitter {
         return this.block(s);
       case 'return_statement':
         return this.returnStmt(s);
-      case 'break_statement':
-        return 'break;';
-      case 'continue_statement':
-        return 'continue;';
+      case 'break_statement': {
+        const label = named(s)[0];
+        const target = label !== undefined ? labelled(s, label.text)! : breakTarget(s)!;
+        if (target.type !== 'for_statement') return `break $swb${target.id};`;
+        return label !== undefined ? `break $L${target.id};` : 'break;';
+      }
+      case 'labeled_statement':
+        return this.stmt(named(s).find((x) => x.type !== 'label_name')!);
+      case 'continue_statement': {
+        const label = named(s)[0];
+        return label !== undefined ? `continue $L${labelled(s, label.text)!.id};` : 'continue;';
+      }
       case 'expression_switch_statement':
         return this.switchStmt(s);
       case 'send_statement': {
@@ -333,6 +369,10 @@ class Emitter {
         return this.goStmt(named(s)[0]!);
       case 'type_switch_statement':
         return this.typeSwitch(s);
+      case 'defer_statement':
+        return this.deferStmt(named(s)[0]!);
+      case 'select_statement':
+        return this.selectStmt(s);
     }
     throw this.src.unsupported(s, s.type.replace(/_/g, ' '));
   }
@@ -352,14 +392,15 @@ class Emitter {
       const inner = fnNode.type === 'parenthesized_expression' ? named(fnNode)[0]! : fnNode;
       const name = inner.type === 'func_literal' ? this.c.lits.get(inner.id)!.name : `${this.fn!.name}.gowrap`;
       const argSpec = [`fn: [${this.typeRef(this.typeOf(fnNode))}, ${this.expr(fnNode)}]`, ...vals.map((v, i) => `a${i}: [${this.typeRef(sig.params![i]!)}, ${v}]`)].join(', ');
-      return `go.go('${name}', (_go, $a) => $rt.callf($a.fn${vals.map((_, i) => `, $a.a${i}`).join('')}), { args: { ${argSpec} } });`;
+      // The arguments are read from the new goroutine's frame once it runs (a generator starts at its first next()).
+      return `go.go('${name}', (_go, $a) => (function* () { return yield* $rt.callf($a.fn${vals.map((_, i) => `, $a.a${i}`).join('')}); })(), { args: { ${argSpec} } });`;
     }
     const f = o.fn;
     const args = named(call.childForFieldName('arguments')!);
     const vals = args.map((a, i) => this.value(a, f.sig.params![i]!));
     const names = vals.map((_, i) => `a${i}`);
     const fnJs = this.fnName(f);
-    const body = this.isGen(f) ? `${fnJs}(${names.map((n) => `$a.${n}`).join(', ')})` : `(function* () { ${fnJs}(${names.map((n) => `$a.${n}`).join(', ')}); })()`;
+    const body = this.isGen(f) ? `(function* () { return yield* ${fnJs}(${names.map((n) => `$a.${n}`).join(', ')}); })()` : `(function* () { ${fnJs}(${names.map((n) => `$a.${n}`).join(', ')}); })()`;
     const argSpec = vals.map((v, i) => `a${i}: [${this.typeRef(f.sig.params![i]!)}, ${v}]`).join(', ');
     return `go.go('${f.name}', (_go, $a) => ${body}${argSpec ? `, { args: { ${argSpec} } }` : ''});`;
   }
@@ -392,8 +433,97 @@ class Emitter {
     }
     if (dflt) chain += chain ? ` else ${body(dflt)}` : body(dflt);
     // A labelled block so that `break` leaves the switch, as in Go.
-    out.push(`$swb${this.tmp}: do { ${chain.replace(/\bbreak;/g, `break $swb${this.tmp};`)} } while (false);`);
+    // A labelled block: `break` leaves the switch (break_statement names it), `continue` goes on to the loop.
+    out.push(`$swb${s.id}: { ${chain} }`);
     return `{ ${out.join('\n')} }`;
+  }
+
+  /**
+   * defer f(args): the function value and the arguments are evaluated now
+   * (into temporaries the deferred call reads), the call runs at the exit.
+   */
+  private deferStmt(call: Node): string {
+    const fnNode = call.childForFieldName('function')!;
+    const inner = fnNode.type === 'parenthesized_expression' ? named(fnNode)[0]! : fnNode;
+    const args = named(call.childForFieldName('arguments')!);
+    const pre: [Node[], string][] = [];
+    const o = inner.type === 'identifier' ? this.c.uses.get(inner.id) : undefined;
+    const raw = (): void => args.forEach((a) => pre.push([[a], this.expr(a)]));
+    const typed = (ps: readonly GoType[]): void => args.forEach((a, i) => pre.push([[a], this.value(a, ps[i]!)]));
+    if (o?.kind === 'builtin') raw();
+    else if (o?.kind === 'func') typed(o.fn.sig.params!);
+    else if (o?.kind === 'generic') typed(this.c.callTargets.get(call.id)!.sig.params!);
+    else if (inner.type === 'selector_expression' && this.c.uses.get(inner.childForFieldName('operand')!.id)?.kind === 'pkg') raw();
+    else if (inner.type === 'selector_expression' && this.c.callTargets.get(call.id)?.method !== undefined) {
+      const m = this.c.callTargets.get(call.id)!;
+      const operand = inner.childForFieldName('operand')!;
+      const ot = this.typeOf(operand);
+      const isPtr = under(ot).kind === Kind.Pointer && ot.name === '';
+      // A pointer receiver on an addressable value is &x, the same address at the exit; any other receiver is its value now.
+      if (!(m.method!.pointer && !isPtr)) pre.push([[operand], isPtr ? this.expr(operand) : this.value(operand, ot)]);
+      typed(m.sig.params!.slice(1));
+    } else if (inner.type === 'selector_expression' && isInterface(this.typeOf(inner.childForFieldName('operand')!))) {
+      const operand = inner.childForFieldName('operand')!;
+      const m = (under(this.typeOf(operand)).methods ?? []).find((x) => x.name === inner.childForFieldName('field')!.text)!;
+      pre.push([[operand], this.expr(operand)]);
+      typed(m.type.params!);
+    } else if (inner.type === 'selector_expression' && stdMethods[this.typeOf(inner.childForFieldName('operand')!).str]?.[inner.childForFieldName('field')!.text] !== undefined) {
+      pre.push([[inner.childForFieldName('operand')!], this.expr(inner.childForFieldName('operand')!)]);
+      raw();
+    } else {
+      // A func value (a variable, a literal, a field): the value now, called at the exit.
+      pre.push([[fnNode, inner], this.expr(inner)]);
+      typed(under(this.typeOf(inner)).params!);
+    }
+    const temps = pre.map(([nodes, code]) => {
+      const t = `$d${this.tmp++}`;
+      for (const n of nodes) this.overrides.set(n.id, t);
+      return `const ${t} = ${code};`;
+    });
+    const callCode = this.expr(call);
+    for (const [nodes] of pre) for (const n of nodes) this.overrides.delete(n.id);
+    return `{ ${temps.join(' ')} $D.list.push(function* () { ${callCode}; }); }`;
+  }
+
+  /**
+   * select: the channels and the values to send evaluated first, in source
+   * order; selectgo picks the case; its clause assigns what was received.
+   */
+  private selectStmt(s: Node): string {
+    const clauses = named(s).filter((y) => y.type === 'communication_case' || y.type === 'default_case');
+    const specs: string[] = [];
+    const bodies: string[] = [];
+    const sel = `$sel${this.tmp++}`;
+    let dflt = '';
+    for (const c of clauses) {
+      const stmts = named(c).filter((y) => y.type === 'statement_list').map((b) => this.block(b)).join('\n');
+      const comm = c.childForFieldName('communication');
+      if (comm === null) {
+        dflt = `case -1: { ${stmts} break $swb${s.id}; }`;
+        continue;
+      }
+      const i = specs.length;
+      if (comm.type === 'send_statement') {
+        const ch = comm.childForFieldName('channel')!;
+        specs.push(`{ ch: ${this.expr(ch)}, dir: 'send', value: ${this.value(comm.childForFieldName('value')!, under(this.typeOf(ch)).elem!)} }`);
+        bodies.push(`case ${i}: { ${stmts} break $swb${s.id}; }`);
+        continue;
+      }
+      const right = comm.childForFieldName('right')!;
+      const inner = right.type === 'parenthesized_expression' ? named(right)[0]! : right;
+      specs.push(`{ ch: ${this.expr(inner.childForFieldName('operand')!)}, dir: 'recv' }`);
+      const left = comm.childForFieldName('left');
+      const define = comm.children.some((x) => x?.type === ':=');
+      const assigns = (left ? named(left) : []).map((l, k) => {
+        if (l.text === '_') return '';
+        const val = `${sel}[${k + 1}]`;
+        const v = define ? this.c.defs.get(l.id) : undefined;
+        return v !== undefined ? `${this.declare(v, val)};` : `${this.assignPlace(l, val)};`;
+      });
+      bodies.push(`case ${i}: { ${assigns.join(' ')}\n${stmts} break $swb${s.id}; }`);
+    }
+    const body = [...bodies, dflt].join('\n');
+    return `{ const ${sel} = yield* $rt.select([${specs.join(', ')}], ${dflt !== ''});\n$swb${s.id}: switch (${sel}[0]) { ${body} } }`;
   }
 
   /** switch v := x.(type): each clause tests the dynamic type; v is the value as that type (one type) or x itself. */
@@ -427,8 +557,7 @@ class Emitter {
     }
     const dflt = cases.find((c) => c.type === 'default_case');
     if (dflt) chain += chain ? ` else ${body(dflt)}` : body(dflt);
-    const label = `$swb${this.tmp++}`;
-    out.push(`${label}: do { ${chain.replace(/\bbreak;/g, `break ${label};`)} } while (false);`);
+    out.push(`$swb${s.id}: { ${chain} }`);
     return `{ ${out.join('\n')} }`;
   }
 
@@ -448,10 +577,10 @@ class Emitter {
       const cond = clause.childForFieldName('condition');
       const upd = clause.childForFieldName('update');
       // Go 1.22: each iteration has its own loop variable; without closures that cannot be observed.
-      return `{ ${init ? this.stmt(init) : ''}\nfor (; ${cond ? this.expr(cond) : ''}; ${upd ? this.stmt(upd).replace(/;\s*$/, '') : ''}) { ${charge}\n${body} } }`;
+      return `{ ${init ? this.stmt(init) : ''}\n$L${s.id}: for (; ${cond ? this.expr(cond) : ''}; ${upd ? this.stmt(upd).replace(/;\s*$/, '') : ''}) { ${charge}\n${body} } }`;
     }
     const cond = named(s).find((c) => c.type !== 'block');
-    return `while (${cond ? this.expr(cond) : 'true'}) { ${charge}\n${body} }`;
+    return `$L${s.id}: while (${cond ? this.expr(cond) : 'true'}) { ${charge}\n${body} }`;
   }
 
   private rangeStmt(c: Node, bodyNode: Node): string {
@@ -470,22 +599,27 @@ class Emitter {
       return `${this.assignPlace(node, val)};`;
     };
     if (isIntegerType(rt)) {
-      return `{ const ${n} = ${this.expr(right)}; for (let ${i} = 0; ${i} < ${n}; ${i}++) { ${this.loopCharge()} ${assignVar(lhs[0], i)}\n${this.block(bodyNode)} } }`;
+      return `{ const ${n} = ${this.expr(right)}; $L${c.parent!.id}: for (let ${i} = 0; ${i} < ${n}; ${i}++) { ${this.loopCharge()} ${assignVar(lhs[0], i)}\n${this.block(bodyNode)} } }`;
     }
     // for i := range b { b[i] = K }: every element written with a constant — the pages are touched, no per-element stores.
     const fill = this.fillPattern(lhs, right, bodyNode);
     if (fill !== null) return `$rt.fill(${this.expr(right)}, ${fill});`;
+    if (u.kind === Kind.Chan) {
+      // for v := range ch: receive until the channel is closed and drained.
+      const r = `$r${this.tmp++}`;
+      return `{ const ${x} = ${this.expr(right)}; $L${c.parent!.id}: for (;;) { ${this.loopCharge()} const ${r} = yield* ${x}.recv2(); if (!${r}[1]) break; ${assignVar(lhs[0], `${r}[0]`)}\n${this.block(bodyNode)} } }`;
+    }
     if (u.kind === Kind.Map) {
       const k = `$k${this.tmp++}`;
       const v = `$v${this.tmp++}`;
-      return `{ const ${x} = ${this.expr(right)}; for (const [${k}, ${v}] of (${x} === null ? [] : ${x}.entries())) { ${this.loopCharge()} ${assignVar(lhs[0], k)} ${lhs[1] && lhs[1].text !== '_' ? assignVar(lhs[1], v) : ''}\n${this.block(bodyNode)} } }`;
+      return `{ const ${x} = ${this.expr(right)}; $L${c.parent!.id}: for (const [${k}, ${v}] of (${x} === null ? [] : ${x}.entries())) { ${this.loopCharge()} ${assignVar(lhs[0], k)} ${lhs[1] && lhs[1].text !== '_' ? assignVar(lhs[1], v) : ''}\n${this.block(bodyNode)} } }`;
     }
     const isSlice = u.kind === Kind.Slice;
     const arr = u.kind === Kind.Pointer ? under(u.elem!) : u;
     const len = isSlice ? `${x}.len` : `${arr.len}`;
     // The range expression is evaluated once; an array is copied (Go ranges over a copy when the value is used).
     const elem = lhs[1] && lhs[1].text !== '_' ? (isSlice || u.kind === Kind.Pointer ? `$rt.get(${x}, ${i})` : `$rt.clone(${x}[${i}])`) : '';
-    return `{ const ${x} = ${this.expr(right)}; const ${n} = ${len}; for (let ${i} = 0; ${i} < ${n}; ${i}++) { ${this.loopCharge()} ${assignVar(lhs[0], i)} ${elem ? assignVar(lhs[1], elem) : ''}\n${this.block(bodyNode)} } }`;
+    return `{ const ${x} = ${this.expr(right)}; const ${n} = ${len}; $L${c.parent!.id}: for (let ${i} = 0; ${i} < ${n}; ${i}++) { ${this.loopCharge()} ${assignVar(lhs[0], i)} ${elem ? assignVar(lhs[1], elem) : ''}\n${this.block(bodyNode)} } }`;
   }
 
   private fillPattern(lhs: Node[], right: Node, body: Node): string | null {
@@ -507,6 +641,16 @@ class Emitter {
     const f = this.fn!;
     const list = named(s)[0];
     const vals = list ? named(list) : [];
+    if (this.deferring) {
+      // The results are set, then the deferred calls run (they may change named results): the exit path returns them.
+      if (vals.length === 0) return 'return;';
+      if (vals.length === 1 && f.results.length > 1) {
+        const t = `$t${this.tmp++}`;
+        return `{ const ${t} = ${this.expr(vals[0]!)}; ${f.results.map((r, i) => `${this.assignTo(r, `${t}[${i}]`)};`).join(' ')} return; }`;
+      }
+      const ts = vals.map((v, i) => [`$t${this.tmp++}`, this.value(v, f.sig.results![i]!)] as const);
+      return `{ ${ts.map(([n, v]) => `const ${n} = ${v};`).join(' ')} ${f.results.map((r, i) => `${this.assignTo(r, ts[i]![0])};`).join(' ')} return; }`;
+    }
     if (vals.length === 0) {
       if (f.results.length === 0) return 'return;';
       const rs = f.results.map((r) => this.readVar(r));
@@ -540,6 +684,11 @@ class Emitter {
       return `{ const ${t} = $rt.mapLookup(${p.m}, ${p.key}, ${p.zero}); ${lhs.map((l, i) => target(l, `${t}[${i}]`)).join(' ')} }`;
     }
     const r0 = rhs[0]?.type === 'parenthesized_expression' ? named(rhs[0])[0]! : rhs[0];
+    if (rhs.length === 1 && lhs.length === 2 && r0?.type === 'unary_expression' && r0.childForFieldName('operator')!.text === '<-') {
+      // v, ok := <-ch: ok is false once the channel is closed and drained.
+      const t = `$t${this.tmp++}`;
+      return `{ const ${t} = yield* ${this.expr(r0.childForFieldName('operand')!)}.recv2(); ${lhs.map((l, i) => target(l, `${t}[${i}]`)).join(' ')} }`;
+    }
     if (rhs.length === 1 && lhs.length === 2 && r0?.type === 'type_assertion_expression') {
       const t = `$t${this.tmp++}`;
       return `{ const ${t} = ${this.assertExpr(r0, true)}; ${lhs.map((l, i) => target(l, `${t}[${i}]`)).join(' ')} }`;
@@ -686,6 +835,8 @@ class Emitter {
    * boxing themselves).
    */
   private value(n: Node, t: GoType | null, boxing = true): string {
+    const ov = this.overrides.get(n.id);
+    if (ov !== undefined) return ov;
     if (boxing && this.c.convs.has(n.id)) return this.box(n);
     const info = this.info(n);
     if (info.value !== undefined) return this.constant(info.value, info.type);
@@ -740,6 +891,8 @@ class Emitter {
   }
 
   expr(n: Node): string {
+    const ov = this.overrides.get(n.id);
+    if (ov !== undefined) return ov;
     const info = this.info(n);
     if (info.value !== undefined) return this.constant(info.value, info.type);
     switch (n.type) {
@@ -1145,8 +1298,17 @@ class Emitter {
         const t = this.typeOf(n);
         return `Math.${name}(${args.map((a) => this.value(a, t)).join(', ')})`;
       }
-      case 'panic':
-        return `$rt.panic(${this.expr(args[0]!)})`;
+      case 'panic': {
+        // panic(v): v converted to an interface (boxed where it is not one), which recover returns.
+        const a = args[0]!;
+        const ai = this.info(a);
+        if (this.isNilInfo(ai)) return '$rt.panic(null)';
+        if (this.isIfaceInfo(ai)) return `$rt.panic(${this.expr(a)})`;
+        const t = isUntyped(ai.type as CType) ? defaultType(ai.type as CType) : this.typeOf(a);
+        return `$rt.panic($rt.box(${this.value(a, t, false)}, ${this.typeRef(t)}, ${this.siteEscapes(a)}, ${ai.value !== undefined}))`;
+      }
+      case 'recover':
+        return '$rt.recover()';
       case 'print':
       case 'println':
         return `go.p.stderr(${args.map((a) => `String(${this.expr(a)})`).join(name === 'println' ? " + ' ' + " : ' + ')}${name === 'println' ? " + '\\n'" : ''})`;

@@ -86,6 +86,12 @@ export interface Capture {
   readonly byRef: boolean;
 }
 
+/** Whether a func literal's body (not literals inside it) has a statement the inliner refuses. */
+function hasUninlinable(lit: Node): boolean {
+  const walk = (n: Node): boolean => ['defer_statement', 'go_statement', 'select_statement'].includes(n.type) || named(n).some((c) => c.type !== 'func_literal' && walk(c));
+  return walk(lit.childForFieldName('body')!);
+}
+
 /** The operands of a chain of string concatenations (a + b + c is one concatstrings call). */
 function concatOperands(c: Checked, e: Node): Node[] {
   const inner = e.type === 'parenthesized_expression' ? named(e)[0]! : e;
@@ -400,6 +406,23 @@ class FuncAnalysis {
           else this.flow(null, ch, 0);
         }
         return;
+      case 'select_statement':
+        for (const c of named(s)) {
+          const comm = c.childForFieldName('communication');
+          if (comm?.type === 'send_statement') this.stmt(comm);
+          else if (comm?.type === 'receive_statement') {
+            // A received value comes from the channel's buffer or a sender: nothing of this frame.
+            this.flow(null, comm.childForFieldName('right')!, 0);
+            const left = comm.childForFieldName('left');
+            for (const l of left ? named(left) : []) {
+              const v = this.c.defs.get(l.id);
+              if (v !== undefined) this.varLoc(v);
+              else if (l.text !== '_') this.assign(l, null, this.newLoc('recv', null, null));
+            }
+          }
+          for (const b of named(c).filter((y) => y.type === 'statement_list')) this.stmt(b);
+        }
+        return;
       case 'type_switch_statement': {
         for (const ch of named(s)) {
           if (ch.type === 'short_var_declaration' || ch.type === 'assignment_statement' || ch.type === 'expression_statement') this.stmt(ch);
@@ -419,8 +442,25 @@ class FuncAnalysis {
       }
       case 'go_statement':
       case 'defer_statement': {
-        // The arguments of go f(…) are kept by the new goroutine: they flow to the heap.
         const call = named(s)[0]!;
+        if (s.type === 'defer_statement') {
+          // A defer outside loops keeps its call on the stack (open-coded); in a loop its record, holding the
+          // function and the arguments, is on the heap. Either way the call is analysed where it is written.
+          const fnNode = call.childForFieldName('function')!;
+          const inner = fnNode.type === 'parenthesized_expression' ? named(fnNode)[0]! : fnNode;
+          const args = named(call.childForFieldName('arguments')!);
+          if (inner.type !== 'func_literal') {
+            this.flow(null, call, 0);
+            if (this.depth > 0) for (const a of args) this.flow(this.heap, a, 0);
+            return;
+          }
+          this.flow(this.depth === 0 ? null : this.heap, inner, 0);
+          const lit = this.c.lits.get(inner.id)!;
+          args.forEach((a, i) => (lit.params[i] ? this.flow(this.varLoc(lit.params[i]!), a, 0) : this.flow(null, a, 0)));
+          return;
+        }
+        // The arguments of go f(…) are kept by the new goroutine (and those of a defer in a loop by its heap-allocated record): they flow to the heap.
+        
         for (const a of named(call.childForFieldName('arguments')!)) this.flow(this.heap, a, 0);
         const fnNode = call.childForFieldName('function')!;
         const ft = this.type(fnNode);
@@ -686,6 +726,8 @@ class FuncAnalysis {
     const litNode = fnNode.type === 'parenthesized_expression' ? named(fnNode)[0]! : fnNode;
     if (litNode.type === 'func_literal') {
       // func(…){…}(args): called where it is written, it needs no closure object; its arguments are its parameters.
+      // One the inliner refuses (a defer, go or select in it) is still a func value the compiler reports.
+      if (hasUninlinable(litNode)) this.siteLoc(litNode);
       const lit = this.c.lits.get(litNode.id)!;
       this.litBody(lit);
       args.forEach((a, i) => lit.params[i] && this.flow(this.varLoc(lit.params[i]!), a, 0));

@@ -19,6 +19,7 @@ import { tmpStringBufSize } from '../go/string_sizes.ts';
 import { mallocgc } from '../runtime/malloc.ts';
 import { closureType } from '../go/closure_sizes.ts';
 import { storeValue } from '../go/memops.ts';
+import { type SelectCase, type SelectResult, selectgo } from '../go/select.ts';
 
 /**
  * A func value in compiled code: the address of its funcval (a closure
@@ -75,6 +76,25 @@ export class GoErrorValue {
   toString(): string {
     return this.message;
   }
+}
+
+/** The dynamic type of a recovered runtime error (runtime.Error's implementations, reduced to their text). */
+const runtimeErrorType = T.named(T.string, 'runtime.Error');
+
+/** A function's pending deferred calls and the panic (or other throw) its exit is handling. */
+export class DeferFrame {
+  readonly list: (() => Generator<unknown, unknown, unknown>)[] = [];
+  panic: GoPanic | null = null;
+  fatal: unknown = null;
+}
+
+/** A float as the runtime's print shows it: +1.500000e+000. */
+function printFloat(f: number): string {
+  if (Number.isNaN(f)) return 'NaN';
+  if (!Number.isFinite(f)) return f > 0 ? '+Inf' : '-Inf';
+  const [m, e] = f.toExponential(6).split('e') as [string, string];
+  const exp = Number(e);
+  return `${f < 0 || Object.is(f, -0) ? '' : '+'}${m}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(3, '0')}`;
 }
 
 /** A bigint back to a number when it is exact as one. */
@@ -163,6 +183,7 @@ export class CompiledRt {
   constructor(readonly go: Go) {
     // The standard library's methods the subset's values can have.
     this.methodTable.set(errorString, new Map<string, MethodEntry>([['Error', [(p: unknown) => this.go.get(p as Ptr, 's'), false, true]]]));
+    this.methodTable.set(runtimeErrorType, new Map<string, MethodEntry>([['Error', [(v: unknown) => v, false, false]]]));
     this.methodTable.set(wrapError, new Map<string, MethodEntry>([['Error', [(p: unknown) => this.go.get(p as Ptr, 'msg'), false, true]]]));
   }
 
@@ -765,8 +786,125 @@ export class CompiledRt {
     return a.text === b.text;
   }
 
+  /** select: selectgo over the cases (a blocking call: yield* it). */
+  select(cases: SelectCase[], hasDefault: boolean): Generator<1 | 2 | 3, SelectResult, unknown> {
+    return this.go.blocking('select', selectgo(this.go.p, cases, hasDefault));
+  }
+
+  // ── defer, panic, recover ────────────────────────────────────────────
+
+  /** The frame whose deferred calls are running (recover stops its panic), or null. */
+  private recovering: DeferFrame | null = null;
+
+  deferFrame(): DeferFrame {
+    return new DeferFrame();
+  }
+
+  /** A throw out of a function body with defers: a Go panic waits for them; anything else (os.Exit, a fatal error) passes. */
+  caught(d: DeferFrame, e: unknown): void {
+    if (e instanceof GoPanic) {
+      d.panic = e;
+      return;
+    }
+    d.fatal = e;
+    throw e;
+  }
+
+  /** The deferred calls, last first; a panic still unrecovered afterwards goes on up. */
+  *runDefers(d: DeferFrame): Generator<unknown, void, unknown> {
+    while (d.list.length > 0) {
+      const call = d.list.pop()!;
+      const saved = this.recovering;
+      this.recovering = d;
+      try {
+        yield* call();
+      } catch (e) {
+        // A deferred call that panics replaces the panic (Go prints both; gomem keeps the last).
+        if (!(e instanceof GoPanic)) {
+          d.fatal = e;
+          throw e;
+        }
+        d.panic = e;
+      } finally {
+        this.recovering = saved;
+      }
+    }
+    if (d.panic !== null) throw d.panic;
+  }
+
+  /**
+   * recover(): the panic's value, stopping it, when called while a
+   * panicking function's deferred calls run; nil otherwise. (Go also
+   * requires the deferred function itself to call it; gomem lets a
+   * function it calls recover too.) A runtime error's value is its
+   * runtime.Error.
+   */
+  recover(): unknown {
+    const d = this.recovering;
+    if (d === null || d.panic === null) return null;
+    const p = d.panic;
+    d.panic = null;
+    if (p instanceof GoPanicValue && p.goValue !== null) return p.goValue;
+    return this.runtimeError(p.value);
+  }
+
+  /** A runtime error as a value (what recover returns for one): its text in static data, an Error method. */
+  runtimeError(message: string): Iface {
+    const x = new Iface(runtimeErrorType, this.go.p.literal(message));
+    x.data = this.staticBox(runtimeErrorType, x.value);
+    return x;
+  }
+
+  /** panic(v): Go's message for v (an error's Error(), a Stringer's String(), a basic value as print shows it). */
   panic(v: unknown): never {
-    throw new GoPanic(v instanceof GoString ? v.text : String(v));
+    if (v === null || v === undefined) {
+      const e = new GoErrorValue('panic called with nil argument');
+      throw new GoPanicValue(e.message, e);
+    }
+    if (v instanceof GoErrorValue) throw new GoPanicValue(v.message, v);
+    if (!(v instanceof Iface)) throw new GoPanic(v instanceof GoString ? v.text : String(v));
+    throw new GoPanicValue(this.panicText(v), v);
+  }
+
+  private panicText(x: Iface): string {
+    for (const name of ['Error', 'String']) {
+      if (this.method(x.type, name) === undefined) continue;
+      const r = drive(this.icall(x, name));
+      return r instanceof GoString ? r.text : String(r);
+    }
+    const t = x.type;
+    const u = t.underlying ?? t;
+    const v = x.value;
+    let text: string;
+    switch (u.kind) {
+      case Kind.String:
+        text = (v as GoString).text;
+        break;
+      case Kind.Float32:
+      case Kind.Float64:
+        text = printFloat(Number(v));
+        break;
+      case Kind.Bool:
+      case Kind.Int:
+      case Kind.Int8:
+      case Kind.Int16:
+      case Kind.Int32:
+      case Kind.Int64:
+      case Kind.Uint:
+      case Kind.Uint8:
+      case Kind.Uint16:
+      case Kind.Uint32:
+      case Kind.Uint64:
+      case Kind.Uintptr:
+        text = String(v);
+        break;
+      default:
+        // printanycustomtype's last case: the type and the data word.
+        return `(${t.str}) 0x${(x.data ?? 0).toString(16)}`;
+    }
+    if (t.name === '' || !t.name.includes('.')) return text;
+    // A defined type: main.T(5), main.S("x").
+    return u.kind === Kind.String ? `${t.name}("${text}")` : `${t.name}(${text})`;
   }
 
   isNil(v: unknown): boolean {

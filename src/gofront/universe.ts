@@ -14,6 +14,8 @@ export const untypedBool: Untyped = { untyped: 'bool' };
 export const untypedNil: Untyped = { untyped: 'nil' };
 
 const any = T.interface();
+/** The universe's any (recover's result). */
+export const anyType = any;
 
 export const universe = new Map<string, Obj>([
   ...(

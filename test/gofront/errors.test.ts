@@ -25,8 +25,11 @@ const cases: [string, string, string][] = [
   ['types', 'package main\n\nfunc main() {\n\ta := 1\n\tb := "x"\n\tprintln(a + b)\n}\n', './types.go:6:10: invalid operation: a + b (mismatched types int and string)'],
   // Outside the subset (go build accepts these; gomem names them).
   ['goto', 'package main\n\nfunc main() {\n\tgoto end\nend:\n}\n', './goto.go:4:2: gomem does not support goto yet'],
-  ['defer', 'package main\n\nfunc f() {}\n\nfunc main() {\n\tdefer f()\n}\n', './defer.go:6:2: gomem does not support defer yet'],
-  ['label', 'package main\n\nfunc main() {\nouter:\n\tfor {\n\t\tbreak outer\n\t}\n}\n', './label.go:4:1: gomem does not support labels yet'],
+  ['generic', 'package main\n\ntype List[T any] struct {\n\tv T\n}\n\nfunc main() {\n\tvar l List[int]\n\t_ = l\n}\n', './generic.go:3:6: gomem does not support generic types yet'],
+  // Type errors of the newer constructs, worded as go build words them.
+  ['impl', 'package main\n\ntype S interface{ M() }\n\ntype T struct{}\n\nfunc (t *T) M() {}\n\nfunc main() {\n\tvar s S = T{}\n\t_ = s\n}\n', './impl.go:10:12: cannot use T{} (value of type T) as S value in variable declaration: T does not implement S (method M has pointer receiver)'],
+  ['label', 'package main\n\nfunc main() {\nouter:\n\tfor {\n\t\tbreak\n\t}\n}\n', './label.go:4:1: label outer defined and not used'],
+  ['complex', 'package main\n\nfunc main() {\n\tc := complex(1, 2)\n\t_ = c\n}\n', './complex.go:4:7: gomem does not support the builtin complex yet'],
   ['methodval', 'package main\n\ntype T struct{}\n\nfunc (t T) M() {}\n\nfunc main() {\n\tvar t T\n\tm := t.M\n\tm()\n}\n', './methodval.go:9:7: gomem does not support method values yet'],
   ['pkg', 'package main\n\nimport "net/http"\n\nfunc main() {\n\t_ = http.StatusOK\n}\n', './pkg.go:3:8: gomem does not support package net/http yet'],
 ];

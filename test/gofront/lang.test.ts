@@ -24,7 +24,9 @@ async function run(file: string): Promise<{ stdout: string; stderr: string; stat
 }
 
 /** Programs that end in an unrecovered panic: real Go's first stderr lines and exit status. */
-const panics: Record<string, { stderr: string[]; status: number }> = {};
+const panics: Record<string, { stderr: string[]; status: number }> = {
+  panic: { stderr: ['panic: main.code(42)', '', 'goroutine 1 [running]:', 'main.main()'], status: 2 },
+};
 
 describe('Go programs through the front end print what real Go 1.23.5 prints (allocation counts included)', () => {
   for (const f of readdirSync(dir).filter((x) => x.endsWith('.go'))) {

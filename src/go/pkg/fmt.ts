@@ -89,13 +89,21 @@ export class Fmt {
     this.p.stdout(sprintf(format, args));
   }
 
-  /** fmt.Sprintf: also allocates the result string. */
+  /**
+   * fmt.Sprintf: the operands boxed, a printer, then string(p.buf): the
+   * result's bytes on the heap (none for "", a one-byte string is static),
+   * so that a program can store the string and read it back.
+   */
   Sprintf(format: string, ...args: unknown[]): GoString {
     const text = sprintf(format, args);
-    const n = Buffer.byteLength(text);
-    this.allocate(fmtAllocs(args.map(fmtArg), { resultLen: n }));
+    const bytes = new TextEncoder().encode(text);
+    this.allocate(fmtAllocs(args.map(fmtArg)));
     this.printer();
-    return new GoString(text, 0, n);
+    if (bytes.length === 0) return this.p.emptyString;
+    if (bytes.length === 1) return new GoString(text, this.p.staticuint64(bytes[0]!), 1);
+    const ptr = mallocgc(this.p.rt, bytes.length, null, false);
+    this.p.rt.mem.writeBytes(ptr, bytes);
+    return new GoString(text, ptr, bytes.length);
   }
 }
 
