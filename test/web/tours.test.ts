@@ -123,6 +123,18 @@ describe.skipIf(missing !== null)('tours in headless Chromium: big-slice-gc', ()
     await hook(o!.page, (g) => g.tourGo('vsz', 2));
     const m = (await hook(o!.page, (g) => g.addressMap()))!;
     expect(m.range[1] - m.range[0]).toBe(64 * 2 ** 20);
+    // The tour's step and the map's zoom are in the URL: a link shows the same step, zoomed the same.
+    await o!.page.waitForFunction(() => {
+      const h = (globalThis as unknown as { location: { hash: string } }).location.hash;
+      return h.includes('tour=vsz.2') && h.includes('map=c000000000-c004000000');
+    });
+    const p2 = await o!.browser.newPage({ viewport: { width: 1400, height: 1600 } });
+    await p2.goto(o!.page.url());
+    await p2.waitForFunction(() => (globalThis as unknown as { __gomem?: { state: string } }).__gomem?.state === 'ready', null, { timeout: 30_000 });
+    expect(await hook(p2, (g) => g.tour())).toMatchObject({ id: 'vsz', step: 2 });
+    expect(await hook(p2, (g) => g.cursor())).toEqual(await hook(o!.page, (g) => g.cursor()));
+    expect((await hook(p2, (g) => g.addressMap()))!.range).toEqual(m.range);
+    await p2.close();
     await o!.page.click('#tour-end');
     expect(await hook(o!.page, (g) => g.tour())).toBeNull();
     expect(await hook(o!.page, (g) => g.tourGo('vsz', 99))).toBeNull();

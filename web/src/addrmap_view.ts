@@ -69,6 +69,8 @@ export class AddressMapView {
   private range: [number, number] | null = null;
   private pending = false;
   private width = 0;
+  /** Called when the zoom changes (the URL's hash keeps it). */
+  onZoom: () => void = () => {};
 
   constructor(private readonly view: View, root: HTMLElement) {
     root.innerHTML = '';
@@ -169,6 +171,12 @@ export class AddressMapView {
     }
     this.range = addrs;
     this.render();
+    this.onZoom();
+  }
+
+  /** The shown addresses [lo, hi), null when it is the whole address space. */
+  get addresses(): [number, number] | null {
+    return this.range;
   }
 
   /** Zooms to addresses [lo, hi) (their places on the axis). */

@@ -76,8 +76,20 @@ export function lastSnapshot(tl: Timeline, rec: number, heap: boolean): number {
   return k < 0 ? -1 : snaps[k]!;
 }
 
-/** The spans in use once record rec has been applied, by base address: the last snapshot's, with the span records after it; null before the heap. */
-export function spansAt(tl: Timeline, rec: number): { snapshot: number; after: number; spans: Map<number, LiveSpan> } | null {
+type LiveSpans = { snapshot: number; after: number; spans: Map<number, LiveSpan> } | null;
+
+/** The last answer of spansAt: the panel, the map and the hook ask for the same record in turn, and a large heap's replay costs 100 ms. */
+let lastSpans: { tl: Timeline; rec: number; out: LiveSpans } | null = null;
+
+/** The spans in use once record rec has been applied, by base address: the last snapshot's, with the span records after it; null before the heap. Not to be changed by the caller. */
+export function spansAt(tl: Timeline, rec: number): LiveSpans {
+  if (lastSpans !== null && lastSpans.tl === tl && lastSpans.rec === rec) return lastSpans.out;
+  const out = replaySpans(tl, rec);
+  lastSpans = { tl, rec, out };
+  return out;
+}
+
+function replaySpans(tl: Timeline, rec: number): LiveSpans {
   const at = lastSnapshot(tl, rec, true);
   if (at < 0) return null;
   const snap = tl.records[at] as SnapshotRec;

@@ -1,6 +1,7 @@
 // The view state in the URL's hash, so a link reproduces what one person saw:
-// #trace=URL&rec=N&t=NS&from=NS&to=NS&step=KIND (#live=URL for a run
-// gomem serve streams). The cursor is the record
+// #trace=URL&rec=N&t=NS&from=NS&to=NS&step=KIND&map=LO-HI&tour=ID.N
+// (#live=URL for a run gomem serve streams; map, the address-space map's
+// zoom as hex addresses, and tour, a tour's step, only when set). The cursor is the record
 // (rec); t is there for people reading the link, and for links written by
 // hand (a time alone puts the cursor after every record at or before it).
 
@@ -15,6 +16,10 @@ export interface HashState {
   from?: number;
   to?: number;
   step?: string;
+  /** The address-space map's shown addresses [lo, hi). */
+  map?: [number, number];
+  /** A tour and its step (from 0). */
+  tour?: { id: string; step: number };
 }
 
 export function readHash(hash = location.hash): HashState {
@@ -36,6 +41,10 @@ export function readHash(hash = location.hash): HashState {
   }
   const step = p.get('step');
   if (step) out.step = step;
+  const map = /^([0-9a-f]+)-([0-9a-f]+)$/i.exec(p.get('map') ?? '');
+  if (map) out.map = [parseInt(map[1]!, 16), parseInt(map[2]!, 16)];
+  const tour = /^([\w-]+)\.(\d+)$/.exec(p.get('tour') ?? '');
+  if (tour) out.tour = { id: tour[1]!, step: Number(tour[2]) };
   return out;
 }
 
@@ -47,8 +56,12 @@ export function applyHash(view: View, h: HashState): void {
   if (h.step !== undefined && h.step in view.tl.kinds) view.stepKind = h.step;
 }
 
-/** Keeps the hash in step with the view (replaceState: scrubbing fills no history). */
-export function syncHash(view: View, trace: string | undefined, key: 'trace' | 'live' = 'trace'): void {
+/**
+ * Keeps the hash in step with the view (replaceState: scrubbing fills no
+ * history). extra gives the parts the view does not hold (the map's zoom,
+ * the tour); the function returned is to be called when they change.
+ */
+export function syncHash(view: View, trace: string | undefined, key: 'trace' | 'live' = 'trace', extra: () => Record<string, string> = () => ({})): () => void {
   let pending = false;
   const write = (): void => {
     pending = false;
@@ -60,6 +73,7 @@ export function syncHash(view: View, trace: string | undefined, key: 'trace' | '
     p.set('from', String(Math.round(view.t0)));
     p.set('to', String(Math.round(view.t1)));
     p.set('step', view.stepKind);
+    for (const [k, v] of Object.entries(extra())) p.set(k, v);
     history.replaceState(null, '', `${location.pathname}${location.search}#${p.toString()}`);
   };
   const later = (): void => {
@@ -70,4 +84,5 @@ export function syncHash(view: View, trace: string | undefined, key: 'trace' | '
   view.onCursor(later);
   view.onRange(later);
   write();
+  return later;
 }

@@ -54,7 +54,21 @@ function show(trace: Trace, url: string | undefined, live?: 'running' | 'ended')
   new Panels(view, { cursor: $('cursor'), memstats: $('memstats'), allocator: $('allocator'), checkpoint: $('checkpoint'), output: $('output') });
   const map = new AddressMapView(view, $('addrmap'));
   const tours = new TourView(view, map, $('tour'));
-  syncHash(view, url, live !== undefined ? 'live' : 'trace');
+  if (prev === null) {
+    const h = readHash();
+    if (h.tour !== undefined) tours.go(h.tour.id, h.tour.step);
+    if (h.map !== undefined) map.zoomToAddresses(h.map[0], h.map[1]);
+  }
+  const hashChanged = syncHash(view, url, live !== undefined ? 'live' : 'trace', () => {
+    const out: Record<string, string> = {};
+    const a = map.addresses;
+    if (a !== null) out.map = `${a[0].toString(16)}-${a[1].toString(16)}`;
+    const t = tours.current;
+    if (t !== null) out.tour = `${t.id}.${t.step}`;
+    return out;
+  });
+  map.onZoom = hashChanged;
+  tours.onChange = hashChanged;
   installHook(view, map, tours, live);
   document.body.classList.add('loaded');
 }

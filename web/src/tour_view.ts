@@ -13,6 +13,8 @@ export class TourView {
   private step = 0;
   private readonly text: HTMLElement;
   private readonly nav: HTMLElement;
+  /** Called when a tour starts, steps or ends (the URL's hash keeps it). */
+  onChange: () => void = () => {};
 
   constructor(private readonly view: View, private readonly map: AddressMapView, private readonly root: HTMLElement) {
     this.tours = toursFor(view.tl);
@@ -48,6 +50,7 @@ export class TourView {
       map: (z) => (z === 'all' ? this.map.setRange(null) : this.map.zoomToHeap()),
     });
     this.draw();
+    this.onChange();
     return true;
   }
 
@@ -61,6 +64,7 @@ export class TourView {
   end(): void {
     this.tour = null;
     this.draw();
+    this.onChange();
   }
 
   private draw(): void {

@@ -54,9 +54,12 @@ const pct = (a: number, b: number): string => `${b > 0 ? ((100 * a) / b).toFixed
 
 /** Why a Go program's VSZ is over a gigabyte while its RSS is a few MiB: any trace with a heap. */
 function vszTour(tl: Timeline): Tour | null {
-  const first = tl.checkpoints.find((c) => atCheckpoint(tl, c.name) !== null && (tl.records[atCheckpoint(tl, c.name)!]!.kind === 'snapshot'));
-  if (first === undefined) return null;
-  const rec = atCheckpoint(tl, first.name)!;
+  // The first checkpoint with its snapshot; a run without checkpoints (container-oom) has its snapshots.
+  const firstCp = tl.checkpoints.find((c) => tl.records[atCheckpoint(tl, c.name)!]!.kind === 'snapshot');
+  const firstSnap = Array.from(tl.snapshots).find((i) => (tl.records[i] as Rec<'snapshot'>).state.memstats !== null);
+  const first = firstCp !== undefined ? { name: firstCp.name, rec: atCheckpoint(tl, firstCp.name)! } : firstSnap !== undefined ? { name: time(tl.tm[firstSnap]!), rec: firstSnap } : null;
+  if (first === null) return null;
+  const rec = first.rec;
   const m = addrMapAt(tl, rec);
   if (m === null) return null;
   const f = figures(tl, rec);
@@ -93,15 +96,17 @@ function vszTour(tl: Timeline): Tour | null {
     });
   }
   const lastCp = tl.checkpoints.at(-1);
-  if (lastCp !== undefined && lastCp !== first) {
-    const r = atCheckpoint(tl, lastCp.name)!;
+  const lastSnap = tl.snapshots.at(-1)!;
+  const last = lastCp !== undefined ? { name: lastCp.name, rec: atCheckpoint(tl, lastCp.name)! } : { name: time(tl.tm[lastSnap]!), rec: lastSnap };
+  if (last.rec !== rec) {
+    const r = last.rec;
     const g = figures(tl, r);
     steps.push({
       title: 'At the end',
       record: r,
       range: null,
       map: 'all',
-      text: `At ${lastCp.name}: VmSize ${bytes(g.vsz)}, VmRSS ${bytes(g.rss)} (${pct(g.rss, g.vsz)}). VSZ counts address space, RSS counts pages in memory; a container's limit and the OOM killer go by the second.`,
+      text: `At ${last.name}: VmSize ${bytes(g.vsz)}, VmRSS ${bytes(g.rss)} (${pct(g.rss, g.vsz)}). VSZ counts address space, RSS counts pages in memory; a container's limit and the OOM killer go by the second.`,
     });
   }
   return { id: 'vsz', title: `Why ${tl.header.program.name} has ${bytes(f.vsz)} of VSZ and ${bytes(f.rss)} of RSS`, steps };
