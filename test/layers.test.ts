@@ -62,7 +62,10 @@ describe('layers', () => {
   });
 
   it('nothing in src reads the host clock or Math.random', () => {
-    const bad = all.filter((f) => /\b(Date\.now|performance\.now|process\.hrtime|Math\.random)\s*\(/.test(readFileSync(f, 'utf8')));
+    // Except gomem serve's pacing of the pieces it streams to the page, in wall-clock time
+    // while the model runs in a worker: the trace's bytes do not depend on it.
+    const allowed = new Set(['cli/serve.ts']);
+    const bad = all.filter((f) => !allowed.has(relative(src, f)) && /\b(Date\.now|performance\.now|process\.hrtime|Math\.random)\s*\(/.test(readFileSync(f, 'utf8')));
     expect(bad.map((f) => relative(src, f))).toEqual([]);
   });
 });
