@@ -1,11 +1,12 @@
 // The guided tours, in headless Chromium, walked to their ends with the
 // page's own buttons: big-slice-gc (why RSS stays up after runtime.GC(),
 // one GC cycle, VSZ against RSS) and big-slice-freeos (RSS drops at once
-// with debug.FreeOSMemory()). At each step the cursor is where the step
+// with debug.FreeOSMemory()), and container-oom in a 128 MiB container (the
+// container that dies at its limit while VSZ is a red herring). At each step the cursor is where the step
 // says, and the figures the text quotes are those gomem run --json printed
 // at the same checkpoint. A screenshot of each tour's last step is kept.
 
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -160,5 +161,49 @@ describe.skipIf(missing !== null)('tours in headless Chromium: big-slice-freeos'
     expect(gc.proc.VmRSS_kB!).toBeLessThan(8 * 1024);
     mkdirSync(artifacts, { recursive: true });
     await o!.page.screenshot({ path: join(artifacts, 'tour-release-big-slice-freeos.png'), fullPage: true });
+  });
+});
+
+describe.skipIf(missing !== null)('tours in headless Chromium: container-oom in a 128 MiB container', () => {
+  let server: ChildProcess | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+  let summary = '';
+
+  beforeAll(async () => {
+    ensureBuilt(() => {});
+    const trace = join(mkdtempSync(join(tmpdir(), 'gomem-tours-')), 'oom.trace');
+    const run = spawnSync(process.execPath, ['bin/gomem.js', 'run', 'container-oom', '--cgroup-memory-max', '128MiB', '--trace', trace], { cwd: root, encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(137);
+    summary = run.stderr;
+    const s = await startServing(['view', trace]);
+    server = s.server;
+    ({ browser, page } = await openPage(s.url));
+  }, 240_000);
+  afterAll(async () => {
+    await browser?.close();
+    if (server?.exitCode === null) server.kill('SIGTERM');
+  });
+
+  it('"The container that dies at its limit", walked to its end: VSZ far over the limit from the start, memory.current at it when the OOM killer comes, as the run\'s summary says', async () => {
+    expect((await hook(page, (g) => g.tours())).map((t) => t.id)).toEqual(['vsz', 'gc', 'oom']);
+    const steps = await walk(page, 'oom');
+    expect(steps.map((s) => s.title)).toEqual(['VSZ is over the limit from the start', 'memory.current climbs', 'At the limit', 'The OOM kill']);
+    expect(steps[3]!.kind).toBe('exit');
+    expect(steps[3]!.text).toContain('(exit status 137, oom-kill)');
+    // gomem: OOM kill at 63.272 s of virtual time: cgroup /gomem charged 128.0 MiB of its 128.0 MiB limit
+    const kill = /OOM kill at ([\d.]+) s of virtual time: cgroup \S+ charged ([\d.]+) MiB of its ([\d.]+) MiB limit/.exec(summary)!;
+    expect(kill).not.toBeNull();
+    expect(steps[3]!.text).toContain(`At ${Number(kill[1]).toFixed(2)} s the kernel's OOM killer`);
+    expect(steps[2]!.text).toContain(`memory.current is ${kill[2]} MiB of ${kill[3]} MiB`);
+    // The VSZ the summary reports at the kill is the one the step quotes.
+    const vsz = Number(/RSS [\d.]+ MiB \(anon[^)]*\), page tables [\d.]+ MiB, VSZ ([\d.]+) MiB/.exec(summary)![1]);
+    const v = await hook(page, (g, r: number) => g.setCursorRecord(r) && g.values(), steps[2]!.record);
+    expect((v.process!.VmSize! / 2 ** 20).toFixed(1)).toBe(vsz.toFixed(1));
+    expect(steps[2]!.text).toContain(`VmSize is ${bytes(v.process!.VmSize!)}`);
+    expect(steps[0]!.text).toMatch(/VmSize is already 1\.\d\d GiB — \d+\.\d× the limit/);
+    mkdirSync(artifacts, { recursive: true });
+    await hook(page, (g) => g.tourGo('oom', 3));
+    await page.screenshot({ path: join(artifacts, 'tour-oom-container-oom.png'), fullPage: true });
   });
 });

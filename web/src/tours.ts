@@ -244,9 +244,77 @@ function releaseTour(tl: Timeline): Tour | null {
   return { id: 'release', title: freeos ? 'RSS drops at once with debug.FreeOSMemory()' : 'Why RSS stays up after runtime.GC()', steps };
 }
 
+/**
+ * A container that dies at its memory limit while VSZ, far above the limit
+ * from the start, is a red herring: any run that ended in the cgroup's OOM
+ * kill (container-oom with --cgroup-memory-max).
+ */
+function oomTour(tl: Timeline): Tour | null {
+  const n = tl.records.length;
+  const exit = tl.records[n - 1];
+  const max = tl.cgroupMax;
+  if (exit?.kind !== 'exit' || exit.outcome !== 'oom-kill' || max === null) return null;
+  const startRec = Array.from(tl.snapshots).find((i) => (tl.records[i] as Rec<'snapshot'>).state.memstats !== null);
+  if (startRec === undefined) return null;
+  // The moment before the kill: the last record before the address space is torn down.
+  let before = n - 1;
+  while (before > 0 && !(tl.records[before]!.kind === 'mm' && (tl.records[before] as Rec<'mm'>).cause === 'exit')) before--;
+  before = Math.max(startRec, before - 1);
+  const charge = (rec: number): number => valuesAt(tl, rec).process!['memory.current'] ?? 0;
+  const a = figures(tl, startRec);
+  const z = figures(tl, before);
+  const t0 = tl.tm[startRec]!;
+  const t1 = tl.tm[before]!;
+  const rate = (charge(before) - charge(startRec)) / Math.max(1, (t1 - t0) / 1e9);
+  // The live heap after the GCs (gctrace's third figure): a quarter of the way in, and the last cycle before the kill.
+  const done = tl.kinds.gcDone!;
+  const heap2At = (t: number): { t: number; heap2: number } | null => {
+    let k = -1;
+    for (let i = 0; i < done.length && tl.tm[done[i]!]! <= t; i++) k = i;
+    return k < 0 ? null : { t: tl.tm[done[k]!]!, heap2: (tl.records[done[k]!] as Rec<'gcDone'>).heap2 };
+  };
+  const lastDone = [...done].reverse().find((i) => i <= before);
+  const lastGoal = lastDone === undefined ? null : (tl.records[lastDone] as Rec<'gcDone'>).nextGoal;
+  const early = heap2At(t0 + (t1 - t0) / 4);
+  const late = heap2At(t1);
+  const mid = Math.floor((startRec + before) / 2);
+  const zoom: [number, number] = [Math.max(0, t1 - (t1 - t0) * 0.05), tl.end];
+  const steps: TourStep[] = [
+    {
+      title: 'VSZ is over the limit from the start',
+      record: startRec,
+      range: null,
+      map: 'all',
+      text: `The container's memory.max is ${bytes(max)}. At ${time(t0)} VmSize is already ${bytes(a.vsz)} — ${(a.vsz / max).toFixed(1)}× the limit — while memory.current is ${bytes(charge(startRec))}. The cgroup charges pages in memory, not address space: VSZ is not what the limit counts.`,
+    },
+    {
+      title: 'memory.current climbs',
+      record: mid,
+      range: null,
+      map: 'heap',
+      text: `Halfway, memory.current is ${bytes(charge(mid))}, rising by about ${bytes(rate)} a virtual second over the run.${early !== null && late !== null ? ` The live heap each GC leaves behind (gctrace's third figure) grows too: ${bytes(early.heap2)} at ${time(early.t)}, ${bytes(late.heap2)} at ${time(late.t)}. What survives collection keeps growing: a leak, not garbage.` : ''}`,
+    },
+    {
+      title: 'At the limit',
+      record: before,
+      range: zoom,
+      map: 'heap',
+      text: `Just before the end, memory.current is ${bytes(charge(before))} of ${bytes(max)} (${pct(charge(before), max)}), VmRSS ${bytes(z.rss)}, HeapInuse ${bytes(z.heapInuse)}; VmSize is ${bytes(z.vsz)}.${lastGoal !== null ? ` After the last GC the pacer lets the heap grow to ${bytes(lastGoal)} before the next one: ${pct(lastGoal, max)} of the limit for the heap alone, beside stacks, runtime metadata and the binary.` : ''}`,
+    },
+    {
+      title: 'The OOM kill',
+      record: n - 1,
+      range: zoom,
+      map: 'all',
+      text: `At ${time(tl.tm[n - 1]!)} the kernel's OOM killer kills the process (exit status ${exit.status}, ${exit.outcome}): the cgroup could not reclaim enough to charge the next page. VSZ, ${bytes(a.vsz)} at the start and ${bytes(z.vsz)} at the end, never counted; memory.current did. GOMEMLIMIT below the limit would have made the GC work harder before this point (gomem container-oom compares).`,
+    },
+  ];
+  return { id: 'oom', title: `The container that dies at its ${bytes(max)} limit (VSZ is a red herring)`, steps };
+}
+
 /** The tours this trace can give. */
 export function toursFor(tl: Timeline): Tour[] {
-  return [vszTour(tl), gcTour(tl), releaseTour(tl)].filter((t): t is Tour => t !== null);
+  return [vszTour(tl), gcTour(tl), releaseTour(tl), oomTour(tl)].filter((t): t is Tour => t !== null);
 }
 
 /** Puts the view where a step says. */
