@@ -5,12 +5,16 @@
 //
 // Baseline: real Go's page allocator through its export_test.go API
 // (bench/go/pagealloc/pagealloc_bench_test.go; it pays a systemstack switch
-// and a lock per call, a few ns, like mheap does). It runs only when
-// GOMEM_GOROOT names a writable copy of GOROOT (cp -rL /usr/lib/go-1.23 DIR),
-// because Go's runtime test hooks build only inside GOROOT/src/runtime.
+// and a lock per call, a few ns, like mheap does). Go's runtime test hooks
+// build only inside GOROOT/src/runtime, so the benchmark file is put into a
+// writable copy of GOROOT: GOMEM_GOROOT if set, else one this bench makes
+// once (106 MB, cp -rL of `go env GOROOT`) under the system's temp directory
+// and reuses. Without Go installed the Go side is skipped.
 
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SysMemStat } from '../src/runtime/mem.ts';
 import { PageAlloc } from '../src/runtime/mpagealloc.ts';
@@ -39,9 +43,30 @@ function fragmentedHeap(): PageAlloc {
   return p;
 }
 
+/** A writable copy of the installed GOROOT (GOMEM_GOROOT, or one made under tmpdir once per Go version); null without Go. */
+function writableGoroot(): string | null {
+  const given = process.env.GOMEM_GOROOT;
+  if (given) return existsSync(`${given}/src/runtime/export_test.go`) ? given : null;
+  let goroot: string;
+  let version: string;
+  try {
+    goroot = execFileSync('go', ['env', 'GOROOT'], { encoding: 'utf8' }).trim();
+    version = execFileSync('go', ['env', 'GOVERSION'], { encoding: 'utf8' }).trim();
+  } catch {
+    return null;
+  }
+  const copy = join(tmpdir(), `gomem-goroot-${version}`);
+  if (!existsSync(`${copy}/src/runtime/export_test.go`)) {
+    console.error(`pagealloc: copying ${goroot} to ${copy} (once) to build Go's runtime test hooks`);
+    rmSync(copy, { recursive: true, force: true });
+    cpSync(goroot, copy, { recursive: true, dereference: true });
+  }
+  return copy;
+}
+
 function goBaseline(): Record<string, number> | null {
-  const goroot = process.env.GOMEM_GOROOT;
-  if (!goroot || !existsSync(`${goroot}/src/runtime/export_test.go`)) return null;
+  const goroot = writableGoroot();
+  if (goroot === null) return null;
   const src = fileURLToPath(new URL('./go/pagealloc/pagealloc_bench_test.go', import.meta.url));
   copyFileSync(src, `${goroot}/src/runtime/gomem_pagealloc_bench_test.go`);
   const out = execFileSync(`${goroot}/bin/go`, ['test', 'runtime', '-run', '^$', '-bench', 'GomemPage', '-count', '1'], {
@@ -94,6 +119,6 @@ export function run(): void {
     });
     emit('allocToCache+flush', 'CacheRefillFlush', ns);
   }
-  if (go === null) printResult({ bench: 'pagealloc', case: 'go baseline', skipped: 'set GOMEM_GOROOT to a writable GOROOT copy' });
+  if (go === null) printResult({ bench: 'pagealloc', case: 'go baseline', skipped: 'real Go is not installed (scripts/install-go.sh)' });
   void pageSize;
 }
