@@ -99,9 +99,12 @@ class Checker {
 
   run(): Checked {
     const decls = named(this.root);
-    const pkgClause = decls.find((d) => d.type === 'package_clause');
-    const pkgName = pkgClause?.namedChildren[0]?.text;
-    if (pkgName !== 'main') throw this.src.error(pkgClause ?? this.root, `package ${pkgName ?? '?'} is not a main package (gomem runs package main)`);
+    // One package clause per file: each must be package main.
+    const clauses = decls.filter((d) => d.type === 'package_clause');
+    for (const pkgClause of clauses.length > 0 ? clauses : [undefined]) {
+      const pkgName = pkgClause?.namedChildren[0]?.text;
+      if (pkgName !== 'main') throw this.src.error(pkgClause ?? this.root, `package ${pkgName ?? '?'} is not a main package (gomem runs package main)`);
+    }
     for (const d of decls) if (d.type === 'import_declaration') this.importDecl(d);
     // Types first (declared, then defined), so everything else can use them.
     const typeSpecs = decls.filter((d) => d.type === 'type_declaration').flatMap((d) => named(d).filter((s) => s.type === 'type_spec' || s.type === 'type_alias'));
@@ -179,6 +182,9 @@ class Checker {
       if (std === undefined) throw this.src.error(pathNode, `gomem does not support package ${path} yet`);
       const alias = s.childForFieldName('name');
       if (alias !== null) throw this.src.unsupported(alias, 'renamed imports');
+      // Another file of the package importing it too (gomem keeps one package-wide import: an import unused in its own file is not reported).
+      const prev = this.pkg.names.get(std.name);
+      if (prev?.kind === 'pkg' && prev.path === path && this.src.partOf(prev.decl) !== this.src.partOf(pathNode)) continue;
       const obj: PkgObj = { kind: 'pkg', path, name: std.name, used: false, decl: pathNode };
       this.imports.push(obj);
       if (this.pkg.names.has(std.name)) throw this.src.error(pathNode, `${std.name} redeclared in this block`);
@@ -1406,7 +1412,11 @@ class Checker {
     else if (u.kind === Kind.Array) {
       this.addressable(operand);
       result = T.slice(u.elem!);
-    } else if (u.kind === Kind.String) throw this.src.unsupported(n, 'slicing strings');
+    } else if (u.kind === Kind.String) {
+      if (info.value !== undefined) throw this.src.unsupported(n, 'slicing constant strings');
+      if (n.childForFieldName('capacity')) throw this.src.error(n, `invalid operation: 3-index slice of string`);
+      result = isUntyped(t) ? T.string : t;
+    }
     else throw this.src.error(n, `cannot slice ${operand.text} (${this.describe(info)})`);
     if (u.kind === Kind.Pointer) u = under(u.elem!);
     for (const f of ['start', 'end', 'capacity']) {
@@ -1571,6 +1581,8 @@ class Checker {
         if (under(ft).kind === Kind.Func) return { kind: 'value', sig: under(ft), name: inner.text };
         throw this.src.unsupported(fnNode, 'method calls');
       }
+      // wg.Add(1) on a sync value is (&wg).Add(1): the variable's address is taken.
+      if (m.byAddr) this.addressable(operand);
       this.exprs.set(inner.id, { type: m.sig });
       return { kind: 'std', sig: m.sig, name: inner.text, blocking: m.blocking ?? false };
     }

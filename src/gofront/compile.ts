@@ -24,7 +24,22 @@ export interface CompiledGo {
 
 /** Compiles one file of package main. `file` is the name diagnostics show ("./prog.go"). */
 export function compileGo(language: Language, file: string, text: string): CompiledGo {
-  const src = new Source(file, text);
+  return compileGoPackage(language, [{ file, text }]);
+}
+
+/**
+ * A package main of several files (go build's order: by name): parsed as
+ * their texts one after the other, each diagnostic and -m line placed in
+ * its own file.
+ */
+export function compileGoPackage(language: Language, files: readonly { readonly file: string; readonly text: string }[]): CompiledGo {
+  const parts: { file: string; startRow: number }[] = [];
+  let text = '';
+  for (const f of files) {
+    parts.push({ file: f.file, startRow: text.split('\n').length - 1 });
+    text += f.text.endsWith('\n') ? f.text : `${f.text}\n`;
+  }
+  const src = new Source(files[0]!.file, text, parts);
   const tree = parseGo(language, text);
   const bad = firstSyntaxError(tree.rootNode);
   if (bad !== null) throw src.error(bad, bad.isMissing ? `syntax error: missing ${bad.type}` : `syntax error: unexpected ${bad.text.split('\n')[0]!.slice(0, 20) || 'token'}`);
@@ -52,17 +67,17 @@ export function compileGo(language: Language, file: string, text: string): Compi
 export function escapeLines(c: CompiledGo, inlining = false): string[] {
   const src = c.checked.src;
   const seen = new Set<string>();
-  const rows: { line: number; col: number; text: string }[] = [];
+  const rows: { part: number; line: number; col: number; text: string }[] = [];
   for (const l of c.escapes.lines as EscapeLine[]) {
     if (!inlining && l.msg.startsWith('can inline')) continue;
     const { line, col } = goPos(src, l.node);
-    const text = `${src.file}:${line}:${col}: ${l.msg}`;
+    const text = `${src.fileOf(l.node)}:${line}:${col}: ${l.msg}`;
     const key = `${text}\u0000${l.inst ?? ''}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    rows.push({ line, col, text });
+    rows.push({ part: src.partOf(l.node), line, col, text });
   }
-  rows.sort((a, b) => a.line - b.line || a.col - b.col);
+  rows.sort((a, b) => a.part - b.part || a.line - b.line || a.col - b.col);
   return rows.map((r) => r.text);
 }
 

@@ -922,12 +922,13 @@ class Emitter {
         return this.readPlace(this.readablePlace(n));
       }
       case 'index_expression':
-        if (n.type === 'index_expression' && isStringType(this.typeOf(n.childForFieldName('operand')!))) throw this.src.unsupported(n, 'indexing strings');
+        if (isStringType(this.typeOf(n.childForFieldName('operand')!))) return `$rt.text.byteAt(${this.expr(n.childForFieldName('operand')!)}, ${this.value(n.childForFieldName('index')!, null)})`;
         return this.readPlace(this.readablePlace(n));
       case 'slice_expression': {
         const operand = n.childForFieldName('operand')!;
         const parts = ['start', 'end', 'capacity'].map((f) => n.childForFieldName(f)).map((x) => (x ? this.value(x, null) : 'undefined'));
         const u = under(this.typeOf(operand));
+        if (u.kind === Kind.String) return `$rt.text.substr(${this.expr(operand)}, ${parts[0] === 'undefined' ? '0' : parts[0]}, ${parts[1]})`;
         const base = u.kind === Kind.Array ? this.readPlace(this.readablePlace(operand)) : this.expr(operand);
         return `$rt.slice(${base}, ${parts[0] === 'undefined' ? '0' : parts[0]}, ${parts[1]}, ${parts[2]})`;
       }
@@ -1181,7 +1182,7 @@ class Emitter {
       }
       const recv = this.typeOf(operand);
       const method = stdMethods[recv.str]?.[inner.childForFieldName('field')!.text];
-      if (method !== undefined) return this.stdCall(method, args, [this.expr(operand)]);
+      if (method !== undefined) return this.stdCall(method, args, [method.byAddr ? this.addrOf(operand) : this.expr(operand)]);
     }
     if (under(this.typeOf(fnNode)).kind === Kind.Func) return this.valueCall(fnNode, args);
     throw this.src.unsupported(n, 'this kind of call');

@@ -808,6 +808,18 @@ class FuncAnalysis {
       }
     }
     const ft = this.type(fnNode);
+    if (fnNode.type === 'selector_expression') {
+      const operand = fnNode.childForFieldName('operand')!;
+      const ot = this.type(operand)?.str ?? '';
+      const m = stdMethods[ot]?.[fnNode.childForFieldName('field')!.text];
+      if (m !== undefined && /^\*?sync\./.test(ot)) {
+        // sync's methods hand their receiver to the runtime's semaphores: it leaks (a local Mutex moves to the heap).
+        if (m.byAddr) this.addrFlow(this.heap, operand, 0, null);
+        else this.flow(this.heap, operand, 0);
+        for (const a of args) this.flow(null, a, 0);
+        return;
+      }
+    }
     const stdMethod = fnNode.type === 'selector_expression' && stdMethods[this.type(fnNode.childForFieldName('operand')!)?.str ?? '']?.[fnNode.childForFieldName('field')!.text] !== undefined;
     if (ft !== null && under(ft).kind === Kind.Func && !stdMethod) {
       // A call of a func value or of an interface's method: its target is unknown, so its arguments (and the receiver) leak to the heap.
@@ -969,6 +981,9 @@ class FuncAnalysis {
   }
 }
 
+/** Standard-library functions gc inlines (go build -gcflags=-m: "inlining call to …"), whose results print as ~r0. */
+const inlinedStd = new Set(['strconv.Itoa', 'strings.Contains', 'strings.HasPrefix', 'strings.HasSuffix', 'strings.Index', 'strings.Split', 'errors.New']);
+
 /** How the compiler names an allocation site in -m lines: the expression, with literals' bodies elided. */
 function siteText(n: Node, c: Checked, inlinable: ReadonlySet<FuncDecl> = new Set()): string {
   // An inlined call's value is its result variable: ~r0.
@@ -977,6 +992,8 @@ function siteText(n: Node, c: Checked, inlinable: ReadonlySet<FuncDecl> = new Se
     const o = fnNode.type === 'identifier' ? c.uses.get(fnNode.id) : undefined;
     const callee = o?.kind === 'func' ? o.fn : o?.kind === 'generic' || fnNode.type !== 'identifier' ? c.callTargets.get(n.id) : undefined;
     if (callee !== undefined && inlinable.has(callee)) return callee.results[0]?.name.startsWith('~') ? '~r0' : callee.results[0]!.name;
+    // The standard library's functions the compiler inlines show their result variable too.
+    if (inlinedStd.has(fnNode.text)) return '~r0';
   }
   // Arguments of new and make are shown constant-folded: make([]byte, 629145600).
   if (n.type === 'call_expression' && ['make', 'new'].includes(n.childForFieldName('function')!.text)) {
@@ -998,6 +1015,12 @@ function siteText(n: Node, c: Checked, inlinable: ReadonlySet<FuncDecl> = new Se
   if (n.type === 'argument_list' && n.parent?.childForFieldName('function')?.text === 'errors.New') return '&errors.errorString{...}';
   // A call is printed with its arguments as sites are: describe(Sq{...}).
   if (n.type === 'call_expression') return `${n.childForFieldName('function')!.text}(${named(n.childForFieldName('arguments')!).map((a) => siteText(a, c)).join(', ')})`;
+  // A numeric literal that took another type than its default is printed converted: uint64(0).
+  if ((n.type === 'int_literal' || n.type === 'float_literal') && n.parent?.type === 'binary_expression') {
+    const t = c.exprs.get(n.id)?.type;
+    const basic = t !== undefined && !isTuple(t) && !isUntyped(t) && /^(u?int(8|16|32|64)?|uintptr|float(32|64)|byte|rune)$/.test(t.str);
+    if (basic && t.str !== (n.type === 'int_literal' ? 'int' : 'float64')) return `${t.str}(${n.text})`;
+  }
   // The compiler prints binary expressions with spaces around the operator.
   if (n.type === 'binary_expression') return `${siteText(n.childForFieldName('left')!, c)} ${n.childForFieldName('operator')!.text} ${siteText(n.childForFieldName('right')!, c)}`;
   if (n.type === 'composite_literal') return `${n.childForFieldName('type')!.text.replace(/^struct\s*\{\s*\}$/, 'struct {}')}{${named(n.childForFieldName('body')!).length > 0 ? '...' : ''}}`;

@@ -11,7 +11,7 @@ import { boxAllocs, boxPath } from '../go/iface_sizes.ts';
 import { formatValue } from '../go/pkg/fmt.ts';
 import { formatFloat } from '../go/strconv.ts';
 import { Kind, T, isDirectIface } from '../go/types.ts';
-import { errorString, wrapError } from './stdlib.ts';
+import { errorString, numErrorType, wrapError } from './stdlib.ts';
 import type { GoMap } from '../go/map.ts';
 import type { GoType } from '../go/types.ts';
 import { growsliceCap } from '../runtime/slice.ts';
@@ -19,6 +19,8 @@ import { tmpStringBufSize } from '../go/string_sizes.ts';
 import { mallocgc } from '../runtime/malloc.ts';
 import { closureType } from '../go/closure_sizes.ts';
 import { storeValue } from '../go/memops.ts';
+import { TextRt } from './rt_text.ts';
+import type { Mutex, WaitGroup } from '../go/pkg/sync.ts';
 import { type SelectCase, type SelectResult, selectgo } from '../go/select.ts';
 
 /**
@@ -80,6 +82,12 @@ export class GoErrorValue {
 
 /** The dynamic type of a recovered runtime error (runtime.Error's implementations, reduced to their text). */
 const runtimeErrorType = T.named(T.string, 'runtime.Error');
+
+/** sync.Once's state: done, and the mutex a second caller waits on. */
+interface OnceState {
+  done: boolean;
+  readonly m: Mutex;
+}
 
 /** A function's pending deferred calls and the panic (or other throw) its exit is handling. */
 export class DeferFrame {
@@ -180,7 +188,12 @@ function sameType(a: GoType, b: GoType): boolean {
 
 /** The helpers bound to one process's API. */
 export class CompiledRt {
+  /** strings and strconv. */
+  readonly text: TextRt;
+
   constructor(readonly go: Go) {
+    this.text = new TextRt(go);
+    this.methodTable.set(numErrorType, new Map<string, MethodEntry>([['Error', [(p: unknown) => this.text.numErrorError((p as Ptr).addr), false, true]]]));
     // The standard library's methods the subset's values can have.
     this.methodTable.set(errorString, new Map<string, MethodEntry>([['Error', [(p: unknown) => this.go.get(p as Ptr, 's'), false, true]]]));
     this.methodTable.set(runtimeErrorType, new Map<string, MethodEntry>([['Error', [(v: unknown) => v, false, false]]]));
@@ -784,6 +797,48 @@ export class CompiledRt {
   /** Go's string comparison: by bytes. */
   strEq(a: GoString, b: GoString): boolean {
     return a.text === b.text;
+  }
+
+  // ── sync ─────────────────────────────────────────────────────────────
+
+  /** sync values' state, by the address of the variable (in memory), or by the JS object of one kept in a frame. */
+  private readonly syncAt = new Map<number, WaitGroup | Mutex | OnceState>();
+  private readonly syncIn = new WeakMap<object, WaitGroup | Mutex | OnceState>();
+
+  /** The state of the sync value p points to (made on first use: a zero value is ready to use, as in Go). */
+  syncOf(p: Ptr | Ref | null, kind: 'WaitGroup'): WaitGroup;
+  syncOf(p: Ptr | Ref | null, kind: 'Mutex'): Mutex;
+  syncOf(p: Ptr | Ref | null, kind: 'Once'): OnceState;
+  syncOf(p: Ptr | Ref | null, kind: 'WaitGroup' | 'Mutex' | 'Once'): WaitGroup | Mutex | OnceState {
+    if (p === null) nilDeref();
+    const make = (): WaitGroup | Mutex | OnceState => (kind === 'WaitGroup' ? this.go.sync.WaitGroup() : kind === 'Mutex' ? this.go.sync.Mutex() : { done: false, m: this.go.sync.Mutex() });
+    if (p instanceof Ref) {
+      const o = p.get() as object;
+      let s = this.syncIn.get(o);
+      if (s === undefined) this.syncIn.set(o, (s = make()));
+      return s;
+    }
+    let s = this.syncAt.get(p.addr);
+    if (s === undefined) this.syncAt.set(p.addr, (s = make()));
+    return s;
+  }
+
+  /** once.Do(f): f runs once; a second caller waits for the first to finish (o.m), as Go's doSlow does. */
+  *onceDo(p: Ptr | Ref | null, f: FuncVal | null): Generator<unknown, void, unknown> {
+    const o = this.syncOf(p, 'Once');
+    if (o.done) return;
+    yield* o.m.Lock();
+    try {
+      if (!o.done) {
+        try {
+          yield* this.callf(f);
+        } finally {
+          o.done = true;
+        }
+      }
+    } finally {
+      o.m.Unlock();
+    }
   }
 
   /** select: selectgo over the cases (a blocking call: yield* it). */

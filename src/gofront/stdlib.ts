@@ -19,6 +19,8 @@ export interface StdFunc {
   readonly sig: GoType;
   /** Parks the goroutine (the call is a `yield*`). */
   readonly blocking?: boolean;
+  /** A method with a pointer receiver on a value of a standard type (wg.Add): the receiver is passed as &x. */
+  readonly byAddr?: boolean;
   /** A compile-time function of its argument's type (unsafe.Sizeof): the call is a constant. */
   readonly constant?: (t: GoType) => number;
   readonly emit: (args: readonly string[], argTypes: readonly CType[], e: EmitCtx) => string;
@@ -72,6 +74,15 @@ const memStats = T.named(
   'runtime.MemStats',
 );
 
+/**
+ * sync's types with Go 1.23's sizes. Their state lives beside the program
+ * (go/pkg/sync.ts, one object per variable's address), so their memory
+ * holds only zeros, as a fresh one's does.
+ */
+const waitGroupT = T.named(T.struct([['state', T.uint64], ['sema', T.uint32]]), 'sync.WaitGroup');
+const mutexT = T.named(T.struct([['state', T.int32], ['sema', T.uint32]]), 'sync.Mutex');
+const onceT = T.named(T.struct([['done', T.uint32], ['m', mutexT]]), 'sync.Once');
+
 function fn(params: GoType[], results: GoType[], emit: StdFunc['emit'], opts: { variadic?: boolean; blocking?: boolean } = {}): StdFunc {
   return { kind: 'func', sig: T.func(params, results, opts.variadic ?? false), emit, blocking: opts.blocking };
 }
@@ -88,6 +99,9 @@ const printArgs = (args: readonly string[]): string => args.join(', ');
 /** errors.errorString: what errors.New returns a pointer to. */
 export const errorString = T.named(T.struct([['s', T.string]]), 'errors.errorString');
 declaredMethods.set(errorString, new Map([['Error', { sig: T.func([], [T.string]), pointer: true }]]));
+/** *strconv.NumError: Func, Num (a copy of the input) and Err (48 bytes, with pointers); its Error method is rt_text's. */
+export const numErrorType = T.named(T.struct([['Func', T.string], ['Num', T.string], ['Err', T.error]]), 'strconv.NumError');
+declaredMethods.set(numErrorType, new Map([['Error', { sig: T.func([], [T.string]), pointer: true }]]));
 /** fmt.wrapError: what fmt.Errorf returns a pointer to for a %w (its message and the wrapped error). */
 export const wrapError = T.named(T.struct([['msg', T.string], ['err', T.error]]), 'fmt.wrapError');
 declaredMethods.set(wrapError, new Map([['Error', { sig: T.func([], [T.string]), pointer: true }]]));
@@ -178,6 +192,36 @@ export const stdPackages: Readonly<Record<string, StdPackage>> = {
       Alignof: { ...fn([any], [T.uintptr], () => '0'), constant: (t: GoType) => t.align },
     },
   },
+  strings: {
+    name: 'strings',
+    members: {
+      Contains: fn([T.string, T.string], [T.bool], (a) => `$rt.text.contains(${a[0]}, ${a[1]})`),
+      HasPrefix: fn([T.string, T.string], [T.bool], (a) => `$rt.text.hasPrefix(${a[0]}, ${a[1]})`),
+      HasSuffix: fn([T.string, T.string], [T.bool], (a) => `$rt.text.hasSuffix(${a[0]}, ${a[1]})`),
+      Index: fn([T.string, T.string], [T.int], (a) => `$rt.text.index(${a[0]}, ${a[1]})`),
+      Repeat: fn([T.string, T.int], [T.string], (a) => `$rt.text.repeat(${a[0]}, ${a[1]})`),
+      Join: fn([T.slice(T.string), T.string], [T.string], (a) => `$rt.text.join(${a[0]}, ${a[1]})`),
+      Split: fn([T.string, T.string], [T.slice(T.string)], (a) => `$rt.text.split(${a[0]}, ${a[1]})`),
+      ToUpper: fn([T.string], [T.string], (a) => `$rt.text.mapCase(${a[0]}, true)`),
+      ToLower: fn([T.string], [T.string], (a) => `$rt.text.mapCase(${a[0]}, false)`),
+      TrimSpace: fn([T.string], [T.string], (a) => `$rt.text.trimSpace(${a[0]})`),
+    },
+  },
+  strconv: {
+    name: 'strconv',
+    members: {
+      Itoa: fn([T.int], [T.string], (a) => `$rt.text.itoa(${a[0]})`),
+      Atoi: fn([T.string], [T.int, err], (a) => `$rt.text.atoi(${a[0]})`),
+    },
+  },
+  sync: {
+    name: 'sync',
+    members: {
+      WaitGroup: { kind: 'type', type: waitGroupT },
+      Mutex: { kind: 'type', type: mutexT },
+      Once: { kind: 'type', type: onceT },
+    },
+  },
   'runtime/debug': {
     name: 'debug',
     members: {
@@ -201,8 +245,27 @@ export const stdPackages: Readonly<Record<string, StdPackage>> = {
   },
 };
 
+/** The methods of a sync type, on T (taking &x) and on *T. */
+function syncMethods(kind: 'WaitGroup' | 'Mutex' | 'Once', ms: Record<string, StdFunc>): Record<string, Record<string, StdFunc>> {
+  const byAddr: Record<string, StdFunc> = {};
+  for (const [k, m] of Object.entries(ms)) byAddr[k] = { ...m, byAddr: true };
+  return { [`sync.${kind}`]: byAddr, [`*sync.${kind}`]: ms };
+}
+
 /** Methods of the standard library's types, by the receiver's type string. */
 export const stdMethods: Readonly<Record<string, Readonly<Record<string, StdFunc>>>> = {
+  ...syncMethods('WaitGroup', {
+    Add: fn([T.int], [], (a) => `$rt.syncOf(${a[0]}, 'WaitGroup').Add(${a[1]})`),
+    Done: fn([], [], (a) => `$rt.syncOf(${a[0]}, 'WaitGroup').Done()`),
+    Wait: fn([], [], (a) => `yield* $rt.syncOf(${a[0]}, 'WaitGroup').Wait()`, { blocking: true }),
+  }),
+  ...syncMethods('Mutex', {
+    Lock: fn([], [], (a) => `yield* $rt.syncOf(${a[0]}, 'Mutex').Lock()`, { blocking: true }),
+    Unlock: fn([], [], (a) => `$rt.syncOf(${a[0]}, 'Mutex').Unlock()`),
+  }),
+  ...syncMethods('Once', {
+    Do: fn([T.func()], [], (a) => `yield* $rt.onceDo(${a[0]}, ${a[1]})`, { blocking: true }),
+  }),
   '*os.File': {
     Read: fn([byteSlice], [T.int, err], (a) => `$rt.attempt(() => go.os.Read(${a[0]}, ${a[1]}))`),
     Close: fn([], [err], (a) => `$rt.attempt1(() => go.os.Close(${a[0]}))`),

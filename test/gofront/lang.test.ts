@@ -7,18 +7,28 @@
 // (`go run prog.go > prog.out`, linux/amd64); a program that panics has its
 // expected stderr's first line and exit status beside it in the test.
 
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadGoProgram } from '../../src/cli/gosource.ts';
+import type { Program } from '../../src/go/program.ts';
 import { GoProcess } from '../../src/go/process.ts';
+import { compileGoPackage } from '../../src/gofront/compile.ts';
+import { loadGoGrammar } from '../../src/gofront/grammar_node.ts';
 
 const dir = resolve('test/gofront/lang');
+
+/** A directory of lang/ is a package main of several files, compiled together (go build's order: by name). */
+async function loadPackage(dir: string): Promise<Program> {
+  const files = readdirSync(dir).filter((f) => f.endsWith('.go')).sort();
+  const c = compileGoPackage(await loadGoGrammar(), files.map((f) => ({ file: `./${f}`, text: readFileSync(join(dir, f), 'utf8') })));
+  return c.program({ name: 'main', description: `Go package ${dir}`, checkpointHelper: false } as Omit<Program, 'main'>);
+}
 
 async function run(file: string): Promise<{ stdout: string; stderr: string; status: number }> {
   let stdout = '';
   let stderr = '';
-  const p = await loadGoProgram(file);
+  const p = statSync(file).isDirectory() ? await loadPackage(file) : await loadGoProgram(file);
   const r = new GoProcess(p, { env: {}, stdout: (s) => (stdout += s), stderr: (s) => (stderr += s) }).run();
   return { stdout, stderr, status: r.status };
 }
@@ -29,7 +39,7 @@ const panics: Record<string, { stderr: string[]; status: number }> = {
 };
 
 describe('Go programs through the front end print what real Go 1.23.5 prints (allocation counts included)', () => {
-  for (const f of readdirSync(dir).filter((x) => x.endsWith('.go'))) {
+  for (const f of readdirSync(dir).filter((x) => x.endsWith('.go') || statSync(join(dir, x)).isDirectory())) {
     const name = f.replace(/\.go$/, '');
     it(name, { timeout: 60_000 }, async () => {
       const r = await run(join(dir, f));
