@@ -182,5 +182,17 @@ describe.skipIf(missing !== null)('GC mark chart and allocator panel in headless
     await (await page.$('#addrmap'))!.screenshot({ path: join(artifacts, 'live-heap-addrmap-heap.png') });
     await hook(page, (g) => g.mapZoom(null, null));
     await page.screenshot({ path: join(artifacts, 'live-heap.png'), fullPage: true });
+    // The view down to the end of the map, with the heap zoomed (docs/img/view-live-heap.png is one of these).
+    await page.click('#map-heap');
+    await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
+    const bottom = await page.$eval('#addrmap', (e) => {
+      const r = (e as unknown as { getBoundingClientRect(): { bottom: number } }).getBoundingClientRect();
+      return Math.ceil(r.bottom);
+    });
+    // A viewport as tall as the view down to the map: the sticky controls stay at the top.
+    await page.setViewportSize({ width: 1400, height: bottom + 8 });
+    await page.screenshot({ path: join(artifacts, 'live-heap-view.png') });
+    await page.setViewportSize({ width: 1400, height: 1600 });
+    await hook(page, (g) => g.mapZoom(null, null));
   });
 });

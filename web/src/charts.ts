@@ -46,6 +46,13 @@ function lineChart(view: View, spec: LineChartSpec, el: HTMLElement, width: numb
   const limit = spec.limit?.(tl) ?? null;
   const data = (): uPlot.AlignedData => {
     const [xs, ...ys] = decimate(table, cols, scales, view.t0, view.t1, plotWidth(width));
+    // A step series holds its last value to the end of the run: without a point there the line would stop at its last change.
+    const lastX = xs.at(-1);
+    const until = Math.min(view.t1, tl.end);
+    if (lastX !== undefined && lastX < until) {
+      xs.push(until);
+      for (const y of ys) y.push(y.at(-1) ?? null);
+    }
     if (limit !== null) ys.push(xs.map(() => limit));
     return [xs, ...ys] as uPlot.AlignedData;
   };
