@@ -78,13 +78,9 @@ function goBaseline(): Record<string, number> | null {
   return res;
 }
 
-export function run(): void {
-  const go = goBaseline();
-  const emit = (name: string, goName: string, ns: number) => {
-    const g = go?.[goName];
-    printResult({ bench: 'pagealloc', case: name, ns_per_op: Number(ns.toFixed(1)), ...(g ? { go_ns_per_op: g, ratio: Number((ns / g).toFixed(2)) } : {}) });
-  };
-
+/** gomem's ns/op for each case, by the Go benchmark's name. */
+function gomemRound(): Map<string, { name: string; ns: number }> {
+  const out = new Map<string, { name: string; ns: number }>();
   for (const npages of [1, 8, 64]) {
     const p = fragmentedHeap();
     const ns = nsPerOp((n) => {
@@ -93,9 +89,8 @@ export function run(): void {
         p.free(a, npages);
       }
     });
-    emit(`alloc+free ${npages} page${npages > 1 ? 's' : ''}`, `AllocFree${npages}`, ns);
+    out.set(`AllocFree${npages}`, { name: `alloc+free ${npages} page${npages > 1 ? 's' : ''}`, ns });
   }
-
   {
     const c = new PageCache();
     c.base = heapBase;
@@ -105,9 +100,8 @@ export function run(): void {
         c.alloc(1);
       }
     });
-    emit('pageCache.alloc(1)', 'CacheAlloc1', ns);
+    out.set('CacheAlloc1', { name: 'pageCache.alloc(1)', ns });
   }
-
   {
     const p = fragmentedHeap();
     const c = new PageCache();
@@ -117,8 +111,48 @@ export function run(): void {
         c.flush(p);
       }
     });
-    emit('allocToCache+flush', 'CacheRefillFlush', ns);
+    out.set('CacheRefillFlush', { name: 'allocToCache+flush', ns });
   }
-  if (go === null) printResult({ bench: 'pagealloc', case: 'go baseline', skipped: 'real Go is not installed (scripts/install-go.sh)' });
+  return out;
+}
+
+const rounds = 3;
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+
+/**
+ * Three rounds, each Go's benchmarks then gomem's cases, so that a round's
+ * ratio compares runs made at the same time on a shared machine; one line
+ * per case with the medians of each side and of the per-round ratios.
+ */
+export function run(): void {
+  const ours = new Map<string, { name: string; ns: number[] }>();
+  const theirs = new Map<string, number[]>();
+  const ratios = new Map<string, number[]>();
+  let haveGo = true;
+  for (let r = 0; r < rounds; r++) {
+    const go = haveGo ? goBaseline() : null;
+    if (go === null) haveGo = false;
+    for (const [goName, { name, ns }] of gomemRound()) {
+      const o = ours.get(goName) ?? { name, ns: [] };
+      o.ns.push(ns);
+      ours.set(goName, o);
+      const g = go?.[goName];
+      if (g !== undefined) {
+        theirs.set(goName, [...(theirs.get(goName) ?? []), g]);
+        ratios.set(goName, [...(ratios.get(goName) ?? []), ns / g]);
+      }
+    }
+  }
+  for (const [goName, { name, ns }] of ours) {
+    const g = theirs.get(goName);
+    const rs = ratios.get(goName);
+    printResult({
+      bench: 'pagealloc',
+      case: name,
+      ns_per_op: Number(median(ns).toFixed(1)),
+      ...(g !== undefined && rs !== undefined && rs.length === rounds ? { go_ns_per_op: median(g), ratio: Number(median(rs).toFixed(2)) } : {}),
+    });
+  }
+  if (!haveGo) printResult({ bench: 'pagealloc', case: 'go baseline', skipped: 'real Go is not installed (scripts/install-go.sh)' });
   void pageSize;
 }
