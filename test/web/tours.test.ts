@@ -186,7 +186,7 @@ describe.skipIf(missing !== null)('tours in headless Chromium: container-oom in 
   });
 
   it('"The container that dies at its limit", walked to its end: VSZ far over the limit from the start, memory.current at it when the OOM killer comes, as the run\'s summary says', async () => {
-    expect((await hook(page, (g) => g.tours())).map((t) => t.id)).toEqual(['vsz', 'gc', 'oom']);
+    expect((await hook(page, (g) => g.tours())).map((t) => t.id)).toEqual(['vsz', 'gc', 'span', 'oom']);
     const steps = await walk(page, 'oom');
     expect(steps.map((s) => s.title)).toEqual(['VSZ is over the limit from the start', 'memory.current climbs', 'At the limit', 'The OOM kill']);
     expect(steps[3]!.kind).toBe('exit');
@@ -205,5 +205,25 @@ describe.skipIf(missing !== null)('tours in headless Chromium: container-oom in 
     mkdirSync(artifacts, { recursive: true });
     await hook(page, (g) => g.tourGo('oom', 3));
     await page.screenshot({ path: join(artifacts, 'tour-oom-container-oom.png'), fullPage: true });
+  });
+
+  it('"A span\'s life", walked to its end: mheap.allocSpan, the span in a P\'s mcache at a snapshot, mheap.freeSpan, the same span throughout', async () => {
+    const steps = await walk(page, 'span');
+    expect(steps[0]!.kind).toBe('spanAlloc');
+    expect(steps[1]!.kind).toBe('snapshot');
+    expect(steps.at(-1)!.kind).toBe('spanFree');
+    const base = Number(/at (0x[0-9a-f]+):/.exec(steps[0]!.text)![1]);
+    // The records the steps stand on are that span's allocation and free.
+    await hook(page, (g, r: number) => g.setCursorRecord(r), steps[0]!.record);
+    expect((await hook(page, (g) => g.panels())).cursor).toContain(`mheap.allocSpan: heap span at 0x${base.toString(16)}`);
+    expect(await hook(page, (g, a: number) => g.describeAddress(a), base)).toContain(`span 0x${base.toString(16)} (1 × 8 KiB): 4096 B noscan, allocated since the snapshot`);
+    await hook(page, (g, r: number) => g.setCursorRecord(r), steps.at(-1)!.record);
+    expect((await hook(page, (g) => g.panels())).cursor).toContain(`mheap.freeSpan: heap span at 0x${base.toString(16)}`);
+    // At the mcache step, the allocator panel's figures have it in that P's mcache.
+    const p = Number(/In P(\d+)'s mcache/.exec(steps[1]!.title)![1]);
+    await hook(page, (g, r: number) => g.setCursorRecord(r), steps[1]!.record);
+    const a = (await hook(page, (g) => g.allocator()))!;
+    expect(a.caches!.p.find((x) => x.id === p)!.mcache.map((m) => m.base)).toContain(base);
+    await page.screenshot({ path: join(artifacts, 'tour-span-container-oom.png'), fullPage: true });
   });
 });

@@ -47,7 +47,7 @@ export class TourView {
       setRecord: (r) => this.view.setRecord(r),
       setRange: (a, b) => this.view.setRange(a, b),
       resetRange: () => this.view.resetRange(),
-      map: (z) => (z === 'all' ? this.map.setRange(null) : this.map.zoomToHeap()),
+      map: (z) => (z === 'all' ? this.map.setRange(null) : z === 'heap' ? this.map.zoomToHeap() : this.map.zoomToAddresses(z[0], z[1])),
     });
     this.draw();
     this.onChange();

@@ -7,6 +7,7 @@
 
 import type { TraceRecord } from '../../src/trace/reader.ts';
 import { addrMapAt, heapStart, pageTotals } from './addrmap.ts';
+import { className } from './allocator.ts';
 import { bytes, time } from './fmt.ts';
 import { valuesAt } from './series.ts';
 import type { Timeline } from './timeline.ts';
@@ -17,8 +18,11 @@ export interface TourTarget {
   setRange(t0: number, t1: number): void;
   resetRange(): void;
   /** The address-space map: the whole of it, or the Go heap's arenas. */
-  map(zoom: 'all' | 'heap'): void;
+  map(zoom: MapZoom): void;
 }
+
+/** The map's zoom for a step: all of it, the Go heap, or addresses [lo, hi). */
+export type MapZoom = 'all' | 'heap' | [number, number];
 
 export interface TourStep {
   title: string;
@@ -26,7 +30,7 @@ export interface TourStep {
   record: number;
   /** The time range shown; null: the whole run. */
   range: [number, number] | null;
-  map: 'all' | 'heap';
+  map: MapZoom;
   text: string;
 }
 
@@ -312,9 +316,94 @@ function oomTour(tl: Timeline): Tour | null {
   return { id: 'oom', title: `The container that dies at its ${bytes(max)} limit (VSZ is a red herring)`, steps };
 }
 
+/**
+ * A span's life, from mheap to an mcache and back: the first small-object
+ * span that a snapshot caught in an mcache and that was later freed. The
+ * trace records mheap's side (allocSpan, freeSpan) at every span, and the
+ * mcaches only at snapshots, so a run without such a span has no tour.
+ */
+function spanTour(tl: Timeline): Tour | null {
+  const alloc = new Map<number, number>();
+  const seen = new Map<number, { snap: number; p: number; objects: number; slots: number }>();
+  let life: { base: number; alloc: number; seen: { snap: number; p: number; objects: number; slots: number }; free: number } | null = null;
+  for (let i = 0; i < tl.records.length && life === null; i++) {
+    const r = tl.records[i]!;
+    if (r.kind === 'spanAlloc' && r.use === 'heap' && r.spanclass >> 1 !== 0) {
+      alloc.set(r.base, i);
+      seen.delete(r.base);
+    } else if (r.kind === 'snapshot' && alloc.size > 0) {
+      const c = r.state.caches as { p: { id: number; mcache: number[][] }[] } | undefined;
+      for (const p of c?.p ?? []) {
+        for (const [, base, objects, slots] of p.mcache) {
+          const b = base! * 8192;
+          if (alloc.has(b) && !seen.has(b)) seen.set(b, { snap: i, p: p.id, objects: objects!, slots: slots! });
+        }
+      }
+    } else if (r.kind === 'spanFree' && r.use === 'heap') {
+      const a = alloc.get(r.base);
+      const s = seen.get(r.base);
+      if (a !== undefined && s !== undefined) life = { base: r.base, alloc: a, seen: s, free: i };
+      alloc.delete(r.base);
+      seen.delete(r.base);
+    }
+  }
+  if (life === null) return null;
+  const a = tl.records[life.alloc] as Extract<TraceRecord, { kind: 'spanAlloc' | 'spanFree' }>;
+  const cls = className(a.spanclass);
+  const at = `0x${life.base.toString(16)}`;
+  const around: [number, number] = [Math.max(heapStart, life.base - 32 * 8192), life.base + (a.npages + 32) * 8192];
+  // Between the mcache and the free: a snapshot that finds the span in no mcache (handed back to its mcentral).
+  let back: { snap: number; objects: number } | null = null;
+  for (const k of tl.snapshots) {
+    if (k <= life.seen.snap || k >= life.free) continue;
+    const snap = tl.records[k] as Rec<'snapshot'>;
+    const c = snap.state.caches as { p: { mcache: number[][] }[] } | undefined;
+    if (c === undefined || c.p.some((p) => p.mcache.some((m) => m[1]! * 8192 === life!.base))) continue;
+    const s = snap.spans.find((x) => x.base === life!.base);
+    if (s !== undefined) {
+      back = { snap: k, objects: s.allocCount };
+      break;
+    }
+  }
+  const gcsBetween = tl.kinds.gcDone!.filter((i) => i > life!.seen.snap && i < life!.free).length;
+  const steps: TourStep[] = [
+    {
+      title: 'mheap hands out a span',
+      record: life.alloc,
+      range: null,
+      map: around,
+      text: `At ${time(tl.tm[life.alloc]!)} mheap.allocSpan gives out the span at ${at}: ${a.npages} × 8 KiB for ${cls} objects, ${life.seen.slots} slots.${a.scav > 0 ? ` ${bytes(a.scav)} of its pages had been scavenged and are committed again (they fault back in when written).` : ''} A small-object span comes out of mheap only when an mcache's refill finds its mcentral with no span that has room (mcentral.grow).`,
+    },
+    {
+      title: `In P${life.seen.p}'s mcache`,
+      record: life.seen.snap,
+      range: null,
+      map: around,
+      text: `The snapshot at ${time(tl.tm[life.seen.snap]!)} finds it as P${life.seen.p}'s mcache span for ${cls}: ${life.seen.objects} of its ${life.seen.slots} slots allocated. Allocations of that class on that P take slots from it without a lock; ${life.seen.objects === life.seen.slots ? 'it is full, so the next one swaps it for another span from mcentral' : 'once it is full the mcache swaps it for another span from mcentral'}. (The allocator panel lists each P's mcache at each snapshot.)`,
+    },
+  ];
+  if (back !== null) {
+    steps.push({
+      title: 'Back with mcentral',
+      record: back.snap,
+      range: null,
+      map: around,
+      text: `At ${time(tl.tm[back.snap]!)} no mcache holds it: it went back to the ${cls} mcentral (an mcache gives its spans back when they fill and at each GC), with ${back.objects} of ${life.seen.slots} slots allocated.`,
+    });
+  }
+  steps.push({
+    title: 'Freed to mheap',
+    record: life.free,
+    range: null,
+    map: around,
+    text: `At ${time(tl.tm[life.free]!)}, after ${gcsBetween} GC ${gcsBetween === 1 ? 'cycle' : 'cycles'} since the mcache snapshot, the sweeper found none of its objects marked and gave the span back to mheap (mheap.freeSpan). Its pages are free heap pages now: HeapIdle, still resident until the scavenger releases them.`,
+  });
+  return { id: 'span', title: `A span's life: ${cls} at ${at}, from mheap to an mcache and back`, steps };
+}
+
 /** The tours this trace can give. */
 export function toursFor(tl: Timeline): Tour[] {
-  return [vszTour(tl), gcTour(tl), releaseTour(tl), oomTour(tl)].filter((t): t is Tour => t !== null);
+  return [vszTour(tl), gcTour(tl), releaseTour(tl), spanTour(tl), oomTour(tl)].filter((t): t is Tour => t !== null);
 }
 
 /** Puts the view where a step says. */
