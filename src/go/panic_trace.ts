@@ -13,6 +13,7 @@ import { extname, isAbsolute, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type FuncLit, functionAt, functionLiterals, goFuncName } from './closure_names.ts';
 import { programExtensions, transformProgramSync } from './program_source.mjs';
+import { goFrameAt, isGoCode } from './go_lines.ts';
 
 const srcDir = fileURLToPath(new URL('..', import.meta.url));
 
@@ -235,6 +236,27 @@ export class ApiMisuse extends Error {}
 
 export function misusePanicReport(e: ApiMisuse, goid: number): string {
   return panicReport(e, goid, true)!;
+}
+
+/**
+ * The frames of a Go panic raised in compiled Go code (src/gofront), as
+ * Go's traceback prints them: `main.f(...)` (gomem does not print argument
+ * words) and the Go file and line of the statement running in each, or null
+ * when no frame is in compiled Go code.
+ */
+export function goSourceFrames(e: Error): string | null {
+  const sites = callSites(e);
+  if (sites === null) return null;
+  const frames: string[] = [];
+  for (const s of sites) {
+    // Code made by new Function has no file name; its sourceURL names it.
+    const file = s.getScriptNameOrSourceURL();
+    if (!isGoCode(file)) continue;
+    const f = goFrameAt(file, s.getLineNumber() ?? 0, s.getColumnNumber() ?? 0);
+    if (f === null) continue;
+    frames.push(`${f.fn}(${f.args ? '...' : ''})\n\t${f.file}:${f.line} +0x0\n`);
+  }
+  return frames.length > 0 ? frames.join('') : null;
 }
 
 function panicReport(e: unknown, goid: number, misuse: boolean): string | null {

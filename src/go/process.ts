@@ -42,7 +42,7 @@ import { Func, GoString } from './values.ts';
 const utf8d = new TextDecoder();
 /** The share of a checkpoint's cost that is system time (the /proc reads), measured on the real helper. */
 const checkpointKernelShare = 0.7;
-import { ApiMisuse, misusePanicReport, programPanicReport } from './panic_trace.ts';
+import { ApiMisuse, goSourceFrames, misusePanicReport, programPanicReport } from './panic_trace.ts';
 import { profileStack } from './prof_stack.ts';
 import { writeHeapProto } from './pkg/pprof.ts';
 import { defaultMemProfileRate, malgStack } from '../runtime/mprof.ts';
@@ -538,7 +538,10 @@ export class GoProcess {
       return this.result('fatal error', 2);
     }
     if (e instanceof GoPanic) {
-      this.stderr(`panic: ${e.value}\n\n${this.goroutineHeader()}\n`);
+      // Raised in compiled Go code: its frames with their Go lines.
+      const frames = goSourceFrames(e);
+      const g = this.sched.curG ?? this.sched.mainG;
+      this.stderr(`panic: ${e.value}\n\n${frames !== null ? `goroutine ${g?.goid ?? 1} [running]:\n${frames}` : `${this.goroutineHeader()}\n`}`);
       return this.result('panic', 2);
     }
     if (e instanceof SegmentationFault) {

@@ -12,6 +12,7 @@ import { emitProgram } from './emit.ts';
 import { type EscapeLine, type EscapeResult, analyzeEscapes } from './escape.ts';
 import { type Language, type Node, firstSyntaxError, parseGo } from './grammar.ts';
 import { CompiledRt, Ref } from './rt.ts';
+import { registerGoCode } from '../go/go_lines.ts';
 
 export interface CompiledGo {
   readonly checked: Checked;
@@ -47,7 +48,8 @@ export function compileGoPackage(language: Language, files: readonly { readonly 
   const escapes = analyzeEscapes(checked);
   const { code, types } = emitProgram(checked, escapes);
   // One JS function per program, built once; each run binds it to its process's API.
-  const build = new Function('go', '$rt', '$types', '$Ref', code) as (go: Go, rt: CompiledRt, types: unknown[], ref: typeof Ref) => () => GoroutineBody;
+  // Registered for panics: a frame in this code is placed in the Go source by the statement marks.
+  const build = new Function('go', '$rt', '$types', '$Ref', registerGoCode(code, files.map((f) => f.file))) as (go: Go, rt: CompiledRt, types: unknown[], ref: typeof Ref) => () => GoroutineBody;
   return {
     checked,
     escapes,

@@ -25,6 +25,7 @@ import { type StdFunc, stdMethods, stdPackages } from './stdlib.ts';
 import { defaultType, isFloatType, isIntegerType, isInterface, isStringType, isUnsigned, methodSet, under } from './universe.ts';
 import type { EscapeResult } from './escape.ts';
 import { frameSize } from './frames.ts';
+import { goMark, goNoFrame } from '../go/go_lines.ts';
 
 /** Virtual time one loop iteration costs (a simple loop body on the reference machine: about a nanosecond). */
 export const loopIterationNs = 1;
@@ -128,7 +129,8 @@ class Emitter {
     this.c.ctx.current = null;
     const inits = this.c.globalInits.filter((g) => g.value !== null).map((g) => this.assignTo(g.vars[0]!, this.value(g.value!, g.vars[0]!.type)) + ';');
     const lits = this.lits.map((_, i) => `let $s${i};`).join(' ');
-    const code = `${lits}\n${out.join('\n')}\nreturn function* $main() {\n${inits.join('\n')}\nyield* ${this.fnName(this.c.funcs.find((f) => f.name === 'main.main')!)}();\n};`;
+    // runtime.main's part (package initialisers, the call of main.main) is no Go frame of the program: its mark says so.
+    const code = `${lits}\n${out.join('\n')}\n${goNoFrame}return function* $main() {\n${inits.join('\n')}\nyield* ${this.fnName(this.c.funcs.find((f) => f.name === 'main.main')!)}();\n};`;
     return { code, types: this.types };
   }
 
@@ -307,7 +309,15 @@ class Emitter {
     return `{\n${(list ? named(list) : []).map((s) => this.stmt(s)).join('\n')}\n}`;
   }
 
+  /** A statement, marked with its Go position and function (go_lines.ts: where a panic's frames are). */
   private stmt(s: Node): string {
+    const code = this.stmtCode(s);
+    if (code === '' || this.fn === null) return code;
+    const { line } = this.src.pos(s);
+    return `${goMark(this.src.partOf(s), line, this.fn.name, this.fn.sig.params!.length > 0 || this.fn.method !== undefined)}${code}`;
+  }
+
+  private stmtCode(s: Node): string {
     switch (s.type) {
       case 'expression_statement':
         return `${this.expr(named(s)[0]!)};`;

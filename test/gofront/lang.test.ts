@@ -33,9 +33,13 @@ async function run(file: string): Promise<{ stdout: string; stderr: string; stat
   return { stdout, stderr, status: r.status };
 }
 
-/** Programs that end in an unrecovered panic: real Go's first stderr lines and exit status. */
-const panics: Record<string, { stderr: string[]; status: number }> = {
-  panic: { stderr: ['panic: main.code(42)', '', 'goroutine 1 [running]:', 'main.main()'], status: 2 },
+/**
+ * Programs that end in an unrecovered panic: real Go's first stderr lines,
+ * the file and line of each frame after them (Go prints the absolute path
+ * and a PC offset, gomem the path as given and +0x0), and the exit status.
+ */
+const panics: Record<string, { stderr: string[]; lines: string[]; status: number }> = {
+  panic: { stderr: ['panic: main.code(42)', '', 'goroutine 1 [running]:', 'main.main()'], lines: ['panic.go:15'], status: 2 },
 };
 
 describe('Go programs through the front end print what real Go 1.23.5 prints (allocation counts included)', () => {
@@ -49,7 +53,10 @@ describe('Go programs through the front end print what real Go 1.23.5 prints (al
         expect(r.stderr).toBe('');
         expect(r.status).toBe(0);
       } else {
-        expect(r.stderr.split('\n').slice(0, p.stderr.length)).toEqual(p.stderr);
+        const lines = r.stderr.split('\n');
+        expect(lines.slice(0, p.stderr.length)).toEqual(p.stderr);
+        const at = lines.filter((l) => l.startsWith('\t')).map((l) => /([^/]+\.go:\d+) \+0x/.exec(l)?.[1]);
+        expect(at).toEqual(p.lines);
         expect(r.status).toBe(p.status);
       }
     });
