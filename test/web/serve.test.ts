@@ -194,11 +194,18 @@ describe.skipIf(missing !== null)('the page following a run still going (a trace
     expect(await hook(page, (g) => g.trace!.live)).toBe('running');
     expect((await hook(page, (g) => g.checkpoints())).map((c) => c.name)).toEqual(names.slice(0, 2));
     expect(await page.textContent('#status')).toContain('hello (running)');
+    // Someone zooms the map to the heap and steps into a tour: the redraws as the run grows keep both.
+    await hook(page, (g) => g.tourGo('vsz', 1));
+    await page.click('#map-heap');
+    const zoomed = (await hook(page, (g) => g.addressMap()))!.range;
     for (const p of pieces.slice(2)) live.push(p);
     live.end();
     await page.waitForFunction(() => (globalThis as unknown as { __gomem?: { trace?: { live?: string } } }).__gomem?.trace?.live === 'ended', null, { timeout: 60_000 });
     const all = await hook(page, (g) => g.checkpoints());
     expect(all.map((c) => c.name)).toEqual(['start', 'after_println', 'after_sleep_2s', 'exit']);
+    expect(await hook(page, (g) => g.tour())).toMatchObject({ id: 'vsz', step: 1 });
+    expect((await hook(page, (g) => g.addressMap()))!.range).toEqual(zoomed);
+    expect(await page.textContent('#tour-text')).toContain('grey is PROT_NONE');
     await checkCheckpoints(page, runJson(['hello']));
   }, 240_000);
 });

@@ -27,8 +27,10 @@ function status(text: string, error = false): void {
   s.classList.toggle('error', error);
 }
 
-/** The view on screen, replaced when a live trace grows. */
+/** The view on screen, replaced when a live trace grows, with its map and tours. */
 let current: View | null = null;
+let currentMap: AddressMapView | null = null;
+let currentTours: TourView | null = null;
 
 function show(trace: Trace, url: string | undefined, live?: 'running' | 'ended'): void {
   const tl = buildTimeline(trace);
@@ -54,11 +56,17 @@ function show(trace: Trace, url: string | undefined, live?: 'running' | 'ended')
   new Panels(view, { cursor: $('cursor'), memstats: $('memstats'), allocator: $('allocator'), checkpoint: $('checkpoint'), output: $('output') });
   const map = new AddressMapView(view, $('addrmap'));
   const tours = new TourView(view, map, $('tour'));
-  if (prev === null) {
-    const h = readHash();
-    if (h.tour !== undefined) tours.go(h.tour.id, h.tour.step);
-    if (h.map !== undefined) map.zoomToAddresses(h.map[0], h.map[1]);
+  // The tour step and the map's zoom: from the link at first, then kept as a live run grows (its records are a prefix of the new ones).
+  const h = readHash();
+  const tour = prev === null ? h.tour : (currentTours?.current ?? undefined);
+  const zoom = prev === null ? h.map : (currentMap?.addresses ?? undefined);
+  if (tour !== undefined) {
+    if (prev === null) tours.go(tour.id, tour.step);
+    else tours.resume(tour.id, tour.step);
   }
+  if (zoom !== undefined) map.zoomToAddresses(zoom[0], zoom[1]);
+  currentMap = map;
+  currentTours = tours;
   const hashChanged = syncHash(view, url, live !== undefined ? 'live' : 'trace', () => {
     const out: Record<string, string> = {};
     const a = map.addresses;

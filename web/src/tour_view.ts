@@ -54,6 +54,15 @@ export class TourView {
     return true;
   }
 
+  /** Shows step i of tour id without moving the view (a live run's redraw keeps the moment someone is looking at). */
+  resume(id: string, i: number): void {
+    const t = this.tours.find((x) => x.id === id);
+    if (t?.steps[i] === undefined) return;
+    this.tour = t;
+    this.step = i;
+    this.draw();
+  }
+
   /** The step shown, if a tour is running. */
   get current(): { id: string; step: number; steps: number; title: string; text: string } | null {
     if (this.tour === null) return null;
