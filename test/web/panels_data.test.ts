@@ -85,7 +85,8 @@ describe('panels data of big-slice-gc', () => {
     for (const c of tl.doneCycles) {
       const doneRec = tl.records.findIndex((r) => r.kind === 'gcDone' && r.cycle === c.cycle);
       const done = tl.records[doneRec] as Extract<TraceRecord, { kind: 'gcDone' }>;
-      const lastMark = tl.records.findLastIndex((r, i) => i < doneRec && r.kind === 'gcMark' && r.cycle === c.cycle);
+      let lastMark = doneRec - 1;
+      while (lastMark >= 0 && !(tl.records[lastMark]!.kind === 'gcMark' && (tl.records[lastMark] as Extract<TraceRecord, { kind: 'gcMark' }>).cycle === c.cycle)) lastMark--;
       if (lastMark < 0) continue;
       expect(marked[tl.mark.rowAtRecord(lastMark)], `GC ${c.cycle}`).toBe(done.heap2);
       expect(Number.isNaN(marked[tl.mark.rowAtRecord(doneRec)]!)).toBe(true);
