@@ -891,7 +891,7 @@ class Checker {
     let vt: GoType | null;
     if (u.kind === Kind.Slice || u.kind === Kind.Array) [kt, vt] = [T.int, u.elem!];
     else if (isIntegerType(u)) [kt, vt] = [rt, null];
-    else if (u.kind === Kind.String) throw this.src.unsupported(right, 'range over strings');
+    else if (u.kind === Kind.String) [kt, vt] = [T.int, T.int32];
     else if (u.kind === Kind.Map) [kt, vt] = [u.key!, u.elem!];
     else if (u.kind === Kind.Chan) {
       // Each iteration receives: the loop may block.
@@ -1664,7 +1664,7 @@ class Checker {
       this.exprs.set(x.id, { type: t });
       return { type: t };
     }
-    if (isUntyped(info.type)) this.exprs.set(x.id, { type: from });
+    if (isUntyped(info.type)) this.exprs.set(x.id, info.value !== undefined ? { type: from, value: info.value } : { type: from });
     const ok =
       assignable(from, t) ||
       identical(under(from), under(t)) ||
@@ -1673,8 +1673,9 @@ class Checker {
       (isStringType(t) && under(from).kind === Kind.Slice && [Kind.Uint8, Kind.Int32].includes(under(under(from).elem!).kind as never)) ||
       (isStringType(from) && under(t).kind === Kind.Slice && [Kind.Uint8, Kind.Int32].includes(under(under(t).elem!).kind as never));
     if (!ok) throw this.src.error(x, `cannot convert ${x.text} (${this.describe(info)}) to type ${this.typeStr(t)}`);
-    if (isStringType(t) && (under(from).kind === Kind.Slice || isIntegerType(from))) throw this.src.unsupported(n, 'conversions to string');
-    if (isStringType(from) && under(t).kind === Kind.Slice) throw this.src.unsupported(n, 'conversions from string to slices');
+    // string(b), []byte(s) and string(r) are supported; []rune's conversions are not yet.
+    if (isStringType(t) && under(from).kind === Kind.Slice && under(under(from).elem!).kind !== Kind.Uint8) throw this.src.unsupported(n, 'conversions from []rune to string');
+    if (isStringType(from) && under(t).kind === Kind.Slice && under(under(t).elem!).kind !== Kind.Uint8) throw this.src.unsupported(n, 'conversions from string to []rune');
     return { type: t };
   }
 

@@ -13,6 +13,8 @@ import { type EscapeLine, type EscapeResult, analyzeEscapes } from './escape.ts'
 import { type Language, type Node, firstSyntaxError, parseGo } from './grammar.ts';
 import { CompiledRt, Ref } from './rt.ts';
 import { registerGoCode } from '../go/go_lines.ts';
+import { Kind } from '../go/types.ts';
+import { isTuple, isUntyped } from './objects.ts';
 
 export interface CompiledGo {
   readonly checked: Checked;
@@ -72,7 +74,7 @@ export function escapeLines(c: CompiledGo, inlining = false): string[] {
   const rows: { part: number; line: number; col: number; text: string }[] = [];
   for (const l of c.escapes.lines as EscapeLine[]) {
     if (!inlining && l.msg.startsWith('can inline')) continue;
-    const { line, col } = goPos(src, l.node);
+    const { line, col } = goPos(src, l.node, c.checked);
     const text = `${src.fileOf(l.node)}:${line}:${col}: ${l.msg}`;
     const key = `${text}\u0000${l.inst ?? ''}`;
     if (seen.has(key)) continue;
@@ -84,15 +86,25 @@ export function escapeLines(c: CompiledGo, inlining = false): string[] {
 }
 
 /** Where the gc compiler places an expression: a call at its "(", a selector at its ".", a binary expression at its operator. */
-function goPos(src: Source, n: Node): { line: number; col: number } {
+function goPos(src: Source, n: Node, c: Checked): { line: number; col: number } {
   const at = (x: Node | null, shift = 0): { line: number; col: number } | null => {
     if (x === null) return null;
     const p = src.pos(x);
     return { line: p.line, col: p.col + shift };
   };
   switch (n.type) {
-    case 'call_expression':
+    case 'call_expression': {
+      // string(b), []byte(s), string(r) (the copying conversions) are placed at their operand.
+      const fnNode = n.childForFieldName('function')!;
+      const conversion = c.typeNodes.has(fnNode.id) || c.uses.get(fnNode.id)?.kind === 'type';
+      const arg = n.childForFieldName('arguments')?.namedChildren[0] ?? null;
+      const to = c.exprs.get(n.id)?.type;
+      const copying = to !== undefined && !isTuple(to) && !isUntyped(to) && (to.kind === Kind.String || (to.kind === Kind.Slice && to.elem!.kind === Kind.Uint8));
+      if (conversion && copying && arg !== null) return goPos(src, arg, c);
       return at(n.childForFieldName('arguments')) ?? src.pos(n);
+    }
+    case 'type_conversion_expression':
+      return at(n.childForFieldName('operand')) ?? src.pos(n);
     case 'composite_literal':
       return at(n.childForFieldName('body')) ?? src.pos(n);
     case 'selector_expression':

@@ -614,6 +614,12 @@ class Emitter {
     // for i := range b { b[i] = K }: every element written with a constant — the pages are touched, no per-element stores.
     const fill = this.fillPattern(lhs, right, bodyNode);
     if (fill !== null) return `$rt.fill(${this.expr(right)}, ${fill});`;
+    if (u.kind === Kind.String) {
+      // for i, r := range s: the runes and their byte offsets (no allocation).
+      const k = `$k${this.tmp++}`;
+      const v = `$v${this.tmp++}`;
+      return `{ const ${x} = ${this.expr(right)}; $L${c.parent!.id}: for (const [${k}, ${v}] of $rt.text.runes(${x})) { ${this.loopCharge()} ${assignVar(lhs[0], k)} ${lhs[1] && lhs[1].text !== '_' ? assignVar(lhs[1], v) : ''}\n${this.block(bodyNode)} } }`;
+    }
     if (u.kind === Kind.Chan) {
       // for v := range ch: receive until the channel is closed and drained.
       const r = `$r${this.tmp++}`;
@@ -947,7 +953,7 @@ class Emitter {
       case 'func_literal':
         return this.funcLit(n);
       case 'type_conversion_expression':
-        return this.convert(n.childForFieldName('operand')!, this.typeOf(n));
+        return this.convert(n.childForFieldName('operand')!, this.typeOf(n), n);
       case 'type_assertion_expression':
         return this.assertExpr(n, false);
     }
@@ -1128,9 +1134,16 @@ class Emitter {
     return `go.append(go.make(${this.typeRef(t)}, 0, ${vs.length}), ${vs.join(', ')})`;
   }
 
-  private convert(x: Node, t: GoType): string {
+  private convert(x: Node, t: GoType, site: Node): string {
     const from = this.typeOf(x);
     const v = this.expr(x);
+    // string(b), []byte(s), string(r): a copy, on the heap where the result escapes, else in a 32-byte stack buffer when it fits.
+    const tu = under(t);
+    const fu = under(from);
+    const escapes = this.siteEscapes(site);
+    if (tu.kind === Kind.String && fu.kind === Kind.Slice) return `$rt.text.bytesToString(${v}, ${escapes})`;
+    if (tu.kind === Kind.Slice && fu.kind === Kind.String) return `$rt.text.stringToBytes(${v}, ${this.typeRef(t)}, ${escapes})`;
+    if (tu.kind === Kind.String && isIntegerType(from)) return `$rt.text.runeString(${v}, ${escapes})`;
     if (isIntegerType(t)) {
       const bits = under(t).size * 8;
       const trunc = isFloatType(from) ? `Math.trunc(${v})` : v;
@@ -1151,7 +1164,7 @@ class Emitter {
     const t = this.c.typeNodes.get(inner.id);
     if (inner.type === 'identifier') {
       const o = this.c.uses.get(inner.id)!;
-      if (o.kind === 'type') return this.convert(args[0]!, o.type);
+      if (o.kind === 'type') return this.convert(args[0]!, o.type, n);
       if (o.kind === 'builtin') return this.builtin(n, o.name, args);
       if (o.kind === 'func' || o.kind === 'generic') {
         const f = o.kind === 'func' ? o.fn : this.c.callTargets.get(n.id)!;
@@ -1180,13 +1193,13 @@ class Emitter {
       const call = `${this.fnName(explicit)}(${vals.join(', ')})`;
       return this.isGen(explicit) ? `(yield* ${call})` : call;
     }
-    if (t !== undefined) return this.convert(args[0]!, t);
+    if (t !== undefined) return this.convert(args[0]!, t, n);
     if (inner.type === 'selector_expression') {
       const operand = inner.childForFieldName('operand')!;
       const o = this.c.uses.get(operand.id);
       if (o?.kind === 'pkg') {
         const m = stdPackages[o.path]!.members[inner.childForFieldName('field')!.text]!;
-        if (m.kind === 'type') return this.convert(args[0]!, m.type);
+        if (m.kind === 'type') return this.convert(args[0]!, m.type, n);
         if (m.kind !== 'func') throw this.src.error(n, `cannot call ${inner.text}`);
         return this.stdCall(m, args, []);
       }

@@ -86,6 +86,11 @@ export interface Capture {
   readonly byRef: boolean;
 }
 
+function isIntegerKind(k: Kind): boolean {
+  const ints: readonly Kind[] = [Kind.Int, Kind.Int8, Kind.Int16, Kind.Int32, Kind.Int64, Kind.Uint, Kind.Uint8, Kind.Uint16, Kind.Uint32, Kind.Uint64, Kind.Uintptr];
+  return ints.includes(k);
+}
+
 /** Whether a func literal's body (not literals inside it) has a statement the inliner refuses. */
 function hasUninlinable(lit: Node): boolean {
   const walk = (n: Node): boolean => ['defer_statement', 'go_statement', 'select_statement'].includes(n.type) || named(n).some((c) => c.type !== 'func_literal' && walk(c));
@@ -654,6 +659,7 @@ class FuncAnalysis {
         return;
       }
       case 'type_conversion_expression':
+        if (this.copyingConversion(e, e.childForFieldName('operand')!)) return this.edge(sink, this.siteLoc(e), derefs - 1);
         return this.flow(sink, e.childForFieldName('operand')!, derefs);
     }
   }
@@ -680,6 +686,18 @@ class FuncAnalysis {
     const name = fnNode.childForFieldName('field')!.text;
     const method = this.c.funcs.find((f) => f.method?.recv === base && f.method.name === name);
     return method === undefined ? null : { method, pointer };
+  }
+
+  /** string(b), []byte(s), string(r): a conversion that makes a new string or slice (an allocation site); its operand is only read. */
+  private copyingConversion(e: Node, x: Node): boolean {
+    const to = this.type(e);
+    const from = this.type(x);
+    if (to === null || from === null || this.c.exprs.get(e.id)?.value !== undefined) return false;
+    const tk = under(to).kind;
+    const fk = under(from).kind;
+    const copying = (tk === Kind.String && fk === Kind.Slice) || (tk === Kind.Slice && fk === Kind.String) || (tk === Kind.String && fk !== Kind.String && under(from).kind !== Kind.Interface && isIntegerKind(fk));
+    if (copying) this.flow(null, x, 0);
+    return copying;
   }
 
   /** A func literal's body, analysed with its holder's locations (its captures are the holder's variables). */
@@ -735,7 +753,10 @@ class FuncAnalysis {
       return;
     }
     if (o?.kind === 'builtin') return this.builtin(dst, e, o.name, args, derefs);
-    if (o?.kind === 'type' || this.c.typeNodes.has(fnNode.id)) return this.flow(dst, args[0]!, derefs);
+    if (o?.kind === 'type' || this.c.typeNodes.has(fnNode.id)) {
+      if (this.copyingConversion(e, args[0]!)) return this.edge(dst, this.siteLoc(e), derefs - 1);
+      return this.flow(dst, args[0]!, derefs);
+    }
     const explicit = fnNode.type === 'index_expression' || fnNode.type === 'selector_expression' ? this.c.callTargets.get(e.id) : undefined;
     const devirt = this.devirtualized(fnNode);
     if (o?.kind === 'func' || o?.kind === 'generic' || explicit !== undefined || devirt !== null) {
@@ -1013,6 +1034,11 @@ function siteText(n: Node, c: Checked, inlinable: ReadonlySet<FuncDecl> = new Se
   }
   if (n.type === 'func_literal') return 'func literal';
   if (n.type === 'argument_list' && n.parent?.childForFieldName('function')?.text === 'errors.New') return '&errors.errorString{...}';
+  // A conversion to a composite type is printed with the type in parentheses: ([]byte)(s).
+  if (n.type === 'call_expression' && ['slice_type', 'array_type', 'map_type', 'pointer_type'].includes(n.childForFieldName('function')!.type)) {
+    return `(${n.childForFieldName('function')!.text})(${named(n.childForFieldName('arguments')!).map((a) => siteText(a, c)).join(', ')})`;
+  }
+  if (n.type === 'type_conversion_expression') return `(${n.childForFieldName('type')!.text})(${siteText(n.childForFieldName('operand')!, c)})`;
   // A call is printed with its arguments as sites are: describe(Sq{...}).
   if (n.type === 'call_expression') return `${n.childForFieldName('function')!.text}(${named(n.childForFieldName('arguments')!).map((a) => siteText(a, c)).join(', ')})`;
   // A numeric literal that took another type than its default is printed converted: uint64(0).

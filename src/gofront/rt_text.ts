@@ -6,7 +6,8 @@
 // 0–99 is a slice of a constant.
 
 import type { Go } from '../go/api.ts';
-import { T } from '../go/types.ts';
+import { T, type GoType } from '../go/types.ts';
+import { tmpStringBufSize } from '../go/string_sizes.ts';
 import { GoString, Iface, Slice } from '../go/values.ts';
 import { mallocgc } from '../runtime/malloc.ts';
 import { roundupsize } from '../runtime/msize.ts';
@@ -67,6 +68,62 @@ export class TextRt {
   byteAt(s: GoString, i: number): number {
     if (!(i >= 0 && i < s.len)) throw new GoPanic(`runtime error: index out of range [${i}] with length ${s.len}`);
     return ascii(s) ? s.text.charCodeAt(i) : bytesOf(s)[i]!;
+  }
+
+  // ── conversions ──────────────────────────────────────────────────────
+
+  /** The bytes a []byte holds (a heap slice's from memory, a frame slice's from its array). */
+  private sliceBytes(b: Slice | StackSlice | null): Uint8Array {
+    if (b === null) return new Uint8Array(0);
+    if (b instanceof StackSlice) return Uint8Array.from(b.arr.slice(b.off, b.off + b.len) as number[]);
+    if (b.len === 0) return new Uint8Array(0);
+    const mem = this.go.p.rt.mem;
+    mem.noteRead(b.ptr, b.len);
+    return mem.readBytes(b.ptr, b.len);
+  }
+
+  /** string(b): "" and one byte cost nothing; a result that does not escape and fits 32 bytes is on the stack; else a copy. */
+  bytesToString(b: Slice | StackSlice | null, escapes: boolean): GoString {
+    const bytes = this.sliceBytes(b);
+    const text = utf8d.decode(bytes);
+    if (bytes.length === 0) return this.go.p.emptyString;
+    if (bytes.length === 1) return new GoString(text, this.go.p.staticuint64(bytes[0]!), 1);
+    if (!escapes && bytes.length <= tmpStringBufSize) return new GoString(text, 0, bytes.length);
+    return this.raw(text);
+  }
+
+  /** []byte(s): a copy (capacity rounded to the size class), or the 32-byte stack buffer for one that does not escape and fits. */
+  stringToBytes(s: GoString, t: GoType, escapes: boolean): Slice | StackSlice {
+    const bytes = bytesOf(s);
+    if (!escapes && bytes.length <= tmpStringBufSize) {
+      const arr: number[] = new Array(tmpStringBufSize).fill(0);
+      bytes.forEach((x, i) => (arr[i] = x));
+      return new StackSlice(t, arr, 0, bytes.length, tmpStringBufSize);
+    }
+    return this.go.stringToBytes(s);
+  }
+
+  /** string(r): the rune's UTF-8 (U+FFFD when invalid); escaping, a 4-byte rawstring. */
+  runeString(r: number | bigint, escapes: boolean): GoString {
+    const n = Number(r);
+    const text = n >= 0 && n <= 0x10ffff && !(n >= 0xd800 && n <= 0xdfff) ? String.fromCodePoint(n) : '\ufffd';
+    const len = utf8.encode(text).length;
+    if (!escapes) return new GoString(text, 0, len);
+    const rt = this.go.p.rt;
+    const ptr = mallocgc(rt, 4, null, false);
+    rt.mem.writeBytes(ptr, utf8.encode(text));
+    return new GoString(text, ptr, len);
+  }
+
+  /** for i, r := range s: each rune's byte offset and value. */
+  runes(s: GoString): [number, number][] {
+    const out: [number, number][] = [];
+    let off = 0;
+    for (const ch of s.text) {
+      out.push([off, ch.codePointAt(0)!]);
+      off += utf8.encode(ch).length;
+    }
+    return out;
   }
 
   // ── strconv ──────────────────────────────────────────────────────────
