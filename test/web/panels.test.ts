@@ -139,6 +139,26 @@ describe.skipIf(missing !== null)('GC mark chart and allocator panel in headless
     }
   });
 
+  it("the smaps panel at the snapshot after each checkpoint: the checkpoint's smaps_anon_ge1MiB entries and smaps_summary totals, as gomem run --json printed them", async () => {
+    const marks = await hook(page, (g) => g.checkpoints());
+    for (const c of cli as (CheckpointJson & { smaps_anon_ge1MiB: Record<string, unknown>[]; smaps_summary: Record<string, number> })[]) {
+      const mark = marks.find((m) => m.name === c.name)!;
+      await hook(page, (g, r: number) => g.setCursorRecord(r), mark.record + 1);
+      const rows = (await hook(page, (g) => g.smaps()))!;
+      for (const e of c.smaps_anon_ge1MiB) expect(rows.find((r) => r.range === e.range), `${c.name} ${String(e.range)}`).toEqual(e);
+      const sum = (k: 'size_kB' | 'rss_kB' | 'anon_kB' | 'lazyfree_kB' | 'anonhuge_kB'): number => rows.reduce((a, r) => a + r[k], 0);
+      expect({ maps: rows.length, size_kB: sum('size_kB'), rss_kB: sum('rss_kB'), anonymous_kB: sum('anon_kB'), lazyfree_kB: sum('lazyfree_kB'), anonhuge_kB: sum('anonhuge_kB') }, c.name).toEqual({
+        maps: c.smaps_summary.maps,
+        size_kB: c.smaps_summary.size_kB,
+        rss_kB: c.smaps_summary.rss_kB,
+        anonymous_kB: c.smaps_summary.anonymous_kB,
+        lazyfree_kB: c.smaps_summary.lazyfree_kB,
+        anonhuge_kB: c.smaps_summary.anonhuge_kB,
+      });
+      expect((await hook(page, (g) => g.panels())).smaps).toContain(`${rows.length} mappings`);
+    }
+  });
+
   it('the map zooms to the Go heap, and hovering a pixel names the page and the span drawn there', async () => {
     const marks = await hook(page, (g) => g.checkpoints());
     const build = marks.find((m) => m.name === 'after_build')!;
@@ -177,6 +197,7 @@ describe.skipIf(missing !== null)('GC mark chart and allocator panel in headless
     expect(charts.length).toBe(ids.length);
     await charts[ids.indexOf('mark')]!.screenshot({ path: join(artifacts, 'live-heap-chart-mark.png') });
     await (await page.$('#panels pre#allocator'))!.screenshot({ path: join(artifacts, 'live-heap-panel-allocator.png') });
+    await (await page.$('#panels pre#smaps'))!.screenshot({ path: join(artifacts, 'live-heap-panel-smaps.png') });
     await (await page.$('#addrmap'))!.screenshot({ path: join(artifacts, 'live-heap-addrmap.png') });
     await page.click('#map-heap');
     await (await page.$('#addrmap'))!.screenshot({ path: join(artifacts, 'live-heap-addrmap-heap.png') });

@@ -3,7 +3,8 @@
 // is missing too), on big-slice-gc: at the snapshot after each checkpoint
 // the allocator's spans are HeapInuse and StackInuse and its objects
 // HeapObjects, the map's mappings are VmSize and its resident pages VmRSS,
-// as gomem run --json printed them; each cycle's last marked figure is
+// and its smaps entries and totals those of the checkpoint's smaps
+// summaries, as gomem run --json printed them; each cycle's last marked figure is
 // gctrace's heap2; the tours stand on the records their steps name.
 
 import { spawnSync } from 'node:child_process';
@@ -16,6 +17,7 @@ import { describe, expect, it } from 'vitest';
 import { type TraceRecord, decodeTrace } from '../../src/trace/reader.ts';
 import { addrMapAt, describeAddress, offsetAtOrAfter, offsetOf, pageTotals } from '../../web/src/addrmap.ts';
 import { allocatorAt, spanSlots } from '../../web/src/allocator.ts';
+import { smapsRows, vsyscallRow } from '../../web/src/smaps.ts';
 import { buildTimeline } from '../../web/src/timeline.ts';
 import { toursFor } from '../../web/src/tours.ts';
 
@@ -78,6 +80,16 @@ describe('panels data of big-slice-gc', () => {
     const m = addrMapAt(tl, snapAfter('after_full_touch'))!;
     expect(describeAddress(m, 0x1000)).toBe('0x1000: not mapped');
     expect(describeAddress(m, 0xc000000000)).toMatch(/^0xc000000000 · in \[anon\] 0xc000000000–0x[0-9a-f]+ \([\d.]+ MiB\) · page: resident, anonymous · heap arena 0xc000000000 \(64 MiB\), chunk 0xc000000000 \(4 MiB\) · span 0xc000000000 /);
+  });
+
+  it("smaps at the snapshot after each checkpoint: the checkpoint's smaps_anon_ge1MiB entries and smaps_summary totals", () => {
+    for (const c of cli as unknown as { name: string; smaps_anon_ge1MiB: { range: string }[]; smaps_summary: Record<string, number> }[]) {
+      const rows = smapsRows(addrMapAt(tl, snapAfter(c.name))!);
+      for (const e of c.smaps_anon_ge1MiB) expect(rows.find((r) => r.range === e.range), `${c.name} ${e.range}`).toEqual(e);
+      const sum = (k: 'size_kB' | 'rss_kB' | 'anon_kB' | 'lazyfree_kB' | 'anonhuge_kB'): number => rows.reduce((a, r) => a + r[k], 0);
+      expect([rows.length, sum('size_kB'), sum('rss_kB'), sum('anon_kB'), sum('lazyfree_kB'), sum('anonhuge_kB')], c.name).toEqual(['maps', 'size_kB', 'rss_kB', 'anonymous_kB', 'lazyfree_kB', 'anonhuge_kB'].map((k) => c.smaps_summary[k]));
+      expect(rows.at(-1)).toEqual(vsyscallRow);
+    }
   });
 
   it("the mark table: each cycle's last marked bytes are gctrace's heap2, and nothing is plotted after mark termination", () => {

@@ -2,7 +2,8 @@
 // the same definitions the charts and panels draw from (series.ts,
 // panels.ts), so what a test sees is what a person sees.
 
-import { describeAddress, pageTotals } from './addrmap.ts';
+import { addrMapAt, describeAddress, pageTotals } from './addrmap.ts';
+import { smapsRows } from './smaps.ts';
 import type { AddressMapView } from './addrmap_view.ts';
 import { allocatorAt } from './allocator.ts';
 import type { TourView } from './tour_view.ts';
@@ -32,6 +33,7 @@ export function installEmptyHook(state: GomemHook['state'], error?: string): voi
     values: none,
     panels: none,
     allocator: none,
+    smaps: none,
     addressMap: none,
     describeAddress: none,
     mapZoom: none,
@@ -66,6 +68,10 @@ export function installHook(view: View, map: AddressMapView, tours: TourView, li
     values: (t) => valuesAt(tl, t === undefined ? view.record : Math.max(0, upperBound(tl.tm, tl.tm.length, t) - 1)),
     panels: () => panelTexts(view),
     allocator: () => allocatorAt(tl, view.record),
+    smaps: () => {
+      const m = addrMapAt(tl, view.record);
+      return m === null ? null : smapsRows(m);
+    },
     addressMap: () => {
       map.render();
       const s = map.state;

@@ -46,7 +46,9 @@ export interface GomemHook {
   /** What every chart plots: at the cursor, or at time t. Bytes for sizes (VmRSS too), ms for GC CPU. */
   values(t?: number): Record<string, Record<string, number | null>>;
   /** The text panels as shown. */
-  panels(): { cursor: string; memstats: string; allocator: string; checkpoint: string; output: string };
+  panels(): { cursor: string; memstats: string; allocator: string; smaps: string; checkpoint: string; output: string };
+  /** smaps's entries at the last snapshot (web/src/smaps.ts's SmapsRow), [vsyscall] last; null before the first snapshot. */
+  smaps(): { range: string; perms: string; name: string; size_kB: number; rss_kB: number; anon_kB: number; lazyfree_kB: number; anonhuge_kB: number; thp: string }[] | null;
   /** The allocator panel's figures at the cursor (web/src/allocator.ts's AllocatorState); null before the heap exists. */
   allocator(): AllocatorFigures | null;
   /** The address-space map at the cursor: the snapshot its pages come from, VmSize, bytes of each page state and of spans by use, the shown stretch of its axis. */

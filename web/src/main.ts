@@ -53,7 +53,7 @@ function show(trace: Trace, url: string | undefined, live?: 'running' | 'ended')
   $('charts').innerHTML = '';
   new Charts(view, $('charts'));
   new Controls(view, $('controls'));
-  new Panels(view, { cursor: $('cursor'), memstats: $('memstats'), allocator: $('allocator'), checkpoint: $('checkpoint'), output: $('output') });
+  new Panels(view, { cursor: $('cursor'), memstats: $('memstats'), allocator: $('allocator'), smaps: $('smaps'), checkpoint: $('checkpoint'), output: $('output') });
   const map = new AddressMapView(view, $('addrmap'));
   const tours = new TourView(view, map, $('tour'));
   // The tour step and the map's zoom: from the link at first, then kept as a live run grows (its records are a prefix of the new ones).

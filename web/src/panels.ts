@@ -3,7 +3,9 @@
 // it, and the program's output (stdout, stderr, gctrace) up to the cursor.
 
 import type { TraceRecord } from '../../src/trace/reader.ts';
+import { addrMapAt } from './addrmap.ts';
 import { allocatorText } from './allocator.ts';
+import { smapsText } from './smaps.ts';
 import { describe } from './describe.ts';
 import { exact, time } from './fmt.ts';
 import { upperBound } from './table.ts';
@@ -17,6 +19,7 @@ export interface PanelTexts {
   cursor: string;
   memstats: string;
   allocator: string;
+  smaps: string;
   checkpoint: string;
   output: string;
 }
@@ -60,11 +63,11 @@ export function panelTexts(view: View): PanelTexts {
   const from = Math.max(0, upto - outputTail);
   let output = from > 0 ? `(${from} earlier output records not shown)\n` : '';
   for (let i = from; i < upto; i++) output += (tl.records[outs[i]!] as Extract<TraceRecord, { kind: 'output' }>).text;
-  return { cursor, memstats, allocator: allocatorText(tl, rec), checkpoint, output };
+  return { cursor, memstats, allocator: allocatorText(tl, rec), smaps: smapsText(addrMapAt(tl, rec)), checkpoint, output };
 }
 
 export class Panels {
-  constructor(private readonly view: View, private readonly el: { cursor: HTMLElement; memstats: HTMLElement; allocator: HTMLElement; checkpoint: HTMLElement; output: HTMLElement }) {
+  constructor(private readonly view: View, private readonly el: { cursor: HTMLElement; memstats: HTMLElement; allocator: HTMLElement; smaps: HTMLElement; checkpoint: HTMLElement; output: HTMLElement }) {
     view.onCursor(() => this.render());
     this.render();
   }
@@ -74,6 +77,7 @@ export class Panels {
     this.el.cursor.textContent = p.cursor;
     this.el.memstats.textContent = p.memstats;
     this.el.allocator.textContent = p.allocator;
+    this.el.smaps.textContent = p.smaps;
     this.el.checkpoint.textContent = p.checkpoint;
     this.el.output.textContent = p.output;
     this.el.output.scrollTop = this.el.output.scrollHeight;
