@@ -43,7 +43,18 @@ export interface AddrMap {
 
 type SnapshotRec = Extract<TraceRecord, { kind: 'snapshot' }>;
 
+/** The last answer of addrMapAt: the map, the smaps panel and the hook ask for the same record in turn. */
+let lastMap: { tl: Timeline; rec: number; out: AddrMap | null } | null = null;
+
+/** The address space once record rec has been applied (not to be changed by the caller); null before the first snapshot. */
 export function addrMapAt(tl: Timeline, rec: number): AddrMap | null {
+  if (lastMap !== null && lastMap.tl === tl && lastMap.rec === rec) return lastMap.out;
+  const out = buildAddrMap(tl, rec);
+  lastMap = { tl, rec, out };
+  return out;
+}
+
+function buildAddrMap(tl: Timeline, rec: number): AddrMap | null {
   const at = lastSnapshot(tl, rec, false);
   if (at < 0) return null;
   const vmas = (tl.records[at] as SnapshotRec).mappings;
