@@ -29,8 +29,22 @@ interface Site {
 /** Origins and source positions by V8 position: a program has few allocation sites, sampled many times. */
 const sites = new Map<string, Site>();
 
+/** A frame of gomem's own code outside the scenarios: it only ends a group, whatever its line. */
+const gomemSite: Site = { origin: 'gomem', pos: null, scenario: false };
+/** Whether each file V8 runs is such code: most frames of a sample are, and need no position. */
+const gomemFiles = new Map<string, boolean>();
+
 function siteOf(s: NodeJS.CallSite): Site {
   const file = s.getFileName();
+  if (file) {
+    let own = gomemFiles.get(file);
+    if (own === undefined) {
+      const path = file.startsWith('file:') ? fileURLToPath(file) : file;
+      own = originOf(s) === 'gomem' && !path.startsWith(scenarioDir);
+      gomemFiles.set(file, own);
+    }
+    if (own) return gomemSite;
+  }
   const key = `${file}:${s.getLineNumber()}:${s.getColumnNumber()}`;
   let hit = sites.get(key);
   if (hit === undefined) {
