@@ -1360,10 +1360,19 @@ class Checker {
     const t = this.valueType(operand, info);
     let st = under(t);
     if (st.kind === Kind.Pointer) st = under(st.elem!);
+    if (isInterface(t) && (st.methods ?? []).some((m) => m.name === field.text)) throw this.src.unsupported(n, 'method values of interfaces');
+    const recvBase = under(t).kind === Kind.Pointer && t.name === '' ? t.elem! : t;
+    if (st.kind !== Kind.Struct && this.methods.get(recvBase)?.has(field.text)) throw this.src.unsupported(n, 'method values of non-struct types');
     if (st.kind !== Kind.Struct) throw this.src.error(field, `${n.text} undefined (type ${this.typeStr(t)} has no field or method ${field.text})`);
     const f = st.fields!.find((x) => x.name === field.text);
     const baseT = under(t).kind === Kind.Pointer && t.name === '' ? t.elem! : t;
-    if (f === undefined && this.methods.get(baseT)?.has(field.text)) throw this.src.unsupported(n, 'method values');
+    const pm = f === undefined ? this.methods.get(baseT)?.get(field.text) : undefined;
+    if (pm !== undefined) {
+      // A method value x.M: a func value with x bound (&x for a *T method on an addressable value).
+      if (pm.method!.pointer && baseT === t) this.addressable(operand);
+      this.callTargets.set(n.id, pm);
+      return { type: T.func(pm.sig.params!.slice(1), pm.sig.results!) };
+    }
     if (f === undefined) throw this.src.error(field, `${n.text} undefined (type ${this.typeStr(t)} has no field or method ${field.text})`);
     return { type: f.type };
   }

@@ -930,6 +930,8 @@ class Emitter {
       case 'call_expression':
         return this.call(n);
       case 'selector_expression': {
+        const mv = this.c.callTargets.get(n.id);
+        if (mv?.method !== undefined) return this.methodValue(n, mv);
         const pkg = this.c.uses.get(n.childForFieldName('operand')!.id);
         if (pkg?.kind === 'pkg') {
           const m = stdPackages[pkg.path]!.members[n.childForFieldName('field')!.text]!;
@@ -1209,6 +1211,22 @@ class Emitter {
     }
     if (under(this.typeOf(fnNode)).kind === Kind.Func) return this.valueCall(fnNode, args);
     throw this.src.unsupported(n, 'this kind of call');
+  }
+
+  /**
+   * A method value x.M: the receiver evaluated now (&x, a pointer, or a copy
+   * of the value), bound in a closure (Go's M-fm wrapper) that is allocated
+   * only where it escapes.
+   */
+  private methodValue(n: Node, m: FuncDecl): string {
+    const operand = n.childForFieldName('operand')!;
+    const ot = this.typeOf(operand);
+    const isPtr = under(ot).kind === Kind.Pointer && ot.name === '';
+    const recv = m.method!.pointer ? (isPtr ? this.expr(operand) : this.addrOf(operand)) : isPtr ? `$rt.clone($rt.load(${this.expr(operand)}))` : this.value(operand, ot);
+    const recvType = m.sig.params![0]!;
+    const call = `${this.fnName(m)}($r, ...$a)`;
+    const body = `function* (...$a) { return ${this.isGen(m) ? `yield* ${call}` : call}; }`;
+    return `(($r) => $rt.closure('${m.name}-fm', ${this.typeRef(T.func(m.sig.params!.slice(1), m.sig.results!))}, ${this.siteEscapes(n)}, [[${this.typeRef(recvType)}, $r]], ${body}))(${recv})`;
   }
 
   /** x.M(args) on an interface value: the dynamic type's method (a nil interface panics). */

@@ -600,6 +600,16 @@ class FuncAnalysis {
         const x = e.childForFieldName('operand')!;
         const t = this.type(x);
         if (t === null) return; // a package member
+        const mv = this.c.callTargets.get(e.id);
+        if (mv?.method !== undefined) {
+          // A method value: its closure holds the receiver (&x for a *T method on a value).
+          const site = this.siteLoc(e);
+          const isPtr = under(t).kind === Kind.Pointer && t.name === '';
+          if (mv.method.pointer && !isPtr) this.addrFlow(site, x, 0, null);
+          else this.flow(site, x, mv.method.pointer || !isPtr ? 0 : 1);
+          this.edge(sink, site, derefs - 1);
+          return;
+        }
         return this.flow(sink, x, derefs + (under(t).kind === Kind.Pointer ? 1 : 0));
       }
       case 'index_expression': {
