@@ -4,8 +4,8 @@
 // point of the timelines. gomem view serves it to headless Chromium
 // (Debian's chromium through playwright-core, as test/web does), and the
 // page is panned and zoomed through its test hook: each step sets the
-// visible range, which redraws all four charts (decimation per pixel
-// column and uPlot's draw) before the next step. The time of each step is
+// visible range, which redraws every chart (five, with the GC mark chart;
+// decimation per pixel column and uPlot's draw) before the next step. The time of each step is
 // measured in the page, with performance.now(). One JSON line: the p50 and
 // p95 of 200 steps, against the 16.7 ms (one frame at 60 Hz).
 // There is no Go side: Go has no such view.
