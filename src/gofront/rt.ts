@@ -11,7 +11,7 @@ import { boxAllocs, boxPath } from '../go/iface_sizes.ts';
 import { formatValue } from '../go/pkg/fmt.ts';
 import { formatFloat } from '../go/strconv.ts';
 import { Kind, T, isDirectIface } from '../go/types.ts';
-import { errorString, numErrorType, wrapError } from './stdlib.ts';
+import { errorString, numErrorType, pathErrorType, wrapError } from './stdlib.ts';
 import type { GoMap } from '../go/map.ts';
 import type { GoType } from '../go/types.ts';
 import { growsliceCap } from '../runtime/slice.ts';
@@ -196,6 +196,7 @@ export class CompiledRt {
     this.methodTable.set(numErrorType, new Map<string, MethodEntry>([['Error', [(p: unknown) => this.text.numErrorError((p as Ptr).addr), false, true]]]));
     // The standard library's methods the subset's values can have.
     this.methodTable.set(errorString, new Map<string, MethodEntry>([['Error', [(p: unknown) => this.go.get(p as Ptr, 's'), false, true]]]));
+    this.methodTable.set(pathErrorType, new Map<string, MethodEntry>([['Error', [(p: unknown) => this.go.p.literal(this.pathErrorText.get((p as Ptr).addr) ?? ''), false, true]]]));
     this.methodTable.set(runtimeErrorType, new Map<string, MethodEntry>([['Error', [(v: unknown) => v, false, false]]]));
     this.methodTable.set(wrapError, new Map<string, MethodEntry>([['Error', [(p: unknown) => this.go.get(p as Ptr, 'msg'), false, true]]]));
   }
@@ -520,17 +521,32 @@ export class CompiledRt {
   }
 
   /** (v, err) of a call the API makes by throwing a JS Error on failure. */
-  attempt(f: () => unknown): [unknown, GoErrorValue | null] {
+  attempt(f: () => unknown): [unknown, Iface | null] {
     try {
       return [f(), null];
     } catch (e) {
       if (e instanceof GoPanic || !(e instanceof Error) || e.constructor !== Error) throw e;
-      return [null, new GoErrorValue(e.message)];
+      return [null, this.osError(e.message)];
     }
   }
 
+  /** Each *fs.PathError's text, by address (its fields are in memory, its message is kept here). */
+  private readonly pathErrorText = new Map<number, string>();
+
+  /**
+   * An os or syscall call's error as Go returns it: a new *fs.PathError
+   * (48 bytes: Op, Path, Err) in an error, whose Error() is the message.
+   */
+  osError(message: string): Iface {
+    const p = this.go.new(pathErrorType);
+    this.pathErrorText.set(p.addr, message);
+    const x = new Iface(T.pointer(pathErrorType), p);
+    x.data = p.addr;
+    return x;
+  }
+
   /** err of a call returning only an error. */
-  attempt1(f: () => unknown): GoErrorValue | null {
+  attempt1(f: () => unknown): Iface | null {
     return this.attempt(f)[1];
   }
 

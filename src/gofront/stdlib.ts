@@ -102,6 +102,9 @@ declaredMethods.set(errorString, new Map([['Error', { sig: T.func([], [T.string]
 /** *strconv.NumError: Func, Num (a copy of the input) and Err (48 bytes, with pointers); its Error method is rt_text's. */
 export const numErrorType = T.named(T.struct([['Func', T.string], ['Num', T.string], ['Err', T.error]]), 'strconv.NumError');
 declaredMethods.set(numErrorType, new Map([['Error', { sig: T.func([], [T.string]), pointer: true }]]));
+/** *fs.PathError: what a failed os call returns (Op, Path, Err: 48 bytes, with pointers). */
+export const pathErrorType = T.named(T.struct([['Op', T.string], ['Path', T.string], ['Err', T.error]]), 'fs.PathError');
+declaredMethods.set(pathErrorType, new Map([['Error', { sig: T.func([], [T.string]), pointer: true }]]));
 /** fmt.wrapError: what fmt.Errorf returns a pointer to for a %w (its message and the wrapped error). */
 export const wrapError = T.named(T.struct([['msg', T.string], ['err', T.error]]), 'fmt.wrapError');
 declaredMethods.set(wrapError, new Map([['Error', { sig: T.func([], [T.string]), pointer: true }]]));
