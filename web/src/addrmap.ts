@@ -95,15 +95,26 @@ export function forEachPageStretch(m: AddrMap, f: (from: number, to: number, kin
   });
 }
 
-/** The VMA holding an address (index), or -1. */
-export function vmaAt(m: AddrMap, addr: number): number {
+/** The first index in [0, n) for which `past(i)` is false (n if none); `past` must be true for a prefix only. */
+function firstNotPast(n: number, past: (i: number) => boolean): number {
   let lo = 0;
-  let hi = m.vmas.length;
+  let hi = n;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (m.vmas[mid]!.end <= addr) lo = mid + 1;
+    if (past(mid)) lo = mid + 1;
     else hi = mid;
   }
+  return lo;
+}
+
+/** The index of the first VMA that ends after addr (vmas.length if none). */
+function vmaAtOrAfter(m: AddrMap, addr: number): number {
+  return firstNotPast(m.vmas.length, (i) => m.vmas[i]!.end <= addr);
+}
+
+/** The VMA holding an address (index), or -1. */
+export function vmaAt(m: AddrMap, addr: number): number {
+  const lo = vmaAtOrAfter(m, addr);
   return lo < m.vmas.length && m.vmas[lo]!.start <= addr ? lo : -1;
 }
 
@@ -115,13 +126,7 @@ export function offsetOf(m: AddrMap, addr: number): number {
 
 /** The position on the axis of an address, or of the first mapped byte after it (the axis' end past the last mapping). */
 export function offsetAtOrAfter(m: AddrMap, addr: number): number {
-  let lo = 0;
-  let hi = m.vmas.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (m.vmas[mid]!.end <= addr) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = vmaAtOrAfter(m, addr);
   if (lo >= m.vmas.length) return m.total;
   const v = m.vmas[lo]!;
   return m.offsets[lo]! + Math.max(0, addr - v.start);
@@ -129,27 +134,13 @@ export function offsetAtOrAfter(m: AddrMap, addr: number): number {
 
 /** The address at a position on the axis. */
 export function addressOf(m: AddrMap, offset: number): number {
-  let lo = 0;
-  let hi = m.vmas.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (m.offsets[mid]! <= offset) lo = mid + 1;
-    else hi = mid;
-  }
-  const i = Math.max(0, lo - 1);
+  const i = Math.max(0, firstNotPast(m.vmas.length, (j) => m.offsets[j]! <= offset) - 1);
   return m.vmas[i]!.start + (offset - m.offsets[i]!);
 }
 
 /** The span in use holding an address, if any. */
 export function spanAt(m: AddrMap, addr: number): AddrSpan | null {
-  let lo = 0;
-  let hi = m.spans.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (m.spans[mid]!.base <= addr) lo = mid + 1;
-    else hi = mid;
-  }
-  const s = m.spans[lo - 1];
+  const s = m.spans[firstNotPast(m.spans.length, (i) => m.spans[i]!.base <= addr) - 1];
   return s !== undefined && addr < s.base + s.npages * 8192 ? s : null;
 }
 
