@@ -288,7 +288,9 @@ class Checker {
     if (!base.name.startsWith('main.')) throw this.src.error(baseNode, `cannot define new methods on non-local type ${base.str}`);
     const id = d.childForFieldName('name')!;
     const typeName = base.name.slice(5);
-    const ps = this.paramList(d.childForFieldName('parameters')).flatMap((p) => (p.names.length === 0 ? [p.type] : p.names.map(() => p.type)));
+    const pl = this.paramList(d.childForFieldName('parameters'));
+    if (pl.some((p) => p.variadic)) throw this.src.unsupported(d.childForFieldName('parameters')!, 'variadic methods');
+    const ps = pl.flatMap((p) => (p.names.length === 0 ? [p.type] : p.names.map(() => p.type)));
     const rs = this.resultTypes(d).flatMap((p) => (p.names.length === 0 ? [p.type] : p.names.map(() => p.type)));
     const recvType = pointer ? T.pointer(base) : base;
     const sig = T.func([recvType, ...ps], rs);
@@ -397,8 +399,8 @@ class Checker {
     if (list === null) return [];
     return named(list).map((p) => {
       const variadic = p.type === 'variadic_parameter_declaration';
-      if (variadic) throw this.src.unsupported(p, 'variadic functions');
-      const t = this.typeExpr(p.childForFieldName('type')!);
+      // xs ...T is a []T inside the function.
+      const t = variadic ? T.slice(this.typeExpr(p.childForFieldName('type')!)) : this.typeExpr(p.childForFieldName('type')!);
       return { names: p.childrenForFieldName('name').filter((c): c is Node => c !== null), type: t, variadic };
     });
   }
@@ -411,9 +413,13 @@ class Checker {
   }
 
   private signature(d: Node): GoType {
-    const ps = this.paramList(d.childForFieldName('parameters')).flatMap((p) => (p.names.length === 0 ? [p.type] : p.names.map(() => p.type)));
+    const pl = this.paramList(d.childForFieldName('parameters'));
+    const ps = pl.flatMap((p) => (p.names.length === 0 ? [p.type] : p.names.map(() => p.type)));
     const rs = this.resultTypes(d).flatMap((p) => (p.names.length === 0 ? [p.type] : p.names.map(() => p.type)));
-    return T.func(ps, rs);
+    const variadic = pl.length > 0 && pl[pl.length - 1]!.variadic;
+    if (variadic && d.type !== 'function_declaration') throw this.src.unsupported(d, 'variadic func literals and func types');
+    if (variadic && under(ps[ps.length - 1]!.elem!).kind === Kind.Interface) throw this.src.unsupported(d.childForFieldName('parameters')!, 'variadic parameters of interface type');
+    return T.func(ps, rs, variadic);
   }
 
   private funcBody(f: FuncDecl, outer: Scope = this.pkg): void {
@@ -1499,7 +1505,7 @@ class Checker {
     const argList = n.childForFieldName('arguments')!;
     const args = named(argList);
     if (n.childForFieldName('type_arguments')) throw this.src.unsupported(n, 'generic instantiation');
-    if (argList.children.some((c) => c?.type === '...')) throw this.src.unsupported(n, 'variadic calls with ...');
+    const spread = args.some((a) => a.type === 'variadic_argument');
     // A conversion T(x), a builtin, a package function or a function of the program.
     const target = this.callTarget(fnNode);
     if (target.kind === 'type') {
@@ -1519,7 +1525,18 @@ class Checker {
       // A func value's body is compiled as a generator (it may block): its caller yields to it.
       this.fn!.blocking = true;
     }
-    this.arguments(n, sig, args, target.name);
+    if (spread) {
+      // f(xs...): the slice is the variadic parameter itself.
+      if (target.kind !== 'func' || !sig.variadic) throw this.src.unsupported(n, 'f(xs...) but to a variadic function of the program');
+      const ps = sig.params!;
+      if (args.length !== ps.length) throw this.src.error(n, `have ${args.length} arguments, want ${ps.length} in call to ${target.name} with ...`);
+      args.forEach((a, i) => {
+        // The last argument is xs... (a variadic_argument around xs).
+        const x = a.type === 'variadic_argument' ? named(a)[0]! : a;
+        this.assign(x, this.expr(x, ps[i]), ps[i]!, `argument to ${target.name}`);
+        if (x !== a) this.exprs.set(a.id, this.exprs.get(x.id)!);
+      });
+    } else this.arguments(n, sig, args, target.name);
     const rs = sig.results!;
     if (rs.length === 0) return { type: { tuple: [] } };
     if (rs.length === 1) return { type: rs[0]! };

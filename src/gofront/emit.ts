@@ -406,6 +406,7 @@ class Emitter {
       return `go.go('${name}', (_go, $a) => (function* () { return yield* $rt.callf($a.fn${vals.map((_, i) => `, $a.a${i}`).join('')}); })(), { args: { ${argSpec} } });`;
     }
     const f = o.fn;
+    if (f.sig.variadic) throw this.src.unsupported(call, 'go statements calling variadic functions');
     const args = named(call.childForFieldName('arguments')!);
     const vals = args.map((a, i) => this.value(a, f.sig.params![i]!));
     const names = vals.map((_, i) => `a${i}`);
@@ -461,6 +462,7 @@ class Emitter {
     const raw = (): void => args.forEach((a) => pre.push([[a], this.expr(a)]));
     const typed = (ps: readonly GoType[]): void => args.forEach((a, i) => pre.push([[a], this.value(a, ps[i]!)]));
     if (o?.kind === 'builtin') raw();
+    else if (o?.kind === 'func' && o.fn.sig.variadic) throw this.src.unsupported(call, 'defer statements calling variadic functions');
     else if (o?.kind === 'func') typed(o.fn.sig.params!);
     else if (o?.kind === 'generic') typed(this.c.callTargets.get(call.id)!.sig.params!);
     else if (inner.type === 'selector_expression' && this.c.uses.get(inner.childForFieldName('operand')!.id)?.kind === 'pkg') raw();
@@ -958,6 +960,8 @@ class Emitter {
         return this.convert(n.childForFieldName('operand')!, this.typeOf(n), n);
       case 'type_assertion_expression':
         return this.assertExpr(n, false);
+      case 'variadic_argument':
+        return this.expr(named(n)[0]!);
     }
     throw this.src.unsupported(n, n.type.replace(/_/g, ' '));
   }
@@ -1131,8 +1135,13 @@ class Emitter {
       });
       return `$rt.mapLit(go.makeMap(${this.typeRef(t)}, ${elems.length}), [${pairs.join(', ')}])`;
     }
-    // A slice literal: its backing array on the heap (when it escapes) with the values stored.
+    // A slice literal: its backing array on the heap (when it escapes) with the values stored;
+    // one that does not escape and holds no pointers is in the frame.
     const vs = elems.map((e) => this.value(named(e)[0]!, u.elem!));
+    if (!this.siteEscapes(n) && !u.elem!.pointers && vs.length > 0 && !elems.some((e) => e.type === 'keyed_element')) {
+      this.stackBytes += vs.length * u.elem!.size;
+      return `$rt.stackSlice(${this.typeRef(t)}, [${vs.join(', ')}])`;
+    }
     return `go.append(go.make(${this.typeRef(t)}, 0, ${vs.length}), ${vs.join(', ')})`;
   }
 
@@ -1170,7 +1179,7 @@ class Emitter {
       if (o.kind === 'builtin') return this.builtin(n, o.name, args);
       if (o.kind === 'func' || o.kind === 'generic') {
         const f = o.kind === 'func' ? o.fn : this.c.callTargets.get(n.id)!;
-        const vals = args.map((a, i) => this.value(a, f.sig.params![i]!));
+        const vals = f.sig.variadic ? this.variadicArgs(n, f.sig, args) : args.map((a, i) => this.value(a, f.sig.params![i]!));
         if (this.esc.inlinable.has(f) && !this.esc.escapingCalls.has(n.id)) return this.isGen(f) ? `(yield* ${this.fnName(f)}$inl(${vals.join(', ')}))` : `${this.fnName(f)}$inl(${vals.join(', ')})`;
         const call = `${this.fnName(f)}(${vals.join(', ')})`;
         return this.isGen(f) ? `(yield* ${call})` : call;
@@ -1251,6 +1260,29 @@ class Emitter {
   private goTypeName(t: GoType): string {
     if (t.name !== '' && t.name !== undefined) return t.name === 'any' ? 'interface {}' : t.name;
     return t.str === 'any' ? 'interface {}' : t.str;
+  }
+
+  /**
+   * The arguments of a call of a variadic function: the fixed ones, then
+   * the rest packed into the ...T slice (nil for none; on the stack when it
+   * does not escape and holds no pointers, else on the heap), or f(xs...)'s
+   * slice as it is.
+   */
+  private variadicArgs(n: Node, sig: GoType, args: Node[]): string[] {
+    const ps = sig.params!;
+    const argList = n.childForFieldName('arguments')!;
+    if (args.some((a) => a.type === 'variadic_argument')) return args.map((a, i) => this.value(a, ps[i]!));
+    const fixed = ps.length - 1;
+    const st = ps[fixed]!;
+    const elem = under(st).elem!;
+    const vals = args.slice(0, fixed).map((a, i) => this.value(a, ps[i]!));
+    const rest = args.slice(fixed).map((a) => this.value(a, elem));
+    if (rest.length === 0) return [...vals, `$rt.nilSlice(${this.typeRef(st)})`];
+    if (!this.siteEscapes(argList) && !elem.pointers) {
+      this.stackBytes += rest.length * elem.size;
+      return [...vals, `$rt.stackSlice(${this.typeRef(st)}, [${rest.join(', ')}])`];
+    }
+    return [...vals, `go.append(go.make(${this.typeRef(st)}, 0, ${rest.length}), ${rest.join(', ')})`];
   }
 
   /** A function of the program used as a value: its static funcval (no allocation). */

@@ -562,6 +562,7 @@ class FuncAnalysis {
         return;
       }
       case 'parenthesized_expression':
+      case 'variadic_argument':
         return this.flow(dst, named(e)[0]!, derefs);
       case 'unary_expression': {
         const op = e.childForFieldName('operator')!.text;
@@ -773,7 +774,21 @@ class FuncAnalysis {
       const callee = devirt?.method ?? (o?.kind === 'func' ? o.fn : this.c.callTargets.get(e.id)!);
       // A method's receiver is its first argument: &x for a *T receiver on a value, *p for a T receiver through a pointer.
       type Arg = (to: Loc | null, d: number) => void;
-      const argFlows: Arg[] = args.map((a) => (to, d) => this.flow(to, a, d));
+      let argFlows: Arg[] = args.map((a) => (to, d) => this.flow(to, a, d));
+      const argList = e.childForFieldName('arguments')!;
+      if (callee.sig.variadic && !args.some((a) => a.type === 'variadic_argument')) {
+        // f(a, b, c) of f(xs ...T): the extra arguments go into an implicit []T, an allocation site ("... argument").
+        const fixed = callee.sig.params!.length - 1;
+        const extra = args.slice(fixed);
+        argFlows = argFlows.slice(0, fixed);
+        if (extra.length > 0) {
+          argFlows.push((to, d) => {
+            const site = this.siteLoc(argList);
+            for (const a of extra) this.flow(site, a, 0);
+            if (to !== null) this.edge(to, site, d - 1);
+          });
+        }
+      }
       if (devirt !== null) {
         // The receiver is the interface's data word: the pointer itself, or (a value type) what its box holds.
         const operand = fnNode.childForFieldName('operand')!;
@@ -1044,6 +1059,7 @@ function siteText(n: Node, c: Checked, inlinable: ReadonlySet<FuncDecl> = new Se
   }
   if (n.type === 'func_literal') return 'func literal';
   if (n.type === 'argument_list' && n.parent?.childForFieldName('function')?.text === 'errors.New') return '&errors.errorString{...}';
+  if (n.type === 'argument_list') return '... argument';
   // A conversion to a composite type is printed with the type in parentheses: ([]byte)(s).
   if (n.type === 'call_expression' && ['slice_type', 'array_type', 'map_type', 'pointer_type'].includes(n.childForFieldName('function')!.type)) {
     return `(${n.childForFieldName('function')!.text})(${named(n.childForFieldName('arguments')!).map((a) => siteText(a, c)).join(', ')})`;

@@ -658,6 +658,11 @@ export class CompiledRt {
     return m;
   }
 
+  /** A ...T argument that stays in the caller's frame (pointer-free elements): a slice over a JS array. */
+  stackSlice(t: GoType, vals: unknown[]): StackSlice {
+    return new StackSlice(t, vals, 0, vals.length, vals.length);
+  }
+
   /** A nil slice of type t. */
   nilSlice(t: GoType): Slice {
     return new Slice(t, 0, 0, 0);
