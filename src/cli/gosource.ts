@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Program } from '../go/program.ts';
-import { type CompiledGo, compileGo, escapeLines } from '../gofront/compile.ts';
+import { type CompiledGo, compileGo, compileGoPackage, escapeLines } from '../gofront/compile.ts';
 import { GoCompileError } from '../gofront/diag.ts';
 import { loadGoGrammar } from '../gofront/grammar_node.ts';
 import { binaryOf, initsOf, liveOf } from '../scenarios/binaries.ts';
@@ -21,40 +21,53 @@ export function goFilesIn(dir: string): string[] {
   return readdirSync(dir).filter((f) => f.endsWith('.go') && !f.endsWith('_test.go'));
 }
 
-/** A .go file, or a directory holding one (gomem run DIR). */
-function goFileOf(spec: string): string {
+/**
+ * The files of a .go file or a package directory (gomem run DIR), in the
+ * order go build takes them (by name); each with the name the compiler
+ * gives it in diagnostics (./prog.go, as go build in its directory does).
+ */
+function goFilesOf(spec: string): { path: string; file: string; text: string }[] {
   const path = resolve(spec);
   if (!existsSync(path)) throw new UsageError(`${spec}: no such file`);
-  if (!statSync(path).isDirectory()) return path;
-  const files = goFilesIn(path);
-  if (files.length !== 1) throw new UsageError(`${spec}: has ${files.length} .go files; gomem compiles a package of one file for now`);
-  return join(path, files[0]!);
+  const paths = statSync(path).isDirectory() ? goFilesIn(path).sort().map((f) => join(path, f)) : [path];
+  if (paths.length === 0) throw new UsageError(`${spec}: no .go files`);
+  return paths.map((p) => ({ path: p, file: `./${basename(p)}`, text: readFileSync(p, 'utf8') }));
 }
 
-/** Reads and compiles a .go file; compile errors are one line in the compiler's format (exit 2). */
+/** The package clause's name of a file's text ('' if none is found). */
+function packageName(text: string): string {
+  return /^\s*package\s+([\p{L}_][\p{L}\p{N}_]*)/mu.exec(text.replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\//g, ''))?.[1] ?? '';
+}
+
+/** Reads and compiles a .go file or a package directory; compile errors are one line in the compiler's format (exit 2). */
 export async function compileGoFile(spec: string): Promise<CompiledGo> {
-  const path = goFileOf(spec);
-  const text = readFileSync(path, 'utf8');
+  const files = goFilesOf(spec);
   const language = await loadGoGrammar();
   try {
-    // go build in the file's directory names it ./prog.go.
-    return compileGo(language, `./${basename(path)}`, text);
+    return files.length === 1 ? compileGo(language, files[0]!.file, files[0]!.text) : compileGoPackage(language, files);
   } catch (e) {
     if (e instanceof GoCompileError) throw new SourceError(e.message.split('\n')[0]!);
     throw e;
   }
 }
 
-/** The program a .go file runs as. */
+/** The program a .go file, or a directory holding a package main, runs as. */
 export async function loadGoProgram(spec: string): Promise<Program> {
+  const files = goFilesOf(spec);
+  const isDir = statSync(resolve(spec)).isDirectory();
+  const pkg = packageName(files[0]!.text);
+  // go run of another package: "package x is not a main package".
+  if (isDir && pkg !== 'main' && pkg !== '') throw new UsageError(`${spec}: package ${pkg} is not a main package`);
   const compiled = await compileGoFile(spec);
-  const path = goFileOf(spec);
-  const dir = basename(dirname(path));
-  const file = basename(path, '.go');
-  const twin = file === 'main' && scenarios.has(dir) ? dir : null;
-  const usesCheckpoint = /"gomem\/reality\/checkpoint"/.test(readFileSync(path, 'utf8'));
+  const first = files[0]!.path;
+  const dir = basename(isDir ? resolve(spec) : dirname(first));
+  const file = basename(first, '.go');
+  // go build names a package's binary after its directory, a lone file's after the file.
+  const name = isDir || file === 'main' ? dir : file;
+  const twin = (isDir || file === 'main') && scenarios.has(dir) ? dir : null;
+  const usesCheckpoint = files.some((f) => /"gomem\/reality\/checkpoint"/.test(f.text));
   const base: Omit<Program, 'main'> = {
-    name: file === 'main' ? dir : file,
+    name,
     description: `Go source ${spec}`,
     checkpointHelper: usesCheckpoint,
     // The twin's command line and files are the case's (os.Args, the file it reads).

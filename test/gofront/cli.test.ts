@@ -1,8 +1,9 @@
-// The CLI's Go-source paths: gomem run DIR (a package of one file) and
+// The CLI's Go-source paths: gomem run DIR (a package main of one or more files) and
 // gomem build -m, whose escape lines for blahdo are the ones
 // `go build -gcflags=-m` (go 1.23) prints for reality/cases/blahdo.
 
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 function gomem(args: string[]): { status: number | null; stdout: string; stderr: string } {
@@ -16,10 +17,15 @@ describe('gomem run and build on Go source', () => {
     expect(r).toEqual({ status: 0, stdout: '2500\n', stderr: '' });
   });
 
-  it('a directory of several .go files is refused in one line', () => {
+  it('run DIR compiles a package of several files (test/gofront/lang/multi prints what real Go 1.23.5 printed)', () => {
+    const r = gomem(['run', 'test/gofront/lang/multi', '--quiet']);
+    expect(r).toEqual({ status: 0, stdout: readFileSync('test/gofront/lang/multi.out', 'utf8'), stderr: '' });
+  });
+
+  it('a directory of another package is refused in one line, as go run refuses it', () => {
     const r = gomem(['run', 'reality/checkpoint']);
     expect(r.status).toBe(2);
-    expect(r.stderr).toBe('gomem: reality/checkpoint: has 4 .go files; gomem compiles a package of one file for now\n');
+    expect(r.stderr).toBe('gomem: reality/checkpoint: package checkpoint is not a main package\n');
   });
 
   it('build -m prints the compiler\'s escape lines for blahdo', () => {
