@@ -436,26 +436,7 @@ class Checker {
       f.params.push(v);
       if (id !== null) this.declare(scope, id, v);
     }
-    for (const p of this.paramList(f.node.childForFieldName('parameters'))) {
-      for (const id of p.names) {
-        const v = this.newVar(id, p.type, { param: true });
-        f.params.push(v);
-        this.declare(scope, id, v);
-      }
-    }
-    let i = 0;
-    for (const r of this.resultTypes(f.node)) {
-      if (r.names.length === 0) {
-        f.results.push(this.syntheticResult(f, r.type, i++));
-        continue;
-      }
-      for (const id of r.names) {
-        const v = this.newVar(id, r.type, { result: true });
-        f.results.push(v);
-        this.declare(scope, id, v);
-        i++;
-      }
-    }
+    this.declareParamsAndResults(f, f.node, scope);
     const body = f.node.childForFieldName('body')!;
     this.block(body, scope);
     if (f.sig.results!.length > 0 && !terminates(body)) throw this.src.error(body.lastChild ?? body, 'missing return');
@@ -463,17 +444,8 @@ class Checker {
     this.fn = null;
   }
 
-  /** A func literal: a function of its own, checked in the scope that holds it (its captures are that scope's variables). */
-  private funcLit(n: Node): ExprInfo {
-    const outer = this.fn!;
-    const k = (this.litCount.get(outer) ?? 0) + 1;
-    this.litCount.set(outer, k);
-    const sig = this.signature(n);
-    const f: FuncDecl = { name: outer.lit ? `${outer.name}.${k}` : `${outer.name}.func${k}`, node: n, sig, params: [], results: [], vars: [], calls: new Set(), blocking: true, loops: false, lit: { outer, index: this.lits.size } };
-    this.lits.set(n.id, f);
-    const saved = this.fn;
-    this.fn = f;
-    const scope = new Scope(this.scope);
+  /** Declares a function's (or func literal's) parameters and results in its scope; unnamed results get synthetic variables. */
+  private declareParamsAndResults(f: FuncDecl, n: Node, scope: Scope): void {
     for (const p of this.paramList(n.childForFieldName('parameters'))) {
       for (const id of p.names) {
         const v = this.newVar(id, p.type, { param: true });
@@ -494,6 +466,20 @@ class Checker {
         i++;
       }
     }
+  }
+
+  /** A func literal: a function of its own, checked in the scope that holds it (its captures are that scope's variables). */
+  private funcLit(n: Node): ExprInfo {
+    const outer = this.fn!;
+    const k = (this.litCount.get(outer) ?? 0) + 1;
+    this.litCount.set(outer, k);
+    const sig = this.signature(n);
+    const f: FuncDecl = { name: outer.lit ? `${outer.name}.${k}` : `${outer.name}.func${k}`, node: n, sig, params: [], results: [], vars: [], calls: new Set(), blocking: true, loops: false, lit: { outer, index: this.lits.size } };
+    this.lits.set(n.id, f);
+    const saved = this.fn;
+    this.fn = f;
+    const scope = new Scope(this.scope);
+    this.declareParamsAndResults(f, n, scope);
     const body = n.childForFieldName('body')!;
     this.block(body, scope);
     if (sig.results!.length > 0 && !terminates(body)) throw this.src.error(body.lastChild ?? body, 'missing return');
