@@ -15,6 +15,7 @@ import { defineProgram, type Program } from '../src/go/program.ts';
 import { runProgram } from '../src/go/runs.ts';
 import { type GoType, T } from '../src/go/types.ts';
 import { printResult } from './timing.ts';
+import { median } from './go/calibrate/results.ts';
 
 const rounds = 5;
 
@@ -67,7 +68,6 @@ function once(c: Case, bulk: boolean): { ns: number; text: string } {
   return { ns: (out.ms * 1e6) / c.n, text: JSON.stringify([r.stdout, r.stderr, r.checkpoints, r.result]) };
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export function run(): void {
   for (const c of cases) {

@@ -18,6 +18,7 @@ import { T } from '../src/go/types.ts';
 import { compileGo } from '../src/gofront/compile.ts';
 import { loadGoGrammar } from '../src/gofront/grammar_node.ts';
 import { printResult } from './timing.ts';
+import { median } from './go/calibrate/results.ts';
 
 const rounds = 3;
 const n = Number(process.env.GOSRC_N ?? 10_000_000);
@@ -66,7 +67,6 @@ function ms(p: Program): number {
   return performance.now() - t0;
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export async function run(): Promise<void> {
   const lang = await loadGoGrammar();

@@ -30,6 +30,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg, platform, release, arch, totalmem } from 'node:os';
+import { median } from './go/calibrate/results.ts';
 
 export interface Machine {
   cpu: string;
@@ -126,12 +127,6 @@ export function figureOf(result: Record<string, unknown>): { name: string; value
     if (typeof v === 'number' && Number.isFinite(v)) return { name, value: v };
   }
   return null;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 /** One case's value in one run: the median of its lines' figures. */

@@ -35,6 +35,7 @@ import { runProgram } from '../src/go/runs.ts';
 import { type GoType, T } from '../src/go/types.ts';
 import { GO_BENCH_DIR } from './go_bench.ts';
 import { printResult } from './timing.ts';
+import { median } from './go/calibrate/results.ts';
 
 const rounds = 5;
 
@@ -114,7 +115,6 @@ function goRounds(): Map<string, number[]> | null {
   return out;
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const round1 = (x: number): number => Number(x.toFixed(1));
 
 export function run(): void {

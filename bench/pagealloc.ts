@@ -21,6 +21,7 @@ import { PageAlloc } from '../src/runtime/mpagealloc.ts';
 import { PageCache, allocToCache } from '../src/runtime/mpagecache.ts';
 import { TestSysMemory } from '../src/runtime/export_test.ts';
 import { Rand } from '../src/sim/rand.ts';
+import { median } from './go/calibrate/results.ts';
 import { nsPerOp, printResult } from './timing.ts';
 
 const heapBase = 0xc000000000;
@@ -117,7 +118,6 @@ function gomemRound(): Map<string, { name: string; ns: number }> {
 }
 
 const rounds = 3;
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
 /**
  * Three rounds, each Go's benchmarks then gomem's cases, so that a round's
@@ -125,32 +125,27 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length
  * per case with the medians of each side and of the per-round ratios.
  */
 export function run(): void {
-  const ours = new Map<string, { name: string; ns: number[] }>();
-  const theirs = new Map<string, number[]>();
-  const ratios = new Map<string, number[]>();
+  const ours = new Map<string, { name: string; ns: number[]; go: number[] }>();
   let haveGo = true;
   for (let r = 0; r < rounds; r++) {
     const go = haveGo ? goBaseline() : null;
     if (go === null) haveGo = false;
     for (const [goName, { name, ns }] of gomemRound()) {
-      const o = ours.get(goName) ?? { name, ns: [] };
+      const o = ours.get(goName) ?? { name, ns: [], go: [] };
       o.ns.push(ns);
-      ours.set(goName, o);
       const g = go?.[goName];
-      if (g !== undefined) {
-        theirs.set(goName, [...(theirs.get(goName) ?? []), g]);
-        ratios.set(goName, [...(ratios.get(goName) ?? []), ns / g]);
-      }
+      if (g !== undefined) o.go.push(g);
+      ours.set(goName, o);
     }
   }
-  for (const [goName, { name, ns }] of ours) {
-    const g = theirs.get(goName);
-    const rs = ratios.get(goName);
+  for (const { name, ns, go } of ours.values()) {
+    // A ratio only where Go measured the case in every round, each against the same round's gomem run.
+    const ratios = go.length === rounds ? ns.map((x, i) => x / go[i]!) : null;
     printResult({
       bench: 'pagealloc',
       case: name,
       ns_per_op: Number(median(ns).toFixed(1)),
-      ...(g !== undefined && rs !== undefined && rs.length === rounds ? { go_ns_per_op: median(g), ratio: Number(median(rs).toFixed(2)) } : {}),
+      ...(ratios !== null ? { go_ns_per_op: median(go), ratio: Number(median(ratios).toFixed(2)) } : {}),
     });
   }
   if (!haveGo) printResult({ bench: 'pagealloc', case: 'go baseline', skipped: 'real Go is not installed (scripts/install-go.sh)' });

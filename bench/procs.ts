@@ -27,17 +27,12 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { printResult } from './timing.ts';
+import { median } from './go/calibrate/results.ts';
 
 const cases = [1_000, 10_000, 100_000];
 const rounds = 3;
 const sleepMs = 2_000;
 const root = fileURLToPath(new URL('..', import.meta.url));
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 
 /** Builds reality/cases/hello; null when Go is not installed. */
 function goHello(dir: string): string | null {

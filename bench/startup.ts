@@ -27,6 +27,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { printResult } from './timing.ts';
+import { median } from './go/calibrate/results.ts';
 
 const ROUNDS = 11;
 const bin = fileURLToPath(new URL('../bin/gomem.js', import.meta.url));
@@ -52,12 +53,6 @@ function wallMs(args: string[], env: NodeJS.ProcessEnv, expectHi: boolean): numb
     throw new Error(`startup bench: node ${args.join(' ')} exited ${r.status}: ${(r.stderr || r.stdout).trim().split('\n')[0]}`);
   }
   return ms;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 export function run(): void {
