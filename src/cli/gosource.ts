@@ -21,17 +21,25 @@ export function goFilesIn(dir: string): string[] {
   return readdirSync(dir).filter((f) => f.endsWith('.go') && !f.endsWith('_test.go'));
 }
 
+interface GoSources {
+  /** Whether spec named a directory (a package) rather than one file. */
+  isDir: boolean;
+  /** The files, each with the name the compiler gives it in diagnostics. */
+  files: { path: string; file: string; text: string }[];
+}
+
 /**
- * The files of a .go file or a package directory (gomem run DIR), in the
- * order go build takes them (by name); each with the name the compiler
- * gives it in diagnostics (./prog.go, as go build in its directory does).
+ * The files of a .go file or a package directory (gomem run DIR), read
+ * once, in the order go build takes them (by name); each named as go build
+ * in its directory names it in diagnostics (./prog.go).
  */
-function goFilesOf(spec: string): { path: string; file: string; text: string }[] {
+function goSourcesOf(spec: string): GoSources {
   const path = resolve(spec);
   if (!existsSync(path)) throw new UsageError(`${spec}: no such file`);
-  const paths = statSync(path).isDirectory() ? goFilesIn(path).sort().map((f) => join(path, f)) : [path];
+  const isDir = statSync(path).isDirectory();
+  const paths = isDir ? goFilesIn(path).sort().map((f) => join(path, f)) : [path];
   if (paths.length === 0) throw new UsageError(`${spec}: no .go files`);
-  return paths.map((p) => ({ path: p, file: `./${basename(p)}`, text: readFileSync(p, 'utf8') }));
+  return { isDir, files: paths.map((p) => ({ path: p, file: `./${basename(p)}`, text: readFileSync(p, 'utf8') })) };
 }
 
 /** The package clause's name of a file's text ('' if none is found). */
@@ -39,9 +47,8 @@ function packageName(text: string): string {
   return /^\s*package\s+([\p{L}_][\p{L}\p{N}_]*)/mu.exec(text.replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\//g, ''))?.[1] ?? '';
 }
 
-/** Reads and compiles a .go file or a package directory; compile errors are one line in the compiler's format (exit 2). */
-export async function compileGoFile(spec: string): Promise<CompiledGo> {
-  const files = goFilesOf(spec);
+/** Compiles sources read by goSourcesOf; compile errors are one line in the compiler's format (exit 2). */
+async function compileSources({ files }: GoSources): Promise<CompiledGo> {
   const language = await loadGoGrammar();
   try {
     return files.length === 1 ? compileGo(language, files[0]!.file, files[0]!.text) : compileGoPackage(language, files);
@@ -51,14 +58,19 @@ export async function compileGoFile(spec: string): Promise<CompiledGo> {
   }
 }
 
+/** Reads and compiles a .go file or a package directory. */
+export async function compileGoFile(spec: string): Promise<CompiledGo> {
+  return compileSources(goSourcesOf(spec));
+}
+
 /** The program a .go file, or a directory holding a package main, runs as. */
 export async function loadGoProgram(spec: string): Promise<Program> {
-  const files = goFilesOf(spec);
-  const isDir = statSync(resolve(spec)).isDirectory();
+  const sources = goSourcesOf(spec);
+  const { isDir, files } = sources;
   const pkg = packageName(files[0]!.text);
   // go run of another package: "package x is not a main package".
   if (isDir && pkg !== 'main' && pkg !== '') throw new UsageError(`${spec}: package ${pkg} is not a main package`);
-  const compiled = await compileGoFile(spec);
+  const compiled = await compileSources(sources);
   const first = files[0]!.path;
   const dir = basename(isDir ? resolve(spec) : dirname(first));
   const file = basename(first, '.go');
