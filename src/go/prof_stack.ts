@@ -34,13 +34,17 @@ const gomemSite: Site = { origin: 'gomem', pos: null, scenario: false };
 /** Whether each file V8 runs is such code: most frames of a sample are, and need no position. */
 const gomemFiles = new Map<string, boolean>();
 
+/** The path of a file V8 names by URL or by path. */
+function pathOf(file: string): string {
+  return file.startsWith('file:') ? fileURLToPath(file) : file;
+}
+
 function siteOf(s: NodeJS.CallSite): Site {
   const file = s.getFileName();
   if (file) {
     let own = gomemFiles.get(file);
     if (own === undefined) {
-      const path = file.startsWith('file:') ? fileURLToPath(file) : file;
-      own = originOf(s) === 'gomem' && !path.startsWith(scenarioDir);
+      own = originOf(s) === 'gomem' && !pathOf(file).startsWith(scenarioDir);
       gomemFiles.set(file, own);
     }
     if (own) return gomemSite;
@@ -49,8 +53,7 @@ function siteOf(s: NodeJS.CallSite): Site {
   let hit = sites.get(key);
   if (hit === undefined) {
     const origin = originOf(s);
-    const path = file?.startsWith('file:') ? fileURLToPath(file) : file;
-    hit = { origin, pos: origin === 'other' ? null : sourcePosition(s), scenario: path?.startsWith(scenarioDir) ?? false };
+    hit = { origin, pos: origin === 'other' ? null : sourcePosition(s), scenario: file ? pathOf(file).startsWith(scenarioDir) : false };
     sites.set(key, hit);
   }
   return hit;

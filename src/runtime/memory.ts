@@ -410,18 +410,21 @@ export class Memory {
   /** Sees every noted load and store (the runtime's cache model prices them). */
   onTouch: ((a: number, n: number) => void) | null = null;
 
+  /** Whether every page of the globals' [a, a+n) has been written (globalsWritten). */
+  private globalsAllWritten(a: number, n: number): boolean {
+    const w = this.globalsWritten;
+    const last = Math.floor((a + n - 1) / 4096) - this.globalsFirstPage;
+    for (let i = Math.floor(a / 4096) - this.globalsFirstPage; i <= last; i++) if (w[i] !== 1) return false;
+    return true;
+  }
+
   /** A store of n bytes at a: fault its pages in, once per page for address-ordered writes. */
   noteWrite(a: number, n: number): void {
     this.onTouch?.(a, n);
     if (a >= this.globalsBase && a + n <= this.globalsEnd) {
-      const first = Math.floor(a / 4096) - this.globalsFirstPage;
-      const last = Math.floor((a + n - 1) / 4096) - this.globalsFirstPage;
-      const w = this.globalsWritten;
-      let i = first;
-      while (i <= last && w[i] === 1) i++;
-      if (i > last) return;
+      if (this.globalsAllWritten(a, n)) return;
       this.sys.touch(a, n);
-      for (let i = first; i <= last; i++) w[i] = 1;
+      this.globalsWritten.fill(1, Math.floor(a / 4096) - this.globalsFirstPage, Math.floor((a + n - 1) / 4096) - this.globalsFirstPage + 1);
       return;
     }
     const s = this.spanFor(a);
@@ -436,13 +439,8 @@ export class Memory {
   noteRead(a: number, n: number): void {
     this.onTouch?.(a, n);
     if (a >= this.globalsBase && a + n <= this.globalsEnd) {
-      const last = Math.floor((a + n - 1) / 4096) - this.globalsFirstPage;
-      const w = this.globalsWritten;
       // A page only read may be the file's (clean, reclaimable): the kernel is asked each time.
-      let i = Math.floor(a / 4096) - this.globalsFirstPage;
-      while (i <= last && w[i] === 1) i++;
-      if (i > last) return;
-      this.sys.touchRead(a, n);
+      if (!this.globalsAllWritten(a, n)) this.sys.touchRead(a, n);
       return;
     }
     const s = this.spanFor(a);
