@@ -698,7 +698,10 @@ export class Sched {
     cur.time = now;
     if (!this.gc.wantsWorker(cur)) return;
     const to = this.idlestP(cur);
-    if (to === null) return;
+    if (to === null) {
+      this.workerFirst(cur, now);
+      return;
+    }
     cur.busyTime += now - this.segStart;
     this.rt.curP = to;
     g.lastP = to.id;
@@ -708,6 +711,35 @@ export class Sched {
     this.segStart = this.clock.now;
     this.schedwhen = this.clock.now;
     this.wantPoll(); // the P it left starts its worker at once
+  }
+
+  /**
+   * No other P to move to (GOMAXPROCS=1, or every P has goroutines of its
+   * own): findRunnable runs the GC worker before the run queue that holds
+   * the preempted goroutine, so the goroutine resumes on this P when the
+   * worker gives it up: a fractional worker at its self-preemption check
+   * (it is then ahead of its goal), a dedicated one at the end of mark or,
+   * here, after forcePreemptNS (on Go another P's goroutine, preempted in
+   * turn, would let this one run there). Without this, at GOMAXPROCS=1 an
+   * allocation loop kept the fractional worker off its only P for ever, and
+   * once assists had paid their debt the cycle did not end: the heap grew to
+   * 84 MB against a 10 MB goal where Go stops at 11 (live-heap-gogc100).
+   */
+  private workerFirst(cur: P, now: number): void {
+    const gc = this.gc!;
+    cur.busyTime += now - this.segStart;
+    const limit = now + forcePreemptNS;
+    let t = now;
+    while (t < limit && gc.workerStart(cur, t) <= t) {
+      gc.runWorker(cur, t);
+      if (cur.time <= t) break;
+      t = cur.time;
+    }
+    cur.schedtick++;
+    this.clock.set(t);
+    this.segStart = t;
+    this.schedwhen = t;
+    this.wantPoll();
   }
 
   /** Something other Ps act on changed (a goroutine became runnable, a GC phase began): catch up at the next safe point. */
