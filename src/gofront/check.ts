@@ -684,17 +684,27 @@ class Checker {
       case 'expression_switch_statement':
         return this.switchStmt(s);
       case 'labeled_statement': {
-        // A label for break and continue (goto is not supported).
+        // A label for break and continue, or a goto's target (any statement, or none before a block's end).
         const inner = named(s).find((x) => x.type !== 'label_name');
         const name = named(s)[0]!;
         const used = [...s.descendantsOfType('break_statement'), ...s.descendantsOfType('continue_statement')].some((x) => x !== null && named(x)[0]?.text === name.text);
-        if (!used) throw this.src.error(name, `label ${name.text} defined and not used`);
+        const gotoTarget = gotosOf(s).some((g) => named(g)[0]?.text === name.text);
+        if (!used && !gotoTarget) throw this.src.error(name, `label ${name.text} defined and not used`);
         if (inner === undefined) return;
-        if (!['for_statement', 'expression_switch_statement', 'type_switch_statement', 'select_statement'].includes(inner.type)) throw this.src.unsupported(s, 'labels on statements other than for, switch and select');
+        if (!gotoTarget && !['for_statement', 'expression_switch_statement', 'type_switch_statement', 'select_statement'].includes(inner.type)) throw this.src.unsupported(s, 'labels on statements other than for, switch and select');
         return this.stmt(inner);
       }
-      case 'goto_statement':
-        throw this.src.unsupported(s, 'goto');
+      case 'goto_statement': {
+        const label = named(s)[0]!;
+        const target = gotoTarget(s, label.text);
+        if (target === null) throw this.src.error(label, `label ${label.text} not defined`);
+        // Go's rule: the label's block must enclose the goto (no jump into a block).
+        for (let x: Node | null = s.parent; ; x = x.parent) {
+          if (x === null || x.type === 'func_literal' || x.type === 'function_declaration' || x.type === 'method_declaration') throw this.src.error(s, `goto ${label.text} jumps into block starting at ${this.src.pos(target.parent!).line}:${this.src.pos(target.parent!).col}`);
+          if (x.id === target.parent!.id) break;
+        }
+        return;
+      }
       case 'go_statement': {
         const call = named(s)[0]!;
         if (call.type !== 'call_expression') throw this.src.error(s, 'expression in go must be function call');
@@ -740,7 +750,8 @@ class Checker {
     const v = s.childForFieldName('value');
     const tag = v ? this.expr(v) : null;
     const tagType = tag ? this.valueType(v!, tag) : T.bool;
-    for (const c of named(s).filter((x) => x.type === 'expression_case' || x.type === 'default_case')) {
+    const cases = named(s).filter((x) => x.type === 'expression_case' || x.type === 'default_case');
+    for (const c of cases) {
       if (c.type === 'expression_case') {
         for (const e of named(c.childForFieldName('value')!)) {
           const info = this.expr(e, tagType);
@@ -750,7 +761,11 @@ class Checker {
       const body = named(c).filter((x) => x.type === 'statement_list');
       this.scopes.push(new Scope(this.scope));
       for (const b of body) for (const st of named(b)) {
-        if (st.type === 'fallthrough_statement') throw this.src.unsupported(st, 'fallthrough');
+        if (st.type === 'fallthrough_statement') {
+          if (st !== named(b)[named(b).length - 1]) throw this.src.error(st, 'fallthrough statement out of place');
+          if (c.id === cases[cases.length - 1]!.id) throw this.src.error(st, 'cannot fallthrough final case in switch');
+          continue;
+        }
         this.stmt(st);
       }
       this.scopes.pop();
@@ -1841,6 +1856,10 @@ function terminates(b: Node): boolean {
     }
     case 'block':
       return terminates(last);
+    case 'labeled_statement': {
+      const inner = named(last).find((x) => x.type !== 'label_name');
+      return inner !== undefined && terminates(wrap(inner));
+    }
     case 'if_statement': {
       const alt = last.childForFieldName('alternative');
       return alt !== null && terminates(last.childForFieldName('consequence')!) && (alt.type === 'if_statement' ? terminates(wrap(alt)) : terminates(alt));
@@ -1872,6 +1891,37 @@ export function labelled(b: Node, name: string): Node | null {
     if (x.type === 'labeled_statement' && named(x)[0]?.text === name) return named(x).find((y) => y.type !== 'label_name') ?? null;
   }
   return null;
+}
+
+/** The goto statements of the function (not its func literals) that holds n. */
+export function gotosOf(n: Node): Node[] {
+  let fn: Node | null = n;
+  while (fn !== null && !['func_literal', 'function_declaration', 'method_declaration'].includes(fn.type)) fn = fn.parent;
+  if (fn === null) return [];
+  const out: Node[] = [];
+  const walk = (x: Node): void => {
+    if (x.type === 'goto_statement') out.push(x);
+    for (const c of named(x)) if (c.type !== 'func_literal') walk(c);
+  };
+  walk(fn.childForFieldName('body') ?? fn);
+  return out;
+}
+
+/** The labeled_statement a goto names, in the goto's function. */
+export function gotoTarget(g: Node, name: string): Node | null {
+  let fn: Node | null = g;
+  while (fn !== null && !['func_literal', 'function_declaration', 'method_declaration'].includes(fn.type)) fn = fn.parent;
+  if (fn === null) return null;
+  const walk = (x: Node): Node | null => {
+    if (x.type === 'labeled_statement' && named(x)[0]?.text === name) return x;
+    for (const c of named(x)) {
+      if (c.type === 'func_literal') continue;
+      const r = walk(c);
+      if (r !== null) return r;
+    }
+    return null;
+  };
+  return walk(fn.childForFieldName('body') ?? fn);
 }
 
 /** The for, switch or select an unlabelled break leaves. */

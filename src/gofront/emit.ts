@@ -18,7 +18,7 @@
 
 import { Kind, T, type GoType } from '../go/types.ts';
 import type { Node } from './grammar.ts';
-import { type Checked, labelled } from './check.ts';
+import { type Checked, gotosOf, gotoTarget, labelled } from './check.ts';
 import type { Source } from './diag.ts';
 import { type CType, type ExprInfo, type FuncDecl, type Obj, type VarObj, isTuple, isUntyped } from './objects.ts';
 import { type StdFunc, stdMethods, stdPackages } from './stdlib.ts';
@@ -59,6 +59,12 @@ function breakTarget(b: Node): Node | null {
     if (['for_statement', 'expression_switch_statement', 'type_switch_statement', 'select_statement'].includes(x.type)) return x;
     if (x.type === 'func_literal') return null;
   }
+  return null;
+}
+
+/** The for loop an unlabelled continue goes on with. */
+function loopOf(c: Node): Node | null {
+  for (let x = c.parent; x !== null && x.type !== 'func_literal'; x = x.parent) if (x.type === 'for_statement') return x;
   return null;
 }
 
@@ -248,13 +254,14 @@ class Emitter {
       };
       walk(s);
     });
-    const out: string[] = [];
-    stmts.forEach((s, i) => {
-      out.push(this.stmt(s));
+    // A goto may go back: every variable stays live (no slot cleared).
+    if (gotosOf(b).length > 0) last.clear();
+    const parts = stmts.map((s, i) => () => {
       const dead = [...last].filter(([, at]) => at === i).map(([v]) => v);
-      if (dead.length > 0 && i < stmts.length - 1) out.push(dead.map((v) => `${this.fr(v)}.${this.jsName(v)} = null;`).join(' '));
+      const clear = dead.length > 0 && i < stmts.length - 1 ? `\n${dead.map((v) => `${this.fr(v)}.${this.jsName(v)} = null;`).join(' ')}` : '';
+      return this.stmt(s) + clear;
     });
-    return `{\n${out.join('\n')}\n}`;
+    return `{\n${this.stmtList(list ?? null, parts)}\n}`;
   }
 
   /** The JS name of the frame holding v's slot: a func literal's frame is its own, inside its holder's code. */
@@ -306,7 +313,38 @@ class Emitter {
 
   private block(b: Node): string {
     const list = b.type === 'block' ? named(b).find((c) => c.type === 'statement_list') : b;
-    return `{\n${(list ? named(list) : []).map((s) => this.stmt(s)).join('\n')}\n}`;
+    const stmts = list ? named(list) : [];
+    return `{\n${this.stmtList(list ?? null, stmts.map((s) => () => this.stmt(s)))}\n}`;
+  }
+
+  /** The labels in a statement list that gotos name, in order. */
+  private gotoLabels(list: Node): Node[] {
+    const gotos = gotosOf(list);
+    if (gotos.length === 0) return [];
+    return named(list).filter((s) => s.type === 'labeled_statement' && gotos.some((g) => named(g)[0]?.text === named(s)[0]?.text));
+  }
+
+  private gotoCase(list: Node, label: Node): number {
+    return this.gotoLabels(list).findIndex((l) => l.id === label.id) + 1;
+  }
+
+  /**
+   * A statement list's code (each entry makes one statement's code, in order). A list holding a goto's
+   * label is a state machine: a loop around a switch on the label's index, each label a case, a goto
+   * setting the index and continuing the loop (break and continue always name their loop, so they pass it).
+   */
+  private stmtList(list: Node | null, parts: (() => string)[]): string {
+    const labels = list === null || list.type !== 'statement_list' ? [] : this.gotoLabels(list);
+    if (labels.length === 0) return parts.map((p) => p()).join('\n');
+    const stmts = named(list!);
+    const out: string[] = [`let $pc${list!.id} = 0; $G${list!.id}: for (;;) { switch ($pc${list!.id}) { case 0:`];
+    stmts.forEach((s, i) => {
+      const k = labels.findIndex((l) => l.id === s.id);
+      if (k >= 0) out.push(`case ${k + 1}:`);
+      out.push(parts[i]!());
+    });
+    out.push('} break; }');
+    return out.join('\n');
   }
 
   /** A statement, marked with its Go position and function (go_lines.ts: where a panic's frames are). */
@@ -341,7 +379,14 @@ class Emitter {
       }
       case 'const_declaration':
       case 'empty_statement':
+      case 'fallthrough_statement':
         return '';
+      case 'goto_statement': {
+        // To its label's place in the state machine of the label's statement list (stmtList).
+        const target = gotoTarget(s, named(s)[0]!.text)!;
+        const list = target.parent!;
+        return `{ $pc${list.id} = ${this.gotoCase(list, target)}; continue $G${list.id}; }`;
+      }
       case 'inc_statement':
       case 'dec_statement': {
         const x = named(s)[0]!;
@@ -361,13 +406,15 @@ class Emitter {
         const label = named(s)[0];
         const target = label !== undefined ? labelled(s, label.text)! : breakTarget(s)!;
         if (target.type !== 'for_statement') return `break $swb${target.id};`;
-        return label !== undefined ? `break $L${target.id};` : 'break;';
+        return `break $L${target.id};`;
       }
-      case 'labeled_statement':
-        return this.stmt(named(s).find((x) => x.type !== 'label_name')!);
+      case 'labeled_statement': {
+        const inner = named(s).find((x) => x.type !== 'label_name');
+        return inner === undefined ? '' : this.stmt(inner);
+      }
       case 'continue_statement': {
         const label = named(s)[0];
-        return label !== undefined ? `continue $L${labelled(s, label.text)!.id};` : 'continue;';
+        return `continue $L${(label !== undefined ? labelled(s, label.text) : loopOf(s))!.id};`;
       }
       case 'expression_switch_statement':
         return this.switchStmt(s);
@@ -437,6 +484,26 @@ class Emitter {
     const body = (c: Node): string => named(c).filter((x) => x.type === 'statement_list').map((b) => this.block(b)).join('\n');
     let chain = '';
     const dflt = cases.find((c) => c.type === 'default_case');
+    if (cases.some((c) => c.descendantsOfType('fallthrough_statement').some((f) => f !== null && f.parent?.parent?.id === c.id))) {
+      // fallthrough: the matching case's index first, then each case's body in source order, a fallthrough going on to the next.
+      const pc = `$sc${this.tmp++}`;
+      let pick = '';
+      cases.forEach((c, i) => {
+        if (c.type !== 'expression_case') return;
+        const conds = named(c.childForFieldName('value')!).map((e) => (t === null ? this.expr(e) : this.eq(tag, this.expr(e), t)));
+        pick += `${pick ? ' else ' : ''}if (${conds.join(' || ')}) ${pc} = ${i};`;
+      });
+      if (dflt) pick += pick ? ` else ${pc} = ${cases.indexOf(dflt)};` : `${pc} = ${cases.indexOf(dflt)};`;
+      const bodies = cases.map((c, i) => {
+        const list = named(c).find((x) => x.type === 'statement_list');
+        const stmts = list ? named(list) : [];
+        const falls = stmts[stmts.length - 1]?.type === 'fallthrough_statement';
+        return `if (${pc} === ${i}) { ${list ? this.block(list) : ''}${falls ? ` ${pc} = ${i + 1};` : ''} }`;
+      });
+      out.push(`let ${pc} = -1; ${pick}`);
+      out.push(`$swb${s.id}: { ${bodies.join('\n')} }`);
+      return `{ ${out.join('\n')} }`;
+    }
     for (const c of cases) {
       if (c.type !== 'expression_case') continue;
       const conds = named(c.childForFieldName('value')!).map((e) => (t === null ? this.expr(e) : this.eq(tag, this.expr(e), t)));

@@ -24,7 +24,7 @@
 
 import { Kind, type GoType, isDirectIface } from '../go/types.ts';
 import type { Node } from './grammar.ts';
-import type { Checked } from './check.ts';
+import { type Checked, gotosOf } from './check.ts';
 import { type FuncDecl, type VarObj, isTuple, isUntyped } from './objects.ts';
 import { under } from './universe.ts';
 import { stdMethods } from './stdlib.ts';
@@ -349,7 +349,10 @@ class FuncAnalysis {
   }
 
   private stmts(n: Node): void {
+    // A looping label (a goto back to it) makes the rest of its block one loop deeper, as a for does.
+    const depth = this.depth;
     for (const s of named(n)) this.stmt(s);
+    this.depth = depth;
   }
 
   private stmt(s: Node): void {
@@ -359,6 +362,13 @@ class FuncAnalysis {
         return this.stmts(s);
       case 'expression_statement':
         return this.flow(null, named(s)[0]!, 0);
+      case 'labeled_statement': {
+        const name = named(s)[0]!.text;
+        if (gotosOf(s).some((g) => named(g)[0]?.text === name && g.startIndex > s.startIndex)) this.depth++;
+        const inner = named(s).find((x) => x.type !== 'label_name');
+        if (inner !== undefined) this.stmt(inner);
+        return;
+      }
       case 'short_var_declaration':
       case 'assignment_statement': {
         const lhs = named(s.childForFieldName('left')!);

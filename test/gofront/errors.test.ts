@@ -24,7 +24,8 @@ const cases: [string, string, string][] = [
   ['mism', 'package main\n\nfunc main() {\n\tvar s string = 1\n\t_ = s\n}\n', './mism.go:4:17: cannot use 1 (untyped int constant) as string value in variable declaration'],
   ['types', 'package main\n\nfunc main() {\n\ta := 1\n\tb := "x"\n\tprintln(a + b)\n}\n', './types.go:6:10: invalid operation: a + b (mismatched types int and string)'],
   // Outside the subset (go build accepts these; gomem names them).
-  ['goto', 'package main\n\nfunc main() {\n\tgoto end\nend:\n}\n', './goto.go:4:2: gomem does not support goto yet'],
+  ['goto', 'package main\n\nfunc main() {\n\tgoto end\n}\n', './goto.go:4:7: label end not defined'],
+  ['fallthrough', 'package main\n\nfunc main() {\n\tswitch {\n\tcase true:\n\t\tfallthrough\n\t}\n}\n', './fallthrough.go:6:3: cannot fallthrough final case in switch'],
   ['generic', 'package main\n\ntype List[T any] struct {\n\tv T\n}\n\nfunc main() {\n\tvar l List[int]\n\t_ = l\n}\n', './generic.go:3:6: gomem does not support generic types yet'],
   // Type errors of the newer constructs, worded as go build words them.
   ['impl', 'package main\n\ntype S interface{ M() }\n\ntype T struct{}\n\nfunc (t *T) M() {}\n\nfunc main() {\n\tvar s S = T{}\n\t_ = s\n}\n', './impl.go:10:12: cannot use T{} (value of type T) as S value in variable declaration: T does not implement S (method M has pointer receiver)'],
