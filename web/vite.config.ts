@@ -5,10 +5,17 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
+/** Browser stand-ins for the Node built-ins the model's modules import (the what-if Worker bundles the model). */
+const nodeShim = fileURLToPath(new URL('./src/shims/node.ts', import.meta.url));
 
 export default defineConfig({
   root: here,
   base: './',
+  resolve: {
+    alias: Object.fromEntries(['fs', 'path', 'url', 'module', 'zlib'].map((m) => [`node:${m}`, nodeShim])),
+  },
+  // The what-if Worker (src/whatif_worker.ts) is an ES module: the model uses top-level await nowhere, but imports are ESM throughout.
+  worker: { format: 'es' },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -126,11 +126,11 @@ export function staticFile(root: string, urlPath: string): string | null {
   return statSync(real).isFile() ? real : null;
 }
 
-/** The newest modification time of the files under dir (skipping build output). */
-function newest(dir: string): number {
+/** The newest modification time of the files under dir (skipping build output, and the folders named in skip). */
+function newest(dir: string, skip: readonly string[] = []): number {
   let t = 0;
   for (const e of readdirSync(dir, { withFileTypes: true })) {
-    if (e.name === 'dist' || e.name === 'node_modules') continue;
+    if (e.name === 'dist' || e.name === 'node_modules' || skip.includes(e.name)) continue;
     const p = join(dir, e.name);
     t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
   }
@@ -139,24 +139,26 @@ function newest(dir: string): number {
 
 /**
  * Makes sure web/dist holds the page built from the sources as they are:
- * builds it with vite when it is missing or older than web/ or src/trace.
+ * builds it with vite when it is missing or older than web/ or src/ (the
+ * page bundles the trace reader, and its what-if Worker the model itself:
+ * go, runtime, kernel, sim, scenarios, trace; not the CLI or gofront).
  */
 export function ensureBuilt(log: (s: string) => void): void {
   const index = join(webDist, 'index.html');
   const built = existsSync(index) ? statSync(index).mtimeMs : -1;
-  const sources = Math.max(newest(join(repoRoot, 'web')), newest(join(repoRoot, 'src', 'trace')));
+  const sources = Math.max(newest(join(repoRoot, 'web')), newest(join(repoRoot, 'src'), ['cli', 'gofront']));
   if (built >= sources) return;
   let vite: string;
   try {
     vite = join(createRequire(import.meta.url).resolve('vite/package.json'), '..', 'bin', 'vite.js');
   } catch {
     if (built >= 0) {
-      log('gomem view: web/dist is older than web/ and vite is not installed to rebuild it; serving it as it is\n');
+      log('gomem view: web/dist is older than web/ or src/ and vite is not installed to rebuild it; serving it as it is\n');
       return;
     }
     throw new UsageError('the browser view is not built (web/dist) and vite is not installed: run npm ci && npm run build:web');
   }
-  log(`gomem view: building the page (${built < 0 ? 'web/dist is missing' : 'web/ changed since web/dist was built'})…\n`);
+  log(`gomem view: building the page (${built < 0 ? 'web/dist is missing' : 'web/ or src/ changed since web/dist was built'})…\n`);
   const r = spawnSync(process.execPath, [vite, 'build', '--config', join(repoRoot, 'web', 'vite.config.ts'), '--logLevel', 'error'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] });
   if (r.status !== 0 || !existsSync(index)) throw new UsageError('building the browser view failed (npm run build:web shows why)');
 }

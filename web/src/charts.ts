@@ -9,6 +9,7 @@ import { drawBands, drawCursor } from './bands.ts';
 import { decimate, perColumn } from './decimate.ts';
 import { bytes, time } from './fmt.ts';
 import { type LineChartSpec, gcCpuLabels, lineCharts } from './series.ts';
+import type { Timeline } from './timeline.ts';
 import type { View } from './view.ts';
 
 const syncKey = 'gomem-time';
@@ -38,23 +39,36 @@ function stepped(): uPlot.Series.PathBuilder {
   return uPlot.paths.stepped!({ align: 1 });
 }
 
-function lineChart(view: View, spec: LineChartSpec, el: HTMLElement, width: number): Chart {
-  const tl = view.tl;
+/** A chart's series from one timeline within the visible range: its lines, held to the run's end, and its limit line. */
+function lineData(spec: LineChartSpec, tl: Timeline, view: View, width: number): [number[], ...(number | null)[][]] {
   const table = spec.table(tl);
   const cols = spec.lines.map((l) => table.names.indexOf(l.col));
   const scales = spec.lines.map((l) => l.scale);
   const limit = spec.limit?.(tl) ?? null;
+  const [xs, ...ys] = decimate(table, cols, scales, view.t0, view.t1, plotWidth(width));
+  // A step series holds its last value to the end of the run: without a point there the line would stop at its last change.
+  const lastX = xs.at(-1);
+  const until = Math.min(view.t1, tl.end);
+  if (lastX !== undefined && lastX < until) {
+    xs.push(until);
+    for (const y of ys) y.push(y.at(-1) ?? null);
+  }
+  if (limit !== null) ys.push(xs.map(() => limit));
+  return [xs, ...ys];
+}
+
+/** A what-if run's line: the original's colour, fainter and dashed (dotted where the original is dashed already). */
+const overlayDash = (l: { dash?: number[] }): number[] => (l.dash ? [1, 3] : [6, 4]);
+
+function lineChart(view: View, spec: LineChartSpec, el: HTMLElement, width: number, overlay: Timeline | null): Chart {
+  const tl = view.tl;
+  const limit = spec.limit?.(tl) ?? null;
+  const overLimit = overlay !== null ? (spec.limit?.(overlay) ?? null) : null;
   const data = (): uPlot.AlignedData => {
-    const [xs, ...ys] = decimate(table, cols, scales, view.t0, view.t1, plotWidth(width));
-    // A step series holds its last value to the end of the run: without a point there the line would stop at its last change.
-    const lastX = xs.at(-1);
-    const until = Math.min(view.t1, tl.end);
-    if (lastX !== undefined && lastX < until) {
-      xs.push(until);
-      for (const y of ys) y.push(y.at(-1) ?? null);
-    }
-    if (limit !== null) ys.push(xs.map(() => limit));
-    return [xs, ...ys] as uPlot.AlignedData;
+    const mine = lineData(spec, tl, view, width);
+    if (overlay === null) return mine as uPlot.AlignedData;
+    // Two step series on their own times, joined on the union of both: a series has no point (undefined) where only the other changed, and its line runs on.
+    return uPlot.join([mine as uPlot.AlignedData, lineData(spec, overlay, view, width) as uPlot.AlignedData]);
   };
   const vsz = spec.lines.some((l) => l.axis === 'vsz');
   const count = spec.lines.some((l) => l.axis === 'count');
@@ -72,6 +86,21 @@ function lineChart(view: View, spec: LineChartSpec, el: HTMLElement, width: numb
     })),
   ];
   if (limit !== null) series.push({ label: 'memory.max', stroke: '#000', width: 1, dash: [4, 4], scale: 'bytes', value: (_u, v) => bytes(v), points: { show: false } });
+  if (overlay !== null) {
+    for (const l of spec.lines) {
+      series.push({
+        label: `${l.label} (what-if)`,
+        stroke: `${l.color}b0`,
+        width: 1.5,
+        dash: overlayDash(l),
+        scale: l.axis ?? 'bytes',
+        paths: stepped(),
+        value: (_u: uPlot, v: number | null) => (l.axis === 'count' ? (v === null || v === undefined ? '–' : String(v)) : bytes(v ?? null)),
+        points: { show: false },
+      });
+    }
+    if (overLimit !== null) series.push({ label: 'memory.max (what-if)', stroke: '#000a', width: 1, dash: [1, 3], scale: 'bytes', value: (_u, v) => bytes(v ?? null), points: { show: false } });
+  }
   const opts = {
     ...baseOpts(view, spec.title, width),
     series,
@@ -181,12 +210,11 @@ function mount(view: View, opts: uPlot.Options, data: () => uPlot.AlignedData, e
 
 export class Charts {
   private charts: Chart[] = [];
+  /** A what-if run drawn over the line charts (whatif.ts), or null. */
+  private overlay: Timeline | null = null;
 
   constructor(private readonly view: View, private readonly root: HTMLElement) {
-    const width = this.width();
-    for (const spec of lineCharts) this.charts.push(lineChart(view, spec, this.slot(), width));
-    this.charts.push(gcCpuChart(view, this.slot(), width));
-    this.charts.push(eventsChart(view, this.slot(), width));
+    this.build();
     view.onRange(() => this.refresh());
     view.onCursor(() => {
       for (const c of this.charts) c.u.redraw(false, false);
@@ -200,6 +228,23 @@ export class Charts {
       },
       { signal: view.signal },
     );
+  }
+
+  private build(): void {
+    const width = this.width();
+    for (const spec of lineCharts) this.charts.push(lineChart(this.view, spec, this.slot(), width, this.overlay));
+    this.charts.push(gcCpuChart(this.view, this.slot(), width));
+    this.charts.push(eventsChart(this.view, this.slot(), width));
+  }
+
+  /** Draws a what-if run's timelines over the line charts (null: none); the charts are made again with their series. */
+  setOverlay(overlay: Timeline | null): void {
+    if (overlay === this.overlay) return;
+    this.overlay = overlay;
+    for (const c of this.charts) c.u.destroy();
+    this.charts = [];
+    this.root.innerHTML = '';
+    this.build();
   }
 
   private width(): number {

@@ -12,6 +12,7 @@ import { panelTexts } from './panels.ts';
 import { gcCpuLabels, lineCharts, valuesAt } from './series.ts';
 import { upperBound } from './table.ts';
 import type { View } from './view.ts';
+import type { WhatIf } from './whatif.ts';
 
 declare global {
   interface Window {
@@ -46,10 +47,12 @@ export function installEmptyHook(state: GomemHook['state'], error?: string): voi
     range: none,
     setRange: none,
     charts: none,
+    whatIf: none,
+    whatIfValues: none,
   };
 }
 
-export function installHook(view: View, map: AddressMapView, tours: TourView, live?: 'running' | 'ended'): void {
+export function installHook(view: View, map: AddressMapView, tours: TourView, whatIf: WhatIf, live?: 'running' | 'ended'): void {
   const tl = view.tl;
   const info = (): CursorInfo => ({ record: view.record, kind: tl.records[view.record]!.kind, t: view.t });
   window.__gomem = {
@@ -103,10 +106,28 @@ export function installHook(view: View, map: AddressMapView, tours: TourView, li
     },
     charts: () => {
       const out: Record<string, string[]> = {};
-      for (const s of lineCharts) out[s.id] = [...s.lines.map((l) => l.label), ...(s.limit?.(tl) != null ? ['memory.max'] : [])];
+      const o = whatIf.overlay;
+      for (const s of lineCharts) {
+        out[s.id] = [...s.lines.map((l) => l.label), ...(s.limit?.(tl) != null ? ['memory.max'] : [])];
+        if (o !== null) out[s.id]!.push(...s.lines.map((l) => `${l.label} (what-if)`), ...(s.limit?.(o) != null ? ['memory.max (what-if)'] : []));
+      }
       out.gcCpu = [...gcCpuLabels];
       out.events = ['page faults', 'scavenged'];
       return out;
+    },
+    whatIf: () => {
+      const s = whatIf.status;
+      const o = whatIf.overlay;
+      return {
+        ...s,
+        knobs: { ...whatIf.knobs },
+        ...(o !== null && s.state === 'done' ? { run: { records: o.records.length, end: o.end, cycles: o.cycles.length, checkpoints: o.checkpoints.map((c) => ({ name: c.name, t: c.t, record: c.record })) } } : {}),
+      };
+    },
+    whatIfValues: (at) => {
+      const o = whatIf.overlay;
+      if (o === null) return null;
+      return valuesAt(o, 'record' in at ? at.record : Math.max(0, upperBound(o.tm, o.tm.length, at.t) - 1));
     },
   };
 }

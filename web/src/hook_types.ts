@@ -82,4 +82,15 @@ export interface GomemHook {
   setRange(t0: number, t1: number): [number, number];
   /** Chart ids and their series labels, as drawn. */
   charts(): Record<string, string[]>;
+  /** The what-if run (the sliders): its state, the knobs, the gomem run flags they amount to, and once done the new run's length and checkpoints. */
+  whatIf(): {
+    state: 'none' | 'running' | 'done' | 'error' | 'unavailable';
+    flags: string[];
+    knobs: { gogc: string; memlimit: string; gomaxprocs: string; cgroupMemoryMax: number | null; madvdontneed: '0' | '1' };
+    error?: string;
+    outcome?: string;
+    run?: { records: number; end: number; cycles: number; checkpoints: { name: string; t: number; record: number }[] };
+  };
+  /** What the what-if run's dashed series plot (as values() for the original), at time t of its own run or at its record rec; null when there is no what-if run. */
+  whatIfValues(at: { t: number } | { record: number }): Record<string, Record<string, number | null>> | null;
 }

@@ -17,6 +17,7 @@ import { Panels } from './panels.ts';
 import { TourView } from './tour_view.ts';
 import { buildTimeline } from './timeline.ts';
 import { View } from './view.ts';
+import { WhatIf, WhatIfPanel } from './whatif.ts';
 import './style.css';
 
 const $ = (id: string): HTMLElement => document.getElementById(id)!;
@@ -31,6 +32,7 @@ function status(text: string, error = false): void {
 let current: View | null = null;
 let currentMap: AddressMapView | null = null;
 let currentTours: TourView | null = null;
+let currentWhatIf: WhatIf | null = null;
 
 function show(trace: Trace, url: string | undefined, live?: 'running' | 'ended'): void {
   const tl = buildTimeline(trace);
@@ -51,7 +53,13 @@ function show(trace: Trace, url: string | undefined, live?: 'running' | 'ended')
   const env = Object.entries((tl.header.settings.env as Record<string, string> | undefined) ?? {}).map(([k, v]) => `${k}=${v}`);
   status(`${tl.header.program.name}${live === 'running' ? ' (running)' : ''}: ${tl.records.length} records, ${time(tl.end)} of virtual time, ${tl.cycles.length} GC cycles${env.length + settings.length ? ` · ${[...env, ...settings].join(' ')}` : ''}`);
   $('charts').innerHTML = '';
-  new Charts(view, $('charts'));
+  const charts = new Charts(view, $('charts'));
+  // What-if runs of a live trace wait for its end: the settings are the run's, the records not yet all there.
+  currentWhatIf?.dispose();
+  const whatIf = new WhatIf(tl, live === 'running' ? 'the run is still going' : undefined);
+  currentWhatIf = whatIf;
+  new WhatIfPanel(whatIf, $('whatif'));
+  whatIf.onChange(() => charts.setOverlay(whatIf.overlay));
   new Controls(view, $('controls'));
   new Panels(view, { cursor: $('cursor'), memstats: $('memstats'), allocator: $('allocator'), smaps: $('smaps'), checkpoint: $('checkpoint'), output: $('output') });
   const map = new AddressMapView(view, $('addrmap'));
@@ -77,7 +85,7 @@ function show(trace: Trace, url: string | undefined, live?: 'running' | 'ended')
   });
   map.onZoom = hashChanged;
   tours.onChange = hashChanged;
-  installHook(view, map, tours, live);
+  installHook(view, map, tours, whatIf, live);
   document.body.classList.add('loaded');
 }
 

@@ -1,0 +1,142 @@
+// The what-if sliders in headless Chromium: blahdo opened with gomem view,
+// GOGC moved from 100 to 50 on its slider, and the program run again in the
+// page's Web Worker on the model's own code. The run drawn over the original
+// (the dashed series) must be the run `gomem run blahdo --gogc 50` makes: at
+// each checkpoint what it plots equals what --json printed, and at ten
+// virtual times (and its checkpoints' times) each series equals what the
+// CLI's own trace of that run gives there. Back to 100, the overlay goes.
+
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt } from '../../src/cli/view.ts';
+import { decodeTrace } from '../../src/trace/reader.ts';
+import { valuesAt } from '../../web/src/series.ts';
+import { type Timeline, buildTimeline } from '../../web/src/timeline.ts';
+import { upperBound } from '../../web/src/table.ts';
+import { browserMissing } from './browser.ts';
+import { type CheckpointJson, hook, openPage, root, runJson, startServing } from './page.ts';
+
+const artifacts = join(root, 'test-artifacts', 'web');
+const missing = await browserMissing();
+if (missing !== null) console.warn(`test/web/whatif.test.ts: SKIPPED, ${missing}`);
+
+/** Moves a what-if slider to the step showing `value`, as a person releasing it there does (input, then change). */
+async function slide(page: Page, id: string, value: string): Promise<void> {
+  await page.evaluate(
+    ([sel, want]) => {
+      // No DOM types under the root tsconfig: the two elements as far as this uses them.
+      interface El { value: string; min: string; max: string; textContent: string | null; dispatchEvent(e: unknown): boolean }
+      const doc = (globalThis as unknown as { document: { querySelector(s: string): El } }).document;
+      const Ev = (globalThis as unknown as { Event: new (type: string) => unknown }).Event;
+      const input = doc.querySelector(sel);
+      const out = doc.querySelector(`${sel}-value`);
+      for (let i = Number(input.min); i <= Number(input.max); i++) {
+        input.value = String(i);
+        input.dispatchEvent(new Ev('input'));
+        if (out.textContent === want) {
+          input.dispatchEvent(new Ev('change'));
+          return;
+        }
+      }
+      throw new Error(`${sel}: no step shows ${want}`);
+    },
+    [`#whatif-${id}`, value] as const,
+  );
+}
+
+async function settled(page: Page): Promise<void> {
+  await page.waitForFunction(() => {
+    const s = (globalThis as unknown as { __gomem: { whatIf(): { state: string } } }).__gomem.whatIf().state;
+    return s !== 'running';
+  }, undefined, { timeout: 120_000 });
+}
+
+describe.skipIf(missing !== null)('what-if sliders in headless Chromium: blahdo, GOGC 100 → 50', () => {
+  let server: ChildProcess | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+  let cli: CheckpointJson[] = [];
+  let cliTl: Timeline;
+
+  beforeAll(async () => {
+    ensureBuilt(() => {});
+    const dir = mkdtempSync(join(tmpdir(), 'gomem-whatif-'));
+    const trace = join(dir, 'blahdo.trace');
+    runJson(['blahdo', '--trace', trace]);
+    // What the what-if run must be: gomem run blahdo --gogc 50, its --json and its own trace.
+    const trace50 = join(dir, 'blahdo-gogc50.trace');
+    cli = runJson(['blahdo', '--gogc', '50', '--trace', trace50]);
+    cliTl = buildTimeline(decodeTrace(gunzipSync(readFileSync(trace50))));
+    const s = await startServing(['view', trace]);
+    server = s.server;
+    ({ browser, page } = await openPage(s.url));
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (server?.pid !== undefined && server.exitCode === null) server.kill('SIGTERM');
+  });
+
+  it('offers the five knobs at the trace’s own settings, and draws nothing over the run before one moves', async () => {
+    const w = await hook(page, (g) => g.whatIf());
+    expect(w).toMatchObject({ state: 'none', flags: [], knobs: { gogc: '100', memlimit: 'off', gomaxprocs: '2', cgroupMemoryMax: null, madvdontneed: '1' } });
+    for (const id of ['gogc', 'memlimit', 'gomaxprocs', 'cgroup']) expect(await page.textContent(`#whatif-${id}-value`)).not.toBe('');
+    expect(await page.inputValue('#whatif-madvdontneed')).toBe('1');
+    expect((await hook(page, (g) => g.charts())).heap).toEqual(['HeapInuse', 'HeapAlloc', 'NextGC', 'trigger', 'HeapReleased', 'StackInuse']);
+  });
+
+  it('GOGC 50 runs blahdo again in the Worker and overlays it: at each checkpoint what gomem run blahdo --gogc 50 --json printed', async () => {
+    await slide(page, 'gogc', '50');
+    await settled(page);
+    const w = await hook(page, (g) => g.whatIf());
+    expect(w.error).toBeUndefined();
+    expect(w).toMatchObject({ state: 'done', flags: ['--gogc 50'], outcome: 'exit', knobs: { gogc: '50' } });
+    // The same run: as many records, the same end, the same checkpoints at the same times.
+    expect(w.run!.records).toBe(cliTl.records.length);
+    expect(w.run!.end).toBe(cliTl.end);
+    expect(w.run!.cycles).toBe(cliTl.cycles.length);
+    expect(w.run!.checkpoints).toEqual(cliTl.checkpoints.map((c) => ({ name: c.name, t: c.t, record: c.record })));
+    expect(w.run!.checkpoints.map((c) => c.name)).toEqual(cli.map((c) => c.name));
+    for (const c of cli) {
+      const mark = w.run!.checkpoints.find((m) => m.name === c.name)!;
+      const v = (await hook(page, (g, r: number) => g.whatIfValues({ record: r }), mark.record))!;
+      expect(v.process!.VmRSS, `${c.name} VmRSS`).toBe(c.proc.VmRSS_kB! * 1024);
+      expect(v.process!.VmSize, `${c.name} VmSize`).toBe(c.proc.VmSize_kB! * 1024);
+      for (const k of ['HeapInuse', 'HeapAlloc', 'NextGC', 'HeapReleased', 'StackInuse']) expect(v.heap![k], `${c.name} ${k}`).toBe(c.memstats[k]);
+    }
+    // The charts draw the what-if series beside the original's.
+    const charts = await hook(page, (g) => g.charts());
+    expect(charts.heap).toEqual(['HeapInuse', 'HeapAlloc', 'NextGC', 'trigger', 'HeapReleased', 'StackInuse', ...['HeapInuse', 'HeapAlloc', 'NextGC', 'trigger', 'HeapReleased', 'StackInuse'].map((l) => `${l} (what-if)`)]);
+    expect(charts.process).toEqual(['VmRSS', 'memory.current', 'VmSize', 'VmRSS (what-if)', 'memory.current (what-if)', 'VmSize (what-if)']);
+    expect(await page.textContent('#whatif-status')).toContain('blahdo --gogc 50');
+    mkdirSync(artifacts, { recursive: true });
+    await page.screenshot({ path: join(artifacts, 'whatif-blahdo-gogc50.png'), fullPage: true });
+    await (await page.$('#whatif'))!.screenshot({ path: join(artifacts, 'whatif-sliders.png') });
+  }, 180_000);
+
+  it('at ten virtual times across the run, every overlaid series equals the CLI trace of gomem run blahdo --gogc 50 there', async () => {
+    const times = Array.from({ length: 10 }, (_, i) => Math.round((cliTl.end * (i + 0.5)) / 10));
+    for (const t of times) {
+      const want = valuesAt(cliTl, Math.max(0, upperBound(cliTl.tm, cliTl.tm.length, t) - 1));
+      const got = await hook(page, (g, at: number) => g.whatIfValues({ t: at }), t);
+      expect(got, `t=${t}`).toEqual(want);
+    }
+    // And they differ from the original run's somewhere: the overlay shows a difference.
+    const orig = await hook(page, (g, at: number) => g.values(at), times[5]!);
+    const over = await hook(page, (g, at: number) => g.whatIfValues({ t: at }), times[5]!);
+    expect(over!.heap!.NextGC).not.toBe(orig.heap!.NextGC);
+  });
+
+  it('back to GOGC 100 (the trace’s own) removes the overlay', async () => {
+    await slide(page, 'gogc', '100');
+    await settled(page);
+    expect(await hook(page, (g) => g.whatIf())).toMatchObject({ state: 'none', flags: [] });
+    expect(await hook(page, (g) => g.whatIfValues({ t: 0 }))).toBeNull();
+    expect((await hook(page, (g) => g.charts())).heap).toHaveLength(6);
+  });
+});

@@ -1,0 +1,46 @@
+// The what-if Worker: runs a built-in scenario again on the model itself
+// (src/go, src/runtime, src/kernel, bundled by Vite; no second implementation)
+// with a trace writer attached as `gomem run --trace` attaches it
+// (runTraced), and sends the trace's bytes back to the page, which draws
+// them over the original run. Node built-ins the model's modules import are
+// replaced by shims/node.ts (web/vite.config.ts); Buffer.byteLength by
+// shims/buffer_global.ts, imported first.
+
+import './shims/buffer_global.ts';
+import { OomKilled } from '../../src/kernel/index.ts';
+import type { RunOptions } from '../../src/go/process.ts';
+import { scenarios } from '../../src/scenarios/index.ts';
+import { runTraced } from '../../src/trace/writer.ts';
+import type { WhatIfReply, WhatIfRequest } from './whatif_protocol.ts';
+
+/** gomem run's RunOptions from a trace header's settings (src/cli/trace.ts's traceSettings, backwards). */
+function runOptions(s: WhatIfRequest['settings']): RunOptions {
+  const o: RunOptions = { env: { ...s.env }, options: { ...s.options } };
+  if (s.seed !== undefined) o.seed = s.seed;
+  if (s.ncpu !== undefined) o.ncpu = s.ncpu;
+  if (s.memTotal !== undefined) o.memTotal = s.memTotal;
+  if (s.thp !== undefined) o.thp = s.thp as RunOptions['thp'];
+  if (s.cgroupMemoryMax !== undefined) o.cgroupMemoryMax = s.cgroupMemoryMax;
+  if (s.maxTimeNs !== undefined) o.maxTimeNs = s.maxTimeNs;
+  return o;
+}
+
+const post = (m: WhatIfReply, transfer: Transferable[] = []): void => (self as unknown as Worker).postMessage(m, transfer);
+
+self.onmessage = (e: MessageEvent<WhatIfRequest>) => {
+  const { id, scenario, settings } = e.data;
+  const program = scenarios.get(scenario);
+  if (program === undefined) {
+    post({ id, type: 'error', message: `unknown scenario "${scenario}"` });
+    return;
+  }
+  const t0 = performance.now();
+  try {
+    const { raw, result } = runTraced(program, runOptions(settings), settings);
+    post({ id, type: 'done', trace: raw, status: result.status, outcome: result.outcome, ms: performance.now() - t0 }, [raw.buffer as ArrayBuffer]);
+  } catch (err) {
+    // A cgroup below the new image: the kernel kills it while exec maps it in, before there is a trace.
+    const message = err instanceof OomKilled ? `${program.name}: killed by the OOM killer while exec mapped it in (the container limit is below the new image)` : err instanceof Error ? err.message : String(err);
+    post({ id, type: 'error', message });
+  }
+};
