@@ -1665,7 +1665,7 @@ class Checker {
     });
   }
 
-  private conversion(n: Node, t: GoType, x: Node): ExprInfo {
+  private conversion(_n: Node, t: GoType, x: Node): ExprInfo {
     const info = this.expr(x, t);
     if (isInterface(t) && !isTuple(info.type)) {
       if (isUntyped(info.type) && info.type.untyped === 'nil') return { type: t };
@@ -1700,9 +1700,6 @@ class Checker {
       (isStringType(t) && under(from).kind === Kind.Slice && [Kind.Uint8, Kind.Int32].includes(under(under(from).elem!).kind as never)) ||
       (isStringType(from) && under(t).kind === Kind.Slice && [Kind.Uint8, Kind.Int32].includes(under(under(t).elem!).kind as never));
     if (!ok) throw this.src.error(x, `cannot convert ${x.text} (${this.describe(info)}) to type ${this.typeStr(t)}`);
-    // string(b), []byte(s) and string(r) are supported; []rune's conversions are not yet.
-    if (isStringType(t) && under(from).kind === Kind.Slice && under(under(from).elem!).kind !== Kind.Uint8) throw this.src.unsupported(n, 'conversions from []rune to string');
-    if (isStringType(from) && under(t).kind === Kind.Slice && under(under(t).elem!).kind !== Kind.Uint8) throw this.src.unsupported(n, 'conversions from string to []rune');
     return { type: t };
   }
 

@@ -656,7 +656,13 @@ class Emitter {
       const cond = clause.childForFieldName('condition');
       const upd = clause.childForFieldName('update');
       // Go 1.22: each iteration has its own loop variable; without closures that cannot be observed.
-      return `{ ${init ? this.stmt(init) : ''}\n$L${s.id}: for (; ${cond ? this.expr(cond) : ''}; ${upd ? this.stmt(upd).replace(/;\s*$/, '') : ''}) { ${charge}\n${body} } }`;
+      const updCode = upd ? this.stmt(upd).replace(/;\s*$/, '') : '';
+      if (/[;{]/.test(updCode.replace(/\/\*[^*]*\*\//g, ''))) {
+        // An update that is a statement (i, j = i+1, j-1): run at the top of every iteration but the first.
+        const u = `$u${this.tmp++}`;
+        return `{ ${init ? this.stmt(init) : ''}\n$L${s.id}: for (let ${u} = false; ; ${u} = true) { if (${u}) { ${updCode}; }\n${cond ? `if (!(${this.expr(cond)})) break;` : ''} ${charge}\n${body} } }`;
+      }
+      return `{ ${init ? this.stmt(init) : ''}\n$L${s.id}: for (; ${cond ? this.expr(cond) : ''}; ${updCode}) { ${charge}\n${body} } }`;
     }
     const cond = named(s).find((c) => c.type !== 'block');
     return `$L${s.id}: while (${cond ? this.expr(cond) : 'true'}) { ${charge}\n${body} }`;
@@ -1219,8 +1225,9 @@ class Emitter {
     const tu = under(t);
     const fu = under(from);
     const escapes = this.siteEscapes(site);
-    if (tu.kind === Kind.String && fu.kind === Kind.Slice) return `$rt.text.bytesToString(${v}, ${escapes})`;
-    if (tu.kind === Kind.Slice && fu.kind === Kind.String) return `$rt.text.stringToBytes(${v}, ${this.typeRef(t)}, ${escapes})`;
+    const runes = (u: GoType): boolean => under(u.elem!).kind === Kind.Int32;
+    if (tu.kind === Kind.String && fu.kind === Kind.Slice) return runes(fu) ? `$rt.text.runesToString(${v}, ${escapes})` : `$rt.text.bytesToString(${v}, ${escapes})`;
+    if (tu.kind === Kind.Slice && fu.kind === Kind.String) return runes(tu) ? `$rt.text.stringToRunes(${v}, ${this.typeRef(t)}, ${escapes})` : `$rt.text.stringToBytes(${v}, ${this.typeRef(t)}, ${escapes})`;
     if (tu.kind === Kind.String && isIntegerType(from)) return `$rt.text.runeString(${v}, ${escapes})`;
     if (isIntegerType(t)) {
       const bits = under(t).size * 8;

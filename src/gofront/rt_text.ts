@@ -103,6 +103,44 @@ export class TextRt {
     return this.go.stringToBytes(s);
   }
 
+  /**
+   * []rune(s) (stringtoslicerune): the 32-rune stack buffer where the result does not escape and fits,
+   * else rawruneslice's size-class rounded array (its capacity the rounded bytes / 4); no runes, &zerobase.
+   */
+  stringToRunes(s: GoString, t: GoType, escapes: boolean): Slice | StackSlice {
+    const rs = [...s.text].map((ch) => ch.codePointAt(0)!);
+    const n = rs.length;
+    if (!escapes && n <= tmpStringBufSize) {
+      const arr: number[] = new Array(tmpStringBufSize).fill(0);
+      rs.forEach((r, i) => (arr[i] = r));
+      return new StackSlice(t, arr, 0, n, tmpStringBufSize);
+    }
+    const rt = this.go.p.rt;
+    if (n === 0) return new Slice(t, rt.zerobase, 0, 0);
+    const mem = roundupsize(n * 4, true);
+    const ptr = mallocgc(rt, mem, null, false);
+    const out = new Slice(t, ptr, n, mem / 4);
+    rs.forEach((r, i) => this.go.set(out, i, r));
+    return out;
+  }
+
+  /**
+   * string(runes) (slicerunetostring): rawstringtmp of the UTF-8 length + 3, in the 32-byte stack
+   * buffer where the result does not escape and that fits, else a new string of that many bytes.
+   */
+  runesToString(a: Slice | StackSlice | null, escapes: boolean): GoString {
+    const rs: number[] = [];
+    if (a instanceof StackSlice) for (let i = 0; i < a.len; i++) rs.push(Number(a.arr[a.off + i]));
+    else if (a !== null) for (let i = 0; i < a.len; i++) rs.push(Number(this.go.get(a, i)));
+    const text = rs.map((r) => (r >= 0 && r <= 0x10ffff && !(r >= 0xd800 && r <= 0xdfff) ? String.fromCodePoint(r) : '\ufffd')).join('');
+    const bytes = utf8.encode(text);
+    if (!escapes && bytes.length + 3 <= tmpStringBufSize) return new GoString(text, 0, bytes.length);
+    const rt = this.go.p.rt;
+    const ptr = mallocgc(rt, bytes.length + 3, null, false);
+    rt.mem.writeBytes(ptr, bytes);
+    return bytes.length === 0 ? this.go.p.emptyString : new GoString(text, ptr, bytes.length);
+  }
+
   /** string(r): the rune's UTF-8 (U+FFFD when invalid); escaping, a 4-byte rawstring. */
   runeString(r: number | bigint, escapes: boolean): GoString {
     const n = Number(r);
