@@ -5,8 +5,11 @@
 // each checkpoint what it plots equals what --json printed, and at ten
 // virtual times (and its checkpoints' times) each series equals what the
 // CLI's own trace of that run gives there. Back to 100, the overlay goes.
+// The ps and explain panels (the program run again in the same Worker, for
+// the CLI's own renderers) show at each checkpoint, and between checkpoints
+// for the last one, exactly what `gomem run blahdo --ps --explain` printed.
 
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -139,4 +142,64 @@ describe.skipIf(missing !== null)('what-if sliders in headless Chromium: blahdo,
     expect(await hook(page, (g) => g.whatIfValues({ t: 0 }))).toBeNull();
     expect((await hook(page, (g) => g.charts())).heap).toHaveLength(6);
   });
+});
+
+describe.skipIf(missing !== null)('ps and explain panels in headless Chromium: blahdo, as gomem run --ps --explain prints them', () => {
+  let server: ChildProcess | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+  let printed = '';
+
+  beforeAll(async () => {
+    ensureBuilt(() => {});
+    const dir = mkdtempSync(join(tmpdir(), 'gomem-texts-'));
+    const trace = join(dir, 'blahdo.trace');
+    runJson(['blahdo', '--trace', trace]);
+    const run = spawnSync(process.execPath, ['bin/gomem.js', 'run', 'blahdo', '--ps', '--explain', '--quiet'], { cwd: root, encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    printed = run.stdout;
+    const s = await startServing(['view', trace]);
+    server = s.server;
+    ({ browser, page } = await openPage(s.url));
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (server?.pid !== undefined && server.exitCode === null) server.kill('SIGTERM');
+  });
+
+  it('before the run the panels say what they need; after it, at each checkpoint, the ps row and the explain text the CLI printed there', async () => {
+    expect((await hook(page, (g) => g.panels())).ps).toContain('run for ps and explain');
+    expect(await hook(page, (g) => g.cliTexts())).toEqual({ state: 'done' });
+    const marks = await hook(page, (g) => g.checkpoints());
+    expect(marks.map((m) => m.name)).toEqual(['before_loop', 'after_loop', 'exit']);
+    const rows = printed.split('\n').filter((l) => l.startsWith('root '));
+    expect(rows).toHaveLength(3);
+    for (const [i, m] of marks.entries()) {
+      await hook(page, (g, r: number) => g.setCursorRecord(r), m.record);
+      const p = await hook(page, (g) => g.panels());
+      // ps: the header and the row, as --ps printed them ("    # NAME" included).
+      const ps = p.ps.split('\n');
+      expect(ps[0]).toBe(`# ps aux at checkpoint ${m.name}, t = ${ps[0]!.split(', t = ')[1]}`);
+      const lines = printed.split('\n');
+      expect(ps[1]).toBe(lines[lines.indexOf('# ps aux at each checkpoint') + 1]); // USER PID %CPU …
+      expect(ps[2]).toBe(rows[i]);
+      expect(rows[i]!.endsWith(`    # ${m.name}`)).toBe(true);
+      // explain: the section --explain printed at the checkpoint, to the byte.
+      const body = p.explain.slice(p.explain.indexOf('\n') + 1);
+      expect(body.length).toBeGreaterThan(1000);
+      expect(printed).toContain(`# explain at ${m.name}\n${body}`);
+      expect(body.startsWith(`blahdo at checkpoint ${m.name}\n`)).toBe(true);
+    }
+    // Between two checkpoints: the last one's, named as such.
+    const mid = Math.round((marks[0]!.t + marks[1]!.t) / 2);
+    await hook(page, (g, t: number) => g.setCursor(t), mid);
+    const p = await hook(page, (g) => g.panels());
+    expect(p.ps.split('\n')[2]).toBe(rows[0]);
+    expect(p.explain.split('\n')[0]).toContain('at checkpoint before_loop');
+    expect(p.explain.split('\n')[0]).not.toContain('(the cursor)');
+    mkdirSync(artifacts, { recursive: true });
+    await (await page.$('#ps'))!.screenshot({ path: join(artifacts, 'panel-ps.png') });
+    await (await page.$('#explain'))!.screenshot({ path: join(artifacts, 'panel-explain.png') });
+  }, 180_000);
 });

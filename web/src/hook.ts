@@ -13,6 +13,7 @@ import { gcCpuLabels, lineCharts, valuesAt } from './series.ts';
 import { upperBound } from './table.ts';
 import type { View } from './view.ts';
 import type { WhatIf } from './whatif.ts';
+import type { CheckpointTexts } from './cli_texts.ts';
 
 declare global {
   interface Window {
@@ -33,6 +34,7 @@ export function installEmptyHook(state: GomemHook['state'], error?: string): voi
     step: none,
     values: none,
     panels: none,
+    cliTexts: none,
     allocator: none,
     smaps: none,
     addressMap: none,
@@ -52,7 +54,7 @@ export function installEmptyHook(state: GomemHook['state'], error?: string): voi
   };
 }
 
-export function installHook(view: View, map: AddressMapView, tours: TourView, whatIf: WhatIf, live?: 'running' | 'ended'): void {
+export function installHook(view: View, map: AddressMapView, tours: TourView, whatIf: WhatIf, texts: CheckpointTexts, live?: 'running' | 'ended'): void {
   const tl = view.tl;
   const info = (): CursorInfo => ({ record: view.record, kind: tl.records[view.record]!.kind, t: view.t });
   window.__gomem = {
@@ -69,7 +71,11 @@ export function installHook(view: View, map: AddressMapView, tours: TourView, wh
     },
     step: (kind, dir) => (view.step(kind, dir) ? info() : null),
     values: (t) => valuesAt(tl, t === undefined ? view.record : Math.max(0, upperBound(tl.tm, tl.tm.length, t) - 1)),
-    panels: () => panelTexts(view),
+    panels: () => panelTexts(view, texts),
+    cliTexts: async () => {
+      await texts.run();
+      return { state: texts.state, ...(texts.error !== undefined ? { error: texts.error } : {}) };
+    },
     allocator: () => allocatorAt(tl, view.record),
     smaps: () => {
       const m = addrMapAt(tl, view.record);

@@ -46,7 +46,9 @@ export interface GomemHook {
   /** What every chart plots: at the cursor, or at time t. Bytes for sizes (VmRSS too), ms for GC CPU. */
   values(t?: number): Record<string, Record<string, number | null>>;
   /** The text panels as shown. */
-  panels(): { cursor: string; memstats: string; allocator: string; smaps: string; checkpoint: string; output: string };
+  panels(): { cursor: string; memstats: string; allocator: string; smaps: string; checkpoint: string; output: string; ps: string; explain: string };
+  /** Runs the program again for the ps and explain panels (as their button does) and resolves when it has; state 'done' or why not. */
+  cliTexts(): Promise<{ state: string; error?: string }>;
   /** smaps's entries at the last snapshot (web/src/smaps.ts's SmapsRow), [vsyscall] last; null before the first snapshot. */
   smaps(): { range: string; perms: string; name: string; size_kB: number; rss_kB: number; anon_kB: number; lazyfree_kB: number; anonhuge_kB: number; thp: string }[] | null;
   /** The allocator panel's figures at the cursor (web/src/allocator.ts's AllocatorState); null before the heap exists. */

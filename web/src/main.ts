@@ -8,6 +8,7 @@
 import { type Trace, decodeTrace } from '../../src/trace/reader.ts';
 import { AddressMapView } from './addrmap_view.ts';
 import { Charts } from './charts.ts';
+import { CheckpointTexts } from './cli_texts.ts';
 import { Controls } from './controls.ts';
 import { time } from './fmt.ts';
 import { applyHash, readHash, syncHash } from './hash.ts';
@@ -33,6 +34,7 @@ let current: View | null = null;
 let currentMap: AddressMapView | null = null;
 let currentTours: TourView | null = null;
 let currentWhatIf: WhatIf | null = null;
+let currentTexts: CheckpointTexts | null = null;
 
 function show(trace: Trace, url: string | undefined, live?: 'running' | 'ended'): void {
   const tl = buildTimeline(trace);
@@ -61,7 +63,17 @@ function show(trace: Trace, url: string | undefined, live?: 'running' | 'ended')
   new WhatIfPanel(whatIf, $('whatif'));
   whatIf.onChange(() => charts.setOverlay(whatIf.overlay));
   new Controls(view, $('controls'));
-  new Panels(view, { cursor: $('cursor'), memstats: $('memstats'), allocator: $('allocator'), smaps: $('smaps'), checkpoint: $('checkpoint'), output: $('output') });
+  currentTexts?.dispose();
+  const texts = new CheckpointTexts(tl, live === 'running' ? 'waits for the run to end' : undefined);
+  currentTexts = texts;
+  const runTexts = $('cli-texts-run') as HTMLButtonElement;
+  runTexts.onclick = () => void texts.run();
+  const sayTexts = (): void => {
+    runTexts.disabled = texts.state !== 'none' && texts.state !== 'error';
+  };
+  sayTexts();
+  texts.onChange(sayTexts);
+  new Panels(view, { cursor: $('cursor'), memstats: $('memstats'), allocator: $('allocator'), smaps: $('smaps'), checkpoint: $('checkpoint'), output: $('output'), ps: $('ps'), explain: $('explain') }, texts);
   const map = new AddressMapView(view, $('addrmap'));
   const tours = new TourView(view, map, $('tour'));
   // The tour step and the map's zoom: from the link at first, then kept as a live run grows (its records are a prefix of the new ones).
@@ -85,7 +97,7 @@ function show(trace: Trace, url: string | undefined, live?: 'running' | 'ended')
   });
   map.onZoom = hashChanged;
   tours.onChange = hashChanged;
-  installHook(view, map, tours, whatIf, live);
+  installHook(view, map, tours, whatIf, texts, live);
   document.body.classList.add('loaded');
 }
 

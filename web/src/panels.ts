@@ -1,9 +1,11 @@
 // The text panels at the cursor: MemStats and /proc/PID/status as the
 // replay gives them, the last checkpoint's JSON as `gomem run --json` printed
-// it, and the program's output (stdout, stderr, gctrace) up to the cursor.
+// it, the program's output (stdout, stderr, gctrace) up to the cursor, and
+// the ps row and explain breakdown of the last checkpoint (cli_texts.ts).
 
 import type { TraceRecord } from '../../src/trace/reader.ts';
 import { addrMapAt } from './addrmap.ts';
+import type { CheckpointTexts } from './cli_texts.ts';
 import { allocatorText } from './allocator.ts';
 import { smapsText } from './smaps.ts';
 import { describe } from './describe.ts';
@@ -22,9 +24,12 @@ export interface PanelTexts {
   smaps: string;
   checkpoint: string;
   output: string;
+  /** `gomem run --ps`'s row and `--explain`'s breakdown at the last checkpoint, once the program has run again (else why not). */
+  ps: string;
+  explain: string;
 }
 
-export function panelTexts(view: View): PanelTexts {
+export function panelTexts(view: View, texts: CheckpointTexts | null): PanelTexts {
   const tl = view.tl;
   const rec = view.record;
   const r = tl.records[rec]!;
@@ -63,17 +68,23 @@ export function panelTexts(view: View): PanelTexts {
   const from = Math.max(0, upto - outputTail);
   let output = from > 0 ? `(${from} earlier output records not shown)\n` : '';
   for (let i = from; i < upto; i++) output += (tl.records[outs[i]!] as Extract<TraceRecord, { kind: 'output' }>).text;
-  return { cursor, memstats, allocator: allocatorText(tl, rec), smaps: smapsText(addrMapAt(tl, rec)), checkpoint, output };
+  const cli = texts?.textAt(rec) ?? { ps: '', explain: '' };
+  return { cursor, memstats, allocator: allocatorText(tl, rec), smaps: smapsText(addrMapAt(tl, rec)), checkpoint, output, ps: cli.ps, explain: cli.explain };
 }
 
+type PanelElements = Record<keyof PanelTexts, HTMLElement>;
+
 export class Panels {
-  constructor(private readonly view: View, private readonly el: { cursor: HTMLElement; memstats: HTMLElement; allocator: HTMLElement; smaps: HTMLElement; checkpoint: HTMLElement; output: HTMLElement }) {
+  constructor(private readonly view: View, private readonly el: PanelElements, private readonly texts: CheckpointTexts) {
     view.onCursor(() => this.render());
+    texts.onChange(() => this.render());
     this.render();
   }
 
   render(): void {
-    const p = panelTexts(this.view);
+    const p = panelTexts(this.view, this.texts);
+    this.el.ps.textContent = p.ps;
+    this.el.explain.textContent = p.explain;
     this.el.cursor.textContent = p.cursor;
     this.el.memstats.textContent = p.memstats;
     this.el.allocator.textContent = p.allocator;

@@ -95,8 +95,8 @@ export function settingsWith(settings: TraceSettings, k: WhatIfKnobs): { setting
   return { settings: out, flags };
 }
 
-/** The model in a Worker, one run at a time: a newer request ends the one in progress. */
-class Runner {
+/** The model in a Worker (whatif_worker.ts), one run at a time: a newer request ends the one in progress. */
+export class Runner {
   private worker: Worker | null = null;
   private id = 0;
 

@@ -7,8 +7,18 @@ export interface WhatIfRequest {
   id: number;
   scenario: string;
   settings: TraceSettings;
+  /** Also the ps row and the explain breakdown at each checkpoint, as gomem run --ps --explain prints them. */
+  texts?: boolean;
+}
+
+/** At one checkpoint: `gomem run --ps`'s row (without its "    # NAME") and `--explain`'s text (without its "# explain at NAME" line). */
+export interface CheckpointText {
+  name: string;
+  psHeader: string;
+  ps: string;
+  explain: string;
 }
 
 export type WhatIfReply =
-  | { id: number; type: 'done'; trace: Uint8Array; status: number; outcome: string; ms: number }
+  | { id: number; type: 'done'; trace: Uint8Array; status: number; outcome: string; ms: number; texts?: CheckpointText[] }
   | { id: number; type: 'error'; message: string };

@@ -2,16 +2,18 @@
 // (src/go, src/runtime, src/kernel, bundled by Vite; no second implementation)
 // with a trace writer attached as `gomem run --trace` attaches it
 // (runTraced), and sends the trace's bytes back to the page, which draws
-// them over the original run. Node built-ins the model's modules import are
+// them over the original run; asked for, also the ps row and the explain
+// breakdown at each checkpoint, by the CLI's own calls (cli_texts.ts). Node built-ins the model's modules import are
 // replaced by shims/node.ts (web/vite.config.ts); Buffer.byteLength by
 // shims/buffer_global.ts, imported first.
 
 import './shims/buffer_global.ts';
-import { OomKilled } from '../../src/kernel/index.ts';
+import { OomKilled, renderPsHeader, renderPsRow } from '../../src/kernel/index.ts';
+import { explain, formatExplain } from '../../src/go/explain.ts';
 import type { RunOptions } from '../../src/go/process.ts';
 import { scenarios } from '../../src/scenarios/index.ts';
 import { runTraced } from '../../src/trace/writer.ts';
-import type { WhatIfReply, WhatIfRequest } from './whatif_protocol.ts';
+import type { CheckpointText, WhatIfReply, WhatIfRequest } from './whatif_protocol.ts';
 
 /** gomem run's RunOptions from a trace header's settings (src/cli/trace.ts's traceSettings, backwards). */
 function runOptions(s: WhatIfRequest['settings']): RunOptions {
@@ -28,7 +30,7 @@ function runOptions(s: WhatIfRequest['settings']): RunOptions {
 const post = (m: WhatIfReply, transfer: Transferable[] = []): void => (self as unknown as Worker).postMessage(m, transfer);
 
 self.onmessage = (e: MessageEvent<WhatIfRequest>) => {
-  const { id, scenario, settings } = e.data;
+  const { id, scenario, settings, texts } = e.data;
   const program = scenarios.get(scenario);
   if (program === undefined) {
     post({ id, type: 'error', message: `unknown scenario "${scenario}"` });
@@ -36,8 +38,18 @@ self.onmessage = (e: MessageEvent<WhatIfRequest>) => {
   }
   const t0 = performance.now();
   try {
-    const { raw, result } = runTraced(program, runOptions(settings), settings);
-    post({ id, type: 'done', trace: raw, status: result.status, outcome: result.outcome, ms: performance.now() - t0 }, [raw.buffer as ArrayBuffer]);
+    const opts = runOptions(settings);
+    const shown: CheckpointText[] = [];
+    // What gomem run --ps --explain prints at each checkpoint, made by the same calls in the same order (src/cli/run.ts).
+    if (texts === true) {
+      opts.onCheckpoint = (_json, name, p) => {
+        p.syncProcFields();
+        const ps = renderPsRow(p.proc);
+        shown.push({ name, psHeader: renderPsHeader(), ps, explain: formatExplain(explain(p, name)) });
+      };
+    }
+    const { raw, result } = runTraced(program, opts, settings);
+    post({ id, type: 'done', trace: raw, status: result.status, outcome: result.outcome, ms: performance.now() - t0, ...(texts === true ? { texts: shown } : {}) }, [raw.buffer as ArrayBuffer]);
   } catch (err) {
     // A cgroup below the new image: the kernel kills it while exec maps it in, before there is a trace.
     const message = err instanceof OomKilled ? `${program.name}: killed by the OOM killer while exec mapped it in (the container limit is below the new image)` : err instanceof Error ? err.message : String(err);
