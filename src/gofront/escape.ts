@@ -876,6 +876,10 @@ class FuncAnalysis {
         return;
       }
     }
+    if (fnNode.type === 'selector_expression' && /^\*?strings\.Builder$/.test(this.type(fnNode.childForFieldName('operand')!)?.str ?? '') && ['WriteString', 'WriteByte'].includes(fnNode.childForFieldName('field')!.text)) {
+      // Inlined with copyCheck, whose panic message is a constant converted to an interface at the call.
+      this.r.lines.push({ node: e.childForFieldName('arguments')!, msg: '"strings: illegal use of non-zero Builder copied by value" escapes to heap' });
+    }
     const stdMethod = fnNode.type === 'selector_expression' && stdMethods[this.type(fnNode.childForFieldName('operand')!)?.str ?? '']?.[fnNode.childForFieldName('field')!.text] !== undefined;
     if (ft !== null && under(ft).kind === Kind.Func && !stdMethod) {
       // A call of a func value or of an interface's method: its target is unknown, so its arguments (and the receiver) leak to the heap.
@@ -1050,6 +1054,7 @@ function siteText(n: Node, c: Checked, inlinable: ReadonlySet<FuncDecl> = new Se
     if (callee !== undefined && inlinable.has(callee)) return callee.results[0]?.name.startsWith('~') ? '~r0' : callee.results[0]!.name;
     // The standard library's functions the compiler inlines show their result variable too.
     if (inlinedStd.has(fnNode.text)) return '~r0';
+    if (fnNode.type === 'selector_expression' && ['Len', 'Cap', 'String'].includes(fnNode.childForFieldName('field')!.text) && /^\*?strings\.Builder$/.test((c.exprs.get(fnNode.childForFieldName('operand')!.id)?.type as { str?: string } | undefined)?.str ?? '')) return '~r0';
   }
   // Arguments of new and make are shown constant-folded: make([]byte, 629145600).
   if (n.type === 'call_expression' && ['make', 'new'].includes(n.childForFieldName('function')!.text)) {

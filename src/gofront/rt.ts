@@ -20,6 +20,8 @@ import { mallocgc } from '../runtime/malloc.ts';
 import { closureType } from '../go/closure_sizes.ts';
 import { storeValue } from '../go/memops.ts';
 import { TextRt } from './rt_text.ts';
+import { RWMutex } from './rt_sync.ts';
+import { BuilderRt, type FieldAccess } from './rt_builder.ts';
 import type { Mutex, WaitGroup } from '../go/pkg/sync.ts';
 import { type SelectCase, type SelectResult, selectgo } from '../go/select.ts';
 
@@ -84,6 +86,9 @@ export class GoErrorValue {
 const runtimeErrorType = T.named(T.string, 'runtime.Error');
 
 /** sync.Once's state: done, and the mutex a second caller waits on. */
+type SyncKind = 'WaitGroup' | 'Mutex' | 'Once' | 'RWMutex';
+type SyncState = WaitGroup | Mutex | OnceState | RWMutex;
+
 interface OnceState {
   done: boolean;
   readonly m: Mutex;
@@ -190,9 +195,11 @@ function sameType(a: GoType, b: GoType): boolean {
 export class CompiledRt {
   /** strings and strconv. */
   readonly text: TextRt;
+  readonly builder: BuilderRt;
 
   constructor(readonly go: Go) {
     this.text = new TextRt(go);
+    this.builder = new BuilderRt(go, this as unknown as FieldAccess);
     this.methodTable.set(numErrorType, new Map<string, MethodEntry>([['Error', [(p: unknown) => this.text.numErrorError((p as Ptr).addr), false, true]]]));
     // The standard library's methods the subset's values can have.
     this.methodTable.set(errorString, new Map<string, MethodEntry>([['Error', [(p: unknown) => this.go.get(p as Ptr, 's'), false, true]]]));
@@ -361,6 +368,14 @@ export class CompiledRt {
         return formatFloat(Number(v));
       case Kind.Bool:
         return String(v);
+      case Kind.Slice: {
+        // [e0 e1 …]: each element read from the heap array, or from the frame's.
+        if (v === null || v === undefined) return '[]';
+        const s = v as Slice | StackSlice;
+        const es: string[] = [];
+        for (let i = 0; i < s.len; i++) es.push(this.format(s instanceof StackSlice ? s.arr[s.off + i] : this.go.get(s, i), u.elem!, false));
+        return `[${es.join(' ')}]`;
+      }
     }
     if (Array.isArray(v)) return `[${v.map((e) => this.format(e, u.elem!, false)).join(' ')}]`;
     return formatValue(v);
@@ -823,16 +838,18 @@ export class CompiledRt {
   // ── sync ─────────────────────────────────────────────────────────────
 
   /** sync values' state, by the address of the variable (in memory), or by the JS object of one kept in a frame. */
-  private readonly syncAt = new Map<number, WaitGroup | Mutex | OnceState>();
-  private readonly syncIn = new WeakMap<object, WaitGroup | Mutex | OnceState>();
+  private readonly syncAt = new Map<number, SyncState>();
+  private readonly syncIn = new WeakMap<object, SyncState>();
 
   /** The state of the sync value p points to (made on first use: a zero value is ready to use, as in Go). */
   syncOf(p: Ptr | Ref | null, kind: 'WaitGroup'): WaitGroup;
   syncOf(p: Ptr | Ref | null, kind: 'Mutex'): Mutex;
   syncOf(p: Ptr | Ref | null, kind: 'Once'): OnceState;
-  syncOf(p: Ptr | Ref | null, kind: 'WaitGroup' | 'Mutex' | 'Once'): WaitGroup | Mutex | OnceState {
+  syncOf(p: Ptr | Ref | null, kind: 'RWMutex'): RWMutex;
+  syncOf(p: Ptr | Ref | null, kind: SyncKind): SyncState {
     if (p === null) nilDeref();
-    const make = (): WaitGroup | Mutex | OnceState => (kind === 'WaitGroup' ? this.go.sync.WaitGroup() : kind === 'Mutex' ? this.go.sync.Mutex() : { done: false, m: this.go.sync.Mutex() });
+    const make = (): SyncState =>
+      kind === 'WaitGroup' ? this.go.sync.WaitGroup() : kind === 'Mutex' ? this.go.sync.Mutex() : kind === 'RWMutex' ? new RWMutex(this.go) : { done: false, m: this.go.sync.Mutex() };
     if (p instanceof Ref) {
       const o = p.get() as object;
       let s = this.syncIn.get(o);

@@ -79,9 +79,13 @@ const memStats = T.named(
  * (go/pkg/sync.ts, one object per variable's address), so their memory
  * holds only zeros, as a fresh one's does.
  */
+/** strings.Builder: { addr *Builder; buf []byte } (32 bytes); its methods are rt_builder's. */
+const builderT = T.named(T.struct([['addr', T.uintptr], ['buf', byteSlice]]), 'strings.Builder');
+
 const waitGroupT = T.named(T.struct([['state', T.uint64], ['sema', T.uint32]]), 'sync.WaitGroup');
 const mutexT = T.named(T.struct([['state', T.int32], ['sema', T.uint32]]), 'sync.Mutex');
 const onceT = T.named(T.struct([['done', T.uint32], ['m', mutexT]]), 'sync.Once');
+const rwMutexT = T.named(T.struct([['w', mutexT], ['writerSem', T.uint32], ['readerSem', T.uint32], ['readerCount', T.int32], ['readerWait', T.int32]]), 'sync.RWMutex');
 
 function fn(params: GoType[], results: GoType[], emit: StdFunc['emit'], opts: { variadic?: boolean; blocking?: boolean } = {}): StdFunc {
   return { kind: 'func', sig: T.func(params, results, opts.variadic ?? false), emit, blocking: opts.blocking };
@@ -208,6 +212,7 @@ export const stdPackages: Readonly<Record<string, StdPackage>> = {
       ToUpper: fn([T.string], [T.string], (a) => `$rt.text.mapCase(${a[0]}, true)`),
       ToLower: fn([T.string], [T.string], (a) => `$rt.text.mapCase(${a[0]}, false)`),
       TrimSpace: fn([T.string], [T.string], (a) => `$rt.text.trimSpace(${a[0]})`),
+      Builder: { kind: 'type', type: builderT },
     },
   },
   strconv: {
@@ -223,6 +228,7 @@ export const stdPackages: Readonly<Record<string, StdPackage>> = {
       WaitGroup: { kind: 'type', type: waitGroupT },
       Mutex: { kind: 'type', type: mutexT },
       Once: { kind: 'type', type: onceT },
+      RWMutex: { kind: 'type', type: rwMutexT },
     },
   },
   'runtime/debug': {
@@ -249,10 +255,15 @@ export const stdPackages: Readonly<Record<string, StdPackage>> = {
 };
 
 /** The methods of a sync type, on T (taking &x) and on *T. */
-function syncMethods(kind: 'WaitGroup' | 'Mutex' | 'Once', ms: Record<string, StdFunc>): Record<string, Record<string, StdFunc>> {
+function syncMethods(kind: 'WaitGroup' | 'Mutex' | 'Once' | 'RWMutex', ms: Record<string, StdFunc>): Record<string, Record<string, StdFunc>> {
+  return byAddrToo(`sync.${kind}`, ms);
+}
+
+/** Pointer-receiver methods of a standard type, on *T and on an addressable T (taking &x). */
+function byAddrToo(name: string, ms: Record<string, StdFunc>): Record<string, Record<string, StdFunc>> {
   const byAddr: Record<string, StdFunc> = {};
   for (const [k, m] of Object.entries(ms)) byAddr[k] = { ...m, byAddr: true };
-  return { [`sync.${kind}`]: byAddr, [`*sync.${kind}`]: ms };
+  return { [name]: byAddr, [`*${name}`]: ms };
 }
 
 /** Methods of the standard library's types, by the receiver's type string. */
@@ -266,8 +277,24 @@ export const stdMethods: Readonly<Record<string, Readonly<Record<string, StdFunc
     Lock: fn([], [], (a) => `yield* $rt.syncOf(${a[0]}, 'Mutex').Lock()`, { blocking: true }),
     Unlock: fn([], [], (a) => `$rt.syncOf(${a[0]}, 'Mutex').Unlock()`),
   }),
+  ...syncMethods('RWMutex', {
+    Lock: fn([], [], (a) => `yield* $rt.syncOf(${a[0]}, 'RWMutex').Lock()`, { blocking: true }),
+    Unlock: fn([], [], (a) => `$rt.syncOf(${a[0]}, 'RWMutex').Unlock()`),
+    RLock: fn([], [], (a) => `yield* $rt.syncOf(${a[0]}, 'RWMutex').RLock()`, { blocking: true }),
+    RUnlock: fn([], [], (a) => `$rt.syncOf(${a[0]}, 'RWMutex').RUnlock()`),
+  }),
   ...syncMethods('Once', {
     Do: fn([T.func()], [], (a) => `yield* $rt.onceDo(${a[0]}, ${a[1]})`, { blocking: true }),
+  }),
+  ...byAddrToo('strings.Builder', {
+    WriteString: fn([T.string], [T.int, err], (a) => `$rt.builder.WriteString(${a[0]}, ${a[1]})`),
+    WriteByte: fn([T.byte], [err], (a) => `$rt.builder.WriteByte(${a[0]}, ${a[1]})`),
+    WriteRune: fn([T.rune], [T.int, err], (a) => `$rt.builder.WriteRune(${a[0]}, ${a[1]})`),
+    Grow: fn([T.int], [], (a) => `$rt.builder.Grow(${a[0]}, ${a[1]})`),
+    String: fn([], [T.string], (a) => `$rt.builder.String(${a[0]})`),
+    Len: fn([], [T.int], (a) => `$rt.builder.Len(${a[0]})`),
+    Cap: fn([], [T.int], (a) => `$rt.builder.Cap(${a[0]})`),
+    Reset: fn([], [], (a) => `$rt.builder.Reset(${a[0]})`),
   }),
   '*os.File': {
     Read: fn([byteSlice], [T.int, err], (a) => `$rt.attempt(() => go.os.Read(${a[0]}, ${a[1]}))`),
