@@ -289,11 +289,12 @@ class Checker {
     const id = d.childForFieldName('name')!;
     const typeName = base.name.slice(5);
     const pl = this.paramList(d.childForFieldName('parameters'));
-    if (pl.some((p) => p.variadic)) throw this.src.unsupported(d.childForFieldName('parameters')!, 'variadic methods');
+    const variadic = pl.length > 0 && pl[pl.length - 1]!.variadic;
     const ps = pl.flatMap((p) => (p.names.length === 0 ? [p.type] : p.names.map(() => p.type)));
     const rs = this.resultTypes(d).flatMap((p) => (p.names.length === 0 ? [p.type] : p.names.map(() => p.type)));
     const recvType = pointer ? T.pointer(base) : base;
-    const sig = T.func([recvType, ...ps], rs);
+    if (variadic && under(ps[ps.length - 1]!.elem!).kind === Kind.Interface) throw this.src.unsupported(d.childForFieldName('parameters')!, 'variadic parameters of interface type');
+    const sig = T.func([recvType, ...ps], rs, variadic);
     const f: FuncDecl = {
       name: pointer ? `main.(*${typeName}).${id.text}` : `main.${typeName}.${id.text}`,
       node: d,
@@ -1528,7 +1529,7 @@ class Checker {
     }
     if (spread) {
       // f(xs...): the slice is the variadic parameter itself.
-      if (target.kind !== 'func' || !sig.variadic) throw this.src.unsupported(n, 'f(xs...) but to a variadic function of the program');
+      if ((target.kind !== 'func' && target.kind !== 'method') || !sig.variadic) throw this.src.unsupported(n, 'f(xs...) but to a variadic function of the program');
       const ps = sig.params!;
       if (args.length !== ps.length) throw this.src.error(n, `have ${args.length} arguments, want ${ps.length} in call to ${target.name} with ...`);
       args.forEach((a, i) => {
@@ -1600,7 +1601,7 @@ class Checker {
         const call = fnNode.parent!;
         this.callTargets.set(call.id, pm);
         this.exprs.set(inner.id, { type: pm.sig });
-        return { kind: 'method', fn: pm, sig: T.func(pm.sig.params!.slice(1), pm.sig.results!), name: inner.text };
+        return { kind: 'method', fn: pm, sig: T.func(pm.sig.params!.slice(1), pm.sig.results!, pm.sig.variadic), name: inner.text };
       }
       const m = stdMethods[recv.str]?.[field.text];
       if (m === undefined) {

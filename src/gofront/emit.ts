@@ -1265,7 +1265,8 @@ class Emitter {
     }
     const explicit = inner.type === 'index_expression' || inner.type === 'selector_expression' ? this.c.callTargets.get(n.id) : undefined;
     if (explicit !== undefined) {
-      const vals = args.map((a, i) => this.value(a, explicit.sig.params![i + (explicit.method ? 1 : 0)]!));
+      const own = explicit.method ? T.func(explicit.sig.params!.slice(1), explicit.sig.results!, explicit.sig.variadic) : explicit.sig;
+      const vals = own.variadic ? this.variadicArgs(n, own, args) : args.map((a, i) => this.value(a, own.params![i]!));
       if (explicit.method !== undefined) {
         // The receiver: &x for a *T method on a value, a copy of *p for a T method through a pointer.
         const operand = inner.childForFieldName('operand')!;

@@ -788,7 +788,8 @@ class FuncAnalysis {
       const argList = e.childForFieldName('arguments')!;
       if (callee.sig.variadic && !args.some((a) => a.type === 'variadic_argument')) {
         // f(a, b, c) of f(xs ...T): the extra arguments go into an implicit []T, an allocation site ("... argument").
-        const fixed = callee.sig.params!.length - 1;
+        // (A method's receiver is not among args: it is its first parameter.)
+        const fixed = callee.sig.params!.length - 1 - (callee.method !== undefined ? 1 : 0);
         const extra = args.slice(fixed);
         argFlows = argFlows.slice(0, fixed);
         if (extra.length > 0) {
