@@ -15,7 +15,8 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { type TraceRecord, decodeTrace } from '../../src/trace/reader.ts';
-import { addrMapAt, describeAddress, offsetAtOrAfter, offsetOf, pageTotals } from '../../web/src/addrmap.ts';
+import { class_to_size } from '../../src/runtime/sizeclasses.ts';
+import { addrMapAt, describeAddress, offsetAtOrAfter, offsetOf, pageTotals, slotAt } from '../../web/src/addrmap.ts';
 import { allocatorAt, spanSlots } from '../../web/src/allocator.ts';
 import { smapsRows, vsyscallRow } from '../../web/src/smaps.ts';
 import { buildTimeline } from '../../web/src/timeline.ts';
@@ -80,6 +81,25 @@ describe('panels data of big-slice-gc', () => {
     const m = addrMapAt(tl, snapAfter('after_full_touch'))!;
     expect(describeAddress(m, 0x1000)).toBe('0x1000: not mapped');
     expect(describeAddress(m, 0xc000000000)).toMatch(/^0xc000000000 · in \[anon\] 0xc000000000–0x[0-9a-f]+ \([\d.]+ MiB\) · page: resident, anonymous · heap arena 0xc000000000 \(64 MiB\), chunk 0xc000000000 \(4 MiB\) · span 0xc000000000 /);
+  });
+
+  it('a small-object span zoomed to its slots: hovering names the slot (k of n, its bytes), the heap bits of a small scan class, the tail of a noscan one', () => {
+    const m = addrMapAt(tl, snapAfter('after_gc'))!;
+    const small = m.spans.filter((x) => x.use === 'heap' && x.spanclass >> 1 !== 0);
+    const scan = small.find((x) => (x.spanclass & 1) === 0 && class_to_size[x.spanclass >> 1]! <= 512)!;
+    const size = class_to_size[scan.spanclass >> 1]!;
+    const n = spanSlots(scan.npages, scan.spanclass);
+    const hex = (a: number): string => `0x${a.toString(16)}`;
+    expect(slotAt(scan, scan.base)).toMatchObject({ k: 0, n, size, start: scan.base });
+    expect(describeAddress(m, scan.base + size + 3)).toContain(` · slot 2 of ${n} (${hex(scan.base + size)}–${hex(scan.base + 2 * size)})`);
+    expect(describeAddress(m, scan.base + (n - 1) * size)).toContain(` · slot ${n} of ${n} (`);
+    // The span's last 1/64 holds its pointer bitmap (an 8 KiB span of 64-byte scan objects: 126 slots, 128 bytes of bits).
+    expect(describeAddress(m, scan.base + scan.npages * 8192 - 1)).toMatch(/ · the span’s heap bits \(pointer bitmap of its slots\)$/);
+    // A noscan class whose slots do not fill the span leaves a tail.
+    const tail = small.find((x) => (x.spanclass & 1) === 1 && spanSlots(x.npages, x.spanclass) * class_to_size[x.spanclass >> 1]! < x.npages * 8192);
+    if (tail !== undefined) expect(describeAddress(m, tail.base + tail.npages * 8192 - 1)).toMatch(/ · tail after the last slot \(unused\)$/);
+    // Large objects and stacks have no slots.
+    for (const x of m.spans.filter((y) => y.use !== 'heap' || y.spanclass >> 1 === 0)) expect(slotAt(x, x.base)).toBeNull();
   });
 
   it("smaps at the snapshot after each checkpoint: the checkpoint's smaps_anon_ge1MiB entries and smaps_summary totals", () => {

@@ -6,6 +6,7 @@
 // Go heap, and hovering names what is under the pointer.
 
 import { type AddrMap, type PageKind, addrMapAt, addressOf, describeAddress, forEachPageStretch, heapStart, offsetAtOrAfter, offsetOf, pageKinds } from './addrmap.ts';
+import { class_to_size } from '../../src/runtime/sizeclasses.ts';
 import { spanSlots } from './allocator.ts';
 import { bytes, time } from './fmt.ts';
 import type { View } from './view.ts';
@@ -17,6 +18,8 @@ const spanStrip = 4;
 const rowHeight = pageStrip + spanStrip + 1;
 /** The closest zoom: this many bytes a pixel. */
 const minBytesPerCell = 64;
+/** Zoomed in so far that a small-object span's slots are this many pixels wide or more, each slot's first pixel is drawn darker. */
+const minSlotCells = 3;
 
 type Rgb = [number, number, number];
 
@@ -103,7 +106,7 @@ export class AddressMapView {
       sw.style.background = `rgb(${pageColors[k].join(',')})`;
       legend.append(sw, k);
     }
-    legend.append(' · spans below them: a hue per size class, darker when fuller; ');
+    legend.append(' · spans below them: a hue per size class, darker when fuller (zoomed in, each slot’s first pixel darkest); ');
     for (const [label, c] of [['large', largeColor], ['stacks', stackColor], ['GC bits, workbufs', otherColor]] as const) {
       const sw = document.createElement('span');
       sw.style.background = `rgb(${c.join(',')})`;
@@ -282,6 +285,8 @@ export class AddressMapView {
       const k = pageKinds.indexOf(kind);
       cover(from, to, (c, n) => (pageBytes[c * K + k]! += n));
     });
+    /** Cells where a slot of a small-object span starts, when slots are at least minSlotCells wide: drawn darker. */
+    const slotStart = new Uint8Array(cells);
     for (const s of m.spans) {
       const o = offsetOf(m, s.base);
       if (o < 0) continue;
@@ -294,6 +299,15 @@ export class AddressMapView {
           spanHas[c] = 1;
         }
       });
+      const size = s.use === 'heap' && s.spanclass >> 1 !== 0 ? class_to_size[s.spanclass >> 1]! : 0;
+      if (size >= minSlotCells * per && o + s.npages * 8192 > a && o < b) {
+        const n = spanSlots(s.npages, s.spanclass);
+        for (let k = Math.max(0, Math.floor((a - o) / size)); k < n; k++) {
+          const x = o + k * size;
+          if (x >= b) break;
+          if (x >= a) slotStart[Math.floor((x - a) / per)] = 1;
+        }
+      }
     }
     const W = this.canvas.width;
     const d = img.data;
@@ -318,7 +332,7 @@ export class AddressMapView {
       }
       if (best >= 0) for (let y = 0; y < pageStrip; y++) put(x, y0 + y, pageColors[pageKinds[best]!]);
       if (spanHas[c] === 1) {
-        const rgb = spanRgb.subarray(c * 3, c * 3 + 3);
+        const rgb = slotStart[c] === 1 ? Array.from(spanRgb.subarray(c * 3, c * 3 + 3), (v) => Math.round(v * 0.45)) : spanRgb.subarray(c * 3, c * 3 + 3);
         for (let y = pageStrip; y < pageStrip + spanStrip; y++) put(x, y0 + y, rgb);
       }
     }
