@@ -163,6 +163,7 @@ export class GC implements Collector {
       pointerWord: c.markPointerWord(),
       nilWord: c.markNilWord(),
       noscanObject: c.markNoscanObject(),
+      cycle: c.markCycle(),
       stackGoroutine: c.scanStackGoroutine(),
       stackByte: c.scanStackBytes(1),
       lineMiss: c.lineMiss(),

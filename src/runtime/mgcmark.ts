@@ -194,6 +194,12 @@ export interface MarkCosts {
   readonly nilWord: number;
   /** Greying a pointer-free object (marked and counted, never queued). */
   readonly noscanObject: number;
+  /**
+   * The fixed part of a cycle's marking, charged with the data and bss root
+   * job: scanning the binary's sections through their bitmaps and the
+   * runtime's own roots, and starting and stopping the workers.
+   */
+  readonly cycle: number;
   /** Scanning a goroutine's stack: per goroutine, and per byte in use. */
   readonly stackGoroutine: number;
   readonly stackByte: number;
@@ -275,7 +281,7 @@ export class GCMark {
           this.shade(v);
         }
       });
-      this.ns += ptrs * this.costs.pointerWord + nils * this.costs.nilWord;
+      this.ns += this.costs.cycle + ptrs * this.costs.pointerWord + nils * this.costs.nilWord;
       // Go scans every word of the sections through their bitmaps: the work is their size.
       const w = this.rt.gcController.globalsScan;
       this.rt.gcController.globalsScanWork += w;

@@ -178,6 +178,40 @@ const mix = defineProgram({
   },
 });
 
+/**
+ * The two rarer hand-offs, made on purpose: a goroutine readies another
+ * into its P's runnext and works on while the other P is idle (which
+ * steals it after runqsteal's 3 µs wait), and an allocation loop that runs
+ * past sysmon's 10 ms while its cycles mark, so the preemption finds its P's
+ * fractional worker behind (idlestP).
+ */
+const handoffs = defineProgram({
+  name: 'sched-handoffs',
+  description: 'a runnext stolen beside its running P; a preemption during mark',
+  *main(go) {
+    const g = go.globals({ ch: T.chan(T.int), done: T.chan(T.int), keep: T.slice(T.pointer(T.int64)) });
+    const ch = (g.ch = go.makeChan(T.chan(T.int), 0));
+    const done = (g.done = go.makeChan(T.chan(T.int), 0));
+    go.go('main.receiver', function* (go: Go): GoroutineBody {
+      for (let i = 0; i < 20; i++) yield* ch.recv();
+      yield* done.send(0);
+    });
+    go.go('main.sender', function* (go: Go): GoroutineBody {
+      for (let i = 0; i < 20; i++) {
+        yield* ch.send(i);
+        for (let j = 0; j < 5_000; j++) go.make(T.slice(T.int64), 2); // safe points the idle P catches up at
+      }
+      yield* done.send(0);
+    });
+    yield* done.recv();
+    yield* done.recv();
+    // A live heap that takes a while to mark, and a loop that runs past sysmon's 10 ms while its cycles mark.
+    g.keep = go.make(T.slice(T.pointer(T.int64)), 100_000);
+    for (let i = 0; i < 100_000; i++) go.set(g.keep as Slice, i, go.new(T.int64));
+    for (let i = 0; i < 600; i++) go.make(T.slice(T.byte), 65_536);
+  },
+});
+
 function run(program: typeof mix, gomaxprocs: number, gogc?: string): void {
   const env: Record<string, string> = { GOMAXPROCS: String(gomaxprocs) };
   if (gogc !== undefined) env.GOGC = gogc;
@@ -188,6 +222,7 @@ function run(program: typeof mix, gomaxprocs: number, gogc?: string): void {
 describe('the scheduler picks through its index as a look at every P would', () => {
   it('a mix of goroutines on 2, 5 and 64 Ps, with frequent GC cycles', () => {
     for (const procs of [2, 5, 64]) run(mix, procs, '20');
+    run(handoffs, 2);
     expect(mismatches.slice(0, 5)).toEqual([]);
     const seen = [...kinds.keys()];
     for (const k of ['local', 'global', 'steal', 'gc marking', 'local beside', 'global beside', 'steal beside', 'stealnext beside', 'gc marking beside', 'idlestP']) {
