@@ -21,6 +21,7 @@ import { decodeTrace } from '../../src/trace/reader.ts';
 import { valuesAt } from '../../web/src/series.ts';
 import { type Timeline, buildTimeline } from '../../web/src/timeline.ts';
 import { upperBound } from '../../web/src/table.ts';
+import type { GomemHook } from '../../web/src/hook_types.ts';
 import { browserMissing } from './browser.ts';
 import { type CheckpointJson, hook, openPage, root, runJson, startServing } from './page.ts';
 
@@ -135,6 +136,19 @@ describe.skipIf(missing !== null)('what-if sliders in headless Chromium: blahdo,
     expect(over!.heap!.NextGC).not.toBe(orig.heap!.NextGC);
   });
 
+  it('the knobs are in the URL’s hash: the link opens with blahdo at GOGC 50 drawn over it again', async () => {
+    await page.waitForFunction(() => (globalThis as unknown as { location: { hash: string } }).location.hash.includes('whatif=gogc%3A50'), undefined, { timeout: 10_000 });
+    const p2 = await browser!.newPage({ viewport: { width: 1400, height: 1600 } });
+    await p2.goto(page.url());
+    await p2.waitForFunction(() => (globalThis as unknown as { __gomem?: GomemHook }).__gomem?.state === 'ready', null, { timeout: 30_000 });
+    await settled(p2);
+    expect(await hook(p2, (g) => g.whatIf())).toMatchObject({ state: 'done', flags: ['--gogc 50'], knobs: { gogc: '50' } });
+    expect(await p2.textContent('#whatif-gogc-value')).toBe('50');
+    const t = cliTl.checkpoints[1]!.t;
+    expect(await hook(p2, (g, at: number) => g.whatIfValues({ t: at }), t)).toEqual(await hook(page, (g, at: number) => g.whatIfValues({ t: at }), t));
+    await p2.close();
+  }, 120_000);
+
   it('back to GOGC 100 (the trace’s own) removes the overlay', async () => {
     await slide(page, 'gogc', '100');
     await settled(page);
@@ -142,6 +156,32 @@ describe.skipIf(missing !== null)('what-if sliders in headless Chromium: blahdo,
     expect(await hook(page, (g) => g.whatIfValues({ t: 0 }))).toBeNull();
     expect((await hook(page, (g) => g.charts())).heap).toHaveLength(6);
   });
+
+  it('the other knobs, one after another, add up as gomem run’s flags: madvdontneed=0, then GOMAXPROCS 1, then GOMEMLIMIT 64MiB, each run as the CLI runs it', async () => {
+    const steps: { act: () => Promise<void>; flags: string[] }[] = [
+      { act: () => page.selectOption('#whatif-madvdontneed', '0').then(() => {}), flags: ['--godebug madvdontneed=0'] },
+      { act: () => slide(page, 'gomaxprocs', '1'), flags: ['--gomaxprocs 1', '--godebug madvdontneed=0'] },
+      { act: () => slide(page, 'memlimit', '64MiB'), flags: ['--memlimit 64MiB', '--gomaxprocs 1', '--godebug madvdontneed=0'] },
+    ];
+    for (const s of steps) {
+      await s.act();
+      await settled(page);
+      const w = await hook(page, (g) => g.whatIf());
+      expect(w.error).toBeUndefined();
+      expect(w.flags).toEqual(s.flags);
+      const want = runJson(['blahdo', ...s.flags.flatMap((f) => f.split(' '))]);
+      expect(w.run!.checkpoints.map((c) => c.name)).toEqual(want.map((c) => c.name));
+      for (const c of want) {
+        const mark = w.run!.checkpoints.find((m) => m.name === c.name)!;
+        const v = (await hook(page, (g, r: number) => g.whatIfValues({ record: r }), mark.record))!;
+        expect(v.process!.VmRSS, `${s.flags.join(' ')} ${c.name} VmRSS`).toBe(c.proc.VmRSS_kB! * 1024);
+        for (const k of ['HeapInuse', 'HeapAlloc', 'NextGC', 'HeapReleased']) expect(v.heap![k], `${s.flags.join(' ')} ${c.name} ${k}`).toBe(c.memstats[k]);
+      }
+    }
+    await page.click('#whatif-reset');
+    await settled(page);
+    expect(await hook(page, (g) => g.whatIf())).toMatchObject({ state: 'none', flags: [], knobs: { gogc: '100', memlimit: 'off', gomaxprocs: '2', madvdontneed: '1' } });
+  }, 240_000);
 });
 
 describe.skipIf(missing !== null)('ps and explain panels in headless Chromium: blahdo, as gomem run --ps --explain prints them', () => {

@@ -1,7 +1,8 @@
 // The view state in the URL's hash, so a link reproduces what one person saw:
-// #trace=URL&rec=N&t=NS&from=NS&to=NS&step=KIND&map=LO-HI&tour=ID.N
+// #trace=URL&rec=N&t=NS&from=NS&to=NS&step=KIND&map=LO-HI&tour=ID.N&whatif=K:V,…
 // (#live=URL for a run gomem serve streams; map, the address-space map's
-// zoom as hex addresses, and tour, a tour's step, only when set). The cursor is the record
+// zoom as hex addresses, tour, a tour's step, and whatif, the what-if
+// knobs moved from the trace's settings, only when set). The cursor is the record
 // (rec); t is there for people reading the link, and for links written by
 // hand (a time alone puts the cursor after every record at or before it).
 
@@ -20,6 +21,8 @@ export interface HashState {
   map?: [number, number];
   /** A tour and its step (from 0). */
   tour?: { id: string; step: number };
+  /** The what-if knobs changed from the trace's (gogc, memlimit, gomaxprocs, cgroup, madvdontneed), as text. */
+  whatif?: Record<string, string>;
 }
 
 export function readHash(hash = location.hash): HashState {
@@ -45,6 +48,15 @@ export function readHash(hash = location.hash): HashState {
   if (map) out.map = [parseInt(map[1]!, 16), parseInt(map[2]!, 16)];
   const tour = /^([\w-]+)\.(\d+)$/.exec(p.get('tour') ?? '');
   if (tour) out.tour = { id: tour[1]!, step: Number(tour[2]) };
+  const whatif = p.get('whatif');
+  if (whatif) {
+    const knobs: Record<string, string> = {};
+    for (const kv of whatif.split(',')) {
+      const i = kv.indexOf(':');
+      if (i > 0) knobs[kv.slice(0, i)] = kv.slice(i + 1);
+    }
+    out.whatif = knobs;
+  }
   return out;
 }
 

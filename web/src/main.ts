@@ -18,7 +18,7 @@ import { Panels } from './panels.ts';
 import { TourView } from './tour_view.ts';
 import { buildTimeline } from './timeline.ts';
 import { View } from './view.ts';
-import { WhatIf, WhatIfPanel } from './whatif.ts';
+import { WhatIf, WhatIfPanel, knobsFromText, knobsText } from './whatif.ts';
 import './style.css';
 
 const $ = (id: string): HTMLElement => document.getElementById(id)!;
@@ -35,6 +35,8 @@ let currentMap: AddressMapView | null = null;
 let currentTours: TourView | null = null;
 let currentWhatIf: WhatIf | null = null;
 let currentTexts: CheckpointTexts | null = null;
+/** The what-if knobs the link named, until a view has taken them (null: the hash not read yet). */
+let linkedWhatIf: Record<string, string> | undefined | null = null;
 
 function show(trace: Trace, url: string | undefined, live?: 'running' | 'ended'): void {
   const tl = buildTimeline(trace);
@@ -59,7 +61,15 @@ function show(trace: Trace, url: string | undefined, live?: 'running' | 'ended')
   // What-if runs of a live trace wait for its end: the settings are the run's, the records not yet all there.
   currentWhatIf?.dispose();
   const whatIf = new WhatIf(tl, live === 'running' ? 'the run is still going' : undefined);
+  // The knobs a link names (at the first view that can run them: a live run's once it has ended), else those of the view this one replaces.
+  let knobs = currentWhatIf?.knobs;
   currentWhatIf = whatIf;
+  if (linkedWhatIf === null) linkedWhatIf = readHash().whatif;
+  if (linkedWhatIf !== undefined && whatIf.status.state !== 'unavailable') {
+    knobs = knobsFromText(whatIf.original, linkedWhatIf) ?? undefined;
+    linkedWhatIf = undefined;
+  }
+  if (knobs !== undefined && knobsText(whatIf.original, knobs) !== '') void whatIf.set(knobs);
   new WhatIfPanel(whatIf, $('whatif'));
   whatIf.onChange(() => charts.setOverlay(whatIf.overlay));
   new Controls(view, $('controls'));
@@ -93,10 +103,13 @@ function show(trace: Trace, url: string | undefined, live?: 'running' | 'ended')
     if (a !== null) out.map = `${a[0].toString(16)}-${a[1].toString(16)}`;
     const t = tours.current;
     if (t !== null) out.tour = `${t.id}.${t.step}`;
+    const w = knobsText(whatIf.original, whatIf.knobs);
+    if (w !== '') out.whatif = w;
     return out;
   });
   map.onZoom = hashChanged;
   tours.onChange = hashChanged;
+  whatIf.onChange(hashChanged);
   installHook(view, map, tours, whatIf, texts, live);
   document.body.classList.add('loaded');
 }

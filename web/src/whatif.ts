@@ -193,6 +193,33 @@ export class WhatIf {
   }
 }
 
+/** The knobs that differ from the original's, for the URL's hash (hash.ts): gogc:50,cgroup:67108864 … */
+export function knobsText(original: WhatIfKnobs, k: WhatIfKnobs): string {
+  const out: string[] = [];
+  if (k.gogc !== original.gogc) out.push(`gogc:${k.gogc}`);
+  if (k.memlimit !== original.memlimit) out.push(`memlimit:${k.memlimit}`);
+  if (k.gomaxprocs !== original.gomaxprocs) out.push(`gomaxprocs:${k.gomaxprocs}`);
+  if (k.cgroupMemoryMax !== original.cgroupMemoryMax) out.push(`cgroup:${k.cgroupMemoryMax ?? 'max'}`);
+  if (k.madvdontneed !== original.madvdontneed) out.push(`madvdontneed:${k.madvdontneed}`);
+  return out.join(',');
+}
+
+/** The knobs a hash names, over the original's; null when it names none or one is not a value the knob takes. */
+export function knobsFromText(original: WhatIfKnobs, t: Record<string, string>): WhatIfKnobs | null {
+  const k = { ...original };
+  let any = false;
+  for (const [name, v] of Object.entries(t)) {
+    any = true;
+    if (name === 'gogc' && /^(off|\d+)$/.test(v)) k.gogc = v;
+    else if (name === 'memlimit' && /^(off|\d+(MiB|GiB|KiB)?)$/.test(v)) k.memlimit = v;
+    else if (name === 'gomaxprocs' && /^[1-9]\d{0,3}$/.test(v)) k.gomaxprocs = v;
+    else if (name === 'cgroup' && /^(max|\d+)$/.test(v)) k.cgroupMemoryMax = v === 'max' ? null : Number(v);
+    else if (name === 'madvdontneed' && (v === '0' || v === '1')) k.madvdontneed = v;
+    else return null;
+  }
+  return any ? k : null;
+}
+
 // ── the sliders ───────────────────────────────────────────────────────────
 
 /** GOGC's slider: off, then 10 … 800. */
