@@ -549,7 +549,7 @@ class Checker {
         for (const fd of list ? named(list) : []) {
           const t = this.typeExpr(fd.childForFieldName('type')!);
           const names = fd.childrenForFieldName('name').filter((c): c is Node => c !== null);
-          if (names.length === 0) throw this.src.unsupported(fd, 'embedded fields');
+          if (names.length === 0) throw this.src.unsupported(fd, 'embedded fields in a struct type outside a type declaration');
           for (const id of names) fields.push([id.text, t]);
         }
         return T.struct(fields);
@@ -1381,8 +1381,50 @@ class Checker {
       this.callTargets.set(n.id, pm);
       return { type: T.func(pm.sig.params!.slice(1), pm.sig.results!) };
     }
+    if (f === undefined) {
+      const p = this.promoted(t, field.text);
+      if (p !== null) {
+        // x.f of an embedded field's f: x.E.f, made explicit by the next rewrite (embed.ts).
+        this.src.edits.push({ row: field.startPosition.row, col: field.startPosition.column, text: `${p.path.join('.')}.` });
+        return { type: p.type };
+      }
+    }
     if (f === undefined) throw this.src.error(field, `${n.text} undefined (type ${this.typeStr(t)} has no field or method ${field.text})`);
     return { type: f.type };
+  }
+
+  /**
+   * A field or method that t has through its embedded fields: the shallowest (breadth first; two at
+   * one depth are ambiguous), with the path of embedded fields to it and its type (a method's: its
+   * signature without the receiver).
+   */
+  private promoted(t: GoType, name: string): { path: string[]; type: GoType } | null {
+    const baseOf = (x: GoType): GoType => (under(x).kind === Kind.Pointer && x.name === '' ? x.elem! : x);
+    let level: { type: GoType; path: string[] }[] = [{ type: baseOf(t), path: [] }];
+    for (let depth = 0; depth < 8 && level.length > 0; depth++) {
+      const next: typeof level = [];
+      const hits: { path: string[]; type: GoType }[] = [];
+      for (const l of level) {
+        const st = under(l.type);
+        if (st.kind !== Kind.Struct) continue;
+        for (const f of st.fields!) {
+          if (!this.src.embedded.has(`${l.type.name}.${f.name}`)) continue;
+          const path = [...l.path, f.name];
+          const ft = baseOf(f.type);
+          const sf = under(ft).kind === Kind.Struct ? under(ft).fields!.find((x) => x.name === name) : undefined;
+          const pm = this.methods.get(ft)?.get(name);
+          const sm = stdMethods[`*${ft.str}`]?.[name] ?? stdMethods[ft.str]?.[name];
+          if (sf !== undefined) hits.push({ path, type: sf.type });
+          else if (pm !== undefined) hits.push({ path, type: T.func(pm.sig.params!.slice(1), pm.sig.results!, pm.sig.variadic) });
+          else if (sm !== undefined) hits.push({ path, type: sm.sig });
+          next.push({ type: ft, path });
+        }
+      }
+      if (hits.length === 1) return hits[0]!;
+      if (hits.length > 1) return null;
+      level = next;
+    }
+    return null;
   }
 
   private index(n: Node): ExprInfo {

@@ -8,6 +8,7 @@ import type { Program } from '../go/program.ts';
 import type { GoroutineBody } from '../runtime/runtime2.ts';
 import { check, type Checked } from './check.ts';
 import { Source } from './diag.ts';
+import { type Edit, applyEdits, embedPrepass, shiftsOf } from './embed.ts';
 import { emitProgram } from './emit.ts';
 import { type EscapeLine, type EscapeResult, analyzeEscapes } from './escape.ts';
 import { type Language, type Node, firstSyntaxError, parseGo } from './grammar.ts';
@@ -42,10 +43,25 @@ export function compileGoPackage(language: Language, files: readonly { readonly 
     parts.push({ file: f.file, startRow: text.split('\n').length - 1 });
     text += f.text.endsWith('\n') ? f.text : `${f.text}\n`;
   }
-  const src = new Source(files[0]!.file, text, parts);
-  const tree = parseGo(language, text);
+  let src = new Source(files[0]!.file, text, parts);
+  let tree = parseGo(language, text);
   const bad = firstSyntaxError(tree.rootNode);
   if (bad !== null) throw src.error(bad, bad.isMissing ? `syntax error: missing ${bad.type}` : `syntax error: unexpected ${bad.text.split('\n')[0]!.slice(0, 20) || 'token'}`);
+  // Embedded fields: named, their promoted methods wrapped, then (after a check that finds them) promoted selectors made explicit.
+  const pre = embedPrepass(tree.rootNode);
+  if (pre.edits.length > 0) {
+    const rows = text.split('\n').length - 1;
+    const reparse = (edits: Edit[], extra: string): void => {
+      const shifts = [...src.shifts, shiftsOf(edits)];
+      text = applyEdits(text, edits) + extra;
+      src = new Source(files[0]!.file, text, parts);
+      Object.assign(src, { shifts, embedded: pre.embedded, generatedFrom: rows });
+      tree = parseGo(language, text);
+    };
+    reparse(pre.edits, pre.wrappers);
+    check(src, tree.rootNode);
+    if (src.edits.length > 0) reparse([...src.edits], '');
+  }
   const checked = check(src, tree.rootNode);
   const escapes = analyzeEscapes(checked);
   const { code, types } = emitProgram(checked, escapes);
@@ -74,6 +90,7 @@ export function escapeLines(c: CompiledGo, inlining = false): string[] {
   const rows: { part: number; line: number; col: number; text: string }[] = [];
   for (const l of c.escapes.lines as EscapeLine[]) {
     if (!inlining && l.msg.startsWith('can inline')) continue;
+    if (l.node.startPosition.row >= src.generatedFrom) continue;
     const { line, col } = goPos(src, l.node, c.checked);
     const text = `${src.fileOf(l.node)}:${line}:${col}: ${l.msg}`;
     const key = `${text}\u0000${l.inst ?? ''}`;

@@ -4,6 +4,7 @@
 // message; go build reports up to ten).
 
 import type { Node } from './grammar.ts';
+import { type Edit, type Shift, unshift } from './embed.ts';
 
 /** An error in the program's source: printed as "file:line:col: message". */
 export class GoCompileError extends Error {
@@ -49,9 +50,24 @@ export class Source {
     return this.parts[this.partOf(n)]!.file;
   }
 
+  /**
+   * The rewrites the text went through (embed.ts: embedded fields named, promoted selectors made
+   * explicit), last last: a node's column is mapped back across each to the source as written.
+   */
+  shifts: Shift[][] = [];
+  /** "main.S.E" for each embedded field (embed.ts), for the checker's promoted selectors. */
+  embedded: ReadonlySet<string> = new Set();
+  /** The promoted selectors the checker found (`x.f` → `x.E.f`): the next rewrite. */
+  readonly edits: Edit[] = [];
+  /** Rows from here on are generated (promoted methods' wrappers): no diagnostics or -m lines of theirs are shown. */
+  generatedFrom = Infinity;
+
   /** Line (in its own file) and byte column (1-based) of a node's start. tree-sitter's columns are bytes already. */
   pos(n: Node): { line: number; col: number } {
-    return { line: n.startPosition.row - this.parts[this.partOf(n)]!.startRow + 1, col: n.startPosition.column + 1 };
+    const row = n.startPosition.row;
+    let col = n.startPosition.column;
+    for (let i = this.shifts.length - 1; i >= 0; i--) col = unshift(this.shifts[i]!, row, col);
+    return { line: row - this.parts[this.partOf(n)]!.startRow + 1, col: col + 1 };
   }
 
   /** "./prog.go:L:C" of a node. */
