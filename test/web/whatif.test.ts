@@ -105,6 +105,8 @@ describe.skipIf(missing !== null)('what-if sliders in headless Chromium: blahdo,
     expect(w.run!.end).toBe(cliTl.end);
     expect(w.run!.cycles).toBe(cliTl.cycles.length);
     expect(w.run!.checkpoints).toEqual(cliTl.checkpoints.map((c) => ({ name: c.name, t: c.t, record: c.record })));
+    // The axis reaches the end of the longer of the two runs.
+    expect(await hook(page, (g) => g.range())).toEqual([0, Math.max(cliTl.end, await hook(page, (g) => g.trace!.end))]);
     expect(w.run!.checkpoints.map((c) => c.name)).toEqual(cli.map((c) => c.name));
     for (const c of cli) {
       const mark = w.run!.checkpoints.find((m) => m.name === c.name)!;

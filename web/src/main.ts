@@ -71,7 +71,10 @@ function show(trace: Trace, url: string | undefined, live?: 'running' | 'ended')
   }
   if (knobs !== undefined && knobsText(whatIf.original, knobs) !== '') void whatIf.set(knobs);
   new WhatIfPanel(whatIf, $('whatif'));
-  whatIf.onChange(() => charts.setOverlay(whatIf.overlay));
+  whatIf.onChange(() => {
+    view.setEnd(whatIf.overlay?.end ?? 0);
+    charts.setOverlay(whatIf.overlay);
+  });
   new Controls(view, $('controls'));
   currentTexts?.dispose();
   const texts = new CheckpointTexts(tl, live === 'running' ? 'waits for the run to end' : undefined);

@@ -27,6 +27,23 @@ export class View {
   constructor(readonly tl: Timeline) {
     this.record = defaultRecord(tl);
     this.t1 = Math.max(tl.end, 1);
+    this.end = this.t1;
+  }
+
+  /** The time axis' end: the run's, or a longer what-if run's drawn over it (setEnd). */
+  end: number;
+
+  /**
+   * Makes the axis reach t too (a what-if run longer than the trace's), or
+   * back to the run's own end (t 0); a view showing up to the end keeps
+   * showing up to the end.
+   */
+  setEnd(t: number): void {
+    const end = Math.max(this.tl.end, t, 1);
+    if (end === this.end) return;
+    const atEnd = this.t1 === this.end;
+    this.end = end;
+    this.setRange(this.t0, atEnd ? end : Math.min(this.t1, end));
   }
 
   get signal(): AbortSignal {
@@ -42,7 +59,7 @@ export class View {
 
   /** Whether the cursor and range are where a new view puts them (the last checkpoint, the whole run): nobody moved them. */
   get untouched(): boolean {
-    return this.record === defaultRecord(this.tl) && this.t0 === 0 && this.t1 === Math.max(this.tl.end, 1);
+    return this.record === defaultRecord(this.tl) && this.t0 === 0 && this.t1 === this.end;
   }
 
   get t(): number {
@@ -129,7 +146,7 @@ export class View {
   }
 
   setRange(t0: number, t1: number): void {
-    const end = Math.max(this.tl.end, 1);
+    const end = this.end;
     let a = Math.max(0, Math.min(t0, t1));
     let b = Math.min(end, Math.max(t0, t1));
     if (b - a < 1000) {
@@ -145,7 +162,7 @@ export class View {
   }
 
   resetRange(): void {
-    this.setRange(0, this.tl.end);
+    this.setRange(0, this.end);
   }
 
   /**
@@ -156,7 +173,7 @@ export class View {
     const w = this.t1 - this.t0;
     const about = this.t >= this.t0 && this.t <= this.t1 ? this.t : this.t0 + w / 2;
     const k = (about - this.t0) / w;
-    const nw = Math.min(Math.max(this.tl.end, 1), w * factor);
+    const nw = Math.min(this.end, w * factor);
     this.slide(about - k * nw, nw);
   }
 
@@ -168,7 +185,7 @@ export class View {
 
   /** A range of width w from a, moved (not shrunk) to stay within the run. */
   private slide(a: number, w: number): void {
-    const end = Math.max(this.tl.end, 1);
+    const end = this.end;
     const start = Math.max(0, Math.min(a, end - w));
     this.setRange(start, start + w);
   }
