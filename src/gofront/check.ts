@@ -63,7 +63,18 @@ export function check(src: Source, root: Node): Checked {
   return new Checker(src, root).run();
 }
 
+/** A generic type declaration (`type Stack[T any] struct{…}`): its instances by type arguments, and its methods' declarations. */
+interface GenericType {
+  readonly name: string;
+  readonly node: Node;
+  readonly typeParams: readonly string[];
+  readonly instances: Map<string, GoType>;
+  readonly methods: Node[];
+}
+
 class Checker {
+  private readonly genericTypes = new Map<string, GenericType>();
+  private readonly pendingMethods: { f: FuncDecl; scope: Scope }[] = [];
   readonly ctx: { current: FuncDecl | null } = { current: null };
   readonly exprs = new NodeMap<ExprInfo>(this.ctx);
   readonly uses = new NodeMap<Obj>(this.ctx);
@@ -108,15 +119,25 @@ class Checker {
     for (const d of decls) if (d.type === 'import_declaration') this.importDecl(d);
     // Types first (declared, then defined), so everything else can use them.
     const typeSpecs = decls.filter((d) => d.type === 'type_declaration').flatMap((d) => named(d).filter((s) => s.type === 'type_spec' || s.type === 'type_alias'));
-    const declared = typeSpecs.map((s) => {
+    for (const s of typeSpecs) {
+      const tps = s.childForFieldName('type_parameters');
+      if (tps === null) continue;
       const name = s.childForFieldName('name')!;
-      if (s.childForFieldName('type_parameters')) throw this.src.unsupported(s, 'generic types');
+      this.genericTypes.set(name.text, { name: name.text, node: s, typeParams: this.typeParamNames(tps), instances: new Map(), methods: [] });
+    }
+    const declared = typeSpecs.filter((s) => s.childForFieldName('type_parameters') === null).map((s) => {
+      const name = s.childForFieldName('name')!;
       if (s.type === 'type_alias') throw this.src.unsupported(s, 'type aliases');
       const t = T.declare(`main.${name.text}`);
       this.declare(this.pkg, name, { kind: 'type', name: name.text, type: t });
       this.namedTypes.set(name.text, t);
       return { s, t };
     });
+    for (const d of decls) {
+      if (d.type !== 'method_declaration') continue;
+      const g = this.genericTypeOfMethod(d);
+      if (g !== undefined) g.methods.push(d);
+    }
     for (const { s, t } of declared) T.define(t, this.typeExpr(s.childForFieldName('type')!));
     for (const d of decls) {
       switch (d.type) {
@@ -133,7 +154,7 @@ class Checker {
           this.funcHeader(d);
           break;
         case 'method_declaration':
-          this.methodHeader(d);
+          if (this.genericTypeOfMethod(d) === undefined) this.methodHeader(d);
           break;
         default:
           throw this.src.unsupported(d, d.type.replace(/_/g, ' '));
@@ -142,6 +163,11 @@ class Checker {
     // Package variables in source order (Go orders by dependency; the subset's initialisers are constants and calls).
     for (const d of decls) if (d.type === 'var_declaration') this.varDecl(d, this.pkg, true);
     for (const f of [...this.funcs]) if (f.typeArgs === undefined) this.funcBody(f);
+    // The methods of generic types' instances, as they are instantiated (a body may instantiate more).
+    while (this.pendingMethods.length > 0) {
+      const { f, scope } = this.pendingMethods.shift()!;
+      this.funcBody(f, scope);
+    }
     this.ctx.current = null;
     for (const imp of this.imports) if (!imp.used) throw this.src.error(imp.decl, `"${imp.path}" imported and not used`);
     if (!this.funcs.some((f) => f.name === 'main.main')) throw this.src.error(this.root, 'function main is undeclared in the main package');
@@ -276,15 +302,73 @@ class Checker {
   /** Methods of the program's named types, by type and name. */
   readonly methods = new Map<GoType, Map<string, FuncDecl>>();
 
-  private methodHeader(d: Node): void {
+  /** The generic type a method declaration's receiver names (`func (s *Stack[T]) Push`), if any. */
+  private genericTypeOfMethod(d: Node): GenericType | undefined {
+    const recv = named(d.childForFieldName('receiver')!)[0];
+    const rtNode = recv?.childForFieldName('type');
+    if (rtNode === null || rtNode === undefined) return undefined;
+    const baseNode = rtNode.type === 'pointer_type' ? named(rtNode)[0]! : rtNode;
+    if (baseNode.type !== 'generic_type') return undefined;
+    const g = this.genericTypes.get(baseNode.childForFieldName('type')!.text);
+    if (g === undefined) throw this.src.error(baseNode, `${baseNode.childForFieldName('type')!.text} is not a generic type`);
+    return g;
+  }
+
+  /** The names of a type parameter list's parameters (constraints any and comparable). */
+  private typeParamNames(tps: Node): string[] {
+    const names: string[] = [];
+    for (const decl of named(tps)) {
+      const constraint = decl.childForFieldName('type')!.text;
+      if (constraint !== 'any' && constraint !== 'comparable') throw this.src.unsupported(decl, `type constraints other than any and comparable (${constraint})`);
+      for (const n of decl.childrenForFieldName('name')) if (n) names.push(n.text);
+    }
+    return names;
+  }
+
+  /**
+   * A generic type's instance (Stack[int]): a named type of its own (main.Stack[int]), its underlying
+   * type checked with the type parameters bound, its methods declared on it and checked in turn.
+   */
+  private instantiateType(g: GenericType, typeArgs: GoType[], at: Node): GoType {
+    if (typeArgs.length !== g.typeParams.length) throw this.src.error(at, `${typeArgs.length < g.typeParams.length ? 'not enough' : 'too many'} type arguments for type ${g.name}: have ${typeArgs.length}, want ${g.typeParams.length}`);
+    const key = typeArgs.map((t) => t.str).join(',');
+    const have = g.instances.get(key);
+    if (have !== undefined) return have;
+    const t = T.declare(`main.${g.name}[${key}]`);
+    g.instances.set(key, t);
+    const tscope = new Scope(this.pkg);
+    g.typeParams.forEach((n, i) => tscope.names.set(n, { kind: 'type', name: n, type: typeArgs[i]!, typeParam: true }));
+    const saved = this.scopes;
+    this.scopes = [tscope];
+    T.define(t, this.typeExpr(g.node.childForFieldName('type')!));
+    this.scopes = saved;
+    for (const d of g.methods) {
+      // The receiver's own names for the type parameters (func (p Pair[A, B]) …), bound to this instance's arguments.
+      const recv = named(d.childForFieldName('receiver')!)[0]!;
+      const rtNode = recv.childForFieldName('type')!;
+      const baseNode = rtNode.type === 'pointer_type' ? named(rtNode)[0]! : rtNode;
+      const mscope = new Scope(this.pkg);
+      named(baseNode.childForFieldName('type_arguments')!).forEach((a, i) => {
+        if (typeArgs[i] !== undefined) mscope.names.set(a.text, { kind: 'type', name: a.text, type: typeArgs[i]!, typeParam: true });
+      });
+      const saved2 = this.scopes;
+      this.scopes = [mscope];
+      const f = this.methodHeader(d, t);
+      this.scopes = saved2;
+      (f as { typeArgs?: readonly GoType[] }).typeArgs = typeArgs;
+      this.pendingMethods.push({ f, scope: mscope });
+    }
+    return t;
+  }
+
+  private methodHeader(d: Node, instance?: GoType): FuncDecl {
     const recvList = d.childForFieldName('receiver')!;
     const recv = named(recvList)[0];
     if (recv === undefined) throw this.src.error(recvList, 'method has no receiver');
     const rtNode = recv.childForFieldName('type')!;
     const pointer = rtNode.type === 'pointer_type';
     const baseNode = pointer ? named(rtNode)[0]! : rtNode;
-    if (baseNode.type === 'generic_type') throw this.src.unsupported(baseNode, 'methods of generic types');
-    const base = this.typeExpr(baseNode);
+    const base = instance ?? this.typeExpr(baseNode);
     if (!base.name.startsWith('main.')) throw this.src.error(baseNode, `cannot define new methods on non-local type ${base.str}`);
     const id = d.childForFieldName('name')!;
     const typeName = base.name.slice(5);
@@ -317,6 +401,7 @@ class Checker {
     if (dm === undefined) declaredMethods.set(base, (dm = new Map()));
     dm.set(id.text, { sig: T.func(ps, rs), pointer });
     this.funcs.push(f);
+    return f;
   }
 
   private funcHeader(d: Node): void {
@@ -574,8 +659,16 @@ class Checker {
         return this.typeExpr(named(n)[0]!);
       case 'function_type':
         return this.signature(n);
-      case 'generic_type':
-        throw this.src.unsupported(n, 'generic types');
+      case 'generic_type': {
+        const name = n.childForFieldName('type')!;
+        const g = this.genericTypes.get(name.text);
+        if (g === undefined && this.scope.lookup(name.text)?.kind === 'generic') throw this.src.unsupported(n, 'explicit instantiation of generic functions');
+        if (g === undefined) throw this.src.error(name, this.scope.lookup(name.text) === undefined ? `undefined: ${name.text}` : `${name.text} is not a generic type`);
+        const args = named(n.childForFieldName('type_arguments')!).map((a) => this.typeExpr(a.type === 'type_elem' ? named(a)[0]! : a));
+        return this.instantiateType(g, args, n);
+      }
+      case 'type_elem':
+        return this.typeExpr(named(n)[0]!);
       default:
         throw this.src.unsupported(n, n.type.replace(/_/g, ' '));
     }

@@ -1023,7 +1023,7 @@ class FuncAnalysis {
       if (l.site !== null) {
         if (l.escapes) heapSites.add(l.site.id);
         // An inlined copy's sites are reported at its call sites (reportInlinedSites).
-        if (!inlined) this.r.lines.push({ node: l.site, msg: `${siteText(l.site, this.c, this.r.inlinable)} ${l.escapes ? 'escapes to heap' : 'does not escape'}`, inst: this.f.typeArgs ? this.f.name : undefined });
+        if (!inlined) this.r.lines.push({ node: l.site, msg: `${shaped(siteText(l.site, this.c, this.r.inlinable), this.f)} ${l.escapes ? 'escapes to heap' : 'does not escape'}`, inst: this.f.typeArgs ? this.f.name : undefined });
       }
     }
     // A generic function is compiled per shape: the compiler prints no parameter lines for its instances.
@@ -1044,6 +1044,25 @@ class FuncAnalysis {
 
 /** Standard-library functions gc inlines (go build -gcflags=-m: "inlining call to …"), whose results print as ~r0. */
 const inlinedStd = new Set(['strconv.Itoa', 'strings.Contains', 'strings.HasPrefix', 'strings.HasSuffix', 'strings.Index', 'strings.Split', 'errors.New']);
+
+/**
+ * A site's text in an instance of a generic function or method: gc compiles one body per shape, and
+ * prints a type parameter in a type's arguments as its shape (node[T] in List[string]'s Add: node[go.shape.string]).
+ */
+function shaped(text: string, f: FuncDecl): string {
+  if (f.typeArgs === undefined || !text.includes('[')) return text;
+  const names: string[] = [];
+  const tps = f.node.childForFieldName('type_parameters');
+  if (tps !== null) for (const d of named(tps)) for (const n of d.childrenForFieldName('name')) if (n) names.push(n.text);
+  const recv = f.method !== undefined ? named(f.node.childForFieldName('receiver')!)[0]?.childForFieldName('type') : null;
+  const base = recv?.type === 'pointer_type' ? named(recv)[0] : recv;
+  if (base?.type === 'generic_type') for (const a of named(base.childForFieldName('type_arguments')!)) names.push(a.text);
+  const shape = (t: GoType): string => (under(t).kind === Kind.Pointer ? 'go.shape.*uint8' : `go.shape.${under(t).str}`);
+  return text.replace(/\[([^\]]*)\]/g, (_, args: string) => `[${args.split(',').map((a) => {
+    const i = names.indexOf(a.trim());
+    return i >= 0 && f.typeArgs![i] !== undefined ? shape(f.typeArgs![i]!) : a.trim();
+  }).join(',')}]`);
+}
 
 /** How the compiler names an allocation site in -m lines: the expression, with literals' bodies elided. */
 function siteText(n: Node, c: Checked, inlinable: ReadonlySet<FuncDecl> = new Set()): string {
