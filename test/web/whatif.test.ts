@@ -119,6 +119,10 @@ describe.skipIf(missing !== null)('what-if sliders in headless Chromium: blahdo,
     const charts = await hook(page, (g) => g.charts());
     expect(charts.heap).toEqual(['HeapInuse', 'HeapAlloc', 'NextGC', 'trigger', 'HeapReleased', 'StackInuse', ...['HeapInuse', 'HeapAlloc', 'NextGC', 'trigger', 'HeapReleased', 'StackInuse'].map((l) => `${l} (what-if)`)]);
     expect(charts.process).toEqual(['VmRSS', 'memory.current', 'VmSize', 'VmRSS (what-if)', 'memory.current (what-if)', 'VmSize (what-if)']);
+    expect(charts.gcCpu).toEqual(['assist', 'dedicated', 'fractional', 'idle', 'pause', 'assist (what-if)', 'dedicated (what-if)', 'fractional (what-if)', 'idle (what-if)', 'pause (what-if)']);
+    expect(charts.events).toEqual(['page faults', 'scavenged', 'page faults (what-if)', 'scavenged (what-if)']);
+    // uPlot drew every chart with the what-if series (a chart made again with them, no page error).
+    expect(await page.$$eval('#charts .u-legend', (ls) => ls.map((l) => (l as unknown as { textContent: string }).textContent.includes('(what-if)')))).toEqual([true, true, true, true, true]);
     expect(await page.textContent('#whatif-status')).toContain('blahdo --gogc 50');
     mkdirSync(artifacts, { recursive: true });
     await page.screenshot({ path: join(artifacts, 'whatif-blahdo-gogc50.png'), fullPage: true });

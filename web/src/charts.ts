@@ -112,10 +112,9 @@ function lineChart(view: View, spec: LineChartSpec, el: HTMLElement, width: numb
   return mount(view, opts, data, el, spec.causes);
 }
 
-function gcCpuChart(view: View, el: HTMLElement, width: number): Chart {
-  const tl = view.tl;
+function gcCpuChart(view: View, el: HTMLElement, width: number, overlay: Timeline | null): Chart {
   const colors = ['#d62728', '#1f77b4', '#2ca02c', '#bcbd22', '#000000'];
-  const data = (): uPlot.AlignedData => {
+  const bars = (tl: Timeline): uPlot.AlignedData => {
     const xs: number[] = [];
     const ys: (number | null)[][] = gcCpuLabels.map(() => []);
     for (const c of tl.doneCycles) {
@@ -125,6 +124,8 @@ function gcCpuChart(view: View, el: HTMLElement, width: number): Chart {
     }
     return [xs, ...ys];
   };
+  // A what-if run's cycles: bars of their own, outlined and dashed, at their own times.
+  const data = (): uPlot.AlignedData => (overlay === null ? bars(view.tl) : uPlot.join([bars(view.tl), bars(overlay)]));
   const opts = {
     ...baseOpts(view, 'GC CPU per cycle (ms of CPU, at each cycle’s mark termination): assists, workers, STW pauses', width),
     height: 160,
@@ -140,6 +141,17 @@ function gcCpuChart(view: View, el: HTMLElement, width: number): Chart {
         points: { show: false },
         value: (_u: uPlot, v: number | null) => (v === null ? '–' : `${v.toFixed(3)} ms`),
       })),
+      ...(overlay === null
+        ? []
+        : gcCpuLabels.map((k, i) => ({
+            label: `${k} (what-if)`,
+            stroke: colors[i],
+            dash: [3, 2],
+            scale: 'ms',
+            paths: uPlot.paths.bars!({ size: [0.15, 10, 2], align: 0 }),
+            points: { show: false },
+            value: (_u: uPlot, v: number | null | undefined) => (v === null || v === undefined ? '–' : `${v.toFixed(3)} ms`),
+          }))),
     ],
     axes: [timeAxis(), { scale: 'ms', size: 80, values: (_u: uPlot, s: number[]) => s.map((v) => `${v} ms`) }, spacerAxis('ms')],
   } as uPlot.Options;
@@ -147,15 +159,20 @@ function gcCpuChart(view: View, el: HTMLElement, width: number): Chart {
   return mount(view, opts, data, el, ['gcDone']);
 }
 
-function eventsChart(view: View, el: HTMLElement, width: number): Chart {
-  const tl = view.tl;
-  const faultT = Float64Array.from(tl.faults.rec, (r) => tl.tm[r]!);
-  const scavT = Float64Array.from(tl.scavenges.rec, (r) => tl.tm[r]!);
+function eventsChart(view: View, el: HTMLElement, width: number, overlay: Timeline | null): Chart {
+  const times = (tl: Timeline): [Float64Array, Float64Array] => [Float64Array.from(tl.faults.rec, (r) => tl.tm[r]!), Float64Array.from(tl.scavenges.rec, (r) => tl.tm[r]!)];
+  const runs = [view.tl, ...(overlay !== null ? [overlay] : [])].map((tl) => ({ tl, t: times(tl) }));
   const data = (): uPlot.AlignedData => {
     const w = plotWidth(width);
-    const [xs, faults] = perColumn(faultT, tl.faults.n, view.t0, view.t1, w);
-    const [, scav] = perColumn(scavT, tl.scavenges.bytes, view.t0, view.t1, w);
-    return [xs, faults, scav];
+    // The same pixel columns for both runs: a what-if run's sums are two more series on the same xs.
+    const out: number[][] = [];
+    for (const { tl, t } of runs) {
+      const [xs, faults] = perColumn(t[0], tl.faults.n, view.t0, view.t1, w);
+      const [, scav] = perColumn(t[1], tl.scavenges.bytes, view.t0, view.t1, w);
+      if (out.length === 0) out.push(xs);
+      out.push(faults, scav);
+    }
+    return out as uPlot.AlignedData;
   };
   const opts = {
     ...baseOpts(view, 'Page faults and scavenger releases, per pixel column', width),
@@ -164,6 +181,12 @@ function eventsChart(view: View, el: HTMLElement, width: number): Chart {
       { label: 't', value: (_u: uPlot, v: number | null) => (v === null ? '–' : time(v)) },
       { label: 'page faults', stroke: '#d62728', fill: '#d6272855', scale: 'n', paths: stepped(), points: { show: false } },
       { label: 'scavenged', stroke: '#17becf', fill: '#17becf55', scale: 'bytes', paths: stepped(), points: { show: false }, value: (_u: uPlot, v: number | null) => bytes(v) },
+      ...(overlay === null
+        ? []
+        : [
+            { label: 'page faults (what-if)', stroke: '#d62728b0', dash: [6, 4], scale: 'n', paths: stepped(), points: { show: false } },
+            { label: 'scavenged (what-if)', stroke: '#17becfb0', dash: [6, 4], scale: 'bytes', paths: stepped(), points: { show: false }, value: (_u: uPlot, v: number | null) => bytes(v) },
+          ]),
     ],
     axes: [timeAxis(), { scale: 'n', size: 80 }, bytesAxis('bytes', 1)],
   } as uPlot.Options;
@@ -233,8 +256,8 @@ export class Charts {
   private build(): void {
     const width = this.width();
     for (const spec of lineCharts) this.charts.push(lineChart(this.view, spec, this.slot(), width, this.overlay));
-    this.charts.push(gcCpuChart(this.view, this.slot(), width));
-    this.charts.push(eventsChart(this.view, this.slot(), width));
+    this.charts.push(gcCpuChart(this.view, this.slot(), width, this.overlay));
+    this.charts.push(eventsChart(this.view, this.slot(), width, this.overlay));
   }
 
   /** Draws a what-if run's timelines over the line charts (null: none); the charts are made again with their series. */

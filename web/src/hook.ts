@@ -117,8 +117,8 @@ export function installHook(view: View, map: AddressMapView, tours: TourView, wh
         out[s.id] = [...s.lines.map((l) => l.label), ...(s.limit?.(tl) != null ? ['memory.max'] : [])];
         if (o !== null) out[s.id]!.push(...s.lines.map((l) => `${l.label} (what-if)`), ...(s.limit?.(o) != null ? ['memory.max (what-if)'] : []));
       }
-      out.gcCpu = [...gcCpuLabels];
-      out.events = ['page faults', 'scavenged'];
+      out.gcCpu = [...gcCpuLabels, ...(o !== null ? gcCpuLabels.map((l) => `${l} (what-if)`) : [])];
+      out.events = ['page faults', 'scavenged', ...(o !== null ? ['page faults (what-if)', 'scavenged (what-if)'] : [])];
       return out;
     },
     whatIf: () => {
