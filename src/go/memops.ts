@@ -233,7 +233,7 @@ function directValue(p: GoProcess, t: GoType, x: number): unknown {
 }
 
 /** The data word of an interface holding x (convT: boxing allocates unless Go avoids it). */
-function ifaceData(p: GoProcess, x: Iface): number {
+export function ifaceData(p: GoProcess, x: Iface): number {
   if (x.data !== undefined) return x.data;
   const t = x.type;
   if (isDirectIface(t)) return pointerOf(x.value);

@@ -873,7 +873,9 @@ class FuncAnalysis {
         // sync's methods hand their receiver to the runtime's semaphores: it leaks (a local Mutex moves to the heap).
         if (m.byAddr) this.addrFlow(this.heap, operand, 0, null);
         else this.flow(this.heap, operand, 0);
-        for (const a of args) this.flow(null, a, 0);
+        // What Put hands the pool is kept beyond the call (it leaks, as sync.(*Pool).Put's x does).
+        const kept = /sync\.Pool$/.test(ot) && fnNode.childForFieldName('field')!.text === 'Put';
+        for (const a of args) this.flow(kept ? this.heap : null, a, 0);
         return;
       }
     }

@@ -22,6 +22,7 @@ import { storeValue } from '../go/memops.ts';
 import { TextRt } from './rt_text.ts';
 import { RWMutex } from './rt_sync.ts';
 import { BuilderRt, type FieldAccess } from './rt_builder.ts';
+import { PoolRt } from './rt_pool.ts';
 import type { Mutex, WaitGroup } from '../go/pkg/sync.ts';
 import { type SelectCase, type SelectResult, selectgo } from '../go/select.ts';
 
@@ -196,10 +197,12 @@ export class CompiledRt {
   /** strings and strconv. */
   readonly text: TextRt;
   readonly builder: BuilderRt;
+  readonly pool: PoolRt;
 
   constructor(readonly go: Go) {
     this.text = new TextRt(go);
     this.builder = new BuilderRt(go, this as unknown as FieldAccess);
+    this.pool = new PoolRt(go, this as unknown as ConstructorParameters<typeof PoolRt>[1]);
     this.methodTable.set(numErrorType, new Map<string, MethodEntry>([['Error', [(p: unknown) => this.text.numErrorError((p as Ptr).addr), false, true]]]));
     // The standard library's methods the subset's values can have.
     this.methodTable.set(errorString, new Map<string, MethodEntry>([['Error', [(p: unknown) => this.go.get(p as Ptr, 's'), false, true]]]));

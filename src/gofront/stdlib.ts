@@ -82,6 +82,9 @@ const memStats = T.named(
 /** strings.Builder: { addr *Builder; buf []byte } (32 bytes); its methods are rt_builder's. */
 const builderT = T.named(T.struct([['addr', T.uintptr], ['buf', byteSlice]]), 'strings.Builder');
 
+/** sync.Pool (40 bytes: local, localSize, victim, victimSize, New); its per-P storage is rt_pool's. */
+const poolT = T.named(T.struct([['local', T.unsafePointer], ['localSize', T.uintptr], ['victim', T.unsafePointer], ['victimSize', T.uintptr], ['New', T.func([], [any])]]), 'sync.Pool');
+
 const waitGroupT = T.named(T.struct([['state', T.uint64], ['sema', T.uint32]]), 'sync.WaitGroup');
 const mutexT = T.named(T.struct([['state', T.int32], ['sema', T.uint32]]), 'sync.Mutex');
 const onceT = T.named(T.struct([['done', T.uint32], ['m', mutexT]]), 'sync.Once');
@@ -229,6 +232,7 @@ export const stdPackages: Readonly<Record<string, StdPackage>> = {
       Mutex: { kind: 'type', type: mutexT },
       Once: { kind: 'type', type: onceT },
       RWMutex: { kind: 'type', type: rwMutexT },
+      Pool: { kind: 'type', type: poolT },
     },
   },
   'runtime/debug': {
@@ -282,6 +286,11 @@ export const stdMethods: Readonly<Record<string, Readonly<Record<string, StdFunc
     Unlock: fn([], [], (a) => `$rt.syncOf(${a[0]}, 'RWMutex').Unlock()`),
     RLock: fn([], [], (a) => `yield* $rt.syncOf(${a[0]}, 'RWMutex').RLock()`, { blocking: true }),
     RUnlock: fn([], [], (a) => `$rt.syncOf(${a[0]}, 'RWMutex').RUnlock()`),
+  }),
+  ...byAddrToo('sync.Pool', {
+    Get: fn([], [any], (a) => `yield* $rt.pool.Get(${a[0]})`, { blocking: true }),
+    // The operand comes unboxed (as fmt's do): its static type goes along, for the interface value Get hands back.
+    Put: fn([any], [], (a, ts, e) => `$rt.pool.Put(${a[0]}, ${a[1]}, ${'untyped' in ts[0]! || 'tuple' in ts[0]! ? 'null' : e.typeRef(ts[0] as GoType)})`),
   }),
   ...syncMethods('Once', {
     Do: fn([T.func()], [], (a) => `yield* $rt.onceDo(${a[0]}, ${a[1]})`, { blocking: true }),
