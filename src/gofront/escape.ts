@@ -272,7 +272,8 @@ function inlineCost(c: Checked, f: FuncDecl, callCostOf: (g: FuncDecl) => number
 }
 
 function hasPointers(t: GoType | null): boolean {
-  return t === null || t.pointers;
+  // A time.Time holds its *Location (gomem keeps the instant alone, as a number).
+  return t === null || t.pointers || t.str === 'time.Time';
 }
 
 class FuncAnalysis {
@@ -836,7 +837,8 @@ class FuncAnalysis {
       if (pkg?.kind === 'pkg') {
         if (pkg.path === 'fmt' || pkg.path === 'log') {
           // Each operand is converted to an interface: a copy that escapes (the printer keeps it), and "... argument does not escape".
-          const first = name.endsWith('f') ? 1 : 0;
+          // Printf's format, and Fprint*'s writer (os.Stdout: a pointer already, no conversion copy), are not operands.
+          const first = (name.endsWith('f') ? 1 : 0) + (name.startsWith('Fprint') ? 1 : 0);
           args.forEach((a, i) => {
             if (i < first) return this.flow(null, a, 0);
             // An operand that is an interface already is passed as it is: no conversion, no copy.
@@ -854,6 +856,11 @@ class FuncAnalysis {
           const site = this.siteLoc(e.childForFieldName('arguments')!);
           for (const a of args) this.flow(site, a, 0);
           this.edge(dst, site, derefs - 1);
+          return;
+        }
+        if (pkg.path === 'runtime/metrics' && name === 'Read') {
+          // The runtime fills the samples through a linkname'd function the compiler cannot see into: s leaks.
+          for (const a of args) this.flow(this.heap, a, 0);
           return;
         }
         if (pkg.path === 'runtime' && name === 'KeepAlive') {
@@ -878,6 +885,11 @@ class FuncAnalysis {
         for (const a of args) this.flow(kept ? this.heap : null, a, 0);
         return;
       }
+    }
+    if (fnNode.type === 'selector_expression' && this.type(fnNode.childForFieldName('operand')!)?.str === 'metrics.Value' && ['Uint64', 'Float64'].includes(fnNode.childForFieldName('field')!.text)) {
+      // Inlined, with the panic a wrong kind raises: its message converted to an interface at the call.
+      const f = fnNode.childForFieldName('field')!.text;
+      this.r.lines.push({ node: e.childForFieldName('arguments')!, msg: `"called ${f} on non-${f.toLowerCase()} metric value" escapes to heap` });
     }
     if (fnNode.type === 'selector_expression' && /^\*?strings\.Builder$/.test(this.type(fnNode.childForFieldName('operand')!)?.str ?? '') && ['WriteString', 'WriteByte'].includes(fnNode.childForFieldName('field')!.text)) {
       // Inlined with copyCheck, whose panic message is a constant converted to an interface at the call.
@@ -1076,6 +1088,8 @@ function siteText(n: Node, c: Checked, inlinable: ReadonlySet<FuncDecl> = new Se
     if (callee !== undefined && inlinable.has(callee)) return callee.results[0]?.name.startsWith('~') ? '~r0' : callee.results[0]!.name;
     // The standard library's functions the compiler inlines show their result variable too.
     if (inlinedStd.has(fnNode.text)) return '~r0';
+    const recvStr = fnNode.type === 'selector_expression' ? ((c.exprs.get(fnNode.childForFieldName('operand')!.id)?.type as { str?: string } | undefined)?.str ?? '') : '';
+    if (fnNode.type === 'selector_expression' && ((recvStr === 'metrics.Value' && ['Uint64', 'Float64', 'Kind'].includes(fnNode.childForFieldName('field')!.text)) || (recvStr === 'time.Duration' && ['Milliseconds', 'Seconds'].includes(fnNode.childForFieldName('field')!.text)))) return '~r0';
     if (fnNode.type === 'selector_expression' && ['Len', 'Cap', 'String'].includes(fnNode.childForFieldName('field')!.text) && /^\*?strings\.Builder$/.test((c.exprs.get(fnNode.childForFieldName('operand')!.id)?.type as { str?: string } | undefined)?.str ?? '')) return '~r0';
   }
   // Arguments of new and make are shown constant-folded: make([]byte, 629145600).

@@ -23,6 +23,7 @@ import { TextRt } from './rt_text.ts';
 import { RWMutex } from './rt_sync.ts';
 import { BuilderRt, type FieldAccess } from './rt_builder.ts';
 import { PoolRt } from './rt_pool.ts';
+import { IoRt } from './rt_io.ts';
 import type { Mutex, WaitGroup } from '../go/pkg/sync.ts';
 import { type SelectCase, type SelectResult, selectgo } from '../go/select.ts';
 
@@ -198,10 +199,12 @@ export class CompiledRt {
   readonly text: TextRt;
   readonly builder: BuilderRt;
   readonly pool: PoolRt;
+  readonly io: IoRt;
 
   constructor(readonly go: Go) {
     this.text = new TextRt(go);
     this.builder = new BuilderRt(go, this as unknown as FieldAccess);
+    this.io = new IoRt(go);
     this.pool = new PoolRt(go, this as unknown as ConstructorParameters<typeof PoolRt>[1]);
     this.methodTable.set(numErrorType, new Map<string, MethodEntry>([['Error', [(p: unknown) => this.text.numErrorError((p as Ptr).addr), false, true]]]));
     // The standard library's methods the subset's values can have.

@@ -79,6 +79,11 @@ const memStats = T.named(
  * (go/pkg/sync.ts, one object per variable's address), so their memory
  * holds only zeros, as a fresh one's does.
  */
+/** runtime/metrics: ValueKind, Value ({kind, scalar, pointer}: 24 bytes; a float64's bits in scalar) and Sample ({Name, Value}: 40 bytes). */
+const valueKindT = T.named(T.int, 'metrics.ValueKind');
+const metricValueT = T.named(T.struct([['kind', valueKindT], ['scalar', T.uint64], ['pointer', T.unsafePointer]]), 'metrics.Value');
+const metricSampleT = T.named(T.struct([['Name', T.string], ['Value', metricValueT]]), 'metrics.Sample');
+
 /** strings.Builder: { addr *Builder; buf []byte } (32 bytes); its methods are rt_builder's. */
 const builderT = T.named(T.struct([['addr', T.uintptr], ['buf', byteSlice]]), 'strings.Builder');
 
@@ -117,6 +122,19 @@ export const wrapError = T.named(T.struct([['msg', T.string], ['err', T.error]])
 declaredMethods.set(wrapError, new Map([['Error', { sig: T.func([], [T.string]), pointer: true }]]));
 
 export const stdPackages: Readonly<Record<string, StdPackage>> = {
+  'runtime/metrics': {
+    name: 'metrics',
+    members: {
+      Sample: { kind: 'type', type: metricSampleT },
+      Value: { kind: 'type', type: metricValueT },
+      ValueKind: { kind: 'type', type: valueKindT },
+      KindBad: { kind: 'const', type: valueKindT, value: 0 },
+      KindUint64: { kind: 'const', type: valueKindT, value: 1 },
+      KindFloat64: { kind: 'const', type: valueKindT, value: 2 },
+      KindFloat64Histogram: { kind: 'const', type: valueKindT, value: 3 },
+      Read: fn([T.slice(metricSampleT)], [], (a) => `$rt.io.metricsRead(${a[0]})`),
+    },
+  },
   errors: {
     name: 'errors',
     members: {
@@ -132,6 +150,9 @@ export const stdPackages: Readonly<Record<string, StdPackage>> = {
       // Sprint: operands side by side, a space between two that are not strings.
       Sprint: fn([anys], [T.string], (a, ts) => `go.fmt.Sprintf(${JSON.stringify(sprintFormat(ts))}, ${printArgs(a)})`, { variadic: true }),
       Errorf: fn([T.string, anys], [err], (a) => `$rt.errorf(${a[0]}.text, ${printArgs(a.slice(1))})`, { variadic: true }),
+      // To os.Stdout or os.Stderr (a *os.File stands for the io.Writer).
+      Fprintf: fn([osFilePtr, T.string, anys], [T.int, err], (a) => `$rt.io.fprintf(${a[0]}, ${a[1]}.text, [${printArgs(a.slice(2))}])`, { variadic: true }),
+      Fprintln: fn([osFilePtr, anys], [T.int, err], (a) => `$rt.io.fprintln(${a[0]}, [${printArgs(a.slice(1))}])`, { variadic: true }),
     },
   },
   log: {
@@ -157,6 +178,7 @@ export const stdPackages: Readonly<Record<string, StdPackage>> = {
       Sleep: fn([duration], [], (a) => `yield* go.time.Sleep(${a[0]})`, { blocking: true }),
       Now: fn([], [timeT], () => `go.time.Now()`),
       Since: fn([timeT], [duration], (a) => `go.time.Since(${a[0]})`),
+      Until: fn([timeT], [duration], (a) => `(-go.time.Since(${a[0]}))`),
     },
   },
   runtime: {
@@ -176,6 +198,8 @@ export const stdPackages: Readonly<Record<string, StdPackage>> = {
     members: {
       File: { kind: 'type', type: osFile },
       Args: { kind: 'var', type: T.slice(T.string), emit: () => `$rt.args()` },
+      Stdout: { kind: 'var', type: osFilePtr, emit: () => `$rt.io.stdFile(1)` },
+      Stderr: { kind: 'var', type: osFilePtr, emit: () => `$rt.io.stdFile(2)` },
       Open: fn([T.string], [osFilePtr, err], (a) => `$rt.attempt(() => go.os.Open(${a[0]}.text))`),
       ReadFile: fn([T.string], [byteSlice, err], (a) => `$rt.attempt(() => go.os.ReadFile(${a[0]}.text))`),
       Getpid: fn([], [T.int], () => `go.os.Getpid()`),
@@ -305,6 +329,19 @@ export const stdMethods: Readonly<Record<string, Readonly<Record<string, StdFunc
     Cap: fn([], [T.int], (a) => `$rt.builder.Cap(${a[0]})`),
     Reset: fn([], [], (a) => `$rt.builder.Reset(${a[0]})`),
   }),
+  'metrics.Value': {
+    Kind: fn([], [valueKindT], (a) => `${a[0]}.kind`),
+    Uint64: fn([], [T.uint64], (a) => `$rt.io.metricUint64(${a[0]})`),
+    Float64: fn([], [T.float64], (a) => `$rt.io.metricFloat64(${a[0]})`),
+  },
+  'time.Time': {
+    Add: fn([duration], [timeT], (a) => `(${a[0]} + Number(${a[1]}))`),
+    Sub: fn([timeT], [duration], (a) => `(${a[0]} - ${a[1]})`),
+  },
+  'time.Duration': {
+    Milliseconds: fn([], [T.int64], (a) => `Math.trunc(Number(${a[0]}) / 1e6)`),
+    Seconds: fn([], [T.float64], (a) => `(Number(${a[0]}) / 1e9)`),
+  },
   '*os.File': {
     Read: fn([byteSlice], [T.int, err], (a) => `$rt.attempt(() => go.os.Read(${a[0]}, ${a[1]}))`),
     Close: fn([], [err], (a) => `$rt.attempt1(() => go.os.Close(${a[0]}))`),
