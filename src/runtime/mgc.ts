@@ -33,7 +33,7 @@ import { GCMark, type RootSet, drainCheckThreshold, gcOverAssistWork, hasHeader,
 import { Sweeper } from './mgcsweep.ts';
 import { gcBgMarkWorkerStack } from './mprof.ts';
 import type { MSpan } from './mspan.ts';
-import { type Sched, forcePreemptNS } from './proc.ts';
+import { type Sched, sysmonPreemptAt } from './proc.ts';
 import type { Collector, Runtime } from './runtime.ts';
 import { _GCmark, _GCmarktermination, _GCoff } from './runtime.ts';
 import { type G, type GoroutineBody, type P, YieldGosched, YieldPark, _Gdead } from './runtime2.ts';
@@ -479,7 +479,7 @@ export class GC implements Collector {
    */
   private continuing(p: P, userStart: number): number {
     const mode = this.runMode[p.id]!;
-    if (mode === workerNone || p.schedtick !== this.runTick[p.id] || p.time >= this.runSince[p.id]! + forcePreemptNS) return workerNone;
+    if (mode === workerNone || p.schedtick !== this.runTick[p.id] || p.time >= sysmonPreemptAt(this.runSince[p.id]!)) return workerNone;
     if (mode === workerIdle && userStart !== Infinity) return workerNone;
     return mode;
   }

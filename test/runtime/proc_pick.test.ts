@@ -9,6 +9,7 @@ import type { Go } from '../../src/go/api.ts';
 import { GoProcess } from '../../src/go/process.ts';
 import { defineProgram } from '../../src/go/program.ts';
 import { T } from '../../src/go/types.ts';
+import type { Slice } from '../../src/go/values.ts';
 import { Sched } from '../../src/runtime/proc.ts';
 import { PTimeIndex } from '../../src/runtime/proc_pindex.ts';
 import { type G, type GoroutineBody, P } from '../../src/runtime/runtime2.ts';
@@ -192,7 +193,7 @@ const handoffs = defineProgram({
     const g = go.globals({ ch: T.chan(T.int), done: T.chan(T.int), keep: T.slice(T.pointer(T.int64)) });
     const ch = (g.ch = go.makeChan(T.chan(T.int), 0));
     const done = (g.done = go.makeChan(T.chan(T.int), 0));
-    go.go('main.receiver', function* (go: Go): GoroutineBody {
+    go.go('main.receiver', function* (): GoroutineBody {
       for (let i = 0; i < 20; i++) yield* ch.recv();
       yield* done.send(0);
     });
@@ -206,9 +207,9 @@ const handoffs = defineProgram({
     yield* done.recv();
     yield* done.recv();
     // A live heap that takes a while to mark, and a loop that runs past sysmon's 10 ms while its cycles mark.
-    g.keep = go.make(T.slice(T.pointer(T.int64)), 100_000);
-    for (let i = 0; i < 100_000; i++) go.set(g.keep as Slice, i, go.new(T.int64));
-    for (let i = 0; i < 600; i++) go.make(T.slice(T.byte), 65_536);
+    g.keep = go.make(T.slice(T.pointer(T.int64)), 300_000);
+    for (let i = 0; i < 300_000; i++) go.set(g.keep as Slice, i, go.new(T.int64));
+    for (let i = 0; i < 1_000; i++) go.make(T.slice(T.byte), 65_536);
   },
 });
 
