@@ -556,7 +556,8 @@ class Checker {
 
   /** A func literal: a function of its own, checked in the scope that holds it (its captures are that scope's variables). */
   private funcLit(n: Node): ExprInfo {
-    const outer = this.fn!;
+    if (this.fn === null) throw this.src.unsupported(n, 'func literals in package-level initialisers');
+    const outer = this.fn;
     const k = (this.litCount.get(outer) ?? 0) + 1;
     this.litCount.set(outer, k);
     const sig = this.signature(n);

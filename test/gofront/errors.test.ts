@@ -25,6 +25,7 @@ const cases: [string, string, string][] = [
   ['types', 'package main\n\nfunc main() {\n\ta := 1\n\tb := "x"\n\tprintln(a + b)\n}\n', './types.go:6:10: invalid operation: a + b (mismatched types int and string)'],
   // Outside the subset (go build accepts these; gomem names them).
   ['goto', 'package main\n\nfunc main() {\n\tgoto end\n}\n', './goto.go:4:7: label end not defined'],
+  ['globlit', 'package main\n\nvar f = func() int { return 1 }\n\nfunc main() {\n\tprintln(f())\n}\n', './globlit.go:3:9: gomem does not support func literals in package-level initialisers yet'],
   ['fallthrough', 'package main\n\nfunc main() {\n\tswitch {\n\tcase true:\n\t\tfallthrough\n\t}\n}\n', './fallthrough.go:6:3: cannot fallthrough final case in switch'],
   ['generic', 'package main\n\nfunc id[T any](x T) T { return x }\n\nfunc main() {\n\t_ = id[int](1)\n}\n', './generic.go:6:6: gomem does not support explicit instantiation of generic functions yet'],
   // Type errors of the newer constructs, worded as go build words them.
