@@ -18,7 +18,8 @@
 
 import { Kind, T, type GoType } from '../go/types.ts';
 import type { Node } from './grammar.ts';
-import { type Checked, gotosOf, gotoTarget, labelled } from './check.ts';
+import type { Checked } from './check.ts';
+import { gotosOf, gotoTarget, labelled } from './check_flow.ts';
 import type { Source } from './diag.ts';
 import { type CType, type ExprInfo, type FuncDecl, type Obj, type VarObj, isTuple, isUntyped } from './objects.ts';
 import { type StdFunc, stdMethods, stdPackages } from './stdlib.ts';

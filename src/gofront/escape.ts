@@ -24,7 +24,8 @@
 
 import { Kind, type GoType, isDirectIface } from '../go/types.ts';
 import type { Node } from './grammar.ts';
-import { type Checked, gotosOf } from './check.ts';
+import type { Checked } from './check.ts';
+import { gotosOf } from './check_flow.ts';
 import { type FuncDecl, type VarObj, isTuple, isUntyped } from './objects.ts';
 import { under } from './universe.ts';
 import { stdMethods } from './stdlib.ts';
