@@ -469,8 +469,8 @@ export class GC implements Collector {
    * The worker P p is in the middle of (workerNone: none), as Go's gcDrain
    * has not returned yet. A fractional worker returns only at its checks
    * (after each root job, and every drainCheckThreshold units of heap scan
-   * work: pollFractionalWorkerExit) or when sysmon preempts it after
-   * forcePreemptNS. An idle worker returns when pollWork finds a goroutine
+   * work: pollFractionalWorkerExit) or when sysmon preempts it
+   * (sysmonPreemptAt). An idle worker returns when pollWork finds a goroutine
    * to run (userStart), or on that preemption. Until then the P does not go
    * back through findRunnableGCWorker: an idle worker runs no fractional
    * worker however far behind its goal the P falls, so on an idle P nearly

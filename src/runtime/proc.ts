@@ -696,7 +696,7 @@ export class Sched {
   private segStart = 0;
 
   /**
-   * sysmon preempts the running goroutine after forcePreemptNS: it goes to
+   * sysmon preempts the running goroutine (sysmonPreemptAt): it goes to
    * the global run queue and its P schedules again. When that P has a mark
    * worker to run (a dedicated one, or a fractional one behind its goal),
    * the worker takes it and the goroutine moves to a P with no goroutine of
@@ -737,8 +737,8 @@ export class Sched {
    * the preempted goroutine, so the goroutine resumes on this P when the
    * worker gives it up: a fractional worker at its self-preemption check
    * (it is then ahead of its goal), a dedicated one at the end of mark or,
-   * here, after forcePreemptNS (on Go another P's goroutine, preempted in
-   * turn, would let this one run there). Without this, at GOMAXPROCS=1 an
+   * here, when sysmon would preempt it (on Go another P's goroutine,
+   * preempted in turn, would let this one run there). Without this, at GOMAXPROCS=1 an
    * allocation loop kept the fractional worker off its only P for ever, and
    * once assists had paid their debt the cycle did not end: the heap grew to
    * 84 MB against a 10 MB goal where Go stops at 11 (live-heap-gogc100).
@@ -746,7 +746,7 @@ export class Sched {
   private workerFirst(cur: P, now: number): void {
     const gc = this.gc!;
     cur.busyTime += now - this.segStart;
-    const limit = now + forcePreemptNS;
+    const limit = sysmonPreemptAt(now);
     let t = now;
     while (t < limit && gc.workerStart(cur, t) <= t) {
       gc.runWorker(cur, t);
