@@ -11,6 +11,7 @@ import { type FmtArg, fmtAllocs } from '../fmt_allocs.ts';
 import { type Pool } from '../pool.ts';
 import { scanType } from '../../runtime/rtypes.ts';
 import type { GoProcess } from '../process.ts';
+import { loadValue } from '../memops.ts';
 import { formatFloat } from '../strconv.ts';
 import { T } from '../types.ts';
 import { GoString, Ptr, Slice } from '../values.ts';
@@ -19,16 +20,23 @@ import { GoString, Ptr, Slice } from '../values.ts';
 const ppSize = 208;
 const ppType = scanType('fmt.pp', ppSize);
 
-/** Go's %v of a value as Println prints it. */
-export function formatValue(v: unknown): string {
+/**
+ * Go's %v of a value as Println prints it. A slice's elements are read from
+ * the simulated memory of `p` (without it, as zeros: what a program that
+ * never stored them would see).
+ */
+export function formatValue(v: unknown, p?: GoProcess): string {
   if (v === null || v === undefined) return '<nil>';
   if (typeof v === 'string') return v;
   if (typeof v === 'number') return Number.isInteger(v) ? String(v) : formatFloat(v);
   if (typeof v === 'bigint' || typeof v === 'boolean') return String(v);
   if (v instanceof GoString) return v.text;
   if (v instanceof Ptr) return `0x${v.addr.toString(16)}`;
-  // Element values a program never stored read as zero.
-  if (v instanceof Slice) return `[${Array.from({ length: v.len }, () => '0').join(' ')}]`;
+  if (v instanceof Slice) {
+    const es: string[] = [];
+    for (let i = 0; i < v.len; i++) es.push(p === undefined ? '0' : formatValue(loadValue(p, v.addr(i), v.elem), p));
+    return `[${es.join(' ')}]`;
+  }
   return String(v);
 }
 
@@ -70,7 +78,7 @@ export class Fmt {
   /** fmt.Println(a...): operands separated by spaces, a newline. */
   Println(...args: unknown[]): void {
     this.appendArgs(args);
-    this.p.stdout(args.map(formatValue).join(' ') + '\n');
+    this.p.stdout(args.map((a) => formatValue(a, this.p)).join(' ') + '\n');
   }
 
   /**
@@ -86,7 +94,7 @@ export class Fmt {
   /** fmt.Printf with %v, %d, %s verbs. */
   Printf(format: string, ...args: unknown[]): void {
     this.appendArgs(args);
-    this.p.stdout(sprintf(format, args));
+    this.p.stdout(sprintf(format, args, this.p));
   }
 
   /**
@@ -95,7 +103,7 @@ export class Fmt {
    * so that a program can store the string and read it back.
    */
   Sprintf(format: string, ...args: unknown[]): GoString {
-    const text = sprintf(format, args);
+    const text = sprintf(format, args, this.p);
     const bytes = new TextEncoder().encode(text);
     this.allocate(fmtAllocs(args.map(fmtArg)));
     this.printer();
@@ -114,14 +122,14 @@ const headerPieces = [4, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1];
 const byteSliceType = T.slice(T.byte);
 
 /** A small printf: %v %d %s %x %% (enough for the seed programs). */
-export function sprintf(format: string, args: readonly unknown[]): string {
+export function sprintf(format: string, args: readonly unknown[], p?: GoProcess): string {
   let i = 0;
   return format.replace(/%([-+# 0]*\d*(?:\.\d+)?)([vdsxq%])/g, (_m, _flags: string, verb: string) => {
     if (verb === '%') return '%';
     const v = args[i++];
     if (verb === 'x' && typeof v === 'number') return v.toString(16);
-    if (verb === 'q') return JSON.stringify(formatValue(v));
-    return formatValue(v);
+    if (verb === 'q') return JSON.stringify(formatValue(v, p));
+    return formatValue(v, p);
   });
 }
 
@@ -149,11 +157,11 @@ export class Log {
   }
 
   Println(...args: unknown[]): void {
-    this.output(args, args.map(formatValue).join(' ') + '\n');
+    this.output(args, args.map((a) => formatValue(a, this.p)).join(' ') + '\n');
   }
 
   Printf(format: string, ...args: unknown[]): void {
-    const s = sprintf(format, args);
+    const s = sprintf(format, args, this.p);
     this.output(args, s.endsWith('\n') ? s : s + '\n');
   }
 

@@ -1,0 +1,16 @@
+package main
+
+import "fmt"
+
+// fmt.Println and Printf("%v") of slices print their elements (gomem read them as zeros before).
+func main() {
+	ints := make([]int, 3)
+	for i := range ints {
+		ints[i] = i * i
+	}
+	words := []string{"go", "mem"}
+	bytes := []byte("hi")
+	var none []int
+	fmt.Println(ints, words, bytes, none, len(ints))
+	fmt.Printf("%v %v\n", ints[1:], words[:1])
+}
