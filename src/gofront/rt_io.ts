@@ -4,6 +4,7 @@
 // the verbs the reality programs use (%d %s %v %q %x %f with a precision).
 
 import type { Go } from '../go/api.ts';
+import type { GoProcess } from '../go/process.ts';
 import { formatValue } from '../go/pkg/fmt.ts';
 import { T } from '../go/types.ts';
 import { GoString, Ptr, type Slice } from '../go/values.ts';
@@ -17,12 +18,12 @@ function quote(s: string): string {
   return JSON.stringify(s).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-function text(v: unknown): string {
-  return v instanceof GoString ? v.text : formatValue(v);
+function text(v: unknown, p?: GoProcess): string {
+  return v instanceof GoString ? v.text : formatValue(v, p);
 }
 
 /** Printf's formatting of its operands. */
-export function goSprintf(format: string, args: readonly unknown[]): string {
+export function goSprintf(format: string, args: readonly unknown[], p?: GoProcess): string {
   let i = 0;
   return format.replace(/%([-+# 0]*)(\d*)(?:\.(\d+))?([vdsxqf%])/g, (_m, _flags: string, width: string, prec: string | undefined, verb: string) => {
     if (verb === '%') return '%';
@@ -30,16 +31,16 @@ export function goSprintf(format: string, args: readonly unknown[]): string {
     let out: string;
     switch (verb) {
       case 'q':
-        out = quote(text(v));
+        out = quote(text(v, p));
         break;
       case 'x':
-        out = typeof v === 'number' || typeof v === 'bigint' ? v.toString(16) : [...new TextEncoder().encode(text(v))].map((b) => b.toString(16).padStart(2, '0')).join('');
+        out = typeof v === 'number' || typeof v === 'bigint' ? v.toString(16) : [...new TextEncoder().encode(text(v, p))].map((b) => b.toString(16).padStart(2, '0')).join('');
         break;
       case 'f':
         out = Number(v).toFixed(prec === undefined ? 6 : Number(prec));
         break;
       default:
-        out = typeof v === 'number' && !Number.isInteger(v) ? formatFloat(v) : text(v);
+        out = typeof v === 'number' && !Number.isInteger(v) ? formatFloat(v) : text(v, p);
     }
     return width !== '' && out.length < Number(width) ? out.padStart(Number(width)) : out;
   });
@@ -63,12 +64,12 @@ export class IoRt {
 
   fprintf(f: Ptr | null, format: string, args: unknown[]): [number, null] {
     this.go.fmt.appendArgs(args);
-    return this.write(f, goSprintf(format, args));
+    return this.write(f, goSprintf(format, args, this.go.p));
   }
 
   fprintln(f: Ptr | null, args: unknown[]): [number, null] {
     this.go.fmt.appendArgs(args);
-    return this.write(f, `${args.map(text).join(' ')}\n`);
+    return this.write(f, `${args.map((a) => text(a, this.go.p)).join(' ')}\n`);
   }
 
   /** metrics.Read(s): each sample's Value set from the runtime's metrics (KindBad for an unknown name). */

@@ -1,8 +1,11 @@
 package main
 
-import "fmt"
+import (
+	"fmt"
+	"os"
+)
 
-// fmt.Println and Printf("%v") of slices print their elements (gomem read them as zeros before).
+// fmt.Println, Printf("%v"), Fprintln and Fprintf of slices print their elements (gomem read them as zeros before).
 func main() {
 	ints := make([]int, 3)
 	for i := range ints {
@@ -13,4 +16,6 @@ func main() {
 	var none []int
 	fmt.Println(ints, words, bytes, none, len(ints))
 	fmt.Printf("%v %v\n", ints[1:], words[:1])
+	fmt.Fprintln(os.Stdout, words, bytes)
+	fmt.Fprintf(os.Stdout, "%v\n", ints)
 }
