@@ -1210,9 +1210,12 @@ class Emitter {
       return `$rt.mapLit(go.makeMap(${this.typeRef(t)}, ${elems.length}), [${pairs.join(', ')}])`;
     }
     // A slice literal: its backing array on the heap (when it escapes) with the values stored;
-    // one that does not escape and holds no pointers is in the frame.
+    // one that does not escape and holds no pointers is in the frame, unless it is an element of
+    // another composite literal, which may be stored in memory (a slice of slices, whose
+    // pointerful backing array is always on the heap here): a frame's slice cannot be stored there.
     const vs = elems.map((e) => this.value(named(e)[0]!, u.elem!));
-    if (!this.siteEscapes(n) && !u.elem!.pointers && vs.length > 0 && !elems.some((e) => e.type === 'keyed_element')) {
+    const nested = n.parent?.type === 'literal_element';
+    if (!nested && !this.siteEscapes(n) && !u.elem!.pointers && vs.length > 0 && !elems.some((e) => e.type === 'keyed_element')) {
       this.stackBytes += vs.length * u.elem!.size;
       return `$rt.stackSlice(${this.typeRef(t)}, [${vs.join(', ')}])`;
     }

@@ -18,4 +18,7 @@ func main() {
 	fmt.Printf("%v %v\n", ints[1:], words[:1])
 	fmt.Fprintln(os.Stdout, words, bytes)
 	fmt.Fprintf(os.Stdout, "%v\n", ints)
+	// A slice of slices that does not escape, read by index (gomem faulted reading it).
+	grid := [][]int{[]int{1, 2}, []int{3}}
+	fmt.Println(len(grid), grid[0][1], grid[1][0])
 }
