@@ -1,50 +1,15 @@
 // fmt.Fprintf / Fprintln to os.Stdout and os.Stderr, and runtime/metrics'
-// Read, for compiled code. The printer's costs are fmt's own (go/pkg/fmt.ts:
-// the operands boxed, a pp from its pool); the text is formatted here, with
-// the verbs the reality programs use (%d %s %v %q %x %f with a precision).
+// Read, for compiled code. The printer's costs and text are fmt's own
+// (go/pkg/fmt.ts: the operands boxed, a pp from its pool; sprintf and
+// formatValue).
 
 import type { Go } from '../go/api.ts';
-import type { GoProcess } from '../go/process.ts';
-import { formatValue } from '../go/pkg/fmt.ts';
+import { formatValue, sprintf } from '../go/pkg/fmt.ts';
 import { T } from '../go/types.ts';
 import { GoString, Ptr, type Slice } from '../go/values.ts';
-import { formatFloat } from '../go/strconv.ts';
 import { allDesc } from '../runtime/metrics_desc.ts';
 
 const osFilePtr = T.pointer(T.named(T.struct([['file', T.pointer(T.uintptr)]]), 'os.File'));
-
-/** Go's %q of a string: strconv.Quote (printable ASCII as is, escapes as JSON writes them for the rest). */
-function quote(s: string): string {
-  return JSON.stringify(s).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-function text(v: unknown, p?: GoProcess): string {
-  return v instanceof GoString ? v.text : formatValue(v, p);
-}
-
-/** Printf's formatting of its operands. */
-export function goSprintf(format: string, args: readonly unknown[], p?: GoProcess): string {
-  let i = 0;
-  return format.replace(/%([-+# 0]*)(\d*)(?:\.(\d+))?([vdsxqf%])/g, (_m, _flags: string, width: string, prec: string | undefined, verb: string) => {
-    if (verb === '%') return '%';
-    const v = args[i++];
-    let out: string;
-    switch (verb) {
-      case 'q':
-        out = quote(text(v, p));
-        break;
-      case 'x':
-        out = typeof v === 'number' || typeof v === 'bigint' ? v.toString(16) : [...new TextEncoder().encode(text(v, p))].map((b) => b.toString(16).padStart(2, '0')).join('');
-        break;
-      case 'f':
-        out = Number(v).toFixed(prec === undefined ? 6 : Number(prec));
-        break;
-      default:
-        out = typeof v === 'number' && !Number.isInteger(v) ? formatFloat(v) : text(v, p);
-    }
-    return width !== '' && out.length < Number(width) ? out.padStart(Number(width)) : out;
-  });
-}
 
 export class IoRt {
   constructor(private readonly go: Go) {}
@@ -64,12 +29,12 @@ export class IoRt {
 
   fprintf(f: Ptr | null, format: string, args: unknown[]): [number, null] {
     this.go.fmt.appendArgs(args);
-    return this.write(f, goSprintf(format, args, this.go.p));
+    return this.write(f, sprintf(format, args, this.go.p));
   }
 
   fprintln(f: Ptr | null, args: unknown[]): [number, null] {
     this.go.fmt.appendArgs(args);
-    return this.write(f, `${args.map((a) => text(a, this.go.p)).join(' ')}\n`);
+    return this.write(f, `${args.map((a) => formatValue(a, this.go.p)).join(' ')}\n`);
   }
 
   /** metrics.Read(s): each sample's Value set from the runtime's metrics (KindBad for an unknown name). */

@@ -121,15 +121,35 @@ const headerPieces = [4, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1];
 /** []byte's header, the object new([]byte) makes (log's bufferPool.New). */
 const byteSliceType = T.slice(T.byte);
 
-/** A small printf: %v %d %s %x %% (enough for the seed programs). */
+/** Go's %q of a string: strconv.Quote (printable ASCII as is, escapes as JSON writes them for the rest). */
+function quote(s: string): string {
+  return JSON.stringify(s).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * A small printf: %v %d %s %q %x, %f with a precision, a width, and %%
+ * (the verbs the seed programs and the reality cases use). `p` as for formatValue.
+ */
 export function sprintf(format: string, args: readonly unknown[], p?: GoProcess): string {
   let i = 0;
-  return format.replace(/%([-+# 0]*\d*(?:\.\d+)?)([vdsxq%])/g, (_m, _flags: string, verb: string) => {
+  return format.replace(/%([-+# 0]*)(\d*)(?:\.(\d+))?([vdsxqf%])/g, (_m, _flags: string, width: string, prec: string | undefined, verb: string) => {
     if (verb === '%') return '%';
     const v = args[i++];
-    if (verb === 'x' && typeof v === 'number') return v.toString(16);
-    if (verb === 'q') return JSON.stringify(formatValue(v, p));
-    return formatValue(v, p);
+    let out: string;
+    switch (verb) {
+      case 'q':
+        out = quote(formatValue(v, p));
+        break;
+      case 'x':
+        out = typeof v === 'number' || typeof v === 'bigint' ? v.toString(16) : [...new TextEncoder().encode(formatValue(v, p))].map((b) => b.toString(16).padStart(2, '0')).join('');
+        break;
+      case 'f':
+        out = Number(v).toFixed(prec === undefined ? 6 : Number(prec));
+        break;
+      default:
+        out = formatValue(v, p);
+    }
+    return width !== '' && out.length < Number(width) ? out.padStart(Number(width)) : out;
   });
 }
 
