@@ -716,11 +716,11 @@ export class Sched {
     cur.time = now;
     if (!this.gc.wantsWorker(cur)) return;
     const to = this.idlestP(cur);
+    cur.busyTime += now - this.segStart;
     if (to === null) {
       this.workerFirst(cur, now);
       return;
     }
-    cur.busyTime += now - this.segStart;
     this.rt.curP = to;
     g.lastP = to.id;
     to.lastG = g;
@@ -745,7 +745,6 @@ export class Sched {
    */
   private workerFirst(cur: P, now: number): void {
     const gc = this.gc!;
-    cur.busyTime += now - this.segStart;
     const limit = sysmonPreemptAt(now);
     let t = now;
     while (t < limit && gc.workerStart(cur, t) <= t) {
