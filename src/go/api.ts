@@ -221,10 +221,10 @@ export class Go {
 
   // ── frames, functions, closures, goroutines ─────────────────────────
 
-  private shape(fn: string, slots: Record<string, GoType>, extra: number): FrameShape {
+  private shape(fn: string, slots: Record<string, GoType>, extra: number, inlined = false): FrameShape {
     let sh = this.shapes.get(fn);
     if (sh === undefined) {
-      sh = new FrameShape(fn, slots, extra);
+      sh = new FrameShape(fn, slots, extra, inlined);
       this.shapes.set(fn, sh);
     } else if (!sh.sameSlots(slots) || sh.size !== new FrameShape(fn, slots, extra).size) {
       throw new Error(`gomem: function ${fn} declared with different locals in two places`);
@@ -296,8 +296,10 @@ export class Go {
     slots: S,
     body: (f: Locals<S>, ...args: A) => R,
     frameSize = 0,
+    /** The locals of a call the compiler inlined: they live in the caller's frame (Frame.inlined). */
+    inlined = false,
   ): (...args: A) => R {
-    const sh = this.shape(fn, slots, frameSize);
+    const sh = this.shape(fn, slots, frameSize, inlined);
     const p = this.p;
     if (Object.getPrototypeOf(body) === generatorProto) {
       const gen = body as unknown as (f: Locals<S>, ...args: A) => Generator<number, unknown, unknown>;

@@ -20,7 +20,7 @@
 //   │              │
 //   stack.lo
 
-import type { Frame, G } from '../runtime/runtime2.ts';
+import { type Frame, type G, physicalTop } from '../runtime/runtime2.ts';
 import { forEachPointerWord } from '../runtime/mbarrier.ts';
 import { loadValue, storeValue } from './memops.ts';
 import type { GoProcess } from './process.ts';
@@ -120,6 +120,8 @@ export class FrameShape {
     slots: Record<string, GoType>,
     /** Bytes of the frame beyond its named slots (spills, outgoing arguments). */
     extra = 0,
+    /** The slots of an inlined call, part of the caller's frame in Go (Frame.inlined). */
+    readonly inlined = false,
   ) {
     const { slots: layout, end } = layoutSlots(slots);
     const ptrs: number[] = [];
@@ -136,7 +138,7 @@ export class FrameShape {
 
   /** Pushes a frame of this shape on goroutine g's stack before g runs (newproc writing its arguments). */
   pushOn(p: GoProcess, g: G): FrameRef {
-    const rec: Frame = { fn: this.fn, size: this.size, ptrOffs: this.ptrOffs, spillOff: this.spillOff, sp: 0 };
+    const rec: Frame = { fn: this.fn, size: this.size, ptrOffs: this.ptrOffs, spillOff: this.spillOff, inlined: this.inlined, sp: 0 };
     g.frames.push(rec);
     g.stackUsed += this.size;
     rec.sp = g.stackUsed;
@@ -148,7 +150,7 @@ export class FrameShape {
 
   /** Pushes a frame of this shape on the running goroutine's stack. */
   push(p: GoProcess): FrameRef {
-    const rec: Frame = { fn: this.fn, size: this.size, ptrOffs: this.ptrOffs, spillOff: this.spillOff, sp: 0 };
+    const rec: Frame = { fn: this.fn, size: this.size, ptrOffs: this.ptrOffs, spillOff: this.spillOff, inlined: this.inlined, sp: 0 };
     const g = p.sched.curG;
     if (g === null) throw new Error(`gomem: ${this.fn} called outside a goroutine`);
     p.sched.pushFrame(rec);
@@ -192,10 +194,12 @@ export function frameRecord(f: FrameRef): Frame {
  * A runtime call's first argument left in the running goroutine's
  * innermost frame (its outgoing-argument spill word, Frame.spillOff):
  * growslice spills the old array's pointer there, since it needs it after
- * mallocgc, and the word keeps it until something overwrites it.
+ * mallocgc, and the word keeps it until something overwrites it. A call
+ * from an inlined body spills into the frame it was inlined into.
  */
 export function spillArg(p: GoProcess, v: number): void {
   const g = p.sched.curG;
-  const top = g === null || g.frames.length === 0 ? null : g.frames[g.frames.length - 1]!;
+  const t = g === null ? -1 : physicalTop(g.frames);
+  const top = t < 0 ? null : g!.frames[t]!;
   if (top !== null && top.spillOff >= 0) p.rt.mem.storeWord(g!.stack.hi - top.sp + top.spillOff, v);
 }

@@ -181,7 +181,7 @@ class Emitter {
     if (inlined && slots.length > 0) {
       // Inlined, its locals live in the caller's frame in Go; gomem gives the ones holding pointers
       // (roots) a frame of their own, with no return address, named for the inlined function.
-      return `const ${this.fnName(f)}$inl = go.func('${f.name}·inlined', { ${slots.join(', ')} }, ${inner}, 0);`;
+      return `const ${this.fnName(f)}$inl = go.func('${f.name}·inlined', { ${slots.join(', ')} }, ${inner}, 0, true);`;
     }
     if (inlined) {
       // The compiler inlined it: its body runs in the caller's frame, and profiles show it "(inline)".

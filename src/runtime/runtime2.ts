@@ -66,8 +66,25 @@ export interface Frame {
    * asynchronously preempted frame conservatively (scanframeworker).
    */
   readonly spillOff: number;
+  /**
+   * The slots of a call the compiler inlined: in Go they are part of the
+   * caller's frame, so the innermost frame the collector scans
+   * conservatively, and where a call's argument is spilled, is the nearest
+   * frame below that is not inlined (physicalTop).
+   */
+  readonly inlined: boolean;
   /** Bytes from stack.hi down to the frame's lowest address; set when it is pushed. */
   sp: number;
+}
+
+/**
+ * The index in frames of the innermost frame that is a function's own
+ * (skipping inlined calls' slots, which live in it in Go), or -1.
+ */
+export function physicalTop(frames: readonly Frame[]): number {
+  let i = frames.length - 1;
+  while (i >= 0 && frames[i]!.inlined) i--;
+  return i;
 }
 
 /** A frame with no pointer slots. */
