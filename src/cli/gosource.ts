@@ -1,9 +1,9 @@
 // `gomem run FILE.go` and `gomem build -m FILE.go`: Go source through the
 // front end (src/gofront). A file in a directory named after a built-in
-// scenario (reality/cases/<name>/main.go) runs with that scenario's binary
-// facts (layout, package inits, what holds start-up objects): they were
-// measured from the very program, built by go build. Any other file gets
-// the facts of a fmt program, as a .ts program file does.
+// reality case (reality/cases/<name>/main.go) runs with that program's
+// binary facts (layout, package inits, what holds start-up objects): they
+// were measured from the very program, built by go build (caseFacts). Any
+// other file gets the facts of a fmt program, as a .ts program file does.
 
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -12,7 +12,7 @@ import type { Program } from '../go/program.ts';
 import { type CompiledGo, compileGo, compileGoPackage, escapeLines } from '../gofront/compile.ts';
 import { GoCompileError } from '../gofront/diag.ts';
 import { loadGoGrammar } from '../gofront/grammar_node.ts';
-import { binaryOf, initsOf, liveOf } from '../scenarios/binaries.ts';
+import { binaryOf, hasBinaryFacts, initsOf, liveOf } from '../scenarios/binaries.ts';
 import { scenarios } from '../scenarios/index.ts';
 import { SourceError, UsageError } from './errors.ts';
 
@@ -76,16 +76,30 @@ export async function loadGoProgram(spec: string): Promise<Program> {
   const file = basename(first, '.go');
   // go build names a package's binary after its directory, a lone file's after the file.
   const name = isDir || file === 'main' ? dir : file;
-  const twin = (isDir || file === 'main') && scenarios.has(dir) ? dir : null;
+  const named = isDir || file === 'main';
   const usesCheckpoint = files.some((f) => /"gomem\/reality\/checkpoint"/.test(f.text));
-  const base: Omit<Program, 'main'> = {
-    name,
-    description: `Go source ${spec}`,
-    checkpointHelper: usesCheckpoint,
-    // The twin's command line and files are the case's (os.Args, the file it reads).
-    ...(twin !== null ? { binary: binaryOf(twin), inits: initsOf(twin), live: liveOf(twin), args: scenarios.get(twin)!.args, files: scenarios.get(twin)!.files, memProfile: scenarios.get(twin)!.memProfile } : {}),
-  };
+  const base: Omit<Program, 'main'> = { name, description: `Go source ${spec}`, checkpointHelper: usesCheckpoint, ...(named ? caseFacts(dir) : {}) };
   return compiled.program(base);
+}
+
+/**
+ * What a program in reality/cases/<name>/ runs with besides its source: the
+ * facts measured from its own binary (src/scenarios/binaries.ts: layout,
+ * package inits, start-up roots), and the command line and files a built-in
+ * scenario of that name declares (read-file's and mmap-file's os.Args[1],
+ * the 600 MiB file they read). container-oom's binary was never measured
+ * (it is recorded in a cgroup by record_cgroup.ts, not by record.ts): it
+ * runs with what its built-in twin runs with, the default facts of a fmt
+ * hello-world binary (src/go/default_binary.json), the twin declaring none.
+ */
+function caseFacts(name: string): Partial<Program> {
+  const facts: Partial<Program> = hasBinaryFacts(name) ? { binary: binaryOf(name), inits: initsOf(name), live: liveOf(name) } : {};
+  const twin = scenarios.get(name);
+  if (twin === undefined) return facts;
+  for (const k of ['binary', 'inits', 'live', 'args', 'files', 'memProfile'] as const) {
+    if (facts[k] === undefined && twin[k] !== undefined) (facts as Record<string, unknown>)[k] = twin[k];
+  }
+  return facts;
 }
 
 export function registerBuild(program: Command): void {

@@ -169,6 +169,14 @@ const raw: Record<string, BinaryJson> = {
   'idle-after-burst': idle_after_burst,
 };
 
+/**
+ * Whether the binary of the program <name> (a reality case's directory name)
+ * was measured: its layout, package inits and start-up roots are all here.
+ */
+export function hasBinaryFacts(name: string): boolean {
+  return Object.hasOwn(raw, name) && Object.hasOwn(inits, name) && Object.hasOwn(lives, name);
+}
+
 /** The twin binary of a seed program, loaded at /usr/local/bin/<name>. */
 export function binaryOf(name: string): GoBinary {
   const j = raw[name];
