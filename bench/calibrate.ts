@@ -99,6 +99,8 @@ const groups: Group[] = [
   { id: 'syscall', bench: '^BenchmarkSyscall$', benchtime: '200ms', env: calm },
   { id: 'sched', bench: '^Benchmark(GoroutineCreate|ChanBuffered|ChanHandoff|Gosched|GoschedPingPong)$', benchtime: '200ms', env: calm },
   { id: 'sleep', bench: '^BenchmarkSleep$', benchtime: '200ms', env: calm },
+  // Two Ps (the benchmark sets GOMAXPROCS itself): the wake-up of a P whose M sleeps.
+  { id: 'wake', bench: '^BenchmarkWakeIdleP$', benchtime: '300x', env: calm },
   { id: 'checkpoint', bench: '^BenchmarkCheckpoint$', benchtime: '300ms', env: calm },
   { id: 'gc', bench: '^BenchmarkGC(Mark|Empty|StackScan)$', benchtime: '300ms', env: calm },
   { id: 'markspans', bench: '^BenchmarkGCMarkSpans$', benchtime: '300ms', env: calm },

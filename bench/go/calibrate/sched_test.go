@@ -2,7 +2,9 @@ package calibrate
 
 import (
 	"runtime"
+	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -106,5 +108,40 @@ func BenchmarkSleep(b *testing.B) {
 			wall := float64(time.Since(t0).Nanoseconds()) / float64(b.N)
 			b.ReportMetric(wall-float64(d.Nanoseconds()), "overhead-ns/op")
 		})
+	}
+}
+
+// BenchmarkWakeIdleP: how long an idle P takes to start work made runnable
+// while its M is parked (wakep → futex wake of the M → the M steals it), the
+// latency behind a GC's idle and fractional mark workers joining a cycle
+// late, on a P whose M slept. Per op: both Ps idle for 3 ms (time.Sleep),
+// then the main goroutine starts a and b (b takes runnext, a goes to the
+// run queue where another P may steal it) and spins until a runs. wake-ns is
+// the median of the ops' latencies (the mean would follow the rare op
+// where the OS ran something else first).
+func BenchmarkWakeIdleP(b *testing.B) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	defer meter(b)()
+	lat := make([]int64, 0, b.N)
+	var started atomic.Int64
+	for i := 0; i < b.N; i++ {
+		time.Sleep(3 * time.Millisecond)
+		started.Store(0)
+		t0 := time.Now()
+		var wg sync.WaitGroup
+		wg.Add(2)
+		go func() { started.Store(int64(time.Since(t0))); wg.Done() }()
+		go func() { wg.Done() }()
+		for started.Load() == 0 && time.Since(t0) < 20*time.Millisecond {
+		}
+		if d := started.Load(); d > 0 {
+			lat = append(lat, d)
+		}
+		wg.Wait()
+	}
+	if len(lat) > 0 {
+		slices.Sort(lat)
+		b.ReportMetric(float64(lat[len(lat)/2]), "wake-ns")
+		b.ReportMetric(float64(lat[len(lat)/10]), "wake-p10-ns")
 	}
 }
