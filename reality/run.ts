@@ -30,6 +30,7 @@ import { compareCase, formatTable, summarizeRows, type Row, type Summary } from 
 import { parseGctrace, type GctraceLine } from './gctrace.ts';
 import { GCTRACE_CHECKPOINT } from './recording.ts';
 import { main as recordMain } from './record.ts';
+import { scenarios } from '../src/scenarios/index.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const GO_SETTINGS = ['GOGC', 'GOMEMLIMIT', 'GOMAXPROCS', 'GODEBUG'];
@@ -124,6 +125,13 @@ export function main(argv: string[]): number {
       continue;
     }
     const target = runTarget(name, o.twin);
+    if (o.twin && !scenarios.has(target)) {
+      const msg = 'no hand-written twin (it runs from its main.go only)';
+      if (o.json) console.log(JSON.stringify({ case: name, status: 'no-twin', reason: msg }));
+      else console.log(`== ${name}: ${msg}`);
+      summaries.push(`${name.padEnd(22)} ${msg}`);
+      continue;
+    }
     const g = runGomem(o.gomem, target, loadCase(name).env);
     if (!g.ok) {
       if (o.json) console.log(JSON.stringify({ case: name, status: 'cannot-run', reason: g.reason }));

@@ -20,8 +20,6 @@ const files: Record<string, string> = {
   'live-heap-steady': 'live-heap.ts',
   'live-heap-gogc50': 'live-heap.ts',
   'live-heap-gogc100': 'live-heap.ts',
-  'live-heap-gogc200': 'live-heap.ts',
-  'live-heap-memlimit': 'live-heap.ts',
   'alloc-churn-gctrace': 'alloc-churn.ts',
 };
 

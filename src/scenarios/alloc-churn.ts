@@ -3,9 +3,9 @@
 // noscan, a 32-byte pointerful struct, a 128-byte []byte — and stores each
 // in a global, overwriting (and so killing) the previous iteration's. With
 // almost nothing live the heap goal stays at its 4 MiB minimum and a cycle
-// starts every ~4 MB allocated. alloc-churn runs 2 × 1,250,000 iterations
-// (10,000,000 objects), alloc-churn-gctrace 4 × 250,000 with
-// GODEBUG=gctrace=1.
+// starts every ~4 MB allocated. alloc-churn (2 × 1,250,000 iterations,
+// 10,000,000 objects) runs from its Go source only; alloc-churn-gctrace runs
+// 4 × 250,000 with GODEBUG=gctrace=1.
 //
 // Go:   type small struct { next *small; x [3]int64 }
 //       var sink16 *[16]byte; var sink64 *[64]byte; var sinkS *small; var sinkB []byte; var counter int64
@@ -70,16 +70,6 @@ function allocChurn(name: string, description: string, mainFrame: number, phases
     },
   });
 }
-
-export const allocChurnProgram = allocChurn(
-  'alloc-churn',
-  '10,000,000 short-lived small objects (16/64 B noscan, a 32 B pointerful struct, a 128 B slice) over a near-empty heap',
-  56,
-  [
-    [1250000, 'after_churn_5m'],
-    [1250000, 'after_churn_10m'],
-  ],
-);
 
 export const allocChurnGctrace = allocChurn(
   'alloc-churn-gctrace',
