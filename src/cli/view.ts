@@ -140,13 +140,14 @@ function newest(dir: string, skip: readonly string[] = []): number {
 /**
  * Makes sure web/dist holds the page built from the sources as they are:
  * builds it with vite when it is missing or older than web/ or src/ (the
- * page bundles the trace reader, and its what-if Worker the model itself:
- * go, runtime, kernel, sim, scenarios, trace; not the CLI or gofront).
+ * page bundles the trace reader, and its what-if Worker the model itself
+ * and the Go front end: go, runtime, kernel, sim, scenarios, trace,
+ * gofront; not the CLI).
  */
 export function ensureBuilt(log: (s: string) => void): void {
   const index = join(webDist, 'index.html');
   const built = existsSync(index) ? statSync(index).mtimeMs : -1;
-  const sources = Math.max(newest(join(repoRoot, 'web')), newest(join(repoRoot, 'src'), ['cli', 'gofront']));
+  const sources = Math.max(newest(join(repoRoot, 'web')), newest(join(repoRoot, 'src'), ['cli']));
   if (built >= sources) return;
   let vite: string;
   try {

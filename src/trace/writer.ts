@@ -452,9 +452,10 @@ export class TraceWriter {
  * Runs `program` with a trace writer attached as `gomem run --trace`
  * attaches it: each piece of output and each checkpoint is recorded, then
  * handed to opts' own callback (output without one is dropped). Returns the
- * trace's bytes, uncompressed, and how the run ended.
+ * trace's bytes, uncompressed, and how the run ended. `header`: the program
+ * as the header records it (default: its name only).
  */
-export function runTraced(program: Program, opts: RunOptions = {}, settings?: TraceSettings): { raw: Uint8Array; result: RunResult } {
+export function runTraced(program: Program, opts: RunOptions = {}, settings?: TraceSettings, header?: TraceProgram): { raw: Uint8Array; result: RunResult } {
   let w: TraceWriter | null = null;
   const p = new GoProcess(program, {
     ...opts,
@@ -471,7 +472,7 @@ export function runTraced(program: Program, opts: RunOptions = {}, settings?: Tr
       opts.onCheckpoint?.(json, name, proc);
     },
   });
-  w = new TraceWriter(p, { name: program.name }, settings ?? { env: opts.env ?? {}, options: opts.options ?? {} });
+  w = new TraceWriter(p, header ?? { name: program.name }, settings ?? { env: opts.env ?? {}, options: opts.options ?? {} });
   const result = p.run();
   return { raw: w.finish(result.status, result.outcome), result };
 }

@@ -23,42 +23,11 @@ import { type Timeline, buildTimeline } from '../../web/src/timeline.ts';
 import { upperBound } from '../../web/src/table.ts';
 import type { GomemHook } from '../../web/src/hook_types.ts';
 import { browserMissing } from './browser.ts';
-import { type CheckpointJson, hook, openPage, root, runJson, startServing } from './page.ts';
+import { type CheckpointJson, hook, openPage, root, runJson, settled, slide, startServing } from './page.ts';
 
 const artifacts = join(root, 'test-artifacts', 'web');
 const missing = await browserMissing();
 if (missing !== null) console.warn(`test/web/whatif.test.ts: SKIPPED, ${missing}`);
-
-/** Moves a what-if slider to the step showing `value`, as a person releasing it there does (input, then change). */
-async function slide(page: Page, id: string, value: string): Promise<void> {
-  await page.evaluate(
-    ([sel, want]) => {
-      // No DOM types under the root tsconfig: the two elements as far as this uses them.
-      interface El { value: string; min: string; max: string; textContent: string | null; dispatchEvent(e: unknown): boolean }
-      const doc = (globalThis as unknown as { document: { querySelector(s: string): El } }).document;
-      const Ev = (globalThis as unknown as { Event: new (type: string) => unknown }).Event;
-      const input = doc.querySelector(sel);
-      const out = doc.querySelector(`${sel}-value`);
-      for (let i = Number(input.min); i <= Number(input.max); i++) {
-        input.value = String(i);
-        input.dispatchEvent(new Ev('input'));
-        if (out.textContent === want) {
-          input.dispatchEvent(new Ev('change'));
-          return;
-        }
-      }
-      throw new Error(`${sel}: no step shows ${want}`);
-    },
-    [`#whatif-${id}`, value] as const,
-  );
-}
-
-async function settled(page: Page): Promise<void> {
-  await page.waitForFunction(() => {
-    const s = (globalThis as unknown as { __gomem: { whatIf(): { state: string } } }).__gomem.whatIf().state;
-    return s !== 'running';
-  }, undefined, { timeout: 120_000 });
-}
 
 describe.skipIf(missing !== null)('what-if sliders in headless Chromium: blahdo, GOGC 100 → 50', () => {
   let server: ChildProcess | undefined;

@@ -11,7 +11,7 @@
 import type { TraceSettings } from '../../src/trace/writer.ts';
 import { time } from './fmt.ts';
 import type { Timeline } from './timeline.ts';
-import { Runner } from './whatif.ts';
+import { Runner, rerunOf } from './whatif.ts';
 import type { CheckpointText } from './whatif_protocol.ts';
 
 export class CheckpointTexts {
@@ -23,9 +23,9 @@ export class CheckpointTexts {
   private listeners: (() => void)[] = [];
 
   constructor(readonly tl: Timeline, unavailable?: string) {
-    if (tl.header.program.scenario === undefined) {
+    if (rerunOf(tl.header.program) === null) {
       this.state = 'unavailable';
-      this.error = `needs a built-in scenario; this trace's program is ${tl.header.program.source?.path ?? tl.header.program.name}`;
+      this.error = `needs a built-in scenario or a Go source; this trace's program is ${tl.header.program.source?.path ?? tl.header.program.name}`;
     } else if (unavailable !== undefined) {
       this.state = 'unavailable';
       this.error = unavailable;
@@ -41,7 +41,7 @@ export class CheckpointTexts {
     this.state = 'running';
     this.changed();
     try {
-      const r = await this.runner.run({ scenario: this.tl.header.program.scenario!, settings: this.tl.header.settings as unknown as TraceSettings, texts: true });
+      const r = await this.runner.run({ ...rerunOf(this.tl.header.program)!, settings: this.tl.header.settings as unknown as TraceSettings, texts: true });
       const texts = r.texts ?? [];
       const names = this.tl.checkpoints.map((c) => c.name);
       // The same run: its checkpoints are the trace's.

@@ -13,12 +13,13 @@ import { Controls } from './controls.ts';
 import { time } from './fmt.ts';
 import { applyHash, readHash, syncHash } from './hash.ts';
 import { installEmptyHook, installHook } from './hook.ts';
+import { GoSourcePanel } from './gosource_panel.ts';
 import { followTrace, loadTraceFile, loadTraceUrl } from './load.ts';
 import { Panels } from './panels.ts';
 import { TourView } from './tour_view.ts';
 import { buildTimeline } from './timeline.ts';
 import { View } from './view.ts';
-import { WhatIf, WhatIfPanel, knobsFromText, knobsText } from './whatif.ts';
+import { CompileErrorLine, WhatIf, WhatIfPanel, knobsFromText, knobsText } from './whatif.ts';
 import './style.css';
 
 const $ = (id: string): HTMLElement => document.getElementById(id)!;
@@ -125,7 +126,8 @@ async function open(load: () => Promise<Trace>, label: string, url?: string): Pr
     show(trace, url);
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
-    status(`${label}: ${msg}`, true);
+    // A compile error names its file and position itself, as gomem run prints it.
+    status(e instanceof CompileErrorLine ? msg : `${label}: ${msg}`, true);
     installEmptyHook('error', msg);
   }
 }
@@ -168,6 +170,10 @@ async function follow(url: string): Promise<void> {
 }
 
 function start(): void {
+  const goSource = new GoSourcePanel(
+    { text: $('go-text') as HTMLTextAreaElement, file: $('go-file') as HTMLInputElement, settings: $('go-settings') as HTMLInputElement, run: $('go-run') as HTMLButtonElement },
+    (load, label) => open(load, label),
+  );
   const picker = $('file') as HTMLInputElement;
   picker.addEventListener('change', () => {
     const f = picker.files?.[0];
@@ -177,7 +183,9 @@ function start(): void {
   addEventListener('drop', (e) => {
     e.preventDefault();
     const f = e.dataTransfer?.files[0];
-    if (f) void open(() => loadTraceFile(f), f.name);
+    if (!f) return;
+    if (f.name.endsWith('.go')) void goSource.runFile(f);
+    else void open(() => loadTraceFile(f), f.name);
   });
   const live = readHash().live;
   const url = new URLSearchParams(location.search).get('trace') ?? readHash().trace;
@@ -185,7 +193,7 @@ function start(): void {
   else if (url) void open(() => loadTraceUrl(url), url, url);
   else {
     installEmptyHook('empty');
-    status('Open a trace (node bin/gomem.js run SCENARIO --trace FILE): pick a file or drop it here.');
+    status('Open a trace (node bin/gomem.js run SCENARIO --trace FILE): pick a file or drop it here; or run Go source below.');
   }
 }
 

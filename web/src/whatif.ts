@@ -4,12 +4,13 @@
 // trace header's settings and that one changed, as `gomem run` with that
 // flag would; the new run's timelines are then drawn over the original's
 // (dashed, charts.ts), so the difference is seen, not computed by hand.
-// Only built-in scenarios can run again here: a program file's or a Go
-// source's trace carries its text, but running it needs the CLI's loaders
-// (esbuild, tree-sitter), which the page does not bundle.
+// Built-in scenarios and Go sources can run again here (a Go source's trace
+// carries its text, which the Worker compiles with the front end); a
+// TypeScript program file's cannot: running it needs the CLI's loader
+// (esbuild), which the page does not bundle.
 
 import { decodeTrace } from '../../src/trace/reader.ts';
-import type { TraceSettings } from '../../src/trace/writer.ts';
+import type { TraceProgram, TraceSettings } from '../../src/trace/writer.ts';
 import { bytes as fmtBytes } from './fmt.ts';
 import { type Timeline, buildTimeline } from './timeline.ts';
 import type { WhatIfReply, WhatIfRequest } from './whatif_protocol.ts';
@@ -95,6 +96,20 @@ export function settingsWith(settings: TraceSettings, k: WhatIfKnobs): { setting
   return { settings: out, flags };
 }
 
+/**
+ * What to ask the Worker to run a trace's program again: its built-in
+ * scenario by name, or its Go source's text; null for a TypeScript program
+ * file (the page cannot load it).
+ */
+export function rerunOf(program: TraceProgram): Pick<WhatIfRequest, 'scenario' | 'source'> | null {
+  if (program.scenario !== undefined) return { scenario: program.scenario };
+  if (program.source !== undefined && program.source.path.endsWith('.go')) return { source: program.source };
+  return null;
+}
+
+/** A Go source's compile error: its message is the compiler's whole line (./prog.go:3:2: undefined: x). */
+export class CompileErrorLine extends Error {}
+
 /** The model in a Worker (whatif_worker.ts), one run at a time: a newer request ends the one in progress. */
 export class Runner {
   private worker: Worker | null = null;
@@ -111,7 +126,7 @@ export class Runner {
         w.terminate();
         if (this.worker === w) this.worker = null;
         if (e.data.type === 'done') ok(e.data);
-        else fail(new Error(e.data.message));
+        else fail(e.data.compile === true ? new CompileErrorLine(e.data.message) : new Error(e.data.message));
       };
       w.onerror = (e) => {
         e.preventDefault();
@@ -143,9 +158,8 @@ export class WhatIf {
     const s = tl.header.settings as unknown as TraceSettings;
     this.original = knobsOf(s);
     this.knobs = { ...this.original };
-    const scenario = tl.header.program.scenario;
-    this.status = scenario === undefined
-      ? { state: 'unavailable', flags: [], error: `runs again only built-in scenarios; this trace's program is ${tl.header.program.source?.path ?? tl.header.program.name}` }
+    this.status = rerunOf(tl.header.program) === null
+      ? { state: 'unavailable', flags: [], error: `runs again only built-in scenarios and Go sources; this trace's program is ${tl.header.program.source?.path ?? tl.header.program.name}` }
       : unavailable !== undefined ? { state: 'unavailable', flags: [], error: unavailable }
       : { state: 'none', flags: [] };
   }
@@ -174,7 +188,7 @@ export class WhatIf {
     this.status = { state: 'running', flags };
     this.changed();
     try {
-      const r = await this.runner.run({ scenario: this.tl.header.program.scenario!, settings });
+      const r = await this.runner.run({ ...rerunOf(this.tl.header.program)!, settings });
       if (seq !== this.seq) return this.status;
       this.overlay = buildTimeline(decodeTrace(r.trace));
       this.status = { state: 'done', flags, outcome: r.outcome, ms: r.ms };

@@ -1,5 +1,6 @@
-// The what-if Worker: runs a built-in scenario again on the model itself
-// (src/go, src/runtime, src/kernel, bundled by Vite; no second implementation)
+// The what-if Worker: runs a built-in scenario again, or a Go file through
+// the front end (src/gofront, as gomem run prog.go compiles it), on the
+// model itself (src/go, src/runtime, src/kernel, bundled by Vite; no second implementation)
 // with a trace writer attached as `gomem run --trace` attaches it
 // (runTraced), and sends the trace's bytes back to the page, which draws
 // them over the original run; asked for, also the ps row and the explain
@@ -11,8 +12,10 @@ import './shims/buffer_global.ts';
 import { OomKilled, renderPsHeader, renderPsRow } from '../../src/kernel/index.ts';
 import { explain, formatExplain } from '../../src/go/explain.ts';
 import type { RunOptions } from '../../src/go/process.ts';
+import type { Program } from '../../src/go/program.ts';
 import { scenarios } from '../../src/scenarios/index.ts';
 import { runTraced } from '../../src/trace/writer.ts';
+import { GoSourceError, goProgram } from './gofront_browser.ts';
 import type { CheckpointText, WhatIfReply, WhatIfRequest } from './whatif_protocol.ts';
 
 /** gomem run's RunOptions from a trace header's settings (src/cli/trace.ts's traceSettings, backwards). */
@@ -29,11 +32,19 @@ function runOptions(s: WhatIfRequest['settings']): RunOptions {
 
 const post = (m: WhatIfReply, transfer: Transferable[] = []): void => (self as unknown as Worker).postMessage(m, transfer);
 
-self.onmessage = (e: MessageEvent<WhatIfRequest>) => {
-  const { id, scenario, settings, texts } = e.data;
-  const program = scenarios.get(scenario);
+self.onmessage = async (e: MessageEvent<WhatIfRequest>) => {
+  const { id, scenario, source, settings, texts } = e.data;
+  let program: Program | undefined;
+  if (source !== undefined) {
+    try {
+      program = await goProgram(source.path, source.text);
+    } catch (err) {
+      post({ id, type: 'error', message: err instanceof Error ? err.message : String(err), ...(err instanceof GoSourceError ? { compile: true } : {}) });
+      return;
+    }
+  } else program = scenario === undefined ? undefined : scenarios.get(scenario);
   if (program === undefined) {
-    post({ id, type: 'error', message: `unknown scenario "${scenario}"` });
+    post({ id, type: 'error', message: `unknown scenario "${scenario ?? ''}"` });
     return;
   }
   const t0 = performance.now();
@@ -48,11 +59,12 @@ self.onmessage = (e: MessageEvent<WhatIfRequest>) => {
         shown.push({ name, psHeader: renderPsHeader(), ps, explain: formatExplain(explain(p, name)) });
       };
     }
-    const { raw, result } = runTraced(program, opts, settings);
+    // A Go source's trace carries its text, as gomem run --trace's does, so the page can run it again.
+    const { raw, result } = runTraced(program, opts, settings, source !== undefined ? { name: program.name, description: program.description, source } : undefined);
     post({ id, type: 'done', trace: raw, status: result.status, outcome: result.outcome, ms: performance.now() - t0, ...(texts === true ? { texts: shown } : {}) }, [raw.buffer as ArrayBuffer]);
   } catch (err) {
     // A cgroup below the new image: the kernel kills it while exec maps it in, before there is a trace.
-    const message = err instanceof OomKilled ? `${program.name}: killed by the OOM killer while exec mapped it in (the container limit is below the new image)` : err instanceof Error ? err.message : String(err);
+    const message = err instanceof OomKilled ? `${program!.name}: killed by the OOM killer while exec mapped it in (the container limit is below the new image)` : err instanceof Error ? err.message : String(err);
     post({ id, type: 'error', message });
   }
 };
