@@ -10,6 +10,7 @@ import { check, type Checked } from './check.ts';
 import { Source } from './diag.ts';
 import { type Edit, applyEdits, embedPrepass, shiftsOf } from './embed.ts';
 import { emitProgram } from './emit.ts';
+import { FrameModel } from './frames.ts';
 import { type EscapeLine, type EscapeResult, analyzeEscapes } from './escape.ts';
 import { type Language, type Node, firstSyntaxError, parseGo } from './grammar.ts';
 import { CompiledRt, Ref } from './rt.ts';
@@ -24,11 +25,18 @@ export interface CompiledGo {
   readonly js: string;
   /** A gomem program running this source; `base` gives its name and binary facts. */
   program(base: Omit<Program, 'main'>): Program;
+  /** Each compiled function's frame size as the gc compiler's -S prints it (`$N`, without the return address), by Go symbol name. */
+  frameSizes(): Map<string, number>;
+}
+
+/** What the compiler's -gcflags say: `noInline` is -l (no function is inlined). */
+export interface CompileOptions {
+  readonly noInline?: boolean;
 }
 
 /** Compiles one file of package main. `file` is the name diagnostics show ("./prog.go"). */
-export function compileGo(language: Language, file: string, text: string): CompiledGo {
-  return compileGoPackage(language, [{ file, text }]);
+export function compileGo(language: Language, file: string, text: string, options: CompileOptions = {}): CompiledGo {
+  return compileGoPackage(language, [{ file, text }], options);
 }
 
 /**
@@ -36,7 +44,7 @@ export function compileGo(language: Language, file: string, text: string): Compi
  * their texts one after the other, each diagnostic and -m line placed in
  * its own file.
  */
-export function compileGoPackage(language: Language, files: readonly { readonly file: string; readonly text: string }[]): CompiledGo {
+export function compileGoPackage(language: Language, files: readonly { readonly file: string; readonly text: string }[], options: CompileOptions = {}): CompiledGo {
   const parts: { file: string; startRow: number }[] = [];
   let text = '';
   for (const f of files) {
@@ -63,7 +71,7 @@ export function compileGoPackage(language: Language, files: readonly { readonly 
     if (src.edits.length > 0) reparse([...src.edits], '');
   }
   const checked = check(src, tree.rootNode);
-  const escapes = analyzeEscapes(checked);
+  const escapes = analyzeEscapes(checked, options.noInline === true);
   const { code, types } = emitProgram(checked, escapes);
   // One JS function per program, built once; each run binds it to its process's API.
   // Registered for panics: a frame in this code is placed in the Go source by the statement marks.
@@ -72,6 +80,12 @@ export function compileGoPackage(language: Language, files: readonly { readonly 
     checked,
     escapes,
     js: code,
+    frameSizes() {
+      const model = new FrameModel(checked, escapes);
+      const out = new Map<string, number>();
+      for (const f of [...checked.funcs, ...checked.lits.values()]) out.set(f.name, model.size(f));
+      return out;
+    },
     program(base) {
       return {
         ...base,

@@ -25,7 +25,7 @@ import { type CType, type ExprInfo, type FuncDecl, type Obj, type VarObj, isTupl
 import { type StdFunc, stdMethods, stdPackages } from './stdlib.ts';
 import { defaultType, isFloatType, isIntegerType, isInterface, isStringType, isUnsigned, methodSet, under } from './universe.ts';
 import type { EscapeResult } from './escape.ts';
-import { frameSize } from './frames.ts';
+import { FrameModel, frameExtra } from './frames.ts';
 import { goMark, goNoFrame } from '../go/go_lines.ts';
 
 /** Virtual time one loop iteration costs (a simple loop body on the reference machine: about a nanosecond). */
@@ -86,6 +86,7 @@ class Emitter {
   /** The current function is compiled into its caller (no frame of its own). */
   private inlined = false;
   private tmp = 0;
+  private frameModel: FrameModel | null = null;
   /** Bytes of arrays the current function keeps in its frame (make that does not escape). */
   private stackBytes = 0;
   /** The current function has defer statements: its returns set its results, then its deferred calls run. */
@@ -228,7 +229,14 @@ class Emitter {
     const frame = f.lit ? `$fL${f.lit.index}` : '$f';
     const inner = `function${star} (${[frame, ...params].join(', ')}) {\n${body.join('\n')}\n}`;
     const slots = slotVars.map((v) => `${this.jsName(v)}: ${heapSet.has(v) ? this.ptrTypeRef(v.type) : this.typeRef(v.type)}`);
-    const extra = frameSize(f, slotVars, heapSet) + Math.ceil(this.stackBytes / 8) * 8;
+    // The compiler's frame (FrameModel) plus the return address; its pointer slots are part of it.
+    let slotsEnd = 0;
+    for (const v of slotVars) {
+      const t = heapSet.has(v) ? { size: 8, align: 8 } : v.type;
+      slotsEnd = Math.ceil(slotsEnd / Math.max(t.align, 1)) * Math.max(t.align, 1) + t.size;
+    }
+    this.frameModel ??= new FrameModel(this.c, this.esc);
+    const extra = frameExtra(this.frameModel.size(f) + 8, slotsEnd);
     return { slots, inner, extra };
   }
 

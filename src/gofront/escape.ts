@@ -159,7 +159,7 @@ interface Summary {
   results: (number | null)[][];
 }
 
-export function analyzeEscapes(c: Checked): EscapeResult {
+export function analyzeEscapes(c: Checked, noInline = false): EscapeResult {
   const r: EscapeResult = {
     heapVars: new Set(),
     heapSites: new Set(),
@@ -186,7 +186,7 @@ export function analyzeEscapes(c: Checked): EscapeResult {
   for (const f of order(c.funcs)) {
     const cost = inlineCost(c, f, (g) => (r.inlinable.has(g) ? costs.get(g)! : callCost));
     costs.set(f, cost);
-    if (f.name !== 'main.main' && cost <= inlineBudget && !f.calls.has(f)) r.inlinable.add(f);
+    if (!noInline && f.name !== 'main.main' && cost <= inlineBudget && !f.calls.has(f)) r.inlinable.add(f);
   }
   for (const f of c.funcs) if (r.inlinable.has(f)) r.lines.push({ node: f.node.childForFieldName('name')!, msg: `can inline ${f.method ? (f.method.pointer ? `(*${f.method.recv.name.slice(5)}).${f.method.name}` : `${f.method.recv.name.slice(5)}.${f.method.name}`) : f.name.slice(5)}` });
   const summaries = new Map<FuncDecl, Summary>();
