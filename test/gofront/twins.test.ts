@@ -70,8 +70,15 @@ const differs: Record<string, Record<string, string[]>> = {
     exit: ['Alloc', 'TotalAlloc', 'Mallocs', 'Frees', 'HeapAlloc', 'HeapSys', 'HeapIdle', 'HeapInuse', 'HeapReleased', 'HeapObjects', 'StackInuse', 'StackSys'],
   },
   // The twin reads into a slice its frame keeps; the Go source's frame drops b after its last use.
+  // With the compiler's frame sizes (985e93b) the scavenger's release of a 32 KiB chunk lands on the
+  // other side of after_read (HeapReleased 3,514,368 from source, 3,481,600 from the twin, until the GC).
   'read-file': Object.fromEntries(
-    [['after_read', ['Alloc', 'Frees', 'HeapAlloc', 'HeapSys', 'HeapIdle', 'HeapInuse', 'HeapObjects', 'NextGC']], ...['after_index_reads', 'after_close'].map((c) => [c, ['Alloc', 'Frees', 'HeapAlloc', 'HeapIdle', 'HeapInuse', 'HeapObjects', 'NextGC']]), ...['after_gc', 'exit'].map((c) => [c, ['HeapIdle', 'HeapInuse']])],
+    [
+      ['after_read', ['Alloc', 'Frees', 'HeapAlloc', 'HeapSys', 'HeapIdle', 'HeapInuse', 'HeapReleased', 'HeapObjects', 'NextGC']],
+      ...['after_index_reads', 'after_close'].map((c) => [c, ['Alloc', 'Frees', 'HeapAlloc', 'HeapIdle', 'HeapInuse', 'HeapReleased', 'HeapObjects', 'NextGC']]),
+      ['after_gc', ['HeapIdle', 'HeapInuse', 'HeapReleased']],
+      ['exit', ['HeapIdle', 'HeapInuse']],
+    ],
   ),
 };
 
