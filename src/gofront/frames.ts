@@ -217,16 +217,6 @@ export class FrameModel {
     // Defers are open-coded (a slot per defer and the deferBits byte) unless one is in a loop: then each is deferproc's.
     const deferCount = body && !deferInLoop(body) ? countDefers(body) : 0;
     const openDefers = deferCount > 0;
-    // Variables in memory: not SSA-able, address taken (and not moved to the heap), or results under a defer.
-    for (const v of f.vars) {
-      if (v.param && !inlined) continue;
-      if (heap.has(v)) continue;
-      if (v.result && !inlined && deferCount === 0 && !v.addrTaken && ssaAble(v.type)) continue;
-      if (v.type.size === 0 && !v.addrTaken) continue;
-      if (!ssaAble(v.type) || v.addrTaken || (v.result && deferCount > 0)) {
-        if (!v.param || inlined) w.autos.push(autoOf(v.type));
-      }
-    }
     // Each variable moved to the heap is allocated (newobject) where it is declared.
     const heapDecls = f.vars.filter((v) => heap.has(v) && !(v.param && !inlined)).map((v) => v.decl.startIndex);
     if (f.vars.some((v) => heap.has(v))) {
@@ -245,8 +235,22 @@ export class FrameModel {
     const loops: [number, number][] = [];
     const consumes = new Map<number, VarObj>();
     calls.push(...heapDecls);
-    const written = new Set<VarObj>();
-    this.walk(body, f, w, copy, stack, { uses, calls, loops, consumes, openDefers, written });
+    const written = new Map<VarObj, (Node | null)[]>();
+    const inlAddr = new Set<VarObj>();
+    const realAddr = new Set<VarObj>();
+    this.walk(body, f, w, copy, stack, { uses, calls, loops, consumes, openDefers, written, inlAddr, realAddr });
+    // An address passed only to calls the compiler inlines is gone after inlining: the variable can stay an SSA value.
+    const addrTaken = (v: VarObj): boolean => v.addrTaken && !(inlAddr.has(v) && !realAddr.has(v));
+    // Variables in memory: not SSA-able, address taken (and not moved to the heap), or results under a defer.
+    for (const v of f.vars) {
+      if (v.param && !inlined) continue;
+      if (heap.has(v)) continue;
+      if (v.result && !inlined && deferCount === 0 && !addrTaken(v) && ssaAble(v.type)) continue;
+      if (v.type.size === 0 && !addrTaken(v)) continue;
+      if (!ssaAble(v.type) || addrTaken(v) || (v.result && deferCount > 0)) {
+        if (!v.param || inlined) w.autos.push(autoOf(v.type));
+      }
+    }
     // A closure reads its captured variables through its context pointer, kept across calls made before their last use.
     if (f.lit !== undefined && !inlined) {
       let lastCap = -1;
@@ -257,7 +261,7 @@ export class FrameModel {
     for (const [v, u] of uses) {
       if (v.fn !== f) continue;
       if (v.param && !inlined) continue;
-      const inMemory = !ssaAble(v.type) || (v.addrTaken && !heap.has(v));
+      const inMemory = !ssaAble(v.type) || (addrTaken(v) && !heap.has(v));
       if (inMemory) continue;
       // A variable moved to the heap is its pointer, which exists from its declaration on.
       const first = heap.has(v) ? Math.min(u.first, v.decl.startIndex) : u.first;
@@ -266,7 +270,7 @@ export class FrameModel {
         if (u.uses.some((q) => q > p)) return true;
         return loops.some(([s, e]) => s <= p && p < e && first < s && u.uses.some((q) => q >= s && q < e));
       });
-      if (live) w.spill += heap.has(v) ? 1 : written.has(v) ? words(v.type) : this.spillWords(v, copy);
+      if (live) w.spill += heap.has(v) ? 1 : this.spillWords(v, copy, written.get(v) ?? []);
     }
   }
 
@@ -292,25 +296,39 @@ export class FrameModel {
    * capacity of a slice made with constant sizes (its pointer too when its
    * array is in the frame: an address of the stack).
    */
-  private spillWords(v: VarObj, copy: boolean): number {
+  private spillWords(v: VarObj, copy: boolean, writes: readonly (Node | null)[]): number {
     const decl = v.decl.parent?.parent;
     if (decl?.type !== 'short_var_declaration' && decl?.type !== 'var_spec') return words(v.type);
     const rhsList = decl.childForFieldName(decl.type === 'var_spec' ? 'value' : 'right');
     const rhs = rhsList ? named(rhsList) : [];
     const init = rhs.length === 1 ? rhs[0]! : null;
-    if (init === null) return words(v.type);
-    if (this.c.exprs.get(init.id)?.value !== undefined) return 0;
-    if (under(v.type).kind !== Kind.Slice) return words(v.type);
+    if (init === null || writes.includes(null)) return words(v.type);
+    if (writes.length === 0 && this.c.exprs.get(init.id)?.value !== undefined) return 0;
+    // A struct literal of constants never written again: its fields are constants too.
+    if (writes.length === 0 && init.type === 'composite_literal' && under(v.type).kind === Kind.Struct) {
+      const elems = named(init.childForFieldName('body')!).map((e) => (e.type === 'keyed_element' ? named(e).at(-1)! : e)).map((e) => (e.type === 'literal_element' ? named(e)[0] ?? e : e));
+      if (elems.every((e) => this.c.exprs.get(e.id)?.value !== undefined)) return 0;
+    }
+    if (under(v.type).kind !== Kind.Slice) return writes.length === 0 ? words(v.type) : words(v.type);
+    // A slice whose every value has a constant length and capacity: its pointer alone (none if on the stack).
+    const ptrWords = [init, ...writes].map((x) => this.constSlice(x!, copy));
+    if (ptrWords.some((k) => k === null)) return words(v.type);
+    return Math.max(...(ptrWords as number[]));
+  }
+
+  /** The spill words of a slice value of constant length and capacity (0: an array in the frame, 1: on the heap), null for others. */
+  private constSlice(init: Node, copy: boolean): number | null {
     const sites = copy ? this.esc.inlineHeapSites : this.esc.heapSites;
+    if (init.type === 'nil') return 0;
     if (init.type === 'call_expression' && init.childForFieldName('function')!.text === 'make') {
       const sizes = named(init.childForFieldName('arguments')!).slice(1);
-      if (!sizes.every((a) => this.c.exprs.get(a.id)?.value !== undefined)) return words(v.type);
+      if (!sizes.every((a) => this.c.exprs.get(a.id)?.value !== undefined)) return null;
       return sites.has(init.id) ? 1 : 0;
     }
     const arg = init.type === 'call_expression' ? named(init.childForFieldName('arguments')!)[0] : init.type === 'type_conversion_expression' ? init.childForFieldName('operand') : undefined;
     if (arg && this.c.exprs.get(arg.id)?.value !== undefined) return sites.has(init.id) ? 1 : 0;
     if (init.type === 'composite_literal') return sites.has(init.id) ? 1 : 0;
-    return words(v.type);
+    return null;
   }
 
   /** A call made at source offset `at`; one that never returns (panicIndex, gopanic) keeps nothing live across it. */
@@ -328,6 +346,13 @@ export class FrameModel {
       case 'func_literal': {
         // Its own function; here only its closure object: on the stack when it does not escape and captures something.
         const caps = this.esc.captures.get(n.id) ?? [];
+        // The captured variables (their values, or their heap pointers) are stored into the closure once it is allocated.
+        for (const c of caps) {
+          const u = ctx.uses.get(c.v) ?? { first: n.endIndex, last: n.endIndex, uses: [] };
+          u.first = Math.min(u.first, n.endIndex);
+          u.uses.push(n.endIndex);
+          ctx.uses.set(c.v, u);
+        }
         if (caps.length > 0) {
           if (escapes(n)) this.call(w, newobjectArea, ctx, at);
           else w.autos.push(bytesAuto(8 + caps.reduce((s, c) => s + (c.byRef ? 8 : roundUp(c.v.type.size, 8)), 0), true));
@@ -379,7 +404,9 @@ export class FrameModel {
       case 'send_statement': {
         const v = n.childForFieldName('value')!;
         const t = this.typeOf(v);
-        if (this.c.exprs.get(v.id)?.value === undefined && t && !isTuple(t) && !isUntyped(t)) w.autos.push(autoOf(t));
+        // The runtime copies the value from memory: a value already in memory (*p, p.f, s[i]) is sent from where it is.
+        const inMemory = (v.type === 'unary_expression' && v.child(0)?.text === '*') || v.type === 'index_expression' || v.type === 'selector_expression';
+        if (this.c.exprs.get(v.id)?.value === undefined && !inMemory && t && !isTuple(t) && !isUntyped(t)) w.autos.push(autoOf(t));
         this.call(w, 16, ctx, n.endIndex);
         break;
       }
@@ -393,6 +420,15 @@ export class FrameModel {
         }
         if (op === '&') {
           const x = n.childForFieldName('operand')!;
+          const o = x.type === 'identifier' ? this.c.uses.get(x.id) : undefined;
+          if (o?.kind === 'var') {
+            const call = n.parent?.type === 'argument_list' ? n.parent.parent : null;
+            const fnNode = call?.type === 'call_expression' ? call.childForFieldName('function')! : null;
+            const fo = fnNode?.type === 'identifier' ? this.c.uses.get(fnNode.id) : undefined;
+            const callee = fo?.kind === 'func' ? fo.fn : call && fnNode?.type !== 'identifier' ? this.c.callTargets.get(call.id) : undefined;
+            const inl = callee !== undefined && this.esc.inlinable.has(callee) && call!.parent?.type !== 'go_statement' && call!.parent?.type !== 'defer_statement';
+            (inl ? ctx.inlAddr : ctx.realAddr).add(o);
+          }
           if (x.type === 'composite_literal') {
             const t = this.typeOf(x);
             if (escapes(x) || escapes(n)) this.call(w, newobjectArea, ctx, at);
@@ -490,13 +526,13 @@ export class FrameModel {
         if (fnNode.type === 'func_literal') {
           const caps = this.esc.captures.get(fnNode.id) ?? [];
           if (caps.length > 0 || args.length > 0) w.autos.push(bytesAuto(8 + caps.reduce((s, c) => s + (c.byRef ? 8 : roundUp(c.v.type.size, 8)), 0) + args.length * 8, true));
-        } else if (args.length > 0 || fnNode.type === 'selector_expression') {
-          // deferwrap: a closure holding the receiver and arguments.
-          const argBytes = args.reduce((s, a) => {
+        } else if (args.some((a) => this.c.exprs.get(a.id)?.value === undefined) || (fnNode.type === 'selector_expression' && this.c.uses.get(fnNode.childForFieldName('operand')!.id)?.kind !== 'pkg')) {
+          // deferwrap: a closure holding the receiver and the arguments that are not constants.
+          const argBytes = args.filter((a) => this.c.exprs.get(a.id)?.value === undefined).reduce((s, a) => {
             const t = this.typeOf(a);
             return s + (t && !isTuple(t) && !isUntyped(t) ? roundUp(t.size, 8) : 8);
           }, 0);
-          w.autos.push(bytesAuto(8 + argBytes + (fnNode.type === 'selector_expression' ? 8 : 0), true));
+          w.autos.push(bytesAuto(8 + argBytes + (fnNode.type === 'selector_expression' && this.c.uses.get(fnNode.childForFieldName('operand')!.id)?.kind !== 'pkg' ? 8 : 0), true));
           if (fnNode.type === 'selector_expression') this.walk(fnNode.childForFieldName('operand')!, f, w, inlined, stack, ctx);
         }
         ctx.calls.push(at);
@@ -517,14 +553,17 @@ export class FrameModel {
       case 'dec_statement': {
         const x = named(n)[0];
         const o = x?.type === 'identifier' ? this.c.uses.get(x.id) : undefined;
-        if (o?.kind === 'var') ctx.written.add(o);
+        if (o?.kind === 'var') ctx.written.set(o, [...(ctx.written.get(o) ?? []), null]);
         break;
       }
       case 'assignment_statement': {
-        for (const l of named(n.childForFieldName('left')!)) {
+        const lefts = named(n.childForFieldName('left')!);
+        const rights = named(n.childForFieldName('right')!);
+        const plain = n.childForFieldName('operator')?.text === '=' || n.children.some((c) => c?.type === '=');
+        lefts.forEach((l, i) => {
           const o = l.type === 'identifier' ? this.c.uses.get(l.id) : undefined;
-          if (o?.kind === 'var') ctx.written.add(o);
-        }
+          if (o?.kind === 'var') ctx.written.set(o, [...(ctx.written.get(o) ?? []), plain && lefts.length === rights.length ? rights[i]! : null]);
+        });
         // A pointer stored outside the frame (a global, through a pointer, into a slice) takes the write barrier: a call.
         for (const l of named(n.childForFieldName('left')!)) if (this.storesOutside(l, inlined)) w.hasCall = true;
         // s += x on strings: concatstring2 (or more operands).
@@ -800,14 +839,26 @@ export class FrameModel {
         this.call(w, 16, ctx, at, false);
         return;
       case 'print':
-      case 'println':
-        // The arguments are evaluated first, then kept across printlock and each print call.
-        this.call(w, args.length === 0 ? 0 : 16, ctx, at);
+      case 'println': {
+        // printlock, then one print call per argument (printint(v), printstring(s), printslice(s) …); an argument
+        // that is not a variable or a constant is evaluated first into a temporary kept across those calls.
+        let area = 0;
         for (const a of args) {
           const t = this.typeOf(a);
-          if (this.c.exprs.get(a.id)?.value === undefined && t && !isTuple(t) && !isUntyped(t)) w.spill += words(t);
+          if (!t || isTuple(t) || isUntyped(t)) {
+            area = Math.max(area, t && isUntyped(t) && t.untyped === 'string' ? 16 : 8);
+            continue;
+          }
+          const k = under(t).kind;
+          area = Math.max(area, k === Kind.String || k === Kind.Interface || k === Kind.Complex128 ? 16 : k === Kind.Slice ? 24 : 8);
+          const received = a.type === 'unary_expression' && a.child(0)?.text === '<-';
+          const lenOf = a.type === 'call_expression' && ['len', 'cap'].includes(a.childForFieldName('function')!.text) && named(a.childForFieldName('arguments')!)[0]?.type === 'identifier';
+          const safe = a.type === 'identifier' || lenOf || received || this.c.exprs.get(a.id)?.value !== undefined;
+          if (!safe) w.spill += words(t);
         }
+        this.call(w, area, ctx, at);
         return;
+      }
     }
   }
 }
@@ -819,8 +870,11 @@ interface Ctx {
   consumes: Map<number, VarObj>;
   /** The function's defers are open-coded. */
   openDefers: boolean;
-  /** Variables assigned after their declaration (=, op=, ++, --). */
-  written: Set<VarObj>;
+  /** Variables assigned after their declaration (=, op=, ++, --), with the values a plain = gives them (null: another kind of write). */
+  written: Map<VarObj, (Node | null)[]>;
+  /** Variables whose address is an argument of an inlined call, or is taken anywhere else. */
+  inlAddr: Set<VarObj>;
+  realAddr: Set<VarObj>;
   loops: [number, number][];
 }
 

@@ -80,8 +80,8 @@ describe.skipIf(!hasGo)('frame sizes against go build -gcflags=-S', () => {
     }
     console.log(`frame sizes: ${total} functions, ${equal} equal (${((100 * equal) / total).toFixed(1)}%), ${within16} within 16 bytes (${((100 * within16) / total).toFixed(1)}%), worst ${worst.diff > 0 ? '+' : ''}${worst.diff} (${worst.name})${diffs.map((d) => `\n  ${d}`).join('')}`);
     expect(total).toBeGreaterThan(150);
-    // Measured 2026-12-07: 128 of 198 equal (64.6%), 172 within 16 bytes (86.9%), worst +232 bytes.
-    expect(equal / total).toBeGreaterThanOrEqual(0.64);
-    expect(within16 / total).toBeGreaterThanOrEqual(0.86);
+    // Measured 2026-12-07: 138 of 198 equal (69.7%), 178 within 16 bytes (89.9%), worst +208 bytes.
+    expect(equal / total).toBeGreaterThanOrEqual(0.69);
+    expect(within16 / total).toBeGreaterThanOrEqual(0.89);
   });
 });
