@@ -12,6 +12,7 @@
 // the collector's own marking.
 
 import { mallocgc } from '../runtime/malloc.ts';
+import { typedslicecopy, writePointer } from '../runtime/mbarrier.ts';
 import { growsliceCap } from '../runtime/slice.ts';
 import { scanType } from '../runtime/rtypes.ts';
 import type { GoProcess } from './process.ts';
@@ -37,19 +38,19 @@ export class Pools {
     return pool;
   }
 
-  /** allPools = append(allPools, p): a new backing array when full. */
+  /** allPools = append(allPools, p): a new backing array when full; copies and stores through the write barrier, as append's. */
   register(pool: Pool): void {
     const rt = this.p.rt;
     const g = this.p.globals;
     if (this.allLen === this.allCap) {
       const grown = growsliceCap(this.allCap, this.allLen + 1, poolPtrType);
       const a = mallocgc(rt, grown.memBytes, poolPtrType, true);
-      if (this.allLen > 0) rt.mem.move(a, this.allArray, this.allLen * 8);
+      if (this.allLen > 0) typedslicecopy(rt, poolPtrType, a, this.allArray, this.allLen);
       this.allArray = a;
       this.allCap = grown.newcap;
-      rt.mem.storeWord(g.rootWord('sync.allPools', 0), a);
+      writePointer(rt, g.rootWord('sync.allPools', 0), a);
     }
-    rt.mem.storeWord(this.allArray + this.allLen * 8, pool.addr);
+    writePointer(rt, this.allArray + this.allLen * 8, pool.addr);
     this.allLen++;
     rt.mem.storeWord(g.rootWord('sync.allPools', 8), this.allLen);
   }

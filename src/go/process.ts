@@ -195,12 +195,14 @@ export class GoProcess {
     let startup: Startup | null = null;
     this.sched = new Sched(this.rt, this.clock, this.stacks, {
       allocG: () => {
-        // malg's new(g) runs inside newproc's systemstack: a profile sample there sees the g0 stack only.
-        const x = this.rt.mprof.withStack(malgStack, () => mallocgc(this.rt, gType.size, gType, true));
+        // malg's new(g) runs inside newproc's systemstack: a profile sample there sees the g0 stack
+        // only, and it starts no GC cycle (gcStart returns at once on g0).
+        const x = this.rt.nonpreemptibly(() => this.rt.mprof.withStack(malgStack, () => mallocgc(this.rt, gType.size, gType, true)));
         this.rt.sys.touch(x, gType.size);
         return x;
       },
-      allgadd: (g) => startup!.allgadd(g),
+      // newproc1, allgadd included, runs on the system stack too.
+      allgadd: (g) => this.rt.nonpreemptibly(() => startup!.allgadd(g)),
       goroutineCreateCost: () => this.costs.goroutineCreate(),
       switchCost: () => this.costs.goroutineSwitch(),
       sleepWall: (d) => this.costs.sleepIdle(d),

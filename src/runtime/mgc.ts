@@ -243,11 +243,12 @@ export class GC implements Collector {
     this.mark.markNew(span, x);
   }
 
-  deductAssistCredit(size: number): void {
+  deductAssistCredit(size: number, g0 = false): void {
     const g = this.env.sched.curG;
     if (g === null || g.system) return;
     g.gcAssistBytes -= size;
-    if (g.gcAssistBytes < 0) this.gcAssistAlloc(g);
+    // gcAssistAlloc does not assist on g0 or with the M held: the debt waits for the goroutine's next allocation.
+    if (g.gcAssistBytes < 0 && !g0) this.gcAssistAlloc(g);
   }
 
   chargeAssistTail(bytes: number): void {

@@ -18,6 +18,7 @@
 // The schedule is real Go's most common one (reality/startup §8): g1
 // resumes on P1 after gcenable, the runtime goroutines ran on P0.
 
+import { bulkBarrierPreWrite } from './mbarrier.ts';
 import { mallocgc } from './malloc.ts';
 import { allocmcache } from './mcache.ts';
 import { PageCache } from './mpagecache.ts';
@@ -96,7 +97,13 @@ export class Startup {
     private readonly stacks: StackAllocator,
   ) {}
 
-  /** allgadd's append to allgs (runtime.allgs / allgptr): a new backing array whenever it is full. */
+  /**
+   * allgadd's append to allgs (runtime.allgs / allgptr): a new backing array
+   * whenever it is full. Go's append copies and stores through the write
+   * barrier: during a mark the new array is allocated black and never
+   * scanned, so the gs copied into it must be shaded, or a g reachable only
+   * through allgs is freed.
+   */
   allgadd(gp: G): void {
     const rt = this.rt;
     if (this.allgsLen === this.allgsCap) {
@@ -104,13 +111,17 @@ export class Startup {
       const a = mallocgc(rt, g.memBytes, pointerType, true);
       if (this.allgsLen > 0) {
         rt.sys.touch(a, this.allgsLen * 8); // the old elements are copied
+        bulkBarrierPreWrite(rt, a, this.allgsArray, this.allgsLen * 8, pointerType);
         rt.mem.move(a, this.allgsArray, this.allgsLen * 8);
       }
+      const where = global(rt, 'runtime.allgptr');
+      if (where !== 0 && rt.writeBarrier.enabled) rt.writeBarrier.record(rt.mem.loadWord(where), a);
       this.allgsArray = a;
       this.allgsCap = g.newcap;
-      link(rt, global(rt, 'runtime.allgptr'), a);
+      link(rt, where, a);
     }
     rt.sys.touch(this.allgsArray + this.allgsLen * 8, 8);
+    if (rt.writeBarrier.enabled) rt.writeBarrier.record(0, gp.addr);
     rt.mem.initWord(this.allgsArray + this.allgsLen * 8, gp.addr);
     this.allgsLen++;
   }

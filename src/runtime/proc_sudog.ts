@@ -45,7 +45,8 @@ export function acquireSudog(rt: Runtime): number {
       writePointer(rt, slot(p, p.sudogcacheLen++), s);
     }
   }
-  if (p.sudogcacheLen === 0 || p.addr === 0) return mallocgc(rt, sudogType.size, sudogType, true);
+  // new(sudog) with the M held (acquirem): gcStart sees mp.locks > 1 and starts no cycle.
+  if (p.sudogcacheLen === 0 || p.addr === 0) return rt.nonpreemptibly(() => mallocgc(rt, sudogType.size, sudogType, true));
   const i = --p.sudogcacheLen;
   const s = mem.loadWord(slot(p, i));
   writePointer(rt, slot(p, i), 0);

@@ -36,7 +36,7 @@ export interface Collector {
   /** gcTrigger{kind: gcTriggerHeap}.test() then gcStart. */
   maybeStartHeapGC(): void;
   gcmarknewobject(span: MSpan, x: number): void;
-  deductAssistCredit(size: number): void;
+  deductAssistCredit(size: number, g0: boolean): void;
   chargeAssistTail(bytes: number): void;
   /** Sweep a span that was cached before the current sweep began. */
   sweepStale(s: MSpan): void;
@@ -87,6 +87,13 @@ export class Runtime {
   gcBlackenEnabled = false;
   /** Set by mallocgc's slow paths: this allocation took a new span. */
   shouldhelpgc = false;
+  /**
+   * Depth of code gcStart and gcAssistAlloc refuse to run in: on the M's g0
+   * stack (systemstack: newproc's malg and allgadd) or with the M held
+   * (acquirem: acquireSudog). An allocation there starts no GC cycle and
+   * does no assist; its bytes are still the user goroutine's debt.
+   */
+  nonpreemptible = 0;
   /** Address every zero-size allocation returns (&zerobase, in the binary's bss). */
   zerobase = 0;
   /** runtime.MemProfileRate; 0 unless the program can read heap profiles. */
@@ -152,14 +159,24 @@ export class Runtime {
 
   maybeStartGC(): void {
     const c = this.collector;
-    if (c === null) return;
+    if (c === null || this.nonpreemptible > 0) return;
     c.maybeStartHeapGC();
   }
   gcmarknewobject(span: MSpan, x: number): void {
     this.collector?.gcmarknewobject(span, x);
   }
   deductAssistCredit(size: number): void {
-    this.collector?.deductAssistCredit(size);
+    this.collector?.deductAssistCredit(size, this.nonpreemptible > 0);
+  }
+
+  /** f on the g0 stack (systemstack) or with the M held (acquirem … releasem): see nonpreemptible. */
+  nonpreemptibly<T>(f: () => T): T {
+    this.nonpreemptible++;
+    try {
+      return f();
+    } finally {
+      this.nonpreemptible--;
+    }
   }
   chargeAssistTail(bytes: number): void {
     this.collector?.chargeAssistTail(bytes);
