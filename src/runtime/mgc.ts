@@ -383,8 +383,18 @@ export class GC implements Collector {
     this.mark.markTinyAllocs();
     this.blacken = true;
     rt.gcBlackenEnabled = true;
+    // The Ps with nothing to run: their Ms sleep (stopm).
+    const asleep = rt.allp.filter((p) => p !== rt.curP && p.time < now && p.runq.length === 0 && p.runnext === null);
     this.startTheWorld(stw, this.stwCost('sweepTermination') + sweptNs);
     this.tMark = this.env.clock.now;
+    // startTheWorld's wakep wakes one of them; its M, finding a mark worker to
+    // run, wakes the next (resetspinning), and so on: the k-th starts k
+    // wake-ups into the mark. On this machine a wake-up takes long enough
+    // (sched.wakeIdleP) that in a mark of a millisecond or less the idle Ps
+    // do a fraction of the work they would if they started with it.
+    const wake = this.env.costs.wakeIdleP();
+    this.wakeAt = new Array<number>(procs).fill(-Infinity);
+    asleep.forEach((p, k) => (this.wakeAt[p.id] = this.tMark + Math.round((k + 1) * wake)));
     this.phaseEvent('mark', this.tMark);
     this.env.sched.wantPoll(); // idle Ps start their workers
     this.limiter.finishGCTransition(this.tMark);
@@ -460,9 +470,10 @@ export class GC implements Collector {
     const cont = this.continuing(p, userStart);
     if (cont === workerFractional) return p.time;
     if (cont === workerIdle) return Math.max(p.time, this.tMark);
-    if (this.wantsWorker(p)) return p.time;
+    const awake = this.wakeAt[p.id]!;
+    if (this.wantsWorker(p)) return Math.max(p.time, awake);
     // Idle workers on Ps with nothing to run, up to the cycle's limit (one for a periodic GC).
-    if (userStart === Infinity && p.id - this.dedicated < this.idleMax) return Math.max(p.time, this.tMark);
+    if (userStart === Infinity && p.id - this.dedicated < this.idleMax) return Math.max(p.time, this.tMark, awake);
     return Infinity;
   }
 
@@ -562,6 +573,8 @@ export class GC implements Collector {
   private runSince: number[] = [];
   private runTick: number[] = [];
   private checkLeft: number[] = [];
+  /** When each P's M, asleep as the cycle began, is awake to run a worker (-Infinity: it was not asleep). */
+  private wakeAt: number[] = [];
 
   /** Changes with the GC phase and cycle (the scheduler's catch-up stops there). */
   epoch(): number {

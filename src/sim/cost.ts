@@ -91,6 +91,7 @@ export const COST_KEYS = [
   'sched.chanHandoff',
   'sched.gosched',
   'sched.switch',
+  'sched.wakeIdleP',
   'sleep.idle.0',
   'sleep.idle.1000000',
   'sleep.idle.10000000',
@@ -354,6 +355,10 @@ export class CostModel {
   /** Switching from one goroutine to another on a P. */
   goroutineSwitch(): number {
     return this.c['sched.switch'];
+  }
+  /** Wall time from work made runnable to an idle P, whose M sleeps, running it (wakep → futex wake → steal). */
+  wakeIdleP(): number {
+    return this.c['sched.wakeIdleP'];
   }
   /**
    * Wall time of time.Sleep(d) in a process with nothing else to run: the

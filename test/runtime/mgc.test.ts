@@ -12,6 +12,7 @@ import type { Ptr, Slice } from '../../src/go/values.ts';
 import { defineProgram } from '../../src/go/program.ts';
 import type { GoroutineBody } from '../../src/runtime/runtime2.ts';
 import { scenarios } from '../../src/scenarios/index.ts';
+import { CostModel } from '../../src/sim/cost.ts';
 
 function run(body: (go: Go) => GoroutineBody, env: Record<string, string> = {}): { stderr: string; status: number } {
   let stderr = '';
@@ -306,5 +307,39 @@ describe('a goroutine in a system call is at a safe point', () => {
     // The read takes tens of ms of faults and copying; the mark of a heap of
     // one noscan object takes far less and ends inside it.
     expect(seen).toEqual([0, 1]);
+  });
+});
+
+describe('an idle P joins a mark one wake-up late', () => {
+  it('a cycle a running goroutine starts: the other P, idle, runs its first worker sched.wakeIdleP after the mark begins', () => {
+    // startTheWorld's wakep wakes the idle P's M, which then finds the mark
+    // worker: on this VM a P whose M slept starts work 48 µs (the calibrated
+    // BenchmarkWakeIdleP median, 36–72 µs over its ops) after it was made
+    // runnable, so a mark of a few hundred µs gets little of its help.
+    const wake = new CostModel().wakeIdleP();
+    expect(wake).toBeGreaterThan(10_000);
+    const marks: { t: number; p: number; who: string }[] = [];
+    const phases: { t: number; phase: string }[] = [];
+    const p = new GoProcess(
+      {
+        name: 't',
+        description: 't',
+        *main(go) {
+          const g = go.globals({ table: T.slice(T.pointer(Node)) });
+          g.table = go.make(T.slice(T.pointer(Node)), 300_000);
+          // Allocates past the heap trigger (4 MiB): a cycle starts, and the loop goes on through it.
+          for (let i = 0; i < 300_000; i++) go.set(g.table as Slice, i, go.new(Node));
+        },
+      },
+      { stdout: () => {}, stderr: () => {}, env: { GOMAXPROCS: '2' } },
+    );
+    p.rt.events.on('gcMark', (e) => void marks.push({ t: e.t, p: e.p, who: e.who }));
+    p.rt.events.on('gcPhase', (e) => void phases.push({ t: e.t, phase: e.phase }));
+    expect(p.run().status).toBe(0);
+    const markStart = phases.find((e) => e.phase === 'mark')!.t;
+    const first = marks.find((e) => e.who !== 'assist' && e.t >= markStart)!;
+    // The mutator's P is 1 here; the idle one is 0, the first (and only) one asleep.
+    expect(first.p).toBe(0);
+    expect(first.t - markStart).toBe(Math.round(wake));
   });
 });

@@ -166,7 +166,7 @@ export function reduce(view: View): { costs: Record<string, Cost>; warnings: str
   direct('sched.gosched', 'Gosched', cpu, 'ns per call', 'runtime.Gosched() with nothing else runnable');
   direct('sched.switch', 'GoschedPingPong', 'cpu-ns/switch', 'ns per switch', 'two goroutines alternating through runtime.Gosched(): one switch each call');
   direct('sched.wakeIdleP', 'WakeIdleP', 'wake-ns', 'ns of wall time per wake-up',
-    'a goroutine made runnable while the other P\'s M sleeps (GOMAXPROCS=2, both idle for 3 ms first), until that P runs it: wakep, the futex wake of the M, its steal (median of the ops)');
+    'a goroutine made runnable by a running one while the other P\'s M sleeps (GOMAXPROCS=2, that P idle for 3 ms first), until that P runs it: wakep, the futex wake of the M, its steal (median of the ops)');
   for (const [label, d] of [['0s', 0], ['1µs', 1e3], ['100µs', 1e5], ['1ms', 1e6], ['10ms', 1e7]] as const) {
     const used = d === 0 || d === 1e6 || d === 1e7;
     direct(`sleep.idle.${d}`, `Sleep/${label}`, 'ns/op', 'ns of wall time per call',

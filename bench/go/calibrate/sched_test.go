@@ -114,18 +114,22 @@ func BenchmarkSleep(b *testing.B) {
 // BenchmarkWakeIdleP: how long an idle P takes to start work made runnable
 // while its M is parked (wakep → futex wake of the M → the M steals it), the
 // latency behind a GC's idle and fractional mark workers joining a cycle
-// late, on a P whose M slept. Per op: both Ps idle for 3 ms (time.Sleep),
-// then the main goroutine starts a and b (b takes runnext, a goes to the
-// run queue where another P may steal it) and spins until a runs. wake-ns is
-// the median of the ops' latencies (the mean would follow the rare op
-// where the OS ran something else first).
+// late, on a P whose M slept. Per op, as when a running goroutine starts a
+// cycle: the main goroutine spins for 3 ms (its P busy, the other idle long
+// enough for its M to park), then starts a and b (b takes runnext, a goes to
+// the run queue where another P may steal it) and spins until a runs.
+// wake-ns is the median of the ops' latencies (the mean would follow the
+// rare op where the OS ran something else first). With both Ps idle before
+// (time.Sleep instead of the spin) it is ~15× longer on this VM: the woken
+// timer's M is the spinning one, and no other M is woken for a.
 func BenchmarkWakeIdleP(b *testing.B) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
 	defer meter(b)()
 	lat := make([]int64, 0, b.N)
 	var started atomic.Int64
 	for i := 0; i < b.N; i++ {
-		time.Sleep(3 * time.Millisecond)
+		for t := time.Now(); time.Since(t) < 3*time.Millisecond; {
+		}
 		started.Store(0)
 		t0 := time.Now()
 		var wg sync.WaitGroup
