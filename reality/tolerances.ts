@@ -675,6 +675,12 @@ export const CASE_RULES: Record<string, Rule[]> = {
     widen('smaps_anon_ge1MiB[*].rss_kB', 0.07, 64, '±6.3% (1.66 MB at exit)'),
     widen('smaps_anon_ge1MiB[*].anon_kB', 0.07, 64, '±6.3% (1.66 MB at exit)'),
   ],
+  'stack-10k': [
+    // Creating 10,000 goroutines that each grow their stack to 16 KiB (three
+    // copystacks) and fault in ~160 MB of stack: 555–700 ms in the 5 runs.
+    // gomem takes ~210 ms (its stack growth is cheaper: not yet calibrated).
+    hostTime('after_park 555–700 ms over 5 runs of 2026-12-07, a spread of ±16%'),
+  ],
   'idle-after-burst': [
     // One second after the GC that freed the burst, the scavenger has begun
     // releasing it or not, depending on when the next cycle fell: 6–229 MB

@@ -32,6 +32,7 @@ import live_heap_memlimit from './binaries/live-heap-memlimit.json' with { type:
 import size_rounding_gctrace from './binaries/size-rounding-gctrace.json' with { type: 'json' };
 import stack_release from './binaries/stack-release.json' with { type: 'json' };
 import idle_after_burst from './binaries/idle-after-burst.json' with { type: 'json' };
+import stack_10k from './binaries/stack-10k.json' with { type: 'json' };
 
 import init_alloc_churn from './inits/alloc-churn.json' with { type: 'json' };
 import init_append_growth from './inits/append-growth.json' with { type: 'json' };
@@ -58,6 +59,7 @@ import init_live_heap_memlimit from './inits/live-heap-memlimit.json' with { typ
 import init_size_rounding_gctrace from './inits/size-rounding-gctrace.json' with { type: 'json' };
 import init_stack_release from './inits/stack-release.json' with { type: 'json' };
 import init_idle_after_burst from './inits/idle-after-burst.json' with { type: 'json' };
+import init_stack_10k from './inits/stack-10k.json' with { type: 'json' };
 
 import live_alloc_churn from './live/alloc-churn.json' with { type: 'json' };
 import live_append_growth from './live/append-growth.json' with { type: 'json' };
@@ -84,6 +86,7 @@ import live_live_heap_memlimit from './live/live-heap-memlimit.json' with { type
 import live_size_rounding_gctrace from './live/size-rounding-gctrace.json' with { type: 'json' };
 import live_stack_release from './live/stack-release.json' with { type: 'json' };
 import live_idle_after_burst from './live/idle-after-burst.json' with { type: 'json' };
+import live_stack_10k from './live/stack-10k.json' with { type: 'json' };
 
 const inits: Record<string, { steps: InitStep[] }> = {
   'alloc-churn': init_alloc_churn as { steps: InitStep[] },
@@ -111,6 +114,7 @@ const inits: Record<string, { steps: InitStep[] }> = {
   'size-rounding-gctrace': init_size_rounding_gctrace as { steps: InitStep[] },
   'stack-release': init_stack_release as { steps: InitStep[] },
   'idle-after-burst': init_idle_after_burst as { steps: InitStep[] },
+  'stack-10k': init_stack_10k as { steps: InitStep[] },
 };
 
 const lives: Record<string, StartupRoots> = {
@@ -139,6 +143,7 @@ const lives: Record<string, StartupRoots> = {
   'size-rounding-gctrace': live_size_rounding_gctrace as unknown as StartupRoots,
   'stack-release': live_stack_release as unknown as StartupRoots,
   'idle-after-burst': live_idle_after_burst as unknown as StartupRoots,
+  'stack-10k': live_stack_10k as unknown as StartupRoots,
 };
 
 const raw: Record<string, BinaryJson> = {
@@ -167,6 +172,7 @@ const raw: Record<string, BinaryJson> = {
   'size-rounding-gctrace': size_rounding_gctrace,
   'stack-release': stack_release,
   'idle-after-burst': idle_after_burst,
+  'stack-10k': stack_10k,
 };
 
 /**
