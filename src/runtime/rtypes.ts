@@ -22,11 +22,13 @@ export function ptrFirstType(str: string, size: number): RType {
   return { size, ptrdata: 8, gcdata: Uint8Array.of(1), gcprog: false, str };
 }
 
-export const gType = scanType('runtime.g', sizeofG);
+// ptrdata from the DWARF of a Go 1.23.5 binary: g's last pointer field ends at 392 (trace,
+// a gTraceState, and gcAssistBytes follow: no pointers); timer's at 72. /gc/scan/heap counts it.
+export const gType = scanType('runtime.g', sizeofG, 392);
 export const mType = scanType('runtime.m', sizeofM);
 export const pType = scanType('runtime.p', sizeofP);
 export const sudogType = scanType('runtime.sudog', sizeofSudog);
-export const timerType = scanType('runtime.timer', sizeofTimer);
+export const timerType = scanType('runtime.timer', sizeofTimer, 72);
 /** *T: one pointer word (elements of allgs, allp, activeModules). */
 export const pointerType = scanType('*T', 8);
 /** string: {ptr, len}. */
