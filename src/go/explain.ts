@@ -149,6 +149,10 @@ const RSS_SPECS: Record<string, LineSpec> = {
     what: 'released with MADV_FREE, still in RSS (LazyFree; GODEBUG=madvdontneed=0)',
     change: (b) => `the kernel takes these ${fmtMiB(b)} only under memory pressure; GODEBUG=madvdontneed=1 (the default) would drop them from RSS at release`,
   },
+  'heap.lazyfree-reused': {
+    what: 'released with MADV_FREE, then taken back by Go (allocated, maybe freed again) but not written since: Go counts it in use or retained, the kernel still as LazyFree',
+    change: () => 'its next write makes it an ordinary page again; until then the kernel may take it, and Go sees zeros there, as it expects of a page it released',
+  },
   'heap.released-thp': {
     what: 'THP rounding: released or never-used heap pages made resident by a huge page fault over their 2 MiB region',
     change: () => '--thp never (or GODEBUG=disablethp=1) would leave them unbacked; a later release splits the huge page',
@@ -466,6 +470,11 @@ export function explain(p: GoProcess, checkpoint: string): ExplainReport {
         let cur: MSpan | null = null;
         classify = (addr, state, huge) => {
           const f = heap.freeState(addr);
+          // A lazily freed page Go has taken back without writing it: LazyFree in smaps all the same.
+          if (state === PTE_LAZY && !(f.free && f.scav)) {
+            addRss('heap.lazyfree-reused', PAGE_SIZE, huge);
+            return;
+          }
           if (f.free) {
             if (!f.scav) addRss('heap.free-retained', PAGE_SIZE, huge);
             else if (state === PTE_LAZY) addRss('heap.released-lazyfree', PAGE_SIZE, huge);
