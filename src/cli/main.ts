@@ -3,6 +3,7 @@
 
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
+import { NotModelled } from '../go/panic_trace.ts';
 import { SourceError, UsageError } from './errors.ts';
 import { registerRun } from './run.ts';
 import { registerWhy } from './why.ts';
@@ -58,6 +59,10 @@ async function main(argv: string[]): Promise<number> {
     }
     if (e instanceof UsageError) {
       process.stderr.write(e instanceof SourceError ? `${e.message}\n` : `gomem: ${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof NotModelled) {
+      process.stderr.write(`gomem: ${e.message}\n`);
       return 2;
     }
     throw e;

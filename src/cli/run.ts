@@ -193,7 +193,10 @@ export async function loadProgram(spec: string): Promise<Program> {
   const ext = extname(spec);
   if (ext === '.go') return loadGoProgram(spec);
   if (!programExtensions.includes(ext) && !['.cjs', '.cts'].includes(ext) && !spec.includes('/')) {
-    throw new UsageError(`unknown scenario "${spec}" (gomem scenarios lists them; a file must end in .ts or .js)`);
+    // A reality case whose hand-written twin is gone runs from its Go source.
+    const source = fileURLToPath(new URL(`../../reality/cases/${spec}/main.go`, import.meta.url));
+    const hint = existsSync(source) ? `; the reality case ${spec} runs from its Go source: gomem run ${relative(process.cwd(), source)}` : '';
+    throw new UsageError(`unknown scenario "${spec}" (gomem scenarios lists them; a file must end in .ts or .js${hint})`);
   }
   const path = resolve(spec);
   if (!existsSync(path)) throw new UsageError(`${spec}: no such file`);

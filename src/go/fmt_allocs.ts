@@ -23,6 +23,7 @@
 import { typedAlloc } from './alloc.ts';
 import type { Alloc } from './alloc.ts';
 import { boxAllocs } from './iface_sizes.ts';
+import { NotModelled } from './panic_trace.ts';
 import { bytesToString } from './string_sizes.ts';
 import { Kind, T, isDirectIface } from './types.ts';
 import type { GoType } from './types.ts';
@@ -72,7 +73,7 @@ function printsDirectly(t: GoType): boolean {
 const derefKinds = new Set<Kind>([Kind.Array, Kind.Slice, Kind.Struct, Kind.Map]);
 
 function notModelled(what: string): never {
-  throw new Error(`fmt model: ${what} is not modelled`);
+  throw new NotModelled(`fmt's allocations for ${what} are not modelled yet (src/go/fmt_allocs.ts)`);
 }
 
 /** Value.Interface(): a heap copy for addressable, non-pointer-shaped values. */

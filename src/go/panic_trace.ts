@@ -234,6 +234,13 @@ export function programPanicReport(e: unknown, goid: number): string | null {
  */
 export class ApiMisuse extends Error {}
 
+/**
+ * Something the program does that gomem's model does not cover yet (its
+ * message names it): not a fault of the program, not a crash of gomem; the
+ * CLI prints it as one line and exits 2.
+ */
+export class NotModelled extends Error {}
+
 export function misusePanicReport(e: ApiMisuse, goid: number): string {
   return panicReport(e, goid, true)!;
 }
