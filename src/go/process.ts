@@ -91,7 +91,6 @@ export class GoExit extends Error {
   }
 }
 
-const defaultBinary = binaryFromJson(helloBinary, '/usr/local/bin/hello');
 /** The hello binary's variables: where a program without a binary of its own keeps the runtime's. */
 const defaultLive = defaultLiveJson as unknown as StartupRoots;
 
@@ -140,7 +139,8 @@ export class GoProcess {
     this.stderr = opts.stderr ?? ((s) => process.stderr.write(s));
     this.onCheckpoint = opts.onCheckpoint;
     this.rand = new Rand(opts.seed ?? 1);
-    this.binary = program.binary ?? defaultBinary;
+    // A program that names no binary gets a fmt hello-world's layout, at the path go build would give it.
+    this.binary = program.binary ?? binaryFromJson(helloBinary, `/usr/local/bin/${program.name}`);
     const ncpu = opts.ncpu ?? 2;
     this.machine = new Machine({ clock: this.clock, thp: opts.thp ?? 'madvise', ncpu, memTotal: opts.memTotal });
     if (opts.cgroupMemoryMax !== undefined) this.cgroup = this.machine.createCgroup('/gomem', { memoryMax: opts.cgroupMemoryMax });

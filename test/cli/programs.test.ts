@@ -377,10 +377,11 @@ describe.concurrent('every flag value is checked: one line, exit 2', () => {
     expect(r.status).toBe(137);
     expect(r.stdout).toBe('');
     const lines = r.stderr.trimEnd().split('\n');
-    expect(lines[0]).toBe('[    0.000000] hello invoked oom-killer: gfp_mask=0x100cca(GFP_HIGHUSER_MOVABLE), order=0, oom_score_adj=0');
+    // The process is named after the program (bare-js): a program that names no binary runs as /usr/local/bin/<name>.
+    expect(lines[0]).toBe('[    0.000000] bare-js invoked oom-killer: gfp_mask=0x100cca(GFP_HIGHUSER_MOVABLE), order=0, oom_score_adj=0');
     expect(lines[1]).toBe('[    0.000000] memory: usage 0kB, limit 0kB, failcnt 2');
     expect(lines).toContain(
-      '[    0.000000] Memory cgroup out of memory: Killed process 1000 (hello) total-vm:0kB, anon-rss:0kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:0kB oom_score_adj:0',
+      '[    0.000000] Memory cgroup out of memory: Killed process 1000 (bare-js) total-vm:0kB, anon-rss:0kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:0kB oom_score_adj:0',
     );
     expect(lines[lines.length - 1]).toBe('Killed');
   });
