@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Program } from '../go/program.ts';
-import { type CompiledGo, compileGo, compileGoPackage, escapeLines } from '../gofront/compile.ts';
+import { type CompiledGo, compileGo, compileGoPackage, escapeLines, goBinaryName, importsCheckpointHelper } from '../gofront/compile.ts';
 import { GoCompileError } from '../gofront/diag.ts';
 import { loadGoGrammar } from '../gofront/grammar_node.ts';
 import { binaryOf, hasBinaryFacts, initsOf, liveOf } from '../scenarios/binaries.ts';
@@ -73,12 +73,14 @@ export async function loadGoProgram(spec: string): Promise<Program> {
   const compiled = await compileSources(sources);
   const first = files[0]!.path;
   const dir = basename(isDir ? resolve(spec) : dirname(first));
-  const file = basename(first, '.go');
-  // go build names a package's binary after its directory, a lone file's after the file.
-  const name = isDir || file === 'main' ? dir : file;
-  const named = isDir || file === 'main';
-  const usesCheckpoint = files.some((f) => /"gomem\/reality\/checkpoint"/.test(f.text));
-  const base: Omit<Program, 'main'> = { name, description: `Go source ${spec}`, checkpointHelper: usesCheckpoint, ...(named ? caseFacts(dir) : {}) };
+  const file = basename(first);
+  const named = isDir || file === 'main.go';
+  const base: Omit<Program, 'main'> = {
+    name: goBinaryName(file, dir, isDir),
+    description: `Go source ${spec}`,
+    checkpointHelper: importsCheckpointHelper(files.map((f) => f.text)),
+    ...(named ? caseFacts(dir) : {}),
+  };
   return compiled.program(base);
 }
 

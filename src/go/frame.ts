@@ -20,7 +20,7 @@
 //   │              │
 //   stack.lo
 
-import { type Frame, type G, physicalTop } from '../runtime/runtime2.ts';
+import { type Frame, type G, spillSlot } from '../runtime/runtime2.ts';
 import { forEachPointerWord } from '../runtime/mbarrier.ts';
 import { loadValue, storeValue } from './memops.ts';
 import type { GoProcess } from './process.ts';
@@ -199,7 +199,6 @@ export function frameRecord(f: FrameRef): Frame {
  */
 export function spillArg(p: GoProcess, v: number): void {
   const g = p.sched.curG;
-  const t = g === null ? -1 : physicalTop(g.frames);
-  const top = t < 0 ? null : g!.frames[t]!;
-  if (top !== null && top.spillOff >= 0) p.rt.mem.storeWord(g!.stack.hi - top.sp + top.spillOff, v);
+  const spill = g === null ? 0 : spillSlot(g);
+  if (spill !== 0) p.rt.mem.storeWord(spill, v);
 }

@@ -35,7 +35,7 @@ import type { Memory } from '../runtime/memory.ts';
 import type { MSpan } from '../runtime/mspan.ts';
 import { gType, pType, sudogType, timerType } from '../runtime/rtypes.ts';
 import type { Runtime } from '../runtime/runtime.ts';
-import { type G, _Gdead, _Grunnable, _Grunning, _Gsyscall, _Gwaiting, physicalTop } from '../runtime/runtime2.ts';
+import { type G, _Gdead, _Grunnable, _Grunning, _Gsyscall, _Gwaiting, spillSlot } from '../runtime/runtime2.ts';
 import { pSudogbuf0 } from '../runtime/proc_sudog.ts';
 import type { RType } from '../runtime/type.ts';
 import { hchanType } from './chan_layout.ts';
@@ -833,7 +833,7 @@ function describeRoot(p: GoProcess, gr: HeapGraph, names: GlobalNames, ref: Root
       const fn = fr === null ? g.name : fr.fn.replace(/·args$/, '');
       const sh = at === null ? null : shapeOf(p, g, at.index);
       const fs = at === null ? null : frameSlot(sh, at.off);
-      const spill = at !== null && fr!.spillOff >= 0 && at.off === fr!.spillOff && at.index === physicalTop(g.frames);
+      const spill = at !== null && ref.slot === spillSlot(g);
       const local = fs !== null ? `local ${fs.name}` : spill ? 'a call’s spilled argument (scanned conservatively)' : at !== null ? `frame word +${at.off}` : 'stack word';
       let file: string | undefined;
       let line: number | undefined;

@@ -97,6 +97,21 @@ export function compileGoPackage(language: Language, files: readonly { readonly 
   };
 }
 
+/**
+ * The name go build gives the binary of a Go program (the program's name in
+ * gomem): a package directory's, or a lone main.go's, is its directory's
+ * name; any other lone file's is the file's without .go. `dir`: the
+ * directory's name, or null when there is none to take.
+ */
+export function goBinaryName(file: string, dir: string | null, isDir = false): string {
+  return (isDir || file === 'main.go') && dir !== null ? dir : file.replace(/\.go$/, '');
+}
+
+/** Whether Go sources import the reality cases' checkpoint helper (provided natively). */
+export function importsCheckpointHelper(texts: readonly string[]): boolean {
+  return texts.some((t) => /"gomem\/reality\/checkpoint"/.test(t));
+}
+
 /** The -gcflags=-m lines the compiler prints for escapes, sorted by position, without duplicates. */
 export function escapeLines(c: CompiledGo, inlining = false): string[] {
   const src = c.checked.src;

@@ -24,7 +24,7 @@ import { maskPrefix, pointerWordsIn } from './typemask.ts';
 import { type MSpan, divideByMagic, mSpanInUse } from './mspan.ts';
 import type { Runtime } from './runtime.ts';
 import type { G } from './runtime2.ts';
-import { _Gdead, physicalTop } from './runtime2.ts';
+import { _Gdead, spillSlot } from './runtime2.ts';
 import { minSizeForMallocHeader } from './sizeclasses_const.ts';
 import type { RType } from './type.ts';
 
@@ -50,9 +50,8 @@ export function forEachStackSlot(g: G, f: (slot: number) => void): void {
   // (asynchronous preemption), and Go scans that frame conservatively: a
   // pointer its last call spilled is found there after the call returned.
   // Calls inlined into it are part of it.
-  const t = physicalTop(frames);
-  const top = t >= 0 ? frames[t]! : null;
-  if (top !== null && top.spillOff >= 0) f(hi - top.sp + top.spillOff);
+  const spill = spillSlot(g);
+  if (spill !== 0) f(spill);
 }
 
 /** Calls f with every root slot: globals, then stacks (markroot's order). */

@@ -36,7 +36,7 @@ export interface Collector {
   /** gcTrigger{kind: gcTriggerHeap}.test() then gcStart. */
   maybeStartHeapGC(): void;
   gcmarknewobject(span: MSpan, x: number): void;
-  deductAssistCredit(size: number, g0: boolean): void;
+  deductAssistCredit(size: number): void;
   chargeAssistTail(bytes: number): void;
   /** Sweep a span that was cached before the current sweep began. */
   sweepStale(s: MSpan): void;
@@ -166,7 +166,7 @@ export class Runtime {
     this.collector?.gcmarknewobject(span, x);
   }
   deductAssistCredit(size: number): void {
-    this.collector?.deductAssistCredit(size, this.nonpreemptible > 0);
+    this.collector?.deductAssistCredit(size);
   }
 
   /** f on the g0 stack (systemstack) or with the M held (acquirem … releasem): see nonpreemptible. */

@@ -87,6 +87,18 @@ export function physicalTop(frames: readonly Frame[]): number {
   return i;
 }
 
+/**
+ * The address of the word in g's innermost real frame (physicalTop) where a
+ * call spills its first argument (Frame.spillOff), or 0 when that frame has
+ * none: growslice writes the old array there, the collector scans it.
+ */
+export function spillSlot(g: G): number {
+  const t = physicalTop(g.frames);
+  if (t < 0) return 0;
+  const top = g.frames[t]!;
+  return top.spillOff >= 0 ? g.stack.hi - top.sp + top.spillOff : 0;
+}
+
 /** A frame with no pointer slots. */
 export const noPointers = new Int32Array(0);
 

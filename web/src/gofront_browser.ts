@@ -6,7 +6,7 @@
 import { Language, Parser } from 'web-tree-sitter';
 import runtimeWasm from 'web-tree-sitter/tree-sitter.wasm?url';
 import goWasm from 'tree-sitter-go/tree-sitter-go.wasm?url';
-import { compileGo } from '../../src/gofront/compile.ts';
+import { compileGo, goBinaryName, importsCheckpointHelper } from '../../src/gofront/compile.ts';
 import { GoCompileError } from '../../src/gofront/diag.ts';
 import type { Program } from '../../src/go/program.ts';
 
@@ -34,15 +34,11 @@ export class GoSourceError extends Error {}
 export async function goProgram(path: string, text: string): Promise<Program> {
   const parts = path.split('/');
   const file = parts[parts.length - 1]!;
-  const name = file === 'main.go' && parts.length > 1 && parts[parts.length - 2] !== '' && parts[parts.length - 2] !== '.' ? parts[parts.length - 2]! : file.replace(/\.go$/, '');
+  const dir = parts.length > 1 && parts[parts.length - 2] !== '' && parts[parts.length - 2] !== '.' ? parts[parts.length - 2]! : null;
   const language = await goGrammar();
   try {
     const compiled = compileGo(language, `./${file}`, text);
-    return compiled.program({
-      name,
-      description: `Go source ${file}`,
-      checkpointHelper: /"gomem\/reality\/checkpoint"/.test(text),
-    });
+    return compiled.program({ name: goBinaryName(file, dir), description: `Go source ${file}`, checkpointHelper: importsCheckpointHelper([text]) });
   } catch (e) {
     if (e instanceof GoCompileError) throw new GoSourceError(e.message.split('\n')[0]!);
     throw e;
