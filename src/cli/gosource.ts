@@ -9,12 +9,21 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Program } from '../go/program.ts';
-import { type CompiledGo, compileGo, compileGoPackage, escapeLines, goBinaryName, importsCheckpointHelper } from '../gofront/compile.ts';
-import { GoCompileError } from '../gofront/diag.ts';
-import { loadGoGrammar } from '../gofront/grammar_node.ts';
+import type { CompiledGo } from '../gofront/compile.ts';
 import { binaryOf, hasBinaryFacts, initsOf, liveOf } from '../scenarios/binaries.ts';
 import { scenarios } from '../scenarios/index.ts';
 import { SourceError, UsageError } from './errors.ts';
+
+/**
+ * The Go front end (tree-sitter, the type checker, escape analysis, the
+ * emitter: about a fifth of gomem's code), loaded when a Go source is
+ * compiled rather than by every start of the CLI: `gomem run hello` never
+ * needs it, and compiling it took about 0.1 s of each start.
+ */
+async function frontEnd() {
+  const [compile, diag, grammar] = await Promise.all([import('../gofront/compile.ts'), import('../gofront/diag.ts'), import('../gofront/grammar_node.ts')]);
+  return { ...compile, GoCompileError: diag.GoCompileError, loadGoGrammar: grammar.loadGoGrammar };
+}
 
 /** The Go files of a package directory (not its tests). */
 export function goFilesIn(dir: string): string[] {
@@ -49,6 +58,7 @@ function packageName(text: string): string {
 
 /** Compiles sources read by goSourcesOf; compile errors are one line in the compiler's format (exit 2). */
 async function compileSources({ files }: GoSources): Promise<CompiledGo> {
+  const { compileGo, compileGoPackage, GoCompileError, loadGoGrammar } = await frontEnd();
   const language = await loadGoGrammar();
   try {
     return files.length === 1 ? compileGo(language, files[0]!.file, files[0]!.text) : compileGoPackage(language, files);
@@ -71,6 +81,7 @@ export async function loadGoProgram(spec: string): Promise<Program> {
   // go run of another package: "package x is not a main package".
   if (isDir && pkg !== 'main' && pkg !== '') throw new UsageError(`${spec}: package ${pkg} is not a main package`);
   const compiled = await compileSources(sources);
+  const { goBinaryName, importsCheckpointHelper } = await frontEnd();
   const first = files[0]!.path;
   const dir = basename(isDir ? resolve(spec) : dirname(first));
   const file = basename(first);
@@ -113,6 +124,7 @@ export function registerBuild(program: Command): void {
     .option('--js', 'print the JavaScript the front end generates')
     .action(async (spec: string, flags: { m?: boolean; js?: boolean }) => {
       const c = await compileGoFile(spec);
+      const { escapeLines } = await frontEnd();
       if (flags.m) for (const line of escapeLines(c, true)) process.stderr.write(`${line}\n`);
       if (flags.js) process.stdout.write(`${c.js}\n`);
     });

@@ -5,44 +5,55 @@ import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { NotModelled } from '../go/panic_trace.ts';
 import { SourceError, UsageError } from './errors.ts';
-import { registerRun } from './run.ts';
-import { registerWhy } from './why.ts';
-import { registerScenarios } from './scenarios.ts';
-import { registerSizeclasses } from './sizeclasses.ts';
-import { registerDemo } from './demo.ts';
-import { registerContainerOom } from './container_oom.ts';
-import { registerExplain } from './explain.ts';
-import { registerView } from './view.ts';
-import { registerServe } from './serve.ts';
-import { registerBuild } from './gosource.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
-export function buildProgram(): Command {
+type Register = (program: Command, setExit: (code: number) => void) => void;
+
+/**
+ * The subcommands, in the order help lists them, each with the module that
+ * registers it. A module is imported only when its command may run: every
+ * one of them for help, an unknown command or anything else, but only
+ * run.ts (and what it imports) for `gomem run …`, so a start does not
+ * compile the code of commands it will not run (the browser view's server,
+ * why's and explain's reports, the what-if and OOM tables).
+ */
+const commands: [name: string, load: () => Promise<Register>][] = [
+  ['run', async () => (await import('./run.ts')).registerRun],
+  ['why', async () => (await import('./why.ts')).registerWhy],
+  ['explain', async () => (await import('./explain.ts')).registerExplain],
+  ['scenarios', async () => (await import('./scenarios.ts')).registerScenarios],
+  ['sizeclasses', async () => (await import('./sizeclasses.ts')).registerSizeclasses],
+  ['demo', async () => (await import('./demo.ts')).registerDemo],
+  ['container-oom', async () => (await import('./container_oom.ts')).registerContainerOom],
+  ['view', async () => (await import('./view.ts')).registerView],
+  ['serve', async () => (await import('./serve.ts')).registerServe],
+  ['build', async () => (await import('./gosource.ts')).registerBuild],
+];
+
+/**
+ * The command line, with every subcommand, or with only `command` (and
+ * what it is built from) when argv's first word names it exactly:
+ * commander then parses it as it would among all of them (a subcommand's
+ * help, errors and options do not depend on its siblings; the program's own
+ * options, -v and --help, are the same).
+ */
+export async function buildProgram(command?: string): Promise<Command> {
   const program = new Command('gomem')
     .description("Go's memory system, executable: the Go 1.23 runtime's allocator, GC and scavenger on a model of Linux")
     .version(pkg.version, '-v, --version')
     .showHelpAfterError(false)
     .exitOverride();
   program.configureOutput({ outputError: (str, write) => write(str.split('\n')[0]!.replace(/^error: /, 'gomem: ') + '\n') });
-  registerRun(program, (code) => {
-    exitCode = code;
-  });
-  registerWhy(program, (code) => {
-    exitCode = code;
-  });
-  registerExplain(program, (code) => {
-    exitCode = code;
-  });
-  registerScenarios(program);
-  registerSizeclasses(program);
-  registerDemo(program);
-  registerContainerOom(program, (code) => {
-    exitCode = code;
-  });
-  registerView(program);
-  registerServe(program);
-  registerBuild(program);
+  // serve takes its run options from run's command: run comes first.
+  const wanted = command === 'serve' ? ['run', 'serve'] : [command];
+  const only = commands.filter(([name]) => wanted.includes(name));
+  const registers = await Promise.all((only.length > 0 ? only : commands).map(([, load]) => load()));
+  for (const register of registers) {
+    register(program, (code) => {
+      exitCode = code;
+    });
+  }
   return program;
 }
 
@@ -50,7 +61,7 @@ let exitCode = 0;
 
 async function main(argv: string[]): Promise<number> {
   try {
-    await buildProgram().parseAsync(argv);
+    await (await buildProgram(argv[2])).parseAsync(argv);
     return exitCode;
   } catch (e) {
     if (e instanceof CommanderError) {
