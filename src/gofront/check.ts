@@ -29,6 +29,8 @@ export interface Checked {
   readonly funcs: FuncDecl[];
   readonly globals: VarObj[];
   readonly globalInits: GlobalInit[];
+  /** The package's init function: the holder of package variables' initialisers (their func literals' outer function). */
+  readonly initFn: FuncDecl;
   /** The function whose nodes the maps below answer for (a generic function's instance has its own layer). */
   readonly ctx: { current: FuncDecl | null };
   readonly exprs: NodeMap<ExprInfo>;
@@ -58,6 +60,28 @@ class Scope {
 /** Nodes that are not part of the program's meaning. */
 function named(n: Node): Node[] {
   return n.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+}
+
+/** The type names a type expression holds by value (not through a pointer, slice, map, chan, func or interface). */
+function valueDeps(n: Node): string[] {
+  switch (n.type) {
+    case 'pointer_type':
+    case 'slice_type':
+    case 'map_type':
+    case 'channel_type':
+    case 'function_type':
+    case 'interface_type':
+    case 'qualified_type':
+      return [];
+    case 'type_identifier':
+      return [n.text];
+    case 'array_type':
+      return valueDeps(n.childForFieldName('element')!);
+    case 'generic_type':
+      // An instance holds its type arguments as its declaration says: assume by value.
+      return [n.childForFieldName('type')!.text, ...named(n.childForFieldName('type_arguments')!).flatMap(valueDeps)];
+  }
+  return named(n).flatMap(valueDeps);
 }
 
 export function check(src: Source, root: Node): Checked {
@@ -98,6 +122,8 @@ class Checker {
   private nextVar = 0;
   /** The function whose body is being checked. */
   private fn: FuncDecl | null = null;
+  /** The package's initialisation (runtime.main runs it before main.main): what package variables' initialisers are part of. */
+  readonly initFn: FuncDecl;
   /** Variables declared in the current function and not used yet. */
   private unused = new Set<VarObj>();
   private iota: number | null = null;
@@ -107,6 +133,7 @@ class Checker {
     readonly root: Node,
   ) {
     for (const [k, v] of universe) this.pkg.parent!.names.set(k, v);
+    this.initFn = { name: 'main.init', node: root, sig: T.func(), params: [], results: [], vars: [], calls: new Set(), blocking: false, loops: false };
   }
 
   run(): Checked {
@@ -139,7 +166,32 @@ class Checker {
       const g = this.genericTypeOfMethod(d);
       if (g !== undefined) g.methods.push(d);
     }
-    for (const { s, t } of declared) T.define(t, this.typeExpr(s.childForFieldName('type')!));
+    // A type's layout needs those of the types it holds by value (struct fields, array elements): they are
+    // defined first, whatever the source order; a type that holds itself by value is Go's invalid recursive type.
+    const byName = new Map(declared.map((d) => [d.s.childForFieldName('name')!.text, d]));
+    const state = new Map<string, 'defining' | 'defined'>();
+    const path: string[] = [];
+    const define = (d: { s: Node; t: GoType }): void => {
+      const nameNode = d.s.childForFieldName('name')!;
+      const name = nameNode.text;
+      if (state.get(name) === 'defined') return;
+      if (state.get(name) === 'defining') {
+        const cycle = path.slice(path.indexOf(name));
+        const first = byName.get(cycle[0]!)!.s.childForFieldName('name')!;
+        if (cycle.length === 1) throw this.src.error(first, `invalid recursive type: ${name} refers to itself`);
+        throw this.src.error(first, `invalid recursive type ${cycle[0]}\n${[...cycle, cycle[0]!].map((x, i) => `\t${this.src.at(byName.get(x)!.s.childForFieldName('name')!)}: ${x}${i < cycle.length ? ' refers to' : ''}`).join('\n')}`);
+      }
+      state.set(name, 'defining');
+      path.push(name);
+      for (const dep of valueDeps(d.s.childForFieldName('type')!)) {
+        const x = byName.get(dep);
+        if (x !== undefined) define(x);
+      }
+      path.pop();
+      T.define(d.t, this.typeExpr(d.s.childForFieldName('type')!));
+      state.set(name, 'defined');
+    };
+    for (const d of declared) define(d);
     for (const d of decls) {
       switch (d.type) {
         case 'package_clause':
@@ -161,8 +213,14 @@ class Checker {
           throw this.src.unsupported(d, d.type.replace(/_/g, ' '));
       }
     }
-    // Package variables in source order (Go orders by dependency; the subset's initialisers are constants and calls).
-    for (const d of decls) if (d.type === 'var_declaration') this.varDecl(d, this.pkg, true);
+    // Package variables in source order (Go orders by dependency; the subset's initialisers are constants and calls),
+    // checked as the body of the package's init function: its func literals are main.init.func1, main.init.func2 …
+    for (const d of decls) {
+      if (d.type !== 'var_declaration') continue;
+      this.fn = this.initFn;
+      this.varDecl(d, this.pkg, true);
+      this.fn = null;
+    }
     for (const f of [...this.funcs]) if (f.typeArgs === undefined) this.funcBody(f);
     // The methods of generic types' instances, as they are instantiated (a body may instantiate more).
     while (this.pendingMethods.length > 0) {
@@ -178,6 +236,7 @@ class Checker {
       funcs: this.funcs,
       globals: this.globals,
       globalInits: this.globalInits,
+      initFn: this.initFn,
       ctx: this.ctx,
       callTargets: this.callTargets,
       exprs: this.exprs,
@@ -378,7 +437,6 @@ class Checker {
     const ps = pl.flatMap((p) => (p.names.length === 0 ? [p.type] : p.names.map(() => p.type)));
     const rs = this.resultTypes(d).flatMap((p) => (p.names.length === 0 ? [p.type] : p.names.map(() => p.type)));
     const recvType = pointer ? T.pointer(base) : base;
-    if (variadic && under(ps[ps.length - 1]!.elem!).kind === Kind.Interface) throw this.src.unsupported(d.childForFieldName('parameters')!, 'variadic parameters of interface type');
     const sig = T.func([recvType, ...ps], rs, variadic);
     const f: FuncDecl = {
       name: pointer ? `main.(*${typeName}).${id.text}` : `main.${typeName}.${id.text}`,
@@ -452,8 +510,12 @@ class Checker {
   }
 
   /** Type arguments inferred from the arguments' types (function argument type inference, for the subset's shapes). */
-  private infer(g: GenericObj, call: Node, args: Node[]): GoType[] {
+  /** A generic function's type arguments at a call: those given (`F[int, string](…)`, a prefix), the rest inferred from the arguments. */
+  private infer(g: GenericObj, call: Node, args: Node[], given: readonly GoType[] = []): GoType[] {
     const bound = new Map<string, GoType>();
+    if (given.length > g.typeParams.length) throw this.src.error(call.childForFieldName('type_arguments') ?? call, `got ${given.length} type arguments but ${g.name} has ${g.typeParams.length} type parameters`);
+    given.forEach((t, i) => bound.set(g.typeParams[i]!, t));
+    if (given.length === g.typeParams.length) return [...given];
     const unify = (pn: Node, t: GoType): void => {
       if ((pn.type === 'type_identifier' || pn.type === 'identifier') && g.typeParams.includes(pn.text)) {
         if (!bound.has(pn.text)) bound.set(pn.text, t);
@@ -505,11 +567,12 @@ class Checker {
     const rs = this.resultTypes(d).flatMap((p) => (p.names.length === 0 ? [p.type] : p.names.map(() => p.type)));
     const variadic = pl.length > 0 && pl[pl.length - 1]!.variadic;
     if (variadic && d.type !== 'function_declaration') throw this.src.unsupported(d, 'variadic func literals and func types');
-    if (variadic && under(ps[ps.length - 1]!.elem!).kind === Kind.Interface) throw this.src.unsupported(d.childForFieldName('parameters')!, 'variadic parameters of interface type');
     return T.func(ps, rs, variadic);
   }
 
   private funcBody(f: FuncDecl, outer: Scope = this.pkg): void {
+    // A declaration without a body is implemented in assembly: go build wants its .s file.
+    if (f.node.childForFieldName('body') === null) throw this.src.error(f.node.childForFieldName('name')!, 'missing function body');
     this.fn = f;
     this.ctx.current = f;
     this.unused = new Set();
@@ -557,8 +620,7 @@ class Checker {
 
   /** A func literal: a function of its own, checked in the scope that holds it (its captures are that scope's variables). */
   private funcLit(n: Node): ExprInfo {
-    if (this.fn === null) throw this.src.unsupported(n, 'func literals in package-level initialisers');
-    const outer = this.fn;
+    const outer = this.fn!;
     const k = (this.litCount.get(outer) ?? 0) + 1;
     this.litCount.set(outer, k);
     const sig = this.signature(n);
@@ -664,7 +726,7 @@ class Checker {
       case 'generic_type': {
         const name = n.childForFieldName('type')!;
         const g = this.genericTypes.get(name.text);
-        if (g === undefined && this.scope.lookup(name.text)?.kind === 'generic') throw this.src.unsupported(n, 'explicit instantiation of generic functions');
+        if (g === undefined && this.scope.lookup(name.text)?.kind === 'generic') throw this.src.unsupported(n, 'generic function values (F[int] not called)');
         if (g === undefined) throw this.src.error(name, this.scope.lookup(name.text) === undefined ? `undefined: ${name.text}` : `${name.text} is not a generic type`);
         const args = named(n.childForFieldName('type_arguments')!).map((a) => this.typeExpr(a.type === 'type_elem' ? named(a)[0]! : a));
         return this.instantiateType(g, args, n);
@@ -679,7 +741,8 @@ class Checker {
   typeStr(t: CType): string {
     if (isTuple(t)) return `(${t.tuple.map((x) => x.str).join(', ')})`;
     if (isUntyped(t)) return `untyped ${t.untyped}`;
-    return t.str.startsWith('main.') ? t.str.slice(5) : t.str;
+    // Types of the package being compiled are named without it, wherever they occur (*C, []T, map[K]V).
+    return t.str.replace(/\bmain\./g, '');
   }
 
   // ── names ─────────────────────────────────────────────────────────────
@@ -1260,7 +1323,41 @@ class Checker {
       case 'composite_literal':
         return { type: this.compositeLit(n) };
       case 'type_conversion_expression': {
-        const t = this.typeExpr(n.childForFieldName('type')!);
+        const tn = n.childForFieldName('type')!;
+        if (tn.type === 'generic_type' && this.scope.lookup(tn.childForFieldName('type')!.text)?.kind === 'generic') {
+          // F[int](x): a call of a generic function with one type argument, which tree-sitter reads as a conversion.
+          // Rewritten as (F)[int](x), which it reads as a call of an index expression (callTarget's f[T](args)), as embed.ts rewrites selectors.
+          const fname = tn.childForFieldName('type')!;
+          this.src.edits.push({ row: fname.startPosition.row, col: fname.startPosition.column, text: '(' });
+          this.src.edits.push({ row: fname.endPosition.row, col: fname.endPosition.column, text: ')' });
+          const g = this.scope.lookup(tn.childForFieldName('type')!.text) as GenericObj;
+          const args = named(tn.childForFieldName('type_arguments')!).map((a) => this.typeArg(a.type === 'type_elem' ? named(a)[0]! : a));
+          const f = this.instantiate(g, this.infer(g, n, [n.childForFieldName('operand')!], args));
+          this.arguments(n, f.sig, [n.childForFieldName('operand')!], `${g.name}${tn.childForFieldName('type_arguments')!.text}`, true);
+          const rs = f.sig.results!;
+          return { type: rs.length === 1 ? rs[0]! : { tuple: rs } };
+        }
+        const callee = tn.type === 'generic_type' ? this.scope.lookup(tn.childForFieldName('type')!.text) : undefined;
+        if (callee?.kind === 'var') {
+          // m[k](x), fs[i](x): a call of an element, which tree-sitter reads as a conversion to a generic type.
+          // Rewritten as (m)[k](x); until then, its type is the element's result (the next check checks it all).
+          const fname = tn.childForFieldName('type')!;
+          this.src.edits.push({ row: fname.startPosition.row, col: fname.startPosition.column, text: '(' });
+          this.src.edits.push({ row: fname.endPosition.row, col: fname.endPosition.column, text: ')' });
+          this.unused.delete(callee);
+          for (const a of named(tn.childForFieldName('type_arguments')!)) {
+            const o = this.scope.lookup(a.text);
+            if (o?.kind === 'var') this.unused.delete(o);
+          }
+          let u = under(callee.type);
+          if (u.kind === Kind.Pointer) u = under(u.elem!);
+          const ft = u.kind === Kind.Map || u.kind === Kind.Slice || u.kind === Kind.Array ? under(u.elem!) : null;
+          if (ft === null || ft.kind !== Kind.Func) throw this.src.error(n, `invalid operation: cannot call non-function ${tn.text}`);
+          this.expr(n.childForFieldName('operand')!);
+          const rs = ft.results!;
+          return { type: rs.length === 1 ? rs[0]! : { tuple: rs } };
+        }
+        const t = this.typeExpr(tn);
         return this.conversion(n, t, n.childForFieldName('operand')!);
       }
       case 'func_literal':
@@ -1478,6 +1575,7 @@ class Checker {
     }
     if (f === undefined) {
       const p = this.promoted(t, field.text);
+      if (p === 'ambiguous') throw this.src.error(field, `ambiguous selector ${n.text}`);
       if (p !== null) {
         // x.f of an embedded field's f: x.E.f, made explicit by the next rewrite (embed.ts).
         this.src.edits.push({ row: field.startPosition.row, col: field.startPosition.column, text: `${p.path.join('.')}.` });
@@ -1491,9 +1589,9 @@ class Checker {
   /**
    * A field or method that t has through its embedded fields: the shallowest (breadth first; two at
    * one depth are ambiguous), with the path of embedded fields to it and its type (a method's: its
-   * signature without the receiver).
+   * signature without the receiver); 'ambiguous' when the shallowest depth that has it has it more than once.
    */
-  private promoted(t: GoType, name: string): { path: string[]; type: GoType } | null {
+  private promoted(t: GoType, name: string): { path: string[]; type: GoType } | 'ambiguous' | null {
     const baseOf = (x: GoType): GoType => (under(x).kind === Kind.Pointer && x.name === '' ? x.elem! : x);
     let level: { type: GoType; path: string[] }[] = [{ type: baseOf(t), path: [] }];
     for (let depth = 0; depth < 8 && level.length > 0; depth++) {
@@ -1516,7 +1614,7 @@ class Checker {
         }
       }
       if (hits.length === 1) return hits[0]!;
-      if (hits.length > 1) return null;
+      if (hits.length > 1) return 'ambiguous';
       level = next;
     }
     return null;
@@ -1525,6 +1623,7 @@ class Checker {
   private index(n: Node): ExprInfo {
     const operand = n.childForFieldName('operand')!;
     const idx = n.childForFieldName('index')!;
+    if (operand.type === 'identifier' && this.scope.lookup(operand.text)?.kind === 'generic') throw this.src.unsupported(n, 'generic function values (F[int] not called)');
     const info = this.expr(operand);
     const t = this.valueType(operand, info);
     let u = under(t);
@@ -1591,7 +1690,27 @@ class Checker {
       t = T.array(et, elems.length);
       this.typeNodes.set(typeNode.id, t);
     } else t = this.typeExpr(typeNode);
+    return this.litElems(n, typeNode, body, t);
+  }
+
+  /**
+   * The elements of a literal of type t (body: its `{…}`; typeNode: its type as written, null for a
+   * literal whose type is elided). Elements that are literals with their type elided (`{4, 5}` in
+   * `[][]int{{4, 5}}`, `&T` elided in `[]*T{{1}}`) are given it by a rewrite of the source, as
+   * embedded fields' selectors are (embed.ts): the checker records the type's spelling to insert
+   * before their `{`, the next check sees `[][]int{[]int{4, 5}}`, `[]*T{&T{1}}`.
+   */
+  private litElems(n: Node, typeNode: Node | null, body: Node, t: GoType): GoType {
+    const elems = named(body);
     const u = under(t);
+    // The element and key types as written in the literal's type, when it is written out (a type parameter stays one).
+    const written = (field: 'element' | 'key' | 'value'): Node | null => {
+      if (typeNode === null) return null;
+      const tn = typeNode.type === 'parenthesized_type' ? named(typeNode)[0]! : typeNode;
+      if (field === 'element' && ['slice_type', 'array_type', 'implicit_length_array_type'].includes(tn.type)) return tn.childForFieldName('element');
+      if (field !== 'element' && tn.type === 'map_type') return tn.childForFieldName(field);
+      return null;
+    };
     if (u.kind === Kind.Struct) {
       const keyed = elems.some((e) => e.type === 'keyed_element');
       if (!keyed && elems.length > 0 && elems.length !== u.fields!.length) throw this.src.error(body, `too ${elems.length < u.fields!.length ? 'few' : 'many'} values in struct literal of type ${this.typeStr(t)}`);
@@ -1608,14 +1727,15 @@ class Checker {
           fieldType = u.fields![i]!.type;
           valueNode = named(e)[0]!;
         }
-        this.elemValue(valueNode, fieldType);
+        if (valueNode.type === 'literal_value') throw this.src.error(valueNode, 'missing type in composite literal');
+        this.elemValue(valueNode, fieldType, null);
       });
       return t;
     }
     if (u.kind === Kind.Array || u.kind === Kind.Slice) {
       for (const e of elems) {
         if (e.type === 'keyed_element') throw this.src.unsupported(e, 'keyed array and slice literals');
-        this.elemValue(named(e)[0]!, u.elem!);
+        this.elemValue(named(e)[0]!, u.elem!, written('element'));
       }
       if (u.kind === Kind.Array && elems.length > u.len!) throw this.src.error(elems[u.len!]!, `index ${u.len!} out of bounds [0:${u.len!}]`);
       return t;
@@ -1624,17 +1744,37 @@ class Checker {
       for (const e of elems) {
         if (e.type !== 'keyed_element') throw this.src.error(e, 'missing key in map literal');
         const [k, v] = named(e).map((x) => (x.type === 'literal_element' ? named(x)[0]! : x));
-        this.elemValue(k!, u.key!);
-        this.elemValue(v!, u.elem!);
+        this.elemValue(k!, u.key!, written('key'));
+        this.elemValue(v!, u.elem!, written('value'));
       }
       return t;
     }
     throw this.src.unsupported(n, `composite literals of type ${this.typeStr(t)}`);
   }
 
-  private elemValue(v: Node, t: GoType): void {
-    if (v.type === 'literal_value') throw this.src.unsupported(v, 'elided types in composite literals');
+  private elemValue(v: Node, t: GoType, writtenType: Node | null): void {
+    if (v.type === 'literal_value') return this.elidedLit(v, t, writtenType);
     this.assign(v, this.expr(v, t), t, 'struct literal');
+  }
+
+  /** A literal whose type t is elided (`{4, 5}`, or `{1}` for `&T{1}` when t is *T): checked, and its type's spelling recorded for the rewrite. */
+  private elidedLit(v: Node, t: GoType, writtenType: Node | null): void {
+    const ptr = under(t).kind === Kind.Pointer;
+    const base = ptr ? under(t).elem! : t;
+    const bk = under(base).kind;
+    if (bk !== Kind.Struct && bk !== Kind.Array && bk !== Kind.Slice && bk !== Kind.Map) throw this.src.error(v, `invalid composite literal type ${this.typeStr(t)}`);
+    // The spelling: the element type as written in the enclosing literal's type, else the type's own name in this package.
+    let spelling: string;
+    const wt = writtenType?.type === 'parenthesized_type' ? named(writtenType)[0]! : writtenType;
+    if (wt !== null && wt !== undefined && (!ptr || wt.type === 'pointer_type')) spelling = ptr ? `&${named(wt)[0]!.text}` : wt.text;
+    else {
+      // Inside a generic function or method, the type's name is one instance's: only a type as written serves every instance.
+      if (this.fn?.typeArgs !== undefined) throw this.src.unsupported(v, 'elided types in composite literals whose type is not written in the enclosing literal, in generic code');
+      spelling = `${ptr ? '&' : ''}${base.str.replace(/\bmain\./g, '')}`;
+    }
+    this.src.edits.push({ row: v.startPosition.row, col: v.startPosition.column, text: spelling });
+    this.litElems(v, null, v, base);
+    this.exprs.set(v.id, { type: t });
   }
 
   // ── calls ─────────────────────────────────────────────────────────────
@@ -1643,7 +1783,6 @@ class Checker {
     const fnNode = n.childForFieldName('function')!;
     const argList = n.childForFieldName('arguments')!;
     const args = named(argList);
-    if (n.childForFieldName('type_arguments')) throw this.src.unsupported(n, 'generic instantiation');
     const spread = args.some((a) => a.type === 'variadic_argument');
     // A conversion T(x), a builtin, a package function or a function of the program.
     const target = this.callTarget(fnNode);
@@ -1675,7 +1814,7 @@ class Checker {
         this.assign(x, this.expr(x, ps[i]), ps[i]!, `argument to ${target.name}`);
         if (x !== a) this.exprs.set(a.id, this.exprs.get(x.id)!);
       });
-    } else this.arguments(n, sig, args, target.name);
+    } else this.arguments(n, sig, args, target.name, target.kind === 'func' || target.kind === 'method' || target.kind === 'value');
     const rs = sig.results!;
     if (rs.length === 0) return { type: { tuple: [] } };
     if (rs.length === 1) return { type: rs[0]! };
@@ -1701,9 +1840,12 @@ class Checker {
       }
       if (o.kind === 'generic') {
         const call = fnNode.parent!;
-        const f = this.instantiate(o, this.infer(o, call, named(call.childForFieldName('arguments')!)));
+        // F[int, string](…): tree-sitter gives a call with two or more type arguments their own field.
+        const ta = call.childForFieldName('type_arguments');
+        const given = ta === null ? [] : named(ta).map((a) => this.typeArg(a.type === 'type_elem' ? named(a)[0]! : a));
+        const f = this.instantiate(o, this.infer(o, call, named(call.childForFieldName('arguments')!), given));
         this.callTargets.set(call.id, f);
-        return { kind: 'func', fn: f, sig: f.sig, name: o.name };
+        return { kind: 'func', fn: f, sig: f.sig, name: ta === null ? o.name : `${o.name}${ta.text}` };
       }
       if (o.kind === 'var' && under(o.type).kind === Kind.Func) {
         this.exprs.set(inner.id, { type: o.type });
@@ -1752,16 +1894,15 @@ class Checker {
       return { kind: 'std', sig: m.sig, name: inner.text, blocking: m.blocking ?? false };
     }
     if (inner.type === 'index_expression') {
-      // f[T](args): a generic function instantiated explicitly.
-      const opNode = inner.childForFieldName('operand')!;
+      // f[T](args): a generic function instantiated explicitly ((f)[T](args) as the rewrite of a type_conversion_expression writes it).
+      const opParen = inner.childForFieldName('operand')!;
+      const opNode = opParen.type === 'parenthesized_expression' ? named(opParen)[0]! : opParen;
       const o = opNode.type === 'identifier' ? this.lookup(opNode) : undefined;
       if (o?.kind === 'generic') {
-        const typeArgs = [this.typeArg(inner.childForFieldName('index')!)];
-        if (typeArgs.length !== o.typeParams.length) throw this.src.error(inner, `not enough type arguments for ${o.name}`);
         const call = fnNode.parent!;
-        const f = this.instantiate(o, typeArgs);
+        const f = this.instantiate(o, this.infer(o, call, named(call.childForFieldName('arguments')!), [this.typeArg(inner.childForFieldName('index')!)]));
         this.callTargets.set(call.id, f);
-        return { kind: 'func', fn: f, sig: f.sig, name: o.name };
+        return { kind: 'func', fn: f, sig: f.sig, name: `${o.name}[${inner.childForFieldName('index')!.text}]` };
       }
     }
     if (['slice_type', 'pointer_type', 'array_type', 'map_type', 'qualified_type', 'parenthesized_type', 'channel_type', 'interface_type'].includes(inner.type)) {
@@ -1772,7 +1913,8 @@ class Checker {
     throw this.src.error(fnNode, `invalid operation: cannot call non-function ${inner.text}`);
   }
 
-  private arguments(n: Node, sig: GoType, args: Node[], name: string): void {
+  /** A call's arguments; `own`: the callee is the program's (its ...T arguments of interface type are boxed where they are packed, not by a model of the standard library's). */
+  private arguments(n: Node, sig: GoType, args: Node[], name: string, own = false): void {
     const ps = sig.params!;
     if (sig.variadic) {
       const fixed = ps.length - 1;
@@ -1780,7 +1922,7 @@ class Checker {
       args.forEach((a, i) => {
         const t = i < fixed ? ps[i]! : ps[fixed]!.elem!;
         const info = this.expr(a, t);
-        if (i >= fixed && isInterface(t) && !isTuple(info.type)) {
+        if (i >= fixed && isInterface(t) && !isTuple(info.type) && !own) {
           // An argument converted to an interface takes its default type.
           this.valueType(a, info);
           return;

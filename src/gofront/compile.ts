@@ -55,22 +55,27 @@ export function compileGoPackage(language: Language, files: readonly { readonly 
   let tree = parseGo(language, text);
   const bad = firstSyntaxError(tree.rootNode);
   if (bad !== null) throw src.error(bad, bad.isMissing ? `syntax error: missing ${bad.type}` : `syntax error: unexpected ${bad.text.split('\n')[0]!.slice(0, 20) || 'token'}`);
-  // Embedded fields: named, their promoted methods wrapped, then (after a check that finds them) promoted selectors made explicit.
+  // Embedded fields: named, their promoted methods wrapped, then (after a check that finds them) promoted selectors
+  // made explicit; elided types of composite literals (`[][]int{{4}}`) written out the same way.
   const pre = embedPrepass(tree.rootNode);
-  if (pre.edits.length > 0) {
-    const rows = text.split('\n').length - 1;
-    const reparse = (edits: Edit[], extra: string): void => {
-      const shifts = [...src.shifts, shiftsOf(edits)];
-      text = applyEdits(text, edits) + extra;
-      src = new Source(files[0]!.file, text, parts);
-      Object.assign(src, { shifts, embedded: pre.embedded, generatedFrom: rows });
-      tree = parseGo(language, text);
-    };
-    reparse(pre.edits, pre.wrappers);
-    check(src, tree.rootNode);
-    if (src.edits.length > 0) reparse([...src.edits], '');
+  const rows = text.split('\n').length - 1;
+  const reparse = (edits: Edit[], extra: string): void => {
+    // A generic function's body is checked once per instance: the same insertion is asked for by each.
+    const seen = new Set<string>();
+    const unique = edits.filter((e) => !seen.has(`${e.row}:${e.col}:${e.text}`) && seen.add(`${e.row}:${e.col}:${e.text}`) !== undefined);
+    const shifts = [...src.shifts, shiftsOf(unique)];
+    text = applyEdits(text, unique) + extra;
+    src = new Source(files[0]!.file, text, parts);
+    Object.assign(src, { shifts, embedded: pre.embedded, generatedFrom: rows });
+    tree = parseGo(language, text);
+  };
+  if (pre.edits.length > 0) reparse(pre.edits, pre.wrappers);
+  let checked = check(src, tree.rootNode);
+  // Each rewrite may reveal more (a literal elided inside one whose type is now written): at most a few rounds.
+  for (let round = 0; src.edits.length > 0 && round < 8; round++) {
+    reparse([...src.edits], '');
+    checked = check(src, tree.rootNode);
   }
-  const checked = check(src, tree.rootNode);
   const escapes = analyzeEscapes(checked, options.noInline === true);
   const { code, types } = emitProgram(checked, escapes);
   // One JS function per program, built once; each run binds it to its process's API.
@@ -145,7 +150,9 @@ function goPos(src: Source, n: Node, c: Checked): { line: number; col: number } 
       const conversion = c.typeNodes.has(fnNode.id) || c.uses.get(fnNode.id)?.kind === 'type';
       const arg = n.childForFieldName('arguments')?.namedChildren[0] ?? null;
       const to = c.exprs.get(n.id)?.type;
-      const copying = to !== undefined && !isTuple(to) && !isUntyped(to) && (to.kind === Kind.String || (to.kind === Kind.Slice && to.elem!.kind === Kind.Uint8));
+      const from = arg === null ? undefined : c.exprs.get(arg.id)?.type;
+      const fromString = from !== undefined && !isTuple(from) && (isUntyped(from) ? from.untyped === 'string' : from.kind === Kind.String);
+      const copying = to !== undefined && !isTuple(to) && !isUntyped(to) && !(to.kind === Kind.String && fromString) && (to.kind === Kind.String || (to.kind === Kind.Slice && to.elem!.kind === Kind.Uint8));
       if (conversion && copying && arg !== null) return goPos(src, arg, c);
       return at(n.childForFieldName('arguments')) ?? src.pos(n);
     }

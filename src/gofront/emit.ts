@@ -1182,12 +1182,34 @@ class Emitter {
     return this.expr(x);
   }
 
-  /** &T{...}: a heap object when it escapes, else a value in the frame reached through a Ref. */
+  /**
+   * &T{...}: a heap object when it escapes, else a value in the frame reached through a Ref. One
+   * that does not escape but is an element of a map literal, or of a slice literal that escapes or
+   * is nested in another literal, is on the heap all the same: gomem keeps those literals' arrays in
+   * heap memory, which cannot hold a Ref to the frame (the compiler keeps it on the stack: one
+   * allocation more than real Go, no -m line changed).
+   */
   private newComposite(lit: Node, site: Node): string {
     const t = this.typeOf(lit);
     const v = this.composite(lit);
-    if (this.siteEscapes(site)) return `((p) => (go.store(p, ${v}), p))(go.new(${this.typeRef(t)}))`;
+    if (this.siteEscapes(site) || this.inHeapLiteral(site)) return `((p) => (go.store(p, ${v}), p))(go.new(${this.typeRef(t)}))`;
     return `((o) => new $Ref(() => o, (v) => { o = v; }))(${v})`;
+  }
+
+  /** Whether x is stored (directly, or inside struct and array elements) into a slice or map literal's memory. */
+  private inHeapLiteral(x: Node): boolean {
+    let n = x.parent;
+    while (n !== null && ['literal_element', 'keyed_element', 'literal_value', 'parenthesized_expression'].includes(n.type)) {
+      if (n.type === 'literal_value' && n.parent?.type === 'composite_literal') {
+        const k = under(this.typeOf(n.parent)).kind;
+        if (k === Kind.Map) return true;
+        if (k === Kind.Slice) return this.siteEscapes(n.parent) || n.parent.parent?.type === 'literal_element';
+        if (k !== Kind.Struct && k !== Kind.Array) return false;
+        n = n.parent;
+      }
+      n = n.parent;
+    }
+    return false;
   }
 
   private composite(n: Node): string {
@@ -1227,6 +1249,7 @@ class Emitter {
       this.stackBytes += vs.length * u.elem!.size;
       return `$rt.stackSlice(${this.typeRef(t)}, [${vs.join(', ')}])`;
     }
+    if (!nested && !this.siteEscapes(n) && pointerShaped(u.elem!) && vs.length > 0) return this.stackPtrSlice(t, vs);
     return `go.append(go.make(${this.typeRef(t)}, 0, ${vs.length}), ${vs.join(', ')})`;
   }
 
@@ -1369,7 +1392,14 @@ class Emitter {
       this.stackBytes += rest.length * elem.size;
       return [...vals, `$rt.stackSlice(${this.typeRef(st)}, [${rest.join(', ')}])`];
     }
+    if (!this.siteEscapes(argList) && pointerShaped(elem)) return [...vals, this.stackPtrSlice(st, rest)];
     return [...vals, `go.append(go.make(${this.typeRef(st)}, 0, ${rest.length}), ${rest.join(', ')})`];
+  }
+
+  /** A slice of pointer-shaped values that does not escape: in the frame unless a value points into the heap (rt.stackPtrSlice). */
+  private stackPtrSlice(st: GoType, vals: string[]): string {
+    this.stackBytes += vals.length * under(st).elem!.size;
+    return `((a) => $rt.stackPtrSlice(${this.typeRef(st)}, a) ?? go.append(go.make(${this.typeRef(st)}, 0, a.length), ...a))([${vals.join(', ')}])`;
   }
 
   /** A function of the program used as a value: its static funcval (no allocation). */
@@ -1476,4 +1506,10 @@ class Emitter {
     }
     throw this.src.unsupported(n, `the builtin ${name}`);
   }
+}
+
+/** A type of one pointer-shaped value (rt.stackPtrSlice can tell whether it points into the heap). */
+function pointerShaped(t: GoType): boolean {
+  const shaped: readonly Kind[] = [Kind.Interface, Kind.Pointer, Kind.String, Kind.Slice, Kind.Map, Kind.Chan, Kind.Func];
+  return shaped.includes(under(t).kind);
 }

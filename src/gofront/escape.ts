@@ -196,8 +196,105 @@ export function analyzeEscapes(c: Checked, noInline = false): EscapeResult {
     summaries.set(f, a.solve(false));
     if (r.inlinable.has(f)) new FuncAnalysis(c, f, summaries, r).buildAndSolveInlined();
   }
+  // Package variables' initialisers: the body of main.init, where every value goes into a global.
+  if (c.globalInits.some((g) => g.value !== null)) {
+    const a = new FuncAnalysis(c, c.initFn, summaries, r);
+    a.buildInit();
+    a.solve(false);
+  }
   reportInlinedSites(c, r);
   return r;
+}
+
+function unparen(n: Node): Node {
+  return n.type === 'parenthesized_expression' ? unparen(named(n)[0]!) : n;
+}
+
+/** escape.go's isSelfAssign: dst and src select fields (or index an array) of one and the same safe expression. */
+function isSelfAssign(c: Checked, dst: Node, src: Node): boolean {
+  const d = unparen(dst);
+  const s = unparen(src);
+  if (d.type !== s.type) return false;
+  if (d.type === 'selector_expression') return sameSafeExpr(c, d.childForFieldName('operand')!, s.childForFieldName('operand')!);
+  if (d.type === 'index_expression') {
+    // (A map's index is OINDEXMAP, not one of these.)
+    const t = c.exprs.get(d.childForFieldName('operand')!.id)?.type;
+    if (t === undefined || isTuple(t) || isUntyped(t) || under(t).kind === Kind.Map) return false;
+    if (mayAffectMemory(d.childForFieldName('index')!) || mayAffectMemory(s.childForFieldName('index')!)) return false;
+    return sameSafeExpr(c, d.childForFieldName('operand')!, s.childForFieldName('operand')!);
+  }
+  return false;
+}
+
+/** ir.SameSafeExpr: the same variable reached through the same fields, dereferences and constant indexes. */
+function sameSafeExpr(c: Checked, a0: Node, b0: Node): boolean {
+  const a = unparen(a0);
+  const b = unparen(b0);
+  if (a.type !== b.type) return false;
+  switch (a.type) {
+    case 'identifier': {
+      const o = c.uses.get(a.id);
+      return o !== undefined && o === c.uses.get(b.id);
+    }
+    case 'selector_expression':
+      return a.childForFieldName('field')!.text === b.childForFieldName('field')!.text && sameSafeExpr(c, a.childForFieldName('operand')!, b.childForFieldName('operand')!);
+    case 'unary_expression':
+      return a.childForFieldName('operator')!.text === '*' && b.childForFieldName('operator')!.text === '*' && sameSafeExpr(c, a.childForFieldName('operand')!, b.childForFieldName('operand')!);
+    case 'index_expression':
+      return sameSafeExpr(c, a.childForFieldName('index')!, b.childForFieldName('index')!) && sameSafeExpr(c, a.childForFieldName('operand')!, b.childForFieldName('operand')!);
+  }
+  // Constants: equal values.
+  const av = c.exprs.get(a.id)?.value;
+  return av !== undefined && av === c.exprs.get(b.id)?.value;
+}
+
+/** escape.go's mayAffectMemory: an index that reads memory or calls something. */
+function mayAffectMemory(n0: Node): boolean {
+  const n = unparen(n0);
+  switch (n.type) {
+    case 'identifier':
+    case 'int_literal':
+    case 'rune_literal':
+    case 'interpreted_string_literal':
+      return false;
+    case 'binary_expression':
+      return mayAffectMemory(n.childForFieldName('left')!) || mayAffectMemory(n.childForFieldName('right')!);
+    case 'unary_expression':
+      return n.childForFieldName('operator')!.text === '*' || n.childForFieldName('operator')!.text === '<-' || mayAffectMemory(n.childForFieldName('operand')!);
+  }
+  return true;
+}
+
+/**
+ * The parts of a package variable's initialiser the compiler lays out as
+ * static data (staticinit) rather than code in main.init: a func literal
+ * that captures nothing, &T{…} and slice, array and struct literals (their
+ * elements too): nothing allocates them, and -m says nothing of them.
+ */
+function staticInit(c: Checked, n: Node, out: Set<number>, captures: EscapeResult['captures']): void {
+  const x = n.type === 'parenthesized_expression' ? named(n)[0]! : n;
+  if (x.type === 'func_literal' && (captures.get(x.id) ?? []).length === 0) out.add(x.id);
+  // errors.New("…"), inlined: its &errorString{…} of a constant is static data too.
+  if (x.type === 'call_expression' && x.childForFieldName('function')!.text === 'errors.New') {
+    const args = x.childForFieldName('arguments')!;
+    if (named(args).every((a) => c.exprs.get(a.id)?.value !== undefined)) out.add(args.id);
+  }
+  if (x.type === 'unary_expression' && x.childForFieldName('operator')!.text === '&') {
+    const inner = x.childForFieldName('operand')!;
+    if (inner.type === 'composite_literal') {
+      out.add(x.id);
+      staticInit(c, inner, out, captures);
+    }
+  }
+  if (x.type === 'composite_literal') {
+    const t = c.exprs.get(x.id)?.type;
+    if (t === undefined || isTuple(t) || isUntyped(t) || under(t).kind === Kind.Map) return;
+    out.add(x.id);
+    for (const e of named(x.childForFieldName('body')!)) {
+      const v = named(e).at(-1);
+      if (v !== undefined) staticInit(c, v.type === 'literal_element' ? named(v)[0]! : v, out, captures);
+    }
+  }
 }
 
 /**
@@ -220,7 +317,7 @@ function reportInlinedSites(c: Checked, r: EscapeResult): void {
       if (call === null) continue;
       const fnNode = call.childForFieldName('function')!;
       const o = fnNode.type === 'identifier' ? c.uses.get(fnNode.id) : undefined;
-      const callee = o?.kind === 'func' ? o.fn : o?.kind === 'generic' || fnNode.type === 'index_expression' || fnNode.type === 'selector_expression' ? c.callTargets.get(call.id) : undefined;
+      const callee = o?.kind === 'func' ? o.fn : o?.kind === 'generic' || fnNode.type === 'index_expression' || fnNode.type === 'parenthesized_expression' || fnNode.type === 'selector_expression' ? c.callTargets.get(call.id) : undefined;
       // go f() and defer f() are not inlined.
       if (callee === undefined || !r.inlinable.has(callee) || call.parent?.type === 'go_statement' || call.parent?.type === 'defer_statement') continue;
       for (const site of sitesOf.get(callee) ?? []) {
@@ -337,6 +434,19 @@ class FuncAnalysis {
     this.stmts(this.f.node.childForFieldName('body')!);
   }
 
+  /** Sites of main.init laid out statically: no lines of theirs. */
+  private readonly statics = new Set<number>();
+
+  /** main.init's body: each package variable's initialiser, stored into the variable (the heap). */
+  buildInit(): void {
+    this.c.ctx.current = this.f;
+    for (const g of this.c.globalInits) {
+      if (g.value === null) continue;
+      staticInit(this.c, g.value, this.statics, this.r.captures);
+      this.flow(this.heap, g.value, 0);
+    }
+  }
+
   buildAndSolveInlined(): void {
     this.build();
     this.solve(true);
@@ -379,6 +489,11 @@ class FuncAnalysis {
           const tmp = this.newLoc('tuple', null, null);
           this.flow(tmp, rhs[0]!, 0);
           for (const l of lhs) this.assign(l, null, tmp);
+          return;
+        }
+        // val.x = val.y, val[i] = val[j]: the compiler ignores a self-assignment (nothing new is reachable from val).
+        if (lhs.length === 1 && rhs.length === 1 && s.childForFieldName('operator')?.text === '=' && isSelfAssign(this.c, lhs[0]!, rhs[0]!)) {
+          this.flow(null, rhs[0]!, 0);
           return;
         }
         lhs.forEach((l, i) => this.assign(l, rhs[i]!, null));
@@ -780,7 +895,7 @@ class FuncAnalysis {
       if (this.copyingConversion(e, args[0]!)) return this.edge(dst, this.siteLoc(e), derefs - 1);
       return this.flow(dst, args[0]!, derefs);
     }
-    const explicit = fnNode.type === 'index_expression' || fnNode.type === 'selector_expression' ? this.c.callTargets.get(e.id) : undefined;
+    const explicit = litNode.type === 'index_expression' || fnNode.type === 'selector_expression' ? this.c.callTargets.get(e.id) : undefined;
     const devirt = this.devirtualized(fnNode);
     if (o?.kind === 'func' || o?.kind === 'generic' || explicit !== undefined || devirt !== null) {
       const callee = devirt?.method ?? (o?.kind === 'func' ? o.fn : this.c.callTargets.get(e.id)!);
@@ -979,12 +1094,14 @@ class FuncAnalysis {
         }
         continue;
       }
+      // Results outlive every location of the frame, parameters included: the caller may keep them (escape.go's outlives).
+      const outlives = heapRoot || i < firstLocal;
       for (const l of this.all) {
         if (l.dist === Infinity || l === root) continue;
-        if (l.dist < 0 && !l.escapes && (heapRoot || (!l.v?.param && l !== root))) {
+        if (l.dist < 0 && !l.escapes && (outlives || (!l.v?.param && l !== root))) {
           if (l.v?.param || l.v?.result) {
-            // A parameter's own address escaping moves the parameter to the heap.
-            if (l.v.param && heapRoot) (l.escapes = true), roots.push(l);
+            // A parameter's own address escaping (to the heap, or to a result) moves the parameter to the heap.
+            if (l.v.param && outlives) (l.escapes = true), roots.push(l);
             else if (!l.v.result) (l.escapes = true), roots.push(l);
             continue;
           }
@@ -1002,6 +1119,10 @@ class FuncAnalysis {
         }
       }
     }
+    // A parameter moved to the heap: the argument is stored into its heap copy, so it leaks to the heap at its callers.
+    params.forEach((l, pi) => {
+      if (l.escapes && hasPointers(l.v!.type)) summary.heap[pi] = 0;
+    });
     this.record(inlined, summary, params);
     return summary;
   }
@@ -1038,14 +1159,15 @@ class FuncAnalysis {
       if (l.site !== null) {
         if (l.escapes) heapSites.add(l.site.id);
         // An inlined copy's sites are reported at its call sites (reportInlinedSites).
-        if (!inlined) this.r.lines.push({ node: l.site, msg: `${shaped(siteText(l.site, this.c, this.r.inlinable), this.f)} ${l.escapes ? 'escapes to heap' : 'does not escape'}`, inst: this.f.typeArgs ? this.f.name : undefined });
+        if (!inlined && !this.statics.has(l.site.id)) this.r.lines.push({ node: l.site, msg: `${shaped(siteText(l.site, this.c, this.r.inlinable), this.f)} ${l.escapes ? 'escapes to heap' : 'does not escape'}`, inst: this.f.typeArgs ? this.f.name : undefined });
       }
     }
     // A generic function is compiled per shape: the compiler prints no parameter lines for its instances.
     if (inlined || this.f.typeArgs !== undefined) return;
     params.forEach((l, i) => {
       const v = l.v!;
-      if (!hasPointers(v.type) || v.name === '_') return;
+      // A parameter moved to the heap is reported as moved, not as leaking (escape.go's paramTag).
+      if (!hasPointers(v.type) || v.name === '_' || l.escapes) return;
       const h = s.heap[i];
       const res = s.results[i]!;
       if (h === 0) this.r.lines.push({ node: v.decl, msg: `leaking param: ${v.name}` });
@@ -1127,6 +1249,14 @@ function siteText(n: Node, c: Checked, inlinable: ReadonlySet<FuncDecl> = new Se
   }
   // The compiler prints binary expressions with spaces around the operator.
   if (n.type === 'binary_expression') return `${siteText(n.childForFieldName('left')!, c)} ${n.childForFieldName('operator')!.text} ${siteText(n.childForFieldName('right')!, c)}`;
+  // A dereference of a dereference is parenthesized: *(*i), *(*v.p).
+  if (n.type === 'unary_expression' && n.childForFieldName('operator')!.text === '*') {
+    const x = n.childForFieldName('operand')!;
+    const inner = siteText(x, c);
+    return x.type === 'unary_expression' && x.childForFieldName('operator')!.text === '*' ? `*(${inner})` : `*${inner}`;
+  }
+  // An index is printed as its parts are: byPoint[Point{...}].
+  if (n.type === 'index_expression') return `${siteText(n.childForFieldName('operand')!, c)}[${siteText(n.childForFieldName('index')!, c)}]`;
   if (n.type === 'composite_literal') return `${n.childForFieldName('type')!.text.replace(/^struct\s*\{\s*\}$/, 'struct {}')}{${named(n.childForFieldName('body')!).length > 0 ? '...' : ''}}`;
   return n.text.replace(/\s+/g, ' ');
 }

@@ -684,6 +684,28 @@ export class CompiledRt {
     return new StackSlice(t, vals, 0, vals.length, vals.length);
   }
 
+  /**
+   * A ... argument or slice literal of pointer-shaped elements (interfaces, pointers, strings,
+   * slices, maps, chans, funcs) that does not escape: in the frame, as the compiler keeps it,
+   * when none of its values points into the heap (constants' boxes, stack values, nil), else
+   * null: gomem's frames cannot show the collector pointers held in a JS array, so the caller
+   * puts that one on the heap (an allocation real Go does not make; docs/fidelity/gofront.md).
+   */
+  stackPtrSlice(t: GoType, vals: unknown[]): StackSlice | null {
+    const heap = this.go.p.rt.mheap;
+    let heapPtr = false;
+    let stackRef = false;
+    for (const v of vals) {
+      if (v === null || v === undefined) continue;
+      if (v instanceof Ref) stackRef = true;
+      const a = v instanceof Iface ? (v.data ?? 0) : pointerOf(v);
+      if (a !== 0 && heap.spanOf(a) !== null) heapPtr = true;
+    }
+    // A value in the frame (&x, &T{…}) cannot be stored in heap memory: those stay in the frame even beside a heap pointer.
+    if (heapPtr && !stackRef) return null;
+    return new StackSlice(t, vals, 0, vals.length, vals.length);
+  }
+
   /** A nil slice of type t. */
   nilSlice(t: GoType): Slice {
     return new Slice(t, 0, 0, 0);

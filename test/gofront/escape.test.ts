@@ -71,7 +71,7 @@ const hasGo = goAvailable();
 if (!hasGo) console.log('SKIPPED: escape analysis against go build -gcflags=-m (go is not installed)');
 
 describe.skipIf(!hasGo)('escape analysis against go build -gcflags=-m', () => {
-  it('matches the compiler on at least 95% of its escape lines, listing every mismatch', { timeout: 120_000 }, async () => {
+  it('matches the compiler on at least 95% of its escape lines, listing every mismatch', { timeout: 600_000 }, async () => {
     let total = 0;
     let matched = 0;
     const mismatches: string[] = [];

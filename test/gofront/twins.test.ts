@@ -144,7 +144,7 @@ describe('Go source with the twins\' allocations and nearby GC timing', () => {
     'idle-after-burst': ['HeapSys'],
   };
   for (const [name, fieldsNear] of Object.entries(near)) {
-    it(name, { timeout: 120_000 }, async () => {
+    it(name, { timeout: 600_000 }, async () => {
       const { twin, go } = await runBoth(name, gctrace.has(name) ? { GODEBUG: 'gctrace=1' } : {});
       expect(go.stdout).toBe(twin.stdout);
       expect(go.checkpoints.map((c) => c.name)).toEqual(twin.checkpoints.map((c) => c.name));
