@@ -10,8 +10,9 @@
 // Go process. tsx's transpiler (esbuild) is itself a Go program and would
 // obey them too (a malformed GOMEMLIMIT kills it), so they are moved aside
 // into GOMEM_GOENV before anything starts.
-import { readdirSync, statSync } from 'node:fs';
-import { register } from 'node:module';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { SourceMap, findSourceMap, register } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -42,6 +43,22 @@ function changedSince(dir, t) {
 }
 
 /**
+ * changedSince(src, t) through GNU find, which walks the tree in a few
+ * milliseconds where the walk above (300 entries, a Stats object each)
+ * takes 20-30 ms of every start. -newermt is strictly newer, so it is given
+ * a time 1 us before t: as new as t counts as changed, as above (the
+ * kernel stamps files at a coarse tick, and a file saved in the tick the
+ * build started in must count). null when find cannot answer (not Linux,
+ * no GNU find, an error): the walk above answers then.
+ */
+function changedSinceByFind(dir, t) {
+  if (process.platform !== 'linux') return null;
+  const r = spawnSync('find', [dir, '-newermt', `@${((t - 0.001) / 1000).toFixed(6)}`, '-print', '-quit'], { encoding: 'utf8' });
+  if (r.error !== undefined || r.status !== 0 || r.stderr !== '') return null;
+  return r.stdout !== '';
+}
+
+/**
  * Whether dist/ holds the sources as they are now. The build's stamp carries
  * the time the build started (package.json's prebuild and postbuild), so a
  * file saved while tsc was running counts as changed. Anything that cannot
@@ -51,10 +68,77 @@ function distIsFresh() {
   try {
     const built = statSync(join(root, 'dist', '.built')).mtimeMs;
     if (['tsconfig.json', 'tsconfig.build.json'].some((f) => statSync(join(root, f)).mtimeMs >= built)) return false;
-    return !changedSince(join(root, 'src'), built);
+    const src = join(root, 'src');
+    return !(changedSinceByFind(src, built) ?? changedSince(src, built));
   } catch {
     return false;
   }
+}
+
+/** The source maps of dist/'s modules that loaded while Node's were off, by file URL, read when a frame of theirs is formatted (null: none). */
+const distMaps = new Map();
+const distURL = new URL('../dist/', import.meta.url).href;
+
+function sourceMapOf(file) {
+  const known = findSourceMap(file);
+  if (known !== undefined || !file.startsWith(distURL)) return known;
+  let sm = distMaps.get(file);
+  if (sm === undefined) {
+    sm = null;
+    try {
+      const mapURL = new URL(`${file}.map`);
+      const payload = JSON.parse(readFileSync(mapURL, 'utf8'));
+      // As Node resolves a map's sources: against the map's own URL.
+      payload.sources = payload.sources.map((s) => new URL((payload.sourceRoot ?? '') + s, mapURL).href);
+      payload.sourceRoot = '';
+      sm = new SourceMap(payload);
+    } catch {
+      // Not mapped: the frame shows its place in dist/.
+    }
+    distMaps.set(file, sm);
+  }
+  return sm ?? undefined;
+}
+
+/**
+ * Error.prepareStackTrace as Node formats a stack with its source maps on
+ * (lib/internal/source_map/prepare_stack_trace.js): each frame of a mapped
+ * module at its original place, any other as V8 prints it. Node's own
+ * errors (ERR_*) keep their "Error [CODE]: message" line, which their own
+ * toString gives.
+ */
+function mappedStack(error, trace) {
+  const nodeError = Object.hasOwn(error, 'toString') && typeof error.code === 'string';
+  const head = nodeError ? String(error) : Error.prototype.toString.call(error);
+  let lines = '';
+  for (let i = 0; i < trace.length; i++) {
+    const site = trace[i];
+    let text = `${site}`;
+    try {
+      const file = site.getFileName() ?? site.getEvalOrigin();
+      const sm = file === undefined ? undefined : sourceMapOf(file);
+      if (sm !== undefined) text = mappedFrame(sm, site, trace[i + 1]);
+    } catch {
+      // The frame as V8 prints it.
+    }
+    lines += `\n    at ${text}`;
+  }
+  return head + lines;
+}
+
+/** One frame at its original place (serializeJSStackFrame in Node's prepare_stack_trace.js). */
+function mappedFrame(sm, site, caller) {
+  const { originalLine, originalColumn, originalSource } = sm.findEntry(site.getLineNumber() - 1, site.getColumnNumber() - 1);
+  if (originalSource === undefined || originalLine === undefined || originalColumn === undefined) return `${site}`;
+  let name = sm.findEntry(site.getEnclosingLineNumber() - 1, site.getEnclosingColumnNumber() - 1).name;
+  if (!name && caller !== undefined && site.getFileName() === caller.getFileName()) name = sm.findEntry(caller.getLineNumber() - 1, caller.getColumnNumber() - 1).name;
+  const source = originalSource.startsWith('file://') ? fileURLToPath(originalSource) : originalSource;
+  const fn = site.getFunctionName() ?? site.getMethodName();
+  const prefix = site.isAsync() ? 'async ' : site.isConstructor() ? 'new ' : '';
+  const type = site.getTypeName();
+  const original = `${type !== null && type !== 'global' ? `${type}.` : ''}${fn || '<anonymous>'}`;
+  const shown = name && name !== original ? name : original;
+  return `${prefix}${shown} (${source}:${originalLine + 1}:${originalColumn + 1})`;
 }
 
 const choice = process.env.GOMEM_CLI;
@@ -80,9 +164,20 @@ const typescript = args.some((a) => !a.startsWith('-') && /\.[cm]?ts$/.test(a));
 
 const tree = compiled ? 'dist' : 'src';
 if (compiled) {
-  // tsx turns Node's source maps on; without tsx they must be turned on
-  // here, before anything loads, so that stack traces, panics and heap
-  // profiles name lines of src/ and of the user's program, not of dist/.
+  // Stack traces, panics and heap profiles name lines of src/ and of the
+  // user's program, not of dist/: through source maps, which tsx turns on
+  // and which must otherwise be turned on here. While they are on, Node
+  // reads and indexes the map of every module that loads (about 50 ms for
+  // the CLI's 190 modules), though only two kinds are ever asked for
+  // positions: built-in scenarios (a heap profile's lines) and program
+  // files (a panic's and a heap profile's lines). So the model's core
+  // (go/process.js and what it imports: the runtime, the kernel, sim) loads
+  // with them off, and its frames, which only a stack trace of gomem's own
+  // errors shows, are mapped by mappedStack when one is formatted. (The
+  // line Node prints above an uncaught error's stack, the one that threw,
+  // is then dist/'s when that is in the core; the stack names src/.)
+  Error.prepareStackTrace = mappedStack;
+  await import('../dist/go/process.js');
   process.setSourceMapsEnabled(true);
   if (program) {
     // Most of the CLI's modules, loaded before any hooks are registered:
