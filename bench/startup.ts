@@ -13,6 +13,15 @@
 // read here. The sides alternate round by round, so load from other work
 // on the machine falls on both; the figures are medians over the rounds.
 //
+// Real Go's start-up is timed in the same rounds, the same way: the binary
+// of bench/go/hello (a fmt hello-world, built here with go build) from
+// spawn to exit, which includes exec, the runtime's start (arena
+// reservation, allocator and GC set-up, package inits), one Println and
+// exit, but not the 2 s sleep of reality/cases/hello, which gomem's `run
+// hello` only simulates. go_hello_ms and ratio_go (gomem_ms over it) are
+// null when Go is not installed (scripts/install-go.sh). ratio stays the
+// figure over `node -e 0`, the one bench history compares.
+//
 // Cases:
 //   compiled       the compiled CLI (GOMEM_CLI=dist; fails if dist/ is stale: npm run build)
 //   ts-sources     the TypeScript sources through tsx (GOMEM_CLI=src), what
@@ -28,9 +37,29 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { printResult } from './timing.ts';
 import { median } from './go/calibrate/results.ts';
+import { GO_BENCH_DIR } from './go_bench.ts';
 
 const ROUNDS = 11;
 const bin = fileURLToPath(new URL('../bin/gomem.js', import.meta.url));
+
+/** Builds bench/go/hello into dir; null when Go is not installed. */
+function goHello(dir: string): string | null {
+  const probe = spawnSync('go', ['version']);
+  if (probe.error || probe.status !== 0) return null;
+  const out = join(dir, 'hello');
+  const b = spawnSync('go', ['build', '-o', out, './hello'], { cwd: GO_BENCH_DIR, encoding: 'utf8', env: { ...process.env, CGO_ENABLED: '0', GOTOOLCHAIN: 'local' } });
+  if (b.status !== 0) throw new Error(`go build bench/go/hello failed:\n${b.stderr}`);
+  return out;
+}
+
+/** Wall milliseconds of real Go's hello from spawn to exit; throws unless it printed "hi". */
+function goWallMs(hello: string): number {
+  const t0 = performance.now();
+  const r = spawnSync(hello, [], { encoding: 'utf8' });
+  const ms = performance.now() - t0;
+  if (r.status !== 0 || r.stdout !== 'hi\n') throw new Error(`startup bench: real Go's hello exited ${r.status}: ${r.stderr.trim()}`);
+  return ms;
+}
 
 const helloProgram = `import { defineProgram } from 'gomem';
 
@@ -65,17 +94,23 @@ export function run(): void {
     { name: 'ts-program', args: [bin, 'run', program], env: { ...process.env, GOMEM_CLI: 'dist' } },
   ];
   try {
+    const hello = goHello(dir);
+    if (hello === null) console.error('startup: real Go is not installed (scripts/install-go.sh); go_hello_ms is null');
     const node: number[] = [];
+    const go: number[] = [];
     const times = cases.map(() => [] as number[]);
     // One unrecorded round first: the file system cache and tsx's transform cache start warm for every recorded one.
     for (let round = -1; round < ROUNDS; round++) {
       const n = wallMs(['-e', '0'], process.env, false);
+      const g = hello === null ? null : goWallMs(hello);
       const t = cases.map((c) => wallMs(c.args, c.env, true));
       if (round < 0) continue;
       node.push(n);
+      if (g !== null) go.push(g);
       t.forEach((ms, i) => times[i]!.push(ms));
     }
     const nodeMs = median(node);
+    const goMs = hello === null ? null : median(go);
     cases.forEach((c, i) => {
       const ms = median(times[i]!);
       printResult({
@@ -86,6 +121,8 @@ export function run(): void {
         gomem_ms: Number(ms.toFixed(1)),
         node_e0_ms: Number(nodeMs.toFixed(1)),
         ratio: Number((ms / nodeMs).toFixed(2)),
+        go_hello_ms: goMs === null ? null : Number(goMs.toFixed(1)),
+        ratio_go: goMs === null ? null : Number((ms / goMs).toFixed(1)),
       });
     });
   } finally {
