@@ -2034,6 +2034,20 @@ class Checker {
         if (isUntyped(info.type) && info.type.untyped === 'nil') throw this.src.error(args[0]!, 'first argument to append must be a typed slice; have untyped nil');
         const t = this.valueType(args[0]!, info);
         if (under(t).kind !== Kind.Slice) throw this.src.error(args[0]!, `invalid argument: ${args[0]!.text} (${this.describe(info)}) is not a slice`);
+        const spread = args.findIndex((a) => a.type === 'variadic_argument');
+        if (spread >= 0) {
+          // append(s, xs...): xs a slice of s's element type, or a string for a []byte.
+          if (spread !== 1 || args.length !== 2) throw this.src.error(args[spread]!, `can only use ... with final argument in list`);
+          const x = named(args[1]!)[0]!;
+          const xi = this.expr(x);
+          const xt = this.valueType(x, xi);
+          const bytes = under(under(t).elem!).kind === Kind.Uint8 && isStringType(xt);
+          if (!bytes && !(under(xt).kind === Kind.Slice && identical(under(xt).elem!, under(t).elem!))) {
+            throw this.src.error(x, `cannot use ${x.text} (${this.describe(xi)}) as ${this.typeStr(t)} value in argument to append`);
+          }
+          this.exprs.set(args[1]!.id, { type: xt });
+          return { type: t };
+        }
         for (const a of args.slice(1)) this.assign(a, this.expr(a, under(t).elem!), under(t).elem!, 'argument to append');
         return { type: t };
       }

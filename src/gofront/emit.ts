@@ -1262,7 +1262,7 @@ class Emitter {
     const escapes = this.siteEscapes(site);
     const runes = (u: GoType): boolean => under(u.elem!).kind === Kind.Int32;
     if (tu.kind === Kind.String && fu.kind === Kind.Slice) return runes(fu) ? `$rt.text.runesToString(${v}, ${escapes})` : `$rt.text.bytesToString(${v}, ${escapes})`;
-    if (tu.kind === Kind.Slice && fu.kind === Kind.String) return runes(tu) ? `$rt.text.stringToRunes(${v}, ${this.typeRef(t)}, ${escapes})` : `$rt.text.stringToBytes(${v}, ${this.typeRef(t)}, ${escapes})`;
+    if (tu.kind === Kind.Slice && fu.kind === Kind.String) return runes(tu) ? `$rt.text.stringToRunes(${v}, ${this.typeRef(t)}, ${escapes})` : `$rt.text.stringToBytes(${v}, ${this.typeRef(t)}, ${escapes}, ${this.c.exprs.get(x.id)?.value !== undefined && bytesOfConst(this.c.exprs.get(x.id)!.value) <= maxImplicitStack})`;
     if (tu.kind === Kind.String && isIntegerType(from)) return `$rt.text.runeString(${v}, ${escapes})`;
     if (isIntegerType(t)) {
       const bits = under(t).size * 8;
@@ -1479,6 +1479,7 @@ class Emitter {
       }
       case 'append': {
         const t = this.typeOf(n);
+        if (args[1]?.type === 'variadic_argument') return `$rt.appendSlice(${this.expr(args[0]!)}, ${this.expr(named(args[1])[0]!)})`;
         const vals = args.slice(1).map((a) => this.value(a, under(t).elem!));
         return `$rt.append(${this.expr(args[0]!)}${vals.map((v) => `, ${v}`).join('')})`;
       }
@@ -1508,8 +1509,18 @@ class Emitter {
   }
 }
 
-/** A type of one pointer-shaped value (rt.stackPtrSlice can tell whether it points into the heap). */
+/** A type whose values rt.stackPtrSlice can scan for heap pointers: pointer-shaped values, and structs and arrays of them. */
 function pointerShaped(t: GoType): boolean {
+  const u = under(t);
+  if (u.kind === Kind.Struct) return u.fields!.every((f) => !f.type.pointers || pointerShaped(f.type));
+  if (u.kind === Kind.Array) return !u.elem!.pointers || pointerShaped(u.elem!);
   const shaped: readonly Kind[] = [Kind.Interface, Kind.Pointer, Kind.String, Kind.Slice, Kind.Map, Kind.Chan, Kind.Func];
-  return shaped.includes(under(t).kind);
+  return shaped.includes(u.kind);
+}
+
+/** The compiler's limit for an implicit stack variable (maxImplicitStackVarSize): a constant's []byte array larger than it is on the heap. */
+const maxImplicitStack = 64 * 1024;
+
+function bytesOfConst(v: unknown): number {
+  return typeof v === 'string' ? new TextEncoder().encode(v).length : Infinity;
 }

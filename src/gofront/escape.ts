@@ -1053,6 +1053,8 @@ class FuncAnalysis {
       }
       case 'append': {
         this.flow(dst, args[0]!, derefs);
+        // append(s, xs...): xs's elements are copied into s's array (the heap, as for single values).
+        if (args[1]?.type === 'variadic_argument') return this.flow(this.heap, named(args[1])[0]!, 1);
         for (const a of args.slice(1)) this.flow(this.heap, a, 0);
         return;
       }

@@ -601,6 +601,14 @@ export class CompiledRt {
   }
 
   /** append: in place while the capacity lasts; past it growslice's new array is on the heap, as in Go. */
+  /** append(s, xs...): xs's elements (a string's bytes for append([]byte, s...)) appended one growslice at most. */
+  appendSlice(s: Slice | StackSlice, xs: Slice | StackSlice | GoString | null): Slice | StackSlice {
+    const vals: unknown[] = [];
+    if (xs instanceof GoString) for (let i = 0; i < xs.len; i++) vals.push(this.text.byteAt(xs, i));
+    else if (xs !== null) for (let i = 0; i < xs.len; i++) vals.push(this.get(xs, i));
+    return vals.length === 0 ? s : this.append(s, ...vals);
+  }
+
   append(s: Slice | StackSlice, ...vals: unknown[]): Slice | StackSlice {
     if (!(s instanceof StackSlice)) return this.go.append(s, ...vals);
     const n = s.len + vals.length;
@@ -685,8 +693,8 @@ export class CompiledRt {
   }
 
   /**
-   * A ... argument or slice literal of pointer-shaped elements (interfaces, pointers, strings,
-   * slices, maps, chans, funcs) that does not escape: in the frame, as the compiler keeps it,
+   * A ... argument or slice literal of pointerful elements (interfaces, pointers, strings,
+   * slices, maps, chans, funcs, structs and arrays of them) that does not escape: in the frame, as the compiler keeps it,
    * when none of its values points into the heap (constants' boxes, stack values, nil), else
    * null: gomem's frames cannot show the collector pointers held in a JS array, so the caller
    * puts that one on the heap (an allocation real Go does not make; docs/fidelity/gofront.md).
@@ -695,12 +703,22 @@ export class CompiledRt {
     const heap = this.go.p.rt.mheap;
     let heapPtr = false;
     let stackRef = false;
-    for (const v of vals) {
-      if (v === null || v === undefined) continue;
+    const scan = (v: unknown): void => {
+      if (v === null || v === undefined || typeof v !== 'object') return;
       if (v instanceof Ref) stackRef = true;
-      const a = v instanceof Iface ? (v.data ?? 0) : pointerOf(v);
-      if (a !== 0 && heap.spanOf(a) !== null) heapPtr = true;
-    }
+      else if (Array.isArray(v)) v.forEach(scan);
+      else if (v instanceof Iface || v instanceof GoString || v instanceof Slice || v instanceof Ptr || v instanceof StackSlice) {
+        const a = v instanceof Iface ? (v.data ?? 0) : pointerOf(v);
+        if (a !== 0 && heap.spanOf(a) !== null) heapPtr = true;
+        if (v instanceof StackSlice) v.arr.forEach(scan);
+      } else if (Object.getPrototypeOf(v) === Object.prototype) for (const x of Object.values(v)) scan(x); // a struct's fields
+      else {
+        // A map, chan or closure: its address.
+        const a = pointerOf(v);
+        if (a !== 0 && heap.spanOf(a) !== null) heapPtr = true;
+      }
+    };
+    vals.forEach(scan);
     // A value in the frame (&x, &T{…}) cannot be stored in heap memory: those stay in the frame even beside a heap pointer.
     if (heapPtr && !stackRef) return null;
     return new StackSlice(t, vals, 0, vals.length, vals.length);

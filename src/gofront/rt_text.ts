@@ -93,8 +93,10 @@ export class TextRt {
   }
 
   /** []byte(s): a copy (capacity rounded to the size class), or the 32-byte stack buffer for one that does not escape and fits. */
-  stringToBytes(s: GoString, t: GoType, escapes: boolean): Slice | StackSlice {
+  stringToBytes(s: GoString, t: GoType, escapes: boolean, constant = false): Slice | StackSlice {
     const bytes = bytesOf(s);
+    // []byte("…") of a constant: the compiler makes a [len]byte array for it (on the stack when it does not escape), cap = len.
+    if (constant && !escapes) return new StackSlice(t, Array.from(bytes), 0, bytes.length, bytes.length);
     if (!escapes && bytes.length <= tmpStringBufSize) {
       const arr: number[] = new Array(tmpStringBufSize).fill(0);
       bytes.forEach((x, i) => (arr[i] = x));
