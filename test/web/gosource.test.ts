@@ -14,12 +14,11 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt } from '../../src/cli/view.ts';
 import { decodeTrace } from '../../src/trace/reader.ts';
 import { buildTimeline } from '../../web/src/timeline.ts';
 import type { GomemHook } from '../../web/src/hook_types.ts';
 import { browserMissing, findChromium, loadPlaywright } from './browser.ts';
-import { type CheckpointJson, checkCheckpoints, hook, root, runJson, settled, slide, startServing } from './page.ts';
+import { buildPage, checkCheckpoints, type CheckpointJson, hook, root, runJson, settled, slide, startServing } from './page.ts';
 
 const missing = await browserMissing();
 if (missing !== null) console.warn(`test/web/gosource.test.ts: SKIPPED, ${missing}`);
@@ -91,7 +90,7 @@ describe.skipIf(missing !== null)('Go source pasted into the page (headless Chro
   const errors: string[] = [];
 
   beforeAll(async () => {
-    ensureBuilt(() => {});
+    buildPage();
     dir = mkdtempSync(join(tmpdir(), 'gomem-gosource-'));
     writeFileSync(join(dir, 'prog.go'), prog);
     writeFileSync(join(dir, 'bad.go'), bad);

@@ -4,10 +4,14 @@
 // and panels show what `gomem run --json` printed.
 
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, rmdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import type { GomemHook } from '../../web/src/hook_types.ts';
+import { ensureBuilt } from '../../src/cli/view.ts';
 import { findChromium, loadPlaywright } from './browser.ts';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -16,6 +20,36 @@ export interface CheckpointJson {
   name: string;
   memstats: Record<string, number>;
   proc: Record<string, number>;
+}
+
+/**
+ * ensureBuilt (src/cli/view.ts: web/dist rebuilt when web/ or src/ is newer),
+ * one test file at a time: vitest runs the files in parallel, and two Vite
+ * builds emptying web/dist at once fail each other ("building the browser
+ * view failed"). A directory in the temp folder is the lock (mkdir is
+ * atomic); one older than ten minutes is a dead holder's and is taken over.
+ */
+export function buildPage(): void {
+  const lock = join(tmpdir(), `gomem-web-build-${root.replace(/[^A-Za-z0-9]/g, '_')}.lock`);
+  const nap = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > 600_000) rmdirSync(lock);
+      } catch {
+        // Gone meanwhile: try again.
+      }
+      Atomics.wait(nap, 0, 0, 250);
+    }
+  }
+  try {
+    ensureBuilt(() => {});
+  } finally {
+    rmdirSync(lock);
+  }
 }
 
 /** Runs the hook inside the page. */
@@ -31,11 +65,16 @@ export function hook<T>(page: Page, f: (g: GomemHook, arg: never) => T, arg?: un
 
 /** `gomem run ARGS --json --quiet`'s CHECKPOINT lines. */
 export function runJson(args: string[]): CheckpointJson[] {
+  return runJsonPrinted(args).cli;
+}
+
+/** `gomem run ARGS --json --quiet`'s CHECKPOINT lines, and all it printed on stdout and stderr. */
+export function runJsonPrinted(args: string[]): { cli: CheckpointJson[]; stdout: string; stderr: string } {
   const run = spawnSync(process.execPath, ['bin/gomem.js', 'run', ...args, '--json', '--quiet'], { cwd: root, encoding: 'utf8' });
   expect(run.status, run.stderr).toBe(0);
   const cli: CheckpointJson[] = [];
   for (const line of run.stdout.split('\n')) if (line.startsWith('CHECKPOINT ')) cli.push(JSON.parse(line.slice('CHECKPOINT '.length)) as CheckpointJson);
-  return cli;
+  return { cli, stdout: run.stdout, stderr: run.stderr };
 }
 
 /** Starts a gomem command that serves the page (view, serve) and resolves with it and the URL it printed. */

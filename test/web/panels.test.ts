@@ -16,10 +16,9 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt } from '../../src/cli/view.ts';
 import { type TraceRecord, decodeTrace } from '../../src/trace/reader.ts';
 import { browserMissing } from './browser.ts';
-import { type CheckpointJson, hook, openPage, root, runJson, startServing } from './page.ts';
+import { buildPage, type CheckpointJson, hook, openPage, root, runJson, startServing } from './page.ts';
 
 const artifacts = join(root, 'test-artifacts', 'web');
 const missing = await browserMissing();
@@ -36,7 +35,7 @@ describe.skipIf(missing !== null)('GC mark chart and allocator panel in headless
   let records: TraceRecord[] = [];
 
   beforeAll(async () => {
-    ensureBuilt(() => {});
+    buildPage();
     const dir = mkdtempSync(join(tmpdir(), 'gomem-panels-'));
     const trace = join(dir, 'run.trace');
     cli = runJson(['live-heap-gogc100', '--trace', trace]);

@@ -14,13 +14,13 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LiveTrace, ensureBuilt, startViewServer } from '../../src/cli/view.ts';
+import { LiveTrace, startViewServer } from '../../src/cli/view.ts';
 import { GoProcess } from '../../src/go/process.ts';
 import { scenarios } from '../../src/scenarios/index.ts';
 import { decodeTrace } from '../../src/trace/reader.ts';
 import { TraceWriter } from '../../src/trace/writer.ts';
 import { browserMissing } from './browser.ts';
-import { type CheckpointJson, checkCheckpoints, hook, openPage, root, runJson, startServing } from './page.ts';
+import { buildPage, checkCheckpoints, type CheckpointJson, hook, openPage, root, runJson, startServing } from './page.ts';
 
 const missing = await browserMissing();
 if (missing !== null) console.warn(`test/web/serve.test.ts: SKIPPED (browser tests), ${missing}`);
@@ -135,7 +135,7 @@ describe.skipIf(missing !== null)('gomem serve in headless Chromium', () => {
   const dir = mkdtempSync(join(tmpdir(), 'gomem-serve-'));
 
   beforeAll(async () => {
-    ensureBuilt(() => {});
+    buildPage();
     cli = runJson(['blahdo', '--gogc', '50', '--trace', join(dir, 'run.trace')]);
     const s = await startServing(['serve', 'blahdo', '--gogc', '50', '--quiet', '--trace', join(dir, 'serve.trace')]);
     server = s.server;
@@ -179,7 +179,7 @@ describe.skipIf(missing !== null)('the page following a run still going (a trace
   });
 
   it('shows the checkpoints so far while the run goes on, then all of them, at the end as gomem run --json printed them', async () => {
-    ensureBuilt(() => {});
+    buildPage();
     const { pieces, names } = tracePieces('hello');
     const live = new LiveTrace();
     // The run so far: up to its second checkpoint.

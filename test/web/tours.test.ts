@@ -12,10 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt } from '../../src/cli/view.ts';
 import { bytes } from '../../web/src/fmt.ts';
 import { browserMissing } from './browser.ts';
-import { type CheckpointJson, hook, openPage, root, runJson, startServing } from './page.ts';
+import { buildPage, type CheckpointJson, hook, openPage, root, runJson, startServing } from './page.ts';
 
 const artifacts = join(root, 'test-artifacts', 'web');
 const missing = await browserMissing();
@@ -29,7 +28,7 @@ interface Opened {
 }
 
 async function open(scenario: string): Promise<Opened> {
-  ensureBuilt(() => {});
+  buildPage();
   const trace = join(mkdtempSync(join(tmpdir(), 'gomem-tours-')), `${scenario}.trace`);
   const cli = runJson([scenario, '--trace', trace]);
   const { server, url } = await startServing(['view', trace]);
@@ -171,7 +170,7 @@ describe.skipIf(missing !== null)('tours in headless Chromium: container-oom in 
   let summary = '';
 
   beforeAll(async () => {
-    ensureBuilt(() => {});
+    buildPage();
     const trace = join(mkdtempSync(join(tmpdir(), 'gomem-tours-')), 'oom.trace');
     const run = spawnSync(process.execPath, ['bin/gomem.js', 'run', 'container-oom', '--cgroup-memory-max', '128MiB', '--trace', trace], { cwd: root, encoding: 'utf8' });
     expect(run.status, run.stderr).toBe(137);

@@ -13,10 +13,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt } from '../../src/cli/view.ts';
 import type { GomemHook } from '../../web/src/hook_types.ts';
 import { browserMissing } from './browser.ts';
-import { type CheckpointJson, checkCheckpoints, hook, openPage, root, runJson, startServing } from './page.ts';
+import { buildPage, checkCheckpoints, type CheckpointJson, hook, openPage, root, runJsonPrinted, startServing } from './page.ts';
 
 const artifacts = join(root, 'test-artifacts', 'web');
 const missing = await browserMissing();
@@ -28,17 +27,19 @@ interface Opened {
   page: Page;
   url: string;
   cli: CheckpointJson[];
+  /** What the traced run printed on stderr. */
+  stderr: string;
 }
 
 /** Runs a scenario with --trace and --json, serves the trace with gomem view, and opens it in Chromium. */
 async function openView(scenario: string): Promise<Opened> {
-  ensureBuilt(() => {});
+  buildPage();
   const dir = mkdtempSync(join(tmpdir(), 'gomem-web-'));
   const trace = join(dir, `${scenario}.trace`);
-  const cli = runJson([scenario, '--trace', trace]);
+  const { cli, stderr } = runJsonPrinted([scenario, '--trace', trace]);
   const { server, url } = await startServing(['view', trace]);
   const { browser, page } = await openPage(url);
-  return { server, browser, page, url, cli };
+  return { server, browser, page, url, cli, stderr };
 }
 
 async function closeView(v: Opened | undefined): Promise<void> {
@@ -118,7 +119,10 @@ describe.skipIf(missing !== null)('gomem view in headless Chromium: blahdo', () 
     expect(before).toContain('memory baseline...');
     expect(before).not.toContain('memory comparison...');
     await hook(page, (g, r: number) => g.setCursorRecord(r), marks[2]!.record);
-    expect((await hook(page, (g) => g.panels())).output).toContain('memory comparison...\n2025/01/01 00:00:00 82672\n');
+    // blahdo's log.Println lines (stderr): four before the loop, four after; the first after it follows its fmt.Println.
+    const logged = opened!.stderr.split('\n').filter((l) => l.startsWith('2025/01/01 '));
+    expect(logged).toHaveLength(8);
+    expect((await hook(page, (g) => g.panels())).output).toContain(`memory comparison...\n${logged[4]}\n`);
   });
 
   it('next ▶ with "GC phase" chosen moves the cursor to the next gcPhase record; ◀ prev moves it back', async () => {

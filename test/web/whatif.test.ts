@@ -8,6 +8,10 @@
 // The ps and explain panels (the program run again in the same Worker, for
 // the CLI's own renderers) show at each checkpoint, and between checkpoints
 // for the last one, exactly what `gomem run blahdo --ps --explain` printed.
+// The container's memory.max slider: at 128 MiB the overlay is `gomem run
+// blahdo --cgroup-memory-max 128MiB` (memory.current and memory.max at each
+// checkpoint as its --cgroup printed them), at 96 MiB the run the CLI's OOM
+// kill ends, at the record, time and charge its kill report names.
 
 import { type ChildProcess, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -16,14 +20,13 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt } from '../../src/cli/view.ts';
 import { decodeTrace } from '../../src/trace/reader.ts';
 import { valuesAt } from '../../web/src/series.ts';
 import { type Timeline, buildTimeline } from '../../web/src/timeline.ts';
 import { upperBound } from '../../web/src/table.ts';
 import type { GomemHook } from '../../web/src/hook_types.ts';
 import { browserMissing } from './browser.ts';
-import { type CheckpointJson, hook, openPage, root, runJson, settled, slide, startServing } from './page.ts';
+import { buildPage, type CheckpointJson, hook, openPage, root, runJson, settled, slide, startServing } from './page.ts';
 
 const artifacts = join(root, 'test-artifacts', 'web');
 const missing = await browserMissing();
@@ -37,7 +40,7 @@ describe.skipIf(missing !== null)('what-if sliders in headless Chromium: blahdo,
   let cliTl: Timeline;
 
   beforeAll(async () => {
-    ensureBuilt(() => {});
+    buildPage();
     const dir = mkdtempSync(join(tmpdir(), 'gomem-whatif-'));
     const trace = join(dir, 'blahdo.trace');
     runJson(['blahdo', '--trace', trace]);
@@ -157,6 +160,79 @@ describe.skipIf(missing !== null)('what-if sliders in headless Chromium: blahdo,
     await settled(page);
     expect(await hook(page, (g) => g.whatIf())).toMatchObject({ state: 'none', flags: [], knobs: { gogc: '100', memlimit: 'off', gomaxprocs: '2', madvdontneed: '1' } });
   }, 240_000);
+
+  it('the container’s memory.max at 128 MiB is gomem run blahdo --cgroup-memory-max 128MiB: memory.current and memory.max at each checkpoint as --cgroup printed them, every series at ten times as its trace has them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gomem-whatif-cgroup-'));
+    const trace = join(dir, 'blahdo-128.trace');
+    const want = runJson(['blahdo', '--cgroup-memory-max', '128MiB', '--trace', trace]);
+    const tl = buildTimeline(decodeTrace(gunzipSync(readFileSync(trace))));
+    // What --cgroup prints at each checkpoint: "# cgroup /gomem at NAME", then memory.current and memory.max.
+    const run = spawnSync(process.execPath, ['bin/gomem.js', 'run', 'blahdo', '--cgroup-memory-max', '128MiB', '--cgroup', '--quiet'], { cwd: root, encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    const printed = new Map<string, { current: number; max: number }>();
+    for (const m of run.stdout.matchAll(/^# cgroup \/gomem at (\S+)\nmemory\.current (\d+)\nmemory\.max (\d+)$/gm)) printed.set(m[1]!, { current: Number(m[2]), max: Number(m[3]) });
+    expect([...printed.keys()]).toEqual(want.map((c) => c.name));
+
+    await slide(page, 'cgroup', '128.0 MiB');
+    await settled(page);
+    const w = await hook(page, (g) => g.whatIf());
+    expect(w.error).toBeUndefined();
+    expect(w).toMatchObject({ state: 'done', flags: ['--cgroup-memory-max 128MiB'], outcome: 'exit', knobs: { cgroupMemoryMax: 128 * 2 ** 20 } });
+    expect(w.run!.records).toBe(tl.records.length);
+    expect(w.run!.end).toBe(tl.end);
+    expect(w.run!.checkpoints).toEqual(tl.checkpoints.map((c) => ({ name: c.name, t: c.t, record: c.record })));
+    for (const c of want) {
+      const mark = w.run!.checkpoints.find((m) => m.name === c.name)!;
+      const v = (await hook(page, (g, r: number) => g.whatIfValues({ record: r }), mark.record))!;
+      expect(v.process!['memory.current'], `${c.name} memory.current`).toBe(printed.get(c.name)!.current);
+      expect(v.process!['memory.max'], `${c.name} memory.max`).toBe(printed.get(c.name)!.max);
+      expect(v.process!.VmRSS, `${c.name} VmRSS`).toBe(c.proc.VmRSS_kB! * 1024);
+      for (const k of ['HeapInuse', 'HeapAlloc', 'NextGC', 'HeapReleased']) expect(v.heap![k], `${c.name} ${k}`).toBe(c.memstats[k]);
+    }
+    for (let i = 0; i < 10; i++) {
+      const t = Math.round((tl.end * (i + 0.5)) / 10);
+      expect(await hook(page, (g, at: number) => g.whatIfValues({ t: at }), t), `t=${t}`).toEqual(valuesAt(tl, Math.max(0, upperBound(tl.tm, tl.tm.length, t) - 1)));
+    }
+    // The process chart draws the what-if run's memory.max.
+    expect((await hook(page, (g) => g.charts())).process).toEqual(['VmRSS', 'memory.current', 'VmSize', 'VmRSS (what-if)', 'memory.current (what-if)', 'VmSize (what-if)', 'memory.max (what-if)']);
+    expect(await page.waitForFunction(() => (globalThis as unknown as { location: { hash: string } }).location.hash.includes('whatif=cgroup%3A134217728'), undefined, { timeout: 10_000 })).toBeTruthy();
+  }, 180_000);
+
+  it('the container’s memory.max at 96 MiB kills blahdo as gomem run blahdo --cgroup-memory-max 96MiB does: at the same record and time, with the charge its kill report names', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gomem-whatif-cgroup-'));
+    const trace = join(dir, 'blahdo-96.trace');
+    const run = spawnSync(process.execPath, ['bin/gomem.js', 'run', 'blahdo', '--cgroup-memory-max', '96MiB', '--trace', trace, '--json', '--quiet'], { cwd: root, encoding: 'utf8' });
+    expect(run.status).toBe(137);
+    // "gomem: OOM kill at 0.004 s of virtual time: cgroup /gomem charged 96.0 MiB of its 96.0 MiB limit"
+    const kill = /^gomem: OOM kill at (\S+) s of virtual time: cgroup \/gomem charged (\S+) MiB of its (\S+) MiB limit$/m.exec(run.stderr);
+    expect(kill, run.stderr).not.toBeNull();
+    const tl = buildTimeline(decodeTrace(gunzipSync(readFileSync(trace))));
+    const exit = tl.records.at(-1)!;
+    expect(exit).toMatchObject({ kind: 'exit', status: 137, outcome: 'oom-kill' });
+
+    await slide(page, 'cgroup', '96.0 MiB');
+    await settled(page);
+    const w = await hook(page, (g) => g.whatIf());
+    expect(w.error).toBeUndefined();
+    expect(w).toMatchObject({ state: 'done', flags: ['--cgroup-memory-max 96MiB'], outcome: 'oom-kill', knobs: { cgroupMemoryMax: 96 * 2 ** 20 } });
+    expect(w.run!.records).toBe(tl.records.length);
+    expect(w.run!.end).toBe(tl.end);
+    expect((tl.end / 1e9).toFixed(3)).toBe(kill![1]);
+    expect(w.run!.checkpoints).toEqual(tl.checkpoints.map((c) => ({ name: c.name, t: c.t, record: c.record })));
+    // Just before the kill (the exit's mm record, which takes the process's pages away), the charge the report names; after it, none.
+    const gone = tl.records.findIndex((r) => r.kind === 'mm' && r.cause === 'exit');
+    const before = (await hook(page, (g, r: number) => g.whatIfValues({ record: r }), gone - 1))!;
+    expect(before).toEqual(valuesAt(tl, gone - 1));
+    expect(before.process!['memory.max']).toBe(96 * 2 ** 20);
+    expect((before.process!['memory.current']! / 2 ** 20).toFixed(1)).toBe(kill![2]);
+    const last = (await hook(page, (g, r: number) => g.whatIfValues({ record: r }), tl.records.length - 1))!;
+    expect(last).toEqual(valuesAt(tl, tl.records.length - 1));
+    expect(last.process).toMatchObject({ VmRSS: 0, 'memory.current': 0 });
+    expect(await page.textContent('#whatif-status')).toContain('blahdo --cgroup-memory-max 96MiB (oom-kill;');
+    await page.click('#whatif-reset');
+    await settled(page);
+    expect(await hook(page, (g) => g.whatIf())).toMatchObject({ state: 'none', flags: [], knobs: { cgroupMemoryMax: null } });
+  }, 180_000);
 });
 
 describe.skipIf(missing !== null)('ps and explain panels in headless Chromium: blahdo, as gomem run --ps --explain prints them', () => {
@@ -166,7 +242,7 @@ describe.skipIf(missing !== null)('ps and explain panels in headless Chromium: b
   let printed = '';
 
   beforeAll(async () => {
-    ensureBuilt(() => {});
+    buildPage();
     const dir = mkdtempSync(join(tmpdir(), 'gomem-texts-'));
     const trace = join(dir, 'blahdo.trace');
     runJson(['blahdo', '--trace', trace]);

@@ -5,7 +5,7 @@
 
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { drawBands, drawCursor } from './bands.ts';
+import { type BandLayer, type DrawnBand, drawBands, drawCursor } from './bands.ts';
 import { decimate, perColumn } from './decimate.ts';
 import { bytes, time } from './fmt.ts';
 import { type LineChartSpec, gcCpuLabels, lineCharts } from './series.ts';
@@ -15,8 +15,18 @@ import type { View } from './view.ts';
 const syncKey = 'gomem-time';
 
 interface Chart {
+  id: string;
   u: uPlot;
   data: () => uPlot.AlignedData;
+  /** The GC bands its last draw drew. */
+  bands: DrawnBand[];
+}
+
+/** The GC bands a chart draws: the trace's cycles, and a what-if run's in a strip at the foot. */
+function bandLayers(view: View, overlay: Timeline | null): BandLayer[] {
+  const layers: BandLayer[] = [{ run: 'trace', cycles: view.tl.cycles, end: view.tl.end }];
+  if (overlay !== null) layers.push({ run: 'what-if', cycles: overlay.cycles, end: overlay.end });
+  return layers;
 }
 
 const timeAxis = (): uPlot.Axis => ({ values: (_u, splits) => splits.map((s) => time(s)), size: 40 });
@@ -109,7 +119,7 @@ function lineChart(view: View, spec: LineChartSpec, el: HTMLElement, width: numb
   opts.scales!.bytes = { range: (_u, _min, max) => [0, max > 0 ? max * 1.05 : 1] };
   if (vsz) opts.scales!.vsz = { range: (_u, _min, max) => [0, max > 0 ? max * 1.05 : 1] };
   if (count) opts.scales!.count = { range: (_u, _min, max) => [0, max > 0 ? max * 1.05 : 1] };
-  return mount(view, opts, data, el, spec.causes);
+  return mount(spec.id, view, opts, data, el, spec.causes, bandLayers(view, overlay));
 }
 
 function gcCpuChart(view: View, el: HTMLElement, width: number, overlay: Timeline | null): Chart {
@@ -156,7 +166,7 @@ function gcCpuChart(view: View, el: HTMLElement, width: number, overlay: Timelin
     axes: [timeAxis(), { scale: 'ms', size: 80, values: (_u: uPlot, s: number[]) => s.map((v) => `${v} ms`) }, spacerAxis('ms')],
   } as uPlot.Options;
   opts.scales!.ms = { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] };
-  return mount(view, opts, data, el, ['gcDone']);
+  return mount('gcCpu', view, opts, data, el, ['gcDone'], bandLayers(view, overlay));
 }
 
 function eventsChart(view: View, el: HTMLElement, width: number, overlay: Timeline | null): Chart {
@@ -192,7 +202,7 @@ function eventsChart(view: View, el: HTMLElement, width: number, overlay: Timeli
   } as uPlot.Options;
   opts.scales!.n = { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] };
   opts.scales!.bytes = { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] };
-  return mount(view, opts, data, el, ['fault', 'scavenge']);
+  return mount('events', view, opts, data, el, ['fault', 'scavenge'], bandLayers(view, overlay));
 }
 
 /** The plotting area's width in CSS pixels, less the axes. */
@@ -203,10 +213,11 @@ function plotWidth(width: number): number {
 /** How near (CSS pixels) a click must fall to a step for the cursor to go to it. */
 const clickSlackPx = 4;
 
-function mount(view: View, opts: uPlot.Options, data: () => uPlot.AlignedData, el: HTMLElement, causes: readonly string[]): Chart {
-  const tl = view.tl;
+function mount(id: string, view: View, opts: uPlot.Options, data: () => uPlot.AlignedData, el: HTMLElement, causes: readonly string[], layers: readonly BandLayer[]): Chart {
+  const bands: DrawnBand[] = [];
+  el.dataset.chart = id;
   opts.hooks = {
-    drawClear: [(u) => drawBands(u, tl.cycles, tl.end)],
+    drawClear: [(u) => drawBands(u, layers, bands)],
     draw: [(u) => drawCursor(u, view.t)],
     setSelect: [
       (u) => {
@@ -228,7 +239,18 @@ function mount(view: View, opts: uPlot.Options, data: () => uPlot.AlignedData, e
     view.clickAt(t, Math.abs(u.posToVal(e.offsetX + clickSlackPx, 'x') - t), causes);
   });
   u.over.addEventListener('dblclick', () => view.resetRange());
-  return { u, data };
+  return { id, u, data, bands };
+}
+
+/** A chart's GC bands as drawn (Charts.bands). */
+export interface PlotBands {
+  min: number;
+  max: number;
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+  bands: DrawnBand[];
 }
 
 export class Charts {
@@ -279,6 +301,20 @@ export class Charts {
     el.className = 'chart';
     this.root.appendChild(el);
     return el;
+  }
+
+  /**
+   * The GC bands each chart drew last, by chart id, with the plot's time
+   * range, and its place and size on the chart's canvas (CSS pixels).
+   */
+  bands(): Record<string, PlotBands> {
+    const out: Record<string, PlotBands> = {};
+    for (const c of this.charts) {
+      const { u } = c;
+      const d = devicePixelRatio;
+      out[c.id] = { min: u.scales.x.min!, max: u.scales.x.max!, left: u.bbox.left / d, top: u.bbox.top / d, width: u.bbox.width / d, height: u.bbox.height / d, bands: c.bands.map((b) => ({ ...b })) };
+    }
+    return out;
   }
 
   /** New data for the visible range, for every chart. */

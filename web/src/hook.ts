@@ -5,6 +5,7 @@
 import { addrMapAt, describeAddress, pageTotals } from './addrmap.ts';
 import { smapsRows } from './smaps.ts';
 import type { AddressMapView } from './addrmap_view.ts';
+import type { Charts } from './charts.ts';
 import { allocatorAt } from './allocator.ts';
 import type { TourView } from './tour_view.ts';
 import type { CursorInfo, GomemHook } from './hook_types.ts';
@@ -48,13 +49,14 @@ export function installEmptyHook(state: GomemHook['state'], error?: string): voi
     times: none,
     range: none,
     setRange: none,
+    bands: none,
     charts: none,
     whatIf: none,
     whatIfValues: none,
   };
 }
 
-export function installHook(view: View, map: AddressMapView, tours: TourView, whatIf: WhatIf, texts: CheckpointTexts, live?: 'running' | 'ended'): void {
+export function installHook(view: View, charts: Charts, map: AddressMapView, tours: TourView, whatIf: WhatIf, texts: CheckpointTexts, live?: 'running' | 'ended'): void {
   const tl = view.tl;
   const info = (): CursorInfo => ({ record: view.record, kind: tl.records[view.record]!.kind, t: view.t });
   window.__gomem = {
@@ -110,6 +112,7 @@ export function installHook(view: View, map: AddressMapView, tours: TourView, wh
       view.setRange(a, b);
       return [view.t0, view.t1];
     },
+    bands: () => charts.bands(),
     charts: () => {
       const out: Record<string, string[]> = {};
       const o = whatIf.overlay;

@@ -82,6 +82,14 @@ export interface GomemHook {
   times(kind: string): number[];
   range(): [number, number];
   setRange(t0: number, t1: number): [number, number];
+  /**
+   * The GC bands each chart drew last (by chart id): each band's run (the
+   * trace's or the what-if run's), cycle, phase and times (ns), and where it
+   * was drawn (CSS pixels from the plot's left and top edges), with the
+   * time range of the plot, and its place (left, top) and size on the
+   * chart's canvas (CSS pixels).
+   */
+  bands(): Record<string, { min: number; max: number; left: number; top: number; width: number; height: number; bands: { run: 'trace' | 'what-if'; cycle: number; phase: string; from: number; to: number; x0: number; x1: number; y0: number; y1: number }[] }>;
   /** Chart ids and their series labels, as drawn. */
   charts(): Record<string, string[]>;
   /** The what-if run (the sliders): its state, the knobs, the gomem run flags they amount to, and once done the new run's length and checkpoints. */

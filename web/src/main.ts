@@ -114,7 +114,7 @@ function show(trace: Trace, url: string | undefined, live?: 'running' | 'ended')
   map.onZoom = hashChanged;
   tours.onChange = hashChanged;
   whatIf.onChange(hashChanged);
-  installHook(view, map, tours, whatIf, texts, live);
+  installHook(view, charts, map, tours, whatIf, texts, live);
   document.body.classList.add('loaded');
 }
 

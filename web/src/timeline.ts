@@ -18,7 +18,7 @@ export const markCols = ['grey', 'marked'] as const;
 export interface GcCycle {
   cycle: number;
   why: string;
-  /** Start time of each phase that happened (sweepterm, mark, marktermination, sweep, sweepdone). */
+  /** Start time of each phase that happened (sweepterm, mark, marktermination, sweep, sweepdone): its gcPhase record's own time. */
   phases: Partial<Record<'sweepterm' | 'mark' | 'marktermination' | 'sweep' | 'sweepdone', number>>;
   /** GC CPU of this cycle by class, ns: differences of gcDone's cumulative counters. */
   cpu?: { assist: number; dedicated: number; fractional: number; idle: number; pause: number };
@@ -190,7 +190,8 @@ export function buildTimeline(trace: Trace): Timeline {
       }
       case 'gcPhase': {
         const c = byCycle.get(r.cycle);
-        if (c) c.phases[r.phase] = t;
+        // The phase's own time, for its band: a record booked after a later one (a background scavenge stamped ahead) does not move it.
+        if (c) c.phases[r.phase] = r.t;
         if (r.phase === 'mark') {
           markT = Math.max(markT, t);
           mark.push(markT, i, [0, 0]);
@@ -210,7 +211,8 @@ export function buildTimeline(trace: Trace): Timeline {
         const cpu = { assist: r.cpuAssist, dedicated: r.cpuDedicated, fractional: r.cpuFractional, idle: r.cpuIdle, pause: r.cpuPause };
         if (c) {
           doneCycles.push(c);
-          c.done = t;
+          // Its own time, as its phases' (the GC CPU chart's bar stands at the start of its sweep band).
+          c.done = r.t;
           c.cpu = { assist: cpu.assist - prevCpu.assist, dedicated: cpu.dedicated - prevCpu.dedicated, fractional: cpu.fractional - prevCpu.fractional, idle: cpu.idle - prevCpu.idle, pause: cpu.pause - prevCpu.pause };
           c.gctrace = { heap0: r.heap0, heap1: r.heap1, heap2: r.heap2, goal: r.goal };
         }
