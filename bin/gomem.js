@@ -10,7 +10,7 @@
 // Go process. tsx's transpiler (esbuild) is itself a Go program and would
 // obey them too (a malformed GOMEMLIMIT kills it), so they are moved aside
 // into GOMEM_GOENV before anything starts.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { SourceMap, findSourceMap, register } from 'node:module';
 import { join } from 'node:path';
@@ -44,18 +44,25 @@ function changedSince(dir, t) {
 
 /**
  * changedSince(src, t) through GNU find, which walks the tree in a few
- * milliseconds where the walk above (300 entries, a Stats object each)
- * takes 20-30 ms of every start. -newermt is strictly newer, so it is given
- * a time 1 us before t: as new as t counts as changed, as above (the
- * kernel stamps files at a coarse tick, and a file saved in the tick the
- * build started in must count). null when find cannot answer (not Linux,
- * no GNU find, an error): the walk above answers then.
+ * milliseconds of its own where the walk above (300 entries, a Stats object
+ * each) takes 20-30 ms of every start, and runs beside the start instead of
+ * before it. -newermt is strictly newer, so it is given a time 1 us before
+ * t: as new as t counts as changed, as above (the kernel stamps files at a
+ * coarse tick, and a file saved in the tick the build started in must
+ * count). null when find cannot answer (not Linux, no GNU find, an error):
+ * the walk above answers then.
  */
 function changedSinceByFind(dir, t) {
-  if (process.platform !== 'linux') return null;
-  const r = spawnSync('find', [dir, '-newermt', `@${((t - 0.001) / 1000).toFixed(6)}`, '-print', '-quit'], { encoding: 'utf8' });
-  if (r.error !== undefined || r.status !== 0 || r.stderr !== '') return null;
-  return r.stdout !== '';
+  if (process.platform !== 'linux') return Promise.resolve(null);
+  return new Promise((resolve) => {
+    let out = '';
+    let err = '';
+    const find = spawn('find', [dir, '-newermt', `@${((t - 0.001) / 1000).toFixed(6)}`, '-print', '-quit'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    find.stdout.on('data', (d) => (out += d));
+    find.stderr.on('data', (d) => (err += d));
+    find.on('error', () => resolve(null));
+    find.on('close', (status) => resolve(status === 0 && err === '' ? out !== '' : null));
+  });
 }
 
 /**
@@ -64,12 +71,12 @@ function changedSinceByFind(dir, t) {
  * file saved while tsc was running counts as changed. Anything that cannot
  * be read (no build yet, a file an editor is replacing) counts as changed too.
  */
-function distIsFresh() {
+async function distIsFresh() {
   try {
     const built = statSync(join(root, 'dist', '.built')).mtimeMs;
     if (['tsconfig.json', 'tsconfig.build.json'].some((f) => statSync(join(root, f)).mtimeMs >= built)) return false;
     const src = join(root, 'src');
-    return !(changedSinceByFind(src, built) ?? changedSince(src, built));
+    return !((await changedSinceByFind(src, built)) ?? changedSince(src, built));
   } catch {
     return false;
   }
@@ -146,7 +153,14 @@ if (choice !== undefined && choice !== 'dist' && choice !== 'src') {
   process.stderr.write(`gomem: GOMEM_CLI="${choice}": want dist (the compiled CLI) or src (the TypeScript sources)\n`);
   process.exit(2);
 }
-const compiled = choice === 'src' ? false : distIsFresh();
+// While find looks at src/, the model's core (dist/go/process.js and what it
+// imports: the runtime, the kernel, sim) loads from dist/, with Node's source
+// maps off (below): its modules only define things as they load, and are
+// used only if dist/ turns out fresh. When it is not, they stay unused, as
+// does a failure to load them.
+const fresh = choice === 'src' ? Promise.resolve(false) : distIsFresh();
+const core = choice === 'src' ? null : import('../dist/go/process.js').then(() => null, (e) => ({ e }));
+const compiled = await fresh;
 if (choice === 'dist' && !compiled) {
   process.stderr.write('gomem: GOMEM_CLI=dist: dist/ is missing or older than src/ (npm run build)\n');
   process.exit(2);
@@ -171,13 +185,14 @@ if (compiled) {
   // the CLI's 190 modules), though only two kinds are ever asked for
   // positions: built-in scenarios (a heap profile's lines) and program
   // files (a panic's and a heap profile's lines). So the model's core
-  // (go/process.js and what it imports: the runtime, the kernel, sim) loads
-  // with them off, and its frames, which only a stack trace of gomem's own
-  // errors shows, are mapped by mappedStack when one is formatted. (The
-  // line Node prints above an uncaught error's stack, the one that threw,
-  // is then dist/'s when that is in the core; the stack names src/.)
+  // (core, above) loads with them off, and its frames, which only a stack
+  // trace of gomem's own errors shows, are mapped by mappedStack when one is
+  // formatted. (The line Node prints above an uncaught error's stack, the
+  // one that threw, is then dist/'s when that is in the core; the stack
+  // names src/.)
   Error.prepareStackTrace = mappedStack;
-  await import('../dist/go/process.js');
+  const failed = await core;
+  if (failed !== null) throw failed.e;
   process.setSourceMapsEnabled(true);
   if (program) {
     // Most of the CLI's modules, loaded before any hooks are registered:
@@ -187,6 +202,9 @@ if (compiled) {
     await import('../dist/cli/run.js');
   }
 }
+// dist/'s core, when it is not used, finishes loading before the hooks
+// below are registered, which would otherwise see the rest of its imports.
+if (!compiled && core !== null) await core;
 if (!compiled || typescript) {
   const tsx = await import('tsx/esm/api');
   tsx.register();
