@@ -1,7 +1,9 @@
 // The browser host's half of the Go parser (src/gofront/grammar_node.ts is
 // Node's): web-tree-sitter's runtime and the Go grammar's .wasm, fetched by
-// the URLs Vite gives the two files, then the front end compiles a pasted
-// program in the page's Worker exactly as `gomem run prog.go` does.
+// the URLs Vite gives the two files (data: URLs: the build inlines them,
+// web/vite.config.ts, so that a page opened from file:// has them too), then
+// the front end compiles a pasted program in the page's Worker exactly as
+// `gomem run prog.go` does.
 
 import { Language, Parser } from 'web-tree-sitter';
 import runtimeWasm from 'web-tree-sitter/tree-sitter.wasm?url';

@@ -14,6 +14,7 @@ import type { TraceProgram, TraceSettings } from '../../src/trace/writer.ts';
 import { bytes as fmtBytes } from './fmt.ts';
 import { type Timeline, buildTimeline } from './timeline.ts';
 import type { WhatIfReply, WhatIfRequest } from './whatif_protocol.ts';
+import WhatIfWorker from './whatif_worker.ts?worker&inline';
 
 const MiB = 1 << 20;
 
@@ -110,14 +111,20 @@ export function rerunOf(program: TraceProgram): Pick<WhatIfRequest, 'scenario' |
 /** A Go source's compile error: its message is the compiler's whole line (./prog.go:3:2: undefined: x). */
 export class CompileErrorLine extends Error {}
 
-/** The model in a Worker (whatif_worker.ts), one run at a time: a newer request ends the one in progress. */
+/**
+ * The model in a Worker (whatif_worker.ts), one run at a time: a newer
+ * request ends the one in progress. The Worker's script is inside the page
+ * (?worker&inline: a classic script started from a blob: URL), so a page
+ * opened from file:// can start it, and a page keeps running the code it
+ * was loaded with when web/dist is built again under it.
+ */
 export class Runner {
   private worker: Worker | null = null;
   private id = 0;
 
   run(req: Omit<WhatIfRequest, 'id'>): Promise<Extract<WhatIfReply, { type: 'done' }>> {
     this.worker?.terminate();
-    const w = new Worker(new URL('./whatif_worker.ts', import.meta.url), { type: 'module' });
+    const w = new WhatIfWorker();
     this.worker = w;
     const id = ++this.id;
     return new Promise((ok, fail) => {
