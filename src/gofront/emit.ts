@@ -89,6 +89,8 @@ class Emitter {
   private frameModel: FrameModel | null = null;
   /** Bytes of arrays the current function keeps in its frame (make that does not escape). */
   private stackBytes = 0;
+  /** go statements of variadic functions so far, per function (their wrappers' numbers). */
+  private readonly gowraps = new Map<FuncDecl, number>();
   /** The current function has defer statements: its returns set its results, then its deferred calls run. */
   private deferring = false;
   /** Expressions already evaluated into temporaries (a defer statement's function and arguments), by node. */
@@ -462,14 +464,37 @@ class Emitter {
       return `go.go('${name}', (_go, $a) => (function* () { return yield* $rt.callf($a.fn${vals.map((_, i) => `, $a.a${i}`).join('')}); })(), { args: { ${argSpec} } });`;
     }
     const f = o.fn;
-    if (f.sig.variadic) throw this.src.unsupported(call, 'go statements calling variadic functions');
     const args = named(call.childForFieldName('arguments')!);
-    const vals = args.map((a, i) => this.value(a, f.sig.params![i]!));
-    const names = vals.map((_, i) => `a${i}`);
+    let vals: string[];
+    let types: GoType[];
+    let callArgs: string[];
+    if (f.sig.variadic && !args.some((a) => a.type === 'variadic_argument')) {
+      // go f(a, x, y) of f(a T, xs ...U): the values are the goroutine's arguments; its ... slice is built in the new
+      // goroutine, as the compiler's go wrapper calls f(a, x, y) there (in its frame: "... argument does not escape").
+      const ps = f.sig.params!;
+      const fixed = ps.length - 1;
+      const st = ps[fixed]!;
+      const elem = under(st).elem!;
+      vals = args.map((a, i) => this.value(a, i < fixed ? ps[i]! : elem));
+      types = args.map((_, i) => (i < fixed ? ps[i]! : elem));
+      const extra = vals.slice(fixed).map((_, i) => `$a.a${fixed + i}`);
+      const slice =
+        extra.length === 0 ? `$rt.nilSlice(${this.typeRef(st)})`
+        : !elem.pointers ? `$rt.stackSlice(${this.typeRef(st)}, [${extra.join(', ')}])`
+        : pointerShaped(elem) ? `((a) => $rt.stackPtrSlice(${this.typeRef(st)}, a) ?? go.append(go.make(${this.typeRef(st)}, 0, a.length), ...a))([${extra.join(', ')}])`
+        : `go.append(go.make(${this.typeRef(st)}, 0, ${extra.length}), ${extra.join(', ')})`;
+      callArgs = [...vals.slice(0, fixed).map((_, i) => `$a.a${i}`), slice];
+    } else {
+      vals = args.map((a, i) => this.value(a, f.sig.params![i]!));
+      types = args.map((_, i) => f.sig.params![i]!);
+      callArgs = vals.map((_, i) => `$a.a${i}`);
+    }
     const fnJs = this.fnName(f);
-    const body = this.isGen(f) ? `(function* () { return yield* ${fnJs}(${names.map((n) => `$a.${n}`).join(', ')}); })()` : `(function* () { ${fnJs}(${names.map((n) => `$a.${n}`).join(', ')}); })()`;
-    const argSpec = vals.map((v, i) => `a${i}: [${this.typeRef(f.sig.params![i]!)}, ${v}]`).join(', ');
-    return `go.go('${f.name}', (_go, $a) => ${body}${argSpec ? `, { args: { ${argSpec} } }` : ''});`;
+    const body = this.isGen(f) ? `(function* () { return yield* ${fnJs}(${callArgs.join(', ')}); })()` : `(function* () { ${fnJs}(${callArgs.join(', ')}); })()`;
+    const argSpec = vals.map((v, i) => `a${i}: [${this.typeRef(types[i]!)}, ${v}]`).join(', ');
+    // A variadic callee's wrapper has its own arguments at each go statement: its own name (the compiler's main.main.gowrap1 …).
+    const gname = f.sig.variadic ? `${this.fn!.name}.gowrap${(this.gowraps.set(this.fn!, (this.gowraps.get(this.fn!) ?? 0) + 1), this.gowraps.get(this.fn!))}` : f.name;
+    return `go.go('${gname}', (_go, $a) => ${body}${argSpec ? `, { args: { ${argSpec} } }` : ''});`;
   }
 
   private ifStmt(s: Node): string {

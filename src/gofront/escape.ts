@@ -594,6 +594,13 @@ class FuncAnalysis {
         // The arguments of go f(…) are kept by the new goroutine (and those of a defer in a loop by its heap-allocated record): they flow to the heap.
         
         for (const a of named(call.childForFieldName('arguments')!)) this.flow(this.heap, a, 0);
+        {
+          // go f(a, x, y) of a variadic f: the ... slice is made in the new goroutine's wrapper, from values it was given.
+          const fn0 = call.childForFieldName('function')!;
+          const o = fn0.type === 'identifier' ? this.c.uses.get(fn0.id) : undefined;
+          const argList = call.childForFieldName('arguments')!;
+          if (o?.kind === 'func' && o.fn.sig.variadic && !named(argList).some((a) => a.type === 'variadic_argument') && named(argList).length >= o.fn.sig.params!.length) this.siteLoc(argList);
+        }
         const fnNode = call.childForFieldName('function')!;
         const ft = this.type(fnNode);
         if (ft !== null && under(ft).kind === Kind.Func && this.c.uses.get(fnNode.id)?.kind !== 'func') this.flow(this.heap, fnNode, 0);
