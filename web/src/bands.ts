@@ -40,12 +40,44 @@ export function phaseIntervals(c: GcCycle, end: number): [string, number, number
   return out;
 }
 
-/** One run's cycles to draw: the trace's, or a what-if run's. */
+/** The phases a band can be, in the order bandLayer numbers them. */
+export const bandPhases = ['sweepterm', 'mark', 'marktermination', 'sweep'] as const;
+
+/**
+ * One run's cycles to draw (the trace's, or a what-if run's), each phase of
+ * each cycle an interval, in columns, ordered by start; reach[i] is the
+ * latest end among intervals 0..i, so the first one a range can show is
+ * found by a binary search, and a frame looks at the visible bands only.
+ */
 export interface BandLayer {
   run: 'trace' | 'what-if';
-  cycles: readonly GcCycle[];
-  /** Where a phase with no next one (a sweep still going) ends: the run's end. */
-  end: number;
+  n: number;
+  cycle: Int32Array;
+  phase: Uint8Array;
+  from: Float64Array;
+  to: Float64Array;
+  reach: Float64Array;
+}
+
+/** A run's bands: its cycles' phases; a phase with no next one (a sweep still going) ends at the run's end. */
+export function bandLayer(run: BandLayer['run'], cycles: readonly GcCycle[], end: number): BandLayer {
+  const list: [number, number, number, number][] = [];
+  for (const c of cycles) {
+    for (const [phase, from, to] of phaseIntervals(c, end)) list.push([c.cycle, bandPhases.indexOf(phase as (typeof bandPhases)[number]), from, to]);
+  }
+  list.sort((a, b) => a[2] - b[2]);
+  const n = list.length;
+  const l: BandLayer = { run, n, cycle: new Int32Array(n), phase: new Uint8Array(n), from: new Float64Array(n), to: new Float64Array(n), reach: new Float64Array(n) };
+  let reach = -Infinity;
+  list.forEach(([cycle, phase, from, to], i) => {
+    l.cycle[i] = cycle;
+    l.phase[i] = phase;
+    l.from[i] = from;
+    l.to[i] = to;
+    reach = Math.max(reach, to);
+    l.reach[i] = reach;
+  });
+  return l;
 }
 
 /** A band as drawn: its cycle and phase, its times, and where it is on the plot (CSS pixels from the plot's left and top edges, before clipping). */
@@ -62,40 +94,84 @@ export interface DrawnBand {
 }
 
 /**
- * A drawClear hook: the bands under the series, in the plot's box; each
- * band drawn is put in `drawn` (emptied first), for the test hook.
+ * What a chart's last drawBands drew, kept as numbers (no object per band
+ * and frame): for each band the layer, its index there, its x and width in
+ * canvas pixels; bands() makes DrawnBands of them for the test hook.
  */
-export function drawBands(u: uPlot, layers: readonly BandLayer[], drawn?: DrawnBand[]): void {
+export class BandsDrawn {
+  layers: readonly BandLayer[] = [];
+  /** Per layer, the strip of the plot it was drawn in: CSS pixels from the top. */
+  rows: [number, number][] = [];
+  nums: number[] = [];
+  left = 0;
+  dpr = 1;
+
+  bands(): DrawnBand[] {
+    const out: DrawnBand[] = [];
+    const d = this.nums;
+    for (let k = 0; k < d.length; k += 4) {
+      const l = this.layers[d[k]!]!;
+      const i = d[k + 1]!;
+      const [y0, y1] = this.rows[d[k]!]!;
+      out.push({ run: l.run, cycle: l.cycle[i]!, phase: bandPhases[l.phase[i]!]!, from: l.from[i]!, to: l.to[i]!, x0: (d[k + 2]! - this.left) / this.dpr, x1: (d[k + 2]! + d[k + 3]! - this.left) / this.dpr, y0, y1 });
+    }
+    return out;
+  }
+}
+
+/** The first index whose reach is at least t: every band before it ends before t. */
+function firstReaching(l: BandLayer, t: number): number {
+  let lo = 0;
+  let hi = l.n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (l.reach[mid]! < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * A drawClear hook: the bands under the series, in the plot's box, one path
+ * per phase filled once; what was drawn is kept in `drawn` for the test hook.
+ */
+export function drawBands(u: uPlot, layers: readonly BandLayer[], drawn: BandsDrawn): void {
   const { ctx, bbox } = u;
   const min = u.scales.x.min!;
   const max = u.scales.x.max!;
-  if (drawn) drawn.length = 0;
   const dpr = devicePixelRatio;
   const cssHeight = bbox.height / dpr;
   const strip = layers.some((l) => l.run === 'what-if') ? Math.min(overlayStripPx, cssHeight / 4) : 0;
+  drawn.layers = layers;
+  drawn.rows = [];
+  drawn.nums.length = 0;
+  drawn.left = bbox.left;
+  drawn.dpr = dpr;
+  const kx = bbox.width / (max - min);
   ctx.save();
   ctx.beginPath();
   ctx.rect(bbox.left, bbox.top, bbox.width, bbox.height);
   ctx.clip();
-  for (const layer of layers) {
-    const colors = layer.run === 'trace' ? phaseColors : overlayPhaseColors;
+  layers.forEach((l, li) => {
+    const colors = l.run === 'trace' ? phaseColors : overlayPhaseColors;
     // CSS pixels from the plot's top: the trace's bands above the strip, the what-if run's in it.
-    const y0 = layer.run === 'trace' ? 0 : cssHeight - strip;
-    const y1 = layer.run === 'trace' ? cssHeight - strip : cssHeight;
-    for (const c of layer.cycles) {
-      const first = c.phases.sweepterm ?? c.phases.mark;
-      if (first === undefined || first > max) continue;
-      for (const [phase, from, to] of phaseIntervals(c, layer.end)) {
-        if (to < min || from > max) continue;
-        const x0 = u.valToPos(from, 'x', true);
-        // At least one device pixel, so a 10 µs stop-the-world pause still shows at full zoom-out.
-        const w = Math.max(1, u.valToPos(to, 'x', true) - x0);
-        ctx.fillStyle = colors[phase]!;
-        ctx.fillRect(x0, bbox.top + y0 * dpr, w, (y1 - y0) * dpr);
-        drawn?.push({ run: layer.run, cycle: c.cycle, phase, from, to, x0: (x0 - bbox.left) / dpr, x1: (x0 + w - bbox.left) / dpr, y0, y1 });
-      }
+    const y0 = l.run === 'trace' ? 0 : cssHeight - strip;
+    const y1 = l.run === 'trace' ? cssHeight - strip : cssHeight;
+    drawn.rows.push([y0, y1]);
+    const paths = bandPhases.map(() => new Path2D());
+    for (let i = firstReaching(l, min); i < l.n && l.from[i]! <= max; i++) {
+      if (l.to[i]! < min) continue;
+      const x0 = bbox.left + (l.from[i]! - min) * kx;
+      // At least one device pixel, so a 10 µs stop-the-world pause still shows at full zoom-out.
+      const w = Math.max(1, bbox.left + (l.to[i]! - min) * kx - x0);
+      paths[l.phase[i]!]!.rect(x0, bbox.top + y0 * dpr, w, (y1 - y0) * dpr);
+      drawn.nums.push(li, i, x0, w);
     }
-  }
+    bandPhases.forEach((phase, k) => {
+      ctx.fillStyle = colors[phase]!;
+      ctx.fill(paths[k]!);
+    });
+  });
   ctx.restore();
 }
 

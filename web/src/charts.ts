@@ -5,10 +5,11 @@
 
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { type BandLayer, type DrawnBand, drawBands, drawCursor } from './bands.ts';
+import { type BandLayer, BandsDrawn, type DrawnBand, bandLayer, drawBands, drawCursor } from './bands.ts';
 import { decimate, perColumn } from './decimate.ts';
 import { bytes, time } from './fmt.ts';
 import { type LineChartSpec, gcCpuLabels, lineCharts } from './series.ts';
+import { steps } from './steps.ts';
 import type { Timeline } from './timeline.ts';
 import type { View } from './view.ts';
 
@@ -19,14 +20,18 @@ interface Chart {
   u: uPlot;
   data: () => uPlot.AlignedData;
   /** The GC bands its last draw drew. */
-  bands: DrawnBand[];
+  bands: BandsDrawn;
 }
 
 /** The GC bands a chart draws: the trace's cycles, and a what-if run's in a strip at the foot. */
+const layerCache = new WeakMap<Timeline, BandLayer>();
 function bandLayers(view: View, overlay: Timeline | null): BandLayer[] {
-  const layers: BandLayer[] = [{ run: 'trace', cycles: view.tl.cycles, end: view.tl.end }];
-  if (overlay !== null) layers.push({ run: 'what-if', cycles: overlay.cycles, end: overlay.end });
-  return layers;
+  const layer = (run: BandLayer['run'], tl: Timeline): BandLayer => {
+    let l = layerCache.get(tl);
+    if (l === undefined || l.run !== run) layerCache.set(tl, (l = bandLayer(run, tl.cycles, tl.end)));
+    return l;
+  };
+  return overlay === null ? [layer('trace', view.tl)] : [layer('trace', view.tl), layer('what-if', overlay)];
 }
 
 const timeAxis = (): uPlot.Axis => ({ values: (_u, splits) => splits.map((s) => time(s)), size: 40 });
@@ -43,10 +48,6 @@ function baseOpts(view: View, title: string, width: number): Partial<uPlot.Optio
     cursor: { sync: { key: syncKey }, drag: { x: true, y: false, setScale: false } },
     legend: { live: true },
   };
-}
-
-function stepped(): uPlot.Series.PathBuilder {
-  return uPlot.paths.stepped!({ align: 1 });
 }
 
 /** A chart's series from one timeline within the visible range: its lines, held to the run's end, and its limit line. */
@@ -89,7 +90,7 @@ function lineChart(view: View, spec: LineChartSpec, el: HTMLElement, width: numb
       stroke: l.color,
       width: 1.5,
       scale: l.axis ?? 'bytes',
-      paths: stepped(),
+      paths: steps(),
       ...(l.dash ? { dash: l.dash } : {}),
       value: (_u: uPlot, v: number | null) => (l.axis === 'count' ? (v === null ? '–' : String(v)) : bytes(v)),
       points: { show: false },
@@ -104,7 +105,7 @@ function lineChart(view: View, spec: LineChartSpec, el: HTMLElement, width: numb
         width: 1.5,
         dash: overlayDash(l),
         scale: l.axis ?? 'bytes',
-        paths: stepped(),
+        paths: steps(),
         value: (_u: uPlot, v: number | null) => (l.axis === 'count' ? (v === null || v === undefined ? '–' : String(v)) : bytes(v ?? null)),
         points: { show: false },
       });
@@ -189,13 +190,13 @@ function eventsChart(view: View, el: HTMLElement, width: number, overlay: Timeli
     height: 140,
     series: [
       { label: 't', value: (_u: uPlot, v: number | null) => (v === null ? '–' : time(v)) },
-      { label: 'page faults', stroke: '#d62728', fill: '#d6272855', scale: 'n', paths: stepped(), points: { show: false } },
-      { label: 'scavenged', stroke: '#17becf', fill: '#17becf55', scale: 'bytes', paths: stepped(), points: { show: false }, value: (_u: uPlot, v: number | null) => bytes(v) },
+      { label: 'page faults', stroke: '#d62728', fill: '#d6272855', scale: 'n', paths: steps({ fill: true }), points: { show: false } },
+      { label: 'scavenged', stroke: '#17becf', fill: '#17becf55', scale: 'bytes', paths: steps({ fill: true }), points: { show: false }, value: (_u: uPlot, v: number | null) => bytes(v) },
       ...(overlay === null
         ? []
         : [
-            { label: 'page faults (what-if)', stroke: '#d62728b0', dash: [6, 4], scale: 'n', paths: stepped(), points: { show: false } },
-            { label: 'scavenged (what-if)', stroke: '#17becfb0', dash: [6, 4], scale: 'bytes', paths: stepped(), points: { show: false }, value: (_u: uPlot, v: number | null) => bytes(v) },
+            { label: 'page faults (what-if)', stroke: '#d62728b0', dash: [6, 4], scale: 'n', paths: steps(), points: { show: false } },
+            { label: 'scavenged (what-if)', stroke: '#17becfb0', dash: [6, 4], scale: 'bytes', paths: steps(), points: { show: false }, value: (_u: uPlot, v: number | null) => bytes(v) },
           ]),
     ],
     axes: [timeAxis(), { scale: 'n', size: 80 }, bytesAxis('bytes', 1)],
@@ -214,7 +215,7 @@ function plotWidth(width: number): number {
 const clickSlackPx = 4;
 
 function mount(id: string, view: View, opts: uPlot.Options, data: () => uPlot.AlignedData, el: HTMLElement, causes: readonly string[], layers: readonly BandLayer[]): Chart {
-  const bands: DrawnBand[] = [];
+  const bands = new BandsDrawn();
   el.dataset.chart = id;
   opts.hooks = {
     drawClear: [(u) => drawBands(u, layers, bands)],
@@ -312,7 +313,7 @@ export class Charts {
     for (const c of this.charts) {
       const { u } = c;
       const d = devicePixelRatio;
-      out[c.id] = { min: u.scales.x.min!, max: u.scales.x.max!, left: u.bbox.left / d, top: u.bbox.top / d, width: u.bbox.width / d, height: u.bbox.height / d, bands: c.bands.map((b) => ({ ...b })) };
+      out[c.id] = { min: u.scales.x.min!, max: u.scales.x.max!, left: u.bbox.left / d, top: u.bbox.top / d, width: u.bbox.width / d, height: u.bbox.height / d, bands: c.bands.bands() };
     }
     return out;
   }
