@@ -775,7 +775,7 @@ function goroutineStack(p: GoProcess, g: G): GoroutineFrame[] {
     push(g.frames[i]!.fn);
   }
   const start = g.name === 'runtime.main' ? 'main.main' : g.name;
-  if (g.frames.length === 0 || g.frames[0]!.fn.replace(/·args$/, '') !== start) push(start);
+  if (!g.frames.some((f) => f.fn.replace(/·args$/, '') === start)) push(start);
   return out;
 }
 
@@ -804,7 +804,8 @@ export function goroutineGroups(p: GoProcess): WhyReport['goroutines'] {
     if (g.status === _Gdead) continue;
     const stack = goroutineStack(p, g);
     const state = goroutineState(p, g);
-    const where = stack.find((f) => !f.function.startsWith('runtime.'))?.function ?? stack[0]?.function ?? g.name;
+    // A runtime goroutine is known by the function it runs (its stack is the runtime's throughout: gopark, …, goexit).
+    const where = stack.find((f) => !f.function.startsWith('runtime.'))?.function ?? (g.system ? g.name : stack[0]?.function) ?? g.name;
     const key = `${state}\n${stack.map((f) => f.function).join('\n')}`;
     const table = g.system ? sys : user;
     if (g.system) runtime++;

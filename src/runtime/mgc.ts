@@ -31,9 +31,10 @@ import type { Clock } from '../sim/clock.ts';
 import type { CostModel } from '../sim/cost.ts';
 import { GCMark, type RootSet, drainCheckThreshold, gcOverAssistWork, hasHeader, objectBase, walkReachable } from './mgcmark.ts';
 import { Sweeper } from './mgcsweep.ts';
-import { gcBgMarkWorkerStack } from './mprof.ts';
+import { gcBgMarkWorkerStack, startWorkersChanFrames, startWorkersClosureFrames } from './mprof.ts';
 import type { MSpan } from './mspan.ts';
 import { type Sched, sysmonPreemptAt } from './proc.ts';
+import { workerFrameIndex, workerNodeSlot, workerParkedFrames } from './proc_parked.ts';
 import type { Collector, Runtime } from './runtime.ts';
 import { _GCmark, _GCmarktermination, _GCoff } from './runtime.ts';
 import { type G, type GoroutineBody, type P, YieldGosched, YieldPark, _Gdead } from './runtime2.ts';
@@ -45,9 +46,9 @@ import { GcCPULimiterState } from './mgclimit.ts';
 import { Finalizers, specialFinalizerSize } from './mfinal.ts';
 import { FixAlloc } from './mfixalloc.ts';
 import { goThrow } from './panic.ts';
-import { gType, scanType } from './rtypes.ts';
+import { closure1Type, gType } from './rtypes.ts';
 import { mallocgc } from './malloc.ts';
-import { clearSudogCache } from './proc_sudog.ts';
+import { acquireSudog, clearSudogCache, releaseSudog } from './proc_sudog.ts';
 import { gcPaceScavenger, startScavenger, minHeapForMetadataHugePages, scavengerSweepDone } from './mgcscavenge_bg.ts';
 import type { GCPhase, MarkWorker } from './traceevent.ts';
 
@@ -404,13 +405,33 @@ export class GC implements Collector {
     }
   }
 
-  /** gcBgMarkStartWorkers: one mark worker goroutine per P, made once (a g and a 32-byte node each). */
+  /**
+   * gcBgMarkStartWorkers: one mark worker goroutine per P, made once. As
+   * Go 1.23 makes them, with the M held (acquirem) or preemption off, so
+   * none of these allocations starts a cycle: a `ready` channel
+   * (make(chan struct{}, 1): a 104-byte hchan, noscan), then per worker the
+   * closure `go gcBgMarkWorker(ready)` allocates, its g, and — while the
+   * caller waits in <-ready (a sudog from its P's cache) — the worker's
+   * gcBgMarkWorkerNode. The node is kept by the worker's own frame; the
+   * channel and closures are garbage as soon as the workers are up, so the
+   * first cycle frees them (real Go's /gc/heap/frees-by-size after its
+   * first cycle: 112 B × 1, 16 B × 2 of these).
+   */
   private startWorkers(): void {
     const rt = this.rt;
+    const sched = this.env.sched;
+    if (this.workers >= rt.allp.length) return;
+    rt.nonpreemptibly(() => rt.mprof.withFrames(startWorkersChanFrames, () => mallocgc(rt, hchanSize, null, true)));
     while (this.workers < rt.allp.length) {
-      const g = this.env.sched.newproc('runtime.gcBgMarkWorker', parkWorker(), { parked: 'GC worker (idle)' });
-      void g;
-      rt.mprof.withStack(gcBgMarkWorkerStack, () => mallocgc(rt, 32, workerNodeType, true));
+      rt.nonpreemptibly(() => rt.mprof.withFrames(startWorkersClosureFrames, () => mallocgc(rt, closure1Type.size, closure1Type, true)));
+      const g = sched.newproc('runtime.gcBgMarkWorker', parkWorker(), { parked: 'GC worker (idle)' });
+      const sudog = acquireSudog(rt);
+      const node = rt.nonpreemptibly(() => rt.mprof.withStack(gcBgMarkWorkerStack, () => mallocgc(rt, workerNodeSize, null, true)));
+      sched.pushParkedFrames(g, workerParkedFrames);
+      // node, a local of gcBgMarkWorker live across its gopark.
+      const wf = g.frames[workerFrameIndex]!;
+      rt.mem.storeWord(g.stack.hi - wf.sp + workerNodeSlot, node);
+      releaseSudog(rt, sudog);
       this.workers++;
     }
   }
@@ -1000,8 +1021,10 @@ function GoPanicLike(msg: string): never {
 /** A failed gccheckmark verification (Go throws). */
 export class CheckmarkError extends Error {}
 
-/** gcBgMarkWorkerNode: {gp, m} (two pointer words) and a padding word, 32 bytes. */
-const workerNodeType = scanType('runtime.gcBgMarkWorkerNode', 32, 16);
+/** gcBgMarkWorkerNode: an lfnode (next uint64, pushcnt uintptr), gp guintptr and m muintptr: 32 bytes, no pointer the GC sees. */
+const workerNodeSize = 32;
+/** unsafe.Sizeof(hchan{}) on linux/amd64, Go 1.23 (with its new timer field): hchanSize. */
+const hchanSize = 104;
 
 /** A mark worker goroutine's body: the scheduler runs its work (GC.runWorker); the G itself stays parked. */
 function* parkWorker(): GoroutineBody {

@@ -36,6 +36,7 @@ import {
   _Grunning,
   _Gwaiting,
 } from './runtime2.ts';
+import type { ParkedFrames } from './proc_parked.ts';
 import { fixedStack, type StackAllocator } from './stack.ts';
 import { PTimeIndex } from './proc_pindex.ts';
 
@@ -560,6 +561,23 @@ export class Sched {
     const lo = g.stack.hi - g.stackUsed;
     this.rt.mem.clear(lo, frame.size);
     this.rt.sys.touch(lo, frame.size);
+  }
+
+  /**
+   * Writes a runtime goroutine's frames, outermost first, while it is not
+   * running: what its stack holds from hi down to the sp its gopark saved
+   * (proc_parked.ts). Their memory starts zeroed, as pushFrame's.
+   */
+  pushParkedFrames(g: G, frames: ParkedFrames): void {
+    for (const [fn, size, ptrOffs] of frames) {
+      const frame: Frame = { fn, size, ptrOffs, spillOff: -1, inlined: false, sp: 0 };
+      g.frames.push(frame);
+      g.stackUsed += size;
+      frame.sp = g.stackUsed;
+      const lo = g.stack.hi - frame.sp;
+      this.rt.mem.clear(lo, size);
+      this.rt.sys.touch(lo, size);
+    }
   }
 
   /** Pops the running goroutine's innermost frame, which must be `frame` when given. */

@@ -23,6 +23,7 @@ import { mallocgc } from './malloc.ts';
 import { allocmcache } from './mcache.ts';
 import { PageCache } from './mpagecache.ts';
 import { type Sched, parkForever } from './proc.ts';
+import { bgscavengeParkedFrames, bgsweepParkedFrames, forcegcParkedFrames } from './proc_parked.ts';
 import { pSudogbuf0 } from './proc_sudog.ts';
 import { closure1Type, cpuOptionType, gType, mType, pType, pointerType, stringType, sudogType, timerType } from './rtypes.ts';
 import type { Runtime } from './runtime.ts';
@@ -260,6 +261,7 @@ export class Startup {
     // C: runtime.main on M0 with P0.
     this.newm(); // sysmon (M1)
     const forcegc = sched.newproc('runtime.forcegchelper', parkForever(), { parked: 'force gc (idle)' });
+    sched.pushParkedFrames(forcegc, forcegcParkedFrames);
     link(rt, global(rt, 'runtime.forcegc', 8), forcegc.addr);
     if (rt.allp.length > 1) this.newm(); // wakep: P1 is idle and no M is → M2
     // gcenable: c := make(chan int, 2); go bgsweep(c); go bgscavenge(c); <-c; <-c.
@@ -267,9 +269,11 @@ export class Startup {
     mallocgc(rt, 104 + 2 * 8, null, true);
     mallocgc(rt, closure1Type.size, closure1Type, true);
     const bgsweep = sched.newproc('runtime.bgsweep', parkForever(), { parked: 'GC sweep wait' });
+    sched.pushParkedFrames(bgsweep, bgsweepParkedFrames);
     link(rt, global(rt, 'runtime.sweep', 8), bgsweep.addr);
     mallocgc(rt, closure1Type.size, closure1Type, true);
     const bgscavenge = sched.newproc('runtime.bgscavenge', parkForever(), { parked: 'GC scavenge wait' });
+    sched.pushParkedFrames(bgscavenge, bgscavengeParkedFrames);
     link(rt, global(rt, 'runtime.scavenger', 8), bgscavenge.addr);
     // g1 blocks in <-c: its sudog goes back to the P's sudog cache, which keeps it.
     link(rt, pMain.addr + pSudogbuf0, newInit(rt, sudogType));
