@@ -563,7 +563,11 @@ class Emitter {
     const raw = (): void => args.forEach((a) => pre.push([[a], this.expr(a)]));
     const typed = (ps: readonly GoType[]): void => args.forEach((a, i) => pre.push([[a], this.value(a, ps[i]!)]));
     if (o?.kind === 'builtin') raw();
-    else if (o?.kind === 'func' && o.fn.sig.variadic) throw this.src.unsupported(call, 'defer statements calling variadic functions');
+    else if (o?.kind === 'func' && o.fn.sig.variadic && !args.some((a) => a.type === 'variadic_argument')) {
+      // defer f(a, x, y) of f(a T, xs ...U): the values now, the ... slice made of them at the exit.
+      const ps = o.fn.sig.params!;
+      typed(args.map((_, i) => (i < ps.length - 1 ? ps[i]! : under(ps[ps.length - 1]!).elem!)));
+    }
     else if (o?.kind === 'func') typed(o.fn.sig.params!);
     else if (o?.kind === 'generic') typed(this.c.callTargets.get(call.id)!.sig.params!);
     else if (inner.type === 'selector_expression' && this.c.uses.get(inner.childForFieldName('operand')!.id)?.kind === 'pkg') raw();
