@@ -33,6 +33,18 @@ export const loopIterationNs = 1;
 /** Iterations charged at once: one go.work call per this many. */
 const loopBatch = 4096;
 
+/** Whether fmt's %v of a value of type t needs its Go type: structs, pointers to them, and lists of interfaces or structs. */
+function needsTypedFormat(t: Parameters<typeof under>[0]): boolean {
+  const u = under(t);
+  if (u.kind === Kind.Struct) return true;
+  if (u.kind === Kind.Pointer) return under(u.elem!).kind === Kind.Struct;
+  if (u.kind === Kind.Slice || u.kind === Kind.Array) {
+    const e = under(u.elem!);
+    return e.kind === Kind.Interface || e.kind === Kind.Struct;
+  }
+  return false;
+}
+
 function named(n: Node): Node[] {
   return n.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
 }
@@ -1453,13 +1465,16 @@ class Emitter {
           // A constant string converted to an interface is static data (no boxing): fmt gets the JS string.
           const k = this.info(a).value;
           if (under(pt).kind === Kind.Interface && typeof k === 'string') return JSON.stringify(k);
-          if (under(pt).kind === Kind.Interface && k === undefined) {
+          if (m.prints === true && under(pt).kind === Kind.Interface && k === undefined) {
             const at = this.typeOf(a);
             // An interface operand is not boxed again: fmt prints its dynamic value (its Error or String method first).
             if (isInterface(at)) return `$rt.fmtText(${this.expr(a)})`;
             // A value with an Error or String method: boxed as Go boxes it, then printed by that method.
             const ms = methodSet(at);
             if (ms.has('Error') || ms.has('String')) return `$rt.fmtText(${this.box(a)})`;
+            // A struct, a pointer to one, or a slice or array of interfaces or structs: boxed as Go boxes it,
+            // printed by the front end's %v, which knows the type (fmt's formatValue sees only JS values).
+            if (needsTypedFormat(at)) return `$rt.fmtText(${this.box(a)})`;
           }
           return this.value(a, pt, false);
         });

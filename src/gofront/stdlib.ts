@@ -24,6 +24,8 @@ export interface StdFunc {
   /** A compile-time function of its argument's type (unsafe.Sizeof): the call is a constant. */
   readonly constant?: (t: GoType) => number;
   readonly emit: (args: readonly string[], argTypes: readonly CType[], e: EmitCtx) => string;
+  /** fmt's and log's printers: an interface operand is printed by the front end's %v (Error and String methods first). */
+  readonly prints?: boolean;
 }
 export type StdMember =
   | StdFunc
@@ -99,6 +101,11 @@ function fn(params: GoType[], results: GoType[], emit: StdFunc['emit'], opts: { 
   return { kind: 'func', sig: T.func(params, results, opts.variadic ?? false), emit, blocking: opts.blocking };
 }
 
+/** A printer of fmt or log: variadic, its operands formatted as fmt's %v formats them. */
+function printer(params: GoType[], results: GoType[], emit: StdFunc['emit']): StdFunc {
+  return { ...fn(params, results, emit, { variadic: true }), prints: true };
+}
+
 /** The format Sprint's operands print with: %v each, a space between two operands neither of which is a string. */
 function sprintFormat(ts: readonly CType[]): string {
   const isStr = (t: CType): boolean => ('untyped' in t ? t.untyped === 'string' : 'tuple' in t ? false : (t.underlying ?? t).kind === Kind.String);
@@ -144,24 +151,24 @@ export const stdPackages: Readonly<Record<string, StdPackage>> = {
   fmt: {
     name: 'fmt',
     members: {
-      Println: fn([anys], [], (a) => `go.fmt.Println(${printArgs(a)})`, { variadic: true }),
-      Printf: fn([T.string, anys], [], (a) => `go.fmt.Printf(${a[0]}.text, ${printArgs(a.slice(1))})`, { variadic: true }),
-      Sprintf: fn([T.string, anys], [T.string], (a) => `go.fmt.Sprintf(${a[0]}.text, ${printArgs(a.slice(1))})`, { variadic: true }),
+      Println: printer([anys], [], (a) => `go.fmt.Println(${printArgs(a)})`),
+      Printf: printer([T.string, anys], [], (a) => `go.fmt.Printf(${a[0]}.text, ${printArgs(a.slice(1))})`),
+      Sprintf: printer([T.string, anys], [T.string], (a) => `go.fmt.Sprintf(${a[0]}.text, ${printArgs(a.slice(1))})`),
       // Sprint: operands side by side, a space between two that are not strings.
-      Sprint: fn([anys], [T.string], (a, ts) => `go.fmt.Sprintf(${JSON.stringify(sprintFormat(ts))}, ${printArgs(a)})`, { variadic: true }),
-      Errorf: fn([T.string, anys], [err], (a) => `$rt.errorf(${a[0]}.text, ${printArgs(a.slice(1))})`, { variadic: true }),
+      Sprint: printer([anys], [T.string], (a, ts) => `go.fmt.Sprintf(${JSON.stringify(sprintFormat(ts))}, ${printArgs(a)})`),
+      Errorf: printer([T.string, anys], [err], (a) => `$rt.errorf(${a[0]}.text, ${printArgs(a.slice(1))})`),
       // To os.Stdout or os.Stderr (a *os.File stands for the io.Writer).
-      Fprintf: fn([osFilePtr, T.string, anys], [T.int, err], (a) => `$rt.io.fprintf(${a[0]}, ${a[1]}.text, [${printArgs(a.slice(2))}])`, { variadic: true }),
-      Fprintln: fn([osFilePtr, anys], [T.int, err], (a) => `$rt.io.fprintln(${a[0]}, [${printArgs(a.slice(1))}])`, { variadic: true }),
+      Fprintf: printer([osFilePtr, T.string, anys], [T.int, err], (a) => `$rt.io.fprintf(${a[0]}, ${a[1]}.text, [${printArgs(a.slice(2))}])`),
+      Fprintln: printer([osFilePtr, anys], [T.int, err], (a) => `$rt.io.fprintln(${a[0]}, [${printArgs(a.slice(1))}])`),
     },
   },
   log: {
     name: 'log',
     members: {
-      Fatal: fn([anys], [], (a) => `go.log.Fatal(${printArgs(a)})`, { variadic: true }),
-      Fatalf: fn([T.string, anys], [], (a) => `go.log.Fatal(go.fmt.Sprintf(${a[0]}.text, ${printArgs(a.slice(1))}).text)`, { variadic: true }),
-      Println: fn([anys], [], (a) => `go.log.Println(${printArgs(a)})`, { variadic: true }),
-      Printf: fn([T.string, anys], [], (a) => `go.log.Printf(${a[0]}.text, ${printArgs(a.slice(1))})`, { variadic: true }),
+      Fatal: printer([anys], [], (a) => `go.log.Fatal(${printArgs(a)})`),
+      Fatalf: printer([T.string, anys], [], (a) => `go.log.Fatal(go.fmt.Sprintf(${a[0]}.text, ${printArgs(a.slice(1))}).text)`),
+      Println: printer([anys], [], (a) => `go.log.Println(${printArgs(a)})`),
+      Printf: printer([T.string, anys], [], (a) => `go.log.Printf(${a[0]}.text, ${printArgs(a.slice(1))})`),
     },
   },
   time: {
