@@ -139,12 +139,7 @@ export class FrameShape {
   /** Pushes a frame of this shape on goroutine g's stack before g runs (newproc writing its arguments). */
   pushOn(p: GoProcess, g: G): FrameRef {
     const rec: Frame = { fn: this.fn, size: this.size, ptrOffs: this.ptrOffs, spillOff: this.spillOff, inlined: this.inlined, sp: 0 };
-    g.frames.push(rec);
-    g.stackUsed += this.size;
-    rec.sp = g.stackUsed;
-    const lo = g.stack.hi - rec.sp;
-    p.rt.mem.clear(lo, this.size);
-    p.rt.sys.touch(lo, this.size);
+    p.sched.placeFrame(g, rec, false);
     return new this.Instance(p, g, rec);
   }
 

@@ -553,31 +553,31 @@ export class Sched {
    * pointer slots a frame's stack map covers) and is written.
    */
   pushFrame(frame: Frame): void {
-    const g = this.curG!;
-    g.frames.push(frame);
-    g.stackUsed += frame.size;
-    frame.sp = g.stackUsed;
-    this.growIfNeeded(g);
-    const lo = g.stack.hi - g.stackUsed;
-    this.rt.mem.clear(lo, frame.size);
-    this.rt.sys.touch(lo, frame.size);
+    this.placeFrame(this.curG!, frame, true);
   }
 
   /**
    * Writes a runtime goroutine's frames, outermost first, while it is not
    * running: what its stack holds from hi down to the sp its gopark saved
-   * (proc_parked.ts). Their memory starts zeroed, as pushFrame's.
+   * (proc_parked.ts).
    */
   pushParkedFrames(g: G, frames: ParkedFrames): void {
-    for (const [fn, size, ptrOffs] of frames) {
-      const frame: Frame = { fn, size, ptrOffs, spillOff: -1, inlined: false, sp: 0 };
-      g.frames.push(frame);
-      g.stackUsed += size;
-      frame.sp = g.stackUsed;
-      const lo = g.stack.hi - frame.sp;
-      this.rt.mem.clear(lo, size);
-      this.rt.sys.touch(lo, size);
-    }
+    for (const [fn, size, ptrOffs] of frames) this.placeFrame(g, { fn, size, ptrOffs, spillOff: -1, inlined: false, sp: 0 }, false);
+  }
+
+  /**
+   * Puts `frame` below g's frames, its memory zeroed and written; `grow`:
+   * g is running and its stack grows by copying if the frame needs it (a
+   * goroutine not started yet, or parked, has room: newproc's stack).
+   */
+  placeFrame(g: G, frame: Frame, grow: boolean): void {
+    g.frames.push(frame);
+    g.stackUsed += frame.size;
+    frame.sp = g.stackUsed;
+    if (grow) this.growIfNeeded(g);
+    const lo = g.stack.hi - g.stackUsed;
+    this.rt.mem.clear(lo, frame.size);
+    this.rt.sys.touch(lo, frame.size);
   }
 
   /** Pops the running goroutine's innermost frame, which must be `frame` when given. */
