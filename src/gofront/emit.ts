@@ -33,6 +33,27 @@ export const loopIterationNs = 1;
 /** Iterations charged at once: one go.work call per this many. */
 const loopBatch = 4096;
 
+/**
+ * The operands (0-based) a constant Printf format prints with %+v. A format
+ * with * widths or [n] indexes gives none (they renumber the operands).
+ */
+function plusOperands(format: string): Set<number> {
+  const out = new Set<number>();
+  let op = 0;
+  for (let i = 0; i < format.length; i++) {
+    if (format[i] !== '%') continue;
+    i++;
+    if (format[i] === '%') continue;
+    let plus = false;
+    while (i < format.length && '+-# 0'.includes(format[i]!)) plus ||= format[i++] === '+';
+    while (i < format.length && /[0-9.]/.test(format[i]!)) i++;
+    if (format[i] === '*' || format[i] === '[') return new Set();
+    if (plus && format[i] === 'v') out.add(op);
+    op++;
+  }
+  return out;
+}
+
 /** Whether fmt's %v of a value of type t needs its Go type: structs, pointers to them, and lists of interfaces or structs. */
 function needsTypedFormat(t: Parameters<typeof under>[0]): boolean {
   const u = under(t);
@@ -1460,6 +1481,10 @@ class Emitter {
     {
       {
         const ps = m.sig.params!;
+        // A printer's constant format: which of its operands a %+v prints (struct fields named).
+        const first = ps.length - 1;
+        const fmtConst = m.prints === true && m.sig.variadic && first > 0 ? this.info(args[first - 1]!).value : undefined;
+        const plusOps = typeof fmtConst === 'string' ? plusOperands(fmtConst) : new Set<number>();
         const vals = args.map((a, i) => {
           const pt = m.sig.variadic && i >= ps.length - 1 ? ps[ps.length - 1]!.elem! : ps[i]!;
           // A constant string converted to an interface is static data (no boxing): fmt gets the JS string.
@@ -1474,7 +1499,7 @@ class Emitter {
             if (ms.has('Error') || ms.has('String')) return `$rt.fmtText(${this.box(a)})`;
             // A struct, a pointer to one, or a slice or array of interfaces or structs: boxed as Go boxes it,
             // printed by the front end's %v, which knows the type (fmt's formatValue sees only JS values).
-            if (needsTypedFormat(at)) return `$rt.fmtText(${this.box(a)})`;
+            if (needsTypedFormat(at)) return `$rt.fmtText(${this.box(a)}${plusOps.has(i - first) ? ', true' : ''})`;
           }
           return this.value(a, pt, false);
         });

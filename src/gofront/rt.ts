@@ -344,7 +344,7 @@ export class CompiledRt {
   }
 
   /** An interface operand of fmt or log, as the text it prints (Error and String methods called, as fmt does). */
-  fmtText(x: unknown): string {
+  fmtText(x: unknown, plus = false): string {
     if (x === null || x === undefined) return '<nil>';
     if (x instanceof GoErrorValue) return x.message;
     if (!(x instanceof Iface)) return formatValue(x);
@@ -353,21 +353,21 @@ export class CompiledRt {
       const r = drive(this.icall(x, name));
       return r instanceof GoString ? r.text : String(r);
     }
-    return this.format(x.value, x.type, true);
+    return this.format(x.value, x.type, true, plus);
   }
 
-  /** Go's %v of a value of type t. */
-  format(v: unknown, t: GoType, top: boolean): string {
+  /** Go's %v of a value of type t (%+v with `plus`: struct fields named). */
+  format(v: unknown, t: GoType, top: boolean, plus = false): string {
     const u = t.underlying ?? t;
-    if (v instanceof Iface) return this.fmtText(v);
+    if (v instanceof Iface) return this.fmtText(v, plus);
     switch (u.kind) {
       case Kind.Struct: {
         const o = (v ?? {}) as Record<string, unknown>;
-        return `{${u.fields!.map((f) => this.format(o[f.name], f.type, false)).join(' ')}}`;
+        return `{${u.fields!.map((f) => `${plus ? `${f.name}:` : ''}${this.format(o[f.name], f.type, false, plus)}`).join(' ')}}`;
       }
       case Kind.Pointer:
         if (v === null || v === undefined) return '<nil>';
-        if (top && (u.elem!.underlying ?? u.elem!).kind === Kind.Struct) return `&${this.format(this.load(v as Ptr | Ref), u.elem!, false)}`;
+        if (top && (u.elem!.underlying ?? u.elem!).kind === Kind.Struct) return `&${this.format(this.load(v as Ptr | Ref), u.elem!, false, plus)}`;
         return v instanceof Ptr ? `0x${v.addr.toString(16)}` : '0xc000000000';
       case Kind.Float32:
       case Kind.Float64:
@@ -379,11 +379,11 @@ export class CompiledRt {
         if (v === null || v === undefined) return '[]';
         const s = v as Slice | StackSlice;
         const es: string[] = [];
-        for (let i = 0; i < s.len; i++) es.push(this.format(s instanceof StackSlice ? s.arr[s.off + i] : this.go.get(s, i), u.elem!, false));
+        for (let i = 0; i < s.len; i++) es.push(this.format(s instanceof StackSlice ? s.arr[s.off + i] : this.go.get(s, i), u.elem!, false, plus));
         return `[${es.join(' ')}]`;
       }
     }
-    if (Array.isArray(v)) return `[${v.map((e) => this.format(e, u.elem!, false)).join(' ')}]`;
+    if (Array.isArray(v)) return `[${v.map((e) => this.format(e, u.elem!, false, plus)).join(' ')}]`;
     return formatValue(v);
   }
 

@@ -1,4 +1,4 @@
-// fmt.Println and %v of structs, pointers to structs and lists of interfaces or structs: the
+// fmt.Println, %v and %+v of structs, pointers to structs and lists of interfaces or structs: the
 // front end formats them by their Go types (fmt's own formatter sees only JS values), and boxes
 // the struct as Go does (real Go 1.23.5 output and allocation counts in fmtstruct.out).
 package main
@@ -26,6 +26,7 @@ func main() {
 	fmt.Println(p, &p, q)
 	fmt.Println([]any{1, "x", 2.5}, []P{{5, 6, "c"}}, [2]any{7, "y"})
 	fmt.Printf("%v %v\n", p, []any{8, "z"})
+	fmt.Printf("%+v %+v %5d%%\n", q, &p, 42)
 	runtime.ReadMemStats(&m1)
 	fmt.Println(p)
 	runtime.ReadMemStats(&m2)
