@@ -7,13 +7,14 @@
 // lines of the standard library's inlined bodies ("func literal does not
 // escape" from log.Println). Needs Go; says SKIPPED without it.
 
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileGoFile } from '../../src/cli/gosource.ts';
 import { compileGo, escapeLines } from '../../src/gofront/compile.ts';
 import { loadGoGrammar } from '../../src/gofront/grammar_node.ts';
+import { goStderr } from './go_build.ts';
 
 function goAvailable(): boolean {
   try {
@@ -31,16 +32,16 @@ function noInline(file: string): boolean {
   return /^\/\/ errorcheck .*-l\b/.test(readFileSync(file, 'utf8').split('\n')[0]!);
 }
 
-function realLines(file: string): string[] {
+async function realLines(file: string): Promise<string[]> {
   const dir = dirname(file);
   const flags = noInline(file) ? '-gcflags=-m -l' : '-gcflags=-m';
   const args = basename(file) === 'main.go' ? ['build', flags, '-o', '/dev/null', '.'] : ['build', flags, '-o', '/dev/null', basename(file)];
-  const r = spawnSync('go', args, { cwd: dir, encoding: 'utf8', env: { ...process.env, GOFLAGS: '-mod=mod' } });
+  const stderr = await goStderr(dir, args);
   const prefix = `./${basename(file)}:`;
   // In a file without func literals, "func literal" lines are the standard library's (log.Println's inlined body).
   const hasLits = /(=|\(|,|return|go|defer)\s*func\s*\(/.test(readFileSync(file, 'utf8'));
   const own = (l: string): boolean => hasLits || !l.includes('func literal');
-  return r.stderr.split('\n').filter((l) => l.startsWith(prefix) && scored.test(l) && own(l));
+  return stderr.split('\n').filter((l) => l.startsWith(prefix) && scored.test(l) && own(l));
 }
 
 async function gomemLines(file: string): Promise<string[]> {
@@ -76,7 +77,7 @@ describe.skipIf(!hasGo)('escape analysis against go build -gcflags=-m', () => {
     let matched = 0;
     const mismatches: string[] = [];
     for (const file of corpus) {
-      const real = realLines(file);
+      const real = await realLines(file);
       const ours = new Set(await gomemLines(file));
       total += real.length;
       for (const l of real) {

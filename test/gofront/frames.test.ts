@@ -10,11 +10,12 @@
 // rest within 16 bytes) is not reached yet: the floors below are today's
 // measurement, so a change that moves frames away from the compiler's fails.
 
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileGoFile } from '../../src/cli/gosource.ts';
+import { goStderr } from './go_build.ts';
 
 function goAvailable(): boolean {
   try {
@@ -26,12 +27,12 @@ function goAvailable(): boolean {
 }
 
 /** Each function's $N from the compiler's assembly listing (its STEXT header's locals=). */
-function realFrames(file: string): Map<string, number> {
+async function realFrames(file: string): Promise<Map<string, number>> {
   const dir = dirname(file);
   const args = basename(file) === 'main.go' ? ['build', '-gcflags=-S', '-o', '/dev/null', '.'] : ['build', '-gcflags=-S', '-o', '/dev/null', basename(file)];
-  const r = spawnSync('go', args, { cwd: dir, encoding: 'utf8', env: { ...process.env, GOFLAGS: '-mod=mod' }, maxBuffer: 256 << 20 });
+  const stderr = await goStderr(dir, args);
   const out = new Map<string, number>();
-  for (const line of r.stderr.split('\n')) {
+  for (const line of stderr.split('\n')) {
     const m = /^(\S+) STEXT.* locals=0x([0-9a-f]+)/.exec(line);
     if (m) out.set(m[1]!, parseInt(m[2]!, 16));
   }
@@ -54,7 +55,7 @@ if (!hasGo) console.log('SKIPPED: frame sizes against go build -gcflags=-S (go i
 describe.skipIf(!hasGo)('frame sizes against go build -gcflags=-S', () => {
   it('stack-10k: main.recurse is $88 (96 bytes with the return address), as the compiler lays it out', async () => {
     const file = resolve('reality/cases/stack-10k/main.go');
-    expect(realFrames(file).get('main.recurse')).toBe(88);
+    expect((await realFrames(file)).get('main.recurse')).toBe(88);
     expect((await compileGoFile(file)).frameSizes().get('main.recurse')).toBe(88);
   });
 
@@ -65,7 +66,7 @@ describe.skipIf(!hasGo)('frame sizes against go build -gcflags=-S', () => {
     let worst = { diff: 0, name: '' };
     const diffs: string[] = [];
     for (const file of corpus) {
-      const real = realFrames(file);
+      const real = await realFrames(file);
       const ours = (await compileGoFile(file)).frameSizes();
       for (const [name, n] of ours) {
         if (name.includes('[')) continue;
