@@ -31,7 +31,7 @@ import type { Clock } from '../sim/clock.ts';
 import type { CostModel } from '../sim/cost.ts';
 import { GCMark, type RootSet, drainCheckThreshold, gcOverAssistWork, hasHeader, objectBase, walkReachable } from './mgcmark.ts';
 import { Sweeper } from './mgcsweep.ts';
-import { gcBgMarkWorkerStack, startWorkersChanFrames, startWorkersClosureFrames } from './mprof.ts';
+import { gcBgMarkWorkerStack, startWorkersChanFrames, startWorkersFrames } from './mprof.ts';
 import type { MSpan } from './mspan.ts';
 import { type Sched, sysmonPreemptAt } from './proc.ts';
 import { workerFrameIndex, workerNodeSlot, workerParkedFrames } from './proc_parked.ts';
@@ -46,7 +46,7 @@ import { GcCPULimiterState } from './mgclimit.ts';
 import { Finalizers, specialFinalizerSize } from './mfinal.ts';
 import { FixAlloc } from './mfixalloc.ts';
 import { goThrow } from './panic.ts';
-import { closure1Type, gType } from './rtypes.ts';
+import { closure1Type, gType, hchanSize } from './rtypes.ts';
 import { mallocgc } from './malloc.ts';
 import { acquireSudog, clearSudogCache, releaseSudog } from './proc_sudog.ts';
 import { gcPaceScavenger, startScavenger, minHeapForMetadataHugePages, scavengerSweepDone } from './mgcscavenge_bg.ts';
@@ -423,7 +423,7 @@ export class GC implements Collector {
     if (this.workers >= rt.allp.length) return;
     rt.nonpreemptibly(() => rt.mprof.withFrames(startWorkersChanFrames, () => mallocgc(rt, hchanSize, null, true)));
     while (this.workers < rt.allp.length) {
-      rt.nonpreemptibly(() => rt.mprof.withFrames(startWorkersClosureFrames, () => mallocgc(rt, closure1Type.size, closure1Type, true)));
+      rt.nonpreemptibly(() => rt.mprof.withFrames(startWorkersFrames, () => mallocgc(rt, closure1Type.size, closure1Type, true)));
       const g = sched.newproc('runtime.gcBgMarkWorker', parkWorker(), { parked: 'GC worker (idle)' });
       const sudog = acquireSudog(rt);
       const node = rt.nonpreemptibly(() => rt.mprof.withStack(gcBgMarkWorkerStack, () => mallocgc(rt, workerNodeSize, null, true)));
@@ -1023,8 +1023,6 @@ export class CheckmarkError extends Error {}
 
 /** gcBgMarkWorkerNode: an lfnode (next uint64, pushcnt uintptr), gp guintptr and m muintptr: 32 bytes, no pointer the GC sees. */
 const workerNodeSize = 32;
-/** unsafe.Sizeof(hchan{}) on linux/amd64, Go 1.23 (with its new timer field): hchanSize. */
-const hchanSize = 104;
 
 /** A mark worker goroutine's body: the scheduler runs its work (GC.runWorker); the G itself stays parked. */
 function* parkWorker(): GoroutineBody {

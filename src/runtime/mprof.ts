@@ -99,19 +99,18 @@ export const malgStack: ProfFrame[] = [
   { fn: 'runtime.systemstack', file: `${goroot}asm_amd64.s`, line: 514 },
 ];
 
-/** gcStart's gcBgMarkStartWorkers, on the goroutine whose allocation (mallocgc) started the cycle. */
-const startWorkersFrames: ProfFrame[] = [
+/** gcStart's gcBgMarkStartWorkers, on the goroutine whose allocation (mallocgc) started the cycle: where each `go gcBgMarkWorker(ready)` closure is allocated. */
+export const startWorkersFrames: ProfFrame[] = [
   { fn: 'runtime.gcBgMarkStartWorkers', file: `${goroot}mgc.go`, line: 1328 },
   { fn: 'runtime.gcStart', file: `${goroot}mgc.go`, line: 697 },
   { fn: 'runtime.mallocgc', file: `${goroot}malloc.go`, line: 1304 },
 ];
-/** Its `ready` channel (makechan of a zero-size element) and each `go gcBgMarkWorker(ready)` closure. */
+/** Its `ready` channel (makechan of a zero-size element). */
 export const startWorkersChanFrames: ProfFrame[] = [
   { fn: 'runtime.makechan', file: `${goroot}chan.go`, line: 97 },
   { ...startWorkersFrames[0]!, line: 1323 },
   ...startWorkersFrames.slice(1),
 ];
-export const startWorkersClosureFrames: ProfFrame[] = startWorkersFrames;
 
 /** A mark worker's node, allocated by the worker goroutine itself when it first runs. */
 export const gcBgMarkWorkerStack: ProfFrame[] = [{ fn: 'runtime.gcBgMarkWorker', file: `${goroot}mgc.go`, line: 1384 }];
@@ -198,13 +197,7 @@ export class MemProfile {
    * first) on top of the goroutine's stack.
    */
   withFrames<R>(frames: ProfFrame[], alloc: () => R): R {
-    const saved = this.fixedStack;
-    this.fixedStack = [...frames, ...(saved ?? this.stackOf())];
-    try {
-      return alloc();
-    } finally {
-      this.fixedStack = saved;
-    }
+    return this.withStack([...frames, ...(this.fixedStack ?? this.stackOf())], alloc);
   }
 
   /** nextSample: bytes until the next sample at the current MemProfileRate. */

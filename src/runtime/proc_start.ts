@@ -25,7 +25,7 @@ import { PageCache } from './mpagecache.ts';
 import { type Sched, parkForever } from './proc.ts';
 import { bgscavengeParkedFrames, bgsweepParkedFrames, forcegcParkedFrames } from './proc_parked.ts';
 import { pSudogbuf0 } from './proc_sudog.ts';
-import { closure1Type, cpuOptionType, gType, mType, pType, pointerType, stringType, sudogType, timerType } from './rtypes.ts';
+import { closure1Type, cpuOptionType, gType, mType, pType, pointerType, stringType, sudogType, timerType, hchanSize } from './rtypes.ts';
 import type { Runtime } from './runtime.ts';
 import { type G, P } from './runtime2.ts';
 import type { RType } from './type.ts';
@@ -266,7 +266,7 @@ export class Startup {
     if (rt.allp.length > 1) this.newm(); // wakep: P1 is idle and no M is → M2
     // gcenable: c := make(chan int, 2); go bgsweep(c); go bgscavenge(c); <-c; <-c.
     // The channel and the two closures are garbage once gcenable returns.
-    mallocgc(rt, 104 + 2 * 8, null, true);
+    mallocgc(rt, hchanSize + 2 * 8, null, true);
     mallocgc(rt, closure1Type.size, closure1Type, true);
     const bgsweep = sched.newproc('runtime.bgsweep', parkForever(), { parked: 'GC sweep wait' });
     sched.pushParkedFrames(bgsweep, bgsweepParkedFrames);
@@ -283,7 +283,7 @@ export class Startup {
     link(rt, global(rt, 'runtime.scavenger', 16), newInit(rt, timerType));
     // g1 resumes on the idle P: main_init_done = make(chan bool).
     rt.curP = pMain;
-    link(rt, global(rt, 'runtime.main_init_done'), mallocgc(rt, 104, null, true));
+    link(rt, global(rt, 'runtime.main_init_done'), mallocgc(rt, hchanSize, null, true));
     g1.lastP = pMain.id;
     rt.curP = null;
     return g1;

@@ -37,3 +37,5 @@ export const stringType = ptrFirstType('string', 16);
 export const cpuOptionType: RType = { size: 32, ptrdata: 24, gcdata: Uint8Array.of(0b101), gcprog: false, str: 'cpu.option' };
 /** A closure capturing one pointer-shaped value: {F uintptr; X0 …}. */
 export const closure1Type = scanType('func-closure', 16);
+/** unsafe.Sizeof(hchan{}) on linux/amd64, Go 1.23 (with its new timer field): a channel's header, its buffer after it when pointer-free. */
+export const hchanSize = 104;
