@@ -1,4 +1,4 @@
-// The layer rule of DESIGN.md: sim ← kernel ← runtime ← go ← trace ← gofront ← scenarios ← cli
+// The layer rule of DESIGN.md: sim ← kernel ← runtime ← go ← trace ← gofront ← scenarios ← whatif ← import ← cli
 // (trace/, the recorded event stream, observes the program layer and is read by the tools above it).
 // An import from a lower layer into a higher one fails this test, and the
 // runtime reaches the kernel only through mem_linux.ts (plus type imports).
@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 
 const src = fileURLToPath(new URL('../src', import.meta.url));
 // src/index.ts, the public entry a program imports as 'gomem', sits on top of everything.
-const order = ['sim', 'kernel', 'runtime', 'go', 'trace', 'gofront', 'scenarios', 'cli', 'index.ts'];
+const order = ['sim', 'kernel', 'runtime', 'go', 'trace', 'gofront', 'scenarios', 'whatif', 'import', 'cli', 'index.ts'];
 
 function files(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
