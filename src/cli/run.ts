@@ -6,7 +6,7 @@
 // adds a `CHECKPOINT {json}` line at each checkpoint and at exit.
 
 import type { Command } from 'commander';
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
@@ -192,11 +192,12 @@ export async function loadProgram(spec: string): Promise<Program> {
   if (builtin) return builtin;
   const ext = extname(spec);
   if (ext === '.go') return loadGoProgram(spec);
+  if (ext === '.json') return loadWorkloadProgram(spec);
   if (!programExtensions.includes(ext) && !['.cjs', '.cts'].includes(ext) && !spec.includes('/')) {
     // A reality case whose hand-written twin is gone runs from its Go source.
     const source = fileURLToPath(new URL(`../../reality/cases/${spec}/main.go`, import.meta.url));
     const hint = existsSync(source) ? `; the reality case ${spec} runs from its Go source: gomem run ${relative(process.cwd(), source)}` : '';
-    throw new UsageError(`unknown scenario "${spec}" (gomem scenarios lists them; a file must end in .ts or .js${hint})`);
+    throw new UsageError(`unknown scenario "${spec}" (gomem scenarios lists them; a file must end in .ts, .js, .go or .json${hint})`);
   }
   const path = resolve(spec);
   if (!existsSync(path)) throw new UsageError(`${spec}: no such file`);
@@ -221,6 +222,20 @@ export async function loadProgram(spec: string): Promise<Program> {
     throw new UsageError(`${spec}: main is not a generator function (write *main(go) { … }: blocking calls are yield* go.time.Sleep(…))`);
   }
   return p;
+}
+
+/** A workload model (docs/workloads.md) as a program; a file that is not one is the user's error, in one line. */
+async function loadWorkloadProgram(spec: string): Promise<Program> {
+  const path = resolve(spec);
+  if (!existsSync(path) || statSync(path).isDirectory()) throw new UsageError(`${spec}: no such file`);
+  const { parseWorkload, WorkloadError } = await import('../whatif/workload.ts');
+  const { workloadProgram } = await import('../whatif/workload_program.ts');
+  try {
+    return workloadProgram(parseWorkload(readFileSync(path, 'utf8'), spec));
+  } catch (e) {
+    if (e instanceof WorkloadError) throw new UsageError(e.message);
+    throw e;
+  }
 }
 
 /** One line for a program file that does not load: a syntax error as file:line:col: message, CommonJS named as such. */

@@ -112,6 +112,8 @@ export class GoProcess {
   /** .data and .bss: the globals, with their pointer bitmap (roots). */
   readonly globals: Globals;
   readonly rand: Rand;
+  /** --seed (default 1): programs that draw their own random streams (workload models) seed them from it. */
+  readonly seed: number;
   readonly go: Go;
   readonly argv: string[];
   readonly envv: string[];
@@ -138,7 +140,8 @@ export class GoProcess {
     this.stdout = opts.stdout ?? ((s) => process.stdout.write(s));
     this.stderr = opts.stderr ?? ((s) => process.stderr.write(s));
     this.onCheckpoint = opts.onCheckpoint;
-    this.rand = new Rand(opts.seed ?? 1);
+    this.seed = opts.seed ?? 1;
+    this.rand = new Rand(this.seed);
     // A program that names no binary gets a fmt hello-world's layout, at the path go build would give it.
     this.binary = program.binary ?? binaryFromJson(helloBinary, `/usr/local/bin/${program.name}`);
     const ncpu = opts.ncpu ?? 2;

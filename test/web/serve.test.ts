@@ -86,7 +86,7 @@ describe('gomem serve: flags', () => {
     expect(gomem(['serve', 'hello', '--port', 'http'])).toMatchObject({ status: 2, stderr: 'gomem: --port http: want a port number, 0 to 65535\n' });
     expect(gomem(['serve', 'hello', '--gogc', 'lots'])).toMatchObject({ status: 2, stderr: 'gomem: --gogc: "lots" is not an integer or "off"\n' });
     expect(gomem(['serve', 'hello', '--thp', 'sometimes'])).toMatchObject({ status: 2, stderr: 'gomem: --thp: "sometimes" is not always, madvise or never\n' });
-    expect(gomem(['serve', 'no-such-scenario'])).toMatchObject({ status: 2, stdout: '', stderr: 'gomem: unknown scenario "no-such-scenario" (gomem scenarios lists them; a file must end in .ts or .js)\n' });
+    expect(gomem(['serve', 'no-such-scenario'])).toMatchObject({ status: 2, stdout: '', stderr: 'gomem: unknown scenario "no-such-scenario" (gomem scenarios lists them; a file must end in .ts, .js, .go or .json)\n' });
     expect(gomem(['serve', 'hello', '--opt', 'x=1'])).toMatchObject({ status: 2, stderr: 'gomem: --opt: hello has no option "x" (options: sleep)\n' });
   });
 });

@@ -1,0 +1,279 @@
+// A workload model (workload.ts) run as a gomem program: the service the
+// model describes, written against the Go API as a Go developer would write
+// a load generator inside the service. In Go it would read:
+//
+//   var live []unsafe.Pointer                   // the long-lived set (a cache, an index)
+//   func (c *conn) serve() {                    // one goroutine per connection, as net/http
+//     for { r := c.next()                       // Poisson arrivals at the phase's request rate
+//           req := make([]unsafe.Pointer, n)    // the request's objects, from the size mix
+//           for i := range req { req[i] = new(objK) ; work(cpu/k) }
+//           keepLiveSetAt(target(now)); replaceSome(turnover) }
+//   }
+//   main: start the connections and the idle goroutines, sleep until the end
+//
+// Everything random (arrivals, which long-lived objects a cache replaces)
+// comes from streams seeded by --seed, so a run is deterministic. Request-
+// scoped objects die when their request ends; the long-lived set follows the
+// phases' live sizes (counted in size-class bytes, as the marked heap is)
+// and its turnover. The requests of a phase allocate the phase's rate in
+// all, the long-lived set's allocation included.
+
+import type { Go } from '../go/api.ts';
+import type { Chan } from '../go/chan.ts';
+import { defineProgram, type Program } from '../go/program.ts';
+import { T, type GoType } from '../go/types.ts';
+import { shortDuration } from '../go/units.ts';
+import { Slice } from '../go/values.ts';
+import { class_to_size } from '../runtime/sizeclasses.ts';
+import { sizeToClass } from '../runtime/msize.ts';
+import { Rand } from '../sim/rand.ts';
+import { type ObjectKind, type Phase, type Workload, workloadDurationNs } from './workload.ts';
+
+/** A request does its CPU work in this many pieces, with its allocations spread between them (so assists and preemption fall inside requests, as in a service). */
+const cpuPieces = 4;
+
+/** Pointerful objects over 512 bytes carry an 8-byte malloc header (Go 1.22+): their slot is the class of size + 8. */
+const mallocHeaderMin = 512;
+
+/** The bytes an object of this kind takes in its span: its size class (with the header Go adds to large pointerful objects). */
+export function slotBytes(k: ObjectKind): number {
+  const header = k.pointers && k.size > mallocHeaderMin ? 8 : 0;
+  return class_to_size[sizeToClass(k.size + header)]!;
+}
+
+/** The Go type of an object kind: noscan bytes, or a struct whose first half of words are pointers. */
+function kindType(k: ObjectKind, i: number): GoType {
+  const t = T.declare(`main.obj${i}`);
+  if (!k.pointers) {
+    T.define(t, T.struct([['b', T.array(T.byte, k.size)]]));
+    return t;
+  }
+  const words = Math.floor(k.size / 8);
+  const ptrs = Math.ceil(words / 2);
+  const rest = k.size - ptrs * 8;
+  T.define(t, T.struct(rest > 0 ? [['p', T.array(T.unsafePointer, ptrs)], ['b', T.array(T.byte, rest)]] : [['p', T.array(T.unsafePointer, ptrs)]]));
+  return t;
+}
+
+/** Where each phase starts, and the live-set target at a time. */
+class Timeline {
+  readonly starts: number[] = [];
+  readonly end: number;
+
+  constructor(
+    readonly phases: readonly Phase[],
+    readonly t0: number,
+    durationNs: number,
+  ) {
+    let t = t0;
+    for (const p of phases) {
+      this.starts.push(t);
+      t += p.durationNs;
+    }
+    this.end = t0 + durationNs;
+  }
+
+  /** The phase in force at time t (the last one goes on past its end when the run is longer). */
+  index(t: number): number {
+    let i = this.starts.length - 1;
+    while (i > 0 && this.starts[i]! > t) i--;
+    return i;
+  }
+
+  /** The long-lived set's target at time t: linear within a phase, held at the last phase's end after it. */
+  liveAt(t: number): number {
+    const i = this.index(t);
+    const p = this.phases[i]!;
+    const f = Math.min(1, Math.max(0, (t - this.starts[i]!) / p.durationNs));
+    return p.liveStart + (p.liveEnd - p.liveStart) * f;
+  }
+
+  /** Bytes per second the long-lived set takes of the allocation at time t: its growth and its turnover. */
+  retainedRate(t: number): number {
+    const i = this.index(t);
+    const p = this.phases[i]!;
+    const past = t >= this.starts[i]! + p.durationNs;
+    const growth = past ? 0 : Math.max(0, ((p.liveEnd - p.liveStart) * 1e9) / p.durationNs);
+    return growth + p.turnover;
+  }
+}
+
+/** The state every connection shares: the long-lived set and its bookkeeping. */
+class LiveSet {
+  /** Bytes (slot sizes) of the objects in the set. */
+  bytes = 0;
+  /** Kind of each element, to know what a removal frees. */
+  kinds: number[] = [];
+  /** Turnover owed, in bytes, since the last request that paid it. */
+  turnoverDebt = 0;
+  lastTurnover: number;
+  /** Bytes allocated for the set per kind, to keep the mix by bytes (the kind furthest below its share goes next). */
+  private readonly given: number[];
+
+  constructor(
+    private readonly slots: readonly number[],
+    private readonly shares: readonly number[],
+    t0: number,
+  ) {
+    this.given = slots.map(() => 0);
+    this.lastTurnover = t0;
+  }
+
+  nextKind(): number {
+    let best = 0;
+    let bestLag = Infinity;
+    const total = this.given.reduce((a, b) => a + b, 0) + 1;
+    for (let i = 0; i < this.slots.length; i++) {
+      const lag = this.given[i]! / total - this.shares[i]!;
+      if (lag < bestLag) {
+        bestLag = lag;
+        best = i;
+      }
+    }
+    this.given[best]! += this.slots[best]!;
+    return best;
+  }
+}
+
+/** The program that runs workload `w`. */
+export function workloadProgram(w: Workload): Program {
+  const total = workloadDurationNs(w);
+  return defineProgram({
+    name: w.name,
+    description: w.description,
+    options: {
+      duration: { default: shortDuration(total), kind: 'duration', help: "how long the service runs (virtual time); past the phases' end the last phase goes on" },
+      every: { default: '0s', kind: 'duration', help: 'a checkpoint every so often (0s: one at the end of each phase only)' },
+    },
+    // The program ends itself at its duration; --max-time still stops it sooner.
+    maxTimeNs: Number.MAX_SAFE_INTEGER,
+    *main(go) {
+      const durationNs = go.time.ParseDuration(go.option('duration'));
+      const everyNs = go.time.ParseDuration(go.option('every'));
+      const types = w.objects.map(kindType);
+      const slots = w.objects.map(slotBytes);
+      const shares = w.objects.map((k) => k.share);
+      const anyPtr = T.slice(T.unsafePointer);
+      const g = go.globals(w.globals >= 8 ? { live: anyPtr, data: T.array(T.unsafePointer, Math.floor(w.globals / 8)) } : { live: anyPtr });
+      // The set's table is made once, big enough for the largest live size the phases name (at the
+      // mix's mean slot size, with a margin): growing it by append would allocate several times its
+      // size in old backing arrays, allocation the workload's rates do not include.
+      const meanSlot = 1 / w.objects.reduce((a, k, i) => a + k.share / slots[i]!, 0);
+      const maxLive = Math.max(...w.phases.map((p) => Math.max(p.liveStart, p.liveEnd)));
+      if (maxLive > 0) g.live = go.make(anyPtr, 0, Math.ceil((maxLive / meanSlot) * 1.05) + 64);
+      const t0 = go.time.Now();
+      const line = new Timeline(w.phases, t0, durationNs);
+      const set = new LiveSet(slots, shares, t0);
+      const setRand = new Rand(go.p.seed, 0x6c697665);
+      const mu = go.sync.Mutex();
+
+      // The long-lived set: grow or shrink it to its target, then replace what the turnover owes.
+      const keepLiveSet = (now: number): void => {
+
+        const target = line.liveAt(now);
+        while (set.bytes < target) {
+          const k = set.nextKind();
+          const obj = go.new(types[k]!);
+          g.live = go.append(g.live as Slice, obj);
+          set.kinds.push(k);
+          set.bytes += slots[k]!;
+        }
+        while (set.kinds.length > 0 && set.bytes - slots[set.kinds[set.kinds.length - 1]!]! >= target) {
+          const live = g.live as Slice;
+          const k = set.kinds.pop()!;
+          go.set(live, live.len - 1, null);
+          g.live = live.slice(0, live.len - 1);
+          set.bytes -= slots[k]!;
+        }
+        const p = w.phases[line.index(now)]!;
+        set.turnoverDebt += (p.turnover * (now - set.lastTurnover)) / 1e9;
+        set.lastTurnover = now;
+        while (set.kinds.length > 0) {
+          const j = setRand.intn(set.kinds.length);
+          const k = set.kinds[j]!;
+          if (set.turnoverDebt < slots[k]!) break;
+          set.turnoverDebt -= slots[k]!;
+          go.set(g.live as Slice, j, go.new(types[k]!));
+        }
+      };
+
+      // One connection: requests in turn, each at its arrival time or as soon as the last one is done.
+      const connection = (c: number) =>
+        function* (): Generator<never, void, unknown> {
+          const rand = new Rand(go.p.seed, 0x636f6e6e + c);
+          const carry = w.objects.map(() => 0);
+          let arrival = go.time.Now();
+          for (;;) {
+            const p = w.phases[line.index(arrival)]!;
+            // Exponential gaps: each connection sees 1/connections of a Poisson stream.
+            arrival += (-Math.log(1 - rand.float()) * 1e9 * w.connections) / p.requestRate;
+            if (arrival >= line.end) return;
+            const now = go.time.Now();
+            if (now < arrival) yield* go.time.Sleep(arrival - now) as Generator<never, void, unknown>;
+            yield* serve(go, carry, arrival);
+          }
+        };
+
+      // One request: its objects in a slice held by its frame, its CPU in pieces between them.
+      const serve = function* (go: Go, carry: number[], at: number): Generator<never, void, unknown> {
+        const p = w.phases[line.index(at)]!;
+        const shortRate = Math.max(0, p.allocRate - line.retainedRate(at));
+        const bytes = shortRate / p.requestRate;
+        const counts = w.objects.map((_, k) => {
+          // Each object also costs its 8-byte slot in the request's slice.
+          carry[k]! += (bytes * shares[k]!) / (slots[k]! + 8);
+          const n = Math.floor(carry[k]!);
+          carry[k]! -= n;
+          return n;
+        });
+        const n = counts.reduce((a, b) => a + b, 0);
+        const f = go.enter('main.(*conn).serve', { req: anyPtr }, w.requestStack);
+        f.req = n > 0 ? go.make(anyPtr, n) : null;
+        let at0 = 0;
+        for (let piece = 0; piece < cpuPieces; piece++) {
+          for (let k = 0; k < types.length; k++) {
+            const m = Math.floor((counts[k]! * (piece + 1)) / cpuPieces) - Math.floor((counts[k]! * piece) / cpuPieces);
+            if (m > 0) go.allocN(types[k]!, m, f.req as Slice, at0);
+            at0 += m;
+          }
+          if (piece === 0) {
+            // The set is shared: goroutines on other Ps run between this one's safe points, so it is
+            // changed under a lock, as a cache is (without one, two appends would race as they do in Go).
+            yield* mu.Lock() as Generator<never, void, unknown>;
+            keepLiveSet(go.time.Now());
+            mu.Unlock();
+          }
+          if (p.cpuPerRequestNs > 0) yield* go.work(p.cpuPerRequestNs / cpuPieces) as Generator<never, void, unknown>;
+        }
+        go.leave(f);
+      };
+
+      for (let c = 0; c < w.connections; c++) go.go(`main.(*conn).serve·${c}`, connection(c));
+      if (w.idleGoroutines > 0) {
+        const never: Chan = go.makeChan(T.chan(T.int));
+        for (let i = 0; i < w.idleGoroutines; i++) {
+          go.go(`main.idle·${i}`, function* () {
+            yield* never.recv();
+          });
+        }
+      }
+
+      // Checkpoints at each phase's end (and every `every`), until the duration is over.
+      const marks: [number, string][] = [];
+      line.starts.forEach((s, i) => {
+        const end = s + w.phases[i]!.durationNs;
+        if (end < line.end) marks.push([end, `phase_${i + 1}`]);
+      });
+      const phaseEnds = new Set(marks.map(([t]) => t));
+      if (everyNs > 0) for (let t = t0 + everyNs; t < line.end; t += everyNs) if (!phaseEnds.has(t)) marks.push([t, `at_${shortDuration(t - t0)}`]);
+      marks.sort((a, b) => a[0] - b[0]);
+      for (const [t, name] of marks) {
+        const now = go.time.Now();
+        if (t > now) yield* go.time.Sleep(t - now);
+        go.checkpoint(name);
+      }
+      const now = go.time.Now();
+      if (line.end > now) yield* go.time.Sleep(line.end - now);
+    },
+  });
+}
