@@ -27,6 +27,7 @@ export const R = {
   output: 15,
   exit: 16,
   heapGrow: 17,
+  gcLimiter: 18,
 } as const;
 
 /** A gcDone record's fields after its time, in order (traceevent.ts GCDoneEvent). */

@@ -28,6 +28,8 @@ export interface TraceHeader {
   program: { name: string; description?: string; source?: { path: string; text: string }; scenario?: string };
   settings: Record<string, unknown>;
   pid: number;
+  /** GOMAXPROCS of the run (absent in traces written before it was added). */
+  gomaxprocs?: number;
   bootTime: number;
   pageSize: number;
   runtimePageSize: number;
@@ -67,6 +69,8 @@ export type TraceRecord =
   | { kind: 'spanAlloc' | 'spanFree'; t: number; base: number; npages: number; spanclass: number; use: (typeof spanUses)[number]; scav: number }
   | { kind: 'scavenge'; t: number; addr: number; bytes: number; who: (typeof scavengeWhos)[number] }
   | { kind: 'heapGrow'; t: number; base: number; bytes: number }
+  /** The GC CPU limiter switched on or off (seen at t); totalNs: its time on in all, up to t. */
+  | { kind: 'gcLimiter'; t: number; on: boolean; totalNs: number }
   | {
       kind: 'allocs';
       t: number;
@@ -96,98 +100,126 @@ function pick<T>(table: readonly T[], i: number, what: string): T {
 
 /** Decodes a whole trace. Throws TraceFormatError on bytes that are not one. */
 export function decodeTrace(bytes: Uint8Array): Trace {
-  const r = new ByteReader(bytes);
-  for (const ch of traceMagic) if (r.byte() !== ch.charCodeAt(0)) throw new TraceFormatError('not a gomem trace (bad magic)');
-  const version = r.u();
-  if (version !== traceVersion) throw new TraceFormatError(`trace format version ${version}; this gomem reads version ${traceVersion}`);
-  if (r.byte() !== R.header) throw new TraceFormatError('no header record');
-  const header = JSON.parse(r.text()) as TraceHeader;
-  const strings: string[] = [''];
-  const str = (): string => {
-    const id = r.u();
-    const s = strings[id];
-    if (s === undefined) throw new TraceFormatError(`undefined string ${id}`);
-    return s;
-  };
-  const records: TraceRecord[] = [];
-  let t = 0;
-  let spanPage = 0;
-  while (!r.done) {
-    const kind = r.byte();
-    if (kind === R.string) {
-      strings.push(r.text());
-      continue;
+  const d = new TraceDecoder();
+  const records = d.push(bytes);
+  return { header: d.header!, records };
+}
+
+/**
+ * Decodes a trace piece by piece, as a run's TraceWriter.drain() hands it
+ * out (whole records; the first piece starts with the magic and the
+ * header), so that a reader following a long run holds only the records of
+ * the piece it is reading. The pieces' records, concatenated, are
+ * decodeTrace's of the whole.
+ */
+export class TraceDecoder {
+  header: TraceHeader | null = null;
+  private readonly strings: string[] = [''];
+  private t = 0;
+  private spanPage = 0;
+
+  /** The records of the next piece. Throws TraceFormatError on bytes that are not a trace's. */
+  push(bytes: Uint8Array): TraceRecord[] {
+    const r = new ByteReader(bytes);
+    if (this.header === null) {
+      for (const ch of traceMagic) if (r.byte() !== ch.charCodeAt(0)) throw new TraceFormatError('not a gomem trace (bad magic)');
+      const version = r.u();
+      if (version !== traceVersion) throw new TraceFormatError(`trace format version ${version}; this gomem reads version ${traceVersion}`);
+      if (r.byte() !== R.header) throw new TraceFormatError('no header record');
+      this.header = JSON.parse(r.text()) as TraceHeader;
     }
-    t += r.s();
-    switch (kind) {
-      case R.mm:
-        records.push({ kind: 'mm', t, cause: str(), addr: r.u(), n: r.u(), anon: r.s(), file: r.s(), shmem: r.s(), vm: r.s(), charge: r.s() });
-        break;
-      case R.syscall: {
-        const name = str();
-        const n = r.u();
-        const args: number[] = [];
-        for (let i = 0; i < n; i++) args.push(r.s());
-        const ret = r.s();
-        const path = r.text();
-        records.push({ kind: 'syscall', t, name, args, ret, ...(path !== '' ? { path } : {}) });
-        break;
+    const strings = this.strings;
+    const str = (): string => {
+      const id = r.u();
+      const s = strings[id];
+      if (s === undefined) throw new TraceFormatError(`undefined string ${id}`);
+      return s;
+    };
+    const records: TraceRecord[] = [];
+    let t = this.t;
+    let spanPage = this.spanPage;
+    while (!r.done) {
+      const kind = r.byte();
+      if (kind === R.string) {
+        strings.push(r.text());
+        continue;
       }
-      case R.gcStart:
-        records.push({ kind: 'gcStart', t, cycle: r.u(), why: pick(gcStartKinds, r.u(), 'GC trigger'), heapLive: r.u(), trigger: r.u(), goal: r.u() });
-        break;
-      case R.gcPhase:
-        records.push({ kind: 'gcPhase', t, cycle: r.u(), phase: pick(gcPhases, r.u(), 'GC phase') });
-        break;
-      case R.gcMark:
-        records.push({ kind: 'gcMark', t, cycle: r.u(), p: r.u() - 1, who: pick(markWorkers, r.u(), 'mark worker'), ns: r.u(), work: r.u(), grey: r.u(), marked: r.u() });
-        break;
-      case R.gcDone: {
-        const rec: Record<string, number | string> = { kind: 'gcDone', t };
-        for (const f of gcDoneFields) rec[f] = r.u();
-        records.push(rec as TraceRecord);
-        break;
+      t += r.s();
+      switch (kind) {
+        case R.mm:
+          records.push({ kind: 'mm', t, cause: str(), addr: r.u(), n: r.u(), anon: r.s(), file: r.s(), shmem: r.s(), vm: r.s(), charge: r.s() });
+          break;
+        case R.syscall: {
+          const name = str();
+          const n = r.u();
+          const args: number[] = [];
+          for (let i = 0; i < n; i++) args.push(r.s());
+          const ret = r.s();
+          const path = r.text();
+          records.push({ kind: 'syscall', t, name, args, ret, ...(path !== '' ? { path } : {}) });
+          break;
+        }
+        case R.gcStart:
+          records.push({ kind: 'gcStart', t, cycle: r.u(), why: pick(gcStartKinds, r.u(), 'GC trigger'), heapLive: r.u(), trigger: r.u(), goal: r.u() });
+          break;
+        case R.gcPhase:
+          records.push({ kind: 'gcPhase', t, cycle: r.u(), phase: pick(gcPhases, r.u(), 'GC phase') });
+          break;
+        case R.gcMark:
+          records.push({ kind: 'gcMark', t, cycle: r.u(), p: r.u() - 1, who: pick(markWorkers, r.u(), 'mark worker'), ns: r.u(), work: r.u(), grey: r.u(), marked: r.u() });
+          break;
+        case R.gcDone: {
+          const rec: Record<string, number | string> = { kind: 'gcDone', t };
+          for (const f of gcDoneFields) rec[f] = r.u();
+          records.push(rec as TraceRecord);
+          break;
+        }
+        case R.spanAlloc:
+        case R.spanFree: {
+          spanPage += r.s();
+          const npages = r.u();
+          const spanclass = r.u();
+          const use = pick(spanUses, r.u(), 'span use');
+          const scav = kind === R.spanAlloc ? r.u() * runtimePageSize : 0;
+          records.push({ kind: kind === R.spanAlloc ? 'spanAlloc' : 'spanFree', t, base: spanPage * runtimePageSize, npages, spanclass, use, scav });
+          break;
+        }
+        case R.scavenge:
+          records.push({ kind: 'scavenge', t, addr: r.u() * runtimePageSize, bytes: r.u() * runtimePageSize, who: pick(scavengeWhos, r.u(), 'scavenger caller') });
+          break;
+        case R.heapGrow:
+          records.push({ kind: 'heapGrow', t, base: r.u() * runtimePageSize, bytes: r.u() * runtimePageSize });
+          break;
+        case R.gcLimiter:
+          records.push({ kind: 'gcLimiter', t, on: r.u() !== 0, totalNs: r.u() });
+          break;
+        case R.allocs: {
+          const n = r.u();
+          const classes: [number, number, number][] = [];
+          for (let i = 0; i < n; i++) classes.push([r.u(), r.u(), r.u()]);
+          records.push({ kind: 'allocs', t, classes, largeCount: r.u(), large: r.u(), largeFreeCount: r.u(), largeFree: r.u(), tiny: r.u() });
+          break;
+        }
+        case R.checkpoint:
+          records.push({ kind: 'checkpoint', t, name: str(), json: r.text() });
+          break;
+        case R.snapshot:
+          records.push(readSnapshot(r, t, strings));
+          break;
+        case R.output:
+          records.push({ kind: 'output', t, stream: pick(outputStreams, r.u(), 'output stream'), text: r.text() });
+          break;
+        case R.exit:
+          records.push({ kind: 'exit', t, status: r.u(), outcome: str() });
+          break;
+        default:
+          throw new TraceFormatError(`unknown record kind ${kind} at byte ${r.pos - 1}`);
       }
-      case R.spanAlloc:
-      case R.spanFree: {
-        spanPage += r.s();
-        const npages = r.u();
-        const spanclass = r.u();
-        const use = pick(spanUses, r.u(), 'span use');
-        const scav = kind === R.spanAlloc ? r.u() * runtimePageSize : 0;
-        records.push({ kind: kind === R.spanAlloc ? 'spanAlloc' : 'spanFree', t, base: spanPage * runtimePageSize, npages, spanclass, use, scav });
-        break;
-      }
-      case R.scavenge:
-        records.push({ kind: 'scavenge', t, addr: r.u() * runtimePageSize, bytes: r.u() * runtimePageSize, who: pick(scavengeWhos, r.u(), 'scavenger caller') });
-        break;
-      case R.heapGrow:
-        records.push({ kind: 'heapGrow', t, base: r.u() * runtimePageSize, bytes: r.u() * runtimePageSize });
-        break;
-      case R.allocs: {
-        const n = r.u();
-        const classes: [number, number, number][] = [];
-        for (let i = 0; i < n; i++) classes.push([r.u(), r.u(), r.u()]);
-        records.push({ kind: 'allocs', t, classes, largeCount: r.u(), large: r.u(), largeFreeCount: r.u(), largeFree: r.u(), tiny: r.u() });
-        break;
-      }
-      case R.checkpoint:
-        records.push({ kind: 'checkpoint', t, name: str(), json: r.text() });
-        break;
-      case R.snapshot:
-        records.push(readSnapshot(r, t, strings));
-        break;
-      case R.output:
-        records.push({ kind: 'output', t, stream: pick(outputStreams, r.u(), 'output stream'), text: r.text() });
-        break;
-      case R.exit:
-        records.push({ kind: 'exit', t, status: r.u(), outcome: str() });
-        break;
-      default:
-        throw new TraceFormatError(`unknown record kind ${kind} at byte ${r.pos - 1}`);
     }
+    this.t = t;
+    this.spanPage = spanPage;
+    return records;
   }
-  return { header, records };
 }
 
 /**

@@ -86,6 +86,9 @@ export class TraceWriter {
   private readonly mergeMmNs: number;
   private readonly unsubscribe: (() => void)[] = [];
   private finished = false;
+  /** The GC CPU limiter as last recorded: on or off, and its time on (ns) in all. */
+  private limiterOn = false;
+  private limiterNs = 0;
 
   constructor(
     private readonly p: GoProcess,
@@ -114,6 +117,7 @@ export class TraceWriter {
         program,
         settings,
         pid: this.proc.pid,
+        gomaxprocs: p.gomaxprocs,
         bootTime: p.machine.bootTime,
         pageSize: 4096,
         runtimePageSize,
@@ -158,10 +162,27 @@ export class TraceWriter {
 
   // ── records ────────────────────────────────────────────────────────────
 
-  /** Starts a timed record: pending RSS first (it happened before), then kind and time delta. */
+  /** Starts a timed record: pending RSS first (it happened before), a change of the GC CPU limiter, then kind and time delta. */
   private begin(kind: number, t: number): void {
     if (this.pending !== null) this.flushMm();
+    if (this.p.gc.limiter.limiting() !== this.limiterOn) this.limiter(t);
     this.head(kind, t);
+  }
+
+  /**
+   * The GC CPU limiter's state and its time on in all, as the limiter
+   * counts it, at t. The runtime emits no event when it switches (it does
+   * so at its updates), so the writer looks before every record it writes
+   * and records a change there, and at the end of the trace.
+   */
+  private limiter(t: number): void {
+    const l = this.p.gc.limiter;
+    this.limiterOn = l.limiting();
+    this.limiterNs = Math.round(l.limitingTime(t));
+    this.head(R.gcLimiter, t);
+    this.w.u(this.limiterOn ? 1 : 0);
+    this.w.u(this.limiterNs);
+    this.end();
   }
 
   private head(kind: number, t: number): void {
@@ -438,6 +459,9 @@ export class TraceWriter {
     if (!this.finished) {
       const t = this.settle();
       const id = this.str(outcome);
+      if (this.pending !== null) this.flushMm();
+      // The limiter's time on up to the end, if it is on (or changed) still.
+      if (this.p.gc.limiter.limiting() !== this.limiterOn || Math.round(this.p.gc.limiter.limitingTime(t)) !== this.limiterNs) this.limiter(t);
       this.begin(R.exit, t);
       this.w.u(status);
       this.w.u(id);

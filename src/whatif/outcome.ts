@@ -1,0 +1,203 @@
+// A what-if row from a run's event trace (docs/trace-format.md): how the
+// run ended and when, its peak RSS and peak cgroup charge, GC cycles, GC
+// CPU, assist time, the longest stop-the-world pause and the time the GC
+// CPU limiter was on, plus RSS and heap over time for the chart. It reads
+// the records only (the trace is the contract, DESIGN.md), in order, as a
+// run's trace is decoded piece by piece, so a long run need not be held
+// whole.
+
+import type { TraceHeader, TraceRecord } from '../trace/reader.ts';
+import { TraceReplay } from '../trace/replay.ts';
+import { osPageSize } from '../trace/format.ts';
+
+/** One configuration's figures. Times in virtual ns, sizes in bytes. */
+export interface Row {
+  /** How the run ended: the trace's exit outcome (exit, oom-kill, panic, fatal error, segv, time-limit). */
+  outcome: string;
+  /** Its exit status (137 for an OOM kill). */
+  status: number;
+  /** Virtual time of the end (of the kill, for an OOM kill). */
+  endNs: number;
+  /** VmHWM: the most RSS (anon + file + shmem) the process had. */
+  peakRss: number;
+  /** The most its cgroup was charged (memory.current). */
+  peakCharge: number;
+  /** Completed GC cycles (NumGC). */
+  gcCycles: number;
+  /** GCCPUFraction as of the last completed cycle: GC CPU but idle marking, over GOMAXPROCS × the time since start. */
+  gcCpuFraction: number;
+  /** CPU time goroutines spent in mark assists. */
+  assistNs: number;
+  /** The longest single stop-the-world pause of a GC cycle (sweep termination or mark termination). */
+  maxPauseNs: number;
+  /** The time the GC CPU limiter was on. */
+  limiterNs: number;
+}
+
+/**
+ * RSS and heap over time: columns of equal length, one point per time
+ * bucket (the bucket's start), each the most the bucket saw. Buckets widen
+ * (doubling) as the run goes on, so a run has at most 2 × `points` of them.
+ */
+export interface Series {
+  t: number[];
+  rss: number[];
+  charge: number[];
+  heapInuse: number[];
+  heapAlloc: number[];
+  heapGoal: number[];
+}
+
+export interface Outcome {
+  row: Row;
+  series: Series;
+}
+
+/** Folds a run's trace records, in order, into its row and series. */
+export class OutcomeReader {
+  private readonly replay = new TraceReplay();
+  private gomaxprocs = 1;
+  private peakRss = 0;
+  private peakCharge = 0;
+  private gcCycles = 0;
+  private gcCpuFraction = 0;
+  private assistNs = 0;
+  private maxPauseNs = 0;
+  private limiterNs = 0;
+  private goal = 0;
+  /** When the current stop-the-world began (sweep termination, mark termination), or null. */
+  private stwFrom: number | null = null;
+  private end: { t: number; status: number; outcome: string } | null = null;
+  // Time buckets: each holds the most of each column seen in it.
+  private dt: number;
+  private readonly b = { rss: [] as number[], charge: [] as number[], heapInuse: [] as number[], heapAlloc: [] as number[], heapGoal: [] as number[] };
+  private readonly maxBuckets: number;
+
+  /** `points`: about how many points the series keeps (at most twice it); `firstBucketNs`: the narrowest bucket. */
+  constructor(
+    header: TraceHeader,
+    opts: { points?: number; firstBucketNs?: number } = {},
+  ) {
+    this.gomaxprocs = header.gomaxprocs ?? 1;
+    this.maxBuckets = 2 * (opts.points ?? 500);
+    this.dt = opts.firstBucketNs ?? 1e6;
+  }
+
+  push(records: readonly TraceRecord[]): void {
+    for (const rec of records) this.apply(rec);
+  }
+
+  apply(rec: TraceRecord): void {
+    const r = this.replay;
+    r.apply(rec);
+    switch (rec.kind) {
+      case 'snapshot':
+      case 'mm': {
+        const rss = (r.anon + r.file + r.shmem) * osPageSize;
+        if (rss > this.peakRss) this.peakRss = rss;
+        const charge = r.charge * osPageSize;
+        if (charge > this.peakCharge) this.peakCharge = charge;
+        this.sample(rec.t, rss, charge);
+        break;
+      }
+      case 'spanAlloc':
+      case 'spanFree':
+      case 'allocs':
+        this.sample(rec.t, (r.anon + r.file + r.shmem) * osPageSize, r.charge * osPageSize);
+        break;
+      case 'gcStart':
+        this.goal = rec.goal;
+        break;
+      case 'gcPhase':
+        if (rec.phase === 'sweepterm' || rec.phase === 'marktermination') this.stwFrom = rec.t;
+        else if (this.stwFrom !== null && (rec.phase === 'mark' || rec.phase === 'sweep' || rec.phase === 'sweepdone')) {
+          this.maxPauseNs = Math.max(this.maxPauseNs, rec.t - this.stwFrom);
+          this.stwFrom = null;
+        }
+        break;
+      case 'gcMark':
+        if (rec.who === 'assist') this.assistNs += rec.ns;
+        break;
+      case 'gcDone': {
+        this.gcCycles++;
+        this.goal = rec.nextGoal;
+        const cpu = rec.cpuAssist + rec.cpuDedicated + rec.cpuFractional + rec.cpuPause;
+        // mgc.go gcMarkTermination: memstats.gc_cpu_fraction, the process started at 0.
+        this.gcCpuFraction = rec.t > 0 ? cpu / (rec.t * this.gomaxprocs) : 0;
+        break;
+      }
+      case 'gcLimiter':
+        this.limiterNs = rec.totalNs;
+        break;
+      case 'exit':
+        this.end = { t: rec.t, status: rec.status, outcome: rec.outcome };
+        break;
+    }
+  }
+
+  private sample(t: number, rss: number, charge: number): void {
+    const ms = this.replay.memStats();
+    let i = Math.floor(Math.max(0, t) / this.dt);
+    while (i >= this.maxBuckets) {
+      this.widen();
+      i = Math.floor(Math.max(0, t) / this.dt);
+    }
+    const b = this.b;
+    // Buckets not reached yet are filled when a later one is.
+    while (b.rss.length <= i) {
+      b.rss.push(-1);
+      b.charge.push(-1);
+      b.heapInuse.push(-1);
+      b.heapAlloc.push(-1);
+      b.heapGoal.push(-1);
+    }
+    b.rss[i] = Math.max(b.rss[i]!, rss);
+    b.charge[i] = Math.max(b.charge[i]!, charge);
+    b.heapInuse[i] = Math.max(b.heapInuse[i]!, ms.HeapInuse);
+    b.heapAlloc[i] = Math.max(b.heapAlloc[i]!, ms.HeapAlloc);
+    b.heapGoal[i] = Math.max(b.heapGoal[i]!, this.goal);
+  }
+
+  /** Doubles the bucket width: each pair of buckets becomes one holding the most of both. */
+  private widen(): void {
+    this.dt *= 2;
+    for (const col of Object.values(this.b)) {
+      const merged: number[] = [];
+      for (let i = 0; i < col.length; i += 2) merged.push(Math.max(col[i]!, col[i + 1] ?? -1));
+      col.length = 0;
+      col.push(...merged);
+    }
+  }
+
+  /** The row and series; throws if the trace had no exit record (a run that did not end). */
+  finish(): Outcome {
+    if (this.end === null) throw new Error('whatif: the trace has no exit record');
+    const b = this.b;
+    const series: Series = { t: [], rss: [], charge: [], heapInuse: [], heapAlloc: [], heapGoal: [] };
+    let last = { rss: 0, charge: 0, heapInuse: 0, heapAlloc: 0, heapGoal: 0 };
+    for (let i = 0; i < b.rss.length; i++) {
+      // A bucket no record fell in holds what the one before it ended with (a step chart's level).
+      if (b.rss[i]! >= 0) last = { rss: b.rss[i]!, charge: b.charge[i]!, heapInuse: b.heapInuse[i]!, heapAlloc: b.heapAlloc[i]!, heapGoal: b.heapGoal[i]! };
+      series.t.push(i * this.dt);
+      series.rss.push(last.rss);
+      series.charge.push(last.charge);
+      series.heapInuse.push(last.heapInuse);
+      series.heapAlloc.push(last.heapAlloc);
+      series.heapGoal.push(last.heapGoal);
+    }
+    const e = this.end;
+    const row: Row = {
+      outcome: e.outcome,
+      status: e.status,
+      endNs: e.t,
+      peakRss: this.peakRss,
+      peakCharge: this.peakCharge,
+      gcCycles: this.gcCycles,
+      gcCpuFraction: this.gcCpuFraction,
+      assistNs: this.assistNs,
+      maxPauseNs: this.maxPauseNs,
+      limiterNs: this.limiterNs,
+    };
+    return { row, series };
+  }
+}
