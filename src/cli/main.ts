@@ -29,6 +29,7 @@ const commands: [name: string, load: () => Promise<Register>][] = [
   ['view', async () => (await import('./view.ts')).registerView],
   ['serve', async () => (await import('./serve.ts')).registerServe],
   ['build', async () => (await import('./gosource.ts')).registerBuild],
+  ['import', async () => (await import('./import.ts')).registerImport],
   ['whatif', async () => (await import('./whatif.ts')).registerWhatif],
 ];
 
