@@ -107,31 +107,12 @@ class LiveSet {
   /** Turnover owed, in bytes, since the last request that paid it. */
   turnoverDebt = 0;
   lastTurnover: number;
-  /** Bytes allocated for the set per kind, to keep the mix by bytes (the kind furthest below its share goes next). */
-  private readonly given: number[];
+  /** Per kind, the fraction of an object owed to the set (growth is made in whole objects, by the mix's shares). */
+  readonly carry: number[];
 
-  constructor(
-    private readonly slots: readonly number[],
-    private readonly shares: readonly number[],
-    t0: number,
-  ) {
-    this.given = slots.map(() => 0);
+  constructor(kinds: number, t0: number) {
+    this.carry = new Array<number>(kinds).fill(0);
     this.lastTurnover = t0;
-  }
-
-  nextKind(): number {
-    let best = 0;
-    let bestLag = Infinity;
-    const total = this.given.reduce((a, b) => a + b, 0) + 1;
-    for (let i = 0; i < this.slots.length; i++) {
-      const lag = this.given[i]! / total - this.shares[i]!;
-      if (lag < bestLag) {
-        bestLag = lag;
-        best = i;
-      }
-    }
-    this.given[best]! += this.slots[best]!;
-    return best;
   }
 }
 
@@ -163,20 +144,27 @@ export function workloadProgram(w: Workload): Program {
       if (maxLive > 0) g.live = go.make(anyPtr, 0, Math.ceil((maxLive / meanSlot) * 1.05) + 64);
       const t0 = go.time.Now();
       const line = new Timeline(w.phases, t0, durationNs);
-      const set = new LiveSet(slots, shares, t0);
+      const set = new LiveSet(slots.length, t0);
       const setRand = new Rand(go.p.seed, 0x6c697665);
       const mu = go.sync.Mutex();
 
       // The long-lived set: grow or shrink it to its target, then replace what the turnover owes.
       const keepLiveSet = (now: number): void => {
-
         const target = line.liveAt(now);
-        while (set.bytes < target) {
-          const k = set.nextKind();
-          const obj = go.new(types[k]!);
-          g.live = go.append(g.live as Slice, obj);
-          set.kinds.push(k);
-          set.bytes += slots[k]!;
+        if (set.bytes < target) {
+          // append(live, objs...) per kind, the objects made in a row (allocN: the bulk path).
+          const need = target - set.bytes;
+          for (let k = 0; k < types.length; k++) {
+            set.carry[k]! += (need * shares[k]!) / slots[k]!;
+            const n = Math.floor(set.carry[k]!);
+            if (n === 0) continue;
+            set.carry[k]! -= n;
+            const from = (g.live as Slice).len;
+            g.live = go.appendN(g.live as Slice, n);
+            go.allocN(types[k]!, n, g.live as Slice, from);
+            for (let i = 0; i < n; i++) set.kinds.push(k);
+            set.bytes += n * slots[k]!;
+          }
         }
         while (set.kinds.length > 0 && set.bytes - slots[set.kinds[set.kinds.length - 1]!]! >= target) {
           const live = g.live as Slice;
