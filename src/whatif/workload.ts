@@ -12,7 +12,7 @@ export const workloadFormat = 'gomem-workload/1';
 
 /** One kind of object the service allocates: its Go size, whether it holds pointers, its share of the allocated bytes. */
 export interface ObjectKind {
-  /** The type's size in bytes (what new(T) asks mallocgc for; the size class rounds it up). */
+  /** The type's size in bytes (what new(T) asks mallocgc for; the size class rounds it up, or whole pages over 32 KiB). */
   readonly size: number;
   /** A pointerful type (its first half of words are pointers, so the GC scans it); false: noscan. */
   readonly pointers: boolean;
@@ -84,8 +84,8 @@ export const workloadDefaults = {
   turnover: 0,
 };
 
-/** The largest object a workload may name: the small-object limit; larger ones are a slice's backing array, not one object kind here. */
-const maxObjectSize = 32768;
+/** The largest object a workload may name (1 GiB): sizes over 32 KiB are large objects, a span each, as Go allocates them. */
+const maxObjectSize = 1 << 30;
 
 type Json = unknown;
 
@@ -155,7 +155,7 @@ function objectsOf(v: Json, r: Reader): ObjectKind[] {
     if (!isObject(o)) ri.fail('is not an object {size, pointers, share}');
     fieldOf(o, ri, ['size', 'pointers', 'share']);
     const s = size(o.size, ri.at('size'));
-    if (s < 1 || s > maxObjectSize) ri.at('size').fail(`${s} is outside 1..${maxObjectSize} (a small object's size)`);
+    if (s < 1 || s > maxObjectSize) ri.at('size').fail(`${s} is outside 1..${maxObjectSize} (1 byte to 1 GiB)`);
     if (typeof o.pointers !== 'boolean') ri.at('pointers').fail(`${JSON.stringify(o.pointers)} is not true or false`);
     if (o.pointers && s < 8) ri.at('size').fail(`${s} bytes cannot hold a pointer (8 bytes)`);
     return { size: s, pointers: o.pointers, share: positiveNumber(o.share, ri.at('share')) };

@@ -34,10 +34,14 @@ const cpuPieces = 4;
 
 /** Pointerful objects over 512 bytes carry an 8-byte malloc header (Go 1.22+): their slot is the class of size + 8. */
 const mallocHeaderMin = 512;
+const maxSmallSize = 32768;
+const pageSize = 8192;
 
 /** The bytes an object of this kind takes in its span: its size class (with the header Go adds to large pointerful objects). */
 export function slotBytes(k: ObjectKind): number {
   const header = k.pointers && k.size > mallocHeaderMin ? 8 : 0;
+  // Large objects (over 32 KiB with the header) get a span of whole pages and no header: Go 1.22+ keeps their type in the span.
+  if (k.size + header > maxSmallSize) return Math.ceil(k.size / pageSize) * pageSize;
   return class_to_size[sizeToClass(k.size + header)]!;
 }
 

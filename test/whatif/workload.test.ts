@@ -84,7 +84,7 @@ describe('workload format', () => {
     );
     expect(errorOf({ ...base, phases: [{ duration: 90, allocRate: 1 }] })).toBe('w.json: phases[0].duration: 90 is not a duration (Go\'s syntax, as a string: "90s", "2m30s", "200µs")');
     expect(errorOf({ ...base, phases: [{ duration: '0s', allocRate: 1 }] })).toBe('w.json: phases[0].duration: "0s" is not a positive duration');
-    expect(errorOf({ ...base, objects: [{ size: 40000, pointers: false, share: 1 }] })).toBe('w.json: objects[0].size: 40000 is outside 1..32768 (a small object\'s size)');
+    expect(errorOf({ ...base, objects: [{ size: '2GiB', pointers: false, share: 1 }] })).toBe('w.json: objects[0].size: 2147483648 is outside 1..1073741824 (1 byte to 1 GiB)');
     expect(errorOf({ ...base, objects: [{ size: 4, pointers: true, share: 1 }] })).toBe('w.json: objects[0].size: 4 bytes cannot hold a pointer (8 bytes)');
     expect(errorOf({ ...base, conections: 3 })).toMatch(/^w\.json: conections: unknown field \(fields: format, name, /);
     expect(errorOf({ ...base, phases: [] })).toBe('w.json: phases: is not a non-empty list of phases');
@@ -98,6 +98,9 @@ describe('workload format', () => {
     expect(slotBytes({ size: 1024, pointers: false, share: 1 })).toBe(1024);
     // 1024 + 8 bytes of header: class 1152.
     expect(slotBytes({ size: 1024, pointers: true, share: 1 })).toBe(1152);
+    // 32768 + 8 is past the small sizes: a large object, five 8 KiB pages for 40000 bytes.
+    expect(slotBytes({ size: 32768, pointers: true, share: 1 })).toBe(32768);
+    expect(slotBytes({ size: 40000, pointers: false, share: 1 })).toBe(40960);
   });
 });
 
