@@ -54,7 +54,7 @@ function cells(row: Row, duration: boolean): string[] {
     mib(row.peakRss),
     mib(row.peakCharge),
     String(row.gcCycles),
-    `${(row.gcCpuFraction * 100).toFixed(1)}%`,
+    row.gcCpuFraction > 0 && row.gcCpuFraction < 0.0005 ? '<0.1%' : `${(row.gcCpuFraction * 100).toFixed(1)}%`,
     roughDuration(row.assistNs),
     roughDuration(row.maxPauseNs),
     roughDuration(row.limiterNs),
