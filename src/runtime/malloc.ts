@@ -57,7 +57,10 @@ let slotBytes: Uint8Array = new Uint8Array(0);
 function zeroSlot(rt: Runtime, s: MSpan, x: number, n: number): void {
   // What the slot's previous object stored is gone (SlotMem.clearSlot, through a byte view kept while the span's buffer is the same).
   const sm = s.mem as SlotMem | null;
-  if (sm !== null) {
+  if (sm !== null && s.nelems === 1) {
+    // A one-object span keeps its contents in chunks (ChunkedMem, as Memory.locate splits them): the object is all of it.
+    s.mem = null;
+  } else if (sm !== null) {
     const buf = sm.view.buffer;
     if (buf !== slotBytes.buffer) slotBytes = new Uint8Array(buf);
     const at = s.divideByElemSize(x - s.startAddr) * sm.stride;

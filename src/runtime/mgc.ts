@@ -487,11 +487,13 @@ export class GC implements Collector {
   /** Whether P p should run a mark worker now, and from when (Infinity: no). userStart: when its goroutines could run. */
   workerStart(p: P, userStart: number): number {
     if (!this.blacken || !this.mark.available()) return Infinity;
+    // No worker starts before the cycle's mark does: a P left idle while another ran ahead
+    // (a long stretch of allocation without a safe point that let it catch up) has an older time.
     const cont = this.continuing(p, userStart);
-    if (cont === workerFractional) return p.time;
+    if (cont === workerFractional) return Math.max(p.time, this.tMark);
     if (cont === workerIdle) return Math.max(p.time, this.tMark);
     const awake = this.wakeAt[p.id]!;
-    if (this.wantsWorker(p)) return Math.max(p.time, awake);
+    if (this.wantsWorker(p)) return Math.max(p.time, this.tMark, awake);
     // Idle workers on Ps with nothing to run, up to the cycle's limit (one for a periodic GC).
     if (userStart === Infinity && p.id - this.dedicated < this.idleMax) return Math.max(p.time, this.tMark, awake);
     return Infinity;
@@ -628,6 +630,9 @@ export class GC implements Collector {
   /** gcAssistAlloc: the allocating goroutine pays its debt in scan work. */
   private gcAssistAlloc(g: G): void {
     if (!this.blacken || this.limiter.limiting()) return;
+    // The scheduler runs the Ps in turn: a goroutine on a P that lags the one that started the
+    // cycle is, in its own time, before the mark began. It assists at its first allocation after.
+    if (this.env.clock.now < this.tMark) return;
     const gc = this.rt.gcController;
     let debt = -g.gcAssistBytes;
     let scanWork = Math.trunc(gc.assistWorkPerByte * debt);
@@ -693,6 +698,8 @@ export class GC implements Collector {
     const rt = this.rt;
     if (rt.gcphase !== _GCmark || this.mark.available()) return;
     const clock = this.env.clock;
+    // Never before the mark began, whichever P's time finished the work (see gcAssistAlloc).
+    if (clock.now < this.tMark) clock.set(this.tMark);
     const now = clock.now;
     this.tMarkTerm = now;
     this.phaseEvent('marktermination', now);
