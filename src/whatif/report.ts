@@ -10,7 +10,7 @@ import { parseByteCount } from '../runtime/runtime1.ts';
 import type { Row } from './outcome.ts';
 import type { StoredResult, SweepConfig, SweepFile } from './store.ts';
 
-/** A configuration and its result (null: not run here, another shard's). */
+/** A configuration and its result (null: none yet: another shard's, or a run that failed). */
 export interface ReportEntry {
   config: SweepConfig;
   result: StoredResult | null;
@@ -61,12 +61,12 @@ function cells(row: Row, duration: boolean): string[] {
   ];
 }
 
-/** The rows' texts: settings columns, then the figures; a configuration not run here says so. */
+/** The rows' texts: settings columns, then the figures; a configuration without a result says so. */
 function tableCells(columns: readonly string[], entries: readonly ReportEntry[], duration: boolean): string[][] {
   const rows: string[][] = [[...columns, ...figureColumns]];
   for (const e of entries) {
     const settings = columns.map((c) => e.config.settings[c] ?? '-');
-    rows.push([...settings, ...(e.result === null ? ['(not run here)', ...figureColumns.slice(1).map(() => '')] : cells(e.result.row, duration))]);
+    rows.push([...settings, ...(e.result === null ? ['(no result)', ...figureColumns.slice(1).map(() => '')] : cells(e.result.row, duration))]);
   }
   return rows;
 }
@@ -125,7 +125,7 @@ export function reportHtml(sweep: SweepFile, entries: readonly ReportEntry[], up
     const label = sweep.columns.map((c) => `${c}=${e.config.settings[c] ?? '-'}`).join(' ');
     return {
       label,
-      outcome: e.result === null ? 'not run here' : `${outcomeText(e.result.row, duration)} at ${roughDuration(e.result.row.endNs)}`,
+      outcome: e.result === null ? 'no result' : `${outcomeText(e.result.row, duration)} at ${roughDuration(e.result.row.endNs)}`,
       series: e.result?.series ?? null,
       ...limitsOf(e.config.settings),
     };

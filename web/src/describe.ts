@@ -31,6 +31,8 @@ export function describe(r: TraceRecord): string {
       return `scavenger (${r.who}) released ${bytes(r.bytes)} at 0x${r.addr.toString(16)}`;
     case 'heapGrow':
       return `mheap.grow: ${bytes(r.bytes)} at 0x${r.base.toString(16)}`;
+    case 'gcLimiter':
+      return `GC CPU limiter ${r.on ? 'on' : 'off'} (on for ${(r.totalNs / 1e9).toFixed(3)} s in all)`;
     case 'allocs':
       return `allocation counts: ${r.classes.length} size classes, ${r.largeCount} large`;
     case 'checkpoint':
