@@ -76,7 +76,13 @@ export const liveTolerance = 0.1;
 const liveSlack = 1.5 * MiB;
 /** An interval allocating under this share of both its neighbours' rates is a quiet gap between busy stretches. */
 export const gapRatio = 1 / 3;
-/** A request of the imported workload allocates this many bytes (gctrace says nothing of requests; this sets their rate). */
+/**
+ * gctrace says nothing of requests: every phase gets the same request rate,
+ * the log's mean allocation rate over this many bytes, and a phase's rate
+ * sets what each of its requests allocates (nothing in a quiet gap). One
+ * rate for all phases also keeps a connection from sleeping through a busy
+ * phase on an arrival drawn at a quiet phase's rate.
+ */
 export const bytesPerRequest = 32 * 1024;
 /** The stack a parked service goroutine has scanned (hi − sp), to turn "MB stacks" into goroutines. */
 export const parkedStackScan = 1024;
@@ -313,17 +319,14 @@ export function workloadFromGctrace(log: GctraceLog, o: GctraceImportOptions): G
   if (forced > 0) warnings.push(`${forced} of ${cycles.length} cycles were forced (runtime.GC): the workload has no forced cycles; their allocation is kept`);
   const name = o.name ?? (o.file.replace(/^.*\//, '').replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_.-]/g, '-') || 'gctrace');
 
+  const span = phases[phases.length - 1]!.t1 - phases[0]!.t0;
+  const requestRate = Math.max(1, Math.round(phases.reduce((a, p) => a + p.alloc, 0) / span / bytesPerRequest));
   const phaseJson = phases.map((p): PhaseJson => {
     const dur = p.t1 - p.t0;
     const growth = Math.max(0, (p.live1 - p.live0) / dur);
     // The long-lived set's growth is allocation too: never less than it.
     const allocRate = Math.round(Math.max(p.alloc / dur, growth));
-    return {
-      duration: goDuration(dur),
-      allocRate,
-      requestRate: Math.max(1, Math.round(allocRate / bytesPerRequest)),
-      live: [Math.round(p.live0), Math.round(p.live1)],
-    };
+    return { duration: goDuration(dur), allocRate, requestRate, live: [Math.round(p.live0), Math.round(p.live1)] };
   });
   const settings: string[] = [`GOGC=${o.gogc ?? 'off'}`];
   if (o.memlimit !== null) settings.push(`GOMEMLIMIT=${o.memlimit}`);

@@ -1,0 +1,244 @@
+// gomem import gctrace: the parser (src/import/gctrace.ts), the inference
+// (gctrace_workload.ts) on a hand-worked log and on real Go's recordings
+// (reality/whatif/), and the command's errors.
+
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parseDuration } from '../../src/go/units.ts';
+import { GctraceError, parseGctrace } from '../../src/import/gctrace.ts';
+import { workloadFromGctrace, type WorkloadJson } from '../../src/import/gctrace_workload.ts';
+import { workloadFromJson } from '../../src/whatif/workload.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const MiB = 2 ** 20;
+
+/** A gctrace line as Go 1.23 prints it, with zero clock times so its start is its end. */
+function line(n: number, at: string, heap: string, goal: number, extra = '0 MB stacks, 0 MB globals, 2 P'): string {
+  return `gc ${n} @${at}s 0%: 0+0+0 ms clock, 0+0/0/0+0 ms cpu, ${heap} MB, ${goal} MB goal, ${extra}`;
+}
+
+const seconds = (d: string): number => (parseDuration(d) as { ns: number }).ns / 1e9;
+
+describe('parseGctrace', () => {
+  const real =
+    'gc 7 @0.349s 10%: 0.017+31+0.063 ms clock, 0.034+0.12/6.4/27+0.12 ms cpu, 55->60->17 MB, 69 MB goal, 0 MB stacks, 1 MB globals, 2 P (forced)';
+
+  it('reads every field of a Go 1.23 line, (forced) included', () => {
+    const { cycles } = parseGctrace(real + '\n', 'x.log');
+    expect(cycles).toEqual([
+      {
+        line: 1,
+        n: 7,
+        atS: 0.349,
+        cpuPct: 10,
+        clockMs: [0.017, 31, 0.063],
+        cpuMs: [0.034, 0.12, 6.4, 27, 0.12],
+        heap0MB: 55,
+        heap1MB: 60,
+        heap2MB: 17,
+        goalMB: 69,
+        stacksMB: 0,
+        globalsMB: 1,
+        procs: 2,
+        forced: true,
+      },
+    ]);
+  });
+
+  it("skips the application's lines, scavtrace's and Go 1.18's scvg lines, blank lines and CRLF", () => {
+    const text = [
+      '2026/12/07 23:50:20 steady: loaded 65536 records',
+      line(1, '0.013', '3->6->6', 4) + '\r',
+      'scav 0 KiB work (bg), 512 KiB work (eager), 1024 KiB now, 98% util',
+      'scvg: 0 MB released',
+      '',
+      'gc is fine @ noon',
+      line(2, '0.041', '10->10->10', 12),
+    ].join('\n');
+    const log = parseGctrace(text, 'x.log');
+    expect(log.cycles.map((c) => [c.n, c.line, c.heap1MB])).toEqual([
+      [1, 2, 6],
+      [2, 7, 10],
+    ]);
+    expect(log.otherLines).toBe(5);
+    expect(log.scavLines).toBe(2);
+  });
+
+  it("takes a whole line behind a log collector's prefix, and a prefixed half line as the application's", () => {
+    const text = [`2026-12-07T23:50:20Z app[12]: ${line(1, '0.5', '4->4->2', 4)}`, 'worker: gc 2 @ the start of the day'].join('\n');
+    const log = parseGctrace(text, 'x.log');
+    expect(log.cycles.map((c) => c.n)).toEqual([1]);
+    expect(log.otherLines).toBe(1);
+  });
+
+  it('a line starting like a gctrace line that cannot be read is an error naming its line', () => {
+    const cut = real.slice(0, 90);
+    const text = ['hello', line(1, '0.1', '4->4->2', 4), cut, line(3, '0.3', '4->4->2', 4)].join('\n');
+    expect(() => parseGctrace(text, 'svc.log')).toThrowError(GctraceError);
+    expect(() => parseGctrace(text, 'svc.log')).toThrowError(/^svc\.log:3: not a gctrace line as Go 1\.19\+ prints it \(cannot read the goal\): "gc 7 @0\.349s/);
+    // Another write landed inside it
+    const mixed = line(1, '0.1', '4->4->2', 4).replace('MB goal', 'MB GET /health 200 goal');
+    expect(() => parseGctrace(mixed, 'svc.log')).toThrowError(/^svc\.log:1: .*cannot read the goal/);
+    // Go 1.18 and before had no "MB stacks, MB globals"
+    const old = 'gc 1 @0.010s 1%: 0.010+0.5+0.003 ms clock, 0.020+0/0.4/0.2+0.006 ms cpu, 4->4->0 MB, 5 MB goal, 2 P';
+    expect(() => parseGctrace(old, 'old.log')).toThrowError(/^old\.log:1: .*cannot read the stacks or globals/);
+  });
+
+  it('refuses two runs in one log and a log without cycles', () => {
+    const text = [line(1, '0.1', '4->4->2', 4), line(2, '0.2', '4->4->2', 4), line(1, '0.01', '4->4->2', 4)].join('\n');
+    expect(() => parseGctrace(text, 'a.log')).toThrowError('a.log:3: gc 1 after gc 2 (line 2): the log holds more than one run of the program; import one run');
+    expect(() => parseGctrace('just\nsome\nlines\n', 'b.log')).toThrowError('b.log: no gctrace line (gc N @…s …, printed with GODEBUG=gctrace=1)');
+  });
+});
+
+describe('workloadFromGctrace: a hand-worked log', () => {
+  // gc 1 from the start; a steady 40 MiB live set from gc 3; a quiet gap between gc 4 and gc 5.
+  const extra = '1 MB stacks, 2 MB globals, 4 P';
+  const log = [
+    'starting',
+    line(1, '0.5', '30->30->20', 4, extra),
+    line(2, '1.5', '60->60->40', 45, extra),
+    line(3, '2.5', '80->80->40', 85, extra),
+    line(4, '3.5', '80->82->42', 85, extra),
+    line(5, '10.0', '80->80->40', 89, extra),
+    line(6, '11.0', '80->80->40', 85, extra),
+  ].join('\n');
+  const w = workloadFromGctrace(parseGctrace(log, 'hand.log'), { file: 'hand.log', gogc: 100, memlimit: null, durationNs: null }).workload;
+
+  it('allocation between cycles is H1 - H2 of the one before; the live set H2 - (H1 - H0) at MB midpoints; the gap split in three', () => {
+    // [0, 0.5]: H1 of gc 1 (30.5 MiB at its midpoint) from an empty heap: 61 MiB/s, live 0 -> 20.5 MiB
+    // [0.5, 1.5]: 60 - 20 = 40 MiB, live 20.5 -> 40.5 (not on one line with the first: two phases)
+    // [1.5, 3.5] and the gap's first half: 40 and 42 MiB in two seconds, then the gap's allocation (80 - 42 = 38 MiB
+    //   in 6.5 s, under a third of its neighbours' 42 and 40 MiB/s) at their mean 41 MiB/s, half at each end:
+    //   19 MiB in 0.463415 s; live 42.5 - (82 - 80) = 40.5 throughout
+    // then 6.5 - 2 * 0.463415 s quiet, then 19 + 40 MiB over 1.463415 s
+    const got = w.phases.map((p) => [seconds(p.duration), p.allocRate / MiB, p.live[0] / MiB, p.live[1] / MiB]);
+    const want = [
+      [0.5, 61, 0, 20.5],
+      [1, 40, 20.5, 40.5],
+      [2.463415, 41, 40.5, 40.5],
+      [5.573171, 0, 40.5, 40.5],
+      [1.463415, 59 / 1.463415, 40.5, 40.5],
+    ];
+    expect(got.length).toBe(want.length);
+    got.forEach((g, i) => g.forEach((x, j) => expect(x, `phase ${i} field ${j}`).toBeCloseTo(want[i]![j]!, 3)));
+  });
+
+  it('GOMAXPROCS from "4 P", parked goroutines from "1 MB stacks", globals from "2 MB globals", GOGC from the goals', () => {
+    expect(w.gomaxprocs).toBe(4);
+    expect(w.idleGoroutines).toBe(1536); // 1.5 MiB / 1 KiB scanned per parked goroutine
+    expect(w.globals).toBe(2.5 * MiB);
+    // goal over marked before: (45.5 - 20.5) / (20.5 + 1.5 + 2.5) = 102%, then 101% four times
+    expect(w.source.gogcImplied).toBe(101);
+    expect(w.source).toMatchObject({ importer: 'gctrace', file: 'hand.log', cycles: 6, gogc: 100, memlimit: null, otherLines: 1 });
+  });
+
+  it('one request rate for all phases: the mean allocation over 32 KiB; the JSON is a valid workload', () => {
+    // 30.5 + 40 + 40 + 42 + 38 + 40 = 230.5 MiB in 11 s: 20.95 MiB/s, 670.5 requests of 32 KiB a second
+    expect(w.phases.map((p) => p.requestRate)).toEqual([671, 671, 671, 671, 671]);
+    const parsed = workloadFromJson(JSON.parse(JSON.stringify(w)), 'hand.json');
+    expect(parsed.phases.length).toBe(5);
+    expect(parsed.gomaxprocs).toBe(4);
+  });
+
+  it('--duration: the last phase goes on up to where the last cycles triggered, then quiet', () => {
+    const t = workloadFromGctrace(parseGctrace(log, 'hand.log'), { file: 'hand.log', gogc: 100, memlimit: null, durationNs: 12e9 }).workload;
+    // runway after gc 6: 40.5 MiB marked x (85.5 / 40.5) - 40.5 = 45 MiB; the least trigger share of the last
+    // five cycles is gc 5's (80.5 - 42.5) / (89.5 - 42.5) = 0.8085: 36.38 MiB at 40.32 MiB/s = 0.902 s
+    const last = t.phases.slice(-2).map((p) => seconds(p.duration));
+    expect(last[0]).toBeCloseTo(1.463415 + 0.902382, 3);
+    expect(last[1]).toBeCloseTo(1 - 0.902382, 3);
+    expect(t.phases.at(-1)!.allocRate).toBe(0);
+  });
+
+  it('warns when the goals contradict --gogc', () => {
+    const r = workloadFromGctrace(parseGctrace(log, 'hand.log'), { file: 'hand.log', gogc: 50, memlimit: null, durationNs: null });
+    expect(r.warnings).toContain('the goals imply GOGC≈101, not 50: give --gogc as the service ran');
+  });
+});
+
+describe('workloadFromGctrace: real Go 1.23 recordings (reality/whatif)', () => {
+  const imported = (name: string): { w: WorkloadJson; fig: { result: Record<string, number>; wall_s: number } } => {
+    const file = join(root, 'reality/whatif', name, 'recorded/gogc100.log');
+    const fig = JSON.parse(readFileSync(join(root, 'reality/whatif', name, 'recorded/figures.json'), 'utf8')).gogc100;
+    const w = workloadFromGctrace(parseGctrace(readFileSync(file, 'utf8'), file), { file, gogc: 100, memlimit: null, durationNs: fig.wall_s * 1e9 }).workload;
+    return { w, fig };
+  };
+  const total = (w: WorkloadJson): number => w.phases.reduce((a, p) => a + p.allocRate * seconds(p.duration), 0);
+
+  it('steady: a load phase, then one phase of ~47 MiB/s over a ~70 MiB live set; GOGC 100 implied', () => {
+    const { w, fig } = imported('steady');
+    expect(w.source.cycles).toBe(26);
+    expect(w.gomaxprocs).toBe(2);
+    expect(w.source.gogcImplied).toBe(99);
+    const main = w.phases.at(-1)!;
+    // the program allocates 48.0 MB/s (45.8 MiB/s) of objects; heapLive also counts the 512-byte tails of the
+    // 1536-byte class's spans, as the pacer does
+    expect(main.allocRate / MiB).toBeCloseTo(47.4, 1);
+    expect(main.live[0] / MiB).toBeCloseTo(68.5, 1);
+    expect(main.live[1] / MiB).toBeCloseTo(71.6, 1);
+    expect(w.phases.slice(0, -1).reduce((a, p) => a + seconds(p.duration), 0)).toBeCloseTo(0.26, 2);
+    // the allocation it implies against the program's own TotalAlloc: 1497.5 MiB against 1446.0
+    expect(total(w) / fig.result.total_alloc!).toBeCloseTo(1.036, 2);
+  });
+
+  it('cache: one long phase at ~29 MiB/s with the live set growing to ~156 MiB by the end of the run', () => {
+    const { w, fig } = imported('cache');
+    expect(w.phases.length).toBe(3);
+    const main = w.phases[2]!;
+    expect(main.allocRate / MiB).toBeCloseTo(29.2, 1);
+    expect(main.live[1] / MiB).toBeCloseTo(155.8, 1);
+    expect(total(w) / fig.result.total_alloc!).toBeCloseTo(1.036, 2);
+  });
+
+  it('bursts: six bursts at ~145 MiB/s, quiet gaps of ~3 s between them', () => {
+    const { w, fig } = imported('bursts');
+    const quiet = w.phases.filter((p) => p.allocRate === 0).map((p) => seconds(p.duration));
+    expect(quiet.length).toBe(6);
+    // five gaps of 3 s less the burst time the split gives them; the last: the tail after the last cycle
+    for (const q of quiet) expect(q).toBeGreaterThan(2.7), expect(q).toBeLessThan(3.1);
+    const busy = w.phases.filter((p) => p.allocRate > 100 * MiB && p.allocRate < 200 * MiB);
+    for (const b of busy) expect(b.allocRate / MiB).toBeGreaterThan(143), expect(b.allocRate / MiB).toBeLessThan(147);
+    expect(total(w) / fig.result.total_alloc!).toBeCloseTo(1.054, 2);
+  });
+});
+
+describe('gomem import gctrace', () => {
+  const gomem = (argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
+    new Promise((resolve) => {
+      execFile(process.execPath, ['bin/gomem.js', 'import', 'gctrace', ...argv], { cwd: root, encoding: 'utf8' }, (err, stdout, stderr) => {
+        resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : 1, stdout, stderr });
+      });
+    });
+  const dir = mkdtempSync(join(tmpdir(), 'gomem-import-'));
+
+  it('writes the workload with -o and says so; the file is a workload gomem reads', async () => {
+    const out = join(dir, 'steady.json');
+    const r = await gomem(['reality/whatif/steady/recorded/gogc100.log', '-o', out, '--name', 'steady']);
+    expect(r).toMatchObject({ code: 0, stdout: '' });
+    expect(r.stderr).toBe(`gomem import: wrote ${out}: 26 cycles → 4 phases\n`);
+    const w = workloadFromJson(JSON.parse(readFileSync(out, 'utf8')), out);
+    expect(w.name).toBe('steady');
+    expect(w.source).toMatchObject({ gogc: 100, cycles: 26 });
+  });
+
+  it('malformed input, a missing file, an unwritable -o, a bad flag: one line each, exit 2, no stack', async () => {
+    const bad = join(dir, 'bad.log');
+    writeFileSync(bad, ['svc starting', line(1, '0.1', '4->4->2', 4), 'gc 2 @0.2s 0%: 0+0+0 ms clock, 0+0/0/0+0 ms cpu, 4->4'].join('\n'));
+    const cases: [string[], string][] = [
+      [[bad], `gomem: ${bad}:3: not a gctrace line as Go 1.19+ prints it (cannot read the heap sizes (H0->H1->H2 MB)): "gc 2 @0.2s 0%: 0+0+0 ms clock, 0+0/0/0+0 ms cpu, 4->4"\n`],
+      [[join(dir, 'none.log')], `gomem: ${join(dir, 'none.log')}: no such file\n`],
+      [['reality/whatif/steady/recorded/gogc100.log', '-o', join(dir, 'no/such/dir.json')], `gomem: -o ${join(dir, 'no/such/dir.json')}: cannot write (its directory does not exist)\n`],
+      [['reality/whatif/steady/recorded/gogc100.log', '--memlimit', '12 parsecs'], 'gomem: --memlimit: "12 parsecs" is not a byte count (Go\'s syntax: 512MiB, 4GiB, 1073741824, or "off")\n'],
+    ];
+    for (const [argv, want] of cases) {
+      const r = await gomem(argv);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.stderr).toBe(want);
+    }
+  });
+});
