@@ -123,10 +123,7 @@ export class ResultStore {
 
   /** Stores a result: written beside and renamed into place, so a sweep killed mid-write leaves no partial file. */
   put(result: StoredResult, id = resultId(result.key)): void {
-    const p = this.path(id);
-    const tmp = `${p}.tmp`;
-    writeFileSync(tmp, resultText(result));
-    renameSync(tmp, p);
+    writeText(this.path(id), resultText(result));
   }
 
   /** The ids of the results present. */
@@ -154,9 +151,13 @@ export function resultText(r: StoredResult): string {
   return `{"key":${canonicalJson(r.key)},\n"row":${JSON.stringify(r.row)},\n"series":${JSON.stringify(r.series)}}\n`;
 }
 
-/** Writes a file through a temporary name beside it. */
+/**
+ * Writes a file through a temporary name beside it, renamed into place: a
+ * reader never sees half of it, and shards writing into one shared
+ * directory (each its own temporary name) do not mix their bytes.
+ */
 export function writeText(path: string, text: string): void {
-  const tmp = `${path}.tmp`;
+  const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, text);
   renameSync(tmp, path);
 }
