@@ -45,7 +45,8 @@ export interface Series {
   charge: number[];
   heapInuse: number[];
   heapAlloc: number[];
-  heapGoal: number[];
+  /** The pacer's heap goal; null before the first cycle starts (the trace has no goal before it; under GOGC=off there is none). */
+  heapGoal: (number | null)[];
 }
 
 export interface Outcome {
@@ -64,7 +65,8 @@ export class OutcomeReader {
   private assistNs = 0;
   private maxPauseNs = 0;
   private limiterNs = 0;
-  private goal = 0;
+  /** The heap goal of the cycle in progress or next, from the GC records; -1 before the first. */
+  private goal = -1;
   /** When the current stop-the-world began (sweep termination, mark termination), or null. */
   private stwFrom: number | null = null;
   private end: { t: number; status: number; outcome: string } | null = null;
@@ -174,7 +176,7 @@ export class OutcomeReader {
     if (this.end === null) throw new Error('whatif: the trace has no exit record');
     const b = this.b;
     const series: Series = { t: [], rss: [], charge: [], heapInuse: [], heapAlloc: [], heapGoal: [] };
-    let last = { rss: 0, charge: 0, heapInuse: 0, heapAlloc: 0, heapGoal: 0 };
+    let last = { rss: 0, charge: 0, heapInuse: 0, heapAlloc: 0, heapGoal: -1 };
     for (let i = 0; i < b.rss.length; i++) {
       // A bucket no record fell in holds what the one before it ended with (a step chart's level).
       if (b.rss[i]! >= 0) last = { rss: b.rss[i]!, charge: b.charge[i]!, heapInuse: b.heapInuse[i]!, heapAlloc: b.heapAlloc[i]!, heapGoal: b.heapGoal[i]! };
@@ -183,7 +185,7 @@ export class OutcomeReader {
       series.charge.push(last.charge);
       series.heapInuse.push(last.heapInuse);
       series.heapAlloc.push(last.heapAlloc);
-      series.heapGoal.push(last.heapGoal);
+      series.heapGoal.push(last.heapGoal < 0 ? null : last.heapGoal);
     }
     const e = this.end;
     const row: Row = {

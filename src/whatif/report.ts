@@ -174,7 +174,7 @@ charts.forEach((c, i) => {
   const data = [s.t.map((t) => t / 1e9)];
   const series = [{ label: 'time (s)' }];
   const add = (name, col, colour, dash) => {
-    data.push(col.map((v) => v / MiB));
+    data.push(col.map((v) => (v === null ? null : v / MiB)));
     series.push({ label: name, stroke: colour, width: 1.5, dash, value: (u, v) => (v == null ? '' : v.toFixed(1) + ' MiB') });
   };
   add('RSS', s.rss, colours.rss);
