@@ -9,6 +9,8 @@ import { workloadFromGctrace } from '../import/gctrace_workload.ts';
 import { parseDuration } from '../go/units.ts';
 import { atoi32, parseByteCount } from '../runtime/runtime1.ts';
 import { UsageError } from './errors.ts';
+import { registerImportPprof } from './import_pprof.ts';
+import { registerImportProm } from './import_prom.ts';
 
 interface GctraceFlags {
   output?: string;
@@ -18,7 +20,7 @@ interface GctraceFlags {
   name?: string;
 }
 
-function gogcOf(s: string | undefined): number | null {
+export function gogcOf(s: string | undefined): number | null {
   if (s === undefined) return 100;
   if (s === 'off') return null;
   const n = atoi32(s);
@@ -33,24 +35,45 @@ function memlimitOf(s: string | undefined): number | null {
   return Number(n);
 }
 
-function durationOf(s: string | undefined): number | null {
+export function durationOf(s: string | undefined): number | null {
   if (s === undefined) return null;
   const d = parseDuration(s);
   if (!('ns' in d) || d.ns <= 0) throw new UsageError(`--duration: "${s}" is not a positive duration (Go's syntax: 90s, 2m30s)`);
   return d.ns;
 }
 
-function readText(file: string): string {
+/** A file's bytes; one line naming it when it cannot be read (`what` it should have been). */
+export function readBytes(file: string, what = 'a gctrace log'): Buffer {
   try {
-    return readFileSync(file, 'utf8');
+    return readFileSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(`${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a gctrace log' : `cannot read (${code ?? (e as Error).message})`}`);
+    throw new UsageError(`${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? `is a directory, not ${what}` : `cannot read (${code ?? (e as Error).message})`}`);
   }
 }
 
+export function readText(file: string, what?: string): string {
+  return readBytes(file, what).toString('utf8');
+}
+
+/** Writes a workload's JSON to -o FILE (standard output without it); a file that cannot be written is one line. Returns whether it went to a file. */
+export function writeOutput(output: string | undefined, json: string): boolean {
+  if (output === undefined) {
+    process.stdout.write(json);
+    return false;
+  }
+  try {
+    writeFileSync(output, json);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const why = { ENOENT: 'its directory does not exist', EACCES: 'permission denied', EISDIR: 'is a directory', EROFS: 'read-only file system' }[err.code ?? ''];
+    throw new UsageError(`-o ${output}: cannot write (${why ?? err.code ?? err.message})`);
+  }
+  return true;
+}
+
 export function registerImport(program: Command): void {
-  const imp = program.command('import').description('write a workload model (docs/workloads.md) from real data: gctrace');
+  const imp = program.command('import').description('write a workload model (docs/workloads.md) from real data: gctrace, pprof, prom');
   imp
     .command('gctrace')
     .description("a workload model from a GODEBUG=gctrace=1 log (Go 1.19+; the application's own lines may be mixed in)")
@@ -75,18 +98,10 @@ export function registerImport(program: Command): void {
       }
       const json = JSON.stringify(result.workload, null, 2) + '\n';
       for (const w of result.warnings) process.stderr.write(`gomem import: ${file}: ${w}\n`);
-      if (flags.output === undefined) {
-        process.stdout.write(json);
-        return;
-      }
-      try {
-        writeFileSync(flags.output, json);
-      } catch (e) {
-        const err = e as NodeJS.ErrnoException;
-        const why = { ENOENT: 'its directory does not exist', EACCES: 'permission denied', EISDIR: 'is a directory', EROFS: 'read-only file system' }[err.code ?? ''];
-        throw new UsageError(`-o ${flags.output}: cannot write (${why ?? err.code ?? err.message})`);
-      }
+      if (!writeOutput(flags.output, json)) return;
       const w = result.workload;
       process.stderr.write(`gomem import: wrote ${flags.output}: ${w.source.cycles} cycles → ${w.phases.length} phases\n`);
     });
+  registerImportPprof(imp);
+  registerImportProm(imp);
 }

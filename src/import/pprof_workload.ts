@@ -1,0 +1,312 @@
+// A workload model (src/whatif/workload.ts) inferred from one or two Go heap
+// profiles (pprof.ts): the size mix from alloc_space by object size, the
+// long-lived set from inuse_space, the allocation rate from alloc_space over
+// time. docs/workloads.md, "Importing a heap profile", says the same in a
+// user's words; the reasoning is here.
+//
+// Time: a heap profile carries when it was written (time_nanos) but not
+// since when the process has run. One profile needs --uptime (its counts
+// are totals since the start); two profiles of the same process give the
+// rate as the difference of their totals over the gap between them.
+//
+// The publication lag (runtime/mprof.go): a malloc is counted in the
+// profile only once two more GC cycles have ended (mallocs go to cycle
+// C+2, and a cycle is flushed into the published profile at a mark
+// termination), so a profile's alloc totals stop, on average, about 1.5
+// GC cycles before it was written. A cycle lets the heap grow by about
+// GOGC% of the marked heap, so the missing allocation is about
+// 1.5 × inuse × GOGC/100 bytes: the importer adds it to each profile's
+// total (lagCycles). Between two profiles the lags mostly cancel; for one
+// profile and --uptime it is the difference between a rate 25% low and
+// one near right (the steady program of reality/whatif: 410 MB counted at
+// 10 s against ~520 MB allocated).
+
+import { formatDuration } from '../go/units.ts';
+import { class_to_size } from '../runtime/sizeclasses.ts';
+import { sizeToClass } from '../runtime/msize.ts';
+import { workloadFormat } from '../whatif/workload.ts';
+import { bytesPerRequest } from './gctrace_workload.ts';
+import { type HeapProfile, type HeapSample, PprofError } from './pprof.ts';
+
+const MiB = 2 ** 20;
+const maxSmallSize = 32768;
+const pageSize = 8192;
+const maxObjectSize = 2 ** 30;
+
+/** At most this many object kinds in the mix: the rest are merged into their nearest kept kind (mergeKinds). */
+export const maxKinds = 16;
+/** Default pointer rule: objects up to this size are pointerful (structs, slices of pointers, map buckets), larger ones noscan (byte buffers). */
+export const defaultPointersMax = 512;
+/**
+ * Default noscan functions: a sample whose allocating frame (the first one
+ * the profile shows) is one of these made bytes or a string, whatever its
+ * size. Runtime frames (makeslice, concatstrings) are hidden by the writer,
+ * so this sees only the caller: standard-library byte and string builders.
+ */
+export const defaultNoscanFuncs = /^(bytes\.|strings\.|strconv\.|bufio\.|compress\/|encoding\/(base64|hex)\.|io\.ReadAll$|os\.ReadFile$|fmt\.(Sprint|Append))/;
+/** GC cycles by which a profile's alloc totals lag its writing, on average (see the header). */
+export const lagCycles = 1.5;
+/** The live set changed between two profiles when by more than this share (or 1 MiB): it grows or shrinks over the phases. */
+const growthTolerance = 0.05;
+
+/** How sizes and functions decide whether a kind holds pointers. */
+export interface PointerRule {
+  /** Objects up to this size are pointerful, larger ones noscan. */
+  readonly pointersMax: number;
+  /** A sample whose allocating function matches is noscan whatever its size (null: no such rule). */
+  readonly noscanFuncs: RegExp | null;
+}
+
+export const defaultPointerRule: PointerRule = { pointersMax: defaultPointersMax, noscanFuncs: defaultNoscanFuncs };
+
+/** The object size Go's allocator gives a request of this many bytes: its size class, or whole pages when large. */
+export function slotSize(size: number): number {
+  if (size <= 0) return 8;
+  if (size > maxSmallSize) return Math.min(maxObjectSize, Math.ceil(size / pageSize) * pageSize);
+  return class_to_size[sizeToClass(size)]!;
+}
+
+/** One kind in the mix as it goes into the JSON: the type's size (a pointerful one over 512 B less its 8-byte malloc header), pointers, bytes allocated. */
+export interface KindJson {
+  size: number;
+  pointers: boolean;
+  share: number;
+}
+
+/** A kind while the mix is built: its slot size, pointerfulness and allocated bytes. */
+export interface KindBytes {
+  slot: number;
+  pointers: boolean;
+  bytes: number;
+}
+
+/**
+ * Kinds merged down to `max`: the largest by bytes are kept, and each
+ * other kind's bytes go to the kept kind of the same pointerfulness nearest
+ * to it in log size (of either, when none has its pointerfulness).
+ */
+export function mergeKinds(kinds: readonly KindBytes[], max = maxKinds): KindBytes[] {
+  const live = kinds.filter((k) => k.bytes > 0).sort((a, b) => b.bytes - a.bytes || a.slot - b.slot);
+  const kept = live.slice(0, max).map((k) => ({ ...k }));
+  for (const k of live.slice(max)) {
+    const same = kept.filter((x) => x.pointers === k.pointers);
+    const pool = same.length > 0 ? same : kept;
+    let best = pool[0]!;
+    for (const x of pool) if (Math.abs(Math.log(x.slot / k.slot)) < Math.abs(Math.log(best.slot / k.slot))) best = x;
+    best.bytes += k.bytes;
+  }
+  return kept.sort((a, b) => a.slot - b.slot || Number(b.pointers) - Number(a.pointers));
+}
+
+/** The mix's JSON: shares of allocated bytes to 4 digits, sizes as a Go type would ask for its slot. */
+export function mixJson(kinds: readonly KindBytes[]): KindJson[] {
+  const total = kinds.reduce((a, k) => a + k.bytes, 0);
+  return kinds.map((k) => ({
+    // A pointerful small object over 512 bytes carries an 8-byte malloc header inside its slot (Go 1.22+).
+    size: k.pointers && k.slot > 512 + 8 && k.slot <= maxSmallSize ? k.slot - 8 : k.slot,
+    pointers: k.pointers,
+    share: Math.round((k.bytes / total) * 1e4) / 1e4,
+  })).filter((k) => k.share > 0);
+}
+
+function pointerful(s: HeapSample, slot: number, rule: PointerRule): boolean {
+  if (slot < 8) return false;
+  const leaf = s.funcs[0];
+  if (rule.noscanFuncs !== null && leaf !== undefined && rule.noscanFuncs.test(leaf)) return false;
+  return slot <= rule.pointersMax;
+}
+
+interface Totals {
+  alloc: number;
+  inuse: number;
+  /** Allocated bytes per kind key ("slot/p"). */
+  byKind: Map<string, KindBytes>;
+}
+
+function totalsOf(p: HeapProfile, rule: PointerRule): Totals {
+  const byKind = new Map<string, KindBytes>();
+  let alloc = 0;
+  let inuse = 0;
+  for (const s of p.samples) {
+    alloc += s.allocBytes;
+    inuse += s.inuseBytes;
+    if (s.allocBytes <= 0) continue;
+    const slot = slotSize(s.size);
+    const pointers = pointerful(s, slot, rule);
+    const key = `${slot}/${pointers}`;
+    const k = byKind.get(key);
+    if (k === undefined) byKind.set(key, { slot, pointers, bytes: s.allocBytes });
+    else k.bytes += s.allocBytes;
+  }
+  return { alloc, inuse, byKind };
+}
+
+export interface PprofImportOptions {
+  /** The profiles' names, for `source` and the workload's default name. */
+  readonly files: readonly string[];
+  readonly name?: string;
+  /** How long the process had run when the later (or only) profile was written, ns; null: unknown. */
+  readonly uptimeNs: number | null;
+  /** How long the workload runs, ns (null: to the later profile, or --uptime). */
+  readonly durationNs: number | null;
+  /** GOGC the service ran with (null: off): for the publication lag, and recorded in `source`. */
+  readonly gogc: number | null;
+  readonly rule: PointerRule;
+}
+
+/** A phase while the workload is built: seconds, bytes per second, the live set at its ends. */
+interface PhaseSpan {
+  durS: number;
+  rate: number;
+  l0: number;
+  l1: number;
+}
+
+/** One phase as it goes into the workload's JSON. */
+export interface PprofPhaseJson {
+  duration: string;
+  allocRate: number;
+  requestRate: number;
+  live: [number, number];
+}
+
+export interface PprofWorkloadJson {
+  format: string;
+  name: string;
+  description: string;
+  source: Record<string, unknown>;
+  objects: KindJson[];
+  phases: PprofPhaseJson[];
+}
+
+export interface PprofImport {
+  readonly workload: PprofWorkloadJson;
+  readonly warnings: readonly string[];
+}
+
+/** A file's base name as a workload name. */
+export function nameOf(file: string, fallback: string): string {
+  return file.replace(/^.*\//, '').replace(/\.gz$/, '').replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_.-]/g, '-') || fallback;
+}
+
+/** A duration in Go's syntax, to the microsecond. */
+export function goDuration(s: number): string {
+  return formatDuration(Math.max(1000, Math.round(s * 1e6) * 1000));
+}
+
+export function phaseJson(durS: number, allocRate: number, live0: number, live1: number): PprofPhaseJson {
+  const rate = Math.round(Math.max(0, allocRate, (live1 - live0) / durS));
+  return { duration: goDuration(durS), allocRate: rate, requestRate: Math.max(1, Math.round(rate / bytesPerRequest)), live: [Math.round(Math.max(0, live0)), Math.round(Math.max(0, live1))] };
+}
+
+/** The workload one or two heap profiles imply (see the header and docs/workloads.md). */
+export function workloadFromHeapProfiles(profiles: readonly HeapProfile[], o: PprofImportOptions): PprofImport {
+  if (profiles.length < 1 || profiles.length > 2) throw new PprofError('one or two heap profiles');
+  const warnings: string[] = [];
+  const sorted = [...profiles].sort((a, b) => a.timeNanos - b.timeNanos);
+  const totals = sorted.map((p) => totalsOf(p, o.rule));
+  const lagFactor = lagCycles * ((o.gogc ?? 100) / 100);
+  // Each profile's alloc total, with the allocation its publication lag leaves out.
+  const allocAt = totals.map((t) => t.alloc + lagFactor * t.inuse);
+  const phases: PhaseSpan[] = [];
+  let mix: KindBytes[];
+  let gapS: number | null = null;
+  let endS: number;
+  let rate: number;
+  let growth = 0;
+  const uptimeS = o.uptimeNs === null ? null : o.uptimeNs / 1e9;
+  if (sorted.length === 1) {
+    const t = totals[0]!;
+    if (uptimeS === null) throw new PprofError(`${o.files[0]}: one heap profile has no time to rate its allocation over: give --uptime (how long the process had run when it was written), or two profiles of the same process`);
+    rate = Math.max(0, allocAt[0]! - t.inuse) / uptimeS;
+    mix = [...t.byKind.values()];
+    endS = uptimeS;
+    phases.push({ durS: uptimeS, rate, l0: t.inuse, l1: t.inuse });
+  } else {
+    const [a, b] = sorted as [HeapProfile, HeapProfile];
+    const [ta, tb] = totals as [Totals, Totals];
+    if (a.timeNanos <= 0 || b.timeNanos <= 0) throw new PprofError(`${a.timeNanos <= 0 ? a.file : b.file}: the profile has no time_nanos: cannot rate two profiles' difference`);
+    gapS = (b.timeNanos - a.timeNanos) / 1e9;
+    if (gapS <= 0) throw new PprofError(`${b.file}: written at the same time as ${a.file}: no gap to rate their difference over`);
+    if (tb.alloc < ta.alloc) throw new PprofError(`${b.file}: allocated less in all (${tb.alloc} bytes) than the earlier ${a.file} (${ta.alloc}): not two profiles of the same process`);
+    rate = Math.max(0, allocAt[1]! - allocAt[0]!) / gapS;
+    // The mix from what was allocated between the two: the difference per kind.
+    mix = [];
+    for (const [key, kb] of tb.byKind) mix.push({ ...kb, bytes: Math.max(0, kb.bytes - (ta.byKind.get(key)?.bytes ?? 0)) });
+    if (mix.every((k) => k.bytes === 0)) mix = [...tb.byKind.values()];
+    const l1 = ta.inuse;
+    const l2 = tb.inuse;
+    const changed = Math.abs(l2 - l1) > Math.max(growthTolerance * Math.max(l1, l2), MiB);
+    growth = changed ? (l2 - l1) / gapS : 0;
+    if (uptimeS !== null) {
+      const beforeS = uptimeS - gapS;
+      if (beforeS <= 0) throw new PprofError(`--uptime ${goDuration(uptimeS)} is not longer than the ${goDuration(gapS)} between the profiles`);
+      // Before the earlier profile: the live set on the same line back to the start (held, when it did not change), built at once at the start.
+      const l0 = changed ? Math.max(0, l1 - growth * beforeS) : l2;
+      phases.push({ durS: beforeS, rate: Math.max(0, allocAt[0]! - l0) / beforeS, l0, l1: changed ? l1 : l2 });
+      endS = uptimeS;
+    } else {
+      warnings.push(`without --uptime the workload starts at ${a.file}: its live set (${(l1 / MiB).toFixed(1)} MiB) is built at once at the start`);
+      endS = gapS;
+    }
+    phases.push({ durS: gapS, rate, l0: changed ? l1 : l2, l1: l2 });
+  }
+  let tail: string | null = null;
+  if (o.durationNs !== null) {
+    const durS = o.durationNs / 1e9;
+    if (durS > endS + 1e-6) {
+      const last = phases[phases.length - 1]!.l1;
+      phases.push({ durS: durS - endS, rate, l0: last, l1: Math.max(0, last + growth * (durS - endS)) });
+      tail = `the last rate goes on for ${goDuration(durS - endS)} after the ${sorted.length === 2 ? 'later ' : ''}profile${growth !== 0 ? `, the live set still ${growth > 0 ? 'growing' : 'shrinking'} at ${(growth / MiB).toFixed(2)} MiB/s` : ''}`;
+    } else if (durS < endS - 1e-6) {
+      let left = durS;
+      const cut: PhaseSpan[] = [];
+      for (const p of phases) {
+        if (left <= 1e-9) break;
+        const take = Math.min(p.durS, left);
+        cut.push({ ...p, durS: take, l1: p.l0 + ((p.l1 - p.l0) * take) / p.durS });
+        left -= take;
+      }
+      phases.splice(0, phases.length, ...cut);
+      tail = `cut at ${goDuration(durS)}`;
+    }
+  }
+  const kinds = mergeKinds(mix);
+  const distinct = new Set(mix.filter((k) => k.bytes > 0).map((k) => `${k.slot}/${k.pointers}`)).size;
+  if (kinds.length === 0) throw new PprofError(`${sorted[sorted.length - 1]!.file}: no allocation in the profile${sorted.length === 2 ? 's\' difference' : ''}: no size mix`);
+  const last = sorted[sorted.length - 1]!;
+  const lastTotals = totals[totals.length - 1]!;
+  if (last.period > 0 && lastTotals.alloc / last.period < 1000) {
+    warnings.push(`only about ${Math.round(lastTotals.alloc / last.period)} samples at MemProfileRate ${last.period}: the size mix and rates are rough`);
+  }
+  const name = o.name ?? nameOf(last.file, 'heap');
+  const pointerShare = kinds.filter((k) => k.pointers).reduce((a, k) => a + k.bytes, 0) / kinds.reduce((a, k) => a + k.bytes, 0);
+  return {
+    warnings,
+    workload: {
+      format: workloadFormat,
+      name,
+      description: `imported from ${sorted.length === 2 ? `${sorted[0]!.file} and ${last.file}` : last.file}: ${(rate / MiB).toFixed(1)} MiB/s allocated, ${(lastTotals.inuse / MiB).toFixed(1)} MiB in use, ${kinds.length} object kinds`,
+      source: {
+        importer: 'pprof',
+        files: sorted.map((p) => p.file),
+        timeNanos: sorted.map((p) => p.timeNanos),
+        gapS,
+        uptimeS,
+        memProfileRate: last.period,
+        samples: sorted.map((p) => p.samples.length),
+        allocSpace: totals.map((t) => t.alloc),
+        inuseSpace: totals.map((t) => t.inuse),
+        lagCorrection: totals.map((t) => Math.round(lagFactor * t.inuse)),
+        gogc: o.gogc === null ? 'off' : o.gogc,
+        kinds: distinct,
+        keptKinds: kinds.length,
+        pointerRule: { pointersMax: o.rule.pointersMax, noscanFuncs: o.rule.noscanFuncs?.source ?? null },
+        pointerShare: Math.round(pointerShare * 1e4) / 1e4,
+        tail,
+      },
+      objects: mixJson(kinds),
+      phases: phases.map((p) => phaseJson(p.durS, p.rate, p.l0, p.l1)),
+    },
+  };
+}
