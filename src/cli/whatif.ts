@@ -247,6 +247,14 @@ export async function whatifCommand(spec: string, flags: WhatifFlags): Promise<n
   const todo = mine.filter((p) => store.get(p.key, p.sweep.id) === null);
   const progress = new Progress(mine.length, mine.length - todo.length);
   const failures: string[] = [];
+  let stored = mine.length - todo.length;
+  // Ctrl-C: what is stored stays (each result is whole or absent); the same command resumes.
+  const interrupted = (): void => {
+    progress.end();
+    process.stderr.write(`gomem whatif: interrupted; ${stored} of ${mine.length} results are in ${store.dir}: the same command runs the rest\n`);
+    process.exit(130);
+  };
+  process.once('SIGINT', interrupted);
   if (todo.length > 0) {
     const threads = Math.min(jobs, todo.length);
     const pool = new Tinypool({ filename: workerModule(spec), minThreads: threads, maxThreads: threads, idleTimeout: 0 });
@@ -256,6 +264,7 @@ export async function whatifCommand(spec: string, flags: WhatifFlags): Promise<n
         try {
           const out = (await pool.run(p.task)) as Outcome;
           store.put({ key: p.key, ...out }, p.sweep.id);
+          stored++;
           const r = out.row;
           progress.finished(label(p), `${outcomeText(r, maxTimeNs !== null)} at ${roughDuration(r.endNs)}, peak RSS ${mib(r.peakRss)}`);
         } catch (e) {
@@ -267,6 +276,7 @@ export async function whatifCommand(spec: string, flags: WhatifFlags): Promise<n
     );
     await pool.destroy();
   }
+  process.removeListener('SIGINT', interrupted);
   progress.end();
   const entries = writeReports(store, sweep);
   const shown = entries.filter((e) => inShard(e.config.index, shard));
