@@ -19,16 +19,9 @@ type record struct {
 	buf  []byte
 }
 
-type node struct {
-	left, right *node
-	val         [4]int64
-}
-
 var (
 	base    []*record
 	working []*record
-	batch   [][]byte
-	nodes   []*node
 )
 
 const (
@@ -37,20 +30,9 @@ const (
 )
 
 func work(i int) {
-	batch = batch[:0]
-	nodes = nodes[:0]
+	service.Reset()
 	for k := 0; k < 100; k++ {
-		for j := 0; j < 20; j++ {
-			nodes = append(nodes, &node{val: [4]int64{int64(i), int64(j)}})
-		}
-		batch = append(batch, make([]byte, 1024))
-		for j := 0; j < 4; j++ {
-			batch = append(batch, make([]byte, 1500))
-		}
-		if k%10 == 0 {
-			batch = append(batch, make([]byte, 8192))
-		}
-		batch = append(batch, make([]byte, 3000))
+		service.Request(i, k)
 	}
 	var prev *record
 	if len(working) > 0 {

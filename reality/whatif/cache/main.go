@@ -20,34 +20,16 @@ type entry struct {
 	hits  int
 }
 
-type node struct {
-	left, right *node
-	val         [4]int64
-}
-
 var (
 	cache  = map[string]*entry{}
 	last   *entry
-	batch  [][]byte
-	nodes  []*node
 	nextID int
 )
 
 func serve(i int) {
-	batch = batch[:0]
-	nodes = nodes[:0]
+	service.Reset()
 	for k := 0; k < 20; k++ {
-		for j := 0; j < 20; j++ {
-			nodes = append(nodes, &node{val: [4]int64{int64(i), int64(j)}})
-		}
-		batch = append(batch, make([]byte, 1024))
-		for j := 0; j < 4; j++ {
-			batch = append(batch, make([]byte, 1500))
-		}
-		if k%10 == 0 {
-			batch = append(batch, make([]byte, 8192))
-		}
-		batch = append(batch, make([]byte, 3000))
+		service.Request(i, k)
 	}
 	for k := 0; k < 25; k++ {
 		e := &entry{key: "key-" + strconv.Itoa(nextID), val: make([]byte, 2000), older: last}

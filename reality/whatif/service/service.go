@@ -19,7 +19,8 @@ const Tick = 10 * time.Millisecond
 
 // Run calls work(i, t) for tick i at t (time since the start) every Tick
 // for d, sleeping to each tick's due time (not Tick after the last one
-// ended), so slow ticks do not lower the rate. The figures go to stdout.
+// ended), so slow ticks do not lower the rate. Every second it logs VmRSS
+// and VmHWM to stderr (at seconds since the process started, as gctrace's @); the figures at exit go to stdout.
 func Run(d time.Duration, work func(i int, t time.Duration)) {
 	start := time.Now()
 	late := 0
@@ -34,9 +35,20 @@ func Run(d time.Duration, work func(i int, t time.Duration)) {
 			late++
 		}
 		work(i, due)
+		if i > 0 && i%rssEvery == 0 {
+			// The RSS so far, every second, as a service's own metrics log would show it (a gomem
+			// run cut short is compared with these).
+			fmt.Fprintf(os.Stderr, "service: @%.3fs VmRSS %d kB VmHWM %d kB\n", time.Since(processStart).Seconds(), statusKB("VmRSS"), statusKB("VmHWM"))
+		}
 	}
 	report(time.Since(start), late)
 }
+
+// processStart is about when the runtime started (package initialisation), the zero of gctrace's @ times.
+var processStart = time.Now()
+
+// rssEvery is how many ticks apart Run logs the process's RSS: one second.
+const rssEvery = int(time.Second / Tick)
 
 // statusKB reads one "Name:   N kB" field of /proc/self/status.
 func statusKB(name string) int64 {
@@ -68,4 +80,39 @@ func report(elapsed time.Duration, late int) {
 		statusKB("VmHWM"), statusKB("VmRSS"), m.NumGC, m.NumForcedGC, m.TotalAlloc, m.Mallocs,
 		m.HeapSys, m.HeapInuse, m.HeapReleased, m.StackSys, m.Sys, m.NextGC, m.GCCPUFraction,
 		elapsed.Seconds(), late)
+}
+
+// Node is a request's small pointerful object (48 bytes).
+type Node struct {
+	left, right *Node
+	val         [4]int64
+}
+
+var (
+	batch [][]byte
+	nodes []*Node
+)
+
+// Reset drops the objects of the tick's requests: they are garbage from here.
+func Reset() {
+	batch = batch[:0]
+	nodes = nodes[:0]
+}
+
+// Request allocates request k of tick i: 20 Nodes, a 1 KiB buffer, four of
+// 1500 bytes, one of 3000 and, every tenth request, one of 8 KiB (~12 KB),
+// all reachable until the next Reset, as a request's objects are until it
+// ends.
+func Request(i, k int) {
+	for j := 0; j < 20; j++ {
+		nodes = append(nodes, &Node{val: [4]int64{int64(i), int64(j)}})
+	}
+	batch = append(batch, make([]byte, 1024))
+	for j := 0; j < 4; j++ {
+		batch = append(batch, make([]byte, 1500))
+	}
+	if k%10 == 0 {
+		batch = append(batch, make([]byte, 8192))
+	}
+	batch = append(batch, make([]byte, 3000))
 }

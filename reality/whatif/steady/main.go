@@ -20,15 +20,8 @@ type record struct {
 	buf  []byte
 }
 
-type node struct {
-	left, right *node
-	val         [4]int64
-}
-
 var (
 	table map[int]*record
-	batch [][]byte
-	nodes []*node
 )
 
 func load(n int) {
@@ -43,21 +36,9 @@ func load(n int) {
 }
 
 func serve(i int) {
-	batch = batch[:0]
-	nodes = nodes[:0]
+	service.Reset()
 	for k := 0; k < 40; k++ {
-		// a request: a few nodes, a 1 KiB buffer, every tenth an 8 KiB one
-		for j := 0; j < 20; j++ {
-			nodes = append(nodes, &node{val: [4]int64{int64(i), int64(j)}})
-		}
-		batch = append(batch, make([]byte, 1024))
-		for j := 0; j < 4; j++ {
-			batch = append(batch, make([]byte, 1500))
-		}
-		if k%10 == 0 {
-			batch = append(batch, make([]byte, 8192))
-		}
-		batch = append(batch, make([]byte, 3000))
+		service.Request(i, k)
 	}
 }
 

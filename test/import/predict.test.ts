@@ -1,0 +1,45 @@
+// Prediction, not replay (issue 14), short: the steady program's GOGC=100
+// gctrace log (reality/whatif/steady, real Go 1.23) imported, its workload
+// run on gomem for the first 10 s at GOGC=50 and GOGC=200, and the GC
+// cycles, heap goal and peak RSS compared with real Go's recordings at those
+// settings over the same 10 s (peak RSS: the VmHWM the program logs every
+// second). reality/whatif/predict.ts does the whole corpus.
+
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parseGctrace } from '../../src/import/gctrace.ts';
+import { deviation, importedWorkload, runOnGomem } from '../../reality/whatif/predict.ts';
+import { settingsOf } from '../../reality/whatif/record.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const spanS = 10;
+
+/** Real Go's figures over the first spanS seconds of a recording: its cycles, their largest goal, and the VmHWM the program logged last before spanS. */
+function realOver(setting: string): { cycles: number; maxGoalMB: number; peakRss: number } {
+  const log = readFileSync(join(root, 'reality/whatif/steady/recorded', `${setting}.log`), 'utf8');
+  const cycles = parseGctrace(log, setting).cycles.filter((c) => c.atS + (c.clockMs[0] + c.clockMs[1] + c.clockMs[2]) / 1000 <= spanS);
+  const hwm = [...log.matchAll(/^service: @([\d.]+)s VmRSS \d+ kB VmHWM (\d+) kB$/gm)].filter((m) => Number(m[1]) <= spanS).pop()!;
+  return { cycles: cycles.length, maxGoalMB: Math.max(...cycles.map((c) => c.goalMB)), peakRss: Number(hwm[2]) * 1024 };
+}
+
+describe('steady: GOGC=100 log → GOGC=50 and GOGC=200, first 10 s', () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'gomem-predict-')), 'steady.json');
+  writeFileSync(file, JSON.stringify(importedWorkload('steady')));
+
+  it('the real figures the prediction is held to (reality/whatif/steady/recorded)', () => {
+    expect(realOver('gogc50')).toEqual({ cycles: 22, maxGoalMB: 107, peakRss: 117161984 });
+    expect(realOver('gogc200')).toEqual({ cycles: 6, maxGoalMB: 221, peakRss: 230264832 });
+  });
+
+  for (const s of settingsOf('steady').filter((x) => x.name === 'gogc50' || x.name === 'gogc200')) {
+    it(`${s.name}: cycles, max heap goal and peak RSS within 15% of real Go`, async () => {
+      const real = realOver(s.name);
+      const p = await runOnGomem(file, s, ['--opt', `duration=${spanS}s`]);
+      const devs = { cycles: deviation(p.cycles, real.cycles), maxGoal: deviation(p.maxGoalMB, real.maxGoalMB), peakRss: deviation(p.peakRss, real.peakRss) };
+      for (const [k, d] of Object.entries(devs)) expect(Math.abs(d), `${k}: real ${JSON.stringify(real)}, predicted ${JSON.stringify(p)}`).toBeLessThan(0.15);
+    }, 120_000);
+  }
+});
