@@ -43,6 +43,7 @@ import { Sync } from './pkg/sync.ts';
 import { ApiMisuse } from './panic_trace.ts';
 import { Time } from './pkg/time.ts';
 import type { GoProcess } from './process.ts';
+import { goroutineBaseFrames } from '../runtime/proc_parked.ts';
 import { bytesToString, stringToBytes } from './string_sizes.ts';
 import { type GoType, Kind, type StructField, T } from './types.ts';
 import { Func, GoString, Iface, Ptr, Slice, pointerOf } from './values.ts';
@@ -402,6 +403,7 @@ export class Go {
   private startGoroutine(name: string, args: Record<string, readonly [GoType, unknown]>, body: (args: unknown) => GoroutineBody): void {
     const sched = this.p.sched;
     const g = sched.newproc(name, parkedBody());
+    sched.pushParkedFrames(g, goroutineBaseFrames);
     const names = Object.keys(args);
     if (names.length === 0) {
       g.body = this.checkedAtEnd(body(null));

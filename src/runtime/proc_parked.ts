@@ -11,6 +11,12 @@ export type ParkedFrames = readonly (readonly [fn: string, size: number, ptrOffs
 const none = new Int32Array(0);
 /** newproc1's 4 words and MinFrameSize above a goroutine's first frame (goexit's return address among them). */
 const newproc = ['runtime.goexit', 32, none] as const;
+/** What every goroutine's stack holds above its first function's frame (newproc1 writes it). */
+export const goroutineBaseFrames: ParkedFrames = [newproc];
+
+/** The main goroutine's, below main.main: newproc's words and runtime.main's frame (locals 0x88), which calls main_main. */
+export const mainBaseFrames: ParkedFrames = [newproc, ['runtime.main', 0x88 + 8, none]];
+
 /** gopark's frame (locals 0x18): it ends at the sp mcall saves. goparkunlock is inlined. */
 const gopark = ['runtime.gopark', 0x18 + 8, none] as const;
 

@@ -23,7 +23,7 @@ import { mallocgc } from './malloc.ts';
 import { allocmcache } from './mcache.ts';
 import { PageCache } from './mpagecache.ts';
 import { type Sched, parkForever } from './proc.ts';
-import { bgscavengeParkedFrames, bgsweepParkedFrames, forcegcParkedFrames } from './proc_parked.ts';
+import { bgscavengeParkedFrames, bgsweepParkedFrames, forcegcParkedFrames, mainBaseFrames } from './proc_parked.ts';
 import { pSudogbuf0 } from './proc_sudog.ts';
 import { closure1Type, cpuOptionType, gType, mType, pType, pointerType, stringType, sudogType, timerType, hchanSize } from './rtypes.ts';
 import type { Runtime } from './runtime.ts';
@@ -256,6 +256,7 @@ export class Startup {
     const pMain = rt.allp[1] ?? p0;
     // B: newproc(runtime.main), parked until mstart schedules it.
     const g1 = sched.newproc('runtime.main', mainBody!, { parked: 'start' });
+    sched.pushParkedFrames(g1, mainBaseFrames);
     sched.mainG = g1;
     link(rt, global(rt, 'runtime.m0', mCurg), g1.addr);
     // C: runtime.main on M0 with P0.

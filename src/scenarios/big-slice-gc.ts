@@ -15,7 +15,8 @@ import { binaryOf, initsOf, liveOf } from './binaries.ts';
 function* bigSliceGC(go: Go, release: () => GoroutineBody): GoroutineBody {
   const T = go.T;
   go.checkpoint('start');
-  const v = go.locals('main.main', { b: T.slice(T.byte) });
+  // main.main's frame as go build -gcflags=-S gives it: locals 0x40 and the return address (72 bytes, b among them).
+  const v = go.locals('main.main', { b: T.slice(T.byte) }, 0x40 + 8 - 24);
   let b = go.make(T.slice(T.byte), 600 << 20);
   v.b = b;
   go.fill(b);

@@ -39,6 +39,8 @@ export const sizeRounding = defineProgram({
   live: liveOf('size-rounding'),
   *main(go) {
     const T = go.T;
+    // main.main's frame as go build -gcflags=-S gives it: locals 0xa8 and the return address.
+    go.locals('main.main', {}, 0xa8 + 8);
     const byteSlice = T.slice(T.byte);
     // var keep [10][1000][]byte: globals, so the holders themselves are not heap objects.
     const g = go.globals({ keep: T.array(T.array(byteSlice, 1000), sizes.length) });
