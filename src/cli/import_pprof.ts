@@ -18,6 +18,7 @@ interface PprofFlags {
   name?: string;
   pointersMax?: string;
   noscanFuncs?: string;
+  afterGc?: boolean;
 }
 
 /** --pointers-max: a byte count (512, 1KiB), or "none"/"all". */
@@ -62,6 +63,7 @@ export function registerImportPprof(imp: Command): void {
     .option('--gogc <n>', 'the GOGC the process ran at (for the profile\'s publication lag)', '100')
     .option('--pointers-max <size>', `objects up to this size are pointerful, larger ones noscan (none, all)`, String(defaultPointersMax))
     .option('--noscan-funcs <regexp>', "samples allocated by a matching function are noscan ('' for none)")
+    .option('--after-gc', 'the profiles were written just after a forced GC (/debug/pprof/heap?gc=1): no publication lag to correct')
     .option('--name <name>', "the workload's name (default: the file's)")
     .action((file: string, file2: string | undefined, flags: PprofFlags) => {
       const gogc = gogcOf(flags.gogc);
@@ -72,7 +74,7 @@ export function registerImportPprof(imp: Command): void {
       const files = file2 === undefined ? [file] : [file, file2];
       const result = asUsage(() => {
         const profiles = files.map((f) => parseHeapProfile(readBytes(f, 'a heap profile'), f));
-        return workloadFromHeapProfiles(profiles, { files, gogc, uptimeNs, durationNs, rule, ...(flags.name !== undefined ? { name: flags.name } : {}) });
+        return workloadFromHeapProfiles(profiles, { files, gogc, uptimeNs, durationNs, rule, afterGC: flags.afterGc === true, ...(flags.name !== undefined ? { name: flags.name } : {}) });
       });
       for (const w of result.warnings) process.stderr.write(`gomem import: ${w}\n`);
       const w = result.workload;

@@ -21,7 +21,7 @@ interface PromFlags {
   pointersMax?: string;
 }
 
-/** The files to read: a directory stands for its files (those ending .prom or .txt, else all), in name order. */
+/** The files to read: a directory stands for its files (those ending .prom or .txt, else all), in name order with numbers compared as numbers. */
 function expand(args: readonly string[]): string[] {
   const out: string[] = [];
   for (const a of args) {
@@ -35,7 +35,10 @@ function expand(args: readonly string[]): string[] {
       out.push(a);
       continue;
     }
-    const names = readdirSync(a).filter((n) => !n.startsWith('.')).sort();
+    // Numbers in names compare as numbers (0002 < 0010, at_2s < at_10s).
+    const names = readdirSync(a)
+      .filter((n) => !n.startsWith('.'))
+      .sort((x, y) => x.localeCompare(y, 'en', { numeric: true }));
     const scrapes = names.filter((n) => /\.(prom|txt)$/.test(n));
     out.push(...(scrapes.length > 0 ? scrapes : names).map((n) => join(a, n)));
   }

@@ -98,15 +98,15 @@ export function mergeKinds(kinds: readonly KindBytes[], max = maxKinds): KindByt
   return kept.sort((a, b) => a.slot - b.slot || Number(b.pointers) - Number(a.pointers));
 }
 
-/** The mix's JSON: shares of allocated bytes to 4 digits, sizes as a Go type would ask for its slot. */
+/** The mix's JSON: shares of allocated bytes to 4 significant digits, sizes as a Go type would ask for its slot. */
 export function mixJson(kinds: readonly KindBytes[]): KindJson[] {
   const total = kinds.reduce((a, k) => a + k.bytes, 0);
   return kinds.map((k) => ({
     // A pointerful small object over 512 bytes carries an 8-byte malloc header inside its slot (Go 1.22+).
     size: k.pointers && k.slot > 512 + 8 && k.slot <= maxSmallSize ? k.slot - 8 : k.slot,
     pointers: k.pointers,
-    share: Math.round((k.bytes / total) * 1e4) / 1e4,
-  })).filter((k) => k.share > 0);
+    share: Number((k.bytes / total).toPrecision(4)),
+  }));
 }
 
 function pointerful(s: HeapSample, slot: number, rule: PointerRule): boolean {
@@ -152,10 +152,12 @@ export interface PprofImportOptions {
   /** GOGC the service ran with (null: off): for the publication lag, and recorded in `source`. */
   readonly gogc: number | null;
   readonly rule: PointerRule;
+  /** The profiles were written just after a forced GC (/debug/pprof/heap?gc=1): up to date, no publication lag to correct. */
+  readonly afterGC?: boolean;
 }
 
 /** A phase while the workload is built: seconds, bytes per second, the live set at its ends. */
-interface PhaseSpan {
+export interface PhaseSpan {
   durS: number;
   rate: number;
   l0: number;
@@ -199,13 +201,37 @@ export function phaseJson(durS: number, allocRate: number, live0: number, live1:
   return { duration: goDuration(durS), allocRate: rate, requestRate: Math.max(1, Math.round(rate / bytesPerRequest)), live: [Math.round(Math.max(0, live0)), Math.round(Math.max(0, live1))] };
 }
 
+/**
+ * Phases that end at endS made to last durS (--duration): past their end
+ * one more phase at `rate` with the live set going on at `slope` bytes per
+ * second; short of it, cut there (the live set where its line is then).
+ */
+export function fitPhases(phases: PhaseSpan[], endS: number, durS: number, rate: number, slope: number): 'extended' | 'cut' | null {
+  if (durS > endS + 1e-6) {
+    const last = phases[phases.length - 1]!.l1;
+    phases.push({ durS: durS - endS, rate, l0: last, l1: Math.max(0, last + slope * (durS - endS)) });
+    return 'extended';
+  }
+  if (durS >= endS - 1e-6) return null;
+  let left = durS;
+  const kept: PhaseSpan[] = [];
+  for (const p of phases) {
+    if (left <= 1e-9) break;
+    const take = Math.min(p.durS, left);
+    kept.push({ ...p, durS: take, l1: p.l0 + ((p.l1 - p.l0) * take) / p.durS });
+    left -= take;
+  }
+  phases.splice(0, phases.length, ...kept);
+  return 'cut';
+}
+
 /** The workload one or two heap profiles imply (see the header and docs/workloads.md). */
 export function workloadFromHeapProfiles(profiles: readonly HeapProfile[], o: PprofImportOptions): PprofImport {
   if (profiles.length < 1 || profiles.length > 2) throw new PprofError('one or two heap profiles');
   const warnings: string[] = [];
   const sorted = [...profiles].sort((a, b) => a.timeNanos - b.timeNanos);
   const totals = sorted.map((p) => totalsOf(p, o.rule));
-  const lagFactor = lagCycles * ((o.gogc ?? 100) / 100);
+  const lagFactor = o.afterGC === true ? 0 : lagCycles * ((o.gogc ?? 100) / 100);
   // Each profile's alloc total, with the allocation its publication lag leaves out.
   const allocAt = totals.map((t) => t.alloc + lagFactor * t.inuse);
   const phases: PhaseSpan[] = [];
@@ -253,22 +279,11 @@ export function workloadFromHeapProfiles(profiles: readonly HeapProfile[], o: Pp
   }
   let tail: string | null = null;
   if (o.durationNs !== null) {
-    const durS = o.durationNs / 1e9;
-    if (durS > endS + 1e-6) {
-      const last = phases[phases.length - 1]!.l1;
-      phases.push({ durS: durS - endS, rate, l0: last, l1: Math.max(0, last + growth * (durS - endS)) });
-      tail = `the last rate goes on for ${goDuration(durS - endS)} after the ${sorted.length === 2 ? 'later ' : ''}profile${growth !== 0 ? `, the live set still ${growth > 0 ? 'growing' : 'shrinking'} at ${(growth / MiB).toFixed(2)} MiB/s` : ''}`;
-    } else if (durS < endS - 1e-6) {
-      let left = durS;
-      const cut: PhaseSpan[] = [];
-      for (const p of phases) {
-        if (left <= 1e-9) break;
-        const take = Math.min(p.durS, left);
-        cut.push({ ...p, durS: take, l1: p.l0 + ((p.l1 - p.l0) * take) / p.durS });
-        left -= take;
-      }
-      phases.splice(0, phases.length, ...cut);
-      tail = `cut at ${goDuration(durS)}`;
+    const fit = fitPhases(phases, endS, o.durationNs / 1e9, rate, growth);
+    if (fit === 'cut') tail = `cut at ${goDuration(o.durationNs / 1e9)}`;
+    if (fit === 'extended') {
+      const extra = o.durationNs / 1e9 - endS;
+      tail = `the last rate goes on for ${goDuration(extra)} after the ${sorted.length === 2 ? 'later ' : ''}profile${growth !== 0 ? `, the live set still ${growth > 0 ? 'growing' : 'shrinking'} at ${(growth / MiB).toFixed(2)} MiB/s` : ''}`;
     }
   }
   const kinds = mergeKinds(mix);

@@ -33,11 +33,12 @@
 //   process_start_time_seconds      with timed samples: the time before the first scrape
 
 import { workloadFormat } from '../whatif/workload.ts';
-import { type KindBytes, type KindJson, type PointerRule, type PprofPhaseJson, goDuration, mergeKinds, mixJson, nameOf, phaseJson, slotSize } from './pprof_workload.ts';
+import { type KindBytes, type KindJson, type PhaseSpan, type PointerRule, type PprofPhaseJson, fitPhases, goDuration, mergeKinds, mixJson, nameOf, phaseJson, slotSize } from './pprof_workload.ts';
 import { PromError, type Scrape } from './prom.ts';
 
 const MiB = 2 ** 20;
 const heapMinimum = 4 * MiB;
+const maxSmallSize = 32768;
 /** GOMEMLIMIT at or over this is "no limit" (math.MaxInt64 as a float). */
 const noLimit = 2 ** 62;
 /** An interval joins the phase while its rate is within this share of the phase's (or 1 MiB/s). */
@@ -114,9 +115,12 @@ function bucketsOf(s: Scrape, name: string): [number, number][] {
  * The size mix from go_gc_heap_allocs_by_size_bytes between two scrapes:
  * each bucket's objects at one size in it, the same fraction θ of the way
  * from its lower to its upper bound for every finite bucket, θ chosen so
- * that the sizes add up to the histogram's _sum (0.5 when the +Inf bucket
- * has objects: those then take the bytes the finite buckets leave, at least
- * the last finite bound each). Sizes round to their size class.
+ * that the sizes add up to the histogram's _sum (its exact
+ * /gc/heap/allocs:bytes) with the +Inf bucket's objects at the smallest
+ * large object (40 KiB); only the bytes θ = 1 cannot hold make them larger.
+ * (Spreading the leftover over the few +Inf objects first gave one steady
+ * service a 25 MB "request object" that held 16% of its allocation.) Sizes
+ * round to their size class.
  */
 function mixOfHistogram(a: Scrape, b: Scrape, rule: PointerRule): { kinds: KindBytes[]; theta: number; buckets: number } | null {
   const name = 'go_gc_heap_allocs_by_size_bytes';
@@ -138,15 +142,13 @@ function mixOfHistogram(a: Scrape, b: Scrape, rule: PointerRule): { kinds: KindB
   const finite = counts.filter((c) => Number.isFinite(c.hi) && c.n > 0);
   const inf = counts.find((c) => !Number.isFinite(c.hi) && c.n > 0);
   const at = (theta: number): number => finite.reduce((s, c) => s + c.n * (c.lo + theta * (c.hi - c.lo)), 0);
-  let theta = 0.5;
-  let infSize = 0;
-  if (inf !== undefined) {
-    infSize = Math.max(inf.lo, (bytes - at(theta)) / inf.n);
-  } else if (finite.length > 0) {
-    const lo = at(0);
-    const hi = at(1);
-    theta = hi > lo ? Math.min(1, Math.max(0, (bytes - lo) / (hi - lo))) : 0.5;
-  }
+  // The +Inf bucket's objects at the smallest large object first; the finite buckets' θ takes the bytes, and only what θ = 1 cannot hold goes to +Inf.
+  const infMin = inf === undefined ? 0 : slotSize(Math.max(inf.lo, maxSmallSize + 1));
+  const rest = bytes - (inf === undefined ? 0 : inf.n * infMin);
+  const lo = at(0);
+  const hi = at(1);
+  const theta = finite.length === 0 ? 0.5 : hi > lo ? Math.min(1, Math.max(0, (rest - lo) / (hi - lo))) : 0.5;
+  const infSize = inf === undefined ? 0 : infMin + Math.max(0, rest - at(theta)) / inf.n;
   const byKey = new Map<string, KindBytes>();
   const add = (size: number, n: number): void => {
     const slot = slotSize(size);
@@ -169,7 +171,8 @@ interface Interval {
   live1: number;
 }
 
-interface PhaseSpan {
+/** Intervals joined into one phase. */
+interface Merged {
   t0: number;
   t1: number;
   alloc: number;
@@ -246,7 +249,7 @@ export function workloadFromScrapes(scrapes: readonly Scrape[], o: PromImportOpt
     warnings.push(`the workload starts at the first scrape: its live set (${(lives[0]! / MiB).toFixed(1)} MiB) is built at once at the start`);
   }
 
-  const merged: PhaseSpan[] = [];
+  const merged: Merged[] = [];
   for (let a = 0; a < intervals.length; ) {
     let b = a;
     while (b + 1 < intervals.length && fits(intervals, a, b + 1)) b++;
@@ -255,29 +258,16 @@ export function workloadFromScrapes(scrapes: readonly Scrape[], o: PromImportOpt
     merged.push({ t0: intervals[a]!.t0, t1: intervals[b]!.t1, alloc, l0: intervals[a]!.live0, l1: intervals[b]!.live1 });
     a = b + 1;
   }
-  const phases = merged.map((p) => ({ durS: p.t1 - p.t0, rate: p.alloc / (p.t1 - p.t0), l0: p.l0, l1: p.l1 }));
+  const phases: PhaseSpan[] = merged.map((p) => ({ durS: p.t1 - p.t0, rate: p.alloc / (p.t1 - p.t0), l0: p.l0, l1: p.l1 }));
   const endS = last.t - t0;
   let tail: string | null = null;
   if (o.durationNs !== null) {
-    const durS = o.durationNs / 1e9;
+    // The last phase goes on at its rate, the live set on its slope.
     const lp = phases[phases.length - 1]!;
-    if (durS > endS + 1e-6) {
-      // The last phase goes on at its rate, the live set on its slope.
-      const slope = (lp.l1 - lp.l0) / lp.durS;
-      phases.push({ durS: durS - endS, rate: lp.rate, l0: lp.l1, l1: Math.max(0, lp.l1 + slope * (durS - endS)) });
-      tail = `the last phase goes on for ${goDuration(durS - endS)} after the last scrape`;
-    } else if (durS < endS - 1e-6) {
-      let left = durS;
-      const cut: typeof phases = [];
-      for (const p of phases) {
-        if (left <= 1e-9) break;
-        const take = Math.min(p.durS, left);
-        cut.push({ ...p, durS: take, l1: p.l0 + ((p.l1 - p.l0) * take) / p.durS });
-        left -= take;
-      }
-      phases.splice(0, phases.length, ...cut);
-      tail = `cut at ${goDuration(durS)}`;
-    }
+    const durS = o.durationNs / 1e9;
+    const fit = fitPhases(phases, endS, durS, lp.rate, (lp.l1 - lp.l0) / lp.durS);
+    if (fit === 'extended') tail = `the last phase goes on for ${goDuration(durS - endS)} after the last scrape`;
+    if (fit === 'cut') tail = `cut at ${goDuration(durS)}`;
   }
 
   const mix = mixOfHistogram(first, last, o.rule);

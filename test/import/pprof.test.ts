@@ -1,0 +1,184 @@
+// gomem import pprof: the reader (src/import/pprof.ts) on real Go heap
+// profiles, the inference (pprof_workload.ts) on them, and the command.
+// The profiles are real Go 1.23's (reality/whatif/observed/): exact/heap.pb.gz
+// from a small program at MemProfileRate=1 (exact counts), and steady/ and
+// cache/ at the default rate, written at 10 s and 25 s of the what-if
+// corpus's programs (record_observed.ts).
+
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { Profile, StringTable, ValueType } from 'pprof-format';
+import { describe, expect, it } from 'vitest';
+import { type HeapProfile, PprofError, parseHeapProfile } from '../../src/import/pprof.ts';
+import { type PprofImportOptions, defaultPointerRule, mergeKinds, workloadFromHeapProfiles } from '../../src/import/pprof_workload.ts';
+import { workloadFromJson } from '../../src/whatif/workload.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const observed = join(root, 'reality/whatif/observed');
+const read = (rel: string): HeapProfile => parseHeapProfile(readFileSync(join(observed, rel)), rel);
+const opts = (o: Partial<PprofImportOptions>): PprofImportOptions => ({ files: ['x'], gogc: 100, uptimeNs: null, durationNs: null, rule: defaultPointerRule, ...o });
+
+/** Sums of a profile's four values per object size. */
+function bySize(p: HeapProfile): Map<number, [number, number, number, number]> {
+  const m = new Map<number, [number, number, number, number]>();
+  for (const s of p.samples) {
+    const x = m.get(s.size) ?? [0, 0, 0, 0];
+    x[0] += s.allocObjects;
+    x[1] += s.allocBytes;
+    x[2] += s.inuseObjects;
+    x[3] += s.inuseBytes;
+    m.set(s.size, x);
+  }
+  return m;
+}
+
+describe('parseHeapProfile', () => {
+  it('reads exact counts at MemProfileRate=1 (exact/main.go)', () => {
+    const p = read('exact/heap.pb.gz');
+    expect(p.period).toBe(1);
+    const m = bySize(p);
+    // 1000 kept nodes of 48 bytes; 200 kept 980-byte structs with pointers (their 8-byte header: the 1024 class).
+    expect(m.get(48)).toEqual([1000, 48000, 1000, 48000]);
+    expect(m.get(1024)).toEqual([200, 204800, 200, 204800]);
+    // 500 4 KiB buffers, the last one kept; 3 100000-byte ones, large objects of 13 pages, the last kept.
+    expect(m.get(4096)).toEqual([500, 2048000, 1, 4096]);
+    expect(m.get(106496)).toEqual([3, 319488, 1, 106496]);
+    const node = p.samples.find((s) => s.size === 48)!;
+    expect(node.funcs[0]).toBe('main.main');
+  });
+
+  it('reads the default-rate profiles, scaled (steady at 25 s)', () => {
+    const p = read('steady/heap_25s.pb.gz');
+    expect(p.period).toBe(524288);
+    expect(p.samples.length).toBe(13);
+    expect(p.samples.reduce((a, s) => a + s.allocBytes, 0)).toBe(1150372628);
+    expect(p.samples.reduce((a, s) => a + s.inuseBytes, 0)).toBe(74952077);
+    // The 64 Ki records' 1000-byte buffers (1024 class) are live: 66625 estimated against 65536 made.
+    expect(bySize(p).get(1024)![2]).toBe(66625);
+  });
+
+  it('reads a profile that is not gzipped', () => {
+    const raw = readFileSync(join(observed, 'exact/heap.pb.gz'));
+    const p = parseHeapProfile(gunzipSync(raw), 'plain.pb');
+    expect(bySize(p).get(48)).toEqual([1000, 48000, 1000, 48000]);
+  });
+
+  it('refuses what is not a heap profile, in one line naming the file', () => {
+    expect(() => parseHeapProfile(Buffer.from('heap profile: 1: 2 [3: 4] @ heap/1048576\n'), 'h.txt')).toThrow(/^h\.txt: a legacy text heap profile \(debug=1\)/);
+    expect(() => parseHeapProfile(Buffer.from('hello\n'), 'b.pb')).toThrow(PprofError);
+    expect(() => parseHeapProfile(Buffer.from('hello\n'), 'b.pb')).toThrow(/^b\.pb: not a pprof protobuf profile/);
+    expect(() => parseHeapProfile(Buffer.from([0x1f, 0x8b, 1, 2, 3]), 'c.pb.gz')).toThrow(/^c\.pb\.gz: gzip data that cannot be decompressed/);
+    expect(() => parseHeapProfile(new Uint8Array(0), 'e.pb')).toThrow(/^e\.pb: empty file/);
+    // A CPU profile: its sample types are samples/count and cpu/nanoseconds.
+    const st = new StringTable();
+    const cpu = new Profile({
+      stringTable: st,
+      sampleType: [new ValueType({ type: st.dedup('samples'), unit: st.dedup('count') }), new ValueType({ type: st.dedup('cpu'), unit: st.dedup('nanoseconds') })],
+    });
+    expect(() => parseHeapProfile(gzipSync(cpu.encode()), 'cpu.pb.gz')).toThrow(/^cpu\.pb\.gz: not a heap profile: its sample types are \[samples, cpu\]/);
+  });
+});
+
+describe('workloadFromHeapProfiles', () => {
+  it('one profile and --uptime: the rate over the uptime, the live set from inuse_space, the size mix by size class', () => {
+    const { workload: w } = workloadFromHeapProfiles([read('exact/heap.pb.gz')], opts({ files: ['exact/heap.pb.gz'], uptimeNs: 1e9 }));
+    // alloc_space 2631376 + the lag correction 1.5 × inuse 374336, less the live set (built at the start).
+    expect(w.phases).toEqual([{ duration: '1s', allocRate: 2631376 + 0.5 * 374336, requestRate: 86, live: [374336, 374336] }]);
+    expect(w.objects.find((k) => k.size === 48)).toEqual({ size: 48, pointers: true, share: Number((48000 / 2631376).toPrecision(4)) });
+    expect(w.objects.find((k) => k.size === 4096)).toEqual({ size: 4096, pointers: false, share: 0.7783 });
+    expect(w.objects.find((k) => k.size === 106496)).toEqual({ size: 106496, pointers: false, share: 0.1214 });
+    // By size, the 1024-byte structs are noscan; with --pointers-max 1024 they hold pointers, and the type is 8 bytes short of its slot (the malloc header).
+    expect(w.objects.find((k) => k.size === 1024)!.pointers).toBe(false);
+    const w2 = workloadFromHeapProfiles([read('exact/heap.pb.gz')], opts({ uptimeNs: 1e9, rule: { ...defaultPointerRule, pointersMax: 1024 } })).workload;
+    expect(w2.objects.find((k) => k.size === 1016)).toEqual({ size: 1016, pointers: true, share: 0.07783 });
+    // Written just after a forced GC (?gc=1), the profile is up to date: no lag correction.
+    const fresh = workloadFromHeapProfiles([read('exact/heap.pb.gz')], opts({ uptimeNs: 1e9, afterGC: true })).workload;
+    expect(fresh.phases[0]!.allocRate).toBe(2631376 - 374336);
+    // The JSON is a valid workload.
+    expect(workloadFromJson(JSON.parse(JSON.stringify(w)), 'w.json').phases[0]!.allocRate).toBe(2818544);
+  });
+
+  it("two profiles of steady: the rate from their difference, within 3% of the program's own", () => {
+    const files = ['steady/heap_10s.pb.gz', 'steady/heap_25s.pb.gz'];
+    const { workload: w } = workloadFromHeapProfiles(files.map(read), opts({ files, uptimeNs: 25e9, durationNs: 30e9 }));
+    expect(w.source.gapS).toBeCloseTo(15.00011, 5);
+    expect(w.phases.map((p) => p.duration)).toEqual(['9.99989s', '15.00011s', '5s']);
+    // (1150372628 - 410672824 + 1.5 × (74952077 - 73901965)) / 15.000110336 s
+    expect(w.phases[1]!.allocRate).toBe(49417968);
+    expect(w.phases[1]!.live).toEqual([74952077, 74952077]);
+    // The program allocates 480768 bytes per 10 ms tick: 48.08 MB/s (its TotalAlloc over 30 s agrees: reality/whatif/steady/recorded).
+    expect(Math.abs(w.phases[1]!.allocRate / 48076800 - 1)).toBeLessThan(0.03);
+    // Its mix per tick: 40 × (1024 + 4 × 1536 + 3072) + 4 × 8192 + 800 × 48 bytes; the sampled estimate is within 0.025 of each share.
+    const want: Record<number, number> = { 48: 38400, 1024: 40960, 1536: 245760, 3072: 122880, 8192: 32768 };
+    for (const [size, bytes] of Object.entries(want)) {
+      const k = w.objects.find((o) => o.size === Number(size))!;
+      expect(Math.abs(k.share - bytes / 480768), `size ${size}`).toBeLessThan(0.025);
+    }
+    expect(w.objects.filter((k) => k.pointers).map((k) => k.size)).toEqual([16, 48]);
+  });
+
+  it('two profiles of the growing cache: the live set grows, back to the start and on past the later one', () => {
+    const files = ['cache/heap_10s.pb.gz', 'cache/heap_25s.pb.gz'];
+    const { workload: w } = workloadFromHeapProfiles(files.map(read), opts({ files, uptimeNs: 25e9, durationNs: 30e9 }));
+    const lives = w.phases.map((p) => p.live);
+    expect(lives[0]![0]).toBeLessThan(lives[0]![1]);
+    expect(lives[0]![1]).toBe(lives[1]![0]);
+    expect(lives[1]![1]).toBeLessThan(lives[2]![1]);
+    // 25 entries of ~2.1 KB per tick: ~5 MB/s. The growth between the two profiles:
+    const growth = (lives[1]![1] - lives[1]![0]) / 15;
+    expect(growth / 2 ** 20).toBeGreaterThan(4);
+    expect(growth / 2 ** 20).toBeLessThan(6);
+  });
+
+  it('refuses what cannot be rated, in one line', () => {
+    expect(() => workloadFromHeapProfiles([read('exact/heap.pb.gz')], opts({ files: ['exact/heap.pb.gz'] }))).toThrow(/^exact\/heap\.pb\.gz: one heap profile has no time to rate its allocation over: give --uptime/);
+    const p = read('steady/heap_10s.pb.gz');
+    expect(() => workloadFromHeapProfiles([p, p], opts({}))).toThrow(/written at the same time/);
+    const later = read('steady/heap_25s.pb.gz');
+    const other = { ...read('exact/heap.pb.gz'), timeNanos: later.timeNanos + 1e9 };
+    expect(() => workloadFromHeapProfiles([later, other], opts({}))).toThrow(/not two profiles of the same process/);
+    expect(() => workloadFromHeapProfiles([p, later], opts({ uptimeNs: 10e9 }))).toThrow(/--uptime 10s is not longer than the 15\.00011s between the profiles/);
+  });
+});
+
+describe('mergeKinds', () => {
+  it('keeps the 16 largest and gives the others to the nearest of the same pointerfulness, bytes kept', () => {
+    const kinds = Array.from({ length: 20 }, (_, i) => ({ slot: 16 * (i + 1), pointers: i % 2 === 0, bytes: 1000 - i * 10 }));
+    const out = mergeKinds(kinds);
+    expect(out.length).toBe(16);
+    expect(out.reduce((a, k) => a + k.bytes, 0)).toBe(kinds.reduce((a, k) => a + k.bytes, 0));
+    // Kept: slots 16..256, even i pointerful. 272 and 304 (pointers) go to 240, the largest kept pointerful kind; 288 and 320 (noscan) to 256.
+    expect(out.find((k) => k.slot === 240)).toEqual({ slot: 240, pointers: true, bytes: 860 + 840 + 820 });
+    expect(out.find((k) => k.slot === 256)).toEqual({ slot: 256, pointers: false, bytes: 850 + 830 + 810 });
+  });
+});
+
+function gomem(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [join(root, 'bin/gomem.js'), ...args], { cwd: root }, (err, stdout, stderr) => {
+      resolve({ code: err === null ? 0 : ((err as { code?: number }).code ?? 1), stdout, stderr });
+    });
+  });
+}
+
+describe('gomem import pprof', () => {
+  it('writes the workload to standard output', async () => {
+    const r = await gomem(['import', 'pprof', 'reality/whatif/observed/exact/heap.pb.gz', '--uptime', '1s', '--pointers-max', '1KiB']);
+    expect(r.code).toBe(0);
+    const w = workloadFromJson(JSON.parse(r.stdout), 'stdout');
+    expect(w.name).toBe('heap');
+    expect(w.objects.find((k) => k.size === 1016)!.pointers).toBe(true);
+  });
+
+  it('malformed input: one line naming the file, exit 2', async () => {
+    const r = await gomem(['import', 'pprof', 'reality/whatif/observed/exact/main.go', '--uptime', '1s']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^gomem: reality\/whatif\/observed\/exact\/main\.go: not a pprof protobuf profile \([^\n]*\)\n$/);
+    const r2 = await gomem(['import', 'pprof', 'reality/whatif/observed/exact/heap.pb.gz']);
+    expect(r2.code).toBe(2);
+    expect(r2.stderr.split('\n').length).toBe(2);
+  });
+});
