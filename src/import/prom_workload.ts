@@ -159,7 +159,8 @@ function mixOfHistogram(a: Scrape, b: Scrape, rule: PointerRule): { kinds: KindB
     else k.bytes += n * slot;
   };
   for (const c of finite) add(Math.max(1, Math.floor(c.lo + theta * (c.hi - c.lo))), c.n);
-  if (inf !== undefined) add(infSize, inf.n);
+  // Floored: a float's last bit over a page boundary would round a whole page up.
+  if (inf !== undefined) add(Math.floor(infSize), inf.n);
   return { kinds: [...byKey.values()], theta, buckets: counts.length };
 }
 

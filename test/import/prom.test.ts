@@ -107,6 +107,63 @@ describe('workloadFromScrapes: the live set from the heap goal', () => {
   });
 });
 
+describe('workloadFromScrapes: the size mix, GOMEMLIMIT, the start', () => {
+  const les = ['64.99999999999999', '1536.9999999999998', '+Inf'];
+  const hist = (counts: number[], sum: number): Record<string, number> => ({
+    ...Object.fromEntries(les.map((le, i) => [`go_gc_heap_allocs_by_size_bytes_bucket{le="${le}"}`, counts[i]!])),
+    go_gc_heap_allocs_by_size_bytes_sum: sum,
+    go_gc_heap_allocs_by_size_bytes_count: counts[2]!,
+  });
+  const base = { go_memstats_next_gc_bytes: 100 * MiB, go_memstats_heap_alloc_bytes: 80 * MiB };
+  const a = scrape(0, { ...base, go_memstats_alloc_bytes_total: 0, ...hist([0, 0, 0], 0) });
+
+  it('θ: one position in every finite bucket that adds up to _sum', () => {
+    // 1000 objects of 48 bytes and 1000 of 1024: 1072000 bytes. θ = (1072000 - 1000 × 65) / (1000 × 65 + 1000 × 1472) = 0.655.
+    const b = scrape(10, { ...base, go_memstats_alloc_bytes_total: 1072000, ...hist([1000, 2000, 2000], 1072000) });
+    const w = workloadFromScrapes([a, b], opts()).workload;
+    expect(w.source.sizeMix).toEqual({ histogram: 'go_gc_heap_allocs_by_size_bytes', buckets: 3, theta: 0.655, kinds: 2 });
+    // 42.6 bytes → the 48 class; 1029 → the 1152 class (the bucket's objects at one size: coarse).
+    expect(w.objects).toEqual([
+      { size: 48, pointers: true, share: 0.04 },
+      { size: 1152, pointers: false, share: 0.96 },
+    ]);
+  });
+
+  it('θ = 1 leaves bytes over: the +Inf objects take them', () => {
+    // 1000 objects of at most 65 bytes and 2 large ones of 1 MiB: θ = 1 holds 65000 bytes, the +Inf objects the rest.
+    const sum = 1000 * 64 + 2 * MiB;
+    const b = scrape(10, { ...base, go_memstats_alloc_bytes_total: sum, ...hist([1000, 1000, 1002], sum) });
+    const w = workloadFromScrapes([a, b], opts()).workload;
+    expect((w.source.sizeMix as { theta: number }).theta).toBe(1);
+    const large = w.objects!.find((k) => k.size > 32768)!;
+    // (sum - 65000) / 2 = 1048076 bytes: 128 pages; the small ones at the bucket's top, 64 bytes (its bound is just under 65).
+    expect(large).toEqual({ size: 128 * 8192, pointers: false, share: Number(((2 * 128 * 8192) / (2 * 128 * 8192 + 1000 * 64)).toPrecision(4)) });
+    expect(w.objects!.find((k) => k.size < 32768)).toEqual({ size: 64, pointers: true, share: Number(((1000 * 64) / (2 * 128 * 8192 + 1000 * 64)).toPrecision(4)) });
+  });
+
+  it('a goal near GOMEMLIMIT is not read by the formula: the smaller of goal and heap, with a warning', () => {
+    const lim = { go_gc_gomemlimit_bytes: 100 * MiB, go_memstats_next_gc_bytes: 95 * MiB, go_memstats_heap_alloc_bytes: 70 * MiB };
+    const r = workloadFromScrapes([scrape(0, { ...lim, go_memstats_alloc_bytes_total: 0 }), scrape(5, { ...lim, go_memstats_alloc_bytes_total: 50 * MiB })], opts());
+    expect(r.workload.phases[0]!.live).toEqual([70 * MiB, 70 * MiB]);
+    expect(r.workload.source.memlimit).toBe(100 * MiB);
+    expect(r.warnings[0]).toBe(`2 of 2 scrapes have a goal near GOMEMLIMIT (${100 * MiB} bytes): their live set is the smaller of the goal and the heap`);
+  });
+
+  it('timestamped samples and process_start_time_seconds: a first phase from the start', () => {
+    const s = { go_memstats_next_gc_bytes: 40 * MiB, go_memstats_heap_alloc_bytes: 30 * MiB, process_start_time_seconds: 1700000000 };
+    const r = workloadFromScrapes(
+      [scrape(1700000060, { ...s, go_memstats_alloc_bytes_total: 600 * MiB }), scrape(1700000075, { ...s, go_memstats_alloc_bytes_total: 750 * MiB })],
+      opts(),
+    );
+    // 60 s from the start at 10 MiB/s, the live set from 0 to (40 MiB / 2); then 15 s at 10 MiB/s, the live set held: two phases.
+    expect(r.workload.phases).toEqual([
+      { duration: '1m0s', allocRate: 10 * MiB, requestRate: 320, live: [0, 20 * MiB] },
+      { duration: '15s', allocRate: 10 * MiB, requestRate: 320, live: [20 * MiB, 20 * MiB] },
+    ]);
+    expect(r.workload.source.startsAt).toBe('process_start_time_seconds');
+  });
+});
+
 describe('real Go scrapes (reality/whatif/observed)', () => {
   it("steady: the rate within 1% of the program's, the live set within 3% of gctrace's marked heap", () => {
     const { workload: w, warnings } = workloadFromScrapes(scrapesOfDir('steady'), opts({ files: ['steady/prom'] }));
