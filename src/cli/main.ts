@@ -31,6 +31,7 @@ const commands: [name: string, load: () => Promise<Register>][] = [
   ['build', async () => (await import('./gosource.ts')).registerBuild],
   ['import', async () => (await import('./import.ts')).registerImport],
   ['whatif', async () => (await import('./whatif.ts')).registerWhatif],
+  ['advise', async () => (await import('./advise.ts')).registerAdvise],
 ];
 
 /**

@@ -112,15 +112,16 @@ class Progress {
   constructor(
     private readonly total: number,
     private readonly earlier: number,
+    private readonly command: string,
   ) {
-    if (earlier > 0) process.stderr.write(`gomem whatif: ${earlier} of ${total} configurations done in an earlier run, kept\n`);
+    if (earlier > 0) process.stderr.write(`${command}: ${earlier} of ${total} configurations done in an earlier run, kept\n`);
     this.draw();
   }
 
   finished(label: string, text: string): void {
     this.done++;
     if (this.tty) this.draw();
-    else process.stderr.write(`gomem whatif: [${this.earlier + this.done}/${this.total}] ${label}: ${text}\n`);
+    else process.stderr.write(`${this.command}: [${this.earlier + this.done}/${this.total}] ${label}: ${text}\n`);
   }
 
   private draw(): void {
@@ -192,7 +193,30 @@ function outputDir(dir: string, flag: string): ResultStore {
   }
 }
 
+/** A sweep run: its store, its sweep file, the entries of every configuration, and the runs that failed. */
+export interface SweepRun {
+  store: ResultStore;
+  sweep: SweepFile;
+  entries: ReportEntry[];
+  shard: Shard | null;
+  maxTimeNs: number | null;
+  failures: string[];
+}
+
 export async function whatifCommand(spec: string, flags: WhatifFlags): Promise<number> {
+  const { sweep, entries, shard, maxTimeNs, failures } = await runSweep(spec, flags);
+  const shown = entries.filter((e) => inShard(e.config.index, shard));
+  process.stdout.write(`${formatTable(sweep.columns, shown, maxTimeNs !== null)}\n`);
+  for (const f of failures) process.stderr.write(`${f}\n`);
+  return failures.length > 0 ? 1 : 0;
+}
+
+/**
+ * Plans the grid, runs what the store does not hold yet on the pool, and
+ * writes the reports: what `gomem whatif` and `gomem advise` share.
+ * `command` names the command in progress and error lines.
+ */
+export async function runSweep(spec: string, flags: WhatifFlags, command = 'gomem whatif', outPrefix = 'whatif'): Promise<SweepRun> {
   // Flags first, then the program (loading a program file runs its code).
   const lists = listsOf(flags);
   const maxTimeNs = durationOf(flags.duration);
@@ -209,7 +233,7 @@ export async function whatifCommand(spec: string, flags: WhatifFlags): Promise<n
   if (flags.duration !== undefined && program.options?.duration !== undefined && options.duration === undefined) {
     Object.assign(options, programOptions([`duration=${flags.duration}`], program));
   }
-  const store = outputDir(flags.out ?? `whatif-${program.name}`, '--out');
+  const store = outputDir(flags.out ?? `${outPrefix}-${program.name}`, '--out');
   const hash = programId(spec, program);
   const goEnv = goEnvironment();
 
@@ -245,13 +269,13 @@ export async function whatifCommand(spec: string, flags: WhatifFlags): Promise<n
 
   const mine = planned.filter((p) => inShard(p.config.index, shard));
   const todo = mine.filter((p) => store.get(p.key, p.sweep.id) === null);
-  const progress = new Progress(mine.length, mine.length - todo.length);
+  const progress = new Progress(mine.length, mine.length - todo.length, command);
   const failures: string[] = [];
   let stored = mine.length - todo.length;
   // Ctrl-C: what is stored stays (each result is whole or absent); the same command resumes.
   const interrupted = (): void => {
     progress.end();
-    process.stderr.write(`gomem whatif: interrupted; ${stored} of ${mine.length} results are in ${store.dir}: the same command runs the rest\n`);
+    process.stderr.write(`${command}: interrupted; ${stored} of ${mine.length} results are in ${store.dir}: the same command runs the rest\n`);
     process.exit(130);
   };
   process.once('SIGINT', interrupted);
@@ -269,7 +293,7 @@ export async function whatifCommand(spec: string, flags: WhatifFlags): Promise<n
           progress.finished(label(p), `${outcomeText(r, maxTimeNs !== null)} at ${roughDuration(r.endNs)}, peak RSS ${mib(r.peakRss)}`);
         } catch (e) {
           const msg = e instanceof Error ? e.message.split('\n')[0]! : String(e);
-          failures.push(`gomem whatif: ${label(p)}: the run failed: ${msg}`);
+          failures.push(`${command}: ${label(p)}: the run failed: ${msg}`);
           progress.finished(label(p), 'failed');
         }
       }),
@@ -279,10 +303,7 @@ export async function whatifCommand(spec: string, flags: WhatifFlags): Promise<n
   process.removeListener('SIGINT', interrupted);
   progress.end();
   const entries = writeReports(store, sweep);
-  const shown = entries.filter((e) => inShard(e.config.index, shard));
-  process.stdout.write(`${formatTable(columns, shown, maxTimeNs !== null)}\n`);
-  for (const f of failures) process.stderr.write(`${f}\n`);
-  return failures.length > 0 ? 1 : 0;
+  return { store, sweep, entries, shard, maxTimeNs, failures };
 }
 
 /** `gomem whatif merge DIR… [-o DIR]`: the shards' results in one directory, as the whole sweep run in one place writes it. */

@@ -78,7 +78,7 @@ export async function runConfiguration(task: WhatifTask): Promise<Outcome> {
 /** The row of a process the OOM killer took before it ran: nothing happened, at time 0. */
 function killedAtExec(): Outcome {
   return {
-    row: { outcome: 'oom-kill', status: 137, endNs: 0, peakRss: 0, peakCharge: 0, gcCycles: 0, gcCpuFraction: 0, assistNs: 0, maxPauseNs: 0, limiterNs: 0 },
+    row: { outcome: 'oom-kill', status: 137, endNs: 0, peakRss: 0, peakCharge: 0, gcCycles: 0, gcCpuFraction: 0, assistNs: 0, maxPauseNs: 0, limiterNs: 0, spiral: null },
     series: { t: [], rss: [], charge: [], heapInuse: [], heapAlloc: [], heapGoal: [] },
   };
 }

@@ -9,6 +9,7 @@
 import type { TraceHeader, TraceRecord } from '../trace/reader.ts';
 import { TraceReplay } from '../trace/replay.ts';
 import { osPageSize } from '../trace/format.ts';
+import { type Spiral, SpiralWatch } from './spiral.ts';
 
 /** One configuration's figures. Times in virtual ns, sizes in bytes. */
 export interface Row {
@@ -32,6 +33,8 @@ export interface Row {
   maxPauseNs: number;
   /** The time the GC CPU limiter was on. */
   limiterNs: number;
+  /** The first moment of a GOMEMLIMIT death spiral (spiral.ts), or null: none. */
+  spiral: Spiral | null;
 }
 
 /**
@@ -57,6 +60,7 @@ export interface Outcome {
 /** Folds a run's trace records, in order, into its row and series. */
 export class OutcomeReader {
   private readonly replay = new TraceReplay();
+  private readonly spiral = new SpiralWatch();
   private gomaxprocs = 1;
   private peakRss = 0;
   private peakCharge = 0;
@@ -92,6 +96,7 @@ export class OutcomeReader {
   apply(rec: TraceRecord): void {
     const r = this.replay;
     r.apply(rec);
+    this.spiral.apply(rec);
     switch (rec.kind) {
       case 'snapshot':
       case 'mm': {
@@ -199,6 +204,7 @@ export class OutcomeReader {
       assistNs: this.assistNs,
       maxPauseNs: this.maxPauseNs,
       limiterNs: this.limiterNs,
+      spiral: this.spiral.result(),
     };
     return { row, series };
   }

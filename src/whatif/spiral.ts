@@ -30,15 +30,17 @@ export class SpiralWatch {
   private found: Spiral | null = null;
 
   push(records: readonly TraceRecord[]): void {
-    for (const r of records) {
-      if (r.kind === 'gcLimiter') {
-        const last = this.on[this.on.length - 1];
-        if (r.on && (last === undefined || last[1] !== Infinity)) this.on.push([r.t, Infinity]);
-        else if (!r.on && last !== undefined && last[1] === Infinity) last[1] = r.t;
-      } else if (r.kind === 'gcDone') {
-        this.cycles.push({ t: r.t, marked: r.heap2 });
-        if (this.found === null) this.check(r.t);
-      }
+    for (const r of records) this.apply(r);
+  }
+
+  apply(r: TraceRecord): void {
+    if (r.kind === 'gcLimiter') {
+      const last = this.on[this.on.length - 1];
+      if (r.on && (last === undefined || last[1] !== Infinity)) this.on.push([r.t, Infinity]);
+      else if (!r.on && last !== undefined && last[1] === Infinity) last[1] = r.t;
+    } else if (r.kind === 'gcDone') {
+      this.cycles.push({ t: r.t, marked: r.heap2 });
+      if (this.found === null) this.check(r.t);
     }
   }
 

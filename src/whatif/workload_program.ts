@@ -59,6 +59,31 @@ function kindType(k: ObjectKind, i: number): GoType {
   return t;
 }
 
+/**
+ * The objects elems[from:from+n] point to, written whole: a service fills
+ * what it allocates (a request's buffers, a cache entry's fields), so their
+ * pages are resident, as real Go's are once written. No bytes are stored
+ * (nothing reads them back) and no time is charged: cpuPerRequest is the
+ * request's CPU besides allocating, its writes included. Objects side by
+ * side in a span are touched as one range.
+ */
+function writeObjects(go: Go, elems: Slice, from: number, n: number, size: number): void {
+  const rt = go.p.rt;
+  let lo = 0;
+  let hi = 0;
+  for (let i = from; i < from + n; i++) {
+    const a = rt.mem.loadWord(elems.ptr + i * 8);
+    if (a === hi) {
+      hi = a + size;
+      continue;
+    }
+    if (hi > lo) rt.sys.touch(lo, hi - lo);
+    lo = a;
+    hi = a + size;
+  }
+  if (hi > lo) rt.sys.touch(lo, hi - lo);
+}
+
 /** Where each phase starts, and the live-set target at a time. */
 class Timeline {
   readonly starts: number[] = [];
@@ -166,6 +191,7 @@ export function workloadProgram(w: Workload): Program {
             const from = (g.live as Slice).len;
             g.live = go.appendN(g.live as Slice, n);
             go.allocN(types[k]!, n, g.live as Slice, from);
+            writeObjects(go, g.live as Slice, from, n, w.objects[k]!.size);
             for (let i = 0; i < n; i++) set.kinds.push(k);
             set.bytes += n * slots[k]!;
           }
@@ -186,6 +212,7 @@ export function workloadProgram(w: Workload): Program {
           if (set.turnoverDebt < slots[k]!) break;
           set.turnoverDebt -= slots[k]!;
           go.set(g.live as Slice, j, go.new(types[k]!));
+          writeObjects(go, g.live as Slice, j, 1, w.objects[k]!.size);
         }
       };
 
@@ -225,7 +252,10 @@ export function workloadProgram(w: Workload): Program {
         for (let piece = 0; piece < cpuPieces; piece++) {
           for (let k = 0; k < types.length; k++) {
             const m = Math.floor((counts[k]! * (piece + 1)) / cpuPieces) - Math.floor((counts[k]! * piece) / cpuPieces);
-            if (m > 0) go.allocN(types[k]!, m, f.req as Slice, at0);
+            if (m > 0) {
+              go.allocN(types[k]!, m, f.req as Slice, at0);
+              writeObjects(go, f.req as Slice, at0, m, w.objects[k]!.size);
+            }
             at0 += m;
           }
           if (piece === 0) {

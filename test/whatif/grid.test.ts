@@ -59,7 +59,7 @@ describe('the table and the keys', () => {
     expect(roughDuration(60002394454)).toBe('1m0s');
     expect(roughDuration(0)).toBe('0s');
     const config = (i: number, s: Record<string, string>) => ({ index: i, settings: s, id: `x${i}` });
-    const row = { outcome: 'oom-kill', status: 137, endNs: 4289335, peakRss: 100405248, peakCharge: 100663296, gcCycles: 1, gcCpuFraction: 0.0297, assistNs: 87842, maxPauseNs: 43000, limiterNs: 0 };
+    const row = { outcome: 'oom-kill', status: 137, endNs: 4289335, peakRss: 100405248, peakCharge: 100663296, gcCycles: 1, gcCpuFraction: 0.0297, assistNs: 87842, maxPauseNs: 43000, limiterNs: 0, spiral: null };
     const key = {} as ResultKey;
     const text = formatTable(
       ['GOGC', 'memory.max'],

@@ -132,6 +132,16 @@ describe('a workload run', () => {
     expect(r.stdout).toBe('');
   });
 
+  it('writes what it allocates: with GOGC=off every allocated byte is resident', () => {
+    const r = run({ ...base, phases: [{ duration: '1s', allocRate: '16MiB/s', requestRate: 100, live: '4MiB' }] }, { GOGC: 'off' });
+    const exit = r.checkpoints.get('exit') as unknown as { memstats: Record<string, number>; proc: Record<string, number> };
+    // Nothing is freed: RssAnon holds the whole heap allocated (about 16 MiB of requests + the 4 MiB set), and no more
+    // than the heap's spans plus the runtime's own few MiB.
+    expect(exit.memstats.TotalAlloc!).toBeGreaterThan(18 * MiB); // Poisson arrivals: about 100 requests of 160 KiB
+    expect(exit.proc.RssAnon_kB! * 1024).toBeGreaterThanOrEqual(exit.memstats.TotalAlloc!);
+    expect(exit.proc.RssAnon_kB! * 1024).toBeLessThanOrEqual(exit.memstats.HeapInuse! + 4 * MiB);
+  });
+
   it('is deterministic per seed, and the seed moves the arrivals', () => {
     const short = { ...base, phases: [{ duration: '500ms', allocRate: '20MiB/s', requestRate: 200, live: '4MiB' }] };
     const a = run(short, { GODEBUG: 'gctrace=1' }, 7);
