@@ -19,6 +19,7 @@ interface PprofFlags {
   pointersMax?: string;
   noscanFuncs?: string;
   afterGc?: boolean;
+  live?: string;
 }
 
 /** --pointers-max: a byte count (512, 1KiB), or "none"/"all". */
@@ -64,8 +65,11 @@ export function registerImportPprof(imp: Command): void {
     .option('--pointers-max <size>', `objects up to this size are pointerful, larger ones noscan (none, all)`, String(defaultPointersMax))
     .option('--noscan-funcs <regexp>', "samples allocated by a matching function are noscan ('' for none)")
     .option('--after-gc', 'the profiles were written just after a forced GC (/debug/pprof/heap?gc=1): no publication lag to correct')
+    .option('--live <how>', 'one profile: its live set was built at the start and held (held), or grew from nothing at a steady pace (linear)', 'held')
     .option('--name <name>', "the workload's name (default: the file's)")
     .action((file: string, file2: string | undefined, flags: PprofFlags) => {
+      if (flags.live !== 'held' && flags.live !== 'linear') throw new UsageError(`--live: "${flags.live}" is not held or linear`);
+      if (flags.live === 'linear' && file2 !== undefined) throw new UsageError('--live linear is for one profile: two profiles show how the live set changed');
       const gogc = gogcOf(flags.gogc);
       const uptimeNs = durationOf(flags.uptime === undefined ? undefined : flags.uptime);
       const durationNs = durationOf(flags.duration);
@@ -74,7 +78,7 @@ export function registerImportPprof(imp: Command): void {
       const files = file2 === undefined ? [file] : [file, file2];
       const result = asUsage(() => {
         const profiles = files.map((f) => parseHeapProfile(readBytes(f, 'a heap profile'), f));
-        return workloadFromHeapProfiles(profiles, { files, gogc, uptimeNs, durationNs, rule, afterGC: flags.afterGc === true, ...(flags.name !== undefined ? { name: flags.name } : {}) });
+        return workloadFromHeapProfiles(profiles, { files, gogc, uptimeNs, durationNs, rule, afterGC: flags.afterGc === true, liveGrowth: flags.live === 'linear' ? 'linear' : 'held', ...(flags.name !== undefined ? { name: flags.name } : {}) });
       });
       for (const w of result.warnings) process.stderr.write(`gomem import: ${w}\n`);
       const w = result.workload;

@@ -121,15 +121,19 @@ interface Totals {
   inuse: number;
   /** Allocated bytes per kind key ("slot/p"). */
   byKind: Map<string, KindBytes>;
+  /** In-use bytes per object size (the live set's own mix, for `source`). */
+  inuseBySlot: Map<number, number>;
 }
 
 function totalsOf(p: HeapProfile, rule: PointerRule): Totals {
   const byKind = new Map<string, KindBytes>();
   let alloc = 0;
   let inuse = 0;
+  const inuseBySlot = new Map<number, number>();
   for (const s of p.samples) {
     alloc += s.allocBytes;
     inuse += s.inuseBytes;
+    if (s.inuseBytes > 0) inuseBySlot.set(slotSize(s.size), (inuseBySlot.get(slotSize(s.size)) ?? 0) + s.inuseBytes);
     if (s.allocBytes <= 0) continue;
     const slot = slotSize(s.size);
     const pointers = pointerful(s, slot, rule);
@@ -138,7 +142,7 @@ function totalsOf(p: HeapProfile, rule: PointerRule): Totals {
     if (k === undefined) byKind.set(key, { slot, pointers, bytes: s.allocBytes });
     else k.bytes += s.allocBytes;
   }
-  return { alloc, inuse, byKind };
+  return { alloc, inuse, byKind, inuseBySlot };
 }
 
 export interface PprofImportOptions {
@@ -154,6 +158,8 @@ export interface PprofImportOptions {
   readonly rule: PointerRule;
   /** The profiles were written just after a forced GC (/debug/pprof/heap?gc=1): up to date, no publication lag to correct. */
   readonly afterGC?: boolean;
+  /** One profile: its live set was built at the start and held ('held', the default), or grew from nothing at a steady pace ('linear'). */
+  readonly liveGrowth?: 'held' | 'linear';
 }
 
 /** A phase while the workload is built: seconds, bytes per second, the live set at its ends. */
@@ -244,10 +250,18 @@ export function workloadFromHeapProfiles(profiles: readonly HeapProfile[], o: Pp
   if (sorted.length === 1) {
     const t = totals[0]!;
     if (uptimeS === null) throw new PprofError(`${o.files[0]}: one heap profile has no time to rate its allocation over: give --uptime (how long the process had run when it was written), or two profiles of the same process`);
-    rate = Math.max(0, allocAt[0]! - t.inuse) / uptimeS;
     mix = [...t.byKind.values()];
     endS = uptimeS;
-    phases.push({ durS: uptimeS, rate, l0: t.inuse, l1: t.inuse });
+    if (o.liveGrowth === 'linear') {
+      // The live set grew from nothing at a steady pace (a cache filling): its allocation is part of the rate.
+      rate = allocAt[0]! / uptimeS;
+      growth = t.inuse / uptimeS;
+      phases.push({ durS: uptimeS, rate, l0: 0, l1: t.inuse });
+    } else {
+      // Built at the start (loaded, then held): on top of the rate.
+      rate = Math.max(0, allocAt[0]! - t.inuse) / uptimeS;
+      phases.push({ durS: uptimeS, rate, l0: t.inuse, l1: t.inuse });
+    }
   } else {
     const [a, b] = sorted as [HeapProfile, HeapProfile];
     const [ta, tb] = totals as [Totals, Totals];
@@ -308,6 +322,7 @@ export function workloadFromHeapProfiles(profiles: readonly HeapProfile[], o: Pp
         timeNanos: sorted.map((p) => p.timeNanos),
         gapS,
         uptimeS,
+        liveGrowth: sorted.length === 1 ? (o.liveGrowth ?? 'held') : growth === 0 ? 'held' : 'between the profiles',
         memProfileRate: last.period,
         samples: sorted.map((p) => p.samples.length),
         allocSpace: totals.map((t) => t.alloc),
@@ -318,6 +333,11 @@ export function workloadFromHeapProfiles(profiles: readonly HeapProfile[], o: Pp
         keptKinds: kinds.length,
         pointerRule: { pointersMax: o.rule.pointersMax, noscanFuncs: o.rule.noscanFuncs?.source ?? null },
         pointerShare: Math.round(pointerShare * 1e4) / 1e4,
+        // The live set's own mix (the workload draws it from `objects`, as it has one mix): the largest sizes by in-use bytes.
+        inuseBySize: [...lastTotals.inuseBySlot.entries()]
+          .sort((x, y) => y[1] - x[1])
+          .slice(0, 8)
+          .map(([size, bytes]) => ({ size, share: Number((bytes / lastTotals.inuse).toPrecision(3)) })),
         tail,
       },
       objects: mixJson(kinds),

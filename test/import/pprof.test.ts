@@ -6,7 +6,8 @@
 // corpus's programs (record_observed.ts).
 
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -118,6 +119,12 @@ describe('workloadFromHeapProfiles', () => {
       expect(Math.abs(k.share - bytes / 480768), `size ${size}`).toBeLessThan(0.025);
     }
     expect(w.objects.filter((k) => k.pointers).map((k) => k.size)).toEqual([16, 48]);
+    // The live set's own mix, in source: 91% the records' 1000-byte buffers (1024 class), then the records, the map's buckets.
+    expect((w.source.inuseBySize as { size: number; share: number }[]).slice(0, 3)).toEqual([
+      { size: 1024, share: 0.91 },
+      { size: 64, share: 0.035 },
+      { size: 2506752, share: 0.0337 },
+    ]);
   });
 
   it('two profiles of the growing cache: the live set grows, back to the start and on past the later one', () => {
@@ -133,6 +140,18 @@ describe('workloadFromHeapProfiles', () => {
     expect(growth / 2 ** 20).toBeLessThan(6);
   });
 
+  it('one profile of the growing cache with --live linear: the live set from nothing over the uptime', () => {
+    const p = read('cache/heap_25s.pb.gz');
+    const inuse = p.samples.reduce((a, s) => a + s.inuseBytes, 0);
+    const alloc = p.samples.reduce((a, s) => a + s.allocBytes, 0);
+    const held = workloadFromHeapProfiles([p], opts({ uptimeNs: 25e9 })).workload;
+    expect(held.phases[0]!.live).toEqual([inuse, inuse]);
+    const linear = workloadFromHeapProfiles([p], opts({ uptimeNs: 25e9, durationNs: 30e9, liveGrowth: 'linear' })).workload;
+    // Its allocation (the live set's included) over 25 s; the live set from 0, going on at the same slope for the 5 s after.
+    expect(linear.phases[0]).toEqual({ duration: '25s', allocRate: Math.round((alloc + 1.5 * inuse) / 25), requestRate: linear.phases[0]!.requestRate, live: [0, inuse] });
+    expect(linear.phases[1]!.live).toEqual([inuse, Math.round(inuse * 1.2)]);
+  });
+
   it('refuses what cannot be rated, in one line', () => {
     expect(() => workloadFromHeapProfiles([read('exact/heap.pb.gz')], opts({ files: ['exact/heap.pb.gz'] }))).toThrow(/^exact\/heap\.pb\.gz: one heap profile has no time to rate its allocation over: give --uptime/);
     const p = read('steady/heap_10s.pb.gz');
@@ -142,6 +161,43 @@ describe('workloadFromHeapProfiles', () => {
     expect(() => workloadFromHeapProfiles([later, other], opts({}))).toThrow(/not two profiles of the same process/);
     expect(() => workloadFromHeapProfiles([p, later], opts({ uptimeNs: 10e9 }))).toThrow(/--uptime 10s is not longer than the 15\.00011s between the profiles/);
   });
+});
+
+describe("gomem's own heap profiles", () => {
+  it('two profiles of a known workload (gomem run --memprofile-at): its sizes and pointers come back, its rate within 12%', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gomem-pprof-'));
+    const src = {
+      format: 'gomem-workload/1',
+      name: 'known',
+      connections: 4,
+      objects: [
+        { size: 48, pointers: true, share: 0.2 },
+        { size: 1024, pointers: false, share: 0.5 },
+        { size: 4096, pointers: false, share: 0.3 },
+      ],
+      phases: [
+        { duration: '4s', allocRate: '20MiB/s', requestRate: 500, live: ['0', '24MiB'] },
+        { duration: '4s', allocRate: '20MiB/s', requestRate: 500, live: '24MiB' },
+      ],
+    };
+    writeFileSync(join(dir, 'known.json'), JSON.stringify(src));
+    const run = await gomem(['run', 'known.json', '--memprofile', 'heap.pb.gz', '--memprofile-at', 'at_2s', '--memprofile-at', 'at_6s', '--opt', 'every=1s', '--quiet'], dir);
+    expect(run.code).toBe(0);
+    const files = ['heap.at_2s.pb.gz', 'heap.at_6s.pb.gz'];
+    const { workload: w, warnings } = workloadFromHeapProfiles(
+      files.map((f) => parseHeapProfile(readFileSync(join(dir, f)), f)),
+      opts({ files }),
+    );
+    // gomem writes virtual time: 4 s between the checkpoints.
+    expect(w.source.gapS).toBe(4);
+    // The three kinds with their pointerfulness, holding nearly all the bytes (the runner's own request slices may show as a small fourth).
+    const known = w.objects.filter((k) => (k.size === 48 && k.pointers) || (k.size === 1024 && !k.pointers) || (k.size === 4096 && !k.pointers));
+    expect(known.length).toBe(3);
+    expect(known.reduce((a, k) => a + k.share, 0)).toBeGreaterThan(0.98);
+    expect(Math.abs(w.phases[0]!.allocRate / (20 * 2 ** 20) - 1)).toBeLessThan(0.12);
+    // Some 160 samples in all: the estimate's noise is what the 12% allows for.
+    expect(warnings.filter((x) => /^only about 1\d\d samples at MemProfileRate 524288: the size mix and rates are rough$/.test(x)).length).toBe(1);
+  }, 60_000);
 });
 
 describe('mergeKinds', () => {
@@ -156,9 +212,9 @@ describe('mergeKinds', () => {
   });
 });
 
-function gomem(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function gomem(args: string[], cwd = root): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(root, 'bin/gomem.js'), ...args], { cwd: root }, (err, stdout, stderr) => {
+    execFile(process.execPath, [join(root, 'bin/gomem.js'), ...args], { cwd }, (err, stdout, stderr) => {
       resolve({ code: err === null ? 0 : ((err as { code?: number }).code ?? 1), stdout, stderr });
     });
   });

@@ -2,6 +2,8 @@
 // same for a heap profile and for Prometheus samples as the import source"):
 // each program's observed GOGC=100 run (record_observed.ts) is imported
 //   pprof: gomem import pprof heap_10s.pb.gz heap_25s.pb.gz --uptime 25s --duration <wall>
+//   pprof1: gomem import pprof heap_25s.pb.gz --uptime 25s --duration <wall>
+//   pprof1-linear: the same with --live linear
 //   prom:  gomem import prom prom/ --every 1s --duration <wall>
 //   prom-api: gomem import prom query_range.json --duration <wall>
 // and run on gomem at GOGC=50, GOGC=200 and GOGC=100 with the program's
@@ -30,7 +32,7 @@ import { heapAt, observedPrograms, scrapeEvery } from './record_observed.ts';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 
-export const sources = ['pprof', 'prom', 'prom-api'] as const;
+export const sources = ['pprof', 'pprof1', 'pprof1-linear', 'prom', 'prom-api'] as const;
 export type Source = (typeof sources)[number];
 
 /** The observed run's wall time (the workload runs as long as the program did). */
@@ -44,11 +46,12 @@ export function observedWorkload(name: string, source: Source, rule: PointerRule
   const dir = join(HERE, name);
   const durationNs = wallNs(name);
   const rel = (f: string): string => `observed/${name}/${f}`;
-  if (source === 'pprof') {
-    const files = heapAt.map((s) => `heap_${s}s.pb.gz`);
+  if (source.startsWith('pprof')) {
+    // pprof: both profiles; pprof1: the later one alone, with its uptime (and --live linear).
+    const files = (source === 'pprof' ? heapAt : heapAt.slice(-1)).map((s) => `heap_${s}s.pb.gz`);
     const profiles = files.map((f) => parseHeapProfile(readFileSync(join(dir, f)), rel(f)));
     const uptimeNs = heapAt[heapAt.length - 1]! * 1e9;
-    return workloadFromHeapProfiles(profiles, { files: files.map(rel), name: `${name}-pprof`, gogc: 100, uptimeNs, durationNs, rule }).workload;
+    return workloadFromHeapProfiles(profiles, { files: files.map(rel), name: `${name}-${source}`, gogc: 100, uptimeNs, durationNs, rule, liveGrowth: source === 'pprof1-linear' ? 'linear' : 'held' }).workload;
   }
   if (source === 'prom') {
     const names = readdirSync(join(dir, 'prom')).sort();
