@@ -54,11 +54,12 @@ describe('parseHeapProfile', () => {
   it('reads the default-rate profiles, scaled (steady at 25 s)', () => {
     const p = read('steady/heap_25s.pb.gz');
     expect(p.period).toBe(524288);
-    expect(p.samples.length).toBe(13);
-    expect(p.samples.reduce((a, s) => a + s.allocBytes, 0)).toBe(1150372628);
-    expect(p.samples.reduce((a, s) => a + s.inuseBytes, 0)).toBe(74952077);
-    // The 64 Ki records' 1000-byte buffers (1024 class) are live: 66625 estimated against 65536 made.
-    expect(bySize(p).get(1024)![2]).toBe(66625);
+    expect(p.samples.length).toBe(10);
+    expect(p.samples.reduce((a, s) => a + s.allocBytes, 0)).toBe(1171898065);
+    expect(p.samples.reduce((a, s) => a + s.inuseBytes, 0)).toBe(82820775);
+    // The 64 Ki records' 1000-byte buffers (1024 class) are live: 74312 estimated against 65536 made. About 130 of them
+    // were sampled, so the estimate's noise is some ±9%: this run's is 13% high, and so is the live set it gives.
+    expect(bySize(p).get(1024)![2]).toBe(74312);
   });
 
   it('reads a profile that is not gzipped', () => {
@@ -105,11 +106,11 @@ describe('workloadFromHeapProfiles', () => {
   it("two profiles of steady: the rate from their difference, within 3% of the program's own", () => {
     const files = ['steady/heap_10s.pb.gz', 'steady/heap_25s.pb.gz'];
     const { workload: w } = workloadFromHeapProfiles(files.map(read), opts({ files, uptimeNs: 25e9, durationNs: 30e9 }));
-    expect(w.source.gapS).toBeCloseTo(15.00011, 5);
-    expect(w.phases.map((p) => p.duration)).toEqual(['9.99989s', '15.00011s', '5s']);
-    // (1150372628 - 410672824 + 1.5 × (74952077 - 73901965)) / 15.000110336 s
-    expect(w.phases[1]!.allocRate).toBe(49417968);
-    expect(w.phases[1]!.live).toEqual([74952077, 74952077]);
+    expect(w.source.gapS).toBeCloseTo(15.000212, 5);
+    expect(w.phases.map((p) => p.duration)).toEqual(['9.999788s', '15.000212s', '5s']);
+    // (1171898065 - 431183290 + 1.5 × (82820775 - 82294950)) / 15.000211968 s
+    expect(w.phases[1]!.allocRate).toBe(49432869);
+    expect(w.phases[1]!.live).toEqual([82820775, 82820775]);
     // The program allocates 480768 bytes per 10 ms tick: 48.08 MB/s (its TotalAlloc over 30 s agrees: reality/whatif/steady/recorded).
     expect(Math.abs(w.phases[1]!.allocRate / 48076800 - 1)).toBeLessThan(0.03);
     // Its mix per tick: 40 × (1024 + 4 × 1536 + 3072) + 4 × 8192 + 800 × 48 bytes; the sampled estimate is within 0.025 of each share.
@@ -118,12 +119,12 @@ describe('workloadFromHeapProfiles', () => {
       const k = w.objects.find((o) => o.size === Number(size))!;
       expect(Math.abs(k.share - bytes / 480768), `size ${size}`).toBeLessThan(0.025);
     }
-    expect(w.objects.filter((k) => k.pointers).map((k) => k.size)).toEqual([16, 48]);
-    // The live set's own mix, in source: 91% the records' 1000-byte buffers (1024 class), then the records, the map's buckets.
+    expect(w.objects.filter((k) => k.pointers).map((k) => k.size)).toEqual([48]);
+    // The live set's own mix, in source: 92% the records' 1000-byte buffers (1024 class), then the records, the map's buckets.
     expect((w.source.inuseBySize as { size: number; share: number }[]).slice(0, 3)).toEqual([
-      { size: 1024, share: 0.91 },
-      { size: 64, share: 0.035 },
-      { size: 2506752, share: 0.0337 },
+      { size: 1024, share: 0.919 },
+      { size: 64, share: 0.038 },
+      { size: 2506752, share: 0.0305 },
     ]);
   });
 
@@ -134,9 +135,10 @@ describe('workloadFromHeapProfiles', () => {
     expect(lives[0]![0]).toBeLessThan(lives[0]![1]);
     expect(lives[0]![1]).toBe(lives[1]![0]);
     expect(lives[1]![1]).toBeLessThan(lives[2]![1]);
-    // 25 entries of ~2.1 KB per tick: ~5 MB/s. The growth between the two profiles:
+    // 25 entries of ~2.1 KB per tick: ~5 MB/s (4.8 MiB/s). Between the two profiles it comes out lower (3.65 MiB/s):
+    // each profile's live set is as of ~1.5 cycles before it, and the cycles lengthen as the heap grows.
     const growth = (lives[1]![1] - lives[1]![0]) / 15;
-    expect(growth / 2 ** 20).toBeGreaterThan(4);
+    expect(growth / 2 ** 20).toBeGreaterThan(3);
     expect(growth / 2 ** 20).toBeLessThan(6);
   });
 
@@ -159,7 +161,7 @@ describe('workloadFromHeapProfiles', () => {
     const later = read('steady/heap_25s.pb.gz');
     const other = { ...read('exact/heap.pb.gz'), timeNanos: later.timeNanos + 1e9 };
     expect(() => workloadFromHeapProfiles([later, other], opts({}))).toThrow(/not two profiles of the same process/);
-    expect(() => workloadFromHeapProfiles([p, later], opts({ uptimeNs: 10e9 }))).toThrow(/--uptime 10s is not longer than the 15\.00011s between the profiles/);
+    expect(() => workloadFromHeapProfiles([p, later], opts({ uptimeNs: 10e9 }))).toThrow(/--uptime 10s is not longer than the 15\.0002\d*s between the profiles/);
   });
 });
 
