@@ -2,7 +2,7 @@
 // model describes, written against the Go API as a Go developer would write
 // a load generator inside the service. In Go it would read:
 //
-//   var live []unsafe.Pointer                   // the long-lived set (a cache, an index)
+//   var dir []*[511]unsafe.Pointer              // the long-lived set (a cache, an index), in chunks
 //   func (c *conn) serve() {                    // one goroutine per connection, as net/http
 //     for { r := c.next()                       // Poisson arrivals at the phase's request rate
 //           req := make([]unsafe.Pointer, n)    // the request's objects, from the size mix
@@ -14,8 +14,9 @@
 // Everything random (arrivals, which long-lived objects a cache replaces)
 // comes from streams seeded by --seed, so a run is deterministic. Request-
 // scoped objects die when their request ends; the long-lived set follows the
-// phases' live sizes (counted in size-class bytes, as the marked heap is)
-// and its turnover. The requests of a phase allocate the phase's rate in
+// phases' live sizes (its objects in size-class bytes, as the marked heap
+// counts them, and its table's chunks) and its turnover. What is allocated
+// is written, as a service fills what it allocates. The requests of a phase allocate the phase's rate in
 // all, the long-lived set's allocation included.
 
 import type { Go } from '../go/api.ts';
@@ -23,7 +24,7 @@ import type { Chan } from '../go/chan.ts';
 import { defineProgram, type Program } from '../go/program.ts';
 import { T, type GoType } from '../go/types.ts';
 import { shortDuration } from '../go/units.ts';
-import { Slice } from '../go/values.ts';
+import { type Ptr, Slice } from '../go/values.ts';
 import { class_to_size } from '../runtime/sizeclasses.ts';
 import { sizeToClass } from '../runtime/msize.ts';
 import { Rand } from '../sim/rand.ts';
@@ -67,12 +68,12 @@ function kindType(k: ObjectKind, i: number): GoType {
  * request's CPU besides allocating, its writes included. Objects side by
  * side in a span are touched as one range.
  */
-function writeObjects(go: Go, elems: Slice, from: number, n: number, size: number): void {
+function writeObjects(go: Go, elemsAddr: number, from: number, n: number, size: number): void {
   const rt = go.p.rt;
   let lo = 0;
   let hi = 0;
   for (let i = from; i < from + n; i++) {
-    const a = rt.mem.loadWord(elems.ptr + i * 8);
+    const a = rt.mem.loadWord(elemsAddr + i * 8);
     if (a === hi) {
       hi = a + size;
       continue;
@@ -83,6 +84,15 @@ function writeObjects(go: Go, elems: Slice, from: number, n: number, size: numbe
   }
   if (hi > lo) rt.sys.touch(lo, hi - lo);
 }
+
+/**
+ * The long-lived set's table: chunks of 511 pointers ([511]unsafe.Pointer,
+ * 4088 bytes: with its malloc header, the 4096-byte class), made as the set
+ * grows and held by a directory slice. Its bytes count in the set's live
+ * size, as a map's buckets count in a cache's marked heap.
+ */
+const chunkSlots = 511;
+const chunkBytes = 4096;
 
 /** Where each phase starts, and the live-set target at a time. */
 class Timeline {
@@ -129,8 +139,11 @@ class Timeline {
 
 /** The state every connection shares: the long-lived set and its bookkeeping. */
 class LiveSet {
-  /** Bytes (slot sizes) of the objects in the set. */
+  /** Bytes (slot sizes) of the objects in the set, and of the table's chunks. */
   bytes = 0;
+  tableBytes = 0;
+  /** The table's chunks, in the directory's order (a handful of pointers: one per 511 objects). */
+  chunks: Ptr[] = [];
   /** Kind of each element, to know what a removal frees. */
   kinds: number[] = [];
   /** Turnover owed, in bytes, since the last request that paid it. */
@@ -164,44 +177,62 @@ export function workloadProgram(w: Workload): Program {
       const slots = w.objects.map(slotBytes);
       const shares = w.objects.map((k) => k.share);
       const anyPtr = T.slice(T.unsafePointer);
-      const g = go.globals(w.globals >= 8 ? { live: anyPtr, data: T.array(T.unsafePointer, Math.floor(w.globals / 8)) } : { live: anyPtr });
-      // The set's table is made once, big enough for the largest live size the phases name (at the
-      // mix's mean slot size, with a margin): growing it by append would allocate several times its
-      // size in old backing arrays, allocation the workload's rates do not include.
+      const g = go.globals(w.globals >= 8 ? { dir: anyPtr, data: T.array(T.unsafePointer, Math.floor(w.globals / 8)) } : { dir: anyPtr });
+      const chunkT = T.array(T.unsafePointer, chunkSlots);
+      // The directory is made once, with room for the chunks of the largest live size the phases name.
       const meanSlot = 1 / w.objects.reduce((a, k, i) => a + k.share / slots[i]!, 0);
       const maxLive = Math.max(...w.phases.map((p) => Math.max(p.liveStart, p.liveEnd)));
-      if (maxLive > 0) g.live = go.make(anyPtr, 0, Math.ceil((maxLive / meanSlot) * 1.05) + 64);
+      if (maxLive > 0) g.dir = go.make(anyPtr, 0, Math.ceil(maxLive / meanSlot / chunkSlots) + 1);
       const t0 = go.time.Now();
       const line = new Timeline(w.phases, t0, durationNs);
       const set = new LiveSet(slots.length, t0);
       const setRand = new Rand(go.p.seed, 0x6c697665);
       const mu = go.sync.Mutex();
 
-      // The long-lived set: grow or shrink it to its target, then replace what the turnover owes.
+      // The long-lived set: grow or shrink it to its target (objects and table), then replace what the turnover owes.
+      const place = (i: number): [Ptr, number] => [set.chunks[Math.floor(i / chunkSlots)]!, i % chunkSlots];
       const keepLiveSet = (now: number): void => {
         const target = line.liveAt(now);
-        if (set.bytes < target) {
-          // append(live, objs...) per kind, the objects made in a row (allocN: the bulk path).
-          const need = target - set.bytes;
+        if (set.bytes + set.tableBytes < target) {
+          // append per kind, the objects made in a row (allocN: the bulk path) into the table's chunks.
+          const need = target - set.bytes - set.tableBytes;
           for (let k = 0; k < types.length; k++) {
             set.carry[k]! += (need * shares[k]!) / slots[k]!;
-            const n = Math.floor(set.carry[k]!);
-            if (n === 0) continue;
+            let n = Math.floor(set.carry[k]!);
             set.carry[k]! -= n;
-            const from = (g.live as Slice).len;
-            g.live = go.appendN(g.live as Slice, n);
-            go.allocN(types[k]!, n, g.live as Slice, from);
-            writeObjects(go, g.live as Slice, from, n, w.objects[k]!.size);
-            for (let i = 0; i < n; i++) set.kinds.push(k);
-            set.bytes += n * slots[k]!;
+            while (n > 0) {
+              const i = set.kinds.length;
+              if (i % chunkSlots === 0) {
+                const ch = go.new(chunkT);
+                g.dir = go.append(g.dir as Slice, ch);
+                set.chunks.push(ch);
+                set.tableBytes += chunkBytes;
+              }
+              const [ch, slot] = place(i);
+              const m = Math.min(n, chunkSlots - slot);
+              go.allocN(types[k]!, m, ch, slot);
+              writeObjects(go, ch.addr, slot, m, w.objects[k]!.size);
+              for (let j = 0; j < m; j++) set.kinds.push(k);
+              set.bytes += m * slots[k]!;
+              n -= m;
+            }
           }
         }
-        while (set.kinds.length > 0 && set.bytes - slots[set.kinds[set.kinds.length - 1]!]! >= target) {
-          const live = g.live as Slice;
-          const k = set.kinds.pop()!;
-          go.set(live, live.len - 1, null);
-          g.live = live.slice(0, live.len - 1);
-          set.bytes -= slots[k]!;
+        // Shrinking waits for a chunk's worth over the target: growth overshoots by up to the chunk it
+        // last made, and trimming that back each time would churn objects the next request remakes.
+        while (set.kinds.length > 0 && set.bytes + set.tableBytes - slots[set.kinds[set.kinds.length - 1]!]! >= target + chunkBytes) {
+          const i = set.kinds.length - 1;
+          const [ch, slot] = place(i);
+          go.set(ch, slot, null);
+          set.bytes -= slots[set.kinds.pop()!]!;
+          if (slot === 0) {
+            // The chunk is empty: the directory lets it go.
+            const dir = g.dir as Slice;
+            go.set(dir, dir.len - 1, null);
+            g.dir = dir.slice(0, dir.len - 1);
+            set.chunks.pop();
+            set.tableBytes -= chunkBytes;
+          }
         }
         const p = w.phases[line.index(now)]!;
         set.turnoverDebt += (p.turnover * (now - set.lastTurnover)) / 1e9;
@@ -211,8 +242,9 @@ export function workloadProgram(w: Workload): Program {
           const k = set.kinds[j]!;
           if (set.turnoverDebt < slots[k]!) break;
           set.turnoverDebt -= slots[k]!;
-          go.set(g.live as Slice, j, go.new(types[k]!));
-          writeObjects(go, g.live as Slice, j, 1, w.objects[k]!.size);
+          const [ch, slot] = place(j);
+          go.set(ch, slot, go.new(types[k]!));
+          writeObjects(go, ch.addr, slot, 1, w.objects[k]!.size);
         }
       };
 
@@ -254,7 +286,7 @@ export function workloadProgram(w: Workload): Program {
             const m = Math.floor((counts[k]! * (piece + 1)) / cpuPieces) - Math.floor((counts[k]! * piece) / cpuPieces);
             if (m > 0) {
               go.allocN(types[k]!, m, f.req as Slice, at0);
-              writeObjects(go, f.req as Slice, at0, m, w.objects[k]!.size);
+              writeObjects(go, (f.req as Slice).ptr, at0, m, w.objects[k]!.size);
             }
             at0 += m;
           }
