@@ -32,6 +32,7 @@ const commands: [name: string, load: () => Promise<Register>][] = [
   ['import', async () => (await import('./import.ts')).registerImport],
   ['whatif', async () => (await import('./whatif.ts')).registerWhatif],
   ['advise', async () => (await import('./advise.ts')).registerAdvise],
+  ['worker', async () => (await import('./worker.ts')).registerWorker],
 ];
 
 /**

@@ -6,7 +6,9 @@
 // longest pause, the GC CPU limiter. Each result is written as it comes
 // (src/whatif/store.ts), so a sweep stopped and started again runs only
 // what is missing; --shard I/N runs a batch runner's part of the grid and
-// `gomem whatif merge` joins the parts. docs/whatif.md is the user's guide.
+// `gomem whatif merge` joins the parts; --queue runs the grid on BullMQ
+// workers over Redis instead of the pool (whatif_queue.ts). docs/whatif.md
+// is the user's guide.
 
 import { type Command, Option } from 'commander';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -38,6 +40,7 @@ export interface WhatifFlags {
   out?: string;
   shard?: string;
   jobs?: string;
+  queue?: string;
   seed?: string;
   opt?: string[];
 }
@@ -82,6 +85,11 @@ function durationOf(text: string | undefined): number | null {
 /** What the key calls the program: a built-in scenario by name (its version is gomem's), a file or directory by its bytes. */
 function programId(spec: string, program: Program): string {
   if (scenarios.get(spec) === program) return `scenario:${spec}`;
+  return fileProgramHash(spec);
+}
+
+/** A program file's or Go directory's hash as the key names it. */
+export function fileProgramHash(spec: string): string {
   const path = resolve(spec);
   if (existsSync(path) && statSync(path).isDirectory()) {
     return programHash(goFilesIn(path).map((f) => ({ name: f, bytes: readFileSync(join(path, f)) })));
@@ -95,6 +103,12 @@ function settingsOf(env: Record<string, string>, memoryMax: string | undefined):
   for (const name of ['GOGC', 'GOMEMLIMIT', 'GOMAXPROCS', 'GODEBUG']) if (env[name] !== undefined) out[name] = env[name]!;
   if (memoryMax !== undefined) out['memory.max'] = memoryMax;
   return out;
+}
+
+/** Runs configurations: the pool of worker threads, or a queue's workers (whatif_queue.ts). */
+export interface ConfigurationRunner {
+  run(job: { task: WhatifTask; key: ResultKey; id: string; label: string }): Promise<Outcome>;
+  close(): Promise<void>;
 }
 
 interface Planned {
@@ -143,10 +157,11 @@ class Progress {
  * for program files, as bin/gomem.js registers them; a worker thread does
  * not inherit them), as serve.ts starts its worker.
  */
-function workerModule(spec: string): string {
+export function workerModule(spec: string | null): string {
   const fromSources = import.meta.url.endsWith('.ts');
-  const programFile = /\.[cm]?[jt]s$/.test(spec);
-  const tsx = fromSources || /\.[cm]?ts$/.test(spec) ? import.meta.resolve('tsx/esm/api') : null;
+  // null: any program (a queue's worker runs whatever it is sent).
+  const programFile = spec === null || /\.[cm]?[jt]s$/.test(spec);
+  const tsx = fromSources || spec === null || /\.[cm]?ts$/.test(spec) ? import.meta.resolve('tsx/esm/api') : null;
   const hooks = fromSources || programFile ? new URL('./program_hooks.mjs', import.meta.url).href : null;
   const entry = new URL(`./whatif_worker${extname(new URL(import.meta.url).pathname)}`, import.meta.url).href;
   const code = [
@@ -228,6 +243,7 @@ export async function runSweep(spec: string, flags: WhatifFlags, command = 'gome
     jobs = n;
   }
   const shard: Shard | null = flags.shard === undefined ? null : gridCall(() => parseShard(flags.shard!));
+  const queue = flags.queue === undefined ? null : await import('./whatif_queue.ts').then((q) => q.reachQueue(flags.queue!));
   const program = await loadProgram(spec);
   const options = programOptions(flags.opt, program);
   if (flags.duration !== undefined && program.options?.duration !== undefined && options.duration === undefined) {
@@ -281,12 +297,12 @@ export async function runSweep(spec: string, flags: WhatifFlags, command = 'gome
   process.once('SIGINT', interrupted);
   if (todo.length > 0) {
     const threads = Math.min(jobs, todo.length);
-    const pool = new Tinypool({ filename: workerModule(spec), minThreads: threads, maxThreads: threads, idleTimeout: 0 });
+    const runner: ConfigurationRunner = queue !== null ? await queue.open(command) : poolRunner(spec, threads);
     const label = (p: Planned): string => Object.entries(p.sweep.settings).map(([k, v]) => `${k}=${v}`).join(' ') || '(defaults)';
     await Promise.all(
       todo.map(async (p) => {
         try {
-          const out = (await pool.run(p.task)) as Outcome;
+          const out = await runner.run({ task: p.task, key: p.key, id: p.sweep.id, label: label(p) });
           store.put({ key: p.key, ...out }, p.sweep.id);
           stored++;
           const r = out.row;
@@ -298,12 +314,18 @@ export async function runSweep(spec: string, flags: WhatifFlags, command = 'gome
         }
       }),
     );
-    await pool.destroy();
+    await runner.close();
   }
   process.removeListener('SIGINT', interrupted);
   progress.end();
   const entries = writeReports(store, sweep);
   return { store, sweep, entries, shard, maxTimeNs, failures };
+}
+
+/** The pool of worker threads on this machine. */
+function poolRunner(spec: string, threads: number): ConfigurationRunner {
+  const pool = new Tinypool({ filename: workerModule(spec), minThreads: threads, maxThreads: threads, idleTimeout: 0 });
+  return { run: async (j) => (await pool.run(j.task)) as Outcome, close: () => pool.destroy() };
 }
 
 /** `gomem whatif merge DIR… [-o DIR]`: the shards' results in one directory, as the whole sweep run in one place writes it. */
@@ -357,6 +379,7 @@ export function registerWhatif(program: Command, setExit: (code: number) => void
     .option('--out <DIR>', 'where results go, one file per configuration, kept for a re-run to skip (default: whatif-<program name>)')
     .option('--shard <I/N>', 'run only the configurations whose number (from 0, in the grid order) mod N is I-1; I counts from 1')
     .option('--jobs <N>', "worker threads (default: the machine's cores)")
+    .option('--queue <URL>', 'run the configurations on `gomem worker`s through a BullMQ queue on this Redis instead of here: redis://host:port[/db]')
     .option('--seed <N>', 'seed for everything random in each run')
     .option('--opt <key=value>', 'set a program option for every run (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .addHelpText(
