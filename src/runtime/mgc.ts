@@ -341,6 +341,8 @@ export class GC implements Collector {
     this.maxprocs = procs;
     this.heap0 = rt.gcController.heapLive;
     this.pauseNS = 0;
+    // A P lagging the one that ended the last cycle (see gcAssistAlloc) starts the next no sooner than that end.
+    if (this.env.clock.now < this.tEnd) this.env.clock.set(this.tEnd);
     const now = this.env.clock.now;
     this.tSweepTerm = now;
     const stw = this.stopTheWorld(true);

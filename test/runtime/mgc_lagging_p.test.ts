@@ -44,16 +44,21 @@ const program = defineProgram({
 });
 
 describe('a P that lags the one that started the cycle', () => {
-  it('sees the mark start no sooner than it began: every gctrace clock part is ≥ 0', () => {
+  it('sees the mark start no sooner than it began: every gctrace clock part is ≥ 0, cycles start in order', () => {
     for (const seed of [1, 2]) {
       const err: string[] = [];
       const p = new GoProcess(program, { seed, env: { GODEBUG: 'gctrace=1', GOMAXPROCS: '2' }, stdout: () => {}, stderr: (s) => err.push(s) });
       expect(p.run().status).toBe(0);
       const lines = err.join('').split('\n').filter((l) => l.startsWith('gc '));
       expect(lines.length).toBeGreaterThanOrEqual(4);
+      let last = 0;
       for (const l of lines) {
         const clock = /: ([-\d.+]+) ms clock/.exec(l)![1]!;
         expect(clock.split('+').map(Number).every((x) => x >= 0), l).toBe(true);
+        // Cycles start in order: none before the one it follows.
+        const at = Number(/ @([\d.]+)s /.exec(l)![1]);
+        expect(at, l).toBeGreaterThanOrEqual(last);
+        last = at;
       }
     }
   });
