@@ -161,6 +161,8 @@ class LiveSet {
 /** The program that runs workload `w`. */
 export function workloadProgram(w: Workload): Program {
   const total = workloadDurationNs(w);
+  // The program's types, made once: a sweep runs it many times in one process.
+  const types = w.objects.map(kindType);
   return defineProgram({
     name: w.name,
     description: w.description,
@@ -173,7 +175,6 @@ export function workloadProgram(w: Workload): Program {
     *main(go) {
       const durationNs = go.time.ParseDuration(go.option('duration'));
       const everyNs = go.time.ParseDuration(go.option('every'));
-      const types = w.objects.map(kindType);
       const slots = w.objects.map(slotBytes);
       const shares = w.objects.map((k) => k.share);
       const anyPtr = T.slice(T.unsafePointer);
