@@ -113,8 +113,8 @@ describe.skipIf(!haveRedis)('gomem whatif --queue, gomem worker (BullMQ on a rea
       const child = spawn(process.execPath, ['bin/gomem.js', 'worker', '--queue', url, '--jobs', '1'], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
       workers.push({ child, err: watch(child, 'stderr') });
     }
-    await Promise.all(workers.map((w) => w.err.line(/^gomem worker: taking configurations from redis:\/\/127\.0\.0\.1:\d+\/0 \(queue gomem-whatif\), 1 at a time/, 20_000)));
-  }, 40_000);
+    await Promise.all(workers.map((w) => w.err.line(/^gomem worker: taking configurations from redis:\/\/127\.0\.0\.1:\d+\/0 \(queue gomem-whatif\), 1 at a time/, 45_000)));
+  }, 60_000);
 
   afterAll(async () => {
     await Promise.all(workers.map((w) => stop(w.child, 5000)));
@@ -149,7 +149,7 @@ describe.skipIf(!haveRedis)('gomem whatif --queue, gomem worker (BullMQ on a rea
     const c = tree(join(tmp, 'again'));
     expect([...a.keys()].filter((k) => a.get(k) !== c.get(k))).toEqual([]);
     expect(ran()).toHaveLength(2);
-  }, 60_000);
+  }, 120_000);
 
   it('refuses a bad --queue URL and an unreachable Redis in one line, exit 2, before running anything', async () => {
     const closed = await freePort();
