@@ -135,11 +135,11 @@ describe('workloadFromHeapProfiles', () => {
     expect(lives[0]![0]).toBeLessThan(lives[0]![1]);
     expect(lives[0]![1]).toBe(lives[1]![0]);
     expect(lives[1]![1]).toBeLessThan(lives[2]![1]);
-    // 25 entries of ~2.1 KB per tick: ~5 MB/s (4.8 MiB/s). Between the two profiles it comes out lower (3.65 MiB/s):
-    // each profile's live set is as of ~1.5 cycles before it, and the cycles lengthen as the heap grows.
+    // 25 entries of ~2.1 KB per tick: ~5 MB/s (4.8 MiB/s). Each profile's live set is as of its lag before it (2.1 s
+    // and 5.1 s: the cycles lengthen as the heap grows); read as they are, the two give 3.65 MiB/s, put back in time 4.57.
+    expect(w.source.liveLagS).toEqual([2.144, 5.148]);
     const growth = (lives[1]![1] - lives[1]![0]) / 15;
-    expect(growth / 2 ** 20).toBeGreaterThan(3);
-    expect(growth / 2 ** 20).toBeLessThan(6);
+    expect(growth / 2 ** 20).toBeCloseTo(4.57, 2);
   });
 
   it('one profile of the growing cache with --live linear: the live set from nothing over the uptime', () => {
@@ -149,9 +149,14 @@ describe('workloadFromHeapProfiles', () => {
     const held = workloadFromHeapProfiles([p], opts({ uptimeNs: 25e9 })).workload;
     expect(held.phases[0]!.live).toEqual([inuse, inuse]);
     const linear = workloadFromHeapProfiles([p], opts({ uptimeNs: 25e9, durationNs: 30e9, liveGrowth: 'linear' })).workload;
-    // Its allocation (the live set's included) over 25 s; the live set from 0, going on at the same slope for the 5 s after.
-    expect(linear.phases[0]).toEqual({ duration: '25s', allocRate: Math.round((alloc + 1.5 * inuse) / 25), requestRate: linear.phases[0]!.requestRate, live: [0, inuse] });
-    expect(linear.phases[1]!.live).toEqual([inuse, Math.round(inuse * 1.2)]);
+    // Its allocation (the live set's included) over 25 s; the live set from 0, its inuse_space as of the lag (the
+    // allocation left out, 1.5 × inuse, at the rate) before 25 s, so on that slope to 25 s and for the 5 s after.
+    const rate = (alloc + 1.5 * inuse) / 25;
+    const lag = (1.5 * inuse) / rate;
+    expect(linear.source.liveLagS).toEqual([Math.round(lag * 1e3) / 1e3]);
+    const end = inuse + (inuse / (25 - lag)) * lag;
+    expect(linear.phases[0]).toEqual({ duration: '25s', allocRate: Math.round(rate), requestRate: linear.phases[0]!.requestRate, live: [0, Math.round(end)] });
+    expect(linear.phases[1]!.live[1]).toBe(Math.round(end + (inuse / (25 - lag)) * 5));
   });
 
   it('refuses what cannot be rated, in one line', () => {
