@@ -172,38 +172,40 @@ describe('workloadFromGctrace: real Go 1.23 recordings (reality/whatif)', () => 
 
   it('steady: load phases (as fast as the machine lets the program load), then one phase of ~47.5 MiB/s over a 70.5 MiB live set; GOGC 100 implied', () => {
     const { w, fig } = imported('steady');
-    expect(w.source.cycles).toBe(26);
+    expect(w.source.cycles).toBe(25);
     expect(w.gomaxprocs).toBe(2);
-    expect(w.source.gogcImplied).toBe(100);
+    expect(w.source.gogcImplied).toBe(99);
     const main = w.phases.at(-1)!;
     // the program allocates 48.0 MB/s (45.8 MiB/s) of objects; heapLive also counts the 512-byte tails of the
     // 1536-byte class's spans, as the pacer does
-    expect(main.allocRate / MiB).toBeCloseTo(47.54, 1);
+    expect(main.allocRate / MiB).toBeCloseTo(47.57, 1);
     expect(main.live).toEqual([70.5 * MiB, 70.5 * MiB]);
-    expect(seconds(main.duration)).toBeCloseTo(29.848, 2);
+    expect(seconds(main.duration)).toBeCloseTo(29.645, 2);
     // the allocation it implies against the program's own TotalAlloc
-    expect(total(w) / fig.result.total_alloc!).toBeCloseTo(1.039, 2);
+    expect(total(w) / fig.result.total_alloc!).toBeCloseTo(1.038, 2);
   });
 
-  it('cache: one long phase at ~29 MiB/s with the live set growing to ~156 MiB by the end of the run', () => {
+  it('cache: ~29 MiB/s for 29 s (two phases: the live line bends a little) with the live set growing to ~156 MiB by the end of the run', () => {
     const { w, fig } = imported('cache');
-    expect(w.phases.length).toBe(3);
-    const main = w.phases[2]!;
-    expect(main.allocRate / MiB).toBeCloseTo(29.15, 1);
-    expect(main.live[1] / MiB).toBeCloseTo(157.24, 1);
-    expect(total(w) / fig.result.total_alloc!).toBeCloseTo(1.035, 2);
+    expect(w.phases.length).toBe(4);
+    const [a, b] = [w.phases[1]!, w.phases[2]!];
+    expect(a.allocRate / MiB).toBeCloseTo(29.13, 1);
+    expect(b.allocRate / MiB).toBeCloseTo(29.31, 1);
+    expect(seconds(a.duration) + seconds(b.duration)).toBeCloseTo(29.193, 2);
+    expect(b.live[1] / MiB).toBeCloseTo(156.31, 1);
+    expect(total(w) / fig.result.total_alloc!).toBeCloseTo(1.031, 2);
   });
 
-  it('bursts: six bursts at 144-153 MiB/s, quiet gaps of ~3 s between them', () => {
+  it('bursts: six bursts at 144-157 MiB/s, quiet gaps of ~3 s between them', () => {
     const { w, fig } = imported('bursts');
     const quiet = w.phases.filter((p) => p.allocRate === 0).map((p) => seconds(p.duration));
     expect(quiet.length).toBe(6);
     // five gaps of 3 s less the burst time the split gives them; the last: the tail after the last cycle
-    for (const q of quiet) expect(q).toBeGreaterThan(2.7), expect(q).toBeLessThan(3.15);
-    const busy = w.phases.filter((p) => p.allocRate > 100 * MiB && p.allocRate < 200 * MiB);
+    for (const q of quiet) expect(q).toBeGreaterThan(2.9), expect(q).toBeLessThan(3.2);
+    const busy = w.phases.filter((p) => p.allocRate > 140 * MiB && p.allocRate < 160 * MiB);
     expect(busy.length).toBe(7); // the first burst in two: the base set's load ends inside it
-    for (const b of busy) expect(b.allocRate / MiB).toBeGreaterThan(144), expect(b.allocRate / MiB).toBeLessThan(153);
-    expect(total(w) / fig.result.total_alloc!).toBeCloseTo(1.059, 2);
+    for (const b of busy) expect(b.allocRate / MiB).toBeGreaterThan(144), expect(b.allocRate / MiB).toBeLessThan(157);
+    expect(total(w) / fig.result.total_alloc!).toBeCloseTo(1.037, 2);
   });
 });
 
@@ -220,10 +222,10 @@ describe('gomem import gctrace', () => {
     const out = join(dir, 'steady.json');
     const r = await gomem(['reality/whatif/steady/recorded/gogc100.log', '-o', out, '--name', 'steady']);
     expect(r).toMatchObject({ code: 0, stdout: '' });
-    expect(r.stderr).toBe(`gomem import: wrote ${out}: 26 cycles → 5 phases\n`);
+    expect(r.stderr).toBe(`gomem import: wrote ${out}: 25 cycles → 4 phases\n`);
     const w = workloadFromJson(JSON.parse(readFileSync(out, 'utf8')), out);
     expect(w.name).toBe('steady');
-    expect(w.source).toMatchObject({ gogc: 100, cycles: 26 });
+    expect(w.source).toMatchObject({ gogc: 100, cycles: 25 });
   });
 
   it('malformed input, a missing file, an unwritable -o, a bad flag: one line each, exit 2, no stack', async () => {

@@ -39,7 +39,7 @@ func work(i int) {
 		prev = working[len(working)-1]
 	}
 	for k := 0; k < 250; k++ {
-		r := &record{id: k, next: prev, buf: make([]byte, 1000)}
+		r := &record{id: k, next: prev, buf: service.Buffer(1000)}
 		working = append(working, r)
 		prev = r
 	}
@@ -47,7 +47,7 @@ func work(i int) {
 
 func main() {
 	for i := 0; i < 32<<10; i++ {
-		base = append(base, &record{id: i, buf: make([]byte, 1000)})
+		base = append(base, &record{id: i, buf: service.Buffer(1000)})
 	}
 	log.Printf("bursts: base set of %d records", len(base))
 	service.Run(30*time.Second, func(i int, t time.Duration) {

@@ -32,8 +32,7 @@ func serve(i int) {
 		service.Request(i, k)
 	}
 	for k := 0; k < 25; k++ {
-		e := &entry{key: "key-" + strconv.Itoa(nextID), val: make([]byte, 2000), older: last}
-		e.val[0] = byte(k)
+		e := &entry{key: "key-" + strconv.Itoa(nextID), val: service.Buffer(2000), older: last}
 		cache[e.key] = e
 		last = e
 		nextID++

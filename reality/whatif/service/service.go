@@ -99,6 +99,19 @@ func Reset() {
 	nodes = nodes[:0]
 }
 
+// Buffer is make([]byte, n) filled, as a service fills the buffers it
+// allocates (a request body read into it, a value copied in): written
+// memory is resident, memory never written is not (Linux maps a page on
+// its first write), so a program that left its buffers empty would show an
+// RSS no service has.
+func Buffer(n int) []byte {
+	b := make([]byte, n)
+	for j := range b {
+		b[j] = byte(j)
+	}
+	return b
+}
+
 // Request allocates request k of tick i: 20 Nodes, a 1 KiB buffer, four of
 // 1500 bytes, one of 3000 and, every tenth request, one of 8 KiB (~12 KB),
 // all reachable until the next Reset, as a request's objects are until it
@@ -107,12 +120,12 @@ func Request(i, k int) {
 	for j := 0; j < 20; j++ {
 		nodes = append(nodes, &Node{val: [4]int64{int64(i), int64(j)}})
 	}
-	batch = append(batch, make([]byte, 1024))
+	batch = append(batch, Buffer(1024))
 	for j := 0; j < 4; j++ {
-		batch = append(batch, make([]byte, 1500))
+		batch = append(batch, Buffer(1500))
 	}
 	if k%10 == 0 {
-		batch = append(batch, make([]byte, 8192))
+		batch = append(batch, Buffer(8192))
 	}
-	batch = append(batch, make([]byte, 3000))
+	batch = append(batch, Buffer(3000))
 }

@@ -28,8 +28,7 @@ func load(n int) {
 	table = make(map[int]*record, n)
 	var prev *record
 	for i := 0; i < n; i++ {
-		r := &record{id: i, name: "r", next: prev, buf: make([]byte, 1000)}
-		r.buf[0] = byte(i)
+		r := &record{id: i, name: "r", next: prev, buf: service.Buffer(1000)}
 		table[i] = r
 		prev = r
 	}
