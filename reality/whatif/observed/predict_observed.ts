@@ -5,6 +5,7 @@
 //   pprof1: gomem import pprof heap_25s.pb.gz --uptime 25s --duration <wall>
 //   pprof1-linear: the same with --live linear
 //   prom:  gomem import prom prom/ --every 1s --duration <wall>
+//   prom-nohist: the same without the go_gc_heap_allocs_by_size_bytes lines (client_golang's default: the default size mix)
 //   prom-api: gomem import prom query_range.json --duration <wall>
 // and run on gomem at GOGC=50, GOGC=200 and GOGC=100 with the program's
 // GOMEMLIMIT; the predicted GC cycles, peak RSS and heap goal are printed
@@ -32,7 +33,7 @@ import { heapAt, observedPrograms, scrapeEvery } from './record_observed.ts';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 
-export const sources = ['pprof', 'pprof1', 'pprof1-linear', 'prom', 'prom-api'] as const;
+export const sources = ['pprof', 'pprof1', 'pprof1-linear', 'prom', 'prom-nohist', 'prom-api'] as const;
 export type Source = (typeof sources)[number];
 
 /** The observed run's wall time (the workload runs as long as the program did). */
@@ -53,10 +54,12 @@ export function observedWorkload(name: string, source: Source, rule: PointerRule
     const uptimeNs = heapAt[heapAt.length - 1]! * 1e9;
     return workloadFromHeapProfiles(profiles, { files: files.map(rel), name: `${name}-${source}`, gogc: 100, uptimeNs, durationNs, rule, liveGrowth: source === 'pprof1-linear' ? 'linear' : 'held' }).workload;
   }
-  if (source === 'prom') {
+  if (source === 'prom' || source === 'prom-nohist') {
+    // prom-nohist: without go_gc_heap_allocs_by_size_bytes, as client_golang's default collector exports (the default mix).
     const names = readdirSync(join(dir, 'prom')).sort();
-    const docs = names.map((f) => ({ file: rel(`prom/${f}`), text: readFileSync(join(dir, 'prom', f), 'utf8') }));
-    return workloadFromScrapes(scrapesOfTexts(docs, scrapeEvery), { files: [rel('prom')], name: `${name}-prom`, gogc: 100, durationNs, rule }).workload;
+    const strip = (t: string): string => (source === 'prom' ? t : t.split('\n').filter((l) => !l.includes('go_gc_heap_allocs_by_size_bytes')).join('\n'));
+    const docs = names.map((f) => ({ file: rel(`prom/${f}`), text: strip(readFileSync(join(dir, 'prom', f), 'utf8')) }));
+    return workloadFromScrapes(scrapesOfTexts(docs, scrapeEvery), { files: [rel('prom')], name: `${name}-${source}`, gogc: 100, durationNs, rule }).workload;
   }
   const text = readFileSync(join(dir, 'query_range.json'), 'utf8');
   return workloadFromScrapes(scrapesOfMatrix(text, rel('query_range.json')), { files: [rel('query_range.json')], name: `${name}-prom-api`, gogc: 100, durationNs, rule }).workload;
