@@ -200,6 +200,7 @@ export function workloadFromJson(v: Json, file: string): Workload {
   };
   try {
     if (!isObject(v)) throw new WorkloadError(`is not a JSON object (a workload model: docs/workloads.md)`);
+    if (v.format === undefined) throw new WorkloadError(`is not a workload model (it has no "format": "${workloadFormat}"; docs/workloads.md)`);
     if (v.format !== workloadFormat) r.at('format').fail(`${JSON.stringify(v.format)} is not "${workloadFormat}"`);
     fieldOf(v, r, topFields);
     if (typeof v.name !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(v.name)) r.at('name').fail(`${JSON.stringify(v.name)} is not a name (letters, digits, _ . -)`);

@@ -41,11 +41,11 @@ describe('gomem CLI', () => {
   });
 
   const usageErrors: [string[], RegExp][] = [
-    [['run', 'no-such-scenario'], /unknown scenario "no-such-scenario" \(gomem scenarios lists them; a file must end in .ts or .js\)\n$/],
+    [['run', 'no-such-scenario'], /unknown scenario "no-such-scenario" \(gomem scenarios lists them; a file must end in .ts, .js, .go or .json\)\n$/],
     // A reality case whose twin was removed: the message names its Go source.
     [['run', 'live-heap-gogc200'], /unknown scenario "live-heap-gogc200" .*; the reality case live-heap-gogc200 runs from its Go source: gomem run reality\/cases\/live-heap-gogc200\/main.go\)\n$/],
     [['run', './missing.ts'], /no such file/],
-    [['run', 'package.json'], /unknown scenario/],
+    [['run', 'package.json'], /^gomem: package\.json: is not a workload model \(it has no "format": "gomem-workload\/1"; docs\/workloads\.md\)\n$/],
     [['run', 'hello', '--gogc', 'lots'], /--gogc: "lots" is not an integer or "off"/],
     [['run', 'hello', '--memlimit', '1GB'], /--memlimit: "1GB" is not a byte count/],
     [['run', 'hello', '--gomaxprocs', '0'], /--gomaxprocs: "0" is not a positive integer/],

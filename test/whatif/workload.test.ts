@@ -79,6 +79,7 @@ describe('workload format', () => {
 
   it('names the field that is wrong, in one line', () => {
     expect(errorOf({ ...base, format: 'x' })).toBe('w.json: format: "x" is not "gomem-workload/1"');
+    expect(errorOf({ name: 'x' })).toBe('w.json: is not a workload model (it has no "format": "gomem-workload/1"; docs/workloads.md)');
     expect(errorOf({ ...base, phases: [base.phases[0], { duration: '1s', allocRate: 'fast' }] })).toBe(
       'w.json: phases[1].allocRate: "fast" is not a rate (bytes per second, or a size per second: 100MiB/s)',
     );
