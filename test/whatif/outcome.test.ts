@@ -64,6 +64,8 @@ describe('a row from the trace', () => {
       assistNs: m.assistNs,
       maxPauseNs: 43000,
       limiterNs: m.limiterNs,
+      // The limiter is on, but the run (1.4 s) is shorter than the spiral rule's 10 s window.
+      spiral: null,
     });
     expect(c.row.limiterNs).toBeGreaterThan(100e6);
     expect(c.row.gcCycles).toBeGreaterThan(50);
