@@ -5,19 +5,17 @@
 // cache/ at the default rate, written at 10 s and 25 s of the what-if
 // corpus's programs (record_observed.ts).
 
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { Profile, StringTable, ValueType } from 'pprof-format';
 import { describe, expect, it } from 'vitest';
 import { type HeapProfile, PprofError, parseHeapProfile } from '../../src/import/pprof.ts';
 import { type PprofImportOptions, defaultPointerRule, mergeKinds, workloadFromHeapProfiles } from '../../src/import/pprof_workload.ts';
 import { workloadFromJson } from '../../src/whatif/workload.ts';
+import { gomem, knownWorkload, root } from './pprof_helpers.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const observed = join(root, 'reality/whatif/observed');
 const read = (rel: string): HeapProfile => parseHeapProfile(readFileSync(join(observed, rel)), rel);
 const opts = (o: Partial<PprofImportOptions>): PprofImportOptions => ({ files: ['x'], gogc: 100, uptimeNs: null, durationNs: null, rule: defaultPointerRule, ...o });
@@ -176,21 +174,7 @@ describe('workloadFromHeapProfiles', () => {
 describe("gomem's own heap profiles", () => {
   it('two profiles of a known workload (gomem run --memprofile-at): its sizes and pointers come back, its rate within 12%', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gomem-pprof-'));
-    const src = {
-      format: 'gomem-workload/1',
-      name: 'known',
-      connections: 4,
-      objects: [
-        { size: 48, pointers: true, share: 0.2 },
-        { size: 1024, pointers: false, share: 0.5 },
-        { size: 4096, pointers: false, share: 0.3 },
-      ],
-      phases: [
-        { duration: '4s', allocRate: '20MiB/s', requestRate: 500, live: ['0', '24MiB'] },
-        { duration: '4s', allocRate: '20MiB/s', requestRate: 500, live: '24MiB' },
-      ],
-    };
-    writeFileSync(join(dir, 'known.json'), JSON.stringify(src));
+    writeFileSync(join(dir, 'known.json'), JSON.stringify(knownWorkload));
     const run = await gomem(['run', 'known.json', '--memprofile', 'heap.pb.gz', '--memprofile-at', 'at_2s', '--memprofile-at', 'at_6s', '--opt', 'every=1s', '--quiet'], dir);
     expect(run.code).toBe(0);
     const files = ['heap.at_2s.pb.gz', 'heap.at_6s.pb.gz'];
@@ -221,14 +205,6 @@ describe('mergeKinds', () => {
     expect(out.find((k) => k.slot === 256)).toEqual({ slot: 256, pointers: false, bytes: 850 + 830 + 810 });
   });
 });
-
-function gomem(args: string[], cwd = root): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [join(root, 'bin/gomem.js'), ...args], { cwd }, (err, stdout, stderr) => {
-      resolve({ code: err === null ? 0 : ((err as { code?: number }).code ?? 1), stdout, stderr });
-    });
-  });
-}
 
 describe('gomem import pprof', () => {
   it('writes the workload to standard output', async () => {

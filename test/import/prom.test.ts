@@ -7,19 +7,17 @@
 // query_range.json (the same scrapes as Prometheus's API returns them), and
 // gomem's own `gomem run --prom` output of a known workload.
 
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseGctrace } from '../../src/import/gctrace.ts';
 import { defaultPointerRule } from '../../src/import/pprof_workload.ts';
 import { PromError, type Scrape, samplesOfText, scrapesOfMatrix, scrapesOfTexts } from '../../src/import/prom.ts';
 import { type PromImportOptions, workloadFromScrapes } from '../../src/import/prom_workload.ts';
 import { workloadFromJson } from '../../src/whatif/workload.ts';
+import { gomem, knownWorkload, root } from './pprof_helpers.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const observed = join(root, 'reality/whatif/observed');
 const MiB = 2 ** 20;
 const opts = (o: Partial<PromImportOptions> = {}): PromImportOptions => ({ files: ['x'], gogc: 100, durationNs: null, rule: defaultPointerRule, ...o });
@@ -210,32 +208,10 @@ describe('real Go scrapes (reality/whatif/observed)', () => {
   });
 });
 
-function gomem(args: string[], cwd = root): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [join(root, 'bin/gomem.js'), ...args], { cwd, maxBuffer: 1 << 26 }, (err, stdout, stderr) => {
-      resolve({ code: err === null ? 0 : ((err as { code?: number }).code ?? 1), stdout, stderr });
-    });
-  });
-}
-
 describe('gomem import prom', () => {
   it("gomem's own --prom output of a known workload: 20 MiB/s and a 24 MiB live set come back", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gomem-prom-'));
-    const src = {
-      format: 'gomem-workload/1',
-      name: 'known',
-      connections: 4,
-      objects: [
-        { size: 48, pointers: true, share: 0.2 },
-        { size: 1024, pointers: false, share: 0.5 },
-        { size: 4096, pointers: false, share: 0.3 },
-      ],
-      phases: [
-        { duration: '4s', allocRate: '20MiB/s', requestRate: 500, live: ['0', '24MiB'] },
-        { duration: '4s', allocRate: '20MiB/s', requestRate: 500, live: '24MiB' },
-      ],
-    };
-    writeFileSync(join(dir, 'known.json'), JSON.stringify(src));
+    writeFileSync(join(dir, 'known.json'), JSON.stringify(knownWorkload));
     const run = await gomem(['run', 'known.json', '--prom', 'prom', '--opt', 'every=1s', '--quiet'], dir);
     expect(run.code).toBe(0);
     // Its checkpoints, in time order (phase_1 is the one at 4 s, exit at 8 s).
