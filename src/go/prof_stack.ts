@@ -14,6 +14,7 @@
 
 import { fileURLToPath } from 'node:url';
 import { type ProfFrame, runtimeMain } from '../runtime/mprof.ts';
+import { baseFrameCount } from '../runtime/proc_parked.ts';
 import type { G } from '../runtime/runtime2.ts';
 import { type Origin, callSites, originOf, sourcePosition } from './panic_trace.ts';
 
@@ -95,14 +96,15 @@ export function profileStack(g: G | null): ProfFrame[] {
     out.push({ fn, file: at?.file ?? '', line: at?.line ?? 0, ...(inline ? { inline } : {}) });
   };
   let n = g.inlined.length;
-  for (let i = g.frames.length - 1; i >= 0; i--) {
+  const base = baseFrameCount(g.frames);
+  for (let i = g.frames.length - 1; i >= base; i--) {
     // The calls inlined into this frame, innermost first.
     while (n > 0 && g.inlined[n - 1]!.depth === i + 1) push(g.inlined[--n]!.fn, true);
     push(g.frames[i]!.fn, false);
   }
   // The goroutine's own function, when the program declared no frame for it (and what was inlined into it).
   const start = g.name === 'runtime.main' ? 'main.main' : g.name;
-  if (!start.startsWith('runtime.') && (g.frames.length === 0 || g.frames[0]!.fn !== start)) {
+  if (!start.startsWith('runtime.') && (g.frames.length === base || g.frames[base]!.fn !== start)) {
     while (n > 0) push(g.inlined[--n]!.fn, true);
     if (k >= lines.length && lines.length > 0) k = lines.length - 1;
     push(start, false);

@@ -44,6 +44,7 @@ import { hmapType, mapLayout, mapextraType } from './map_layout.ts';
 import type { GoProcess, RunOptions, RunResult } from './process.ts';
 import type { Program } from './program.ts';
 import { profileStack } from './prof_stack.ts';
+import { baseFrameCount } from '../runtime/proc_parked.ts';
 import { type GoType, Kind, T, isDirectIface } from './types.ts';
 
 // ── the program's variable names ─────────────────────────────────────────
@@ -770,7 +771,7 @@ function goroutineStack(p: GoProcess, g: G): GoroutineFrame[] {
     return out;
   }
   let n = g.inlined.length;
-  for (let i = g.frames.length - 1; i >= 0; i--) {
+  for (let i = g.frames.length - 1; i >= baseFrameCount(g.frames); i--) {
     while (n > 0 && g.inlined[n - 1]!.depth === i + 1) push(`${g.inlined[--n]!.fn} (inline)`);
     push(g.frames[i]!.fn);
   }

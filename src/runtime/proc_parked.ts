@@ -17,6 +17,16 @@ export const goroutineBaseFrames: ParkedFrames = [newproc];
 /** The main goroutine's, below main.main: newproc's words and runtime.main's frame (locals 0x88), which calls main_main. */
 export const mainBaseFrames: ParkedFrames = [newproc, ['runtime.main', 0x88 + 8, none]];
 
+/**
+ * How many of a goroutine's outermost frames are those base frames:
+ * tracebacks and heap profiles list the program's frames above them (and
+ * name runtime.main themselves, at its call's line).
+ */
+export function baseFrameCount(frames: readonly { fn: string }[]): number {
+  if (frames[0]?.fn !== 'runtime.goexit') return 0;
+  return frames[1]?.fn === 'runtime.main' ? 2 : 1;
+}
+
 /** gopark's frame (locals 0x18): it ends at the sp mcall saves. goparkunlock is inlined. */
 const gopark = ['runtime.gopark', 0x18 + 8, none] as const;
 
