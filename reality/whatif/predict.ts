@@ -37,6 +37,7 @@ interface Recorded {
   max_goal_MB: number;
   median_goal_MB: number;
   wall_s: number;
+  result: { cpu_s: number };
 }
 
 export function recordedFigures(name: string): Record<string, Recorded> {
@@ -45,14 +46,16 @@ export function recordedFigures(name: string): Record<string, Recorded> {
 
 /**
  * The workload imported from a program's GOGC=100 log, as `gomem import
- * gctrace recorded/gogc100.log --duration <its wall time>` writes it: the
- * program ran that long, the log's last cycle came earlier.
+ * gctrace recorded/gogc100.log --duration <its wall time> --cpu <its CPU
+ * time over it>` writes it: the program ran that long (the log's last
+ * cycle came earlier) and used that much CPU, as top would have shown.
  */
 export function importedWorkload(name: string): WorkloadJson {
   const file = join(HERE, name, 'recorded', 'gogc100.log');
-  const wall = recordedFigures(name).gogc100!.wall_s;
+  const rec = recordedFigures(name).gogc100!;
   const log = parseGctrace(readFileSync(file, 'utf8'), `${name}/recorded/gogc100.log`);
-  return workloadFromGctrace(log, { file: `${name}/recorded/gogc100.log`, name, gogc: 100, memlimit: null, durationNs: Math.round(wall * 1e9) }).workload;
+  const cpu = rec.result.cpu_s >= 0 ? Math.round((rec.result.cpu_s / rec.wall_s) * 1000) / 1000 : null;
+  return workloadFromGctrace(log, { file: `${name}/recorded/gogc100.log`, name, gogc: 100, memlimit: null, durationNs: Math.round(rec.wall_s * 1e9), cpu }).workload;
 }
 
 function median(xs: number[]): number {

@@ -18,6 +18,7 @@ interface GctraceFlags {
   memlimit?: string;
   duration?: string;
   name?: string;
+  cpu?: string;
 }
 
 export function gogcOf(s: string | undefined): number | null {
@@ -83,15 +84,18 @@ export function registerImport(program: Command): void {
     .option('--memlimit <size>', 'the GOMEMLIMIT the log was recorded at (512MiB, off)')
     .option('--duration <d>', 'how long the service ran from its start, when longer than the log: the workload goes on past the last cycle')
     .option('--name <name>', "the workload's name (default: the file's)")
+    .option('--cpu <cpus>', "the CPUs the service used on average, GC included (top's %CPU / 100: 0.35): its requests' CPU")
     .action((file: string, flags: GctraceFlags) => {
       const gogc = gogcOf(flags.gogc);
+      const cpu = flags.cpu === undefined ? null : Number(flags.cpu);
+      if (cpu !== null && !(/^\d+(\.\d+)?$/.test(flags.cpu!) && Number.isFinite(cpu))) throw new UsageError(`--cpu: "${flags.cpu}" is not a number of CPUs (0.35, 2)`);
       const memlimit = memlimitOf(flags.memlimit);
       const durationNs = durationOf(flags.duration);
       if (flags.name !== undefined && !/^[A-Za-z0-9_.-]+$/.test(flags.name)) throw new UsageError(`--name: "${flags.name}" is not a name (letters, digits, _ . -)`);
       const text = readText(file);
       let result;
       try {
-        result = workloadFromGctrace(parseGctrace(text, file), { file, gogc, memlimit, durationNs, ...(flags.name !== undefined ? { name: flags.name } : {}) });
+        result = workloadFromGctrace(parseGctrace(text, file), { file, gogc, memlimit, durationNs, cpu, ...(flags.name !== undefined ? { name: flags.name } : {}) });
       } catch (e) {
         if (e instanceof GctraceError) throw new UsageError(e.message);
         throw e;

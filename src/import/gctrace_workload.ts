@@ -30,6 +30,8 @@ export interface GctraceImportOptions {
   readonly memlimit: number | null;
   /** How long the service ran from its start, when known: the workload goes on past the last cycle to there. */
   readonly durationNs: number | null;
+  /** The CPUs the service used on average over the log, GC included (top's %CPU / 100), when known. */
+  readonly cpu?: number | null;
 }
 
 /** One phase as it goes into the workload's JSON. */
@@ -37,6 +39,7 @@ export interface PhaseJson {
   duration: string;
   allocRate: number;
   requestRate: number;
+  cpuPerRequest?: string;
   live: [number, number];
 }
 
@@ -321,12 +324,20 @@ export function workloadFromGctrace(log: GctraceLog, o: GctraceImportOptions): G
 
   const span = phases[phases.length - 1]!.t1 - phases[0]!.t0;
   const requestRate = Math.max(1, Math.round(phases.reduce((a, p) => a + p.alloc, 0) / span / bytesPerRequest));
+  // --cpu: the service's own CPU (less the GC's share, gctrace's P% of the Ps), spread over the phases in proportion to
+  // their allocation: a request's CPU besides allocating, as the format counts it.
+  const cpu = o.cpu ?? null;
+  const gcCpus = (lastCycle.cpuPct / 100) * lastCycle.procs;
+  const totalAlloc = phases.reduce((a, p) => a + p.alloc, 0);
+  const cpuPerByte = cpu === null || totalAlloc === 0 ? null : (Math.max(0, cpu - gcCpus) * span) / totalAlloc;
   const phaseJson = phases.map((p): PhaseJson => {
     const dur = p.t1 - p.t0;
     const growth = Math.max(0, (p.live1 - p.live0) / dur);
     // The long-lived set's growth is allocation too: never less than it.
     const allocRate = Math.round(Math.max(p.alloc / dur, growth));
-    return { duration: goDuration(dur), allocRate, requestRate, live: [Math.round(p.live0), Math.round(p.live1)] };
+    const out: PhaseJson = { duration: goDuration(dur), allocRate, requestRate, live: [Math.round(p.live0), Math.round(p.live1)] };
+    if (cpuPerByte !== null) out.cpuPerRequest = formatDuration(Math.round((cpuPerByte * (p.alloc / dur) * 1e9) / requestRate));
+    return out;
   });
   const settings: string[] = [`GOGC=${o.gogc ?? 'off'}`];
   if (o.memlimit !== null) settings.push(`GOMEMLIMIT=${o.memlimit}`);
@@ -349,6 +360,8 @@ export function workloadFromGctrace(log: GctraceLog, o: GctraceImportOptions): G
         gogcImplied: implied,
         memlimit: o.memlimit,
         durationS: o.durationNs === null ? null : o.durationNs / 1e9,
+        cpu,
+        gcCpus: Math.round(gcCpus * 1000) / 1000,
         tail: tailNote,
         intervals: segs.length,
         maxGoalMB: Math.max(...cycles.map((c) => c.goalMB)),

@@ -145,6 +145,16 @@ describe('workloadFromGctrace: a hand-worked log', () => {
     expect(parsed.gomaxprocs).toBe(4);
   });
 
+  it('--cpu: the service CPU less the GC share, spread over the phases by their allocation', () => {
+    const c = workloadFromGctrace(parseGctrace(log, 'hand.log'), { file: 'hand.log', gogc: 100, memlimit: null, durationNs: null, cpu: 1 }).workload;
+    // the lines' 0% leave the GC nothing: 1 CPU over 11 s for 230.5 MiB, so 61 MiB/s at 671 requests a second is
+    // 11 / 230.5 x 61 / 671 s = 4.3384 ms a request; the quiet phase none
+    expect(seconds(c.phases[0]!.cpuPerRequest!) * 1e3).toBeCloseTo(4.3384, 3);
+    expect(c.phases[3]!.cpuPerRequest).toBe('0s');
+    expect(c.source).toMatchObject({ cpu: 1, gcCpus: 0 });
+    expect(w.phases[0]!.cpuPerRequest).toBeUndefined();
+  });
+
   it('--duration: the last phase goes on up to where the last cycles triggered, then quiet', () => {
     const t = workloadFromGctrace(parseGctrace(log, 'hand.log'), { file: 'hand.log', gogc: 100, memlimit: null, durationNs: 12e9 }).workload;
     // runway after gc 6: 40.5 MiB marked x (85.5 / 40.5) - 40.5 = 45 MiB; the least trigger share of the last
@@ -170,42 +180,42 @@ describe('workloadFromGctrace: real Go 1.23 recordings (reality/whatif)', () => 
   };
   const total = (w: WorkloadJson): number => w.phases.reduce((a, p) => a + p.allocRate * seconds(p.duration), 0);
 
-  it('steady: load phases (as fast as the machine lets the program load), then one phase of ~47.5 MiB/s over a 70.5 MiB live set; GOGC 100 implied', () => {
+  // The programs' design (reality/whatif/*/main.go) against what the importer reads from their GOGC=100 logs;
+  // the recording's own figures are in the comments. Ranges, not values: the load phases and a machine's stalls
+  // (late ticks catch up in a rush) split phases differently from one recording to the next.
+  it('steady: load phases, then one phase of ~47.9 MiB/s (the program: 48 MB/s of requests) over a 70.5 MiB live set; GOGC 100 implied', () => {
     const { w, fig } = imported('steady');
-    expect(w.source.cycles).toBe(25);
+    expect(w.source.cycles).toBe(27);
     expect(w.gomaxprocs).toBe(2);
-    expect(w.source.gogcImplied).toBe(99);
+    expect(w.source.gogcImplied).toBe(101);
     const main = w.phases.at(-1)!;
-    // the program allocates 48.0 MB/s (45.8 MiB/s) of objects; heapLive also counts the 512-byte tails of the
-    // 1536-byte class's spans, as the pacer does
-    expect(main.allocRate / MiB).toBeCloseTo(47.57, 1);
+    expect(main.allocRate / MiB).toBeCloseTo(47.89, 1);
     expect(main.live).toEqual([70.5 * MiB, 70.5 * MiB]);
-    expect(seconds(main.duration)).toBeCloseTo(29.645, 2);
-    // the allocation it implies against the program's own TotalAlloc
-    expect(total(w) / fig.result.total_alloc!).toBeCloseTo(1.038, 2);
+    expect(seconds(main.duration)).toBeCloseTo(29.849, 2);
+    // the allocation it implies against the program's own TotalAlloc: 4.1% over (span tails)
+    expect(total(w) / fig.result.total_alloc!).toBeCloseTo(1.041, 2);
   });
 
-  it('cache: ~29 MiB/s for 29 s (two phases: the live line bends a little) with the live set growing to ~156 MiB by the end of the run', () => {
+  it('cache: a last phase of 28 s at ~29 MiB/s with the live set growing to ~156 MiB by the end of the run', () => {
     const { w, fig } = imported('cache');
-    expect(w.phases.length).toBe(4);
-    const [a, b] = [w.phases[1]!, w.phases[2]!];
-    expect(a.allocRate / MiB).toBeCloseTo(29.13, 1);
-    expect(b.allocRate / MiB).toBeCloseTo(29.31, 1);
-    expect(seconds(a.duration) + seconds(b.duration)).toBeCloseTo(29.193, 2);
-    expect(b.live[1] / MiB).toBeCloseTo(156.31, 1);
-    expect(total(w) / fig.result.total_alloc!).toBeCloseTo(1.031, 2);
+    const main = w.phases.at(-1)!;
+    expect(main.allocRate / MiB).toBeCloseTo(29.24, 1);
+    expect(seconds(main.duration)).toBeCloseTo(27.949, 2);
+    expect(main.live[1] / MiB).toBeCloseTo(156.55, 1);
+    expect(total(w) / fig.result.total_alloc!).toBeCloseTo(1.04, 2);
   });
 
   it('bursts: six bursts at 144-157 MiB/s, quiet gaps of ~3 s between them', () => {
     const { w, fig } = imported('bursts');
     const quiet = w.phases.filter((p) => p.allocRate === 0).map((p) => seconds(p.duration));
     expect(quiet.length).toBe(6);
-    // five gaps of 3 s less the burst time the split gives them; the last: the tail after the last cycle
-    for (const q of quiet) expect(q).toBeGreaterThan(2.9), expect(q).toBeLessThan(3.2);
+    // five gaps of 3 s less the burst time the split gives them; the last: the tail after the last cycle (2.64 s)
+    for (const q of quiet.slice(0, -1)) expect(q).toBeGreaterThan(2.9), expect(q).toBeLessThan(3.2);
+    expect(quiet.at(-1)!).toBeCloseTo(2.638, 2);
     const busy = w.phases.filter((p) => p.allocRate > 140 * MiB && p.allocRate < 160 * MiB);
     expect(busy.length).toBe(7); // the first burst in two: the base set's load ends inside it
     for (const b of busy) expect(b.allocRate / MiB).toBeGreaterThan(144), expect(b.allocRate / MiB).toBeLessThan(157);
-    expect(total(w) / fig.result.total_alloc!).toBeCloseTo(1.037, 2);
+    expect(total(w) / fig.result.total_alloc!).toBeCloseTo(1.067, 2);
   });
 });
 
@@ -222,10 +232,10 @@ describe('gomem import gctrace', () => {
     const out = join(dir, 'steady.json');
     const r = await gomem(['reality/whatif/steady/recorded/gogc100.log', '-o', out, '--name', 'steady']);
     expect(r).toMatchObject({ code: 0, stdout: '' });
-    expect(r.stderr).toBe(`gomem import: wrote ${out}: 25 cycles → 4 phases\n`);
+    expect(r.stderr).toBe(`gomem import: wrote ${out}: 27 cycles → 5 phases\n`);
     const w = workloadFromJson(JSON.parse(readFileSync(out, 'utf8')), out);
     expect(w.name).toBe('steady');
-    expect(w.source).toMatchObject({ gogc: 100, cycles: 25 });
+    expect(w.source).toMatchObject({ gogc: 100, cycles: 27 });
   });
 
   it('malformed input, a missing file, an unwritable -o, a bad flag: one line each, exit 2, no stack', async () => {

@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -71,15 +72,21 @@ func statusKB(name string) int64 {
 }
 
 // report prints one RESULT line of key=value pairs: peak and current RSS
-// (VmHWM, VmRSS), the GC count and the allocation totals, and how many
-// ticks ran more than a tick late (the machine could not keep up).
+// (VmHWM, VmRSS), the GC count and the allocation totals, how many ticks
+// ran more than a tick late (the machine could not keep up), and the CPU
+// the process used (user + system, GC included), as top would show it.
 func report(elapsed time.Duration, late int) {
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
-	fmt.Printf("RESULT vmhwm_kb=%d vmrss_kb=%d num_gc=%d num_forced_gc=%d total_alloc=%d mallocs=%d heap_sys=%d heap_inuse=%d heap_released=%d stack_sys=%d sys=%d next_gc=%d gc_cpu_fraction=%.4f elapsed_s=%.3f late_ticks=%d\n",
+	var ru syscall.Rusage
+	cpu := -1.0
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
+		cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
+	}
+	fmt.Printf("RESULT vmhwm_kb=%d vmrss_kb=%d num_gc=%d num_forced_gc=%d total_alloc=%d mallocs=%d heap_sys=%d heap_inuse=%d heap_released=%d stack_sys=%d sys=%d next_gc=%d gc_cpu_fraction=%.4f elapsed_s=%.3f late_ticks=%d cpu_s=%.3f\n",
 		statusKB("VmHWM"), statusKB("VmRSS"), m.NumGC, m.NumForcedGC, m.TotalAlloc, m.Mallocs,
 		m.HeapSys, m.HeapInuse, m.HeapReleased, m.StackSys, m.Sys, m.NextGC, m.GCCPUFraction,
-		elapsed.Seconds(), late)
+		elapsed.Seconds(), late, cpu)
 }
 
 // Node is a request's small pointerful object (48 bytes).
