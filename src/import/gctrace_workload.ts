@@ -15,7 +15,7 @@
 
 import { formatDuration } from '../go/units.ts';
 import { workloadFormat } from '../whatif/workload.ts';
-import type { GcCycle, GctraceLog } from './gctrace.ts';
+import { type GcCycle, GctraceError, type GctraceLog } from './gctrace.ts';
 
 const MiB = 2 ** 20;
 
@@ -297,8 +297,11 @@ export function workloadFromGctrace(log: GctraceLog, o: GctraceImportOptions): G
   const cycles = log.cycles;
   const first = cycles[0]!;
   const lastCycle = cycles[cycles.length - 1]!;
-  if (cycles.length < 2 && first.n !== 1) throw new Error(`${o.file}: one cycle and not the first: nothing to measure allocation between`);
+  if (cycles.length < 2 && first.n !== 1) {
+    throw new GctraceError(`${o.file}:${first.line}: gc ${first.n} is the log's only cycle and not the first: no interval to measure allocation over`, first.line);
+  }
   const segs = splitGaps(segmentsOf(cycles));
+  if (segs.length === 0) throw new GctraceError(`${o.file}: no two cycles of the log are apart in time`, first.line);
   const phases = mergePhases(segs);
   const t0 = first.n === 1 ? 0 : endOf(first);
   let tailNote: string | null = null;

@@ -165,6 +165,13 @@ describe('workloadFromGctrace: a hand-worked log', () => {
     expect(t.phases.at(-1)!.allocRate).toBe(0);
   });
 
+  it('a log of one cycle that is not the first has nothing to measure: an error naming it', () => {
+    const one = ['svc up', line(40, '12.5', '80->80->40', 85)].join('\n');
+    expect(() => workloadFromGctrace(parseGctrace(one, 'one.log'), { file: 'one.log', gogc: 100, memlimit: null, durationNs: null })).toThrowError(
+      'one.log:2: gc 40 is the log\'s only cycle and not the first: no interval to measure allocation over',
+    );
+  });
+
   it('warns when the goals contradict --gogc', () => {
     const r = workloadFromGctrace(parseGctrace(log, 'hand.log'), { file: 'hand.log', gogc: 50, memlimit: null, durationNs: null });
     expect(r.warnings).toContain('the goals imply GOGC≈101, not 50: give --gogc as the service ran');
