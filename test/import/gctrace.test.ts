@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseDuration } from '../../src/go/units.ts';
 import { GctraceError, parseGctrace } from '../../src/import/gctrace.ts';
@@ -86,6 +87,18 @@ describe('parseGctrace', () => {
     // Go 1.18 and before had no "MB stacks, MB globals"
     const old = 'gc 1 @0.010s 1%: 0.010+0.5+0.003 ms clock, 0.020+0/0.4/0.2+0.006 ms cpu, 4->4->0 MB, 5 MB goal, 2 P';
     expect(() => parseGctrace(old, 'old.log')).toThrowError(/^old\.log:1: .*cannot read the stacks or globals/);
+  });
+
+  it("any mix of the application's lines (none starting 'gc N @') around whole gctrace lines: the cycles come out, in order, and nothing throws", () => {
+    const appLine = fc.string({ maxLength: 80 }).map((x) => x.replace(/[\r\n]/g, ' ')).filter((x) => !/^gc \d+ @/.test(x));
+    fc.assert(
+      fc.property(fc.array(fc.array(appLine, { maxLength: 4 }), { minLength: 1, maxLength: 12 }), (gaps) => {
+        const text = gaps.map((g, i) => [...g, line(i + 1, `${i}.5`, '10->11->5', 12)].join('\n')).join('\n');
+        const { cycles } = parseGctrace(text, 'mix.log');
+        expect(cycles.map((c) => c.n)).toEqual(gaps.map((_, i) => i + 1));
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('refuses two runs in one log and a log without cycles', () => {
