@@ -192,7 +192,9 @@ export function workloadProgram(w: Workload): Program {
 
       // The long-lived set: grow or shrink it to its target (objects and table), then replace what the turnover owes.
       const place = (i: number): [Ptr, number] => [set.chunks[Math.floor(i / chunkSlots)]!, i % chunkSlots];
-      const keepLiveSet = (now: number): void => {
+      const keepLiveSet = (at: number): void => {
+        // Ps run in turn, each in its own time: a request on a lagging P must not take the set back to an earlier target.
+        const now = Math.max(at, set.lastTurnover);
         const target = line.liveAt(now);
         if (set.bytes + set.tableBytes < target) {
           // append per kind, the objects made in a row (allocN: the bulk path) into the table's chunks.
