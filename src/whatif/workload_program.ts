@@ -139,8 +139,9 @@ class Timeline {
 
 /** The state every connection shares: the long-lived set and its bookkeeping. */
 class LiveSet {
-  /** Bytes (slot sizes) of the objects in the set, and of the table's chunks. */
+  /** Bytes (slot sizes) of the objects in the set. */
   bytes = 0;
+  /** Bytes of the table's chunks. */
   tableBytes = 0;
   /** The table's chunks, in the directory's order (a handful of pointers: one per 511 objects). */
   chunks: Ptr[] = [];
