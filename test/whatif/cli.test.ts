@@ -4,39 +4,14 @@
 // whole sweep's directory, a sweep resumed after a result went missing,
 // --jobs changing nothing, one-line errors, the report opening offline.
 
-import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { gomem, tree } from './helpers/cli.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'gomem-whatif-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-function gomem(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  return new Promise((ok) => {
-    execFile(process.execPath, ['bin/gomem.js', ...args], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 }, (e, stdout, stderr) => {
-      const status = e === null ? 0 : typeof e.code === 'number' ? e.code : -1;
-      ok({ status, stdout, stderr });
-    });
-  });
-}
-
-/** Every file under dir, by path relative to it, with its bytes. */
-function tree(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (d: string): void => {
-    for (const f of readdirSync(d).sort()) {
-      const p = join(d, f);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.set(relative(dir, p), readFileSync(p, 'latin1'));
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 const grid = ['blahdo', '--gogc', '50,100', '--cgroup-memory-max', '96MiB,128MiB'];
 

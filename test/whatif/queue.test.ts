@@ -7,41 +7,17 @@
 // Redis that is not there. Without redis-server the test is skipped, and
 // says so.
 
-import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gomem, root, tree } from './helpers/cli.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const haveRedis = spawnSync('redis-server', ['--version'], { encoding: 'utf8' }).status === 0;
 const missing = 'redis-server is not installed (scripts/install-redis.sh installs Debian\'s; .ci/run calls it): the queue test is SKIPPED';
 if (!haveRedis) process.stderr.write(`test/whatif/queue.test.ts: ${missing}\n`);
-
-function gomem(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  return new Promise((ok) => {
-    execFile(process.execPath, ['bin/gomem.js', ...args], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 }, (e, stdout, stderr) => {
-      const status = e === null ? 0 : typeof e.code === 'number' ? e.code : -1;
-      ok({ status, stdout, stderr });
-    });
-  });
-}
-
-/** Every file under dir, by path relative to it, with its bytes. */
-function tree(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (d: string): void => {
-    for (const f of readdirSync(d).sort()) {
-      const p = join(d, f);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.set(relative(dir, p), readFileSync(p, 'latin1'));
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 /** A port nothing listens on now: the kernel's choice for a listener closed at once. */
 function freePort(): Promise<number> {
