@@ -99,12 +99,12 @@ export function settingsWith(settings: TraceSettings, k: WhatIfKnobs): { setting
 
 /**
  * What to ask the Worker to run a trace's program again: its built-in
- * scenario by name, or its Go source's text; null for a TypeScript program
- * file (the page cannot load it).
+ * scenario by name, or its Go source's or workload model's text; null for a
+ * TypeScript program file (the page cannot load it).
  */
 export function rerunOf(program: TraceProgram): Pick<WhatIfRequest, 'scenario' | 'source'> | null {
   if (program.scenario !== undefined) return { scenario: program.scenario };
-  if (program.source !== undefined && program.source.path.endsWith('.go')) return { source: program.source };
+  if (program.source !== undefined && /\.(go|json)$/.test(program.source.path)) return { source: program.source };
   return null;
 }
 

@@ -1,5 +1,6 @@
-// The what-if Worker: runs a built-in scenario again, or a Go file through
-// the front end (src/gofront, as gomem run prog.go compiles it), on the
+// The what-if Worker: runs a built-in scenario again, a Go file through
+// the front end (src/gofront, as gomem run prog.go compiles it), or a
+// workload model (src/whatif, as gomem run service.json makes it), on the
 // model itself (src/go, src/runtime, src/kernel, bundled by Vite; no second implementation)
 // with a trace writer attached as `gomem run --trace` attaches it
 // (runTraced), and sends the trace's bytes back to the page, which draws
@@ -15,6 +16,8 @@ import type { RunOptions } from '../../src/go/process.ts';
 import type { Program } from '../../src/go/program.ts';
 import { scenarios } from '../../src/scenarios/index.ts';
 import { runTraced } from '../../src/trace/writer.ts';
+import { parseWorkload } from '../../src/whatif/workload.ts';
+import { workloadProgram } from '../../src/whatif/workload_program.ts';
 import { GoSourceError, goProgram } from './gofront_browser.ts';
 import type { CheckpointText, WhatIfReply, WhatIfRequest } from './whatif_protocol.ts';
 
@@ -37,7 +40,8 @@ self.onmessage = async (e: MessageEvent<WhatIfRequest>) => {
   let program: Program | undefined;
   if (source !== undefined) {
     try {
-      program = await goProgram(source.path, source.text);
+      // A workload model (docs/workloads.md) is the program gomem run FILE.json makes of it.
+      program = source.path.endsWith('.json') ? workloadProgram(parseWorkload(source.text, source.path.slice(source.path.lastIndexOf('/') + 1))) : await goProgram(source.path, source.text);
     } catch (err) {
       post({ id, type: 'error', message: err instanceof Error ? err.message : String(err), ...(err instanceof GoSourceError ? { compile: true } : {}) });
       return;
