@@ -21,7 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeTrace } from '../../src/trace/reader.ts';
 import type { GomemHook } from '../../web/src/hook_types.ts';
 import { browserMissing } from './browser.ts';
-import { buildPage, hook, openPage, root, settled, slide, startServing } from './page.ts';
+import { buildPage, closeView, hook, openView, root, settled, slide } from './page.ts';
 
 const artifacts = join(root, 'test-artifacts', 'web');
 const missing = await browserMissing();
@@ -161,15 +161,10 @@ describe.skipIf(missing !== null)(`GC bands in headless Chromium: ${scenario}, a
     const trace = join(dir, `${scenario}.trace`);
     run = runCycles([], trace);
     run50 = runCycles(['--gogc', '50'], join(dir, `${scenario}-gogc50.trace`));
-    const s = await startServing(['view', trace]);
-    server = s.server;
-    ({ browser, page } = await openPage(s.url));
+    ({ server, browser, page } = await openView(['view', trace]));
   }, 180_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    if (server?.pid !== undefined && server.exitCode === null) server.kill('SIGTERM');
-  });
+  afterAll(() => closeView(server, browser));
 
   it('the run’s cycles are its gctrace’s: the phases’ lengths are the clock triple, the first phase’s start the “@”', () => {
     expect(run.gctrace.map((g) => g.cycle)).toEqual(Array.from({ length: 13 }, (_, i) => i + 1));

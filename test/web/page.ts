@@ -113,6 +113,18 @@ export async function openPage(url: string, opts: { live?: boolean } = {}): Prom
   return { browser, page };
 }
 
+/** `gomem ARGS` (view or serve) and Chromium on the page it serves, shown: the server, the browser, the page. */
+export async function openView(args: string[]): Promise<{ server: ChildProcess; browser: Browser; page: Page }> {
+  const s = await startServing(args);
+  return { server: s.server, ...(await openPage(s.url)) };
+}
+
+/** Closes what openView opened (either may be missing: a set-up that failed part way). */
+export async function closeView(server: ChildProcess | undefined, browser: Browser | undefined): Promise<void> {
+  await browser?.close();
+  if (server?.pid !== undefined && server.exitCode === null) server.kill('SIGTERM');
+}
+
 /** At each checkpoint: what the charts plot and the panels show equal what gomem run --json printed. */
 export async function checkCheckpoints(page: Page, cli: readonly CheckpointJson[]): Promise<void> {
     const marks = await hook(page, (g) => g.checkpoints());

@@ -18,7 +18,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TraceRecord, decodeTrace } from '../../src/trace/reader.ts';
 import { browserMissing } from './browser.ts';
-import { buildPage, type CheckpointJson, hook, openPage, root, runJson, startServing } from './page.ts';
+import { buildPage, closeView, type CheckpointJson, hook, openView, root, runJson } from './page.ts';
 
 const artifacts = join(root, 'test-artifacts', 'web');
 const missing = await browserMissing();
@@ -40,15 +40,10 @@ describe.skipIf(missing !== null)('GC mark chart and allocator panel in headless
     const trace = join(dir, 'run.trace');
     cli = runJson(['live-heap-gogc100', '--trace', trace]);
     records = decodeTrace(gunzipSync(readFileSync(trace))).records;
-    const s = await startServing(['view', trace]);
-    server = s.server;
-    ({ browser, page } = await openPage(s.url));
+    ({ server, browser, page } = await openView(['view', trace]));
   }, 240_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    if (server?.exitCode === null) server.kill('SIGTERM');
-  });
+  afterAll(() => closeView(server, browser));
 
   it('draws the mark chart: marked bytes and grey objects', async () => {
     expect((await hook(page, (g) => g.charts())).mark).toEqual(['marked', 'grey objects']);

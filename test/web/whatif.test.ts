@@ -26,7 +26,7 @@ import { type Timeline, buildTimeline } from '../../web/src/timeline.ts';
 import { upperBound } from '../../web/src/table.ts';
 import type { GomemHook } from '../../web/src/hook_types.ts';
 import { browserMissing } from './browser.ts';
-import { buildPage, type CheckpointJson, hook, openPage, root, runJson, settled, slide, startServing } from './page.ts';
+import { buildPage, closeView, type CheckpointJson, hook, openView, root, runJson, settled, slide } from './page.ts';
 
 const artifacts = join(root, 'test-artifacts', 'web');
 const missing = await browserMissing();
@@ -48,15 +48,10 @@ describe.skipIf(missing !== null)('what-if sliders in headless Chromium: blahdo,
     const trace50 = join(dir, 'blahdo-gogc50.trace');
     cli = runJson(['blahdo', '--gogc', '50', '--trace', trace50]);
     cliTl = buildTimeline(decodeTrace(gunzipSync(readFileSync(trace50))));
-    const s = await startServing(['view', trace]);
-    server = s.server;
-    ({ browser, page } = await openPage(s.url));
+    ({ server, browser, page } = await openView(['view', trace]));
   }, 180_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    if (server?.pid !== undefined && server.exitCode === null) server.kill('SIGTERM');
-  });
+  afterAll(() => closeView(server, browser));
 
   it('offers the five knobs at the trace’s own settings, and draws nothing over the run before one moves', async () => {
     const w = await hook(page, (g) => g.whatIf());
@@ -249,15 +244,10 @@ describe.skipIf(missing !== null)('ps and explain panels in headless Chromium: b
     const run = spawnSync(process.execPath, ['bin/gomem.js', 'run', 'blahdo', '--ps', '--explain', '--quiet'], { cwd: root, encoding: 'utf8' });
     expect(run.status, run.stderr).toBe(0);
     printed = run.stdout;
-    const s = await startServing(['view', trace]);
-    server = s.server;
-    ({ browser, page } = await openPage(s.url));
+    ({ server, browser, page } = await openView(['view', trace]));
   }, 180_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    if (server?.pid !== undefined && server.exitCode === null) server.kill('SIGTERM');
-  });
+  afterAll(() => closeView(server, browser));
 
   it('before the run the panels say what they need; after it, at each checkpoint, the ps row and the explain text the CLI printed there', async () => {
     expect((await hook(page, (g) => g.panels())).ps).toContain('run for ps and explain');

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeTrace } from '../../src/trace/reader.ts';
 import { type Timeline, buildTimeline } from '../../web/src/timeline.ts';
 import { browserMissing } from './browser.ts';
-import { buildPage, type CheckpointJson, hook, openPage, runJson, settled, slide, startServing } from './page.ts';
+import { buildPage, closeView, type CheckpointJson, hook, openView, runJson, settled, slide } from './page.ts';
 
 const missing = await browserMissing();
 if (missing !== null) console.warn(`test/web/whatif_workload.test.ts: SKIPPED, ${missing}`);
@@ -44,15 +44,10 @@ describe.skipIf(missing !== null)('what-if on a workload model in headless Chrom
     const trace50 = join(dir, 'service-gogc50.trace');
     cli = runJson([file, '--opt', 'every=100ms', '--gogc', '50', '--trace', trace50]);
     cliTl = buildTimeline(decodeTrace(gunzipSync(readFileSync(trace50))));
-    const s = await startServing(['view', trace]);
-    server = s.server;
-    ({ browser, page } = await openPage(s.url));
+    ({ server, browser, page } = await openView(['view', trace]));
   }, 180_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    if (server?.pid !== undefined && server.exitCode === null) server.kill('SIGTERM');
-  });
+  afterAll(() => closeView(server, browser));
 
   it('runs the workload again in the Worker: at each checkpoint what gomem run service.json --gogc 50 --json printed', async () => {
     await slide(page, 'gogc', '50');
