@@ -5,12 +5,10 @@
 // A worker thread loads the model once and runs many configurations; each
 // run is a new GoProcess, so one run leaves nothing behind for the next.
 
-import { OomKilled } from '../kernel/index.ts';
-import { GoProcess, type RunOptions, type RunResult } from '../go/process.ts';
+import type { RunOptions } from '../go/process.ts';
 import type { Program } from '../go/program.ts';
-import { TraceDecoder } from '../trace/reader.ts';
-import { TraceWriter } from '../trace/writer.ts';
 import { type Outcome, OutcomeReader } from '../whatif/outcome.ts';
+import { runStreamed } from '../whatif/run_streamed.ts';
 import { loadProgram, machineOptions, type RunFlags } from './run.ts';
 import { traceSettings } from './trace.ts';
 
@@ -24,9 +22,6 @@ export interface WhatifTask {
   /** The program's options, checked. */
   options: Record<string, string>;
 }
-
-/** How often (in records the trace writer has seen) the trace so far is decoded and dropped. */
-const drainEvery = 4096;
 
 const programs = new Map<string, Promise<Program>>();
 
@@ -46,33 +41,9 @@ export async function runConfiguration(task: WhatifTask): Promise<Outcome> {
     stdout: () => {},
     stderr: () => {},
   };
-  let p: GoProcess;
-  try {
-    p = new GoProcess(program, runOpts);
-  } catch (e) {
-    // A cgroup too small for the new image: the kernel kills it while exec maps it in, before any trace.
-    if (e instanceof OomKilled) return killedAtExec();
-    throw e;
-  }
-  const trace = new TraceWriter(p, { name: program.name }, traceSettings(runOpts));
-  const decoder = new TraceDecoder();
-  let reader: OutcomeReader | null = null;
-  const take = (bytes: Uint8Array): void => {
-    const records = decoder.push(bytes);
-    reader ??= new OutcomeReader(decoder.header!);
-    reader.push(records);
-  };
-  // Subscribed after the writer's listeners: the trace holds whole records here.
-  let n = 0;
-  const between = (): void => {
-    if (++n % drainEvery === 0) take(trace.drain());
-  };
-  for (const k of ['spanAlloc', 'spanFree', 'gcPhase', 'gcMark', 'scavenge'] as const) p.rt.events.on(k, between);
-  p.machine.events.on('syscall', between);
-  p.machine.events.on('fault', between);
-  const r: RunResult = p.run();
-  take(trace.finish(r.status, r.outcome));
-  return reader!.finish();
+  const reader = runStreamed(program, runOpts, traceSettings(runOpts), (header) => new OutcomeReader(header));
+  // A cgroup too small for the new image: the kernel kills it while exec maps it in, before any trace.
+  return reader === null ? killedAtExec() : reader.finish();
 }
 
 /** The row of a process the OOM killer took before it ran: nothing happened, at time 0. */

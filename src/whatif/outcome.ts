@@ -10,6 +10,9 @@ import type { TraceHeader, TraceRecord } from '../trace/reader.ts';
 import { TraceReplay } from '../trace/replay.ts';
 import { osPageSize } from '../trace/format.ts';
 import { type Spiral, SpiralWatch } from './spiral.ts';
+import { type Series, SeriesBuilder } from './series.ts';
+
+export type { Series } from './series.ts';
 
 /** One configuration's figures. Times in virtual ns, sizes in bytes. */
 export interface Row {
@@ -37,21 +40,6 @@ export interface Row {
   spiral: Spiral | null;
 }
 
-/**
- * RSS and heap over time: columns of equal length, one point per time
- * bucket (the bucket's start), each the most the bucket saw. Buckets widen
- * (doubling) as the run goes on, so a run has at most 2 × `points` of them.
- */
-export interface Series {
-  t: number[];
-  rss: number[];
-  charge: number[];
-  heapInuse: number[];
-  heapAlloc: number[];
-  /** The pacer's heap goal; null before the first cycle starts (the trace has no goal before it; under GOGC=off there is none). */
-  heapGoal: (number | null)[];
-}
-
 export interface Outcome {
   row: Row;
   series: Series;
@@ -74,10 +62,7 @@ export class OutcomeReader {
   /** When the current stop-the-world began (sweep termination, mark termination), or null. */
   private stwFrom: number | null = null;
   private end: { t: number; status: number; outcome: string } | null = null;
-  // Time buckets: each holds the most of each column seen in it.
-  private dt: number;
-  private readonly b = { rss: [] as number[], charge: [] as number[], heapInuse: [] as number[], heapAlloc: [] as number[], heapGoal: [] as number[] };
-  private readonly maxBuckets: number;
+  private readonly series: SeriesBuilder;
 
   /** `points`: about how many points the series keeps (at most twice it); `firstBucketNs`: the narrowest bucket. */
   constructor(
@@ -85,8 +70,7 @@ export class OutcomeReader {
     opts: { points?: number; firstBucketNs?: number } = {},
   ) {
     this.gomaxprocs = header.gomaxprocs ?? 1;
-    this.maxBuckets = 2 * (opts.points ?? 500);
-    this.dt = opts.firstBucketNs ?? 1e6;
+    this.series = new SeriesBuilder(opts);
   }
 
   push(records: readonly TraceRecord[]): void {
@@ -144,54 +128,13 @@ export class OutcomeReader {
 
   private sample(t: number, rss: number, charge: number): void {
     const ms = this.replay.memStats();
-    let i = Math.floor(Math.max(0, t) / this.dt);
-    while (i >= this.maxBuckets) {
-      this.widen();
-      i = Math.floor(Math.max(0, t) / this.dt);
-    }
-    const b = this.b;
-    // Buckets not reached yet are filled when a later one is.
-    while (b.rss.length <= i) {
-      b.rss.push(-1);
-      b.charge.push(-1);
-      b.heapInuse.push(-1);
-      b.heapAlloc.push(-1);
-      b.heapGoal.push(-1);
-    }
-    b.rss[i] = Math.max(b.rss[i]!, rss);
-    b.charge[i] = Math.max(b.charge[i]!, charge);
-    b.heapInuse[i] = Math.max(b.heapInuse[i]!, ms.HeapInuse);
-    b.heapAlloc[i] = Math.max(b.heapAlloc[i]!, ms.HeapAlloc);
-    b.heapGoal[i] = Math.max(b.heapGoal[i]!, this.goal);
-  }
-
-  /** Doubles the bucket width: each pair of buckets becomes one holding the most of both. */
-  private widen(): void {
-    this.dt *= 2;
-    for (const col of Object.values(this.b)) {
-      const merged: number[] = [];
-      for (let i = 0; i < col.length; i += 2) merged.push(Math.max(col[i]!, col[i + 1] ?? -1));
-      col.length = 0;
-      col.push(...merged);
-    }
+    this.series.sample(t, rss, charge, ms.HeapInuse, ms.HeapAlloc, this.goal);
   }
 
   /** The row and series; throws if the trace had no exit record (a run that did not end). */
   finish(): Outcome {
     if (this.end === null) throw new Error('whatif: the trace has no exit record');
-    const b = this.b;
-    const series: Series = { t: [], rss: [], charge: [], heapInuse: [], heapAlloc: [], heapGoal: [] };
-    let last = { rss: 0, charge: 0, heapInuse: 0, heapAlloc: 0, heapGoal: -1 };
-    for (let i = 0; i < b.rss.length; i++) {
-      // A bucket no record fell in holds what the one before it ended with (a step chart's level).
-      if (b.rss[i]! >= 0) last = { rss: b.rss[i]!, charge: b.charge[i]!, heapInuse: b.heapInuse[i]!, heapAlloc: b.heapAlloc[i]!, heapGoal: b.heapGoal[i]! };
-      series.t.push(i * this.dt);
-      series.rss.push(last.rss);
-      series.charge.push(last.charge);
-      series.heapInuse.push(last.heapInuse);
-      series.heapAlloc.push(last.heapAlloc);
-      series.heapGoal.push(last.heapGoal < 0 ? null : last.heapGoal);
-    }
+    const series = this.series.finish();
     const e = this.end;
     const row: Row = {
       outcome: e.outcome,

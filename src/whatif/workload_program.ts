@@ -28,7 +28,8 @@ import { type Ptr, Slice } from '../go/values.ts';
 import { class_to_size } from '../runtime/sizeclasses.ts';
 import { sizeToClass } from '../runtime/msize.ts';
 import { Rand } from '../sim/rand.ts';
-import { type ObjectKind, type Phase, type Workload, workloadDurationNs } from './workload.ts';
+import { type ObjectKind, type Workload, workloadDurationNs } from './workload.ts';
+import { Timeline } from './workload_timeline.ts';
 
 /** A request does its CPU work in this many pieces, with its allocations spread between them (so assists and preemption fall inside requests, as in a service). */
 const cpuPieces = 4;
@@ -93,49 +94,6 @@ function writeObjects(go: Go, elemsAddr: number, from: number, n: number, size: 
  */
 const chunkSlots = 511;
 const chunkBytes = 4096;
-
-/** Where each phase starts, and the live-set target at a time. */
-class Timeline {
-  readonly starts: number[] = [];
-  readonly end: number;
-
-  constructor(
-    readonly phases: readonly Phase[],
-    readonly t0: number,
-    durationNs: number,
-  ) {
-    let t = t0;
-    for (const p of phases) {
-      this.starts.push(t);
-      t += p.durationNs;
-    }
-    this.end = t0 + durationNs;
-  }
-
-  /** The phase in force at time t (the last one goes on past its end when the run is longer). */
-  index(t: number): number {
-    let i = this.starts.length - 1;
-    while (i > 0 && this.starts[i]! > t) i--;
-    return i;
-  }
-
-  /** The long-lived set's target at time t: linear within a phase, held at the last phase's end after it. */
-  liveAt(t: number): number {
-    const i = this.index(t);
-    const p = this.phases[i]!;
-    const f = Math.min(1, Math.max(0, (t - this.starts[i]!) / p.durationNs));
-    return p.liveStart + (p.liveEnd - p.liveStart) * f;
-  }
-
-  /** Bytes per second the long-lived set takes of the allocation at time t: its growth and its turnover. */
-  retainedRate(t: number): number {
-    const i = this.index(t);
-    const p = this.phases[i]!;
-    const past = t >= this.starts[i]! + p.durationNs;
-    const growth = past ? 0 : Math.max(0, ((p.liveEnd - p.liveStart) * 1e9) / p.durationNs);
-    return growth + p.turnover;
-  }
-}
 
 /** The state every connection shares: the long-lived set and its bookkeeping. */
 class LiveSet {
