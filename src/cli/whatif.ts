@@ -16,12 +16,15 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import Tinypool from 'tinypool';
-import { parseInteger } from '../go/units.ts';
+import { parseDuration, parseInteger } from '../go/units.ts';
 import type { Program } from '../go/program.ts';
 import { scenarios } from '../scenarios/index.ts';
 import { type AxisKey, type Configuration, GridError, type Shard, gridAxes, gridOf, inShard, parseList, parseShard } from '../whatif/grid.ts';
+import type { Calibration } from '../whatif/fast_calibrate.ts';
+import { calibrationFor, calibrationPath, fastConfig } from '../whatif/fast_task.ts';
 import type { Outcome } from '../whatif/outcome.ts';
-import { type ReportEntry, formatTable, mib, outcomeText, reportHtml, roughDuration } from '../whatif/report.ts';
+import { type Workload, parseWorkload } from '../whatif/workload.ts';
+import { type ReportEntry, formatTable, mib, modeLine, outcomeText, reportHtml, roughDuration } from '../whatif/report.ts';
 import { ResultStore, type ResultKey, type StoredResult, type SweepConfig, type SweepFile, canonicalJson, programHash, resultId, writeText } from '../whatif/store.ts';
 import { UsageError } from './errors.ts';
 import { goFilesIn } from './gosource.ts';
@@ -43,6 +46,8 @@ export interface WhatifFlags {
   queue?: string;
   seed?: string;
   opt?: string[];
+  mode?: string;
+  calibrate?: string;
 }
 
 /** A grid error as the user's: one line naming the flag and the value. */
@@ -186,7 +191,7 @@ function uplotAssets(): { js: string; css: string } {
 /** Writes table.txt and report.html from the sweep's configurations and the results the store holds. */
 function writeReports(store: ResultStore, sweep: SweepFile): ReportEntry[] {
   const entries = entriesOf(store, sweep);
-  writeText(join(store.dir, 'table.txt'), `${formatTable(sweep.columns, entries, sweep.duration !== null)}\n`);
+  writeText(join(store.dir, 'table.txt'), `${modeLine(sweep)}\n${formatTable(sweep.columns, entries, sweep.duration !== null)}\n`);
   writeText(join(store.dir, 'report.html'), reportHtml(sweep, entries, uplotAssets()));
   return entries;
 }
@@ -221,7 +226,7 @@ export interface SweepRun {
 export async function whatifCommand(spec: string, flags: WhatifFlags): Promise<number> {
   const { sweep, entries, shard, maxTimeNs, failures } = await runSweep(spec, flags);
   const shown = entries.filter((e) => inShard(e.config.index, shard));
-  process.stdout.write(`${formatTable(sweep.columns, shown, maxTimeNs !== null)}\n`);
+  process.stdout.write(`${modeLine(sweep)}\n${formatTable(sweep.columns, shown, maxTimeNs !== null)}\n`);
   for (const f of failures) process.stderr.write(`${f}\n`);
   return failures.length > 0 ? 1 : 0;
 }
@@ -249,6 +254,7 @@ export async function runSweep(spec: string, flags: WhatifFlags, command = 'gome
   if (flags.duration !== undefined && program.options?.duration !== undefined && options.duration === undefined) {
     Object.assign(options, programOptions([`duration=${flags.duration}`], program));
   }
+  const fast = fastModeOf(spec, flags, lists);
   const store = outputDir(flags.out ?? `${outPrefix}-${program.name}`, '--out');
   const hash = programId(spec, program);
   const goEnv = goEnvironment();
@@ -257,6 +263,7 @@ export async function runSweep(spec: string, flags: WhatifFlags, command = 'gome
     const s = config.settings;
     const env = settingsEnv({ gogc: s.gogc, memlimit: s.memlimit, gomaxprocs: s.gomaxprocs, godebug: s.godebug } as RunFlags, goEnv);
     const key: ResultKey = { gomem: pkg.version, program: hash, seed, env, memoryMax: s.cgroupMemoryMax ?? null, options, maxTimeNs };
+    if (fast !== null) Object.assign(key, { mode: 'fast', calibrateNs: fast.calibrateNs });
     const machine: WhatifTask['machine'] = {};
     if (s.cgroupMemoryMax !== undefined) machine.cgroupMemoryMax = s.cgroupMemoryMax;
     if (flags.seed !== undefined) machine.seed = flags.seed;
@@ -281,10 +288,12 @@ export async function runSweep(spec: string, flags: WhatifFlags, command = 'gome
     columns,
     configs: planned.map((p) => p.sweep),
   };
+  if (fast !== null) Object.assign(sweep, { mode: 'fast', calibrate: fast.calibrate });
   store.writeSweep(sweep);
 
   const mine = planned.filter((p) => inShard(p.config.index, shard));
   const todo = mine.filter((p) => store.get(p.key, p.sweep.id) === null);
+  if (fast !== null) calibrateTasks(todo, fast, { dir: store.dir, program: hash, seed, command });
   const progress = new Progress(mine.length, mine.length - todo.length, command);
   const failures: string[] = [];
   let stored = mine.length - todo.length;
@@ -322,6 +331,46 @@ export async function runSweep(spec: string, flags: WhatifFlags, command = 'gome
   return { store, sweep, entries, shard, maxTimeNs, failures };
 }
 
+/** The fast mode's inputs: the workload, and how long its calibration run lasts. */
+interface FastMode {
+  workload: Workload;
+  calibrate: string;
+  calibrateNs: number;
+}
+
+/** --mode: null for the exact mode; the fast mode takes a workload file and the settings its model has a part for. */
+function fastModeOf(spec: string, flags: WhatifFlags, lists: Partial<Record<AxisKey, string[]>>): FastMode | null {
+  const mode = flags.mode ?? 'exact';
+  if (mode !== 'exact' && mode !== 'fast') throw new UsageError(`--mode: "${mode}" is not exact or fast`);
+  if (mode === 'exact') {
+    if (flags.calibrate !== undefined) throw new UsageError('--calibrate: only the fast mode calibrates (--mode fast)');
+    return null;
+  }
+  if (extname(spec) !== '.json') throw new UsageError(`--mode fast: runs workload models (a .json file, docs/workloads.md); ${spec} runs in the exact mode`);
+  if (lists.godebug !== undefined) throw new UsageError('--mode fast: models GOGC, GOMEMLIMIT, GOMAXPROCS and memory.max; a --godebug list needs --mode exact');
+  const calibrate = flags.calibrate ?? '10s';
+  const d = parseDuration(calibrate);
+  if (!('ns' in d) || d.ns <= 0) throw new UsageError(`--calibrate: "${calibrate}" is not a positive duration (Go's syntax: 10s, 1m)`);
+  return { workload: parseWorkload(readFileSync(spec, 'utf8'), spec), calibrate, calibrateNs: d.ns };
+}
+
+/** Gives every fast task its model settings and the calibration for its GOMAXPROCS, made once (and kept) per GOMAXPROCS. */
+function calibrateTasks(todo: Planned[], fast: FastMode, at: { dir: string; program: string; seed: number | null; command: string }): void {
+  const made = new Map<number, Calibration>();
+  for (const p of todo) {
+    const config = fastConfig(fast.workload, p.task.env, p.key.memoryMax, p.task.options);
+    let calibration = made.get(config.gomaxprocs);
+    if (calibration === undefined) {
+      const key = { gomem: pkg.version, program: at.program, gomaxprocs: config.gomaxprocs, seed: at.seed, runNs: fast.calibrateNs };
+      const kept = existsSync(calibrationPath(at.dir, key));
+      if (!kept) process.stderr.write(`${at.command}: calibrating the fast mode: an exact run of ${fast.calibrate} at GOMAXPROCS=${config.gomaxprocs}\n`);
+      calibration = calibrationFor(at.dir, fast.workload, key).calibration;
+      made.set(config.gomaxprocs, calibration);
+    }
+    p.task.fast = { config, calibration };
+  }
+}
+
 /** The pool of worker threads on this machine. */
 function poolRunner(spec: string, threads: number): ConfigurationRunner {
   const pool = new Tinypool({ filename: workerModule(spec), minThreads: threads, maxThreads: threads, idleTimeout: 0 });
@@ -355,7 +404,7 @@ export function mergeCommand(dirs: string[], out: string | undefined): number {
     if (resolve(from.store.path(c.id)) !== resolve(target.path(c.id))) writeFileSync(target.path(c.id), readFileSync(from.store.path(c.id)));
   }
   const entries = writeReports(target, first.sweep);
-  process.stdout.write(`${formatTable(first.sweep.columns, entries, first.sweep.duration !== null)}\n`);
+  process.stdout.write(`${modeLine(first.sweep)}\n${formatTable(first.sweep.columns, entries, first.sweep.duration !== null)}\n`);
   if (missing > 0) {
     process.stderr.write(`gomem whatif merge: ${missing} of ${first.sweep.configs.length} configurations have no result in ${dirs.join(', ')} (a shard not run, or not finished)\n`);
     return 1;
@@ -382,6 +431,8 @@ export function registerWhatif(program: Command, setExit: (code: number) => void
     .option('--queue <URL>', 'run the configurations on `gomem worker`s through a BullMQ queue on this Redis instead of here: redis://host:port[/db]')
     .option('--seed <N>', 'seed for everything random in each run')
     .option('--opt <key=value>', 'set a program option for every run (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--mode <MODE>', 'exact (every object simulated) or fast (a workload .json only: a cycle-level model calibrated by a short exact run; docs/fidelity.md)', 'exact')
+    .option('--calibrate <DURATION>', "the fast mode's calibration run: virtual time of one exact run per GOMAXPROCS (default 10s)")
     .addHelpText(
       'after',
       `

@@ -8,8 +8,10 @@
 // half a percent of the CPU (or a tenth, when more) of the least GC CPU are
 // as good; of those, GOGC=100 is preferred (the default, which a limit
 // alone then guards: the GC guide's advice for a container), then the most
-// headroom, then the earlier candidate. This file is that choice
-// and its words; src/cli/advise.ts runs the sweep.
+// headroom, then the earlier candidate. When none is fine or tight, the
+// words name the one that held longest: to its death spiral's start, or to
+// its kill. This file is that choice and its words; src/cli/advise.ts runs
+// the sweep.
 
 import { formatDuration } from '../go/units.ts';
 import type { Row } from './outcome.ts';
@@ -93,9 +95,23 @@ export function advise(entries: readonly ReportEntry[], limit: number, limitText
       words.push(`For a ${limitText} container: no setting leaves ${Math.round(minHeadroom * 100)}% of it to spare over ${durationText}.`);
       words.push(`  The most headroom: ${setting(tight)}, container charge ${mib(tight.row.peakCharge)} (${share(tight)}), GC ${gcCpu(tight.row)} of the CPU: a larger container is safer.`);
     } else {
-      const longest = [...judged].sort((a, b) => b.row.endNs - a.row.endNs)[0];
-      words.push(`For a ${limitText} container: every setting tried fails within ${durationText}; the workload needs a larger container.`);
-      if (longest !== undefined) words.push(`  The longest run: ${setting(longest)}, ${longest.verdict === 'killed' ? 'OOM-killed' : longest.verdict === 'spiral' ? 'in a death spiral' : 'ended'} at ${at(longest.row.endNs)}.`);
+      // How long a candidate held: to its death spiral's start, else to its end (the kill).
+      // Candidates that spiral but are not killed all reach the duration's end; their ends
+      // differ by microseconds, so ranking by the end alone picked one at random among them.
+      const held = (j: Judged): number => (j.row.spiral !== null ? j.row.spiral.atNs : j.row.endNs);
+      const longest = [...judged].sort((a, b) => held(b) - held(a) || (a.gogc === '100' ? 0 : 1) - (b.gogc === '100' ? 0 : 1) || b.headroom - a.headroom)[0];
+      const survivors = judged.some((j) => j.row.outcome === 'exit' || j.row.outcome === 'time-limit');
+      words.push(
+        survivors
+          ? `For a ${limitText} container: every setting tried is OOM-killed or enters a death spiral within ${durationText}; the workload needs a larger container.`
+          : `For a ${limitText} container: every setting tried fails within ${durationText}; the workload needs a larger container.`,
+      );
+      if (longest !== undefined && longest.row.spiral !== null) {
+        const end = longest.row.outcome === 'oom-kill' ? `OOM-killed at ${at(longest.row.endNs)}` : `still running at ${at(longest.row.endNs)} with ${mib(Math.max(0, longest.headroom))} to spare`;
+        words.push(`  The latest into a death spiral: ${setting(longest)}, from ${at(longest.row.spiral.atNs)}; ${end}.`);
+      } else if (longest !== undefined) {
+        words.push(`  The longest run: ${setting(longest)}, ${longest.verdict === 'killed' ? 'OOM-killed' : 'ended'} at ${at(longest.row.endNs)}.`);
+      }
     }
   }
   const dflt = judged.find((j) => j.gogc === '100' && j.memlimit === 'off');

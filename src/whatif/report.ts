@@ -89,6 +89,14 @@ export function formatTable(columns: readonly string[], entries: readonly Report
     .join('\n');
 }
 
+/** Which mode made a sweep's figures, as the table's first line and the report say it. */
+export function modeLine(sweep: Pick<SweepFile, 'mode' | 'calibrate'>): string {
+  if (sweep.mode === 'fast') {
+    return `mode: fast (a cycle-level model, not every object; calibrated by an exact run of ${sweep.calibrate ?? '?'} per GOMAXPROCS; docs/fidelity.md gives its error)`;
+  }
+  return 'mode: exact (every object and span simulated)';
+}
+
 /** memory.max and GOMEMLIMIT of a configuration, in bytes, where it sets a number (lines on its chart). */
 function limitsOf(settings: Record<string, string>): { memoryMax: number | null; memoryLimit: number | null } {
   const max = settings['memory.max'];
@@ -148,7 +156,7 @@ h2 { font-size: 15px; margin: 1.5em 0 0.3em; font-family: ui-monospace, monospac
 </head>
 <body>
 <h1>gomem whatif: ${escapeHtml(what)}</h1>
-<p>gomem ${escapeHtml(sweep.gomem)}, ${entries.length} configurations. RSS is VmRSS; memory.current the container's charge; HeapInuse and HeapAlloc as runtime.MemStats; the goal is the pacer's heap goal. Each point is the most its time bucket saw.</p>
+<p>gomem ${escapeHtml(sweep.gomem)}, ${entries.length} configurations, ${escapeHtml(modeLine(sweep))}. RSS is VmRSS; memory.current the container's charge; HeapInuse and HeapAlloc as runtime.MemStats; the goal is the pacer's heap goal. Each point is the most its time bucket saw.</p>
 <table>
 <thead><tr>${head}</tr></thead>
 <tbody>

@@ -32,6 +32,9 @@ export interface ResultKey {
   options: Record<string, string>;
   /** The run's limit of virtual time (--duration), ns, or null for the program's own. */
   maxTimeNs: number | null;
+  /** Set in the fast mode (fast_model.ts) only, so exact results keep their ids: 'fast', and its calibration run's length, ns. */
+  mode?: 'fast';
+  calibrateNs?: number;
 }
 
 /** A configuration's stored result. */
@@ -61,6 +64,9 @@ export interface SweepFile {
   /** The table's setting columns, in order. */
   columns: string[];
   configs: SweepConfig[];
+  /** The fast mode's, and how long its calibration run was (absent: exact). */
+  mode?: 'fast';
+  calibrate?: string;
 }
 
 /** JSON with object keys sorted, so that equal values have equal text. */

@@ -24,9 +24,10 @@ describe('gomem whatif', () => {
     ]);
     expect(w.status).toBe(0);
     const lines = w.stdout.trimEnd().split('\n');
-    expect(lines).toHaveLength(3);
-    expect(lines[0]).toBe('memory.max  outcome         at  peak RSS  peak memory.current  GC cycles  GC CPU  assist  max pause  limiter on');
-    const cols = lines.slice(1).map((l) => l.split(/\s{2,}/));
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toBe('mode: exact (every object and span simulated)');
+    expect(lines[1]).toBe('memory.max  outcome         at  peak RSS  peak memory.current  GC cycles  GC CPU  assist  max pause  limiter on');
+    const cols = lines.slice(2).map((l) => l.split(/\s{2,}/));
     expect(cols.map((c) => c.slice(0, 5))).toEqual([
       ['96MiB', 'OOM-killed', '4.29ms', '95.8 MiB', '96.0 MiB'],
       ['128MiB', 'survived', '269ms', '98.2 MiB', '99.2 MiB'],
@@ -64,11 +65,11 @@ describe('gomem whatif', () => {
     ]);
     expect([w.status, s1.status, s2.status]).toEqual([0, 0, 0]);
     // Shard 1 runs configurations 0 and 2, shard 2 runs 1 and 3: the grid's order is GOGC, then memory.max.
-    expect(s1.stdout.split('\n').slice(1, 3).map((l) => l.split(/\s+/).slice(0, 3))).toEqual([
+    expect(s1.stdout.split('\n').slice(2, 4).map((l) => l.split(/\s+/).slice(0, 3))).toEqual([
       ['50', '96MiB', 'OOM-killed'],
       ['100', '96MiB', 'OOM-killed'],
     ]);
-    expect(s2.stdout.split('\n').slice(1, 3).map((l) => l.split(/\s+/).slice(0, 3))).toEqual([
+    expect(s2.stdout.split('\n').slice(2, 4).map((l) => l.split(/\s+/).slice(0, 3))).toEqual([
       ['50', '128MiB', 'survived'],
       ['100', '128MiB', 'survived'],
     ]);

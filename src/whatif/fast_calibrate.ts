@@ -1,0 +1,301 @@
+// The fast mode's calibration: one short exact run of the workload (every
+// object, every span) at GOGC=100 with no limit, read through its trace,
+// gives the coefficients the cycle-level model (fast_model.ts) cannot
+// derive from the workload file alone because they come out of the
+// allocator and the collector as gomem models them: how much heapLive a
+// byte of allocation adds (size classes, whole spans in mcaches), how much
+// of the marked heap is scan work, mark CPU per byte of it, how the Ps
+// split a mark phase, the pauses, the spans' fragmentation and the memory
+// the runtime maps beside the heap. The settings a sweep varies (GOGC,
+// GOMEMLIMIT, the container) act in the fast model through the runtime's
+// own pacer and limiter; what is measured here does not depend on them.
+
+import type { RunOptions } from '../go/process.ts';
+import { GcControllerState, gcTriggerHeap, maxInt64 } from '../runtime/mgcpacer.ts';
+import type { TraceHeader, TraceRecord } from '../trace/reader.ts';
+import { TraceReplay } from '../trace/replay.ts';
+import { osPageSize } from '../trace/format.ts';
+import { runStreamed } from './run_streamed.ts';
+import type { Workload } from './workload.ts';
+import { workloadProgram } from './workload_program.ts';
+import { Timeline } from './workload_timeline.ts';
+
+export const calibrationFormat = 'gomem-fast-calibration/1';
+
+/** What the exact run measured: every field a figure of that run or a fit over its cycles. */
+export interface Calibration {
+  format: typeof calibrationFormat;
+  gomaxprocs: number;
+  seed: number | null;
+  /** Virtual time the calibration run lasted, and its completed cycles. */
+  runNs: number;
+  cycles: number;
+  /** When main started (the workload's time zero), ns. */
+  startNs: number;
+  /** heapLive when the program's own work began (the runtime's and init's objects), bytes. */
+  heapLiveStart: number;
+  /** heapLive added per byte the workload allocates: size classes and the spans mcaches hold. */
+  heapLivePerByte: number;
+  /** Marked bytes per byte of the long-lived set, and the bytes requests in flight hold per byte/s of allocation (ns). */
+  markedPerLive: number;
+  inflightNs: number;
+  /** The mean request's service time in the calibration phase (ns): what inflightNs scales with. */
+  requestNs: number;
+  /** Heap scan work per marked (survivor) byte, and per cycle besides; stack and globals scan work per cycle. */
+  scanPerMarked: number;
+  scanBase: number;
+  stackScan: number;
+  globalsScan: number;
+  /** The most stack a stack scan could cost (allocated goroutine stack), bytes. */
+  maxStackScan: number;
+  /** Mark CPU (assists and all workers) per byte of scan work, and per cycle besides, ns. */
+  markNsPerScan: number;
+  markNsBase: number;
+  /** Mutator CPU per byte allocated besides the workload's own CPU (mallocgc, zeroing, writes), ns. */
+  mutatorNsPerByte: number;
+  /** Dedicated and fractional workers' CPU over what their utilization goal gives (1: exactly 25%). */
+  backgroundShare: number;
+  /** The two stop-the-world pauses of a cycle (sweep termination, mark termination), mean and longest single, ns. */
+  sweepTermPauseNs: number;
+  markTermPauseNs: number;
+  maxPauseNs: number;
+  /** HeapInuse per byte of heapLive at mark termination (spans' free slots). */
+  inuseFactor: number;
+  /** Resident memory besides the heap's pages (stacks, metadata, the binary): base + perHeap × the heap's resident bytes. */
+  nonHeapBase: number;
+  nonHeapPerHeap: number;
+  /** The part of it that is file-backed (the binary's pages), which Go's mappedReady does not count. */
+  fileRss: number;
+  /** The cgroup's charge over RSS (page tables, the page cache of the binary beyond its mapping). */
+  chargeOverRss: number;
+}
+
+/** One cycle as the calibration run's trace shows it. */
+interface CycleObs {
+  tSweepTerm: number;
+  tMark: number;
+  tMarkTerm: number;
+  tEnd: number;
+  done: Extract<TraceRecord, { kind: 'gcDone' }> | null;
+  /** Memory at mark termination's end: HeapInuse, resident heap (HeapSys − HeapReleased), RSS, file RSS, charge. */
+  inuse: number;
+  retained: number;
+  rss: number;
+  file: number;
+  charge: number;
+  /** Cumulative GC CPU at the end of the cycle before (to take this cycle's share). */
+}
+
+/** Folds the calibration run's records into cycles. */
+class CalibrationReader {
+  readonly replay = new TraceReplay();
+  readonly cycles: CycleObs[] = [];
+  // main starts within a millisecond of the process: the workload's time zero is the run's.
+  readonly startNs = 0;
+  private cur: CycleObs | null = null;
+  readonly gomaxprocs: number;
+
+  constructor(header: TraceHeader) {
+    this.gomaxprocs = header.gomaxprocs ?? 1;
+  }
+
+  push(records: readonly TraceRecord[]): void {
+    for (const rec of records) this.apply(rec);
+  }
+
+  private apply(rec: TraceRecord): void {
+    const r = this.replay;
+    r.apply(rec);
+    if (rec.kind === 'gcPhase') {
+      if (rec.phase === 'sweepterm') {
+        this.cur = { tSweepTerm: rec.t, tMark: rec.t, tMarkTerm: rec.t, tEnd: rec.t, done: null, inuse: 0, retained: 0, rss: 0, file: 0, charge: 0 };
+      } else if (this.cur !== null) {
+        if (rec.phase === 'mark') this.cur.tMark = rec.t;
+        else if (rec.phase === 'marktermination') this.cur.tMarkTerm = rec.t;
+        else {
+          this.cur.tEnd = rec.t;
+          if (this.cur.done !== null) this.cycles.push(this.cur);
+          this.cur = null;
+        }
+      }
+    } else if (rec.kind === 'gcDone' && this.cur !== null) {
+      const ms = r.memStats();
+      this.cur.done = rec;
+      this.cur.inuse = ms.HeapInuse;
+      this.cur.retained = ms.HeapSys - ms.HeapReleased;
+      this.cur.rss = (r.anon + r.file + r.shmem) * osPageSize;
+      this.cur.file = r.file * osPageSize;
+      this.cur.charge = r.charge * osPageSize;
+    }
+  }
+}
+
+/** Least squares y = a + b·x; with too little spread in x, b is `slope` and a the mean of y − b·x. */
+export function fitLine(xs: readonly number[], ys: readonly number[], slope: number): { a: number; b: number } {
+  const n = xs.length;
+  if (n === 0) return { a: 0, b: slope };
+  let sx = 0;
+  let sy = 0;
+  for (let i = 0; i < n; i++) {
+    sx += xs[i]!;
+    sy += ys[i]!;
+  }
+  const mx = sx / n;
+  const my = sy / n;
+  let sxx = 0;
+  let sxy = 0;
+  for (let i = 0; i < n; i++) {
+    sxx += (xs[i]! - mx) ** 2;
+    sxy += (xs[i]! - mx) * (ys[i]! - my);
+  }
+  // Less than a 10% spread around the mean: the slope would be noise.
+  if (n < 3 || Math.sqrt(sxx / n) < 0.1 * Math.abs(mx)) return { a: my - slope * mx, b: slope };
+  const b = sxy / sxx;
+  return { a: my - b * mx, b };
+}
+
+function sum(xs: readonly number[]): number {
+  let s = 0;
+  for (const x of xs) s += x;
+  return s;
+}
+
+/** Cycles before this many are the start-up's (a heap of a few MiB, the first goals): left out of the fits. */
+const skipCycles = 2;
+
+/** Runs the workload exactly for `runNs` at `gomaxprocs` and fits the fast model's coefficients. */
+export function calibrate(w: Workload, opts: { gomaxprocs: number; seed: number | null; runNs: number }): Calibration {
+  const env = { GOGC: '100', GOMAXPROCS: String(opts.gomaxprocs) };
+  const options = { duration: `${opts.runNs}ns` };
+  const runOpts: RunOptions = { env, options, stdout: () => {}, stderr: () => {} };
+  if (opts.seed !== null) runOpts.seed = opts.seed;
+  const settings = opts.seed !== null ? { env, options, seed: opts.seed } : { env, options };
+  const reader = runStreamed(workloadProgram(w), runOpts, settings, (h) => new CalibrationReader(h));
+  if (reader === null) throw new Error('fast mode: the calibration run was killed before it started');
+  return fit(w, reader, opts);
+}
+
+function fit(w: Workload, reader: CalibrationReader, opts: { gomaxprocs: number; seed: number | null; runNs: number }): Calibration {
+  const all = reader.cycles;
+  if (all.length < skipCycles + 3) {
+    throw new Error(`fast mode: the calibration run completed ${all.length} GC cycles in ${opts.runNs / 1e9} s; it needs at least ${skipCycles + 3} (a longer --calibrate)`);
+  }
+  const P = reader.gomaxprocs;
+  const line = new Timeline(w.phases, reader.startNs, opts.runNs);
+  const cs = all.slice(skipCycles);
+  const prev = (i: number) => all[skipCycles + i - 1]!;
+
+  // heapLive growth between one cycle's end and the next's mark termination, against the workload's bytes then.
+  const grown: number[] = [];
+  const bytes: number[] = [];
+  cs.forEach((c, i) => {
+    const p = prev(i);
+    grown.push(c.done!.heap1 - p.done!.heap2);
+    bytes.push(allocated(w, line, p.tEnd, c.tMarkTerm));
+  });
+  const heapLivePerByte = sum(grown) / Math.max(1, sum(bytes));
+
+  // Survivors: marked bytes less what was allocated black during the mark; against the long-lived set then.
+  const survivors = cs.map((c) => c.done!.heap2 - (c.done!.heap1 - c.done!.heap0));
+  const lives = cs.map((c) => line.liveAt(c.tMark));
+  const rates = cs.map((c) => w.phases[line.index(c.tMark)]!.allocRate);
+  // The request-held part scales with the allocation rate: fit survivors − kL·live = inflightNs × rate.
+  const surv = fitLine(lives, survivors, 1);
+  const meanRate = sum(rates) / rates.length;
+  const inflightNs = meanRate > 0 ? (Math.max(0, surv.a) / meanRate) * 1e9 : 0;
+
+  const heapScan = cs.map((c) => c.done!.heapScan);
+  const scan = fitLine(survivors, heapScan, sum(heapScan) / Math.max(1, sum(survivors)));
+  const stackScan = sum(cs.map((c) => c.done!.stackScan)) / cs.length;
+  const globalsScan = cs[cs.length - 1]!.done!.globalsScan;
+
+  // Mark CPU per cycle (all workers and assists; pauses apart) against its scan work.
+  const markCpu: number[] = [];
+  const work: number[] = [];
+  const markDur: number[] = [];
+  const background: number[] = [];
+  cs.forEach((c, i) => {
+    const d = c.done!;
+    const p = prev(i).done!;
+    markCpu.push(d.cpuAssist - p.cpuAssist + d.cpuDedicated - p.cpuDedicated + d.cpuFractional - p.cpuFractional + d.cpuIdle - p.cpuIdle);
+    background.push(d.cpuDedicated - p.cpuDedicated + d.cpuFractional - p.cpuFractional);
+    work.push(d.heapScan + d.stackScan + d.globalsScan);
+    markDur.push(c.tMarkTerm - c.tMark);
+  });
+  const mark = fitLine(work, markCpu, sum(markCpu) / Math.max(1, sum(work)));
+  const { dedicated, fractional } = workerGoal(P);
+  const backgroundShare = sum(background) / Math.max(1, sum(markDur) * (dedicated + fractional * P));
+
+  // While marking, the Ps not running goroutines or the 25% run idle workers: what the mark did not get was the mutator's.
+  const rho = sum(markCpu) / Math.max(1, sum(markDur));
+  const phase = w.phases[line.index(cs[cs.length - 1]!.tMark)]!;
+  const mutatorCpus = Math.max(0, P - rho);
+  const own = (phase.requestRate * phase.cpuPerRequestNs) / 1e9;
+  const mutatorNsPerByte = phase.allocRate > 0 ? (Math.max(0, mutatorCpus - own) * 1e9) / phase.allocRate : 0;
+  const requestNs = phase.cpuPerRequestNs + (phase.requestRate > 0 ? (phase.allocRate / phase.requestRate) * mutatorNsPerByte : 0);
+
+  const sweepTerm = cs.map((c) => c.tMark - c.tSweepTerm);
+  const markTerm = cs.map((c) => c.tEnd - c.tMarkTerm);
+
+  const inuseFactor = sum(cs.map((c) => c.inuse)) / Math.max(1, sum(cs.map((c) => c.done!.heap1)));
+  const nonHeap = fitLine(
+    cs.map((c) => c.retained),
+    cs.map((c) => c.rss - c.retained),
+    0,
+  );
+  const last = cs[cs.length - 1]!;
+  const chargeOverRss = sum(cs.map((c) => c.charge - c.rss)) / cs.length;
+
+  return {
+    format: calibrationFormat,
+    gomaxprocs: P,
+    seed: opts.seed,
+    runNs: opts.runNs,
+    cycles: all.length,
+    startNs: reader.startNs,
+    heapLiveStart: all[0]!.done!.heap0,
+    heapLivePerByte,
+    markedPerLive: surv.b,
+    inflightNs,
+    requestNs,
+    scanPerMarked: scan.b,
+    scanBase: scan.a,
+    stackScan,
+    globalsScan,
+    maxStackScan: Math.max(stackScan, 0),
+    markNsPerScan: mark.b,
+    markNsBase: Math.max(0, mark.a),
+    mutatorNsPerByte,
+    backgroundShare,
+    sweepTermPauseNs: sum(sweepTerm) / sweepTerm.length,
+    markTermPauseNs: sum(markTerm) / markTerm.length,
+    maxPauseNs: Math.max(...sweepTerm, ...markTerm),
+    inuseFactor,
+    nonHeapBase: nonHeap.a,
+    nonHeapPerHeap: nonHeap.b,
+    fileRss: last.file,
+    chargeOverRss,
+  };
+}
+
+/** The workload's bytes allocated over [from, to): the phases' rates integrated. */
+export function allocated(w: Workload, line: Timeline, from: number, to: number): number {
+  let t = from;
+  let bytes = 0;
+  while (t < to) {
+    const i = line.index(t);
+    const next = i + 1 < line.starts.length ? line.starts[i + 1]! : Infinity;
+    const until = Math.min(to, next);
+    bytes += (w.phases[i]!.allocRate * (until - t)) / 1e9;
+    t = until;
+  }
+  return bytes;
+}
+
+/** The split of the 25% startCycle makes: dedicated workers, and the fractional goal per P. */
+export function workerGoal(procs: number): { dedicated: number; fractional: number } {
+  const c = new GcControllerState(() => 0);
+  c.init(100, maxInt64);
+  c.startCycle(0, procs, { kind: gcTriggerHeap });
+  return { dedicated: c.dedicatedMarkWorkersNeeded, fractional: c.fractionalUtilizationGoal };
+}

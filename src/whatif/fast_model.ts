@@ -1,0 +1,388 @@
+// The fast mode: a workload (workload.ts) run cycle by cycle instead of
+// object by object. The heap is a handful of numbers (heapLive, the marked
+// heap, the resident heap) moved by the workload's rates, and the decisions
+// are the runtime's own: gomem's port of the pacer (GcControllerState:
+// trigger, goals, assist ratio, cons/mark) and of the GC CPU limiter
+// (GcCPULimiterState) run here exactly as in an exact run, fed with
+// aggregate inputs. What only an exact run can say (scan work per marked
+// byte, mark CPU per byte of it, the spans' fragmentation, the memory
+// beside the heap) comes from a short calibration run (fast_calibrate.ts).
+// docs/fidelity.md gives how far this lands from the exact mode.
+//
+// Time advances in steps: up to 10 ms between cycles (the limiter's update
+// period), cut at the trigger, a phase's end or an OOM kill; 250 µs while
+// marking, where the mutator's allocation, the workers' and assists' scan
+// work and the assist ratio move together.
+
+import { CostModel } from '../sim/cost.ts';
+import { GcCPULimiterState, gcCPULimiterUpdatePeriod } from '../runtime/mgclimit.ts';
+import { GcControllerState, gcTriggerHeap, gcTriggerTime, maxInt64 } from '../runtime/mgcpacer.ts';
+import { retainExtraPercent, scavengePercent } from '../runtime/mgcscavenge.ts';
+import type { Calibration } from './fast_calibrate.ts';
+import { workerGoal } from './fast_calibrate.ts';
+import type { Outcome, Row } from './outcome.ts';
+import { SeriesBuilder } from './series.ts';
+import { SpiralWatch } from './spiral.ts';
+import type { Phase, Workload } from './workload.ts';
+import { Timeline } from './workload_timeline.ts';
+
+/** The settings a fast run takes: the ones the fast model acts on. */
+export interface FastConfig {
+  /** GOGC; -1 for off. */
+  gcPercent: number;
+  /** GOMEMLIMIT in bytes; null for none. */
+  memoryLimit: number | null;
+  /** The cgroup's memory.max in bytes; null for none. */
+  memoryMax: number | null;
+  gomaxprocs: number;
+  /** How long the run lasts (virtual ns). */
+  durationNs: number;
+}
+
+/** sysmon forces a cycle when none ran for this long (proc.go forcegcperiod). */
+const forcegcPeriod = 2 * 60e9;
+/** The longest step between cycles: the limiter's update period. */
+const maxStep = gcCPULimiterUpdatePeriod;
+/** The step while marking. */
+const markStep = 250e3;
+/** The memory-limit scavenger goal: 95% of the limit (mgcscavenge.go). */
+const memoryLimitScavengeGoal = 0.95;
+/** Bytes the background scavenger releases in one go (a 64 KiB chunk of pages). */
+const scavengeChunk = 64 << 10;
+
+/** The rates of the phase in force. */
+interface Rates {
+  /** heapLive bytes per ns. */
+  heapRate: number;
+  /** CPUs the mutator wants (requests' own CPU and mallocgc's). */
+  mutator: number;
+  /** Bytes requests in flight hold. */
+  inflight: number;
+}
+
+export class FastRun {
+  private readonly line: Timeline;
+  private readonly ctrl: GcControllerState;
+  private readonly limiter: GcCPULimiterState;
+  private readonly P: number;
+  private readonly bgCpus: number;
+  private readonly end: number;
+  /** Bytes per ns the background scavenger releases at its 1% of a CPU. */
+  private readonly scavengeRate: number;
+  private t = 0;
+  private cycles = 0;
+  private lastGcEnd = 0;
+  /** The heap's resident bytes (HeapSys − HeapReleased) and its spans in use (HeapInuse). */
+  private retained = 0;
+  private inuse = 0;
+  /** heapLive and heapScan unrounded: a step's allocation can be a fraction of a byte, and the pacer's counters are integers. */
+  private live = 0;
+  private scan = 0;
+  private cpuAssist = 0;
+  private cpuBackground = 0;
+  private cpuPause = 0;
+  private gcCpuFraction = 0;
+  private maxPause = 0;
+  private peakRss = 0;
+  private peakCharge = 0;
+  private limiterOn = false;
+  private killedAt: number | null = null;
+  private readonly series: SeriesBuilder;
+  private readonly spiral = new SpiralWatch();
+
+  constructor(
+    private readonly w: Workload,
+    private readonly cal: Calibration,
+    private readonly cfg: FastConfig,
+    opts: { points?: number; firstBucketNs?: number } = {},
+  ) {
+    this.P = cfg.gomaxprocs;
+    this.end = cfg.durationNs;
+    this.line = new Timeline(w.phases, cal.startNs, cfg.durationNs);
+    this.ctrl = new GcControllerState(() => this.mappedReady());
+    this.ctrl.init(cfg.gcPercent, cfg.memoryLimit === null ? maxInt64 : BigInt(Math.floor(cfg.memoryLimit)));
+    this.ctrl.addGlobals(Math.round(cal.globalsScan));
+    this.ctrl.maxStackScan = Math.round(cal.maxStackScan);
+    this.limiter = new GcCPULimiterState({ numgc: () => this.cycles, test: true });
+    this.limiter.resetCapacity(0, this.P);
+    const { dedicated, fractional } = workerGoal(this.P);
+    this.bgCpus = (dedicated + fractional * this.P) * cal.backgroundShare;
+    const chunkNs = new CostModel().syscall('madviseDontneed', scavengeChunk / 4096);
+    this.scavengeRate = ((scavengePercent / 100) * scavengeChunk) / chunkNs;
+    this.series = new SeriesBuilder(opts);
+  }
+
+  /** Runs to the end (or the OOM kill) and gives the row and series an exact run would. */
+  run(): Outcome {
+    while (this.t < this.end && this.killedAt === null) {
+      if (this.startDue()) this.cycle();
+      else this.between();
+    }
+    return this.finish();
+  }
+
+  // ── the workload ──
+
+  private phase(): Phase {
+    return this.w.phases[this.line.index(this.t)]!;
+  }
+
+  private rates(): Rates {
+    const p = this.phase();
+    const cal = this.cal;
+    const perRequest = p.requestRate > 0 ? p.allocRate / p.requestRate : 0;
+    const requestNs = p.cpuPerRequestNs + perRequest * cal.mutatorNsPerByte;
+    return {
+      heapRate: (p.allocRate * cal.heapLivePerByte) / 1e9,
+      mutator: Math.min(this.P, (p.requestRate * p.cpuPerRequestNs + p.allocRate * cal.mutatorNsPerByte) / 1e9),
+      // Requests hold their objects for their service time: longer requests, more in flight.
+      inflight: ((p.allocRate * cal.inflightNs) / 1e9) * (cal.requestNs > 0 ? requestNs / cal.requestNs : 1),
+    };
+  }
+
+  /** Bytes the mark will find reachable now: the long-lived set and what requests hold. */
+  private survivors(r: Rates): number {
+    return this.cal.markedPerLive * this.line.liveAt(this.t) + r.inflight;
+  }
+
+  // ── memory ──
+
+  /** Memory the runtime has mapped ready beside the heap's resident pages (stacks, metadata), as mappedReady counts it. */
+  private nonHeapMapped(): number {
+    return this.cal.nonHeapBase - this.cal.fileRss + this.cal.nonHeapPerHeap * this.retained;
+  }
+
+  private mappedReady(): number {
+    return Math.round(this.retained + this.nonHeapMapped());
+  }
+
+  private rss(): number {
+    return this.retained + this.cal.nonHeapBase + this.cal.nonHeapPerHeap * this.retained;
+  }
+
+  /** The spans in use follow heapLive; the resident heap grows with them, down to what the scavengers leave. */
+  private setHeap(dt: number): void {
+    const ctrl = this.ctrl;
+    this.inuse = this.cal.inuseFactor * ctrl.heapLive;
+    if (this.inuse > this.retained) this.retained = this.inuse;
+    // The background scavenger's goals: 10% over the last goal (GOGC), 95% of the limit.
+    let target = Infinity;
+    if (this.cfg.gcPercent >= 0 && ctrl.lastHeapGoal > 0) target = ctrl.lastHeapGoal * (1 + retainExtraPercent / 100);
+    const limit = this.cfg.memoryLimit;
+    if (limit !== null) target = Math.min(target, memoryLimitScavengeGoal * limit - this.nonHeapMapped());
+    if (this.retained > target) this.retained = Math.max(this.inuse, target, this.retained - this.scavengeRate * dt);
+    // Growing the heap past the limit, the allocator releases free pages itself first (mheap.grow).
+    if (limit !== null) this.retained = Math.min(this.retained, Math.max(this.inuse, limit - this.nonHeapMapped()));
+    // The pacer's counters are integers (uint64s in Go).
+    ctrl.heapInUse.bytes = Math.round(this.inuse);
+    ctrl.heapFree.bytes = Math.round(this.retained - this.inuse);
+    ctrl.totalAlloc = Math.round(ctrl.heapLive / this.cal.heapLivePerByte);
+    const rss = this.rss();
+    const charge = rss + this.cal.chargeOverRss;
+    if (rss > this.peakRss) this.peakRss = rss;
+    if (charge > this.peakCharge) this.peakCharge = charge;
+    const goal = this.cycles > 0 || ctrl.triggered >= 0 ? ctrl.heapGoal() : -1;
+    this.series.sample(this.t, rss, charge, this.inuse, ctrl.totalAlloc, goal === Infinity ? -1 : goal);
+    const max = this.cfg.memoryMax;
+    if (max !== null && charge > max) this.killedAt = this.t;
+  }
+
+  /** heapLive at which the cgroup's charge reaches memory.max (Infinity: no cgroup limit). */
+  private killHeapLive(): number {
+    const max = this.cfg.memoryMax;
+    if (max === null) return Infinity;
+    const cal = this.cal;
+    const retained = (max - cal.chargeOverRss - cal.nonHeapBase) / (1 + cal.nonHeapPerHeap);
+    // Only heap growth past what is already resident raises the charge.
+    return retained > this.retained ? retained / cal.inuseFactor : Infinity;
+  }
+
+  // ── the limiter ──
+
+  private limiterTick(): void {
+    if (this.limiter.needUpdate(this.t)) this.limiter.update(this.t);
+    this.noteLimiter();
+  }
+
+  private noteLimiter(): void {
+    const on = this.limiter.limiting();
+    if (on !== this.limiterOn) {
+      this.limiterOn = on;
+      this.spiral.apply({ kind: 'gcLimiter', t: this.t, on, totalNs: this.limiter.limitingTime(this.t) });
+    }
+  }
+
+  // ── between cycles ──
+
+  private startDue(): boolean {
+    // Under GOGC=off with no limit the goal, and so the trigger, is infinite.
+    if (this.ctrl.heapLive >= this.ctrl.trigger().trigger) return true;
+    return this.cfg.gcPercent >= 0 && this.t - this.lastGcEnd >= forcegcPeriod;
+  }
+
+  private between(): void {
+    const ctrl = this.ctrl;
+    const r = this.rates();
+    const phaseEnd = this.phaseEnd();
+    let dt = Math.min(maxStep, this.end - this.t, phaseEnd - this.t);
+    if (this.cfg.gcPercent >= 0) dt = Math.min(dt, this.lastGcEnd + forcegcPeriod - this.t);
+    if (r.heapRate > 0) {
+      const { trigger } = ctrl.trigger();
+      const toTrigger = (Math.max(trigger, ctrl.heapLive) - ctrl.heapLive) / r.heapRate;
+      const toKill = (this.killHeapLive() - ctrl.heapLive) / r.heapRate;
+      dt = Math.min(dt, Math.max(1, Math.ceil(toTrigger)), Math.max(1, Math.ceil(toKill)));
+    }
+    dt = Math.max(1, dt);
+    const alloc = r.heapRate * dt;
+    this.addLive(alloc);
+    this.limiter.addIdleTime((this.P - r.mutator) * dt);
+    this.t += dt;
+    this.setHeap(dt);
+    this.limiterTick();
+  }
+
+  /** Allocation outside a mark: heapLive, and heapScan (frozen while marking) with its scannable share. */
+  private addLive(bytes: number): void {
+    this.live += bytes;
+    this.scan += bytes * this.cal.scanPerMarked;
+    this.ctrl.heapLive = Math.round(this.live);
+    this.ctrl.heapScan = Math.round(this.scan);
+  }
+
+  private phaseEnd(): number {
+    const i = this.line.index(this.t);
+    return i + 1 < this.line.starts.length ? this.line.starts[i + 1]! : Infinity;
+  }
+
+  // ── a cycle ──
+
+  private cycle(): void {
+    const ctrl = this.ctrl;
+    const cal = this.cal;
+    const P = this.P;
+    const forced = !(ctrl.heapLive >= ctrl.trigger().trigger);
+    // Sweep termination: the world stops.
+    const tStart = this.t;
+    const heap0 = ctrl.heapLive;
+    const r0 = this.rates();
+    const survivors = this.survivors(r0);
+    const heapWork = Math.max(0, cal.scanPerMarked * survivors + cal.scanBase);
+    const total = heapWork + cal.stackScan + cal.globalsScan;
+    const markCpu = cal.markNsPerScan * total + cal.markNsBase;
+    const nsPerWork = total > 0 ? markCpu / total : 0;
+    ctrl.startCycle(tStart, P, { kind: forced ? gcTriggerTime : gcTriggerHeap });
+    this.limiter.startGCTransition(true, tStart);
+    this.t += cal.sweepTermPauseNs;
+    this.limiter.finishGCTransition(this.t);
+    this.cpuPause += cal.sweepTermPauseNs * P;
+
+    // Mark: the workers take the 25% and every idle P; allocation owes assists at the pacer's ratio.
+    let done = 0;
+    let credit = 0;
+    let assistNs = 0;
+    let idleNs = 0;
+    let bgNs = 0;
+    while (done < total && this.killedAt === null) {
+      const r = this.rates();
+      const mutator = Math.min(r.mutator, P - this.bgCpus);
+      const idle = Math.max(0, P - this.bgCpus - mutator);
+      const workerRate = nsPerWork > 0 ? (this.bgCpus + idle) / nsPerWork : Infinity;
+      let dt = Math.min(markStep, Math.max(1, Math.ceil((total - done) / workerRate)));
+      // The mutator's allocation: as much as its CPU allows, less what assists take of it.
+      const a0 = r.mutator > 0 ? r.heapRate * dt * (mutator / r.mutator) : 0;
+      const bgWork = workerRate * dt;
+      credit += bgWork;
+      let alloc = a0;
+      let assistWork = 0;
+      const owed = a0 * ctrl.assistWorkPerByte;
+      if (this.limiter.limiting() || owed <= credit) {
+        credit = Math.max(0, credit - owed);
+      } else {
+        const cpu = mutator * dt;
+        const x = (cpu + credit * nsPerWork) / (owed * nsPerWork + cpu);
+        alloc = x * a0;
+        assistWork = Math.max(0, x * owed - credit);
+        credit = 0;
+      }
+      const assist = assistWork * nsPerWork;
+      done += bgWork + assistWork;
+      if (done > total) {
+        // The work ran out inside this step: end the mark where it did.
+        const over = (done - total) / (bgWork + assistWork);
+        dt = Math.max(1, Math.round(dt * (1 - over)));
+      }
+      assistNs += assist;
+      idleNs += idle * dt;
+      bgNs += this.bgCpus * dt;
+      this.live += alloc;
+      ctrl.heapLive = Math.round(this.live);
+      ctrl.globalsScanWork = Math.round(Math.min(done, cal.globalsScan));
+      ctrl.stackScanWork = Math.round(Math.min(Math.max(0, done - cal.globalsScan), cal.stackScan));
+      ctrl.heapScanWork = Math.round(Math.max(0, done - cal.globalsScan - cal.stackScan));
+      ctrl.revise();
+      this.limiter.addAssistTime(assist);
+      // Idle workers' time is idle time to the limiter (limiterEventIdleMarkWork).
+      this.limiter.addIdleTime(idle * dt);
+      this.t += dt;
+      this.setHeap(dt);
+      this.limiterTick();
+    }
+    if (this.killedAt !== null) return;
+
+    // Mark termination: the world stops again; the pacer learns from the cycle and sets the next goal.
+    ctrl.heapScanWork = Math.round(heapWork);
+    ctrl.stackScanWork = Math.round(cal.stackScan);
+    ctrl.globalsScanWork = Math.round(cal.globalsScan);
+    ctrl.assistTime = Math.round(assistNs);
+    ctrl.idleMarkTime = Math.round(idleNs);
+    ctrl.fractionalMarkTime = Math.round(bgNs);
+    this.limiter.startGCTransition(false, this.t);
+    ctrl.endCycle(this.t, P, false);
+    const heap1 = ctrl.heapLive;
+    const marked = Math.round(survivors + (heap1 - heap0));
+    this.inuse = cal.inuseFactor * heap1;
+    ctrl.resetLive(marked);
+    this.live = marked;
+    this.scan = ctrl.heapScan;
+    ctrl.commit(false);
+    this.t += cal.markTermPauseNs;
+    this.limiter.finishGCTransition(this.t);
+    this.cpuPause += cal.markTermPauseNs * P;
+    this.cpuAssist += assistNs;
+    this.cpuBackground += bgNs;
+    this.maxPause = Math.max(this.maxPause, cal.maxPauseNs);
+    this.cycles++;
+    this.lastGcEnd = this.t;
+    this.gcCpuFraction = (this.cpuAssist + this.cpuBackground + this.cpuPause) / (this.t * P);
+    this.spiral.apply({
+      kind: 'gcDone', t: this.t, cycle: this.cycles, heap0, heap1, heap2: marked, goal: 0, nextGoal: 0, nextTrigger: 0, pauseNs: 0,
+      heapScan: heapWork, stackScan: cal.stackScan, globalsScan: cal.globalsScan, cpuAssist: 0, cpuDedicated: 0, cpuFractional: 0, cpuIdle: 0, cpuPause: 0,
+    });
+    // The sweep frees the dead: the spans in use shrink to the marked heap's; the pages stay resident.
+    this.setHeap(0);
+  }
+
+  private finish(): Outcome {
+    const killed = this.killedAt !== null;
+    const endNs = killed ? this.killedAt! : this.end;
+    const row: Row = {
+      outcome: killed ? 'oom-kill' : 'exit',
+      status: killed ? 137 : 0,
+      endNs,
+      peakRss: Math.round(this.peakRss),
+      peakCharge: Math.round(this.peakCharge),
+      gcCycles: this.cycles,
+      gcCpuFraction: this.gcCpuFraction,
+      assistNs: Math.round(this.cpuAssist),
+      maxPauseNs: Math.round(this.maxPause),
+      limiterNs: Math.round(this.limiter.limitingTime(endNs)),
+      spiral: this.spiral.result(),
+    };
+    return { row, series: this.series.finish() };
+  }
+}
+
+/** A workload's run in the fast mode. */
+export function runFast(w: Workload, cal: Calibration, cfg: FastConfig, opts: { points?: number; firstBucketNs?: number } = {}): Outcome {
+  return new FastRun(w, cal, cfg, opts).run();
+}
