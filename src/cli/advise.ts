@@ -8,6 +8,7 @@
 import type { Command } from 'commander';
 import { parseDuration } from '../go/units.ts';
 import { adviceTable, advise, adviseGogc, adviseMemlimits } from '../whatif/advise.ts';
+import { modeLine } from '../whatif/report.ts';
 import { UsageError } from './errors.ts';
 import { machineOptions } from './run.ts';
 import { runSweep } from './whatif.ts';
@@ -20,6 +21,8 @@ interface AdviseFlags {
   jobs?: string;
   seed?: string;
   opt?: string[];
+  mode?: string;
+  calibrate?: string;
 }
 
 export async function adviseCommand(spec: string, flags: AdviseFlags): Promise<number> {
@@ -40,12 +43,14 @@ export async function adviseCommand(spec: string, flags: AdviseFlags): Promise<n
       ...(flags.jobs !== undefined ? { jobs: flags.jobs } : {}),
       ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
       ...(flags.opt !== undefined ? { opt: flags.opt } : {}),
+      ...(flags.mode !== undefined ? { mode: flags.mode } : {}),
+      ...(flags.calibrate !== undefined ? { calibrate: flags.calibrate } : {}),
     },
     'gomem advise',
     'advise',
   );
   const a = advise(run.entries, limit, flags.cgroupMemoryMax, flags.duration);
-  process.stdout.write(`${adviceTable(a)}\n\n${a.words.join('\n')}\n`);
+  process.stdout.write(`${modeLine(run.sweep)}\n${adviceTable(a)}\n\n${a.words.join('\n')}\n`);
   for (const f of run.failures) process.stderr.write(`${f}\n`);
   return run.failures.length > 0 ? 1 : 0;
 }
@@ -62,6 +67,8 @@ export function registerAdvise(program: Command, setExit: (code: number) => void
     .option('--jobs <N>', 'worker threads (default: the machine\'s CPUs)')
     .option('--seed <N>', 'seed for everything random in the runs')
     .option('--opt <key=value>', 'a program option (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--mode <MODE>', 'exact, or fast for a workload .json (as gomem whatif --mode)', 'exact')
+    .option('--calibrate <DURATION>', "the fast mode's calibration run (as gomem whatif --calibrate)")
     .action(async (spec: string, flags: AdviseFlags) => {
       setExit(await adviseCommand(spec, flags));
     });

@@ -16,11 +16,11 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import Tinypool from 'tinypool';
-import { parseDuration, parseInteger } from '../go/units.ts';
+import { parseDuration, parseInteger, shortDuration } from '../go/units.ts';
 import type { Program } from '../go/program.ts';
 import { scenarios } from '../scenarios/index.ts';
 import { type AxisKey, type Configuration, GridError, type Shard, gridAxes, gridOf, inShard, parseList, parseShard } from '../whatif/grid.ts';
-import type { Calibration } from '../whatif/fast_calibrate.ts';
+import { type Calibration, calibrationNs } from '../whatif/fast_calibrate.ts';
 import { calibrationFor, calibrationPath, fastConfig } from '../whatif/fast_task.ts';
 import type { Outcome } from '../whatif/outcome.ts';
 import { type Workload, parseWorkload } from '../whatif/workload.ts';
@@ -348,10 +348,14 @@ function fastModeOf(spec: string, flags: WhatifFlags, lists: Partial<Record<Axis
   }
   if (extname(spec) !== '.json') throw new UsageError(`--mode fast: runs workload models (a .json file, docs/workloads.md); ${spec} runs in the exact mode`);
   if (lists.godebug !== undefined) throw new UsageError('--mode fast: models GOGC, GOMEMLIMIT, GOMAXPROCS and memory.max; a --godebug list needs --mode exact');
-  const calibrate = flags.calibrate ?? '10s';
-  const d = parseDuration(calibrate);
-  if (!('ns' in d) || d.ns <= 0) throw new UsageError(`--calibrate: "${calibrate}" is not a positive duration (Go's syntax: 10s, 1m)`);
-  return { workload: parseWorkload(readFileSync(spec, 'utf8'), spec), calibrate, calibrateNs: d.ns };
+  const workload = parseWorkload(readFileSync(spec, 'utf8'), spec);
+  if (flags.calibrate === undefined) {
+    const ns = calibrationNs(workload);
+    return { workload, calibrate: shortDuration(ns), calibrateNs: ns };
+  }
+  const d = parseDuration(flags.calibrate);
+  if (!('ns' in d) || d.ns <= 0) throw new UsageError(`--calibrate: "${flags.calibrate}" is not a positive duration (Go's syntax: 10s, 1m)`);
+  return { workload, calibrate: flags.calibrate, calibrateNs: d.ns };
 }
 
 /** Gives every fast task its model settings and the calibration for its GOMAXPROCS, made once (and kept) per GOMAXPROCS. */
@@ -432,7 +436,7 @@ export function registerWhatif(program: Command, setExit: (code: number) => void
     .option('--seed <N>', 'seed for everything random in each run')
     .option('--opt <key=value>', 'set a program option for every run (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--mode <MODE>', 'exact (every object simulated) or fast (a workload .json only: a cycle-level model calibrated by a short exact run; docs/fidelity.md)', 'exact')
-    .option('--calibrate <DURATION>', "the fast mode's calibration run: virtual time of one exact run per GOMAXPROCS (default 10s)")
+    .option('--calibrate <DURATION>', "the fast mode's calibration: virtual time of its one exact run per GOMAXPROCS (default: about 12 GC cycles' worth, 10s to 1m)")
     .addHelpText(
       'after',
       `

@@ -15,6 +15,7 @@ import { GcControllerState, gcTriggerHeap, maxInt64 } from '../runtime/mgcpacer.
 import type { TraceHeader, TraceRecord } from '../trace/reader.ts';
 import { TraceReplay } from '../trace/replay.ts';
 import { osPageSize } from '../trace/format.ts';
+import { Scatter } from './fast_scatter.ts';
 import { runStreamed } from './run_streamed.ts';
 import type { Workload } from './workload.ts';
 import { workloadProgram } from './workload_program.ts';
@@ -163,6 +164,19 @@ function sum(xs: readonly number[]): number {
 /** Cycles before this many are the start-up's (a heap of a few MiB, the first goals): left out of the fits. */
 const skipCycles = 2;
 
+/**
+ * How long the calibration runs unless told: long enough for about a dozen
+ * cycles at GOGC=100 (a cycle comes every live heap's worth of allocation,
+ * 4 MiB at least), at least 10 s and at most 60 s of virtual time.
+ */
+export function calibrationNs(w: Workload): number {
+  const p = w.phases[0]!;
+  const mid = Math.min(p.durationNs, 10e9) / 2;
+  const live = p.liveStart + ((p.liveEnd - p.liveStart) * mid) / p.durationNs;
+  const perCycle = p.allocRate > 0 ? (Math.max(4 << 20, live) / p.allocRate) * 1e9 : Infinity;
+  return Math.min(60e9, Math.max(10e9, Math.ceil((12 * perCycle) / 1e9) * 1e9));
+}
+
 /** Runs the workload exactly for `runNs` at `gomaxprocs` and fits the fast model's coefficients. */
 export function calibrate(w: Workload, opts: { gomaxprocs: number; seed: number | null; runNs: number }): Calibration {
   const env = { GOGC: '100', GOMAXPROCS: String(opts.gomaxprocs) };
@@ -177,13 +191,21 @@ export function calibrate(w: Workload, opts: { gomaxprocs: number; seed: number 
 
 function fit(w: Workload, reader: CalibrationReader, opts: { gomaxprocs: number; seed: number | null; runNs: number }): Calibration {
   const all = reader.cycles;
-  if (all.length < skipCycles + 3) {
-    throw new Error(`fast mode: the calibration run completed ${all.length} GC cycles in ${opts.runNs / 1e9} s; it needs at least ${skipCycles + 3} (a longer --calibrate)`);
-  }
   const P = reader.gomaxprocs;
   const line = new Timeline(w.phases, reader.startNs, opts.runNs);
-  const cs = all.slice(skipCycles);
-  const prev = (i: number) => all[skipCycles + i - 1]!;
+  // A first phase that starts with a live set has it built by the first request, on top of the rate
+  // (docs/workloads.md): the cycles until it is marked, and the one after, saw that build, not the workload's rates.
+  const built = w.phases[0]!.liveStart;
+  let skip = skipCycles;
+  if (built > 0) {
+    const i = all.findIndex((c) => c.done!.heap2 >= 0.95 * built);
+    skip = Math.max(skip, i < 0 ? all.length : i + 2);
+  }
+  if (all.length < skip + 3) {
+    throw new Error(`fast mode: the calibration run completed ${all.length} GC cycles in ${opts.runNs / 1e9} s, ${Math.max(0, all.length - skip)} past the start; it needs 3 (a longer --calibrate)`);
+  }
+  const cs = all.slice(skip);
+  const prev = (i: number) => all[skip + i - 1]!;
 
   // heapLive growth between one cycle's end and the next's mark termination, against the workload's bytes then.
   const grown: number[] = [];
@@ -214,10 +236,13 @@ function fit(w: Workload, reader: CalibrationReader, opts: { gomaxprocs: number;
   const work: number[] = [];
   const markDur: number[] = [];
   const background: number[] = [];
+  // Less what replaced cache entries cost (fast_scatter.ts), which the fast model adds as the turnover builds it up.
+  const scatter = new Scatter(w, line);
   cs.forEach((c, i) => {
     const d = c.done!;
     const p = prev(i).done!;
-    markCpu.push(d.cpuAssist - p.cpuAssist + d.cpuDedicated - p.cpuDedicated + d.cpuFractional - p.cpuFractional + d.cpuIdle - p.cpuIdle);
+    const cpu = d.cpuAssist - p.cpuAssist + d.cpuDedicated - p.cpuDedicated + d.cpuFractional - p.cpuFractional + d.cpuIdle - p.cpuIdle;
+    markCpu.push(Math.max(0, cpu - scatter.extraMarkNs(c.tMark)));
     background.push(d.cpuDedicated - p.cpuDedicated + d.cpuFractional - p.cpuFractional);
     work.push(d.heapScan + d.stackScan + d.globalsScan);
     markDur.push(c.tMarkTerm - c.tMark);

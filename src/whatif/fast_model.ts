@@ -10,8 +10,8 @@
 // docs/fidelity.md gives how far this lands from the exact mode.
 //
 // Time advances in steps: up to 10 ms between cycles (the limiter's update
-// period), cut at the trigger, a phase's end or an OOM kill; 250 µs while
-// marking, where the mutator's allocation, the workers' and assists' scan
+// period), cut at the trigger, a phase's end or an OOM kill; a 32nd of the
+// mark phase (at least 50 µs) while marking, where the mutator's allocation, the workers' and assists' scan
 // work and the assist ratio move together.
 
 import { CostModel } from '../sim/cost.ts';
@@ -21,6 +21,7 @@ import { retainExtraPercent, scavengePercent } from '../runtime/mgcscavenge.ts';
 import type { Calibration } from './fast_calibrate.ts';
 import { workerGoal } from './fast_calibrate.ts';
 import type { Outcome, Row } from './outcome.ts';
+import { Scatter } from './fast_scatter.ts';
 import { SeriesBuilder } from './series.ts';
 import { SpiralWatch } from './spiral.ts';
 import type { Phase, Workload } from './workload.ts';
@@ -43,8 +44,9 @@ export interface FastConfig {
 const forcegcPeriod = 2 * 60e9;
 /** The longest step between cycles: the limiter's update period. */
 const maxStep = gcCPULimiterUpdatePeriod;
-/** The step while marking. */
-const markStep = 250e3;
+/** Steps a mark phase is cut into, and the shortest step. */
+const marksSteps = 32;
+const minMarkStep = 50e3;
 /** The memory-limit scavenger goal: 95% of the limit (mgcscavenge.go). */
 const memoryLimitScavengeGoal = 0.95;
 /** Bytes the background scavenger releases in one go (a 64 KiB chunk of pages). */
@@ -89,6 +91,7 @@ export class FastRun {
   private killedAt: number | null = null;
   private readonly series: SeriesBuilder;
   private readonly spiral = new SpiralWatch();
+  private readonly scatter: Scatter;
 
   constructor(
     private readonly w: Workload,
@@ -110,6 +113,7 @@ export class FastRun {
     const chunkNs = new CostModel().syscall('madviseDontneed', scavengeChunk / 4096);
     this.scavengeRate = ((scavengePercent / 100) * scavengeChunk) / chunkNs;
     this.series = new SeriesBuilder(opts);
+    this.scatter = new Scatter(w, this.line);
   }
 
   /** Runs to the end (or the OOM kill) and gives the row and series an exact run would. */
@@ -184,7 +188,8 @@ export class FastRun {
     const goal = this.cycles > 0 || ctrl.triggered >= 0 ? ctrl.heapGoal() : -1;
     this.series.sample(this.t, rss, charge, this.inuse, ctrl.totalAlloc, goal === Infinity ? -1 : goal);
     const max = this.cfg.memoryMax;
-    if (max !== null && charge > max) this.killedAt = this.t;
+    // The page that would take the charge past memory.max is the one the kernel kills for.
+    if (max !== null && charge >= max) this.killedAt = this.t;
   }
 
   /** heapLive at which the cgroup's charge reaches memory.max (Infinity: no cgroup limit). */
@@ -268,7 +273,7 @@ export class FastRun {
     const survivors = this.survivors(r0);
     const heapWork = Math.max(0, cal.scanPerMarked * survivors + cal.scanBase);
     const total = heapWork + cal.stackScan + cal.globalsScan;
-    const markCpu = cal.markNsPerScan * total + cal.markNsBase;
+    const markCpu = cal.markNsPerScan * total + cal.markNsBase + this.scatter.extraMarkNs(this.t);
     const nsPerWork = total > 0 ? markCpu / total : 0;
     ctrl.startCycle(tStart, P, { kind: forced ? gcTriggerTime : gcTriggerHeap });
     this.limiter.startGCTransition(true, tStart);
@@ -277,6 +282,8 @@ export class FastRun {
     this.cpuPause += cal.sweepTermPauseNs * P;
 
     // Mark: the workers take the 25% and every idle P; allocation owes assists at the pacer's ratio.
+    // About 32 steps a mark, however long it is: enough for the assist ratio to follow the heap.
+    const step = Math.max(minMarkStep, Math.ceil(markCpu / (this.bgCpus + Math.max(0, P - this.bgCpus - r0.mutator)) / marksSteps));
     let done = 0;
     let credit = 0;
     let assistNs = 0;
@@ -287,7 +294,7 @@ export class FastRun {
       const mutator = Math.min(r.mutator, P - this.bgCpus);
       const idle = Math.max(0, P - this.bgCpus - mutator);
       const workerRate = nsPerWork > 0 ? (this.bgCpus + idle) / nsPerWork : Infinity;
-      let dt = Math.min(markStep, Math.max(1, Math.ceil((total - done) / workerRate)));
+      let dt = Math.min(step, Math.max(1, Math.ceil((total - done) / workerRate)));
       // The mutator's allocation: as much as its CPU allows, less what assists take of it.
       const a0 = r.mutator > 0 ? r.heapRate * dt * (mutator / r.mutator) : 0;
       const bgWork = workerRate * dt;
