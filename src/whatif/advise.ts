@@ -107,7 +107,9 @@ export function advise(entries: readonly ReportEntry[], limit: number, limitText
           : `For a ${limitText} container: every setting tried fails within ${durationText}; the workload needs a larger container.`,
       );
       if (longest !== undefined && longest.row.spiral !== null) {
-        const end = longest.row.outcome === 'oom-kill' ? `OOM-killed at ${at(longest.row.endNs)}` : `still running at ${at(longest.row.endNs)} with ${mib(Math.max(0, longest.headroom))} to spare`;
+        const spare = `with ${mib(Math.max(0, longest.headroom))} to spare`;
+        const o = longest.row.outcome;
+        const end = o === 'oom-kill' ? `OOM-killed at ${at(longest.row.endNs)}` : o === 'exit' ? `the program ends at ${at(longest.row.endNs)} ${spare}` : o === 'time-limit' ? `still running at ${at(longest.row.endNs)} ${spare}` : `ended (${o}) at ${at(longest.row.endNs)}`;
         words.push(`  The latest into a death spiral: ${setting(longest)}, from ${at(longest.row.spiral.atNs)}; ${end}.`);
       } else if (longest !== undefined) {
         words.push(`  The longest run: ${setting(longest)}, ${longest.verdict === 'killed' ? 'OOM-killed' : 'ended'} at ${at(longest.row.endNs)}.`);

@@ -33,8 +33,6 @@ export interface Calibration {
   cycles: number;
   /** When main started (the workload's time zero), ns. */
   startNs: number;
-  /** heapLive when the program's own work began (the runtime's and init's objects), bytes. */
-  heapLiveStart: number;
   /** heapLive added per byte the workload allocates: size classes and the spans mcaches hold. */
   heapLivePerByte: number;
   /** Marked bytes per byte of the long-lived set, and the bytes requests in flight hold per byte/s of allocation (ns). */
@@ -52,6 +50,8 @@ export interface Calibration {
   /** Mark CPU (assists and all workers) per byte of scan work, and per cycle besides, ns. */
   markNsPerScan: number;
   markNsBase: number;
+  /** What the mark's misses on replaced cache entries cost against the cost model's figure (fast_scatter.ts; 1 unless the run could tell). */
+  scatterScale: number;
   /** Mutator CPU per byte allocated besides the workload's own CPU (mallocgc, zeroing, writes), ns. */
   mutatorNsPerByte: number;
   /** Dedicated and fractional workers' CPU over what their utilization goal gives (1: exactly 25%). */
@@ -236,18 +236,19 @@ function fit(w: Workload, reader: CalibrationReader, opts: { gomaxprocs: number;
   const work: number[] = [];
   const markDur: number[] = [];
   const background: number[] = [];
-  // Less what replaced cache entries cost (fast_scatter.ts), which the fast model adds as the turnover builds it up.
+  // What replaced cache entries cost the mark by the cost model (fast_scatter.ts), which the fast model adds as turnover builds it up.
   const scatter = new Scatter(w, line);
+  const scattered: number[] = [];
   cs.forEach((c, i) => {
     const d = c.done!;
     const p = prev(i).done!;
-    const cpu = d.cpuAssist - p.cpuAssist + d.cpuDedicated - p.cpuDedicated + d.cpuFractional - p.cpuFractional + d.cpuIdle - p.cpuIdle;
-    markCpu.push(Math.max(0, cpu - scatter.extraMarkNs(c.tMark)));
+    markCpu.push(d.cpuAssist - p.cpuAssist + d.cpuDedicated - p.cpuDedicated + d.cpuFractional - p.cpuFractional + d.cpuIdle - p.cpuIdle);
+    scattered.push(scatter.extraMarkNs(c.tMark));
     background.push(d.cpuDedicated - p.cpuDedicated + d.cpuFractional - p.cpuFractional);
     work.push(d.heapScan + d.stackScan + d.globalsScan);
     markDur.push(c.tMarkTerm - c.tMark);
   });
-  const mark = fitLine(work, markCpu, sum(markCpu) / Math.max(1, sum(work)));
+  const { perScan, base, scatterScale } = fitMark(work, markCpu, scattered);
   const { dedicated, fractional } = workerGoal(P);
   const backgroundShare = sum(background) / Math.max(1, sum(markDur) * (dedicated + fractional * P));
 
@@ -278,7 +279,6 @@ function fit(w: Workload, reader: CalibrationReader, opts: { gomaxprocs: number;
     runNs: opts.runNs,
     cycles: all.length,
     startNs: reader.startNs,
-    heapLiveStart: all[0]!.done!.heap0,
     heapLivePerByte,
     markedPerLive: surv.b,
     inflightNs,
@@ -288,8 +288,9 @@ function fit(w: Workload, reader: CalibrationReader, opts: { gomaxprocs: number;
     stackScan,
     globalsScan,
     maxStackScan: Math.max(stackScan, 0),
-    markNsPerScan: mark.b,
-    markNsBase: Math.max(0, mark.a),
+    markNsPerScan: perScan,
+    markNsBase: base,
+    scatterScale,
     mutatorNsPerByte,
     backgroundShare,
     sweepTermPauseNs: sum(sweepTerm) / sweepTerm.length,
@@ -301,6 +302,27 @@ function fit(w: Workload, reader: CalibrationReader, opts: { gomaxprocs: number;
     fileRss: last.file,
     chargeOverRss,
   };
+}
+
+/**
+ * Mark CPU per cycle = perScan × scan work + base + scatterScale × the
+ * replaced entries' misses by the cost model. With the scan work spread
+ * over the run (a growing heap), the misses are taken as the cost model
+ * gives them and the rest fitted to the work; with the work flat (a steady
+ * set) and the misses growing (turnover), the misses' scale is fitted and
+ * the rest is per byte of the work.
+ */
+export function fitMark(work: readonly number[], cpu: readonly number[], scattered: readonly number[]): { perScan: number; base: number; scatterScale: number } {
+  const meanWork = sum(work) / work.length;
+  const spread = Math.sqrt(sum(work.map((x) => (x - meanWork) ** 2)) / work.length);
+  const meanScatter = sum(scattered) / scattered.length;
+  if (spread < 0.1 * meanWork && meanScatter > 0.1 * (sum(cpu) / cpu.length)) {
+    const f = fitLine(scattered, cpu, 1);
+    if (f.b > 0 && f.a > 0) return { perScan: f.a / meanWork, base: 0, scatterScale: f.b };
+  }
+  const rest = cpu.map((y, i) => Math.max(0, y - scattered[i]!));
+  const f = fitLine(work, rest, sum(rest) / Math.max(1, sum(work)));
+  return { perScan: f.b, base: Math.max(0, f.a), scatterScale: 1 };
 }
 
 /** The workload's bytes allocated over [from, to): the phases' rates integrated. */

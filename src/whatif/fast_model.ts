@@ -60,6 +60,8 @@ interface Rates {
   mutator: number;
   /** Bytes requests in flight hold. */
   inflight: number;
+  /** Of heapRate, the first request's build of the first phase's live set. */
+  buildRate: number;
 }
 
 export class FastRun {
@@ -80,6 +82,8 @@ export class FastRun {
   /** heapLive and heapScan unrounded: a step's allocation can be a fraction of a byte, and the pacer's counters are integers. */
   private live = 0;
   private scan = 0;
+  /** Bytes of the first phase's starting live set the first request has still to make (docs/workloads.md). */
+  private building: number;
   private cpuAssist = 0;
   private cpuBackground = 0;
   private cpuPause = 0;
@@ -114,6 +118,7 @@ export class FastRun {
     this.scavengeRate = ((scavengePercent / 100) * scavengeChunk) / chunkNs;
     this.series = new SeriesBuilder(opts);
     this.scatter = new Scatter(w, this.line);
+    this.building = w.phases[0]!.liveStart;
   }
 
   /** Runs to the end (or the OOM kill) and gives the row and series an exact run would. */
@@ -136,8 +141,11 @@ export class FastRun {
     const cal = this.cal;
     const perRequest = p.requestRate > 0 ? p.allocRate / p.requestRate : 0;
     const requestNs = p.cpuPerRequestNs + perRequest * cal.mutatorNsPerByte;
+    // The build runs on one goroutine at mallocgc's pace, on top of the rate.
+    const build = this.building > 0 ? cal.heapLivePerByte / Math.max(0.1, cal.mutatorNsPerByte) : 0;
     return {
-      heapRate: (p.allocRate * cal.heapLivePerByte) / 1e9,
+      buildRate: build,
+      heapRate: (p.allocRate * cal.heapLivePerByte) / 1e9 + build,
       mutator: Math.min(this.P, (p.requestRate * p.cpuPerRequestNs + p.allocRate * cal.mutatorNsPerByte) / 1e9),
       // Requests hold their objects for their service time: longer requests, more in flight.
       inflight: ((p.allocRate * cal.inflightNs) / 1e9) * (cal.requestNs > 0 ? requestNs / cal.requestNs : 1),
@@ -146,7 +154,7 @@ export class FastRun {
 
   /** Bytes the mark will find reachable now: the long-lived set and what requests hold. */
   private survivors(r: Rates): number {
-    return this.cal.markedPerLive * this.line.liveAt(this.t) + r.inflight;
+    return this.cal.markedPerLive * Math.max(0, this.line.liveAt(this.t) - this.building) + r.inflight;
   }
 
   // ── memory ──
@@ -240,10 +248,17 @@ export class FastRun {
     dt = Math.max(1, dt);
     const alloc = r.heapRate * dt;
     this.addLive(alloc);
+    this.built(r, alloc);
     this.limiter.addIdleTime((this.P - r.mutator) * dt);
     this.t += dt;
     this.setHeap(dt);
     this.limiterTick();
+  }
+
+  /** Counts the build's share of `alloc` heapLive bytes as made. */
+  private built(r: Rates, alloc: number): void {
+    if (this.building <= 0 || r.heapRate <= 0) return;
+    this.building = Math.max(0, this.building - ((alloc * r.buildRate) / r.heapRate) / this.cal.heapLivePerByte);
   }
 
   /** Allocation outside a mark: heapLive, and heapScan (frozen while marking) with its scannable share. */
@@ -273,7 +288,7 @@ export class FastRun {
     const survivors = this.survivors(r0);
     const heapWork = Math.max(0, cal.scanPerMarked * survivors + cal.scanBase);
     const total = heapWork + cal.stackScan + cal.globalsScan;
-    const markCpu = cal.markNsPerScan * total + cal.markNsBase + this.scatter.extraMarkNs(this.t);
+    const markCpu = cal.markNsPerScan * total + cal.markNsBase + cal.scatterScale * this.scatter.extraMarkNs(this.t);
     const nsPerWork = total > 0 ? markCpu / total : 0;
     ctrl.startCycle(tStart, P, { kind: forced ? gcTriggerTime : gcTriggerHeap });
     this.limiter.startGCTransition(true, tStart);
@@ -322,6 +337,7 @@ export class FastRun {
       idleNs += idle * dt;
       bgNs += this.bgCpus * dt;
       this.live += alloc;
+      this.built(r, alloc);
       ctrl.heapLive = Math.round(this.live);
       ctrl.globalsScanWork = Math.round(Math.min(done, cal.globalsScan));
       ctrl.stackScanWork = Math.round(Math.min(Math.max(0, done - cal.globalsScan), cal.stackScan));
