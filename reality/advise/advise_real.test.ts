@@ -19,7 +19,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { type AdviseRecording, type Candidate, compareRun, RECORDING, TOLERANCE } from './check.ts';
+import { adviceTable, advise } from '../../src/whatif/advise.ts';
+import type { Row } from '../../src/whatif/outcome.ts';
+import type { ReportEntry } from '../../src/whatif/report.ts';
+import { type AdviseRecording, type Candidate, compareRun, readAdvise, RECORDING, TOLERANCE } from './check.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const rec = JSON.parse(readFileSync(RECORDING, 'utf8')) as AdviseRecording;
@@ -101,6 +104,33 @@ describe('gomem advise against real Go: container-oom in a 512 MiB cgroup', () =
       expect(Math.abs(v.timeError!)).toBeLessThanOrEqual(TOLERANCE);
     }
   }, 300_000);
+
+  it('check.ts reads advise\'s printed table and words: the setting it points to and each prediction', () => {
+    const entry = (i: number, gogc: string, memlimit: string, row: Partial<Row>): ReportEntry => ({
+      config: { index: i, settings: { GOGC: gogc, ...(memlimit === 'off' ? {} : { GOMEMLIMIT: memlimit }), 'memory.max': '512MiB' }, id: String(i) },
+      result: { key: {} as never, row: { outcome: 'exit', status: 0, endNs: 480_006_172_330, peakRss: 0, peakCharge: 0, gcCycles: 1, gcCpuFraction: 0.007, assistNs: 0, maxPauseNs: 0, limiterNs: 0, spiral: null, ...row }, series: {} as never },
+    });
+    const a = advise(
+      [
+        entry(0, '100', 'off', { outcome: 'oom-kill', status: 137, endNs: 252_501_362_197, peakRss: 535_764_992, peakCharge: 512 * MiB }),
+        entry(1, '100', '486MiB', { peakRss: 527_810_560, peakCharge: 529_690_624, spiral: { atNs: 458_446_745_665, limiterFromNs: 449_808_880_312, heapFrom: 476_550_872, heapTo: 488_261_336 } }),
+        entry(2, 'off', '486MiB', { outcome: 'oom-kill', status: 137, endNs: 470e9, peakCharge: 512 * MiB, spiral: { atNs: 450e9, limiterFromNs: 440e9, heapFrom: 470 * MiB, heapTo: 480 * MiB } }),
+      ],
+      512 * MiB,
+      '512MiB',
+      '10m',
+    );
+    const r = readAdvise(`${adviceTable(a)}\n\n${a.words.join('\n')}\n`, 'gomem advise');
+    expect(r.recommended).toBeNull();
+    expect(r.advised).toEqual({ gogc: '100', memlimit: '486MiB', why: 'latest into a death spiral' });
+    expect(r.candidates.map((c) => [c.gogc, c.memlimit, c.verdict, c.killed, c.at_ms, c.peak_charge_mib])).toEqual([
+      ['100', 'off', 'OOM-killed', true, 252_501, 512],
+      ['100', '486MiB', 'death spiral', false, 480_006, 505.2],
+      ['off', '486MiB', 'death spiral', true, 470_000, 512],
+    ]);
+    // The stored prediction (predict.ts) and the printed table say the same of the 486MiB candidate.
+    expect({ ...r.candidates[1]!, recommended: false }).toEqual({ ...stored('100', '486MiB'), gc_cpu_percent: 0.7 });
+  });
 
   it.skipIf(!process.env.GOMEM_ADVISE_REAL_SLOW)('the advised GOMEMLIMIT, recomputed (GOMEM_ADVISE_REAL_SLOW=1, ~15 min)', async () => {
     const [c] = await predict('100', '486MiB');
