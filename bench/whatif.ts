@@ -21,8 +21,9 @@
 // version). The deviation is (fast − exact) / exact for peak RSS, GC cycles
 // and GC CPU, and whether both were OOM-killed or both survived.
 //
-// Cases: whatif/sweep (wall_s, configurations), whatif/sample (the largest
-// deviations, in %, and outcome mismatches).
+// Cases: whatif/sweep (wall_s; its ratio, the one bench history compares,
+// is wall_s over the 60 s target: below 1 meets it), whatif/sample (the
+// largest deviations, in %, and outcome mismatches; nothing to compare).
 
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
@@ -73,7 +74,7 @@ export function run(): void {
   const tmp = mkdtempSync(join(tmpdir(), 'gomem-bench-whatif-'));
   try {
     const sweep = gomem(['whatif', workload, '--mode', 'fast', '--duration', '10m', ...sweepGrid, '--seed', '1', '--jobs', jobs, '--out', join(tmp, 'sweep')]);
-    printResult({ bench: 'whatif/sweep', configurations: 100, virtual: '10m', wall_s: +(sweep.ms / 1000).toFixed(1), target_s: 60, jobs: Number(jobs) });
+    printResult({ bench: 'whatif/sweep', configurations: 100, virtual: '10m', wall_s: +(sweep.ms / 1000).toFixed(1), target_s: 60, ratio: +(sweep.ms / 1000 / 60).toFixed(3), jobs: Number(jobs) });
 
     if (process.env.GOMEM_BENCH_FRESH === '1' && existsSync(sampleDir)) rmSync(sampleDir, { recursive: true });
     const exact = gomem(['whatif', workload, '--duration', '60s', ...sampleGrid, '--seed', '1', '--jobs', jobs, '--out', sampleDir]);
