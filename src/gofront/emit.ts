@@ -170,6 +170,10 @@ class Emitter {
     out.push(...this.methodTables());
     // Package variables are initialised by runtime.main before main.main (inside the goroutine, as Go's init tasks run).
     this.c.ctx.current = null;
+    // Emitted as main.init's body (escape.ts's buildInit: its sites and variables are in heapSites and
+    // heapVars), not as the last function emitted, which is an inlined copy when any function is
+    // inlinable: with its state, a global's []string{…} was laid out as a frame's (stackPtrSlice) and read as nil.
+    Object.assign(this, { fn: this.c.initFn, inlined: false, gen: true, stackBytes: 0, deferring: false });
     const inits = this.c.globalInits.filter((g) => g.value !== null).map((g) => this.assignTo(g.vars[0]!, this.value(g.value!, g.vars[0]!.type)) + ';');
     const lits = this.lits.map((_, i) => `let $s${i};`).join(' ');
     // runtime.main's part (package initialisers, the call of main.main) is no Go frame of the program: its mark says so.
@@ -1316,6 +1320,8 @@ class Emitter {
   }
 
   private convert(x: Node, t: GoType, site: Node): string {
+    // any(7), error(e): the checker recorded x's conversion (convs) as for an implicit one; value() boxes it.
+    if (under(t).kind === Kind.Interface) return this.value(x, t);
     const from = this.typeOf(x);
     const v = this.expr(x);
     // string(b), []byte(s), string(r): a copy, on the heap where the result escapes, else in a 32-byte stack buffer when it fits.

@@ -274,6 +274,8 @@ function mayAffectMemory(n0: Node): boolean {
 function staticInit(c: Checked, n: Node, out: Set<number>, captures: EscapeResult['captures']): void {
   const x = n.type === 'parenthesized_expression' ? named(n)[0]! : n;
   if (x.type === 'func_literal' && (captures.get(x.id) ?? []).length === 0) out.add(x.id);
+  // A constant converted to an interface (an element of `var vals = []any{1, "two"}`) is static data: no -m line.
+  if (c.exprs.get(x.id)?.value !== undefined) out.add(x.id);
   // errors.New("…"), inlined: its &errorString{…} of a constant is static data too.
   if (x.type === 'call_expression' && x.childForFieldName('function')!.text === 'errors.New') {
     const args = x.childForFieldName('arguments')!;
@@ -1212,6 +1214,18 @@ function shaped(text: string, f: FuncDecl): string {
 
 /** How the compiler names an allocation site in -m lines: the expression, with literals' bodies elided. */
 function siteText(n: Node, c: Checked, inlinable: ReadonlySet<FuncDecl> = new Set()): string {
+  // The operand of an explicit conversion to an interface is the boxing site; gc names it by the conversion: any(len(nums)).
+  const call = n.parent?.type === 'argument_list' ? n.parent.parent : null;
+  if (call?.type === 'call_expression' && c.convs.has(n.id)) {
+    const f = unparen(call.childForFieldName('function')!);
+    const o = f.type === 'identifier' ? c.uses.get(f.id) : undefined;
+    const t = o?.kind === 'type' ? o.type : c.typeNodes.get(f.id);
+    if (t !== undefined && under(t).kind === Kind.Interface) return `${f.text}(${siteTextOf(n, c, inlinable)})`;
+  }
+  return siteTextOf(n, c, inlinable);
+}
+
+function siteTextOf(n: Node, c: Checked, inlinable: ReadonlySet<FuncDecl>): string {
   // An inlined call's value is its result variable: ~r0.
   if (n.type === 'call_expression') {
     const fnNode = n.childForFieldName('function')!;
