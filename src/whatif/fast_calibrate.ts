@@ -21,7 +21,7 @@ import type { Workload } from './workload.ts';
 import { workloadProgram } from './workload_program.ts';
 import { Timeline } from './workload_timeline.ts';
 
-export const calibrationFormat = 'gomem-fast-calibration/1';
+export const calibrationFormat = 'gomem-fast-calibration/2';
 
 /** What the exact run measured: every field a figure of that run or a fit over its cycles. */
 export interface Calibration {
@@ -60,6 +60,8 @@ export interface Calibration {
   sweepTermPauseNs: number;
   markTermPauseNs: number;
   maxPauseNs: number;
+  /** Of the bytes a sweep frees, the share left as free slots in spans still in use (not whole spans returned): HeapInuse stays up until allocation refills them. */
+  sweptKeep: number;
   /** HeapInuse per byte of heapLive at mark termination (spans' free slots). */
   inuseFactor: number;
   /** Resident memory besides the heap's pages (stacks, metadata, the binary): base + perHeap × the heap's resident bytes. */
@@ -80,6 +82,8 @@ interface CycleObs {
   done: Extract<TraceRecord, { kind: 'gcDone' }> | null;
   /** Memory at mark termination's end: HeapInuse, resident heap (HeapSys − HeapReleased), RSS, file RSS, charge. */
   inuse: number;
+  /** The least HeapInuse between this cycle's end and the next one's start: after its sweep. */
+  afterSweep: number;
   retained: number;
   rss: number;
   file: number;
@@ -94,6 +98,8 @@ class CalibrationReader {
   // main starts within a millisecond of the process: the workload's time zero is the run's.
   readonly startNs = 0;
   private cur: CycleObs | null = null;
+  /** The last cycle that ended, until the next starts: its sweep's frees. */
+  private ended: CycleObs | null = null;
   readonly gomaxprocs: number;
 
   constructor(header: TraceHeader) {
@@ -109,16 +115,19 @@ class CalibrationReader {
     r.apply(rec);
     if (rec.kind === 'gcPhase') {
       if (rec.phase === 'sweepterm') {
-        this.cur = { tSweepTerm: rec.t, tMark: rec.t, tMarkTerm: rec.t, tEnd: rec.t, done: null, inuse: 0, retained: 0, rss: 0, file: 0, charge: 0 };
+        this.cur = { tSweepTerm: rec.t, tMark: rec.t, tMarkTerm: rec.t, tEnd: rec.t, done: null, inuse: 0, afterSweep: Infinity, retained: 0, rss: 0, file: 0, charge: 0 };
       } else if (this.cur !== null) {
         if (rec.phase === 'mark') this.cur.tMark = rec.t;
         else if (rec.phase === 'marktermination') this.cur.tMarkTerm = rec.t;
         else {
           this.cur.tEnd = rec.t;
           if (this.cur.done !== null) this.cycles.push(this.cur);
+          this.ended = this.cur.done !== null ? this.cur : null;
           this.cur = null;
         }
       }
+    } else if (rec.kind === 'spanFree' && this.cur === null && this.ended !== null) {
+      this.ended.afterSweep = Math.min(this.ended.afterSweep, r.memStats().HeapInuse);
     } else if (rec.kind === 'gcDone' && this.cur !== null) {
       const ms = r.memStats();
       this.cur.done = rec;
@@ -264,6 +273,12 @@ function fit(w: Workload, reader: CalibrationReader, opts: { gomaxprocs: number;
   const markTerm = cs.map((c) => c.tEnd - c.tMarkTerm);
 
   const inuseFactor = sum(cs.map((c) => c.inuse)) / Math.max(1, sum(cs.map((c) => c.done!.heap1)));
+  // What the sweep left in use of what it freed: (HeapInuse after it − the marked heap's) over (mark end's − marked's).
+  const swept = cs.filter((c) => Number.isFinite(c.afterSweep) && c.done!.heap1 > c.done!.heap2);
+  const sweptKeep =
+    swept.length === 0
+      ? 0
+      : Math.min(1, Math.max(0, sum(swept.map((c) => c.afterSweep / inuseFactor - c.done!.heap2)) / sum(swept.map((c) => c.done!.heap1 - c.done!.heap2))));
   const nonHeap = fitLine(
     cs.map((c) => c.retained),
     cs.map((c) => c.rss - c.retained),
@@ -297,6 +312,7 @@ function fit(w: Workload, reader: CalibrationReader, opts: { gomaxprocs: number;
     markTermPauseNs: sum(markTerm) / markTerm.length,
     maxPauseNs: Math.max(...sweepTerm, ...markTerm),
     inuseFactor,
+    sweptKeep,
     nonHeapBase: nonHeap.a,
     nonHeapPerHeap: nonHeap.b,
     fileRss: last.file,

@@ -79,6 +79,8 @@ export class FastRun {
   /** The heap's resident bytes (HeapSys − HeapReleased) and its spans in use (HeapInuse). */
   private retained = 0;
   private inuse = 0;
+  /** HeapInuse right after the last sweep: the marked heap's spans and the free slots the sweep left in them. */
+  private inuseFloor = 0;
   /** heapLive and heapScan unrounded: a step's allocation can be a fraction of a byte, and the pacer's counters are integers. */
   private live = 0;
   private scan = 0;
@@ -175,7 +177,8 @@ export class FastRun {
   /** The spans in use follow heapLive; the resident heap grows with them, down to what the scavengers leave. */
   private setHeap(dt: number): void {
     const ctrl = this.ctrl;
-    this.inuse = this.cal.inuseFactor * ctrl.heapLive;
+    // Allocation refills the free slots the sweep left in spans still in use before HeapInuse grows again.
+    this.inuse = Math.max(this.inuseFloor, this.cal.inuseFactor * ctrl.heapLive);
     if (this.inuse > this.retained) this.retained = this.inuse;
     // The background scavenger's goals: 10% over the last goal (GOGC), 95% of the limit.
     let target = Infinity;
@@ -364,6 +367,7 @@ export class FastRun {
     const heap1 = ctrl.heapLive;
     const marked = Math.round(survivors + (heap1 - heap0));
     this.inuse = cal.inuseFactor * heap1;
+    this.inuseFloor = cal.inuseFactor * (marked + cal.sweptKeep * Math.max(0, heap1 - marked));
     ctrl.resetLive(marked);
     this.live = marked;
     this.scan = ctrl.heapScan;
