@@ -105,7 +105,9 @@ describe.skipIf(!haveRedis)('gomem whatif --queue, gomem worker (BullMQ on a rea
     ]);
     expect([q.status, local.status, q.stderr]).toEqual([0, 0, expect.stringContaining('[2/2]')]);
     expect(q.stdout).toBe(local.stdout);
-    expect(q.stdout.split('\n').slice(1, 3).map((l) => l.split(/\s{2,}/).slice(0, 2))).toEqual([
+    // Below the mode line and the header.
+    expect(q.stdout.split('\n')[0]).toBe('mode: exact (every object and span simulated)');
+    expect(q.stdout.split('\n').slice(2, 4).map((l) => l.split(/\s{2,}/).slice(0, 2))).toEqual([
       ['96MiB', 'OOM-killed'],
       ['128MiB', 'survived'],
     ]);
