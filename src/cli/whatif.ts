@@ -20,7 +20,7 @@ import { parseDuration, parseInteger, shortDuration } from '../go/units.ts';
 import type { Program } from '../go/program.ts';
 import { scenarios } from '../scenarios/index.ts';
 import { type AxisKey, type Configuration, GridError, type Shard, gridAxes, gridOf, inShard, parseList, parseShard } from '../whatif/grid.ts';
-import { type Calibration, calibrationNs } from '../whatif/fast_calibrate.ts';
+import { type Calibration, CalibrationError, calibrationNs } from '../whatif/fast_calibrate.ts';
 import { calibrationFor, calibrationPath, fastConfig } from '../whatif/fast_task.ts';
 import type { Outcome } from '../whatif/outcome.ts';
 import { type Workload, parseWorkload } from '../whatif/workload.ts';
@@ -368,7 +368,13 @@ function calibrateTasks(todo: Planned[], fast: FastMode, at: { dir: string; prog
       const key = { gomem: pkg.version, program: at.program, gomaxprocs: config.gomaxprocs, seed: at.seed, runNs: fast.calibrateNs };
       const kept = existsSync(calibrationPath(at.dir, key));
       if (!kept) process.stderr.write(`${at.command}: calibrating the fast mode: an exact run of ${fast.calibrate} at GOMAXPROCS=${config.gomaxprocs}\n`);
-      calibration = calibrationFor(at.dir, fast.workload, key).calibration;
+      try {
+        calibration = calibrationFor(at.dir, fast.workload, key).calibration;
+      } catch (e) {
+        // A workload too slow to collect in the calibration's time: the user's to lengthen, in one line.
+        if (e instanceof CalibrationError) throw new UsageError(e.message);
+        throw e;
+      }
       made.set(config.gomaxprocs, calibration);
     }
     p.task.fast = { config, calibration };

@@ -23,6 +23,9 @@ import { Timeline } from './workload_timeline.ts';
 
 export const calibrationFormat = 'gomem-fast-calibration/2';
 
+/** A calibration run that saw too few cycles to fit: the user can give it longer. */
+export class CalibrationError extends Error {}
+
 /** What the exact run measured: every field a figure of that run or a fit over its cycles. */
 export interface Calibration {
   format: typeof calibrationFormat;
@@ -211,7 +214,7 @@ function fit(w: Workload, reader: CalibrationReader, opts: { gomaxprocs: number;
     skip = Math.max(skip, i < 0 ? all.length : i + 2);
   }
   if (all.length < skip + 3) {
-    throw new Error(`fast mode: the calibration run completed ${all.length} GC cycles in ${opts.runNs / 1e9} s, ${Math.max(0, all.length - skip)} past the start; it needs 3 (a longer --calibrate)`);
+    throw new CalibrationError(`--calibrate: the calibration run completed ${all.length} GC cycles in ${opts.runNs / 1e9} s, ${Math.max(0, all.length - skip)} past the start; it needs 3 (a longer --calibrate)`);
   }
   const cs = all.slice(skip);
   const prev = (i: number) => all[skip + i - 1]!;

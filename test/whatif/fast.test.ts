@@ -128,6 +128,15 @@ describe('gomem whatif --mode fast', () => {
     expect(again.stderr).toContain('2 of 3 configurations done in an earlier run, kept');
   });
 
+  it('says in one line, exit 2, when the calibration run is too short to fit', async () => {
+    const slow = join(tmp, 'slow.json');
+    writeFileSync(slow, JSON.stringify({ format: 'gomem-workload/1', name: 'slow', phases: [{ duration: '1m', allocRate: '1MiB/s', requestRate: 100, live: '64MiB' }] }));
+    const r = await gomem(['whatif', slow, '--mode', 'fast', '--calibrate', '2s', '--out', join(tmp, 'slow')]);
+    expect(r.status).toBe(2);
+    // The 64 MiB the first request builds takes every cycle of the 2 s (4 MiB, 8, 16, …): none is left to fit.
+    expect(r.stderr).toMatch(/^gomem whatif: calibrating the fast mode: an exact run of 2s at GOMAXPROCS=2\ngomem: --calibrate: the calibration run completed \d+ GC cycles in 2 s, 0 past the start; it needs 3 \(a longer --calibrate\)\n$/);
+  });
+
   it('refuses what it does not model, in one line, exit 2', async () => {
     const cases: [string[], string][] = [
       [['blahdo', '--mode', 'fast'], 'gomem: --mode fast: runs workload models (a .json file, docs/workloads.md); blahdo runs in the exact mode'],
