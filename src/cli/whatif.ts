@@ -21,7 +21,7 @@ import type { Program } from '../go/program.ts';
 import { scenarios } from '../scenarios/index.ts';
 import { type AxisKey, type Configuration, GridError, type Shard, gridAxes, gridOf, inShard, parseList, parseShard } from '../whatif/grid.ts';
 import { type Calibration, CalibrationError, calibrationNs } from '../whatif/fast_calibrate.ts';
-import { calibrationFor, calibrationPath, fastConfig } from '../whatif/fast_task.ts';
+import { calibrationFor, fastConfig } from '../whatif/fast_task.ts';
 import type { Outcome } from '../whatif/outcome.ts';
 import { type Workload, parseWorkload } from '../whatif/workload.ts';
 import { type ReportEntry, formatTable, mib, modeLine, outcomeText, reportHtml, roughDuration } from '../whatif/report.ts';
@@ -366,10 +366,9 @@ function calibrateTasks(todo: Planned[], fast: FastMode, at: { dir: string; prog
     let calibration = made.get(config.gomaxprocs);
     if (calibration === undefined) {
       const key = { gomem: pkg.version, program: at.program, gomaxprocs: config.gomaxprocs, seed: at.seed, runNs: fast.calibrateNs };
-      const kept = existsSync(calibrationPath(at.dir, key));
-      if (!kept) process.stderr.write(`${at.command}: calibrating the fast mode: an exact run of ${fast.calibrate} at GOMAXPROCS=${config.gomaxprocs}\n`);
+      const making = (): void => void process.stderr.write(`${at.command}: calibrating the fast mode: an exact run of ${fast.calibrate} at GOMAXPROCS=${config.gomaxprocs}\n`);
       try {
-        calibration = calibrationFor(at.dir, fast.workload, key).calibration;
+        calibration = calibrationFor(at.dir, fast.workload, key, making);
       } catch (e) {
         // A workload too slow to collect in the calibration's time: the user's to lengthen, in one line.
         if (e instanceof CalibrationError) throw new UsageError(e.message);

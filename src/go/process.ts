@@ -94,6 +94,9 @@ export class GoExit extends Error {
 /** The hello binary's variables: where a program without a binary of its own keeps the runtime's. */
 const defaultLive = defaultLiveJson as unknown as StartupRoots;
 
+/** The machine's CPUs when a run names none (--ncpu); GOMAXPROCS defaults to them, as in Go. */
+export const defaultNcpu = 2;
+
 export class GoProcess {
   readonly clock = new Clock();
   readonly machine: Machine;
@@ -144,7 +147,7 @@ export class GoProcess {
     this.rand = new Rand(this.seed);
     // A program that names no binary gets a fmt hello-world's layout, at the path go build would give it.
     this.binary = program.binary ?? binaryFromJson(helloBinary, `/usr/local/bin/${program.name}`);
-    const ncpu = opts.ncpu ?? 2;
+    const ncpu = opts.ncpu ?? defaultNcpu;
     this.machine = new Machine({ clock: this.clock, thp: opts.thp ?? 'madvise', ncpu, memTotal: opts.memTotal });
     if (opts.cgroupMemoryMax !== undefined) this.cgroup = this.machine.createCgroup('/gomem', { memoryMax: opts.cgroupMemoryMax });
     for (const f of program.files ?? []) {

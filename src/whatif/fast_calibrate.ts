@@ -34,8 +34,6 @@ export interface Calibration {
   /** Virtual time the calibration run lasted, and its completed cycles. */
   runNs: number;
   cycles: number;
-  /** When main started (the workload's time zero), ns. */
-  startNs: number;
   /** heapLive added per byte the workload allocates: size classes and the spans mcaches hold. */
   heapLivePerByte: number;
   /** Marked bytes per byte of the long-lived set, and the bytes requests in flight hold per byte/s of allocation (ns). */
@@ -48,8 +46,6 @@ export interface Calibration {
   scanBase: number;
   stackScan: number;
   globalsScan: number;
-  /** The most stack a stack scan could cost (allocated goroutine stack), bytes. */
-  maxStackScan: number;
   /** Mark CPU (assists and all workers) per byte of scan work, and per cycle besides, ns. */
   markNsPerScan: number;
   markNsBase: number;
@@ -98,8 +94,6 @@ interface CycleObs {
 class CalibrationReader {
   readonly replay = new TraceReplay();
   readonly cycles: CycleObs[] = [];
-  // main starts within a millisecond of the process: the workload's time zero is the run's.
-  readonly startNs = 0;
   private cur: CycleObs | null = null;
   /** The last cycle that ended, until the next starts: its sweep's frees. */
   private ended: CycleObs | null = null;
@@ -204,7 +198,8 @@ export function calibrate(w: Workload, opts: { gomaxprocs: number; seed: number 
 function fit(w: Workload, reader: CalibrationReader, opts: { gomaxprocs: number; seed: number | null; runNs: number }): Calibration {
   const all = reader.cycles;
   const P = reader.gomaxprocs;
-  const line = new Timeline(w.phases, reader.startNs, opts.runNs);
+  // main starts within a millisecond of the process: the workload's time zero is the run's.
+  const line = new Timeline(w.phases, 0, opts.runNs);
   // A first phase that starts with a live set has it built by the first request, on top of the rate
   // (docs/workloads.md): the cycles until it is marked, and the one after, saw that build, not the workload's rates.
   const built = w.phases[0]!.liveStart;
@@ -225,7 +220,7 @@ function fit(w: Workload, reader: CalibrationReader, opts: { gomaxprocs: number;
   cs.forEach((c, i) => {
     const p = prev(i);
     grown.push(c.done!.heap1 - p.done!.heap2);
-    bytes.push(allocated(w, line, p.tEnd, c.tMarkTerm));
+    bytes.push(line.integral(p.tEnd, c.tMarkTerm, (ph) => ph.allocRate));
   });
   const heapLivePerByte = sum(grown) / Math.max(1, sum(bytes));
 
@@ -296,7 +291,6 @@ function fit(w: Workload, reader: CalibrationReader, opts: { gomaxprocs: number;
     seed: opts.seed,
     runNs: opts.runNs,
     cycles: all.length,
-    startNs: reader.startNs,
     heapLivePerByte,
     markedPerLive: surv.b,
     inflightNs,
@@ -305,7 +299,6 @@ function fit(w: Workload, reader: CalibrationReader, opts: { gomaxprocs: number;
     scanBase: scan.a,
     stackScan,
     globalsScan,
-    maxStackScan: Math.max(stackScan, 0),
     markNsPerScan: perScan,
     markNsBase: base,
     scatterScale,
@@ -342,20 +335,6 @@ export function fitMark(work: readonly number[], cpu: readonly number[], scatter
   const rest = cpu.map((y, i) => Math.max(0, y - scattered[i]!));
   const f = fitLine(work, rest, sum(rest) / Math.max(1, sum(work)));
   return { perScan: f.b, base: Math.max(0, f.a), scatterScale: 1 };
-}
-
-/** The workload's bytes allocated over [from, to): the phases' rates integrated. */
-export function allocated(w: Workload, line: Timeline, from: number, to: number): number {
-  let t = from;
-  let bytes = 0;
-  while (t < to) {
-    const i = line.index(t);
-    const next = i + 1 < line.starts.length ? line.starts[i + 1]! : Infinity;
-    const until = Math.min(to, next);
-    bytes += (w.phases[i]!.allocRate * (until - t)) / 1e9;
-    t = until;
-  }
-  return bytes;
 }
 
 /** The split of the 25% startCycle makes: dedicated workers, and the fractional goal per P. */

@@ -45,7 +45,7 @@ const forcegcPeriod = 2 * 60e9;
 /** The longest step between cycles: the limiter's update period. */
 const maxStep = gcCPULimiterUpdatePeriod;
 /** Steps a mark phase is cut into, and the shortest step. */
-const marksSteps = 32;
+const markSteps = 32;
 const minMarkStep = 50e3;
 /** The memory-limit scavenger goal: 95% of the limit (mgcscavenge.go). */
 const memoryLimitScavengeGoal = 0.95;
@@ -90,7 +90,6 @@ export class FastRun {
   private cpuBackground = 0;
   private cpuPause = 0;
   private gcCpuFraction = 0;
-  private maxPause = 0;
   private peakRss = 0;
   private peakCharge = 0;
   private limiterOn = false;
@@ -107,11 +106,12 @@ export class FastRun {
   ) {
     this.P = cfg.gomaxprocs;
     this.end = cfg.durationNs;
-    this.line = new Timeline(w.phases, cal.startNs, cfg.durationNs);
+    this.line = new Timeline(w.phases, 0, cfg.durationNs);
     this.ctrl = new GcControllerState(() => this.mappedReady());
     this.ctrl.init(cfg.gcPercent, cfg.memoryLimit === null ? maxInt64 : BigInt(Math.floor(cfg.memoryLimit)));
     this.ctrl.addGlobals(Math.round(cal.globalsScan));
-    this.ctrl.maxStackScan = Math.round(cal.maxStackScan);
+    // The most a stack scan could cost: the calibration's stacks, which the fast model does not grow.
+    this.ctrl.maxStackScan = Math.round(cal.stackScan);
     this.limiter = new GcCPULimiterState({ numgc: () => this.cycles, test: true });
     this.limiter.resetCapacity(0, this.P);
     const { dedicated, fractional } = workerGoal(this.P);
@@ -126,8 +126,10 @@ export class FastRun {
   /** Runs to the end (or the OOM kill) and gives the row and series an exact run would. */
   run(): Outcome {
     while (this.t < this.end && this.killedAt === null) {
-      if (this.startDue()) this.cycle();
-      else this.between();
+      const { trigger } = this.ctrl.trigger();
+      const due = this.due(trigger);
+      if (due !== null) this.cycle(due);
+      else this.between(trigger);
     }
     return this.finish();
   }
@@ -224,66 +226,68 @@ export class FastRun {
     const on = this.limiter.limiting();
     if (on !== this.limiterOn) {
       this.limiterOn = on;
-      this.spiral.apply({ kind: 'gcLimiter', t: this.t, on, totalNs: this.limiter.limitingTime(this.t) });
+      this.spiral.limiter(this.t, on);
     }
   }
 
   // ── between cycles ──
 
-  private startDue(): boolean {
+  /** The kind of cycle due now (heapLive past the trigger, or sysmon's forced one), or null. */
+  private due(trigger: number): typeof gcTriggerHeap | typeof gcTriggerTime | null {
     // Under GOGC=off with no limit the goal, and so the trigger, is infinite.
-    if (this.ctrl.heapLive >= this.ctrl.trigger().trigger) return true;
-    return this.cfg.gcPercent >= 0 && this.t - this.lastGcEnd >= forcegcPeriod;
+    if (this.ctrl.heapLive >= trigger) return gcTriggerHeap;
+    return this.cfg.gcPercent >= 0 && this.t - this.lastGcEnd >= forcegcPeriod ? gcTriggerTime : null;
   }
 
-  private between(): void {
+  private between(trigger: number): void {
     const ctrl = this.ctrl;
     const r = this.rates();
-    const phaseEnd = this.phaseEnd();
-    let dt = Math.min(maxStep, this.end - this.t, phaseEnd - this.t);
+    let dt = Math.min(maxStep, this.end - this.t, this.line.nextStart(this.t) - this.t);
     if (this.cfg.gcPercent >= 0) dt = Math.min(dt, this.lastGcEnd + forcegcPeriod - this.t);
     if (r.heapRate > 0) {
-      const { trigger } = ctrl.trigger();
       const toTrigger = (Math.max(trigger, ctrl.heapLive) - ctrl.heapLive) / r.heapRate;
       const toKill = (this.killHeapLive() - ctrl.heapLive) / r.heapRate;
       dt = Math.min(dt, Math.max(1, Math.ceil(toTrigger)), Math.max(1, Math.ceil(toKill)));
     }
     dt = Math.max(1, dt);
-    const alloc = r.heapRate * dt;
-    this.addLive(alloc);
-    this.built(r, alloc);
+    this.addLive(r, r.heapRate * dt, false);
     this.limiter.addIdleTime((this.P - r.mutator) * dt);
     this.t += dt;
     this.setHeap(dt);
     this.limiterTick();
   }
 
-  /** Counts the build's share of `alloc` heapLive bytes as made. */
-  private built(r: Rates, alloc: number): void {
-    if (this.building <= 0 || r.heapRate <= 0) return;
-    this.building = Math.max(0, this.building - ((alloc * r.buildRate) / r.heapRate) / this.cal.heapLivePerByte);
-  }
-
-  /** Allocation outside a mark: heapLive, and heapScan (frozen while marking) with its scannable share. */
-  private addLive(bytes: number): void {
+  /**
+   * `bytes` of heapLive allocated at rates `r`: heapLive, heapScan with its
+   * scannable share (frozen while marking), and the build's share counted
+   * as made.
+   */
+  private addLive(r: Rates, bytes: number, marking: boolean): void {
     this.live += bytes;
-    this.scan += bytes * this.cal.scanPerMarked;
     this.ctrl.heapLive = Math.round(this.live);
-    this.ctrl.heapScan = Math.round(this.scan);
+    if (!marking) {
+      this.scan += bytes * this.cal.scanPerMarked;
+      this.ctrl.heapScan = Math.round(this.scan);
+    }
+    if (this.building > 0 && r.heapRate > 0) {
+      this.building = Math.max(0, this.building - (bytes * r.buildRate) / r.heapRate / this.cal.heapLivePerByte);
+    }
   }
 
-  private phaseEnd(): number {
-    const i = this.line.index(this.t);
-    return i + 1 < this.line.starts.length ? this.line.starts[i + 1]! : Infinity;
+  /** The scan work done so far this cycle, as the pacer counts it: globals first, then stacks, then the heap. */
+  private setScanWork(done: number): void {
+    const cal = this.cal;
+    this.ctrl.globalsScanWork = Math.round(Math.min(done, cal.globalsScan));
+    this.ctrl.stackScanWork = Math.round(Math.min(Math.max(0, done - cal.globalsScan), cal.stackScan));
+    this.ctrl.heapScanWork = Math.round(Math.max(0, done - cal.globalsScan - cal.stackScan));
   }
 
   // ── a cycle ──
 
-  private cycle(): void {
+  private cycle(kind: typeof gcTriggerHeap | typeof gcTriggerTime): void {
     const ctrl = this.ctrl;
     const cal = this.cal;
     const P = this.P;
-    const forced = !(ctrl.heapLive >= ctrl.trigger().trigger);
     // Sweep termination: the world stops.
     const tStart = this.t;
     const heap0 = ctrl.heapLive;
@@ -293,7 +297,7 @@ export class FastRun {
     const total = heapWork + cal.stackScan + cal.globalsScan;
     const markCpu = cal.markNsPerScan * total + cal.markNsBase + cal.scatterScale * this.scatter.extraMarkNs(this.t);
     const nsPerWork = total > 0 ? markCpu / total : 0;
-    ctrl.startCycle(tStart, P, { kind: forced ? gcTriggerTime : gcTriggerHeap });
+    ctrl.startCycle(tStart, P, { kind });
     this.limiter.startGCTransition(true, tStart);
     this.t += cal.sweepTermPauseNs;
     this.limiter.finishGCTransition(this.t);
@@ -301,7 +305,7 @@ export class FastRun {
 
     // Mark: the workers take the 25% and every idle P; allocation owes assists at the pacer's ratio.
     // About 32 steps a mark, however long it is: enough for the assist ratio to follow the heap.
-    const step = Math.max(minMarkStep, Math.ceil(markCpu / (this.bgCpus + Math.max(0, P - this.bgCpus - r0.mutator)) / marksSteps));
+    const step = Math.max(minMarkStep, Math.ceil(markCpu / (this.bgCpus + Math.max(0, P - this.bgCpus - r0.mutator)) / markSteps));
     let done = 0;
     let credit = 0;
     let assistNs = 0;
@@ -339,12 +343,8 @@ export class FastRun {
       assistNs += assist;
       idleNs += idle * dt;
       bgNs += this.bgCpus * dt;
-      this.live += alloc;
-      this.built(r, alloc);
-      ctrl.heapLive = Math.round(this.live);
-      ctrl.globalsScanWork = Math.round(Math.min(done, cal.globalsScan));
-      ctrl.stackScanWork = Math.round(Math.min(Math.max(0, done - cal.globalsScan), cal.stackScan));
-      ctrl.heapScanWork = Math.round(Math.max(0, done - cal.globalsScan - cal.stackScan));
+      this.addLive(r, alloc, true);
+      this.setScanWork(done);
       ctrl.revise();
       this.limiter.addAssistTime(assist);
       // Idle workers' time is idle time to the limiter (limiterEventIdleMarkWork).
@@ -356,9 +356,7 @@ export class FastRun {
     if (this.killedAt !== null) return;
 
     // Mark termination: the world stops again; the pacer learns from the cycle and sets the next goal.
-    ctrl.heapScanWork = Math.round(heapWork);
-    ctrl.stackScanWork = Math.round(cal.stackScan);
-    ctrl.globalsScanWork = Math.round(cal.globalsScan);
+    this.setScanWork(total);
     ctrl.assistTime = Math.round(assistNs);
     ctrl.idleMarkTime = Math.round(idleNs);
     ctrl.fractionalMarkTime = Math.round(bgNs);
@@ -377,14 +375,10 @@ export class FastRun {
     this.cpuPause += cal.markTermPauseNs * P;
     this.cpuAssist += assistNs;
     this.cpuBackground += bgNs;
-    this.maxPause = Math.max(this.maxPause, cal.maxPauseNs);
     this.cycles++;
     this.lastGcEnd = this.t;
     this.gcCpuFraction = (this.cpuAssist + this.cpuBackground + this.cpuPause) / (this.t * P);
-    this.spiral.apply({
-      kind: 'gcDone', t: this.t, cycle: this.cycles, heap0, heap1, heap2: marked, goal: 0, nextGoal: 0, nextTrigger: 0, pauseNs: 0,
-      heapScan: heapWork, stackScan: cal.stackScan, globalsScan: cal.globalsScan, cpuAssist: 0, cpuDedicated: 0, cpuFractional: 0, cpuIdle: 0, cpuPause: 0,
-    });
+    this.spiral.cycleDone(this.t, marked);
     // The sweep frees the dead: the spans in use shrink to the marked heap's; the pages stay resident.
     this.setHeap(0);
   }
@@ -401,7 +395,8 @@ export class FastRun {
       gcCycles: this.cycles,
       gcCpuFraction: this.gcCpuFraction,
       assistNs: Math.round(this.cpuAssist),
-      maxPauseNs: Math.round(this.maxPause),
+      // Every cycle pauses as the calibration's did: its longest pause, once there was a cycle.
+      maxPauseNs: this.cycles > 0 ? Math.round(this.cal.maxPauseNs) : 0,
       limiterNs: Math.round(this.limiter.limitingTime(endNs)),
       spiral: this.spiral.result(),
     };

@@ -51,12 +51,9 @@ export class Scatter {
 
   /** Advances to `t` (never back), adding the phases' turnover. */
   advance(t: number): void {
-    while (this.t < t) {
-      const i = this.line.index(this.t);
-      const next = i + 1 < this.line.starts.length ? Math.min(t, this.line.starts[i + 1]!) : t;
-      this.replaced += (this.line.phases[i]!.turnover * (next - this.t)) / 1e9;
-      this.t = next;
-    }
+    if (t <= this.t) return;
+    this.replaced += this.line.integral(this.t, t, (p) => p.turnover);
+    this.t = t;
   }
 
   /**

@@ -7,20 +7,13 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { defaultNcpu } from '../go/process.ts';
 import { parseDuration, parseSize } from '../go/units.ts';
 import { readGOGC, readGOMAXPROCS, readGOMEMLIMIT } from '../runtime/runtime1.ts';
 import { type Calibration, calibrate, calibrationFormat } from './fast_calibrate.ts';
 import type { FastConfig } from './fast_model.ts';
 import { canonicalJson, writeText } from './store.ts';
 import { type Workload, workloadDurationNs } from './workload.ts';
-
-/** The machine's CPUs when a run names none (GoProcess's default ncpu): GOMAXPROCS defaults to them, as in Go. */
-const defaultNcpu = 2;
-
-/** The GODEBUG settings the fast model has no part for: it refuses them rather than ignore them. */
-export function fastUnsupported(env: Record<string, string>): string | null {
-  return env.GODEBUG !== undefined && env.GODEBUG !== '' ? `GODEBUG=${env.GODEBUG}` : null;
-}
 
 /** The fast model's configuration from a configuration's environment, cgroup limit and duration. */
 export function fastConfig(w: Workload, env: Record<string, string>, memoryMax: string | null, options: Record<string, string>): FastConfig {
@@ -45,19 +38,23 @@ export interface CalibrationKey {
   runNs: number;
 }
 
-export function calibrationPath(dir: string, key: CalibrationKey): string {
+function calibrationPath(dir: string, key: CalibrationKey): string {
   const id = createHash('sha256').update(canonicalJson(key)).digest('hex').slice(0, 16);
   return join(dir, `calibration-P${key.gomaxprocs}-${id}.json`);
 }
 
-/** The calibration for `key`: kept in `dir` from an earlier sweep, or made now (an exact run of key.runNs) and kept. */
-export function calibrationFor(dir: string, w: Workload, key: CalibrationKey): { calibration: Calibration; made: boolean } {
+/**
+ * The calibration for `key`: kept in `dir` from an earlier sweep, or made
+ * now (an exact run of key.runNs, `making` called before it) and kept.
+ */
+export function calibrationFor(dir: string, w: Workload, key: CalibrationKey, making: () => void): Calibration {
   const path = calibrationPath(dir, key);
   if (existsSync(path)) {
     const c = JSON.parse(readFileSync(path, 'utf8')) as Calibration;
-    if (c.format === calibrationFormat) return { calibration: c, made: false };
+    if (c.format === calibrationFormat) return c;
   }
+  making();
   const calibration = calibrate(w, { gomaxprocs: key.gomaxprocs, seed: key.seed, runNs: key.runNs });
   writeText(path, `${JSON.stringify(calibration, null, 2)}\n`);
-  return { calibration, made: true };
+  return calibration;
 }

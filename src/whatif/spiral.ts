@@ -34,14 +34,21 @@ export class SpiralWatch {
   }
 
   apply(r: TraceRecord): void {
-    if (r.kind === 'gcLimiter') {
-      const last = this.on[this.on.length - 1];
-      if (r.on && (last === undefined || last[1] !== Infinity)) this.on.push([r.t, Infinity]);
-      else if (!r.on && last !== undefined && last[1] === Infinity) last[1] = r.t;
-    } else if (r.kind === 'gcDone') {
-      this.cycles.push({ t: r.t, marked: r.heap2 });
-      if (this.found === null) this.check(r.t);
-    }
+    if (r.kind === 'gcLimiter') this.limiter(r.t, r.on);
+    else if (r.kind === 'gcDone') this.cycleDone(r.t, r.heap2);
+  }
+
+  /** The GC CPU limiter switched on or off at t (a gcLimiter record). */
+  limiter(t: number, on: boolean): void {
+    const last = this.on[this.on.length - 1];
+    if (on && (last === undefined || last[1] !== Infinity)) this.on.push([t, Infinity]);
+    else if (!on && last !== undefined && last[1] === Infinity) last[1] = t;
+  }
+
+  /** A cycle ended at t having marked `marked` bytes (a gcDone record's heap2). */
+  cycleDone(t: number, marked: number): void {
+    this.cycles.push({ t, marked });
+    if (this.found === null) this.check(t);
   }
 
   /** The first spiral seen, or null. */

@@ -31,6 +31,23 @@ export class Timeline {
     return i;
   }
 
+  /** When the phase in force at t ends and the next begins (Infinity in the last, which goes on). */
+  nextStart(t: number): number {
+    const i = this.index(t);
+    return i + 1 < this.starts.length ? this.starts[i + 1]! : Infinity;
+  }
+
+  /** The integral over [from, to) of a per-second rate each phase has (its allocation, its turnover). */
+  integral(from: number, to: number, rate: (p: Phase) => number): number {
+    let sum = 0;
+    for (let t = from; t < to; ) {
+      const until = Math.min(to, this.nextStart(t));
+      sum += (rate(this.phases[this.index(t)]!) * (until - t)) / 1e9;
+      t = until;
+    }
+    return sum;
+  }
+
   /** The long-lived set's target at time t: linear within a phase, held at the last phase's end after it. */
   liveAt(t: number): number {
     const i = this.index(t);

@@ -27,9 +27,9 @@ function workload(phases: object[], extra: object = {}) {
 
 /** A calibration written by hand: every byte allocated is a byte of heapLive and of HeapInuse, nothing in flight. */
 const plain: Calibration = {
-  format: calibrationFormat, gomaxprocs: 2, seed: null, runNs: 10e9, cycles: 50, startNs: 0,
+  format: calibrationFormat, gomaxprocs: 2, seed: null, runNs: 10e9, cycles: 50,
   heapLivePerByte: 1, markedPerLive: 1, inflightNs: 0, requestNs: 100e3, scanPerMarked: 0.5, scanBase: 0,
-  stackScan: 8192, globalsScan: 65536, maxStackScan: 8192, markNsPerScan: 1, markNsBase: 0, scatterScale: 1, mutatorNsPerByte: 0,
+  stackScan: 8192, globalsScan: 65536, markNsPerScan: 1, markNsBase: 0, scatterScale: 1, mutatorNsPerByte: 0,
   backgroundShare: 1, sweepTermPauseNs: 10e3, markTermPauseNs: 40e3, maxPauseNs: 40e3, inuseFactor: 1, sweptKeep: 0,
   nonHeapBase: 10 * MiB, nonHeapPerHeap: 0, fileRss: 0, chargeOverRss: MiB,
 };
