@@ -105,7 +105,8 @@ export function parseKeyValues(text: string, only?: string[]): Record<string, nu
   return out;
 }
 
-function read(path: string): string {
+/** A cgroup or procfs file's text; '' once it is gone (the group removed, the process exited). */
+export function read(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch {
@@ -118,7 +119,7 @@ function write(path: string, value: string): void {
 }
 
 /** Creates the group; throws with the exact reason when the kernel refuses. */
-function createGroup(name: string, limit: number): string {
+export function createGroup(name: string, limit: number): string {
   const dir = join(CGROUP_ROOT, name);
   if (existsSync(dir)) rmdirSync(dir);
   mkdirSync(dir);
@@ -130,7 +131,8 @@ function createGroup(name: string, limit: number): string {
   return dir;
 }
 
-function removeGroup(dir: string): void {
+/** Removes the group, retrying while the kernel still counts the dead process in it. */
+export function removeGroup(dir: string): void {
   for (let i = 0; i < 50; i++) {
     try {
       rmdirSync(dir);
@@ -142,7 +144,8 @@ function removeGroup(dir: string): void {
   console.error(`record_cgroup: could not remove ${dir}`);
 }
 
-function dmesgLines(): string[] {
+/** The kernel log's lines ([] when dmesg cannot be read). */
+export function dmesgLines(): string[] {
   const r = spawnSync('dmesg', [], { encoding: 'utf8', maxBuffer: 64 << 20 });
   return r.status === 0 ? r.stdout.split('\n') : [];
 }

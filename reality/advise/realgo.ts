@@ -12,10 +12,10 @@
 // was started.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, rmdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CGROUP_ROOT, parseKeyValues, parseStatus } from '../record_cgroup.ts';
+import { CGROUP_ROOT, createGroup, dmesgLines, parseKeyValues, parseStatus, read, removeGroup } from '../record_cgroup.ts';
 
 export const ADVISE_DIR = dirname(fileURLToPath(import.meta.url));
 const REALITY_DIR = join(ADVISE_DIR, '..');
@@ -98,30 +98,11 @@ export function goVersion(): string {
   return go === null ? '' : spawnSync(go, ['version'], { encoding: 'utf8' }).stdout.trim();
 }
 
-function read(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return '';
-  }
-}
-
-function dmesgLines(): string[] {
-  const r = spawnSync('dmesg', [], { encoding: 'utf8', maxBuffer: 64 << 20 });
-  return r.status === 0 ? r.stdout.split('\n') : [];
-}
-
 let groups = 0;
 
 /** Runs the binary once in a fresh group of `limit` bytes with GOGC and GOMEMLIMIT ("off": unset). */
 export async function runReal(bin: string, role: string, gogc: string, memlimit: string, limit: number): Promise<RealRun> {
-  const dir = join(CGROUP_ROOT, `gomem-advise-${role}-${process.pid}-${++groups}`);
-  if (existsSync(dir)) rmdirSync(dir);
-  mkdirSync(dir);
-  writeFileSync(join(dir, 'memory.limit_in_bytes'), String(limit));
-  if (existsSync(join(dir, 'memory.memsw.limit_in_bytes'))) writeFileSync(join(dir, 'memory.memsw.limit_in_bytes'), String(limit));
-  writeFileSync(join(dir, 'memory.swappiness'), '0');
-  if (Number(read(join(dir, 'memory.limit_in_bytes'))) !== limit) throw new Error(`${dir}/memory.limit_in_bytes did not take ${limit}`);
+  const dir = createGroup(`gomem-advise-${role}-${process.pid}-${++groups}`, limit);
   const env: Record<string, string> = { GOMAXPROCS: '2', GODEBUG: 'gctrace=1', GOGC: gogc };
   if (memlimit !== 'off') env.GOMEMLIMIT = memlimit;
   const dmesgBefore = dmesgLines().length;
@@ -154,14 +135,7 @@ export async function runReal(bin: string, role: string, gogc: string, memlimit:
   const maxUsage = Number(read(join(dir, 'memory.max_usage_in_bytes')));
   const failcnt = Number(read(join(dir, 'memory.failcnt')));
   const dmesg = dmesgLines().slice(dmesgBefore);
-  for (let i = 0; i < 50; i++) {
-    try {
-      rmdirSync(dir);
-      break;
-    } catch {
-      spawnSync('sleep', ['0.1']);
-    }
-  }
+  removeGroup(dir);
   const program = out
     .split('\n')
     .filter((l) => l.startsWith('SAMPLE '))
