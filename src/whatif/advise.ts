@@ -64,6 +64,8 @@ function judge(row: Row, limit: number): Verdict {
 
 const gcCpu = (r: Row): string => `${(r.gcCpuFraction * 100).toFixed(1)}%`;
 const at = (ns: number): string => formatDuration(Math.round(ns / 1e6) * 1e6);
+/** Between candidates otherwise alike: GOGC=100 first (the default, a limit alone guarding it), then the most headroom; sorts are stable, so then the earlier. */
+const preferred = (a: Judged, b: Judged): number => (a.gogc === '100' ? 0 : 1) - (b.gogc === '100' ? 0 : 1) || b.headroom - a.headroom;
 const setting = (j: Judged): string => `GOGC=${j.gogc}${j.memlimit === 'off' ? ', no GOMEMLIMIT' : ` GOMEMLIMIT=${j.memlimit}`}`;
 
 /** The advice from the sweep's entries (settings GOGC and GOMEMLIMIT, absent meaning the default). */
@@ -78,9 +80,7 @@ export function advise(entries: readonly ReportEntry[], limit: number, limitText
   let best: Judged | null = null;
   if (fine.length > 0) {
     const least = Math.min(...fine.map((j) => j.row.gcCpuFraction));
-    const good = fine.filter((j) => j.row.gcCpuFraction <= least + Math.max(cpuTie, least / 10));
-    const rank = (j: Judged): number => (j.gogc === '100' ? 0 : 1);
-    for (const j of good) if (best === null || rank(j) < rank(best) || (rank(j) === rank(best) && j.headroom > best.headroom)) best = j;
+    best = fine.filter((j) => j.row.gcCpuFraction <= least + Math.max(cpuTie, least / 10)).sort(preferred)[0]!;
   }
   const words: string[] = [];
   const share = (j: Judged): string => `${Math.round((j.row.peakCharge / limit) * 100)}% of ${limitText}`;
@@ -99,7 +99,7 @@ export function advise(entries: readonly ReportEntry[], limit: number, limitText
       // Candidates that spiral but are not killed all reach the duration's end; their ends
       // differ by microseconds, so ranking by the end alone picked one at random among them.
       const held = (j: Judged): number => (j.row.spiral !== null ? j.row.spiral.atNs : j.row.endNs);
-      const longest = [...judged].sort((a, b) => held(b) - held(a) || (a.gogc === '100' ? 0 : 1) - (b.gogc === '100' ? 0 : 1) || b.headroom - a.headroom)[0];
+      const longest = [...judged].sort((a, b) => held(b) - held(a) || preferred(a, b))[0];
       const survivors = judged.some((j) => j.row.outcome === 'exit' || j.row.outcome === 'time-limit');
       words.push(
         survivors
